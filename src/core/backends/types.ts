@@ -1,0 +1,76 @@
+import type { BackendProfile } from '../config';
+
+/** One request to a model backend. Prompt rendering has already happened where it applies. */
+export interface CompletionRequest {
+  /** Text before the cursor (already trimmed to the budget). */
+  prefix: string;
+  /** Text after the cursor (already trimmed to the budget). */
+  suffix: string;
+  /** VS Code language id. */
+  language: string;
+  /** Relative file name, for templates that carry it (optional). */
+  filename?: string;
+  maxTokens: number;
+  temperature: number;
+  /** Stop sequences (the template's plus the pipeline's, e.g. "\n" for single-line). */
+  stop: string[];
+  /** True when a multi-line (block) completion is wanted. */
+  multiline: boolean;
+  /** How many alternatives to ask for (the backend may return fewer). Default 1. */
+  n?: number;
+}
+
+export type BackendErrorKind =
+  | 'unreachable'
+  | 'auth'
+  | 'rate-limited'
+  | 'timeout'
+  | 'bad-response'
+  | 'server-error'
+  | 'cancelled'
+  | 'config';
+
+/** Every failure a backend can report, typed so the shell can explain it and back off. */
+export class BackendError extends Error {
+  constructor(
+    readonly errorKind: BackendErrorKind,
+    message: string,
+    readonly options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+  get retryAfterMs(): number | undefined {
+    return this.options.retryAfterMs;
+  }
+  get status(): number | undefined {
+    return this.options.status;
+  }
+}
+
+export interface ProbeResult {
+  reachable: boolean;
+  /** Model ids the server offers (may be empty when the server has no listing endpoint). */
+  models: string[];
+  /** Whether the configured model/server does fill-in-the-middle; undefined when unknown. */
+  fimSupported?: boolean;
+  /** Round-trip latency of the probe in ms. */
+  latencyMs: number;
+  /** What the backend told us about its FIM template, if anything (e.g. Ollama's model template). */
+  templateHint?: string;
+  error?: { kind: BackendErrorKind; message: string };
+}
+
+/** A model backend: one small adapter per wire protocol. */
+export interface Backend {
+  readonly profile: BackendProfile;
+  /** Streams completion text chunks. Throws BackendError. Stops at once when `signal` aborts. */
+  complete(request: CompletionRequest, signal: AbortSignal): AsyncIterable<string>;
+  /** Reachability, models, FIM support and measured latency. Never throws. */
+  probe(signal?: AbortSignal): Promise<ProbeResult>;
+  /** Frees sockets, child processes, … */
+  dispose?(): void | Promise<void>;
+}
+
+/** Secrets are looked up by profile name; the shell backs this with SecretStorage, the CLI with the environment. */
+export type SecretLookup = (profileName: string) => Promise<string | undefined>;

@@ -1,0 +1,183 @@
+/**
+ * Every Tessera setting, validated with zod. A bad value never throws: it is replaced by its default and
+ * reported as a problem that names the setting and the fix.
+ */
+import { z } from 'zod';
+
+export const BACKEND_KINDS = ['openai', 'ollama', 'llamacpp', 'codestral', 'deepseek', 'embedded'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+export const FIM_TEMPLATES = [
+  'native',
+  'auto',
+  'starcoder',
+  'codellama',
+  'deepseek',
+  'qwen',
+  'codestral',
+  'codegemma',
+  'granite',
+  'stablecode',
+] as const;
+export type FimTemplateName = (typeof FIM_TEMPLATES)[number];
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL such as "http://127.0.0.1:8080/v1"')
+  .transform((s) => s.replace(/\/+$/, ''));
+
+export const BackendProfileSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must be a non-empty name'),
+    kind: z.enum(BACKEND_KINDS, { message: `must be one of ${BACKEND_KINDS.join(', ')}` }),
+    baseUrl: httpUrl.optional(),
+    model: z.string().trim().optional(),
+    fimTemplate: z.enum(FIM_TEMPLATES, { message: `must be one of ${FIM_TEMPLATES.join(', ')}` }).default('auto'),
+    maxTokens: z.number().int().min(1).max(4096).default(128),
+    temperature: z.number().min(0).max(2).default(0.2),
+    timeoutMs: z.number().int().min(100).max(300_000).default(10_000),
+    /** Extra stop sequences on top of the template's. */
+    stop: z.array(z.string()).optional(),
+    /** Max requests in flight for this backend; default 1 for local servers, 2 for remote ones. */
+    concurrency: z.number().int().min(1).max(8).optional(),
+    /** Embedded backend: path to a local GGUF file. */
+    modelPath: z.string().trim().optional(),
+    /** Embedded backend: inference threads (default: cores − 1, at least 1). */
+    threads: z.number().int().min(1).max(256).optional(),
+    /** Embedded backend: context size in tokens. */
+    contextSize: z.number().int().min(256).max(131072).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.kind !== 'embedded' && !p.baseUrl) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: `is required for kind "${p.kind}"` });
+    }
+    if ((p.kind === 'openai' || p.kind === 'ollama' || p.kind === 'codestral' || p.kind === 'deepseek') && !p.model) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: `is required for kind "${p.kind}"` });
+    }
+  });
+
+export type BackendProfile = z.output<typeof BackendProfileSchema>;
+export type BackendProfileInput = z.input<typeof BackendProfileSchema>;
+
+export const SettingsSchema = z.object({
+  enable: z.boolean().default(true),
+  backends: z.array(z.unknown()).default([]),
+  activeBackend: z.string().default(''),
+  /** Per-language switches, Copilot style: {"*": true, "markdown": false}. */
+  languages: z.record(z.string(), z.boolean()).default({ '*': true }),
+  /** Globs of files never sent to a backend, on top of the built-in secret patterns. */
+  exclude: z.array(z.string()).default([]),
+  context: z
+    .object({
+      maxPromptTokens: z.number().int().min(64).max(32768).default(1536),
+      /** Share of the budget for text after the cursor. */
+      suffixShare: z.number().min(0).max(0.9).default(0.25),
+    })
+    .default({ maxPromptTokens: 1536, suffixShare: 0.25 }),
+  debounceMs: z.number().int().min(0).max(2000).default(75),
+  /** Prefetch the next completion after an accept (off by default for paid backends). */
+  prefetch: z.boolean().default(false),
+});
+
+export interface Settings {
+  enable: boolean;
+  backends: BackendProfile[];
+  activeBackend: string;
+  languages: Record<string, boolean>;
+  exclude: string[];
+  context: { maxPromptTokens: number; suffixShare: number };
+  debounceMs: number;
+  prefetch: boolean;
+}
+
+export interface SettingsReadResult {
+  settings: Settings;
+  /** Human messages, each naming the setting (`tessera.backends[0].baseUrl`) and the fix. */
+  problems: string[];
+}
+
+function describeIssue(prefix: string, issue: z.core.$ZodIssue): string {
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  return `${prefix}${path}: ${issue.message}`;
+}
+
+/**
+ * Validates raw settings (as read from `workspace.getConfiguration('tessera')`, keys without the prefix).
+ * Invalid fields fall back to their defaults; invalid backend profiles are skipped; nothing throws.
+ */
+export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
+  const problems: string[] = [];
+  const defaults = SettingsSchema.parse({});
+  const settings: Settings = { ...defaults, backends: [] };
+
+  for (const key of Object.keys(SettingsSchema.shape) as (keyof typeof SettingsSchema.shape)[]) {
+    if (raw[key] === undefined || key === 'backends') continue;
+    const field = SettingsSchema.shape[key];
+    const r = field.safeParse(raw[key]);
+    if (r.success) {
+      (settings as unknown as Record<string, unknown>)[key] = r.data;
+    } else {
+      for (const issue of r.error.issues) problems.push(describeIssue(`tessera.${key}`, issue));
+    }
+  }
+
+  const rawBackends = raw.backends;
+  if (rawBackends !== undefined && !Array.isArray(rawBackends)) {
+    problems.push('tessera.backends: must be an array of backend profiles, e.g. [{"name":"local","kind":"openai",…}]');
+  } else if (Array.isArray(rawBackends)) {
+    const seen = new Set<string>();
+    rawBackends.forEach((p, i) => {
+      const r = BackendProfileSchema.safeParse(p);
+      if (!r.success) {
+        for (const issue of r.error.issues) problems.push(describeIssue(`tessera.backends[${i}]`, issue));
+        return;
+      }
+      if (seen.has(r.data.name)) {
+        problems.push(`tessera.backends[${i}].name: "${r.data.name}" is used by another profile; names must be unique`);
+        return;
+      }
+      seen.add(r.data.name);
+      settings.backends.push(r.data);
+    });
+  }
+
+  if (settings.activeBackend && settings.backends.length > 0 && !settings.backends.some((b) => b.name === settings.activeBackend)) {
+    problems.push(
+      `tessera.activeBackend: no profile named "${settings.activeBackend}" in tessera.backends (have: ${settings.backends
+        .map((b) => b.name)
+        .join(', ')})`,
+    );
+  }
+  return { settings, problems };
+}
+
+/** The profile in use: the named one, else the first, else undefined (the embedded default decides later). */
+export function activeProfile(settings: Settings): BackendProfile | undefined {
+  return settings.backends.find((b) => b.name === settings.activeBackend) ?? settings.backends[0];
+}
+
+/** Parses one profile (CLI `--backend`, settings panel). Throws an Error whose message names each bad field. */
+export function parseProfile(raw: unknown, label = 'backend'): BackendProfile {
+  const r = BackendProfileSchema.safeParse(raw);
+  if (r.success) return r.data;
+  throw new Error(r.error.issues.map((i) => describeIssue(label, i)).join('; '));
+}
+
+/** Is this base URL on the local machine (loopback)? Used for untrusted workspaces and concurrency defaults. */
+export function isLocalUrl(url: string | undefined): boolean {
+  if (!url) return true;
+  try {
+    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The life of one completion request, in one place:
+ * snapshot → context → request → backend stream → post-filter → suggestion (or a rejection with its reason).
+ */
+import { BackendError, type Backend, type CompletionRequest } from './backends/types';
+import type { BackendProfile, Settings } from './config';
+import { buildContext } from './context';
+import type { Logger } from './log';
+import { silentLogger } from './log';
+import { postfilter, wantsMultiline } from './postfilter';
+import { reject, type DocumentSnapshot, type Outcome, type Stage, type StageTimings } from './types';
+
+export interface PipelineDeps {
+  backend: Backend;
+  profile: BackendProfile;
+  settings: Pick<Settings, 'context'>;
+  log?: Logger;
+  now?: () => number;
+}
+
+/** Measures how long each stage takes (a stage recorder, as in Cody). */
+export class StageRecorder {
+  readonly timings: StageTimings = {};
+  private last: number;
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.last = now();
+  }
+  record(stage: Stage): number {
+    const t = this.now();
+    const ms = Math.round((t - this.last) * 100) / 100;
+    this.timings[stage] = (this.timings[stage] ?? 0) + ms;
+    this.last = t;
+    return ms;
+  }
+}
+
+/** Builds the backend request for this cursor position. */
+export function buildRequest(
+  language: string,
+  prefix: string,
+  suffix: string,
+  profile: BackendProfile,
+  multiline: boolean,
+): CompletionRequest {
+  return {
+    prefix,
+    suffix,
+    language,
+    maxTokens: multiline ? profile.maxTokens : Math.min(profile.maxTokens, 64),
+    temperature: profile.temperature,
+    stop: [...(profile.stop ?? [])],
+    multiline,
+  };
+}
+
+function abortedOutcome(timings: StageTimings): Outcome {
+  return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
+}
+
+export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, signal: AbortSignal): Promise<Outcome> {
+  const log = deps.log ?? silentLogger;
+  const rec = new StageRecorder(deps.now);
+  const prefixFull = snapshot.text.slice(0, snapshot.offset);
+  const suffixFull = snapshot.text.slice(snapshot.offset);
+
+  const ctx = buildContext({
+    language: snapshot.languageId,
+    prefix: prefixFull,
+    suffix: suffixFull,
+    budgetTokens: deps.settings.context.maxPromptTokens,
+    suffixShare: deps.settings.context.suffixShare,
+  });
+  rec.record('context');
+  if (signal.aborted) return abortedOutcome(rec.timings);
+
+  const multiline = wantsMultiline(prefixFull, suffixFull);
+  const request = buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, multiline);
+  rec.record('prompt');
+  log.debug(`request: ${ctx.tokens} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
+
+  let raw = '';
+  try {
+    for await (const chunk of deps.backend.complete(request, signal)) {
+      raw += chunk;
+      // Single-line: the first newline after some text ends the suggestion; stop the stream now.
+      if (!multiline && /\S[^\n]*\n/.test(raw)) break;
+    }
+  } catch (err) {
+    rec.record('backend');
+    if (signal.aborted) return abortedOutcome(rec.timings);
+    const e = err instanceof BackendError ? err : new BackendError('bad-response', String(err));
+    return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+  }
+  rec.record('backend');
+  if (signal.aborted) return abortedOutcome(rec.timings);
+  if (raw.trim() === '') return { ...reject('backend', 'empty', 'the model returned no text'), timings: rec.timings };
+
+  const filtered = await postfilter({
+    language: snapshot.languageId,
+    prefix: prefixFull,
+    suffix: suffixFull,
+    completion: raw,
+    multiline,
+  });
+  rec.record('postfilter');
+  if (filtered.kind === 'rejection') return { ...filtered, timings: rec.timings };
+  return {
+    kind: 'suggestion',
+    text: filtered.completion,
+    replaceSuffix: filtered.replaceSuffix,
+    raw,
+    appliedRules: filtered.appliedRules,
+    timings: rec.timings,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Composition root: activate() builds and wires every part. Nothing else constructs long-lived objects.
+ */
+import * as vscode from 'vscode';
+import { Controller } from './vscode/controller';
+import { TesseraInlineProvider } from './vscode/provider';
+import { readWorkspaceSettings } from './vscode/settings';
+import { StatusBar } from './vscode/statusBar';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Tessera', { log: true });
+  const status = new StatusBar('tessera.showLog');
+  const secrets = async (profileName: string) => context.secrets.get(`tessera.apiKey.${profileName}`);
+  const controller = new Controller(log, status, secrets);
+  context.subscriptions.push(log, status, controller);
+
+  const reload = () => {
+    const { settings, problems } = readWorkspaceSettings();
+    controller.applySettings(settings, problems);
+  };
+  reload();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('tessera')) reload();
+    }),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller)),
+    vscode.commands.registerCommand('tessera.showLog', () => log.show()),
+    vscode.commands.registerCommand('tessera.openSettings', () =>
+      vscode.commands.executeCommand('workbench.action.openSettings', '@ext:tessera-dev.tessera'),
+    ),
+    vscode.commands.registerCommand('tessera.toggle', async () => {
+      const cfg = vscode.workspace.getConfiguration('tessera');
+      await cfg.update('enable', !cfg.get<boolean>('enable', true), vscode.ConfigurationTarget.Global);
+    }),
+    vscode.commands.registerCommand('tessera.triggerSuggestion', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
+  );
+  log.info(`Tessera ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, ${vscode.env.appName})`);
+}
+
+export function deactivate(): void {}

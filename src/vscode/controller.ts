@@ -1,0 +1,136 @@
+/**
+ * Shell-side state shared by the provider, the status bar and the commands: settings, the active backend,
+ * its health (failure episodes and backoff) and the explanation of the last trigger.
+ */
+import * as vscode from 'vscode';
+import { createBackend, type Backend, type SecretLookup } from '../core/backends';
+import { activeProfile, type BackendProfile, type Settings } from '../core/config';
+import { BackendHealth, isBackendFailure } from '../core/scheduling/backoff';
+import type { Outcome } from '../core/types';
+import type { StatusBar } from './statusBar';
+
+export interface GateResult {
+  reason: 'disabled' | 'language-disabled' | 'snoozed' | 'no-backend' | 'backoff' | 'config';
+  detail: string;
+}
+
+export interface ActiveBackend {
+  profile: BackendProfile;
+  backend: Backend;
+}
+
+export class Controller implements vscode.Disposable {
+  settings!: Settings;
+  private active: ActiveBackend | undefined;
+  private readonly health = new BackendHealth();
+  private snoozedUntil = 0;
+  private reportedProblems = new Set<string>();
+
+  constructor(
+    readonly log: vscode.LogOutputChannel,
+    readonly status: StatusBar,
+    private readonly secrets: SecretLookup,
+  ) {}
+
+  /** Applies new settings: rebuilds the backend when its profile changed, reports each new problem once. */
+  applySettings(settings: Settings, problems: string[]): void {
+    this.settings = settings;
+    const fresh = problems.filter((p) => !this.reportedProblems.has(p));
+    this.reportedProblems = new Set(problems);
+    for (const p of problems) this.log.warn(`settings: ${p}`);
+    if (fresh.length > 0) {
+      void vscode.window
+        .showWarningMessage(`Tessera: ${fresh[0]}${fresh.length > 1 ? ` (+${fresh.length - 1} more in the log)` : ''}`, 'Open Settings')
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+        });
+    }
+    const profile = activeProfile(settings);
+    if (JSON.stringify(profile) !== JSON.stringify(this.active?.profile)) {
+      void this.active?.backend.dispose?.();
+      this.active = profile ? { profile, backend: createBackend(profile, this.secrets) } : undefined;
+      this.health.recordSuccess();
+      this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ?? profile.modelPath ?? ''} model=${profile.model ?? '-'})` : 'backend: none configured');
+    }
+    this.status.setBackend(this.active?.profile.name ?? '');
+    this.refreshStatus();
+  }
+
+  activeBackend(): ActiveBackend | undefined {
+    return this.active;
+  }
+
+  snooze(minutes: number): void {
+    this.snoozedUntil = Date.now() + minutes * 60_000;
+    this.refreshStatus();
+    setTimeout(() => this.refreshStatus(), minutes * 60_000 + 50).unref?.();
+  }
+
+  unsnooze(): void {
+    this.snoozedUntil = 0;
+    this.refreshStatus();
+  }
+
+  get snoozed(): boolean {
+    return Date.now() < this.snoozedUntil;
+  }
+
+  /** Why this trigger must not reach the backend, or undefined to go ahead. */
+  gate(document: vscode.TextDocument, manual: boolean): GateResult | undefined {
+    const s = this.settings;
+    if (!s.enable) return { reason: 'disabled', detail: 'Tessera is disabled (tessera.enable is false)' };
+    const lang = s.languages[document.languageId] ?? s.languages['*'] ?? true;
+    if (!lang) return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
+    if (!manual && this.snoozed) return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
+    if (!this.active) return { reason: 'no-backend', detail: 'no backend configured: add a profile to tessera.backends' };
+    const paused = this.health.pausedFor(Date.now());
+    if (paused > 0 && !manual) {
+      return { reason: 'backoff', detail: `backend failing (${this.health.lastError?.message ?? 'error'}); retrying in ${Math.ceil(paused / 1000)} s` };
+    }
+    return undefined;
+  }
+
+  explain(detail: string | undefined, reason?: string): void {
+    this.status.explain(detail ? `${reason ? `${reason}: ` : ''}${detail}` : undefined);
+  }
+
+  /** Updates health, status bar and the "why nothing showed" explanation after a request. */
+  onOutcome(outcome: Outcome, totalMs: number): void {
+    if (outcome.kind === 'suggestion') {
+      if (this.health.recordSuccess()) this.log.info('backend recovered');
+      this.explain(undefined);
+      this.status.set({ kind: 'idle', latencyMs: totalMs });
+      return;
+    }
+    if (outcome.stage === 'backend' && isBackendFailure(outcome.reason)) {
+      const rec = this.health.recordFailure(outcome.reason, outcome.detail, Date.now(), outcome.retryAfterMs);
+      this.status.set({ kind: 'error', detail: outcome.detail });
+      this.log.warn(`backend ${this.active?.profile.name}: ${outcome.reason}: ${outcome.detail}; pausing until ${new Date(rec.retryAt).toLocaleTimeString()}`);
+      if (rec.newEpisode) {
+        void vscode.window
+          .showWarningMessage(`Tessera: backend "${this.active?.profile.name}" — ${outcome.detail}`, 'Open Settings', 'Show Log')
+          .then((pick) => {
+            if (pick === 'Open Settings') void vscode.commands.executeCommand('tessera.openSettings');
+            if (pick === 'Show Log') this.log.show();
+          });
+      }
+      return;
+    }
+    if (outcome.stage === 'backend' && outcome.reason === 'empty' && this.health.recordSuccess()) this.log.info('backend recovered');
+    if (outcome.reason !== 'cancelled') this.explain(outcome.detail, `${outcome.stage}/${outcome.reason}`);
+    this.refreshStatus(totalMs);
+  }
+
+  refreshStatus(latencyMs?: number): void {
+    if (!this.settings) return;
+    if (!this.settings.enable) this.status.set({ kind: 'disabled', detail: 'tessera.enable is false' });
+    else if (this.snoozed) this.status.set({ kind: 'snoozed', until: this.snoozedUntil });
+    else if (this.health.failing) this.status.set({ kind: 'error', detail: this.health.lastError?.message ?? 'backend error' });
+    else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends' });
+    else this.status.set({ kind: 'idle', latencyMs });
+  }
+
+  dispose(): void {
+    void this.active?.backend.dispose?.();
+  }
+}

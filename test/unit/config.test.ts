@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { activeProfile, isLocalUrl, parseProfile, readSettings } from '../../src/core/config';
+
+const local = { name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'm', fimTemplate: 'native' };
+
+describe('settings', () => {
+  it('accepts the documented minimal profile and picks it as active', () => {
+    const { settings, problems } = readSettings({ backends: [local], activeBackend: 'local' });
+    expect(problems).toEqual([]);
+    const p = activeProfile(settings)!;
+    expect(p).toMatchObject({ name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', fimTemplate: 'native' });
+    expect(p.maxTokens).toBe(128);
+    expect(p.timeoutMs).toBe(10_000);
+  });
+
+  it('names the setting and the fix for a malformed value, and keeps the valid ones', () => {
+    const { settings, problems } = readSettings({
+      enable: 'yes',
+      backends: [local, { name: 'bad', kind: 'openai', baseUrl: 'not a url', model: 'm' }],
+      context: { maxPromptTokens: 10 },
+    });
+    expect(settings.enable).toBe(true); // default kept
+    expect(settings.backends.map((b) => b.name)).toEqual(['local']); // valid profile kept
+    expect(problems.join('\n')).toMatch(/tessera\.enable: /);
+    expect(problems.join('\n')).toMatch(/tessera\.backends\[1\]\.baseUrl: must be an http\(s\) URL/);
+    expect(problems.join('\n')).toMatch(/tessera\.context\.maxPromptTokens/);
+  });
+
+  it('reports an unknown kind and a missing baseUrl by path', () => {
+    const { problems } = readSettings({ backends: [{ name: 'x', kind: 'gpt' }, { name: 'y', kind: 'ollama', model: 'q' }] });
+    expect(problems).toContainEqual(expect.stringMatching(/tessera\.backends\[0\]\.kind: must be one of openai/));
+    expect(problems).toContainEqual(expect.stringMatching(/tessera\.backends\[1\]\.baseUrl: is required for kind "ollama"/));
+  });
+
+  it('reports an activeBackend that names no profile', () => {
+    const { problems } = readSettings({ backends: [local], activeBackend: 'remote' });
+    expect(problems[0]).toMatch(/tessera\.activeBackend: no profile named "remote"/);
+  });
+
+  it('rejects duplicate names', () => {
+    const { settings, problems } = readSettings({ backends: [local, local] });
+    expect(settings.backends).toHaveLength(1);
+    expect(problems[0]).toMatch(/names must be unique/);
+  });
+
+  it('parseProfile throws a message naming each bad field', () => {
+    expect(() => parseProfile({ name: '', kind: 'openai' }, '--backend')).toThrow(/--backend\.name: .*--backend\.baseUrl/s);
+  });
+
+  it('strips a trailing slash from baseUrl', () => {
+    expect(parseProfile({ ...local, baseUrl: 'http://h:1/v1/' }).baseUrl).toBe('http://h:1/v1');
+  });
+
+  it('knows loopback URLs', () => {
+    expect(isLocalUrl('http://127.0.0.1:8080')).toBe(true);
+    expect(isLocalUrl('http://localhost:11434')).toBe(true);
+    expect(isLocalUrl('http://[::1]:1')).toBe(true);
+    expect(isLocalUrl('https://api.deepseek.com/beta')).toBe(false);
+  });
+});

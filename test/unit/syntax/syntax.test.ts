@@ -87,7 +87,7 @@ describe('loading', () => {
   it('reports indices in UTF-16 code units (VS Code offsets)', async () => {
     const src = 's = "ü😀"\ndef f(x):\n    return x\n';
     const tree = (await parse('python', src))!;
-    const def = tree.rootNode.descendantForIndex(src.indexOf('def'));
+    const def = tree.rootNode.descendantForIndex(src.indexOf('def'))!;
     expect(def.startIndex).toBe(src.indexOf('def'));
     expect(tree.rootNode.child(0)!.endPosition).toEqual({ row: 0, column: src.indexOf('\n') });
     tree.delete();

@@ -105,7 +105,7 @@ describe('isLoopbackUrl', () => {
     ['https://api.mistral.ai/v1', false],
     ['not a url', false],
   ])('%s → %s', async (url, expected) => {
-    const { isLoopbackUrl } = await import('../../../src/core/exclusions');
+    const { isLoopbackUrl } = await import('../../../src/core/exclusions.js');
     expect(isLoopbackUrl(url)).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@
  * Backend factory: a profile (plain, validated data) in, an adapter out.
  */
 import type { BackendProfile } from '../config';
+import { EmbeddedBackend } from './embedded';
 import { OpenAICompatibleBackend } from './openai';
 import { BackendError, type Backend, type SecretLookup } from './types';
 
@@ -11,6 +12,8 @@ export function createBackend(profile: BackendProfile, secrets: SecretLookup = a
   switch (profile.kind) {
     case 'openai':
       return new OpenAICompatibleBackend(profile, secrets);
+    case 'embedded':
+      return new EmbeddedBackend(profile);
     default:
       return unsupported(profile);
   }

@@ -1,0 +1,47 @@
+/**
+ * Token layout of an embedded FIM prompt (prefix-suffix-middle, as Qwen2.5-Coder, StarCoder, DeepSeek-Coder and
+ * CodeLlama are trained): <PRE> prefix <SUF> suffix <MID>. Text is tokenized without special tokens, so code that
+ * happens to contain "<|fim_prefix|>" cannot inject a control token.
+ */
+export interface FimIds {
+  prefix: number;
+  suffix: number;
+  middle: number;
+}
+
+export interface PromptLayout {
+  tokens: number[];
+  /** Tokens dropped from the far ends of prefix (start) and suffix (end) to fit the budget. */
+  trimmed: number;
+}
+
+/**
+ * Lays out the prompt within `budget` tokens (context size minus room for the answer). When it does not fit,
+ * the text nearest the cursor survives: the prefix keeps its end, the suffix its start, and the suffix gets at
+ * most a quarter of the budget unless the prefix leaves room.
+ */
+export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds, budget: number): PromptLayout {
+  const room = Math.max(0, budget - 3);
+  let p = prefix.length;
+  let s = suffix.length;
+  if (p + s > room) {
+    const suffixCap = Math.max(Math.floor(room / 4), room - p);
+    s = Math.min(s, suffixCap);
+    p = Math.min(p, room - s);
+  }
+  const tokens = [fim.prefix, ...prefix.slice(prefix.length - p), fim.suffix, ...suffix.slice(0, s), fim.middle];
+  return { tokens, trimmed: prefix.length - p + (suffix.length - s) };
+}
+
+/** Length of the common prefix of two token arrays. */
+export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Default inference threads: all cores but one (the editor's UI and extension host need one), at least 1. */
+export function defaultThreads(cores: number): number {
+  return Math.max(1, Math.floor(cores) - 1);
+}

@@ -1,6 +1,8 @@
 /**
  * Shared plumbing for HTTP backends: deadline signals and mapping of HTTP failures to typed BackendErrors.
  */
+import { redactSecrets } from '../log';
+import { StopCutter } from '../prompt/stops';
 import { BackendError } from './types';
 
 /** A signal that aborts when `parent` aborts or after `timeoutMs`; `timedOut()` tells which. */
@@ -96,4 +98,241 @@ export function abortError(timedOut: boolean, timeoutMs: number): BackendError {
   return timedOut
     ? new BackendError('timeout', `no complete answer within ${timeoutMs} ms`)
     : new BackendError('cancelled', 'request cancelled');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bounded streaming over fetch (undici): every backend reads its answer through these, so limits, cancellation
+// and error mapping behave the same whatever the protocol.
+
+export interface StreamLimits {
+  /** Total bytes of one answer; more is a broken or hostile server. */
+  maxBytes: number;
+  /** Bytes of one line/event without a newline. */
+  maxLineBytes: number;
+}
+
+/** A completion is at most a few thousand tokens; 4 MB leaves room for verbose stream framing. */
+export const DEFAULT_LIMITS: StreamLimits = { maxBytes: 4 * 1024 * 1024, maxLineBytes: 1024 * 1024 };
+
+/** Maps anything thrown while talking to a server to a typed BackendError. */
+export function toBackendError(err: unknown, url: string, timedOut: boolean, timeoutMs: number, phase: 'connect' | 'body' = 'connect'): BackendError {
+  if (err instanceof BackendError) return err;
+  const name = (err as { name?: string })?.name;
+  if (timedOut) return abortError(true, timeoutMs);
+  if (name === 'AbortError') return abortError(false, timeoutMs);
+  if (err instanceof SyntaxError) return new BackendError('bad-response', `malformed JSON from the server: ${err.message}`);
+  if (phase === 'body') {
+    return new BackendError('bad-response', `the server closed the stream before finishing (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  return errorForNetwork(err, url);
+}
+
+async function readBounded(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let out = '';
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      out += decoder.decode(value, { stream: true });
+      if (total >= maxBytes) break;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return out;
+}
+
+/** Reads a whole (non-streamed) JSON body within `maxBytes`. */
+export async function readJSON(res: Response, maxBytes = DEFAULT_LIMITS.maxBytes): Promise<any> {
+  const text = await readBounded(res, maxBytes + 1);
+  if (text.length > maxBytes) throw new BackendError('bad-response', `the response exceeded ${Math.round(maxBytes / 1024 / 1024)} MB: not a completion`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BackendError('bad-response', `malformed JSON from the server: ${(err as Error).message}`);
+  }
+}
+
+export interface HttpCall {
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+  timedOut: () => boolean;
+  timeoutMs: number;
+}
+
+/** POSTs JSON; resolves with a 2xx response, otherwise throws the typed error for the status. */
+export async function postJSON(url: string, body: unknown, call: HttpCall): Promise<Response> {
+  return request(url, { method: 'POST', body: JSON.stringify(body) }, call);
+}
+
+export async function getJSON(url: string, call: HttpCall, maxBytes = DEFAULT_LIMITS.maxBytes): Promise<unknown> {
+  const res = await request(url, { method: 'GET' }, call);
+  let text: string;
+  try {
+    text = await readBounded(res, maxBytes + 1);
+  } catch (err) {
+    throw toBackendError(err, url, call.timedOut(), call.timeoutMs, 'body');
+  }
+  if (text.length > maxBytes) throw new BackendError('bad-response', `response from ${redactUrl(url)} is larger than ${maxBytes} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BackendError('bad-response', `malformed JSON from ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+}
+
+async function request(url: string, init: { method: string; body?: string }, call: HttpCall): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), accept: 'application/json, text/event-stream, application/x-ndjson', ...call.headers },
+      signal: call.signal,
+    });
+  } catch (err) {
+    throw toBackendError(err, url, call.timedOut(), call.timeoutMs);
+  }
+  if (!res.ok) {
+    let text = '';
+    try {
+      text = await readBounded(res, 64 * 1024);
+    } catch (err) {
+      if (call.signal.aborted) throw toBackendError(err, url, call.timedOut(), call.timeoutMs, 'body');
+    }
+    throw errorForStatus(res.status, text, res.headers);
+  }
+  return res;
+}
+
+/** Lines of a streamed body (`\n` or `\r\n`), within the limits. Cancels the body when the consumer stops. */
+export async function* readLines(res: Response, limits: StreamLimits = DEFAULT_LIMITS): AsyncGenerator<string> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  let total = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        break;
+      }
+      total += value.byteLength;
+      if (total > limits.maxBytes) {
+        throw new BackendError('bad-response', `the response exceeded ${Math.round(limits.maxBytes / 1024 / 1024)} MB: not a completion stream`);
+      }
+      buf += decoder.decode(value, { stream: true });
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).replace(/\r$/, '');
+        buf = buf.slice(nl + 1);
+        yield line;
+      }
+      if (buf.length > limits.maxLineBytes) {
+        throw new BackendError('bad-response', `a line of the response exceeded ${Math.round(limits.maxLineBytes / 1024)} KB: not a completion stream`);
+      }
+    }
+    buf += decoder.decode();
+    if (buf) yield buf.replace(/\r$/, '');
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+  }
+}
+
+export interface SSEEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * Server-Sent Events: `data:` lines (joined), dispatched at a blank line; `event:` names; `:` comments.
+ * llama.cpp writes `error: {...}` lines for a failure mid-stream: they come out as event "error".
+ */
+export async function* readSSE(res: Response, limits: StreamLimits = DEFAULT_LIMITS): AsyncGenerator<SSEEvent> {
+  let event = '';
+  let data: string[] = [];
+  for await (const line of readLines(res, limits)) {
+    if (line === '') {
+      if (data.length) yield { event: event || 'message', data: data.join('\n') };
+      event = '';
+      data = [];
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') data.push(value);
+    else if (field === 'event') event = value;
+    else if (field === 'error') yield { event: 'error', data: value };
+  }
+  if (data.length) yield { event: event || 'message', data: data.join('\n') };
+}
+
+/** Parses one JSON payload of a stream, or throws bad-response naming the protocol. */
+export function parseChunk(text: string, what: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BackendError('bad-response', `malformed JSON in the ${what} stream: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+}
+
+/** The message of an error payload (`{"error":{"message"}}`, `{"error":"..."}`, `{"message"}`), for the log. */
+export function errorPayloadMessage(payload: unknown): string {
+  if (typeof payload === 'string') return payload.slice(0, 300);
+  const p = payload as { error?: unknown; message?: unknown };
+  if (typeof p?.error === 'string') return p.error.slice(0, 300);
+  if (p?.error && typeof (p.error as { message?: unknown }).message === 'string') return String((p.error as { message: string }).message).slice(0, 300);
+  if (typeof p?.message === 'string') return p.message.slice(0, 300);
+  return JSON.stringify(payload).slice(0, 300);
+}
+
+export interface GuardedStreamOptions {
+  url: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Cut the text at these (client side, whatever the server did); read when the first chunk arrives. */
+  stops: readonly string[] | (() => readonly string[]);
+  /** Values to scrub from error messages (the API key). */
+  secrets: readonly string[];
+  /** Opens the request and yields raw text chunks; gets the deadline-bound signal. */
+  open: (call: { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number }) => AsyncIterable<string>;
+}
+
+/**
+ * The common life of one streamed completion: a deadline (timeoutMs) over the caller's signal, stop sequences
+ * cut on the client, every failure typed and scrubbed of secrets, and the HTTP stream closed the moment the
+ * consumer stops, the deadline passes or a stop sequence appears.
+ */
+export async function* guardedStream(o: GuardedStreamOptions): AsyncGenerator<string> {
+  const dl = deadline(o.signal, o.timeoutMs);
+  let cutter: StopCutter | undefined;
+  try {
+    for await (const chunk of o.open({ signal: dl.signal, timedOut: dl.timedOut, timeoutMs: o.timeoutMs })) {
+      if (dl.signal.aborted) throw abortError(dl.timedOut(), o.timeoutMs);
+      cutter ??= new StopCutter(typeof o.stops === 'function' ? o.stops() : o.stops);
+      const out = cutter.push(chunk);
+      if (out) yield out;
+      if (cutter.done) return;
+    }
+    if (dl.signal.aborted) throw abortError(dl.timedOut(), o.timeoutMs);
+    const rest = cutter?.flush();
+    if (rest) yield rest;
+  } catch (err) {
+    const e = toBackendError(err, o.url, dl.timedOut(), o.timeoutMs, 'body');
+    const msg = redactSecrets(e.message, o.secrets);
+    throw msg === e.message ? e : new BackendError(e.errorKind, msg, e.options);
+  } finally {
+    dl.abort();
+    dl.clear();
+  }
 }

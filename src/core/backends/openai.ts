@@ -1,11 +1,19 @@
 /**
- * OpenAI-compatible `/v1/completions` through the official `openai` SDK.
- * `fimTemplate: "native"` sends prefix as `prompt` and suffix as `suffix` (llama.cpp, vLLM, Ollama's /v1, DeepSeek).
+ * OpenAI-compatible `POST {baseUrl}/completions` through the official `openai` SDK (request, auth, HTTP errors);
+ * the answer is read by Tessera's bounded SSE reader so limits, stops and cancellation match every backend.
+ *
+ * `fimTemplate: "native"` sends prefix as `prompt` and suffix as `suffix` (Ollama's /v1, DeepSeek, …);
+ * a family name renders the prompt with that template and sends no suffix (vLLM, LM Studio, llama.cpp's /v1);
+ * `auto` renders the template of the family the model name reveals, else falls back to `suffix` and says so.
+ *
+ * DeepSeek's beta FIM endpoint is the same protocol with a required key and native FIM only (`deepseek.ts`).
  */
 import OpenAI from 'openai';
-import { Stream } from 'openai/streaming';
 import type { BackendProfile } from '../config';
-import { abortError, deadline, errorForNetwork, errorForStatus } from './http';
+import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
+import type { FimChoice } from '../prompt/detect';
+import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
+import { abortError, errorForNetwork, errorForStatus, errorPayloadMessage, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 /** Headers-like view over whatever the SDK hands us. */
@@ -19,12 +27,10 @@ function headerGetter(h: unknown): { get(name: string): string | null } | undefi
 /** Maps an SDK error to a typed BackendError. */
 export function mapOpenAIError(err: unknown, baseUrl: string, timedOut: boolean, timeoutMs: number): BackendError {
   if (err instanceof BackendError) return err;
+  if (timedOut) return abortError(true, timeoutMs);
   if (err instanceof OpenAI.APIUserAbortError) return abortError(timedOut, timeoutMs);
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new BackendError('timeout', `no answer within ${timeoutMs} ms`);
-  if (err instanceof OpenAI.APIConnectionError) {
-    if (timedOut) return abortError(true, timeoutMs);
-    return errorForNetwork(err, baseUrl);
-  }
+  if (err instanceof OpenAI.APIConnectionError) return errorForNetwork(err, baseUrl);
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     const body = typeof err.error === 'object' ? JSON.stringify(err.error) : String(err.error ?? err.message);
     return errorForStatus(err.status, body, headerGetter(err.headers));
@@ -37,7 +43,11 @@ export function mapOpenAIError(err: unknown, baseUrl: string, timedOut: boolean,
 export interface OpenAIBodyOptions {
   /** Rendered prompt when a template is used instead of the native suffix field. */
   renderedPrompt?: string;
-  /** Extra JSON fields (e.g. DeepSeek/Codestral specifics). */
+  /** Stop sequences to send (default: the request's). */
+  stop?: string[];
+  /** How many stop sequences the server accepts (OpenAI: 4, DeepSeek: 16). */
+  maxStops?: number;
+  /** Extra JSON fields. */
   extra?: Record<string, unknown>;
 }
 
@@ -51,90 +61,149 @@ export function openAICompletionBody(profile: BackendProfile, req: CompletionReq
     stream: true,
   };
   if (opts.renderedPrompt === undefined) body.suffix = req.suffix;
-  if (req.stop.length > 0) body.stop = req.stop.slice(0, 4); // OpenAI's API allows at most 4 stop sequences
+  const stop = (opts.stop ?? req.stop).slice(0, opts.maxStops ?? 4);
+  if (stop.length > 0) body.stop = stop;
   if (req.n && req.n > 1) body.n = req.n;
   return { ...body, ...opts.extra };
 }
 
+/** Protocol variants that share the OpenAI completions wire format. */
+export interface OpenAIFlavor {
+  /** Only the native `suffix` field is meaningful (a FIM service, not a raw model). */
+  nativeOnly: boolean;
+  /** Family implied by the service (its stop tokens are cut client-side). */
+  family?: FimFamily;
+  maxStops: number;
+  requireKey: boolean;
+}
+
+export const OPENAI_FLAVOR: OpenAIFlavor = { nativeOnly: false, maxStops: 4, requireKey: false };
+
 export class OpenAICompatibleBackend implements Backend {
+  private readonly log;
+  private readonly fim;
+  private key: string | undefined;
+
   constructor(
     readonly profile: BackendProfile,
     private readonly secret: SecretLookup = async () => undefined,
-    private readonly render?: (req: CompletionRequest) => string | undefined,
-  ) {}
+    opts: BackendOptions = {},
+    private readonly flavor: OpenAIFlavor = OPENAI_FLAVOR,
+  ) {
+    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+    this.fim = new FimDecision(profile, this.log);
+  }
+
+  private get baseUrl(): string {
+    return this.profile.baseUrl ?? '';
+  }
 
   private async client(): Promise<OpenAI> {
-    const apiKey = (await this.secret(this.profile.name)) ?? 'no-key';
+    this.key = await apiKey(this.profile, this.secret, this.flavor.requireKey);
     return new OpenAI({
-      baseURL: this.profile.baseUrl,
-      apiKey,
+      baseURL: this.baseUrl,
+      // The SDK insists on a key; local servers ignore the header.
+      apiKey: this.key ?? 'no-key',
       maxRetries: 0,
-      timeout: this.profile.timeoutMs,
+      timeout: this.profile.timeoutMs + 1000,
       dangerouslyAllowBrowser: true,
     });
   }
 
+  /** How the prompt is formed for this profile. */
+  fimChoice(): FimChoice {
+    if (this.flavor.nativeOnly) {
+      if (this.profile.fimTemplate !== 'native' && this.profile.fimTemplate !== 'auto') {
+        this.log.info(`backend ${this.profile.name}: fimTemplate "${this.profile.fimTemplate}" ignored: the service does FIM itself (suffix field)`);
+      }
+      return { mode: 'native', family: this.flavor.family, confident: true, note: 'native FIM service' };
+    }
+    return this.fim.decide({}, true);
+  }
+
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
     const timeoutMs = this.profile.timeoutMs;
-    const dl = deadline(signal, timeoutMs);
-    const baseUrl = this.profile.baseUrl ?? '';
-    try {
-      const client = await this.client();
-      const renderedPrompt = this.render?.(req);
-      const body = openAICompletionBody(this.profile, req, { renderedPrompt });
-      let response: Response;
-      try {
-        response = await client.completions
-          .create(body as unknown as OpenAI.CompletionCreateParamsStreaming, { signal: dl.signal })
-          .asResponse();
-      } catch (err) {
-        throw mapOpenAIError(err, baseUrl, dl.timedOut(), timeoutMs);
-      }
-      try {
+    const client = await this.client();
+    const choice = this.fimChoice();
+    const renderedPrompt =
+      choice.mode === 'template' && choice.family
+        ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
+        : undefined;
+    const body = openAICompletionBody(this.profile, req, {
+      renderedPrompt,
+      stop: stopsFor(this.flavor.nativeOnly ? undefined : choice.family, req.stop),
+      maxStops: this.flavor.maxStops,
+    });
+    const baseUrl = this.baseUrl;
+    yield* guardedStream({
+      url: `${baseUrl}/completions`,
+      timeoutMs,
+      signal,
+      stops: clientStops(choice.family, req.stop),
+      secrets: this.key ? [this.key] : [],
+      open: async function* (call) {
+        let response: Response;
+        try {
+          response = await client.completions
+            .create(body as unknown as OpenAI.CompletionCreateParamsStreaming, { signal: call.signal })
+            .asResponse();
+        } catch (err) {
+          throw mapOpenAIError(err, baseUrl, call.timedOut(), timeoutMs);
+        }
         if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
           // Some servers ignore `stream: true` and answer with one JSON body.
-          const json = (await response.json()) as { choices?: { text?: string; index?: number }[] };
-          if (!Array.isArray(json?.choices)) throw new BackendError('bad-response', 'response has no "choices" array');
-          const text = (json.choices.find((c) => (c.index ?? 0) === 0) ?? json.choices[0])?.text;
-          if (typeof text !== 'string') throw new BackendError('bad-response', 'response choice has no "text"');
+          const json = await readJSON(response);
+          const text = choiceText(json);
           if (text) yield text;
           return;
         }
-        const stream = Stream.fromSSEResponse<OpenAI.Completion>(response, new AbortController(), client);
-        for await (const chunk of stream) {
-          if (dl.signal.aborted) throw abortError(dl.timedOut(), timeoutMs);
-          if (!Array.isArray(chunk?.choices)) throw new BackendError('bad-response', 'stream chunk has no "choices" array');
-          const choice = chunk.choices.find((c) => (c.index ?? 0) === 0) ?? chunk.choices[0];
-          if (choice?.text) yield choice.text;
+        for await (const ev of readSSE(response)) {
+          if (ev.data === '[DONE]') return;
+          const chunk = parseChunk(ev.data, 'completion');
+          if (ev.event === 'error' || (chunk && chunk.error)) {
+            throw new BackendError('server-error', `the server reported an error mid-stream: ${errorPayloadMessage(chunk)}`);
+          }
+          const text = choiceText(chunk);
+          if (text) yield text;
         }
-        // The SDK's stream ends quietly on abort: tell a finished answer from an interrupted one.
-        if (dl.signal.aborted) throw abortError(dl.timedOut(), timeoutMs);
-      } catch (err) {
-        throw mapOpenAIError(err, baseUrl, dl.timedOut(), timeoutMs);
-      } finally {
-        // Closes the HTTP stream at once when the consumer stops early or aborts.
-        dl.abort();
-      }
-    } finally {
-      dl.clear();
-    }
+      },
+    });
   }
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
     const started = Date.now();
     const dl = deadline(signal, Math.min(this.profile.timeoutMs, 5000));
+    const fim = this.flavor.nativeOnly ? true : undefined;
     try {
       const client = await this.client();
       const list = await client.models.list({ signal: dl.signal });
       const models = list.data.map((m) => m.id);
-      return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined };
+      return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: fim, templateHint: this.fimChoice().family };
     } catch (err) {
-      const e = mapOpenAIError(err, this.profile.baseUrl ?? '', dl.timedOut(), this.profile.timeoutMs);
+      const e = mapOpenAIError(err, this.baseUrl, dl.timedOut(), this.profile.timeoutMs);
       // A server without /models is still reachable.
       const reachable = e.errorKind === 'bad-response' && e.status === 404;
-      return { reachable, models: [], latencyMs: Date.now() - started, error: reachable ? undefined : { kind: e.errorKind, message: e.message } };
+      return {
+        reachable,
+        models: [],
+        latencyMs: Date.now() - started,
+        fimSupported: fim,
+        error: reachable ? undefined : { kind: e.errorKind, message: e.message },
+      };
     } finally {
       dl.clear();
     }
   }
+}
+
+/** Text of choice 0 of a completion (chunk), or a bad-response error naming what is missing. */
+function choiceText(json: any): string {
+  if (!json || !Array.isArray(json.choices)) throw new BackendError('bad-response', 'the answer has no "choices" array (is this an OpenAI-compatible completions endpoint?)');
+  if (json.choices.length === 0) return '';
+  const c = json.choices.find((x: { index?: number }) => (x.index ?? 0) === 0) ?? json.choices[0];
+  if (typeof c?.text !== 'string') {
+    if (c?.text == null && c?.finish_reason) return '';
+    throw new BackendError('bad-response', 'the answer\'s choice has no "text" (a chat endpoint? Tessera needs /completions)');
+  }
+  return c.text;
 }

@@ -10,6 +10,8 @@ export interface CompletionRequest {
   language: string;
   /** Relative file name, for templates that carry it (optional). */
   filename?: string;
+  /** Other project files for repository-level prompts (Qwen `<|file_sep|>`, llama.cpp `input_extra`). */
+  extra?: { filename: string; text: string }[];
   maxTokens: number;
   temperature: number;
   /** Stop sequences (the template's plus the pipeline's, e.g. "\n" for single-line). */

@@ -1,0 +1,99 @@
+/**
+ * Mistral Codestral FIM: `POST {baseUrl}/fim/completions` (baseUrl `https://codestral.mistral.ai/v1`, or
+ * `https://api.mistral.ai/v1`), body `{model, prompt, suffix, max_tokens, temperature, stop, stream}`, a bearer
+ * key, and SSE answers shaped like chat-completion chunks: `data: {"choices":[{"delta":{"content":"…"}}]}` …
+ * `data: [DONE]`. The service formats the FIM prompt itself, so `fimTemplate` does not apply.
+ */
+import type { BackendProfile } from '../config';
+import { clientStops } from '../prompt/templates';
+import { apiKey, redactingLogger, type BackendOptions } from './common';
+import { deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
+import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
+
+export function codestralBody(profile: BackendProfile, req: CompletionRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: profile.model ?? 'codestral-latest',
+    prompt: req.prefix,
+    suffix: req.suffix,
+    max_tokens: req.maxTokens,
+    temperature: req.temperature,
+    stream: true,
+  };
+  if (req.stop.length > 0) body.stop = req.stop;
+  return body;
+}
+
+function deltaText(chunk: any): string {
+  if (!chunk || !Array.isArray(chunk.choices)) throw new BackendError('bad-response', 'the answer has no "choices" array (is this Mistral\'s /fim/completions?)');
+  const c = chunk.choices[0];
+  if (!c) return '';
+  const content = c.delta?.content ?? c.message?.content;
+  if (content == null) return '';
+  if (typeof content !== 'string') throw new BackendError('bad-response', 'the answer\'s "content" is not text');
+  return content;
+}
+
+export class CodestralBackend implements Backend {
+  private readonly log;
+  private key: string | undefined;
+
+  constructor(
+    readonly profile: BackendProfile,
+    private readonly secrets: SecretLookup,
+    opts: BackendOptions = {},
+  ) {
+    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+    if (profile.fimTemplate !== 'auto' && profile.fimTemplate !== 'native') {
+      this.log.info(`backend ${profile.name}: fimTemplate "${profile.fimTemplate}" ignored: Codestral's /fim/completions formats the prompt itself`);
+    }
+  }
+
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+    const key = (this.key = await apiKey(this.profile, this.secrets, true));
+    const url = `${this.profile.baseUrl}/fim/completions`;
+    const body = codestralBody(this.profile, req);
+    yield* guardedStream({
+      url,
+      timeoutMs: this.profile.timeoutMs,
+      signal,
+      stops: clientStops(undefined, req.stop),
+      secrets: key ? [key] : [],
+      open: async function* (call) {
+        const res = await postJSON(url, body, { ...call, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } });
+        if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          const text = deltaText(await readJSON(res));
+          if (text) yield text;
+          return;
+        }
+        for await (const ev of readSSE(res)) {
+          if (ev.data === '[DONE]') return;
+          const chunk = parseChunk(ev.data, 'Codestral');
+          if (ev.event === 'error' || chunk?.error || (chunk?.object === 'error' && chunk?.message)) {
+            throw new BackendError('server-error', `Codestral reported an error mid-stream: ${errorPayloadMessage(chunk)}`);
+          }
+          const text = deltaText(chunk);
+          if (text) yield text;
+        }
+      },
+    });
+  }
+
+  async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
+    const started = Date.now();
+    const timeoutMs = Math.min(this.profile.timeoutMs, 5000);
+    const dl = deadline(signal, timeoutMs);
+    try {
+      const key = (this.key = await apiKey(this.profile, this.secrets, true));
+      const json = (await getJSON(`${this.profile.baseUrl}/models`, { signal: dl.signal, timedOut: dl.timedOut, timeoutMs, headers: { authorization: `Bearer ${key}` } })) as {
+        data?: { id?: string }[];
+      };
+      const models = Array.isArray(json?.data) ? json.data.map((m) => String(m.id)) : [];
+      return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
+    } catch (err) {
+      const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
+      return { reachable: e.errorKind === 'auth' || e.status !== undefined, models: [], fimSupported: true, latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
+    } finally {
+      dl.clear();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What every backend adapter shares: options from the factory, the API key lookup, the FIM decision logged once.
+ */
+import type { BackendProfile } from '../config';
+import { redactSecrets, silentLogger, type Logger } from '../log';
+import { chooseFim, type FimChoice, type FimEvidence } from '../prompt/detect';
+import { BackendError, type SecretLookup } from './types';
+
+export interface BackendOptions {
+  /** Where the adapter says how it forms prompts (and when it is unsure). Lines are redacted. */
+  log?: Logger;
+}
+
+/** A logger that scrubs the profile's API key (and anything key-shaped) from every line. */
+export function redactingLogger(log: Logger | undefined, secretsOf: () => readonly string[]): Logger {
+  const l = log ?? silentLogger;
+  const r = (m: string) => redactSecrets(m, secretsOf());
+  return {
+    trace: (m) => l.trace(r(m)),
+    debug: (m) => l.debug(r(m)),
+    info: (m) => l.info(r(m)),
+    warn: (m) => l.warn(r(m)),
+    error: (m) => l.error(r(m)),
+  };
+}
+
+/** Resolves the API key; remote FIM services need one, local servers usually do not. */
+export async function apiKey(profile: BackendProfile, secrets: SecretLookup, required: boolean): Promise<string | undefined> {
+  let key: string | undefined;
+  try {
+    key = (await secrets(profile.name))?.trim() || undefined;
+  } catch (err) {
+    throw new BackendError('config', `cannot read the API key of profile "${profile.name}" from secret storage: ${(err as Error).message}`);
+  }
+  if (required && !key) {
+    throw new BackendError(
+      'auth',
+      `no API key for profile "${profile.name}": set it with the command "Tessera: Set API Key" (CLI: the TESSERA_API_KEY environment variable)`,
+    );
+  }
+  return key;
+}
+
+/** Decides the FIM form once per backend (per evidence), and logs the decision: info when sure, warn when not. */
+export class FimDecision {
+  private last: string | undefined;
+  constructor(
+    private readonly profile: BackendProfile,
+    private readonly log: Logger,
+  ) {}
+
+  decide(evidence: FimEvidence, nativeAvailable: boolean): FimChoice {
+    const choice = chooseFim(this.profile.fimTemplate, { modelName: this.profile.model, ...evidence }, nativeAvailable);
+    const line = `backend ${this.profile.name}: ${choice.note}`;
+    if (line !== this.last) {
+      this.last = line;
+      if (choice.confident) this.log.info(line);
+      else this.log.warn(line);
+    }
+    return choice;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * llama.cpp's server (`llama-server`, baseUrl `http://127.0.0.1:8080`).
+ *  - native/auto: `POST {baseUrl}/infill` with `input_prefix`, `input_suffix`, `input_extra` ([{filename,text}]),
+ *    `n_predict`, `t_max_predict_ms`, `cache_prompt`: the server applies the FIM tokens of the loaded GGUF itself,
+ *    so "auto" is exactly the model's own format.
+ *  - a family name: `POST {baseUrl}/completion` with the prompt rendered by Tessera (a model whose GGUF lacks
+ *    FIM token metadata, or a deliberate override).
+ * Both stream `data: {"content":"…","stop":false}` lines (no `[DONE]`); the last has `"stop":true`; a failure
+ * mid-stream comes as an `error: {…}` line. `/props` (model path, chat template) or `/v1/models` for probe().
+ */
+import type { BackendProfile } from '../config';
+import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
+import { clientStops, renderFim, stopsFor } from '../prompt/templates';
+import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
+import { deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
+import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
+
+/** How long the server may spend generating: most of the deadline, so a partial answer beats a timeout. */
+export function maxPredictMs(timeoutMs: number): number {
+  return Math.max(100, Math.round(timeoutMs * 0.8));
+}
+
+export function llamaCppRequest(profile: BackendProfile, req: CompletionRequest, choice: FimChoice): { path: string; body: Record<string, unknown> } {
+  const common: Record<string, unknown> = {
+    n_predict: req.maxTokens,
+    temperature: req.temperature,
+    stop: stopsFor(choice.family, req.stop),
+    stream: true,
+    cache_prompt: true,
+    t_max_predict_ms: maxPredictMs(profile.timeoutMs),
+  };
+  if (choice.mode === 'template' && choice.family) {
+    const prompt = renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra });
+    return { path: '/completion', body: { prompt, ...common } };
+  }
+  return {
+    path: '/infill',
+    body: { input_prefix: req.prefix, input_suffix: req.suffix, input_extra: req.extra ?? [], ...common },
+  };
+}
+
+export class LlamaCppBackend implements Backend {
+  private readonly log;
+  private readonly fim;
+  private key: string | undefined;
+
+  constructor(
+    readonly profile: BackendProfile,
+    private readonly secrets: SecretLookup,
+    opts: BackendOptions = {},
+  ) {
+    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+    this.fim = new FimDecision(profile, this.log);
+  }
+
+  fimChoice(): FimChoice {
+    if (this.profile.fimTemplate === 'auto' || this.profile.fimTemplate === 'native') {
+      // /infill: the server knows the model's FIM tokens; the family (from the name) only adds stop tokens.
+      const family = detectFromModelName(this.profile.model)?.family;
+      return { mode: 'native', family, confident: true, note: '/infill with the model\'s own FIM tokens' };
+    }
+    return this.fim.decide({}, true);
+  }
+
+  private headers(): Record<string, string> {
+    return this.key ? { authorization: `Bearer ${this.key}` } : {};
+  }
+
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+    this.key = await apiKey(this.profile, this.secrets, false);
+    const choice = this.fimChoice();
+    const { path, body } = llamaCppRequest(this.profile, req, choice);
+    const url = `${this.profile.baseUrl}${path}`;
+    const headers = this.headers();
+    const profile = this.profile;
+    yield* guardedStream({
+      url,
+      timeoutMs: this.profile.timeoutMs,
+      signal,
+      stops: clientStops(choice.family, req.stop),
+      secrets: this.key ? [this.key] : [],
+      open: async function* (call) {
+        let res: Response;
+        try {
+          res = await postJSON(url, body, { ...call, headers });
+        } catch (err) {
+          throw explainNoFim(err, profile);
+        }
+        if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          const json = await readJSON(res);
+          if (typeof json?.content !== 'string') throw new BackendError('bad-response', `llama.cpp ${path}: the answer has no "content"`);
+          if (json.content) yield json.content;
+          return;
+        }
+        for await (const ev of readSSE(res)) {
+          if (ev.data === '[DONE]') return;
+          const msg = parseChunk(ev.data, `llama.cpp ${path}`);
+          if (ev.event === 'error' || msg?.error) throw new BackendError('server-error', `llama.cpp: ${errorPayloadMessage(msg)}`);
+          if (msg?.content !== undefined && typeof msg.content !== 'string') throw new BackendError('bad-response', `llama.cpp ${path}: "content" is not text`);
+          if (msg?.content) yield msg.content;
+          if (msg?.stop === true) return;
+        }
+      },
+    });
+  }
+
+  async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
+    const started = Date.now();
+    const timeoutMs = Math.min(this.profile.timeoutMs, 5000);
+    const dl = deadline(signal, timeoutMs);
+    try {
+      this.key = await apiKey(this.profile, this.secrets, false);
+      const call = { signal: dl.signal, timedOut: dl.timedOut, timeoutMs, headers: this.headers() };
+      let props: { model_path?: string; chat_template?: string; model_alias?: string } | undefined;
+      try {
+        props = (await getJSON(`${this.profile.baseUrl}/props`, call)) as typeof props;
+      } catch (err) {
+        if (!(err instanceof BackendError) || err.status !== 404) throw err;
+      }
+      let models: string[] = [];
+      if (props?.model_path) models = [props.model_path];
+      else {
+        const list = (await getJSON(`${this.profile.baseUrl}/v1/models`, call)) as { data?: { id?: string }[] };
+        models = Array.isArray(list?.data) ? list.data.map((m) => String(m.id)) : [];
+      }
+      const name = props?.model_alias ?? models[0] ?? this.profile.model;
+      const family = detectFromTokens(props?.chat_template, name)?.family ?? detectFromModelName(name)?.family;
+      return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };
+    } catch (err) {
+      const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
+      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
+    } finally {
+      dl.clear();
+    }
+  }
+}
+
+/** llama.cpp answers 501 to /infill when the GGUF has no FIM tokens: say what to change. */
+function explainNoFim(err: unknown, profile: BackendProfile): unknown {
+  if (err instanceof BackendError && err.status === 501) {
+    return new BackendError(
+      'config',
+      `llama.cpp cannot do /infill with this model (no FIM tokens in the GGUF): load a FIM code model, or set fimTemplate of "${profile.name}" to its family`,
+      { status: 501 },
+    );
+  }
+  return err;
+}

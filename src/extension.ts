@@ -6,10 +6,12 @@ import { Controller } from './vscode/controller';
 import { TesseraInlineProvider } from './vscode/provider';
 import { readWorkspaceSettings } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
+import { SettingsPanel } from './vscode/panel/settingsPanel';
+import { registerControlCommands } from './vscode/statusMenu';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tessera', { log: true });
-  const status = new StatusBar('tessera.showLog');
+  const status = new StatusBar('tessera.statusMenu');
   const secrets = async (profileName: string) => context.secrets.get(`tessera.apiKey.${profileName}`);
   const controller = new Controller(log, status, secrets);
   context.subscriptions.push(log, status, controller);
@@ -19,15 +21,22 @@ export function activate(context: vscode.ExtensionContext): void {
     controller.applySettings(settings, problems);
   };
   reload();
+  const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, secrets: context.secrets, log });
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tessera')) reload();
     }),
     vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller)),
     vscode.commands.registerCommand('tessera.showLog', () => log.show()),
-    vscode.commands.registerCommand('tessera.openSettings', () =>
+    vscode.commands.registerCommand('tessera.openSettings', openPanel),
+    vscode.commands.registerCommand('tessera.openSettingsUI', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', '@ext:tessera-dev.tessera'),
     ),
+    ...registerControlCommands(controller, openPanel, context.secrets),
+    { dispose: () => SettingsPanel.disposeCurrent() },
+    // The status bar follows the active editor: "disabled for this language", "excluded file".
+    vscode.window.onDidChangeActiveTextEditor(() => controller.refreshStatus()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => controller.refreshStatus()),
     vscode.commands.registerCommand('tessera.toggle', async () => {
       const cfg = vscode.workspace.getConfiguration('tessera');
       await cfg.update('enable', !cfg.get<boolean>('enable', true), vscode.ConfigurationTarget.Global);

@@ -7,10 +7,11 @@ import { createBackend, type Backend, type SecretLookup } from '../core/backends
 import { activeProfile, type BackendProfile, type Settings } from '../core/config';
 import { BackendHealth, isBackendFailure } from '../core/scheduling/backoff';
 import type { Outcome } from '../core/types';
+import { backendAllowedInWorkspace, exclusionMatcherCache } from '../core/exclusions';
 import type { StatusBar } from './statusBar';
 
 export interface GateResult {
-  reason: 'disabled' | 'language-disabled' | 'snoozed' | 'no-backend' | 'backoff' | 'config';
+  reason: 'disabled' | 'language-disabled' | 'excluded' | 'untrusted' | 'snoozed' | 'no-backend' | 'backoff' | 'config';
   detail: string;
 }
 
@@ -25,6 +26,8 @@ export class Controller implements vscode.Disposable {
   private readonly health = new BackendHealth();
   private snoozedUntil = 0;
   private reportedProblems = new Set<string>();
+  private readonly exclusions = exclusionMatcherCache();
+  private suggestionShown = false;
 
   constructor(
     readonly log: vscode.LogOutputChannel,
@@ -35,6 +38,7 @@ export class Controller implements vscode.Disposable {
   /** Applies new settings: rebuilds the backend when its profile changed, reports each new problem once. */
   applySettings(settings: Settings, problems: string[]): void {
     this.settings = settings;
+    problems = [...problems, ...this.exclusions(settings.exclude).problems];
     const fresh = problems.filter((p) => !this.reportedProblems.has(p));
     this.reportedProblems = new Set(problems);
     for (const p of problems) this.log.warn(`settings: ${p}`);
@@ -48,7 +52,7 @@ export class Controller implements vscode.Disposable {
     const profile = activeProfile(settings);
     if (JSON.stringify(profile) !== JSON.stringify(this.active?.profile)) {
       void this.active?.backend.dispose?.();
-      this.active = profile ? { profile, backend: createBackend(profile, this.secrets) } : undefined;
+      this.active = profile ? { profile, backend: createBackend(profile, this.secrets, { log: this.log }) } : undefined;
       this.health.recordSuccess();
       this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ?? profile.modelPath ?? ''} model=${profile.model ?? '-'})` : 'backend: none configured');
     }
@@ -79,15 +83,25 @@ export class Controller implements vscode.Disposable {
   gate(document: vscode.TextDocument, manual: boolean): GateResult | undefined {
     const s = this.settings;
     if (!s.enable) return { reason: 'disabled', detail: 'Tessera is disabled (tessera.enable is false)' };
+    const excluded = this.excluded(document);
+    if (excluded) return { reason: 'excluded', detail: excluded };
     const lang = s.languages[document.languageId] ?? s.languages['*'] ?? true;
     if (!lang) return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
     if (!manual && this.snoozed) return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
     if (!this.active) return { reason: 'no-backend', detail: 'no backend configured: add a profile to tessera.backends' };
+    const trust = backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
+    if (!trust.allowed) return { reason: 'untrusted', detail: trust.reason ?? 'workspace not trusted' };
     const paused = this.health.pausedFor(Date.now());
     if (paused > 0 && !manual) {
       return { reason: 'backoff', detail: `backend failing (${this.health.lastError?.message ?? 'error'}); retrying in ${Math.ceil(paused / 1000)} s` };
     }
     return undefined;
+  }
+
+  /** Why this document must never be sent (a secret-looking file, or `tessera.exclude`), else undefined. */
+  excluded(document: vscode.TextDocument): string | undefined {
+    if (document.uri.scheme === 'untitled') return undefined;
+    return this.exclusions(this.settings.exclude).match(vscode.workspace.asRelativePath(document.uri, false))?.detail;
   }
 
   explain(detail: string | undefined, reason?: string): void {
@@ -97,6 +111,10 @@ export class Controller implements vscode.Disposable {
   /** Updates health, status bar and the "why nothing showed" explanation after a request. */
   onOutcome(outcome: Outcome, totalMs: number): void {
     if (outcome.kind === 'suggestion') {
+      if (!this.suggestionShown) {
+        this.suggestionShown = true; // completes the walkthrough's "see a first suggestion" step
+        void vscode.commands.executeCommand('setContext', 'tessera.suggestionShown', true);
+      }
       if (this.health.recordSuccess()) this.log.info('backend recovered');
       this.explain(undefined);
       this.status.set({ kind: 'idle', latencyMs: totalMs });
@@ -123,7 +141,14 @@ export class Controller implements vscode.Disposable {
 
   refreshStatus(latencyMs?: number): void {
     if (!this.settings) return;
+    const doc = vscode.window.activeTextEditor?.document;
+    const lang = doc && (this.settings.languages[doc.languageId] ?? this.settings.languages['*'] ?? true);
+    const excluded = doc && this.excluded(doc);
+    const trust = this.active && backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
     if (!this.settings.enable) this.status.set({ kind: 'disabled', detail: 'tessera.enable is false' });
+    else if (doc && lang === false) this.status.set({ kind: 'disabled', detail: `disabled for ${doc.languageId} (tessera.languages)` });
+    else if (excluded) this.status.set({ kind: 'disabled', detail: excluded });
+    else if (trust && !trust.allowed) this.status.set({ kind: 'disabled', detail: trust.reason ?? 'workspace not trusted' });
     else if (this.snoozed) this.status.set({ kind: 'snoozed', until: this.snoozedUntil });
     else if (this.health.failing) this.status.set({ kind: 'error', detail: this.health.lastError?.message ?? 'backend error' });
     else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends' });

@@ -52,7 +52,7 @@ export class StatusBar implements vscode.Disposable {
     const latency = this.lastLatencyMs !== undefined ? ` · last ${Math.round(this.lastLatencyMs)} ms` : '';
     let icon = '$(sparkle)';
     let label = 'ready';
-    let tooltip = `Tessera: ready${backend}${latency}`;
+    let tooltip = `Tessera: ready${backend}${latency}\nClick for the menu: enable/disable, snooze, backend, settings, log`;
     this.item.backgroundColor = undefined;
     switch (s.kind) {
       case 'working':
@@ -81,7 +81,9 @@ export class StatusBar implements vscode.Disposable {
         break;
     }
     if (this.lastExplanation && s.kind !== 'error') tooltip += `\nLast: ${this.lastExplanation}`;
-    this.item.text = `${icon} Tessera`;
+    // Last latency at a glance while ready (the tooltip has the details).
+    const shownLatency = s.kind === 'idle' && this.lastLatencyMs !== undefined ? ` ${Math.round(this.lastLatencyMs)} ms` : '';
+    this.item.text = `${icon} Tessera${shownLatency}`;
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Tessera ${label}. ${tooltip.replace(/\n/g, '. ')}` };
   }

@@ -1,0 +1,421 @@
+// Tessera settings panel (webview side). Plain DOM, no framework, no remote resources.
+// Renders the state the extension host sends; every change goes back as a message that the host validates
+// with the settings' zod schema. User data is only ever set through textContent/value, never innerHTML.
+// @ts-check
+(function () {
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+
+  /** @type {any} */
+  let state = null;
+  /** Editor: null when closed; index null = a new profile. */
+  /** @type {{index: number|null, draft: Record<string,string>, errors: Record<string,string>, warning?: string, apiKey: string, test?: any, testing?: boolean, focus?: string, advancedOpen?: boolean} | null} */
+  let editor = null;
+  let seq = 0;
+  let validateTimer = 0;
+  let lastTestSeq = -1;
+  /** @type {string|null} */
+  let notice = null;
+  /** Models seen in the last successful test, for the model field's suggestions. */
+  /** @type {string[]} */
+  let knownModels = [];
+
+  const KIND_LABELS = {
+    openai: 'OpenAI-compatible (llama.cpp server, vLLM, LM Studio, …)',
+    ollama: 'Ollama',
+    llamacpp: 'llama.cpp /infill',
+    codestral: 'Mistral Codestral',
+    deepseek: 'DeepSeek',
+    embedded: 'Embedded model (runs inside VS Code)',
+  };
+  const PRESETS = [
+    { label: 'llama.cpp server on this machine', draft: { name: 'llama.cpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'default', fimTemplate: 'native' } },
+    { label: 'Ollama on this machine', draft: { name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen2.5-coder:1.5b-base', fimTemplate: 'auto' } },
+    { label: 'Mistral Codestral (API key)', draft: { name: 'codestral', kind: 'codestral', baseUrl: 'https://codestral.mistral.ai/v1', model: 'codestral-latest', fimTemplate: 'native' } },
+    { label: 'Embedded model (no server)', draft: { name: 'embedded', kind: 'embedded', fimTemplate: 'auto' } },
+  ];
+  const FIELDS = {
+    name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
+    kind: { label: 'Kind', hint: 'The wire protocol the server speaks.' },
+    baseUrl: { label: 'Base URL', hint: 'As the service documents it, e.g. http://127.0.0.1:8080/v1', placeholder: 'http://127.0.0.1:8080/v1' },
+    model: { label: 'Model', hint: 'Model id sent to the server. Test connection lists the available ones.' },
+    fimTemplate: { label: 'FIM template', hint: 'native: the server’s own suffix field; auto: detect from the model name.' },
+    maxTokens: { label: 'Max tokens', hint: '1–4096, default 128', placeholder: '128', inputmode: 'numeric' },
+    temperature: { label: 'Temperature', hint: '0–2, default 0.2', placeholder: '0.2', inputmode: 'decimal' },
+    timeoutMs: { label: 'Timeout (ms)', hint: '100–300000, default 10000', placeholder: '10000', inputmode: 'numeric' },
+    concurrency: { label: 'Concurrency', hint: 'Requests in flight, 1–8 (default 1 local, 2 remote)', inputmode: 'numeric' },
+    stop: { label: 'Extra stop sequences', hint: 'One per line; write a newline as \\n.' },
+    modelPath: { label: 'Model file (GGUF)', hint: 'Path to a local .gguf file; empty: the bundled default.' },
+    threads: { label: 'Threads', hint: 'Default: cores − 1', inputmode: 'numeric' },
+    contextSize: { label: 'Context size (tokens)', hint: '256–131072', inputmode: 'numeric' },
+  };
+
+  /** Tiny element builder: h('div', {class: 'x', onclick}, child, 'text'). */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs ?? {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+      else if (k === 'class') el.className = String(v);
+      else if (k === 'value') /** @type {any} */ (el).value = v;
+      else if (k === 'checked') /** @type {any} */ (el).checked = !!v;
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === undefined || c === null || c === false) continue;
+      el.append(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    }
+    return el;
+  }
+
+  function persist() {
+    vscode.setState({ editor: editor ? { index: editor.index, draft: editor.draft } : null });
+  }
+
+  function openEditor(index, draft, focus = 'name') {
+    editor = { index, draft: { ...draft }, errors: {}, apiKey: '', focus };
+    knownModels = [];
+    persist();
+    render();
+    requestValidation();
+  }
+
+  function closeEditor() {
+    const back = editor && editor.index !== null ? `edit-${editor.index}` : 'add';
+    editor = null;
+    persist();
+    render();
+    const el = document.getElementById(back);
+    if (el) el.focus();
+  }
+
+  function requestValidation() {
+    if (!editor) return;
+    clearTimeout(validateTimer);
+    validateTimer = /** @type {any} */ (setTimeout(() => {
+      if (editor) vscode.postMessage({ type: 'validate', seq: ++seq, index: editor.index, draft: editor.draft });
+    }, 120));
+  }
+
+  function current(index) {
+    return state?.profiles.find((p) => p.index === index);
+  }
+
+  // ─── rendering ──────────────────────────────────────────────────────────────────────────────────────
+
+  function render() {
+    const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+    const active = document.activeElement;
+    const activeId = active && active.id;
+    const selStart = active && 'selectionStart' in active ? /** @type {any} */ (active).selectionStart : null;
+    app.replaceChildren();
+    app.setAttribute('aria-busy', state ? 'false' : 'true');
+    if (!state) return;
+
+    app.append(
+      h('header', { class: 'top' },
+        h('h1', {}, 'Tessera: model backends'),
+        h('p', { class: 'muted' },
+          `Profiles live in tessera.backends (${state.target === 'user' ? 'user' : 'workspace'} settings), so this panel, the Settings UI and settings.json show the same thing. API keys go to the OS keychain, never to settings.json. `,
+          h('button', { class: 'link', type: 'button', onclick: () => vscode.postMessage({ type: 'openSettingsJson' }) }, 'Open settings.json'),
+          ' · ',
+          h('button', { class: 'link', type: 'button', onclick: () => vscode.postMessage({ type: 'showLog' }) }, 'Show log'),
+        ),
+      ),
+    );
+    if (state.trustNote) app.append(h('div', { class: 'banner warn', role: 'note', id: 'trust-note' }, h('strong', {}, 'Restricted mode. '), state.trustNote));
+    for (const p of state.problems) app.append(h('div', { class: 'banner error', role: 'alert' }, p));
+    if (notice) app.append(h('div', { class: 'banner error', role: 'alert' }, notice));
+
+    app.append(renderList());
+    if (editor) app.append(renderEditor());
+
+    // Keep focus and caret across re-renders.
+    const want = editor?.focus ? `f-${editor.focus}` : activeId;
+    if (editor) editor.focus = undefined;
+    if (want) {
+      const el = document.getElementById(want);
+      if (el) {
+        el.focus();
+        if (selStart !== null && 'setSelectionRange' in el && want === activeId) {
+          try { /** @type {any} */ (el).setSelectionRange(selStart, selStart); } catch { /* not a text input */ }
+        }
+      }
+    }
+  }
+
+  function renderList() {
+    const section = h('section', { 'aria-labelledby': 'profiles-h', class: 'profiles' }, h('h2', { id: 'profiles-h' }, 'Profiles'));
+    if (state.profiles.length === 0) {
+      section.append(
+        h('div', { class: 'empty', id: 'empty-state' },
+          h('p', {}, h('strong', {}, 'No backend yet.'), ' Tessera needs a model to complete code. Start from a preset or add your own:'),
+          h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' },
+            PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `preset-${i}`, onclick: () => openEditor(null, p.draft, 'name') }, p.label)),
+          ),
+        ),
+      );
+    } else {
+      const list = h('ul', { class: 'list', 'aria-label': 'Backend profiles' });
+      for (const p of state.profiles) {
+        const isActive = p.name === state.active;
+        const invalid = Object.keys(p.errors).length > 0;
+        const badges = [];
+        if (isActive) badges.push(h('span', { class: 'badge active' }, 'active'));
+        if (p.hasApiKey) badges.push(h('span', { class: 'badge' }, 'API key stored'));
+        if (invalid) badges.push(h('span', { class: 'badge error' }, 'invalid'));
+        if (p.blockedReason) badges.push(h('span', { class: 'badge warn' }, 'not used here'));
+        const problems = invalid ? Object.entries(p.errors).map(([f, msg]) => `${f}: ${msg}`).join('; ') : '';
+        list.append(
+          h('li', { class: `row${isActive ? ' is-active' : ''}`, 'data-name': p.name },
+            h('input', {
+              type: 'radio', name: 'active', id: `use-${p.index}`, checked: isActive, disabled: invalid,
+              'aria-label': `Use ${p.name}`,
+              onchange: () => vscode.postMessage({ type: 'setActive', name: p.name }),
+            }),
+            h('div', { class: 'row-main' },
+              h('label', { for: `use-${p.index}`, class: 'row-name' }, p.name, ' ', badges),
+              h('div', { class: 'muted summary' }, p.summary),
+              problems ? h('div', { class: 'error-text' }, problems) : null,
+              p.blockedReason ? h('div', { class: 'warn-text' }, p.blockedReason) : null,
+            ),
+            h('div', { class: 'row-actions' },
+              h('button', { type: 'button', class: 'secondary', id: `edit-${p.index}`, 'aria-label': `Edit ${p.name}`, onclick: () => openEditor(p.index, p.draft) }, 'Edit'),
+              h('button', { type: 'button', class: 'secondary', 'aria-label': `Duplicate ${p.name}`, onclick: () => vscode.postMessage({ type: 'duplicate', index: p.index }) }, 'Duplicate'),
+              h('button', { type: 'button', class: 'secondary danger', 'aria-label': `Remove ${p.name}`, onclick: () => vscode.postMessage({ type: 'remove', index: p.index }) }, 'Remove'),
+            ),
+          ),
+        );
+      }
+      section.append(list);
+    }
+    if (!editor) section.append(h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add', onclick: () => openEditor(null, { kind: 'openai', fimTemplate: 'auto' }) }, 'Add profile')));
+    return section;
+  }
+
+  function field(name, control) {
+    const f = FIELDS[name];
+    const err = editor?.errors[name];
+    const hintId = `h-${name}`;
+    const errId = `e-${name}`;
+    control.id = `f-${name}`;
+    control.setAttribute('aria-describedby', err ? `${errId} ${hintId}` : hintId);
+    if (err) control.setAttribute('aria-invalid', 'true');
+    return h('div', { class: `field${err ? ' has-error' : ''}`, 'data-field': name },
+      h('label', { for: `f-${name}` }, f.label),
+      control,
+      err ? h('div', { class: 'error-text', id: errId, role: 'alert' }, err) : null,
+      h('div', { class: 'hint muted', id: hintId }, f.hint),
+    );
+  }
+
+  function onInput(name) {
+    return (ev) => {
+      if (!editor) return;
+      editor.draft[name] = ev.target.value;
+      persist();
+      if (name === 'kind') {
+        editor.focus = 'kind';
+        render();
+      }
+      requestValidation();
+    };
+  }
+
+  function textInput(name, type = 'text') {
+    const f = FIELDS[name];
+    return h('input', { type, value: editor.draft[name] ?? '', placeholder: f.placeholder, inputmode: f.inputmode, spellcheck: 'false', autocomplete: 'off', oninput: onInput(name) });
+  }
+
+  function select(name, options) {
+    const value = editor.draft[name] ?? '';
+    const el = h('select', { onchange: onInput(name) }, options.map(([v, label]) => h('option', { value: v }, label)));
+    /** @type {HTMLSelectElement} */ (el).value = value;
+    return el;
+  }
+
+  function renderEditor() {
+    const ed = /** @type {NonNullable<typeof editor>} */ (editor);
+    const stored = ed.index !== null ? current(ed.index) : undefined;
+    const title = ed.index === null ? 'New profile' : `Edit “${stored?.name ?? ''}”`;
+    const kind = ed.draft.kind ?? 'openai';
+    const embedded = kind === 'embedded';
+
+    const modelInput = textInput('model');
+    modelInput.setAttribute('list', 'model-options');
+    const datalist = h('datalist', { id: 'model-options' }, knownModels.map((m) => h('option', { value: m })));
+
+    const form = h('form', { novalidate: true, 'aria-labelledby': 'editor-h', onsubmit: (e) => { e.preventDefault(); save(false); } },
+      h('div', { class: 'grid' },
+        field('name', textInput('name')),
+        field('kind', select('kind', state.kinds.map((k) => [k, KIND_LABELS[k] ?? k]))),
+        embedded ? null : field('baseUrl', textInput('baseUrl', 'url')),
+        field('model', modelInput),
+        datalist,
+        field('fimTemplate', select('fimTemplate', state.templates.map((t) => [t, t]))),
+      ),
+      embedded
+        ? h('fieldset', {}, h('legend', {}, 'Embedded model'), h('div', { class: 'grid' }, field('modelPath', textInput('modelPath')), field('threads', textInput('threads')), field('contextSize', textInput('contextSize'))))
+        : renderApiKey(stored),
+      h('details', {
+        open: ed.advancedOpen || ['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'stop'].some((f) => ed.errors[f]) || undefined,
+        ontoggle: (e) => { ed.advancedOpen = e.target.open; },
+      },
+        h('summary', {}, 'Limits and stop sequences'),
+        h('div', { class: 'grid' },
+          field('maxTokens', textInput('maxTokens')),
+          field('temperature', textInput('temperature')),
+          field('timeoutMs', textInput('timeoutMs')),
+          field('concurrency', textInput('concurrency')),
+          field('stop', h('textarea', { rows: 2, spellcheck: 'false', oninput: onInput('stop'), value: ed.draft.stop ?? '' })),
+        ),
+      ),
+      ed.errors.form ? h('div', { class: 'error-text', role: 'alert' }, ed.errors.form) : null,
+      ed.warning ? h('div', { class: 'banner warn', role: 'note' }, ed.warning) : null,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', id: 'save' }, 'Save'),
+        h('button', { type: 'button', id: 'save-use', onclick: () => save(true) }, 'Save and use'),
+        h('button', { type: 'button', class: 'secondary', id: 'test', disabled: ed.testing || undefined, onclick: test }, ed.testing ? 'Testing…' : 'Test connection'),
+        h('button', { type: 'button', class: 'secondary', id: 'cancel', onclick: closeEditor }, 'Cancel'),
+      ),
+    );
+    return h('section', { class: 'editor', 'aria-labelledby': 'editor-h', id: 'editor' },
+      h('h2', { id: 'editor-h' }, title),
+      form,
+      renderTest(),
+    );
+  }
+
+  function renderApiKey(stored) {
+    const ed = /** @type {NonNullable<typeof editor>} */ (editor);
+    const has = !!stored?.hasApiKey;
+    const input = h('input', {
+      type: 'password', id: 'f-apiKey', value: ed.apiKey, autocomplete: 'off', spellcheck: 'false',
+      placeholder: has ? '•••••••• (stored; type to replace)' : 'none (local servers need none)',
+      'aria-describedby': 'h-apiKey',
+      oninput: (e) => { ed.apiKey = e.target.value; },
+    });
+    return h('fieldset', {}, h('legend', {}, 'API key'),
+      h('div', { class: 'field' },
+        h('label', { for: 'f-apiKey' }, 'API key'),
+        h('div', { class: 'inline' }, input,
+          has ? h('button', { type: 'button', class: 'secondary', id: 'clear-key', onclick: () => vscode.postMessage({ type: 'clearApiKey', name: stored.name }) }, 'Remove stored key') : null),
+        h('div', { class: 'hint muted', id: 'h-apiKey' }, has ? 'A key is stored in the OS keychain (SecretStorage). It is never shown again nor written to settings.' : 'Stored in the OS keychain (SecretStorage) when you save; never written to settings.json.'),
+      ),
+    );
+  }
+
+  function renderTest() {
+    const ed = /** @type {NonNullable<typeof editor>} */ (editor);
+    const region = h('section', { class: 'test', id: 'test-result', role: 'status', 'aria-live': 'polite', 'aria-label': 'Connection test' });
+    if (ed.testing) {
+      region.append(h('p', { class: 'muted' }, 'Testing the connection…'));
+      return region;
+    }
+    const r = ed.test;
+    if (!r) return region;
+    if (!r.reachable) {
+      region.classList.add('fail');
+      region.append(
+        h('h3', {}, '✗ Not reachable'),
+        h('p', { class: 'error-text' }, `${r.error?.kind ?? 'error'}: ${r.error?.message ?? 'no answer'}`),
+        h('p', { class: 'muted' }, `after ${r.latencyMs} ms`),
+      );
+      return region;
+    }
+    region.classList.add('ok');
+    const dl = h('dl', {},
+      h('dt', {}, 'Latency'), h('dd', { id: 'test-latency' }, `${r.latencyMs} ms`),
+      h('dt', {}, 'Models'), h('dd', { id: 'test-models' }, r.models.length ? `${r.models.length} available` : 'the server lists none'),
+      h('dt', {}, 'Fill-in-the-middle'), h('dd', {}, r.fimSupported === true ? 'supported' : r.fimSupported === false ? 'not supported by this model/server' : 'unknown (the server does not say)'),
+    );
+    if (r.model) {
+      dl.append(h('dt', {}, 'Configured model'), h('dd', {}, r.modelListed === false ? `“${r.model}” is not in the server's list` : r.modelListed ? `“${r.model}” is available` : `“${r.model}”`));
+    }
+    region.append(h('h3', {}, '✓ Reachable'), dl);
+    if (r.models.length) {
+      const pick = h('div', { class: 'models', role: 'group', 'aria-label': 'Pick a model' },
+        h('span', { class: 'muted' }, 'Pick a model: '),
+        r.models.slice(0, 50).map((m) => h('button', {
+          type: 'button', class: `chip${m === ed.draft.model ? ' selected' : ''}`, 'aria-pressed': m === ed.draft.model ? 'true' : 'false',
+          onclick: () => { ed.draft.model = m; ed.focus = 'model'; persist(); render(); requestValidation(); },
+        }, m)),
+        r.models.length > 50 ? h('span', { class: 'muted' }, ` … and ${r.models.length - 50} more (type in the Model field)`) : null,
+      );
+      region.append(pick);
+    }
+    return region;
+  }
+
+  function save(makeActive) {
+    if (!editor) return;
+    vscode.postMessage({ type: 'save', index: editor.index, draft: editor.draft, apiKey: editor.apiKey || undefined, makeActive });
+  }
+
+  function test() {
+    if (!editor) return;
+    lastTestSeq = ++seq;
+    editor.testing = true;
+    editor.test = undefined;
+    render();
+    vscode.postMessage({ type: 'test', seq: lastTestSeq, index: editor.index, draft: editor.draft, apiKey: editor.apiKey || undefined });
+  }
+
+  // ─── messages from the host ─────────────────────────────────────────────────────────────────────────
+
+  window.addEventListener('message', (ev) => {
+    const m = ev.data;
+    switch (m?.type) {
+      case 'state':
+        state = m.state;
+        if (editor && editor.index !== null && !current(editor.index)) editor = null;
+        render();
+        break;
+      case 'validation':
+        if (editor && m.seq === seq) {
+          editor.errors = m.errors;
+          editor.warning = m.warning;
+          render();
+        }
+        break;
+      case 'saved':
+        notice = null;
+        editor = null;
+        persist();
+        render();
+        setTimeout(() => document.getElementById(`edit-${m.index}`)?.focus(), 0);
+        break;
+      case 'saveFailed':
+        if (editor) {
+          editor.errors = m.errors;
+          const first = Object.keys(m.errors)[0];
+          editor.focus = first && first !== 'form' ? first : undefined;
+          render();
+        }
+        break;
+      case 'testStarted':
+        break;
+      case 'testResult':
+        if (editor && m.seq === lastTestSeq) {
+          editor.testing = false;
+          if (m.errors) {
+            editor.errors = m.errors;
+            editor.test = undefined;
+          } else {
+            editor.test = m.report;
+            if (m.report?.models?.length) knownModels = m.report.models;
+          }
+          render();
+        }
+        break;
+      case 'notice':
+        notice = m.text;
+        render();
+        break;
+    }
+  });
+
+  const saved = vscode.getState();
+  if (saved?.editor) editor = { index: saved.editor.index, draft: saved.editor.draft, errors: {}, apiKey: '' };
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -8,6 +8,7 @@ import { buildContext } from './context';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { postfilter, wantsMultiline } from './postfilter';
+import { codeView, guardChatAnswer } from './prompt/chat';
 import { reject, type DocumentSnapshot, type Outcome, type Stage, type StageTimings } from './types';
 
 export interface PipelineDeps {
@@ -83,7 +84,8 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     for await (const chunk of deps.backend.complete(request, signal)) {
       raw += chunk;
       // Single-line: the first newline after some text ends the suggestion; stop the stream now.
-      if (!multiline && /\S[^\n]*\n/.test(raw)) break;
+      // (An opening markdown fence from a chat model is not that line: codeView skips it.)
+      if (!multiline && /\S[^\n]*\n/.test(codeView(raw))) break;
     }
   } catch (err) {
     rec.record('backend');
@@ -94,12 +96,18 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   rec.record('backend');
   if (signal.aborted) return abortedOutcome(rec.timings);
   if (raw.trim() === '') return { ...reject('backend', 'empty', 'the model returned no text'), timings: rec.timings };
+  // A chat model answering in prose or ```fences```: keep the code, or say why nothing shows.
+  const chat = guardChatAnswer(raw, { prefix: prefixFull, language: snapshot.languageId });
+  if (chat.kind === 'reject') return { ...reject('backend', chat.reason, chat.detail), timings: rec.timings };
+  if (chat.applied.length) log.debug(`chat answer cleaned: ${chat.applied.join(', ')}`);
+  const modelText = chat.text;
+  if (modelText.trim() === '') return { ...reject('backend', 'empty', 'the model returned no code'), timings: rec.timings };
 
   const filtered = await postfilter({
     language: snapshot.languageId,
     prefix: prefixFull,
     suffix: suffixFull,
-    completion: raw,
+    completion: modelText,
     multiline,
   });
   rec.record('postfilter');

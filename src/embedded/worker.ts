@@ -138,7 +138,7 @@ async function complete(msg: CompleteMessage): Promise<void> {
   const stop = createStopMatcher(msg.stop);
   const generated: Token[] = [];
   let fed = 0;
-  stats.stoppedBy = 'max-tokens';
+  let ended = true; // the generator ends by itself at an end-of-generation token
   const gen = sequence.evaluate(asTokens(tokens.slice(-1)), {
     temperature: msg.temperature,
     topK: 40,
@@ -146,6 +146,7 @@ async function complete(msg: CompleteMessage): Promise<void> {
   });
   try {
     for await (const token of gen) {
+      ended = false;
       if (isAborted()) {
         stats.stoppedBy = 'abort';
         break;
@@ -155,6 +156,7 @@ async function complete(msg: CompleteMessage): Promise<void> {
         stats.stoppedBy = 'eog';
         break;
       }
+      stats.stoppedBy = 'max-tokens';
       generated.push(token);
       stats.generatedTokens++;
       // Hold back a trailing partial UTF-8 character until its remaining bytes arrive.
@@ -169,7 +171,9 @@ async function complete(msg: CompleteMessage): Promise<void> {
         }
       }
       if (generated.length >= maxTokens) break;
+      ended = true;
     }
+    if (ended) stats.stoppedBy = 'eog';
   } finally {
     await gen.return(undefined);
   }

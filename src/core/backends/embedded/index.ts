@@ -71,6 +71,7 @@ export class EmbeddedBackend implements Backend {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idleWaiters: (() => void)[] = [];
   private disposed = false;
   private readonly log: Logger;
   private readonly opts: Required<Omit<EmbeddedOptions, 'log'>>;
@@ -360,8 +361,15 @@ export class EmbeddedBackend implements Backend {
     if (run.child?.connected) run.child.send(msg);
   }
 
+  /** Resolves once the child has acknowledged every request (finished or cancelled) or is gone. */
+  idle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   /** Keeps the parent alive only while the child has work; arms the idle unload. */
   private refresh(): void {
+    if (this.pending.size === 0 && this.idleWaiters.length > 0) for (const w of this.idleWaiters.splice(0)) w();
     const run = this.running;
     clearTimeout(this.idleTimer);
     if (!run?.child) return;

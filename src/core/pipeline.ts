@@ -17,6 +17,10 @@ export interface PipelineDeps {
   settings: Pick<Settings, 'context'>;
   log?: Logger;
   now?: () => number;
+  /** The scheduler's request shape (multi-line decision, max tokens, stop sequences); default: from the cursor. */
+  shape?: { multiline: boolean; maxTokens: number; stop: string[] };
+  /** Called with the raw text streamed so far after each chunk (the scheduler's in-flight reuse watches it). */
+  onChunk?: (raw: string) => void;
 }
 
 /** Measures how long each stage takes (a stage recorder, as in Cody). */
@@ -74,8 +78,9 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   rec.record('context');
   if (signal.aborted) return abortedOutcome(rec.timings);
 
-  const multiline = wantsMultiline(prefixFull, suffixFull);
+  const multiline = deps.shape?.multiline ?? wantsMultiline(prefixFull, suffixFull);
   const request = buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, multiline);
+  if (deps.shape) Object.assign(request, { maxTokens: deps.shape.maxTokens, stop: [...new Set([...deps.shape.stop, ...request.stop])] });
   rec.record('prompt');
   log.debug(`request: ${ctx.tokens} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
 
@@ -83,6 +88,7 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   try {
     for await (const chunk of deps.backend.complete(request, signal)) {
       raw += chunk;
+      deps.onChunk?.(raw);
       // Single-line: the first newline after some text ends the suggestion; stop the stream now.
       // (An opening markdown fence from a chat model is not that line: codeView skips it.)
       if (!multiline && /\S[^\n]*\n/.test(codeView(raw))) break;

@@ -1,11 +1,16 @@
 /**
  * The InlineCompletionItemProvider adapter: VS Code objects in, core types out, and back again.
+ * Every trigger goes through the request manager (src/core/scheduling): cache, typed-ahead, in-flight reuse,
+ * adaptive debounce, cancellation and the concurrency cap live there, not here.
  * It never throws: every failure becomes a logged rejection and an explanation in the status bar.
  */
 import * as vscode from 'vscode';
+import type { Backend } from '../core/backends/types';
+import { isLocalUrl } from '../core/config';
 import { complete } from '../core/pipeline';
-import type { DocumentSnapshot, Outcome } from '../core/types';
-import type { Controller } from './controller';
+import { realClock, RequestManager } from '../core/scheduling';
+import type { DocumentSnapshot } from '../core/types';
+import type { ActiveBackend, Controller } from './controller';
 
 /** Schemes we complete in: real files and unsaved buffers, never output panes or git views. */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-userdata']);
@@ -20,25 +25,39 @@ export function snapshotOf(document: vscode.TextDocument, position: vscode.Posit
   };
 }
 
-function sleep(ms: number, token: vscode.CancellationToken): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (ms <= 0) return resolve(!token.isCancellationRequested);
-    const t = setTimeout(() => {
-      sub.dispose();
-      resolve(!token.isCancellationRequested);
-    }, ms);
-    const sub = token.onCancellationRequested(() => {
-      clearTimeout(t);
-      sub.dispose();
-      resolve(false);
-    });
-  });
+/** Local servers cost no money: the next completion is fetched right after an accept without waiting. */
+function prefetchFor(active: ActiveBackend, setting: boolean): boolean {
+  return setting || active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl);
 }
 
-export class TesseraInlineProvider implements vscode.InlineCompletionItemProvider {
+export class TesseraInlineProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private requestId = 0;
+  private manager: { backend: Backend; mgr: RequestManager } | undefined;
 
   constructor(private readonly controller: Controller) {}
+
+  /** The request manager of the active backend (a new backend starts with a fresh cache and measurements). */
+  private managerFor(active: ActiveBackend): RequestManager {
+    const c = this.controller;
+    const prefetch = prefetchFor(active, c.settings.prefetch);
+    if (this.manager?.backend !== active.backend) {
+      this.manager?.mgr.dispose();
+      const mgr = new RequestManager({
+        clock: realClock,
+        profile: active.profile,
+        local: active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl),
+        debounceMs: c.settings.debounceMs,
+        prefetch,
+        log: c.log,
+        run: (snapshot, shape, onChunk, signal) =>
+          complete(snapshot, { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk }, signal),
+      });
+      this.manager = { backend: active.backend, mgr };
+    } else {
+      this.manager.mgr.configure(c.settings.debounceMs, prefetch);
+    }
+    return this.manager.mgr;
+  }
 
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
@@ -57,43 +76,47 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         c.log.debug(`#${id} skipped (${gate.reason}): ${gate.detail}`);
         return undefined;
       }
-      if (!manual && !(await sleep(c.settings.debounceMs, token))) {
-        c.log.trace(`#${id} debounced: a newer keystroke arrived`);
-        return undefined;
-      }
       const active = c.activeBackend();
       if (!active) return undefined;
+      const mgr = this.managerFor(active);
 
       const ctrl = new AbortController();
       const sub = token.onCancellationRequested(() => ctrl.abort());
       const snapshot = snapshotOf(document, position);
-      c.log.debug(
+      c.log.trace(
         `#${id} trigger=${manual ? 'manual' : 'auto'} ${document.languageId} ${vscode.workspace.asRelativePath(document.uri)}:${position.line + 1}:${position.character + 1} backend=${active.profile.name}`,
       );
       c.status.set({ kind: 'working' });
       const started = performance.now();
-      let outcome: Outcome;
+      let scheduled;
       try {
-        outcome = await complete(snapshot, { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log }, ctrl.signal);
+        scheduled = await mgr.complete(snapshot, { manual, signal: ctrl.signal });
       } finally {
         sub.dispose();
       }
+      const { outcome, servedBy, waitedMs, requestId, shape } = scheduled;
       const total = Math.round(performance.now() - started);
-      const stages = Object.entries(outcome.timings)
-        .map(([k, v]) => `${k}=${Math.round(v ?? 0)}ms`)
-        .join(' ');
-      c.onOutcome(outcome, total);
+      const stages = [`schedule=${Math.round(waitedMs)}ms`, ...Object.entries(outcome.timings).map(([k, v]) => `${k}=${Math.round(v ?? 0)}ms`)].join(' ');
+      const via = `${servedBy}${requestId ? ` #r${requestId}` : ''}, ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why})`;
+
+      if (servedBy === 'cache' || servedBy === 'typed-ahead') {
+        // No request: says nothing about the backend's health.
+        c.explain(undefined);
+        c.refreshStatus(mgr.latencyMs === undefined ? undefined : Math.round(mgr.latencyMs));
+      } else {
+        c.onOutcome(outcome, total);
+      }
 
       if (outcome.kind === 'rejection') {
-        if (outcome.reason !== 'cancelled') c.log.info(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${stages})`);
-        else c.log.trace(`#${id} cancelled (${stages})`);
+        if (outcome.reason !== 'cancelled') c.log.info(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via}; ${stages})`);
+        else c.log.trace(`#${id} cancelled: ${outcome.detail} (${via}; ${stages})`);
         return undefined;
       }
       if (token.isCancellationRequested) return undefined;
       const rules = outcome.appliedRules.length ? outcome.appliedRules.join(',') : 'none';
-      c.log.info(
-        `#${id} suggestion: ${outcome.text.length} chars, raw ${outcome.raw.length} chars, post-filter rules: ${rules}, total ${total} ms (${stages})`,
-      );
+      const line = `#${id} suggestion: ${outcome.text.length} chars via ${via}, post-filter rules: ${rules}, total ${total} ms (${stages})`;
+      if (servedBy === 'request') c.log.info(line);
+      else c.log.debug(line);
       const end = document.positionAt(snapshot.offset + outcome.replaceSuffix);
       const item = new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, end));
       return new vscode.InlineCompletionList([item]);
@@ -103,5 +126,10 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       c.explain('internal error (see the Tessera log)', 'internal');
       return undefined;
     }
+  }
+
+  dispose(): void {
+    this.manager?.mgr.dispose();
+    this.manager = undefined;
   }
 }

@@ -1,0 +1,16 @@
+export { CompletionCache, cacheKey, type CachedCompletion, type CacheHit } from './cache';
+export { realClock, sleep, VirtualClock, type Clock } from './clock';
+export { AdaptiveDebounce } from './debounce';
+export {
+  concurrencyLimit,
+  RequestManager,
+  TESSERA_POLICY,
+  type ManagerOptions,
+  type PipelineRunner,
+  type ScheduledOutcome,
+  type SchedulingPolicy,
+  type SchedulerStats,
+  type ServedBy,
+  type TriggerOptions,
+} from './manager';
+export { decideShape, type RequestShape } from './shape';

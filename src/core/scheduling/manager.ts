@@ -1,0 +1,423 @@
+/**
+ * The request manager: between the editor's trigger and the pipeline, it decides whether a trigger needs a
+ * request at all, and when.
+ *
+ * The life of one trigger (the editor calls once per keystroke and cancels the previous call):
+ *   1. cancel in-flight requests the new position makes useless (the stream is closed at once);
+ *   2. cache: the same prompt window, or an earlier one whose suggestion the user is typing through;
+ *   3. in-flight reuse: a request whose position the user has typed ahead of, and whose streamed text matches
+ *      what was typed, is joined instead of sending another;
+ *   4. adaptive debounce (skipped for manual triggers and, with prefetch on, right after a suggestion was
+ *      accepted or typed through to its end);
+ *   5. a slot under the backend's concurrency cap, then the pipeline, streaming; each chunk is checked against
+ *      the latest position so a request that can no longer be used is cancelled mid-stream.
+ * Requests outlive the trigger that started them: a cancelled trigger (the next keystroke) leaves its request
+ * running for the next trigger to join, as long as it matches what is being typed.
+ */
+import type { BackendProfile } from '../config';
+import { silentLogger, type Logger } from '../log';
+import { reject, type DocumentSnapshot, type Outcome, type Suggestion } from '../types';
+import { CompletionCache } from './cache';
+import { sleep, type Clock } from './clock';
+import { AdaptiveDebounce } from './debounce';
+import { decideShape, lineAround, opensBlock, type RequestShape } from './shape';
+
+/** Runs the pipeline for one position. `onChunk` gets the raw text streamed so far after each chunk. */
+export type PipelineRunner = (
+  snapshot: DocumentSnapshot,
+  shape: RequestShape,
+  onChunk: (raw: string) => void,
+  signal: AbortSignal,
+) => Promise<Outcome>;
+
+/** What the scheduler does; Tessera's policy is the default, the replay benchmark also runs simple references. */
+export interface SchedulingPolicy {
+  /** 'adaptive' or a fixed wait in ms. */
+  debounce: 'adaptive' | number;
+  cache: boolean;
+  typedAhead: boolean;
+  inflightReuse: boolean;
+  /**
+   * When an in-flight request is cancelled: 'unusable' (when the position no longer matches it — Tessera),
+   * 'trigger' (when the trigger that started it is cancelled — the usual provider), 'never'.
+   */
+  cancel: 'unusable' | 'trigger' | 'never';
+  /** Apply the backend's concurrency cap. */
+  concurrencyCap: boolean;
+}
+
+export const TESSERA_POLICY: SchedulingPolicy = {
+  debounce: 'adaptive',
+  cache: true,
+  typedAhead: true,
+  inflightReuse: true,
+  cancel: 'unusable',
+  concurrencyCap: true,
+};
+
+export type ServedBy = 'cache' | 'typed-ahead' | 'in-flight' | 'request';
+
+export interface ScheduledOutcome {
+  outcome: Outcome;
+  servedBy: ServedBy;
+  /** Time spent waiting in the debounce and for a free slot. */
+  waitedMs: number;
+  /** The backend request that produced the answer (if any). */
+  requestId?: number;
+  shape: RequestShape;
+}
+
+export interface TriggerOptions {
+  /** Explicit trigger (keyboard shortcut): no debounce, no cache, a fresh request. */
+  manual?: boolean;
+  /** Aborts when the editor cancels this trigger (next keystroke). */
+  signal: AbortSignal;
+}
+
+export interface SchedulerStats {
+  triggers: number;
+  requests: number;
+  cancelled: number;
+  cacheHits: number;
+  typedAheadHits: number;
+  inflightHits: number;
+}
+
+export interface ManagerOptions {
+  clock: Clock;
+  run: PipelineRunner;
+  profile: BackendProfile;
+  /** Local servers get one request at a time by default. */
+  local: boolean;
+  debounceMs: number;
+  /** Skip the debounce right after a suggestion was used up (accepted or typed through). */
+  prefetch?: boolean;
+  policy?: SchedulingPolicy;
+  log?: Logger;
+  cacheSize?: number;
+}
+
+interface Flight {
+  id: number;
+  uri: string;
+  scope: string;
+  prefix: string;
+  suffix: string;
+  shape: RequestShape;
+  raw: string;
+  ctrl: AbortController;
+  done: Promise<Outcome>;
+  outcome?: Outcome;
+  startedAt: number;
+  used: boolean;
+}
+
+/** Counting semaphore with abortable waits (FIFO). */
+class Slots {
+  private inUse = 0;
+  private queue: { resolve: (ok: boolean) => void; signal: AbortSignal; onAbort: () => void }[] = [];
+  constructor(public limit: number) {}
+
+  acquire(signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false);
+    if (this.inUse < this.limit) {
+      this.inUse++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const entry = {
+        resolve,
+        signal,
+        onAbort: () => {
+          this.queue = this.queue.filter((e) => e !== entry);
+          resolve(false);
+        },
+      };
+      signal.addEventListener('abort', entry.onAbort, { once: true });
+      this.queue.push(entry);
+    });
+  }
+
+  release(): void {
+    const next = this.queue.shift();
+    if (next) {
+      next.signal.removeEventListener('abort', next.onAbort);
+      next.resolve(true);
+    } else this.inUse = Math.max(0, this.inUse - 1);
+  }
+
+  get busy(): number {
+    return this.inUse;
+  }
+}
+
+function cancelledOutcome(detail: string): Outcome {
+  return { ...reject('schedule', 'cancelled', detail), timings: {} };
+}
+
+function suggestionOf(text: string, from: Suggestion | { replaceSuffix: number; raw: string; appliedRules: string[] }): Outcome {
+  return { kind: 'suggestion', text, replaceSuffix: from.replaceSuffix, raw: from.raw, appliedRules: from.appliedRules, timings: {} };
+}
+
+export class RequestManager {
+  readonly stats: SchedulerStats = { triggers: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, inflightHits: 0 };
+  readonly cache: CompletionCache;
+  readonly debounce: AdaptiveDebounce;
+  private readonly flights = new Set<Flight>();
+  private readonly slots: Slots;
+  private readonly policy: SchedulingPolicy;
+  private readonly log: Logger;
+  private latest: { uri: string; prefix: string; suffix: string; scope: string } | undefined;
+  private nextId = 0;
+
+  constructor(private readonly opts: ManagerOptions) {
+    this.policy = opts.policy ?? TESSERA_POLICY;
+    this.log = opts.log ?? silentLogger;
+    this.cache = new CompletionCache(opts.cacheSize ?? 500);
+    this.debounce = new AdaptiveDebounce({ baseMs: opts.debounceMs });
+    this.slots = new Slots(this.policy.concurrencyCap ? concurrencyLimit(opts.profile, opts.local) : 64);
+  }
+
+  /** Settings changed without a backend change: new base debounce / prefetch. */
+  configure(debounceMs: number, prefetch: boolean): void {
+    this.debounce.setBase(debounceMs);
+    this.opts.prefetch = prefetch;
+  }
+
+  /** Requests currently streaming. */
+  get inFlight(): number {
+    return this.flights.size;
+  }
+
+  /** Measured backend time to a finished answer (EMA), for the status bar. */
+  get latencyMs(): number | undefined {
+    return this.debounce.latency;
+  }
+
+  /** Cancels every request (backend switch, disable, dispose). */
+  dispose(): void {
+    for (const f of this.flights) this.abortFlight(f, 'the scheduler was disposed');
+    this.cache.clear();
+  }
+
+  private scopeOf(snapshot: DocumentSnapshot): string {
+    const p = this.opts.profile;
+    return `${p.name}\u0002${p.model ?? ''}\u0002${snapshot.languageId}`;
+  }
+
+  async complete(snapshot: DocumentSnapshot, options: TriggerOptions): Promise<ScheduledOutcome> {
+    const clock = this.opts.clock;
+    const manual = options.manual ?? false;
+    const prefix = snapshot.text.slice(0, snapshot.offset);
+    const suffix = snapshot.text.slice(snapshot.offset);
+    const scope = this.scopeOf(snapshot);
+    const shape = decideShape(prefix, suffix, this.opts.profile);
+    const policy = this.policy;
+    this.stats.triggers++;
+    this.debounce.noteTrigger(clock.now());
+    this.latest = { uri: snapshot.uri, prefix, suffix, scope };
+    if (policy.cancel === 'unusable') this.cancelUnusable();
+
+    let consumed = false;
+    let waitedMs = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'request', waitedMs, shape };
+      if (!manual) {
+        // 2. cache, exact or typed-ahead
+        if (policy.cache) {
+          const hit = this.cache.lookup(scope, prefix, suffix, { typedAhead: policy.typedAhead });
+          if (hit && hit.rest.trim() !== '') {
+            if (hit.typed === 0) this.stats.cacheHits++;
+            else this.stats.typedAheadHits++;
+            return { outcome: suggestionOf(hit.rest, hit.entry), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
+          }
+          if (hit && hit.typed > 0) consumed = true; // the user typed the whole suggestion (or accepted it)
+        }
+        // 3. in-flight reuse
+        if (policy.inflightReuse) {
+          const flight = this.compatibleFlight(snapshot.uri, scope, prefix, suffix);
+          if (flight) {
+            const r = await this.join(flight, prefix, options.signal);
+            if (r.outcome.kind === 'suggestion' || options.signal.aborted) {
+              if (r.outcome.kind === 'suggestion') this.stats.inflightHits++;
+              return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
+            }
+            if (!r.retry) return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
+            continue; // the answer did not cover what was typed: look again (cache, then a new request)
+          }
+        }
+      }
+
+      // 4. debounce
+      const t0 = clock.now();
+      if (!manual && attempt === 0) {
+        const wait = this.waitFor(prefix, suffix, consumed);
+        if (!(await sleep(clock, wait, options.signal))) {
+          return { outcome: cancelledOutcome('a newer keystroke arrived during the debounce'), servedBy: 'request', waitedMs: clock.now() - t0, shape };
+        }
+        // While we waited, a request may have finished or started for this very position.
+        if (policy.cache || policy.inflightReuse) {
+          const hit = policy.cache ? this.cache.lookup(scope, prefix, suffix, { typedAhead: policy.typedAhead }) : undefined;
+          const joinable = policy.inflightReuse ? this.compatibleFlight(snapshot.uri, scope, prefix, suffix) : undefined;
+          if ((hit && hit.rest.trim() !== '') || joinable) {
+            waitedMs += clock.now() - t0;
+            continue;
+          }
+        }
+      }
+
+      // 5. a slot under the concurrency cap, then the request
+      if (!(await this.slots.acquire(options.signal))) {
+        return { outcome: cancelledOutcome('a newer keystroke arrived while waiting for the backend'), servedBy: 'request', waitedMs: clock.now() - t0, shape };
+      }
+      waitedMs += clock.now() - t0;
+      const flight = this.start(snapshot, scope, prefix, suffix, shape);
+      const r = await this.join(flight, prefix, options.signal);
+      if (policy.cancel === 'trigger' && options.signal.aborted) this.abortFlight(flight, 'its trigger was cancelled');
+      const outcome = r.outcome;
+      if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && flight.outcome?.timings) outcome.timings = { ...flight.outcome.timings, ...outcome.timings };
+      return { outcome, servedBy: 'request', waitedMs, requestId: flight.id, shape };
+    }
+    return { outcome: cancelledOutcome('no usable answer for this position'), servedBy: 'request', waitedMs, shape };
+  }
+
+  /** The debounce for this trigger. */
+  private waitFor(prefix: string, suffix: string, consumed: boolean): number {
+    if (consumed && this.opts.prefetch) return 0;
+    const d = this.policy.debounce;
+    if (typeof d === 'number') return d;
+    const { before, after } = lineAround(prefix, suffix);
+    const likelyPause = after.trim() === '' && (before.trim() === '' || opensBlock(before) || /[;,]\s*$/.test(before));
+    return this.debounce.delay(likelyPause);
+  }
+
+  private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape): Flight {
+    const clock = this.opts.clock;
+    const ctrl = new AbortController();
+    const flight: Flight = {
+      id: ++this.nextId,
+      uri: snapshot.uri,
+      scope,
+      prefix,
+      suffix,
+      shape,
+      raw: '',
+      ctrl,
+      done: Promise.resolve(cancelledOutcome('not started')),
+      startedAt: clock.now(),
+      used: false,
+    };
+    this.stats.requests++;
+    this.flights.add(flight);
+    const onChunk = (raw: string) => {
+      flight.raw = raw;
+      // A chunk that contradicts what the user has typed since makes the request useless: close it now.
+      if (this.policy.cancel === 'unusable' && !this.usableForLatest(flight)) this.abortFlight(flight, 'what was typed no longer matches the stream');
+    };
+    flight.done = (async () => {
+      let outcome: Outcome;
+      try {
+        outcome = await this.opts.run(snapshot, shape, onChunk, ctrl.signal);
+      } catch (err) {
+        outcome = { ...reject('backend', 'bad-response', err instanceof Error ? err.message : String(err)), timings: {} };
+      } finally {
+        this.flights.delete(flight);
+        this.slots.release();
+      }
+      flight.outcome = outcome;
+      if (ctrl.signal.aborted) {
+        this.debounce.noteOutcome(false);
+        if (outcome.kind !== 'rejection' || outcome.reason !== 'cancelled') outcome = cancelledOutcome('the request was cancelled');
+      } else {
+        this.debounce.noteLatency(clock.now() - flight.startedAt);
+        if (outcome.kind === 'suggestion' && this.policy.cache) {
+          this.cache.set(scope, prefix, suffix, { text: outcome.text, replaceSuffix: outcome.replaceSuffix, raw: outcome.raw, appliedRules: outcome.appliedRules });
+        }
+      }
+      flight.outcome = outcome;
+      return outcome;
+    })();
+    this.log.trace(`request #${flight.id}: ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why}), max ${shape.maxTokens} tokens`);
+    return flight;
+  }
+
+  private abortFlight(flight: Flight, why: string): void {
+    if (flight.ctrl.signal.aborted || flight.outcome) return;
+    this.stats.cancelled++;
+    this.log.trace(`request #${flight.id} cancelled: ${why}`);
+    flight.ctrl.abort();
+  }
+
+  /**
+   * Can `flight` still serve the position (prefix, suffix)? Yes when the position extends the flight's, and what
+   * was typed since agrees with the text streamed so far (or its final suggestion).
+   */
+  private matches(flight: Flight, uri: string, scope: string, prefix: string, suffix: string): boolean {
+    if (flight.uri !== uri || flight.scope !== scope) return false;
+    if (prefix.length < flight.prefix.length || suffix !== flight.suffix || !prefix.startsWith(flight.prefix)) return false;
+    const typed = prefix.slice(flight.prefix.length);
+    if (typed === '') return true;
+    if (flight.outcome) return flight.outcome.kind === 'suggestion' && flight.outcome.text.startsWith(typed) && flight.outcome.text.length > typed.length;
+    const raw = flight.raw;
+    return raw.startsWith(typed) || typed.startsWith(raw);
+  }
+
+  private usableForLatest(flight: Flight): boolean {
+    const l = this.latest;
+    if (!l) return true;
+    return this.matches(flight, l.uri, l.scope, l.prefix, l.suffix);
+  }
+
+  private cancelUnusable(): void {
+    for (const f of this.flights) if (!this.usableForLatest(f)) this.abortFlight(f, 'the cursor moved or the text changed away from it');
+  }
+
+  private compatibleFlight(uri: string, scope: string, prefix: string, suffix: string): Flight | undefined {
+    let best: Flight | undefined;
+    for (const f of this.flights) {
+      if (f.ctrl.signal.aborted || !this.matches(f, uri, scope, prefix, suffix)) continue;
+      if (!best || f.prefix.length > best.prefix.length) best = f;
+    }
+    return best;
+  }
+
+  /**
+   * Waits for `flight` on behalf of a trigger at `prefix` (which extends the flight's). Resolves with the part of
+   * the answer not typed yet; `retry` when the answer did not cover what was typed.
+   */
+  private join(flight: Flight, prefix: string, signal: AbortSignal): Promise<{ outcome: Outcome; retry: boolean }> {
+    return new Promise((resolve) => {
+      const onAbort = () => resolve({ outcome: cancelledOutcome('a newer keystroke superseded this trigger'), retry: false });
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void flight.done.then((outcome) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) return onAbort();
+        const typed = prefix.slice(flight.prefix.length);
+        if (outcome.kind !== 'suggestion') {
+          // A cancelled request means the text moved on; a rejection for the flight's own position stands.
+          return resolve({ outcome, retry: typed !== '' || (outcome.kind === 'rejection' && outcome.reason === 'cancelled') });
+        }
+        if (typed === '') {
+          this.markUsed(flight);
+          return resolve({ outcome, retry: false });
+        }
+        const rest = outcome.text.startsWith(typed) ? outcome.text.slice(typed.length) : '';
+        if (rest.trim() === '') return resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true });
+        this.markUsed(flight);
+        resolve({ outcome: { ...suggestionOf(rest, outcome), timings: outcome.timings }, retry: false });
+      });
+    });
+  }
+
+  private markUsed(flight: Flight): void {
+    if (flight.used) return;
+    flight.used = true;
+    this.debounce.noteOutcome(true);
+  }
+}
+
+/** Max requests in flight for a backend: the profile's setting, else 1 for local servers and 2 for remote ones. */
+export function concurrencyLimit(profile: BackendProfile, local: boolean): number {
+  return profile.concurrency ?? (local ? 1 : 2);
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedBackend } from '../../../src/core/backends/embedded';
 import { readGgufInfo } from '../../../src/core/backends/embedded/gguf';
 import { BackendError, type CompletionRequest } from '../../../src/core/backends/types';
-import type { TinyGgufInfo } from '../../fixtures/gguf/tiny-gguf.mjs';
+import type { TinyGgufInfo } from '../../fixtures/gguf/tiny-gguf.cjs';
 import { embeddedProfile, makeFixtures, type Fixtures } from './setup';
 
 let fx: Fixtures;

@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { writeTinyGguf, type TinyGgufInfo, type TinyGgufOptions } from '../../fixtures/gguf/tiny-gguf.mjs';
+import { writeTinyGguf, type TinyGgufInfo, type TinyGgufOptions } from '../../fixtures/gguf/tiny-gguf.cjs';
 import { parseProfile, type BackendProfile } from '../../../src/core/config';
 
 export const REPO = path.resolve(__dirname, '../../..');

@@ -1,73 +1,83 @@
 /**
- * Post-filter: turns raw model output into what is shown, or a typed rejection with the reason.
- * First version (line-based); the syntax-aware rule chain replaces it behind the same function.
+ * Post-filter: turns raw model output into the suggestion a careful human would have typed — or a typed
+ * rejection that says why nothing is shown. A chain of small named rules (one module each under ./rules):
+ *
+ *   empty → indentation → single-line → repetition → suffix-overlap → cut (syntax truncation + parse gate,
+ *   same-line overlap and bracket balance as candidates) → trailing-whitespace → final (suffix duplicate)
+ *
+ * Adding a rule is adding a module and a line in RULES.
+ * `completeUnitReceived` applies the same rules to a partial stream to tell when the suggestion is known.
  */
-import { reject, type Rejection } from '../types';
+import { isRejection, type Rejection } from '../types';
+import { analyzeHole, wantsMultiline } from './hole';
+import { normalizeCompletion, indentationRule } from './rules/indentation';
+import { emptyRule } from './rules/empty';
+import { singleLineRule } from './rules/singleLine';
+import { repetitionRule } from './rules/repetition';
+import { suffixOverlapRule } from './rules/suffixOverlap';
+import { cutRule } from './rules/cut';
+import { finalRule, trailingWhitespaceRule } from './rules/final';
+import { indentWidth, isBlank, isContinuationLine, splitLines } from './text';
+import type { FilterContext, FilterState, NamedRule, PostfilterInput, PostfilterResult } from './types';
 
-export interface PostfilterInput {
-  language: string;
-  prefix: string;
-  suffix: string;
-  completion: string;
-  /** Force single-line/multi-line; default decided from the cursor position. */
-  multiline?: boolean;
-}
+export type { HoleAnalysis, HoleMode, PostfilterInput, PostfilterOk, PostfilterResult } from './types';
+export { analyzeHole, wantsMultiline } from './hole';
+export { normalizeCompletion } from './rules/indentation';
 
-export interface PostfilterOk {
-  kind: 'ok';
-  completion: string;
-  replaceSuffix: number;
-  appliedRules: string[];
-}
+export const RULES: readonly NamedRule[] = [
+  { name: 'empty', run: emptyRule },
+  { name: 'indentation', run: indentationRule },
+  { name: 'single-line', run: singleLineRule },
+  { name: 'repetition', run: repetitionRule },
+  { name: 'suffix-overlap', run: suffixOverlapRule },
+  { name: 'cut', run: cutRule },
+  { name: 'trailing-whitespace', run: trailingWhitespaceRule },
+  { name: 'final', run: finalRule },
+];
 
-export type PostfilterResult = PostfilterOk | Rejection;
-
-/** Mid-line (text after the cursor on its line, or code before it) → single line; otherwise a block may follow. */
-export function wantsMultiline(prefix: string, suffix: string): boolean {
-  const lineBefore = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  const nl = suffix.indexOf('\n');
-  const lineAfter = nl < 0 ? suffix : suffix.slice(0, nl);
-  return lineBefore.trim() === '' && lineAfter.trim() === '';
-}
-
-/** Longest tail of `text` that equals the start of `suffix` (ignoring whitespace differences at the seam). */
-function suffixOverlap(text: string, suffix: string): number {
-  const s = suffix.replace(/^[ \t]+/, '');
-  const max = Math.min(text.length, s.length);
-  for (let k = max; k > 0; k--) {
-    const tail = text.slice(text.length - k);
-    if (tail.trim().length > 0 && s.startsWith(tail)) return k;
-  }
-  return 0;
+function contextFor(input: PostfilterInput): FilterContext {
+  let hole = analyzeHole(input.prefix, input.suffix, input.multiline ?? true, input.language);
+  // After an opener, a completion that goes on on the same line finishes the statement instead.
+  if (hole.afterOpener && !/^[ \t]*\r?\n/.test(input.completion)) hole = { ...hole, mode: 'statement', afterOpener: false, unit: 'one', minIndent: hole.minIndent - 1 };
+  return { input, hole, normalized: normalizeCompletion(input.completion, hole) };
 }
 
 export async function postfilter(input: PostfilterInput): Promise<PostfilterResult> {
-  const rules: string[] = [];
-  let text = input.completion;
-  const multiline = input.multiline ?? wantsMultiline(input.prefix, input.suffix);
+  const ctx = contextFor(input);
+  let state: FilterState = { text: input.completion, replaceSuffix: 0, applied: [] };
+  for (const rule of RULES) {
+    const next = await rule.run(state, ctx);
+    if (isRejection(next)) return next as Rejection;
+    state = next;
+  }
+  return { kind: 'ok', completion: state.text, replaceSuffix: state.replaceSuffix, appliedRules: state.applied, judge: ctx.judge };
+}
 
-  if (!multiline) {
-    // A single-line completion may start with the rest of the line only.
-    const nl = text.indexOf('\n');
-    if (nl >= 0) {
-      text = text.slice(0, nl);
-      rules.push('single-line');
-    }
-  }
-  const trimmed = text.replace(/[ \t]+$/gm, '').replace(/\s+$/, '');
-  if (trimmed !== text) {
-    text = trimmed;
-    rules.push('trailing-whitespace');
-  }
-  const overlap = suffixOverlap(text, input.suffix);
-  if (overlap > 0) {
-    text = text.slice(0, text.length - overlap).replace(/[ \t]+$/, '');
-    rules.push('suffix-overlap');
-  }
-  if (text.trim().length === 0) {
-    return input.completion.trim().length === 0
-      ? reject('postfilter', 'empty', 'the model returned only whitespace')
-      : reject('postfilter', 'suffix-duplicate', 'the completion only repeats text that follows the cursor');
-  }
-  return { kind: 'ok', completion: text, replaceSuffix: 0, appliedRules: rules };
+/**
+ * Streaming: has `partial` (the text received so far) already settled the suggestion? True when the rules cut
+ * the complete lines received so far before a line that starts a new unit (or leaves the block), so nothing the
+ * model sends later can change what is shown. The caller then cancels the backend stream.
+ */
+export async function completeUnitReceived(input: Omit<PostfilterInput, 'completion'>, partial: string): Promise<boolean> {
+  const hole = analyzeHole(input.prefix, input.suffix, input.multiline ?? true, input.language);
+  // Mid-line: the first line is all that can be shown.
+  if (hole.mode === 'line') return partial.includes('\n');
+  const lastNl = partial.lastIndexOf('\n');
+  if (lastNl < 0) return false;
+  const complete = partial.slice(0, lastNl);
+  const lines = splitLines(complete);
+  const last = lines[lines.length - 1];
+  // Only a line at (or left of) the unit's indentation can start the next unit or leave the block.
+  const firstContent = hole.afterOpener ? lines.slice(1).find((l) => !isBlank(l)) : undefined;
+  const unitIndent = firstContent !== undefined ? indentWidth(firstContent) : hole.minIndent;
+  if (lines.length < 2 || isBlank(last) || indentWidth(last) > unitIndent) return false;
+  const r = await postfilter({ ...input, completion: complete });
+  if (r.kind !== 'ok') return r.reason === 'repetition';
+  const normalized = normalizeCompletion(complete, hole);
+  if (!normalized.startsWith(r.completion)) return false;
+  const rest = normalized.slice(r.completion.length);
+  const next = splitLines(rest).find((l) => !isBlank(l));
+  if (next === undefined) return false;
+  if (hole.mode === 'block' && indentWidth(next) < hole.minIndent) return true;
+  return !isContinuationLine(next);
 }

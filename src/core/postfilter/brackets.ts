@@ -1,0 +1,113 @@
+/**
+ * A small bracket scanner that skips strings and comments: the fallback's notion of "balanced", and the
+ * tie-breaker when the syntax tree scores two candidates the same.
+ */
+
+const HASH_COMMENT = new Set([
+  'python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml', 'coffeescript', 'makefile', 'dockerfile',
+  'powershell', 'elixir', 'julia', 'nim', 'crystal', 'cmake', 'properties', 'ini', 'gdscript', 'tcl',
+]);
+const DASH_COMMENT = new Set(['lua', 'sql', 'haskell', 'elm', 'purescript', 'ada', 'vhdl']);
+
+export interface CommentSyntax {
+  line: string[];
+  block: boolean;
+}
+
+export function commentSyntax(language: string): CommentSyntax {
+  if (HASH_COMMENT.has(language)) return { line: ['#'], block: false };
+  if (DASH_COMMENT.has(language)) return { line: ['--'], block: language !== 'sql' ? false : true };
+  if (language === 'php') return { line: ['//', '#'], block: true };
+  return { line: ['//'], block: true };
+}
+
+const OPEN = '([{';
+const CLOSE = ')]}';
+
+export interface BracketScan {
+  /** Brackets still open at the end, innermost last. */
+  open: string[];
+  /** Closers that matched nothing opened inside the scanned text, in order. */
+  unmatchedClosers: number;
+  /** Closers of the wrong kind (`(]`). */
+  mismatched: number;
+  /** Offset just after the last closer that went below depth 0 (-1 if none). */
+  lastUnderflowEnd: number;
+  /** Lowest depth reached (0 or negative). */
+  minDepth: number;
+}
+
+/** Scans `text` for brackets, skipping string literals ('…', "…", `…`) and comments. */
+export function scanBrackets(text: string, comments: CommentSyntax): BracketScan {
+  const stack: string[] = [];
+  let unmatchedClosers = 0;
+  let mismatched = 0;
+  let lastUnderflowEnd = -1;
+  let depth = 0;
+  let minDepth = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const ch = text[i];
+    // comments
+    if (comments.block && ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    let isLineComment = false;
+    for (const lc of comments.line) {
+      if (text.startsWith(lc, i)) {
+        isLineComment = true;
+        break;
+      }
+    }
+    if (isLineComment) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? n : end;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') {
+      // Strings end at the matching quote; ' and " do not cross lines (an apostrophe in prose stays harmless).
+      let j = i + 1;
+      while (j < n) {
+        const c = text[j];
+        if (c === '\\') {
+          j += 2;
+          continue;
+        }
+        if (c === ch) break;
+        if (c === '\n' && ch !== '`') break;
+        j++;
+      }
+      i = j + 1;
+      continue;
+    }
+    const o = OPEN.indexOf(ch);
+    if (o >= 0) {
+      stack.push(ch);
+      depth++;
+    } else {
+      const c = CLOSE.indexOf(ch);
+      if (c >= 0) {
+        depth--;
+        if (depth < minDepth) minDepth = depth;
+        if (stack.length === 0) {
+          unmatchedClosers++;
+          lastUnderflowEnd = i + 1;
+        } else {
+          const top = stack.pop()!;
+          if (OPEN.indexOf(top) !== c) mismatched++;
+        }
+      }
+    }
+    i++;
+  }
+  return { open: stack, unmatchedClosers, mismatched, lastUnderflowEnd, minDepth };
+}
+
+/** A bracket-mismatch count for a document window: mismatched pairs + unmatched closers + unclosed openers. */
+export function bracketErrors(text: string, comments: CommentSyntax): number {
+  const s = scanBrackets(text, comments);
+  return s.mismatched + s.unmatchedClosers + s.open.length;
+}

@@ -1,0 +1,258 @@
+/**
+ * Judges a candidate cut: the document with the candidate inserted is parsed (tree-sitter when the language
+ * has a grammar, a bracket scan otherwise) and scored — how many ERROR/MISSING nodes it has, and whether the
+ * inserted text is made of whole syntax units (statements, members, arguments, arms) and how many.
+ *
+ * The document is a window around the hole (from a top-level line a few KB before the cursor to one a few KB
+ * after), parsed once with the whole completion and then incrementally for each cut.
+ */
+import { advancePoint, getLoadedLanguage, hasGrammar, loadLanguage, parseSync, pointAt, type Node, type Point, type Tree } from '../syntax';
+import { bracketErrors, commentSyntax, scanBrackets, type CommentSyntax } from './brackets';
+import { indentWidth, isBlank, isContinuationLine, splitLines } from './text';
+
+export interface Candidate {
+  text: string;
+  replaceSuffix: number;
+}
+
+export interface Verdict {
+  /** ERROR + MISSING nodes in the window (syntax), or bracket mismatches (heuristic). */
+  errors: number;
+  /** Secondary score: bracket mismatches on the lines around the hole (lower is better). */
+  bracketErrors: number;
+  /** The inserted text is a run of whole units of one container (no unit straddles either end). */
+  clean: boolean;
+  /** Whole non-comment units inserted. */
+  units: number;
+  /** The insertion ends with a comment that starts on its own line (a dangling lead-in to the next unit). */
+  trailingComment: boolean;
+}
+
+export interface Judge {
+  kind: 'syntax' | 'heuristic';
+  /** Score of the document without any insertion. */
+  readonly baseline: Verdict;
+  judge(c: Candidate): Verdict;
+  dispose(): void;
+}
+
+const PREFIX_WINDOW = 6000;
+const SUFFIX_WINDOW = 3000;
+const HARD_LIMIT = 40000;
+
+/** Start offset in `prefix` of the window: a top-level line start a few KB back. */
+export function prefixWindowStart(prefix: string): number {
+  if (prefix.length <= PREFIX_WINDOW + 2000) return 0;
+  let i = prefix.lastIndexOf('\n', prefix.length - PREFIX_WINDOW);
+  const limit = Math.max(0, prefix.length - HARD_LIMIT);
+  while (i > limit) {
+    const ch = prefix[i + 1];
+    if (ch !== undefined && /[A-Za-z_@#]/.test(ch)) return i + 1;
+    i = prefix.lastIndexOf('\n', i - 1);
+  }
+  return i <= 0 ? 0 : i + 1;
+}
+
+/** End offset in `suffix` of the window: the start of a top-level line a few KB ahead. */
+export function suffixWindowEnd(suffix: string): number {
+  if (suffix.length <= SUFFIX_WINDOW + 2000) return suffix.length;
+  let i = suffix.indexOf('\n', SUFFIX_WINDOW);
+  const limit = Math.min(suffix.length, HARD_LIMIT);
+  while (i >= 0 && i < limit) {
+    const ch = suffix[i + 1];
+    if (ch !== undefined && /[A-Za-z_@#]/.test(ch)) return i + 1;
+    i = suffix.indexOf('\n', i + 1);
+  }
+  return i < 0 ? suffix.length : i + 1;
+}
+
+function countErrors(node: Node): number {
+  if (node.isMissing) return 1;
+  if (!node.hasError) return 0;
+  let n = node.isError ? 1 : 0;
+  const count = node.childCount;
+  for (let i = 0; i < count; i++) {
+    const c = node.child(i);
+    if (c) n += countErrors(c);
+  }
+  return n;
+}
+
+function isComment(node: Node): boolean {
+  return node.type.includes('comment');
+}
+
+/** Structure of the inserted range [s, t) in the tree. */
+function unitsOf(root: Node, doc: string, s: number, t: number): Pick<Verdict, 'clean' | 'units' | 'trailingComment'> {
+  if (s >= t) return { clean: true, units: 0, trailingComment: false };
+  const n = root.descendantForIndex(s, t);
+  if (!n) return { clean: false, units: 0, trailingComment: false };
+  if (n.startIndex === s && n.endIndex === t) {
+    if (n.isError || n.hasError) return { clean: false, units: 1, trailingComment: false };
+    return { clean: true, units: isComment(n) ? 0 : 1, trailingComment: false };
+  }
+  if (n.isError) return { clean: false, units: 0, trailingComment: false };
+  let clean = true;
+  let units = 0;
+  let trailingComment = false;
+  let prevEnd = -1;
+  const count = n.childCount;
+  for (let i = 0; i < count; i++) {
+    const c = n.child(i);
+    if (!c || c.endIndex <= s || c.startIndex >= t) continue;
+    if (c.startIndex < s || c.endIndex > t || c.hasError || c.isMissing) {
+      clean = false;
+      break;
+    }
+    if (isComment(c)) {
+      trailingComment = prevEnd >= 0 && doc.slice(prevEnd, c.startIndex).includes('\n');
+    } else {
+      if (c.isNamed) units++;
+      trailingComment = false;
+    }
+    prevEnd = c.endIndex;
+  }
+  return { clean, units, trailingComment };
+}
+
+/** Bracket errors on a small window of lines around the hole (a cheap secondary score). */
+function localBracketErrors(pre: string, text: string, post: string, comments: CommentSyntax): number {
+  const a = pre.lastIndexOf('\n', Math.max(0, pre.length - 1));
+  const lineStartPre = pre.slice(a + 1);
+  const b = post.indexOf('\n');
+  const lineRestPost = b < 0 ? post : post.slice(0, b);
+  return bracketErrors(lineStartPre + text + lineRestPost, comments);
+}
+
+class SyntaxJudge implements Judge {
+  readonly kind = 'syntax' as const;
+  readonly baseline: Verdict;
+  private readonly base: Tree;
+  private readonly start: Point;
+  private readonly comments: CommentSyntax;
+
+  constructor(
+    private readonly language: string,
+    private readonly pre: string,
+    private readonly post: string,
+    private readonly full: string,
+    base: Tree,
+  ) {
+    this.base = base;
+    this.start = pointAt(pre, pre.length);
+    this.comments = commentSyntax(language);
+    this.baseline = this.judge({ text: '', replaceSuffix: 0 });
+  }
+
+  judge(c: Candidate): Verdict {
+    const post = this.post.slice(c.replaceSuffix);
+    const doc = this.pre + c.text + post;
+    const tree = this.base.copy();
+    const oldInserted = this.full + this.post.slice(0, c.replaceSuffix);
+    tree.edit({
+      startIndex: this.pre.length,
+      oldEndIndex: this.pre.length + oldInserted.length,
+      newEndIndex: this.pre.length + c.text.length,
+      startPosition: this.start,
+      oldEndPosition: advancePoint(this.start, oldInserted),
+      newEndPosition: advancePoint(this.start, c.text),
+    });
+    const next = parseSync(this.language, doc, tree);
+    tree.delete();
+    const be = localBracketErrors(this.pre, c.text, post, this.comments);
+    if (!next) return { errors: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
+    try {
+      const root = next.rootNode;
+      const errors = countErrors(root);
+      const lead = c.text.length - c.text.trimStart().length;
+      const s = this.pre.length + lead;
+      const t = this.pre.length + c.text.trimEnd().length;
+      return { errors, bracketErrors: be, ...unitsOf(root, doc, s, t) };
+    } finally {
+      next.delete();
+    }
+  }
+
+  dispose(): void {
+    this.base.delete();
+  }
+}
+
+/** No grammar: brackets for errors, indentation for units. */
+class HeuristicJudge implements Judge {
+  readonly kind = 'heuristic' as const;
+  readonly baseline: Verdict;
+  private readonly comments: CommentSyntax;
+  private readonly winPre: string;
+  private readonly winPost: string;
+
+  constructor(
+    language: string,
+    pre: string,
+    post: string,
+    private readonly unitIndent: number,
+  ) {
+    this.comments = commentSyntax(language);
+    // Bracket state is local: 60 lines either side.
+    const preLines = pre.split('\n');
+    this.winPre = preLines.slice(Math.max(0, preLines.length - 60)).join('\n');
+    this.winPost = post.split('\n').slice(0, 60).join('\n');
+    this.baseline = this.judge({ text: '', replaceSuffix: 0 });
+  }
+
+  judge(c: Candidate): Verdict {
+    const post = this.winPost.slice(c.replaceSuffix);
+    const errors = bracketErrors(this.winPre + c.text + post, this.comments);
+    const be = localBracketErrors(this.winPre, c.text, post, this.comments);
+    // Units: lines at the unit indentation that start something new, with brackets balanced before them.
+    const scan = scanBrackets(c.text, this.comments);
+    const clean = scan.minDepth >= 0 && scan.open.length === 0;
+    let units = 0;
+    let depth = 0;
+    let trailingComment = false;
+    let first = true;
+    for (const line of splitLines(c.text)) {
+      if (isBlank(line)) continue;
+      const t = line.trim();
+      const comment = this.comments.line.some((p) => t.startsWith(p)) || t.startsWith('/*') || t.startsWith('*');
+      if (depth === 0 && !comment && (first || (indentWidth(line) <= this.unitIndent && !isContinuationLine(line)))) units++;
+      if (!comment) first = false;
+      trailingComment = comment && units > 0;
+      const s = scanBrackets(line, this.comments);
+      depth += s.open.length - s.unmatchedClosers;
+      if (depth < 0) depth = 0;
+    }
+    return { errors, bracketErrors: be, clean, units, trailingComment };
+  }
+
+  dispose(): void {}
+}
+
+/**
+ * Builds the judge for this hole: syntax when the language has a grammar that loads, heuristic otherwise.
+ * `full` is the whole (normalized) completion; candidates must be cuts of it (or it with replaceSuffix).
+ */
+export async function createJudge(
+  language: string,
+  prefix: string,
+  suffix: string,
+  full: string,
+  unitIndent: number,
+  forceHeuristic = false,
+): Promise<Judge> {
+  const ws = prefixWindowStart(prefix);
+  const we = suffixWindowEnd(suffix);
+  let pre = prefix.slice(ws);
+  const post = suffix.slice(0, we);
+  if (!forceHeuristic && hasGrammar(language)) {
+    try {
+      if (!getLoadedLanguage(language)) await loadLanguage(language);
+      if (language === 'php' && ws > 0 && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
+      const tree = parseSync(language, pre + full + post);
+      if (tree) return new SyntaxJudge(language, pre, post, full, tree);
+    } catch {
+      // A grammar that fails to load falls back to the heuristics.
+    }
+  }
+  return new HeuristicJudge(language, pre, post, unitIndent);
+}

@@ -1,0 +1,27 @@
+/**
+ * Bracket balance of the candidate relative to the suffix: closers in the completion that close brackets opened
+ * before the cursor are kept only when the text after the cursor does not close them already. This module
+ * proposes the cuts (trailing unmatched closers removed one by one); the cut rule picks by parse/bracket score.
+ */
+import type { Candidate } from '../judge';
+import { scanBrackets, type CommentSyntax } from '../brackets';
+
+export function closerTrimCandidates(text: string, comments: CommentSyntax): Candidate[] {
+  const out: Candidate[] = [];
+  const scan = scanBrackets(text, comments);
+  if (scan.unmatchedClosers === 0 && scan.mismatched === 0) return out;
+  // The trailing run of closers, then optional `;`/`,` (e.g. `)));`): cut it back closer by closer. Only cuts: the
+  // result stays a prefix of what the model wrote.
+  const m = /([)\]}](?:[ \t]*[)\]}])*)([ \t]*[;,])?[ \t]*$/.exec(text);
+  if (!m) return out;
+  const head = text.slice(0, m.index);
+  const run = m[1];
+  const positions: number[] = [];
+  for (let i = 0; i < run.length; i++) if (/[)\]}]/.test(run[i])) positions.push(i);
+  if (m[2]) out.push({ text: (head + run).replace(/[ \t]+$/, ''), replaceSuffix: 0 });
+  for (let drop = 1; drop <= Math.min(positions.length, 6); drop++) {
+    const t = (head + run.slice(0, positions[positions.length - drop])).replace(/[ \t]+$/, '');
+    if (t.trim() !== '') out.push({ text: t, replaceSuffix: 0 });
+  }
+  return out;
+}

@@ -1,0 +1,177 @@
+/**
+ * Syntax-aware truncation and the parse gate, in one rule: the candidate cuts of the completion (line ends, and on
+ * the cursor's line the same-line overlap and unmatched-closer cuts) are inserted into the real document and
+ * judged. The gate keeps only cuts that add no ERROR/MISSING nodes compared with the document without the
+ * completion; among those:
+ *  - line:      the least broken (parse, then brackets), preferring the text as written;
+ *  - statement: the shortest cut that finishes the statement;
+ *  - block:     the longest cut made of whole units of the cursor's block — one unit (a complete if/else or
+ *               try/catch chain is one node) when the block goes on after the cursor, the rest of the block when
+ *               the cursor is at its end.
+ * Without a grammar (or when no cut is clean) indentation and brackets stand in for the tree.
+ */
+import { reject } from '../../types';
+import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
+import { commentSyntax, scanBrackets } from '../brackets';
+import { createJudge, type Candidate, type Judge, type Verdict } from '../judge';
+import { indentWidth, isBlank, isCloserOnlyLine, lineEnds, splitLines } from '../text';
+import { closerTrimCandidates } from './bracketBalance';
+import { sameLineOverlapCandidates } from './suffixOverlap';
+
+interface Scored {
+  c: Candidate;
+  v: Verdict;
+  /** Position among line ends (0 = first line); sub-line variants share their line's index. */
+  line: number;
+  /** Preference among variants of the same line (0 = as written). */
+  order: number;
+  /** Ends with a closer line left of the block's indentation (kept only if it repairs the parse). */
+  closing: boolean;
+}
+
+/** Indentation a unit starts at: the cursor's column at an empty line, the first content line after an opener. */
+function unitIndentOf(text: string, hole: HoleAnalysis): number {
+  if (hole.mode !== 'block' || !hole.afterOpener) return hole.minIndent;
+  const first = splitLines(text).slice(1).find((l) => !isBlank(l));
+  return first ? indentWidth(first) : hole.minIndent;
+}
+
+/** Line-end cuts of `text` that stay inside the hole's indentation (plus a closer line that may end it). */
+export function lineCuts(text: string, hole: HoleAnalysis): { end: number; closing: boolean }[] {
+  const ends = lineEnds(text);
+  const lines = splitLines(text);
+  const out: { end: number; closing: boolean }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (i > 0 && !isBlank(line) && hole.mode !== 'line') {
+      const w = indentWidth(line);
+      if (w < hole.minIndent) {
+        // Leaving the block: a closer line may still be part of the answer (the suffix may lack it).
+        if (isCloserOnlyLine(line)) out.push({ end: ends[i], closing: true });
+        break;
+      }
+    }
+    if (!isBlank(line)) out.push({ end: ends[i], closing: false });
+    if (out.length >= 60) break;
+  }
+  return out;
+}
+
+function better(a: Scored, b: Scored): number {
+  return a.v.errors - b.v.errors || a.v.bracketErrors - b.v.bracketErrors;
+}
+
+function selectLine(scored: Scored[], base: Verdict): Scored | undefined {
+  const ok = scored.filter((s) => s.v.errors <= base.errors);
+  ok.sort((a, b) => better(a, b) || a.order - b.order);
+  return ok[0];
+}
+
+function selectStatement(scored: Scored[], base: Verdict): Scored | undefined {
+  const ok = scored.filter((s) => s.v.errors <= base.errors);
+  if (ok.length === 0) return undefined;
+  const minErr = Math.min(...ok.map((s) => s.v.errors));
+  const best = ok.filter((s) => s.v.errors === minErr);
+  best.sort((a, b) => a.line - b.line || a.v.bracketErrors - b.v.bracketErrors || a.order - b.order);
+  return best[0];
+}
+
+function selectBlock(scored: Scored[], base: Verdict, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
+  const open = selectBlockAmong(scored.filter((s) => !s.closing), base, unit, allComments);
+  // A closer line that leaves the block is kept only when it repairs the parse (the suffix lacks it).
+  const closing = selectStatement(scored.filter((s) => s.closing), base);
+  if (closing && (!open || closing.v.errors < open.v.errors)) return closing;
+  return open;
+}
+
+function selectBlockAmong(scored: Scored[], base: Verdict, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
+  const ok = scored.filter(
+    (s) =>
+      s.v.errors <= base.errors &&
+      s.v.clean &&
+      !s.v.trailingComment &&
+      (s.v.units >= 1 || allComments) &&
+      (unit === 'rest' || s.v.units <= 1),
+  );
+  if (ok.length === 0) return undefined;
+  const minErr = Math.min(...ok.map((s) => s.v.errors));
+  const best = ok.filter((s) => s.v.errors === minErr);
+  best.sort((a, b) => b.line - a.line || a.v.bracketErrors - b.v.bracketErrors || a.order - b.order);
+  return best[0];
+}
+
+export interface CutDecision {
+  candidate?: Candidate;
+  judge: Judge['kind'];
+  reason?: string;
+}
+
+export async function decideCut(text: string, ctx: FilterContext): Promise<CutDecision> {
+  const { hole, input } = ctx;
+  const comments = commentSyntax(input.language);
+  const unitIndent = unitIndentOf(text, hole);
+  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent);
+  try {
+    const scored: Scored[] = [];
+    const add = (c: Candidate, line: number, order: number, closing = false) => {
+      if (scored.some((s) => s.c.text === c.text && s.c.replaceSuffix === c.replaceSuffix)) return;
+      scored.push({ c, v: judge.judge(c), line, order, closing });
+    };
+    if (hole.mode === 'line') {
+      add({ text, replaceSuffix: 0 }, 0, 0);
+      sameLineOverlapCandidates(text, hole.lineAfter).forEach((c, i) => add(c, 0, 1 + i));
+      closerTrimCandidates(text, comments).forEach((c, i) => add(c, 0, 20 + i));
+      const chosen = selectLine(scored, judge.baseline);
+      return chosen ? { candidate: chosen.c, judge: judge.kind } : { judge: judge.kind, reason: 'parse-error' };
+    }
+    const cuts = lineCuts(text, hole);
+    cuts.forEach(({ end, closing }, i) => {
+      const t = text.slice(0, end);
+      add({ text: t, replaceSuffix: 0 }, i, 0, closing);
+      if (i === 0 || /[)\]}][;,]?$/.test(t)) {
+        const last = t.slice(t.lastIndexOf('\n') + 1);
+        if (scanBrackets(last, comments).unmatchedClosers > 0) closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add(c, i, 20 + j));
+      }
+    });
+    if (typeof process !== "undefined" && process.env.PF_DEBUG) for (const s of scored) console.error(JSON.stringify(s), judge.baseline);
+    let chosen: Scored | undefined;
+    if (hole.mode === 'statement') {
+      chosen = selectStatement(scored, judge.baseline);
+    } else {
+      const allComments = scored.length > 0 && scored.every((s) => s.v.units === 0 && s.v.clean);
+      chosen = selectBlock(scored, judge.baseline, hole.unit, allComments);
+      if (hole.afterOpener) {
+        // After `(`/`[`/`{` of an expression the unit closes the bracket: the statement rule may do better.
+        const st = selectStatement(scored, judge.baseline);
+        if (st && (!chosen || st.v.errors < chosen.v.errors)) chosen = st;
+      }
+      if (!chosen && judge.kind === 'syntax') {
+        // The tree could not delimit units (e.g. errors elsewhere in the window): use indentation/brackets for the
+        // units, still gated by the parse.
+        const heuristic = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true);
+        const mixed = scored.map((s) => {
+          const h = heuristic.judge(s.c);
+          return { ...s, v: { ...s.v, clean: h.clean, units: h.units, trailingComment: h.trailingComment } };
+        });
+        heuristic.dispose();
+        chosen = selectBlock(mixed, judge.baseline, hole.unit, false);
+      }
+    }
+    return chosen ? { candidate: chosen.c, judge: judge.kind } : { judge: judge.kind, reason: 'parse-error' };
+  } finally {
+    judge.dispose();
+  }
+}
+
+export const cutRule: Rule = async (state: FilterState, ctx: FilterContext) => {
+  if (state.text.trim() === '') return state;
+  const d = await decideCut(state.text, ctx);
+  ctx.judge = d.judge;
+  if (!d.candidate) {
+    return reject('postfilter', 'parse-error', 'every cut of the completion breaks the syntax of the document');
+  }
+  const { text, replaceSuffix } = d.candidate;
+  if (text === state.text && replaceSuffix === state.replaceSuffix) return state;
+  const name = d.judge === 'syntax' ? 'syntax-cut' : 'heuristic-cut';
+  return { text, replaceSuffix, applied: [...state.applied, name] };
+};

@@ -1,0 +1,59 @@
+/**
+ * Drops degenerate repetition: the same line three times in a row, or the same block of 2–8 lines twice in a
+ * row (only lines with real content count), and a completion that starts by repeating the lines just before
+ * the cursor. The text is cut before the first repeat.
+ */
+import { reject } from '../../types';
+import type { Rule } from '../types';
+
+function significant(line: string): boolean {
+  return /\w{2,}/.test(line) && line.trim().length >= 4;
+}
+
+/** Offset of the first degenerate repeat in `text`, or -1. */
+export function findRepetition(text: string): number {
+  const lines = text.split('\n');
+  const offsets: number[] = [];
+  let o = 0;
+  for (const l of lines) {
+    offsets.push(o);
+    o += l.length + 1;
+  }
+  const key = lines.map((l) => l.trim());
+  for (let i = 1; i < lines.length; i++) {
+    for (let p = 1; p <= 8 && p <= i; p++) {
+      const need = p === 1 ? 2 : 1; // repeats after the first occurrence
+      if (i + p * need > lines.length) continue;
+      let ok = true;
+      let sig = 0;
+      for (let j = 0; j < p && ok; j++) {
+        const a = key[i - p + j];
+        if (significant(a)) sig++;
+        for (let r = 0; r < need; r++) if (key[i + r * p + j] !== a) ok = false;
+      }
+      if (ok && sig >= Math.min(p, 2)) return offsets[i] - 1; // cut before the newline that starts the repeat
+    }
+  }
+  return -1;
+}
+
+/** Does `text` start with the last `n ≥ 2` significant lines before the cursor? */
+export function repeatsPrefix(text: string, prefix: string): boolean {
+  const before = prefix.split('\n');
+  const lineBefore = before.pop() ?? '';
+  if (lineBefore.trim() !== '') return false;
+  const prev = before.filter((l) => l.trim() !== '').slice(-3).map((l) => l.trim());
+  const mine = text.split('\n').filter((l) => l.trim() !== '').slice(0, prev.length).map((l) => l.trim());
+  if (prev.length < 2 || mine.length < prev.length) return false;
+  return prev.every((l, i) => l === mine[i]) && prev.filter((l) => /\w{2,}/.test(l)).length >= 2;
+}
+
+export const repetitionRule: Rule = (state, ctx) => {
+  if (repeatsPrefix(state.text, ctx.input.prefix)) {
+    return reject('postfilter', 'repetition', 'the completion repeats the lines before the cursor');
+  }
+  const cut = findRepetition(state.text);
+  if (cut < 0) return state;
+  const text = state.text.slice(0, Math.max(0, cut)).replace(/\s+$/, '');
+  return { ...state, text, applied: [...state.applied, 'repetition'] };
+};

@@ -130,7 +130,7 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
       add({ text: t, replaceSuffix: 0 }, i, 0, closing);
       if (i === 0 || /[)\]}][;,]?$/.test(t)) {
         const last = t.slice(t.lastIndexOf('\n') + 1);
-        if (scanBrackets(last, comments).unmatchedClosers > 0) closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add(c, i, 20 + j));
+        if (scanBrackets(last, comments).unmatchedClosers > 0) closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add({ ...c, text: c.text.replace(/\s+$/, '') }, i, 20 + j, closing));
       }
     });
     if (typeof process !== "undefined" && process.env.PF_DEBUG) for (const s of scored) console.error(JSON.stringify(s), judge.baseline);

@@ -1,0 +1,200 @@
+/** Model download against a real loopback HTTP server: progress, resume with Range, checksums, offline. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DownloadError, downloadModel, type DownloadProgress } from '../../../src/core/backends/embedded/download';
+import { writeTinyGguf } from '../../fixtures/gguf/tiny-gguf.cjs';
+import { startServer, type LoopbackServer, type RecordedRequest } from '../../helpers/loopback';
+
+let dir: string;
+let model: Buffer;
+let sha: string;
+let server: LoopbackServer;
+/** Per test: how the server behaves. */
+let behaviour: { dropAfter?: number; ignoreRange?: boolean; declaredSha?: string; status?: number; slowMs?: number };
+
+function serveFile(req: RecordedRequest, res: ServerResponse): void {
+  if (behaviour.status) {
+    res.writeHead(behaviour.status);
+    res.end('nope');
+    return;
+  }
+  if (req.path.startsWith('/resolve/')) {
+    // Hugging Face style: a redirect that declares the file's SHA-256 in X-Linked-ETag.
+    res.writeHead(302, { location: '/cdn/model.gguf', 'x-linked-etag': `"${behaviour.declaredSha ?? sha}"`, 'x-linked-size': String(model.length) });
+    res.end();
+    return;
+  }
+  const range = /bytes=(\d+)-/.exec(String(req.headers.range ?? ''));
+  let start = 0;
+  if (range && !behaviour.ignoreRange) {
+    start = Number(range[1]);
+    res.writeHead(206, { 'content-range': `bytes ${start}-${model.length - 1}/${model.length}`, 'content-length': String(model.length - start), etag: '"v1"' });
+  } else {
+    res.writeHead(200, { 'content-length': String(model.length), etag: '"v1"' });
+  }
+  const body = model.subarray(start);
+  const drop = behaviour.dropAfter;
+  behaviour.dropAfter = undefined; // only the first response is cut
+  if (drop !== undefined) {
+    res.write(body.subarray(0, drop), () => setTimeout(() => res.destroy(), 20));
+    return;
+  }
+  // Several writes so progress has something to report.
+  const step = 64 * 1024;
+  let i = 0;
+  const pump = () => {
+    if (res.destroyed) return;
+    if (i >= body.length) return void res.end();
+    res.write(body.subarray(i, i + step));
+    i += step;
+    if (behaviour.slowMs) setTimeout(pump, behaviour.slowMs);
+    else setImmediate(pump);
+  };
+  pump();
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tessera-dl-'));
+  writeTinyGguf(path.join(dir, 'src.gguf'), { always: 'x' });
+  model = readFileSync(path.join(dir, 'src.gguf'));
+  sha = createHash('sha256').update(model).digest('hex');
+  server = await startServer(serveFile);
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  behaviour = {};
+  server.requests.length = 0;
+});
+
+const dest = (name: string) => path.join(dir, 'models', `${name}.gguf`);
+const fail = (p: Promise<unknown>) => p.then(() => undefined as unknown as DownloadError, (e: DownloadError) => e);
+
+describe('model download', () => {
+  it('streams to disk with progress events and verifies the pinned SHA-256', async () => {
+    const events: DownloadProgress[] = [];
+    const r = await downloadModel({
+      url: `${server.url}/cdn/model.gguf`,
+      dest: dest('a'),
+      sha256: sha,
+      signal: new AbortController().signal,
+      onProgress: (p) => events.push(p),
+      progressIntervalMs: 0,
+    });
+    expect(r).toMatchObject({ bytes: model.length, sha256: sha, verifiedWith: 'pinned', resumedFrom: 0 });
+    expect(readFileSync(dest('a')).equals(model)).toBe(true);
+    expect(existsSync(`${dest('a')}.part`)).toBe(false);
+    expect(events.length).toBeGreaterThan(3);
+    expect(events.every((e) => e.total === model.length)).toBe(true);
+    const received = events.map((e) => e.received);
+    expect(received).toEqual([...received].sort((a, b) => a - b));
+    expect(received[0]).toBe(0);
+    expect(received.at(-1)).toBe(model.length);
+    expect(events.at(-1)!.bytesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('resumes an interrupted download with a Range request and ends with the exact file', async () => {
+    behaviour.dropAfter = 150_000;
+    const url = `${server.url}/cdn/model.gguf`;
+    const e = await fail(downloadModel({ url, dest: dest('b'), signal: new AbortController().signal }));
+    expect(e).toBeInstanceOf(DownloadError);
+    expect(e.reason).toBe('interrupted');
+    expect(e.message).toMatch(/resumes from there next time/);
+    const partSize = statSync(`${dest('b')}.part`).size;
+    expect(partSize).toBe(150_000);
+
+    const events: DownloadProgress[] = [];
+    const r = await downloadModel({ url, dest: dest('b'), sha256: sha, signal: new AbortController().signal, onProgress: (p) => events.push(p) });
+    expect(server.requests.at(-1)!.headers.range).toBe('bytes=150000-');
+    expect(server.requests.at(-1)!.headers['if-range']).toBe('"v1"');
+    expect(r.resumedFrom).toBe(150_000);
+    expect(events[0]).toMatchObject({ received: 150_000, resumedFrom: 150_000 });
+    expect(readFileSync(dest('b')).equals(model)).toBe(true);
+  });
+
+  it('starts over when the server ignores the Range header', async () => {
+    behaviour.dropAfter = 100_000;
+    const url = `${server.url}/cdn/model.gguf`;
+    await fail(downloadModel({ url, dest: dest('c'), signal: new AbortController().signal }));
+    behaviour.ignoreRange = true;
+    const r = await downloadModel({ url, dest: dest('c'), sha256: sha, signal: new AbortController().signal });
+    expect(r.resumedFrom).toBe(0);
+    expect(readFileSync(dest('c')).equals(model)).toBe(true);
+  });
+
+  it('rejects a checksum mismatch and deletes what it downloaded', async () => {
+    const e = await fail(
+      downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('d'), sha256: 'ab'.repeat(32), signal: new AbortController().signal }),
+    );
+    expect(e.reason).toBe('checksum');
+    expect(e.message).toMatch(/SHA-256 [0-9a-f]{12}… does not match the expected abababababab…/);
+    expect(existsSync(dest('d'))).toBe(false);
+    expect(existsSync(`${dest('d')}.part`)).toBe(false);
+  });
+
+  it('follows a redirect and checks the hash the server declares (X-Linked-ETag) when none is pinned', async () => {
+    const ok = await downloadModel({ url: `${server.url}/resolve/main/model.gguf`, dest: dest('e'), signal: new AbortController().signal });
+    expect(ok.verifiedWith).toBe('server');
+    behaviour.declaredSha = 'cd'.repeat(32);
+    const e = await fail(downloadModel({ url: `${server.url}/resolve/main/model.gguf`, dest: dest('f'), signal: new AbortController().signal }));
+    expect(e.reason).toBe('checksum');
+  });
+
+  it('says "offline" when the host cannot be reached, and names the manual way out', async () => {
+    const closed = await startServer(() => undefined);
+    const url = `${closed.url}/m.gguf`;
+    await closed.close();
+    const e = await fail(downloadModel({ url, dest: dest('g'), signal: new AbortController().signal }));
+    expect(e.reason).toBe('offline');
+    expect(e.message).toMatch(/cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): you seem to be offline/);
+    expect(e.message).toMatch(/set "modelPath"/);
+  });
+
+  it('reports HTTP errors and refuses a file that is not a model', async () => {
+    behaviour.status = 404;
+    expect((await fail(downloadModel({ url: `${server.url}/cdn/x`, dest: dest('h'), signal: new AbortController().signal }))).reason).toBe('not-found');
+    behaviour.status = 0;
+    const html = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login required</html>');
+    });
+    try {
+      const e = await fail(downloadModel({ url: `${html.url}/m.gguf`, dest: dest('i'), signal: new AbortController().signal }));
+      expect(e.reason).toBe('invalid-file');
+      expect(e.message).toMatch(/not a GGUF model file/);
+      expect(existsSync(dest('i'))).toBe(false);
+    } finally {
+      await html.close();
+    }
+  });
+
+  it('cancels at once and keeps the part for a later resume', async () => {
+    behaviour.slowMs = 30;
+    const ctrl = new AbortController();
+    const p = downloadModel({
+      url: `${server.url}/cdn/model.gguf`,
+      dest: dest('j'),
+      signal: ctrl.signal,
+      progressIntervalMs: 0,
+      onProgress: (ev) => {
+        if (ev.received > 100_000) ctrl.abort();
+      },
+    });
+    const t0 = performance.now();
+    const e = await fail(p);
+    expect(e.reason).toBe('cancelled');
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const size = statSync(`${dest('j')}.part`).size;
+    expect(size).toBeGreaterThan(100_000);
+    behaviour.slowMs = 0;
+    const r = await downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('j'), sha256: sha, signal: new AbortController().signal });
+    expect(r.resumedFrom).toBe(size);
+    expect(readFileSync(dest('j')).equals(model)).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@
  */
 import * as vscode from 'vscode';
 import { Controller } from './vscode/controller';
+import { EmbeddedModelManager } from './vscode/embeddedModel';
 import { TesseraInlineProvider } from './vscode/provider';
 import { readWorkspaceSettings } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
@@ -16,9 +17,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const controller = new Controller(log, status, secrets);
   context.subscriptions.push(log, status, controller);
 
+  const embedded = new EmbeddedModelManager(context, controller, log);
+  context.subscriptions.push(embedded);
   const reload = () => {
     const { settings, problems } = readWorkspaceSettings();
     controller.applySettings(settings, problems);
+    embedded.onSettings(settings);
   };
   reload();
   const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, secrets: context.secrets, log });
@@ -41,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): void {
       const cfg = vscode.workspace.getConfiguration('tessera');
       await cfg.update('enable', !cfg.get<boolean>('enable', true), vscode.ConfigurationTarget.Global);
     }),
+    vscode.commands.registerCommand('tessera.downloadEmbeddedModel', () => embedded.commandDownload(false)),
+    vscode.commands.registerCommand('tessera.selectEmbeddedModel', () => embedded.commandDownload(true)),
     vscode.commands.registerCommand('tessera.triggerSuggestion', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
   );
   log.info(`Tessera ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, ${vscode.env.appName})`);

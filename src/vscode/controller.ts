@@ -49,7 +49,8 @@ export class Controller implements vscode.Disposable {
           if (pick) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
         });
     }
-    const profile = activeProfile(settings);
+    // No profile configured: the built-in embedded model, once it is on disk (src/vscode/embeddedModel.ts).
+    const profile = activeProfile(settings) ?? this.fallbackProfile;
     if (JSON.stringify(profile) !== JSON.stringify(this.active?.profile)) {
       void this.active?.backend.dispose?.();
       this.active = profile ? { profile, backend: createBackend(profile, this.secrets, { log: this.log }) } : undefined;
@@ -58,6 +59,14 @@ export class Controller implements vscode.Disposable {
     }
     this.status.setBackend(this.active?.profile.name ?? '');
     this.refreshStatus();
+  }
+
+  private fallbackProfile: BackendProfile | undefined;
+
+  /** The profile used when tessera.backends is empty (the downloaded default embedded model). */
+  setFallbackProfile(profile: BackendProfile | undefined): void {
+    this.fallbackProfile = profile;
+    if (this.settings) this.applySettings(this.settings, [...this.reportedProblems]);
   }
 
   activeBackend(): ActiveBackend | undefined {

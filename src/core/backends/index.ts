@@ -31,7 +31,7 @@ export function createBackend(profile: BackendProfile, secrets: SecretLookup = a
     case 'llamacpp':
       return new LlamaCppBackend(profile, secrets, opts);
     case 'embedded':
-      return new EmbeddedBackend(profile);
+      return new EmbeddedBackend(profile, { log: opts.log });
     default:
       return unsupported(profile);
   }

@@ -2,8 +2,8 @@
  * Post-filter: turns raw model output into the suggestion a careful human would have typed — or a typed
  * rejection that says why nothing is shown. A chain of small named rules (one module each under ./rules):
  *
- *   empty → indentation → single-line → repetition → suffix-overlap → cut (syntax truncation + parse gate,
- *   same-line overlap and bracket balance as candidates) → trailing-whitespace → final (suffix duplicate)
+ *   empty → indentation → single-line → repetition → suffix-overlap → trailing-whitespace → cut (syntax
+ *   truncation + parse gate; same-line overlap and bracket balance supply candidate cuts) → final (suffix duplicate)
  *
  * Adding a rule is adding a module and a line in RULES.
  * `completeUnitReceived` applies the same rules to a partial stream to tell when the suggestion is known.
@@ -30,8 +30,8 @@ export const RULES: readonly NamedRule[] = [
   { name: 'single-line', run: singleLineRule },
   { name: 'repetition', run: repetitionRule },
   { name: 'suffix-overlap', run: suffixOverlapRule },
-  { name: 'cut', run: cutRule },
   { name: 'trailing-whitespace', run: trailingWhitespaceRule },
+  { name: 'cut', run: cutRule },
   { name: 'final', run: finalRule },
 ];
 
@@ -40,6 +40,11 @@ function contextFor(input: PostfilterInput): FilterContext {
   // After an opener, a completion that goes on on the same line finishes the statement instead.
   if (hole.afterOpener && !/^[ \t]*\r?\n/.test(input.completion)) hole = { ...hole, mode: 'statement', afterOpener: false, unit: 'one', minIndent: hole.minIndent - 1 };
   return { input, hole, normalized: normalizeCompletion(input.completion, hole) };
+}
+
+/** The normalized completion (re-indented, trailing whitespace removed): every result is a prefix of it. */
+export function normalizedCompletion(input: PostfilterInput): string {
+  return contextFor(input).normalized;
 }
 
 export async function postfilter(input: PostfilterInput): Promise<PostfilterResult> {

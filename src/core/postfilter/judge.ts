@@ -33,6 +33,9 @@ export interface Judge {
   /** Score of the document without any insertion. */
   readonly baseline: Verdict;
   judge(c: Candidate): Verdict;
+  /** Re-checks a chosen candidate with a fresh (non-incremental) parse: incremental parsing with external
+   *  scanners (Python's indentation) can differ from a fresh parse, and the gate must hold for the real one. */
+  verify(c: Candidate): boolean;
   dispose(): void;
 }
 
@@ -141,7 +144,25 @@ class SyntaxJudge implements Judge {
     this.base = base;
     this.start = pointAt(pre, pre.length);
     this.comments = commentSyntax(language);
-    this.baseline = this.judge({ text: '', replaceSuffix: 0 });
+    this.baseline = this.fresh({ text: '', replaceSuffix: 0 });
+  }
+
+  private fresh(c: Candidate): Verdict {
+    const post = this.post.slice(c.replaceSuffix);
+    const doc = this.pre + c.text + post;
+    const be = localBracketErrors(this.pre, c.text, post, this.comments);
+    const tree = parseSync(this.language, doc);
+    if (!tree) return { errors: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
+    try {
+      const lead = c.text.length - c.text.trimStart().length;
+      return { errors: countErrors(tree.rootNode), bracketErrors: be, ...unitsOf(tree.rootNode, doc, this.pre.length + lead, this.pre.length + c.text.trimEnd().length) };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  verify(c: Candidate): boolean {
+    return this.fresh(c).errors <= this.baseline.errors;
   }
 
   judge(c: Candidate): Verdict {
@@ -223,6 +244,10 @@ class HeuristicJudge implements Judge {
       if (depth < 0) depth = 0;
     }
     return { errors, bracketErrors: be, clean, units, trailingComment };
+  }
+
+  verify(c: Candidate): boolean {
+    return this.judge(c).errors <= this.baseline.errors;
   }
 
   dispose(): void {}

@@ -121,10 +121,8 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
       add({ text, replaceSuffix: 0 }, 0, 0);
       sameLineOverlapCandidates(text, hole.lineAfter).forEach((c, i) => add(c, 0, 1 + i));
       closerTrimCandidates(text, comments).forEach((c, i) => add(c, 0, 20 + i));
-      const chosen = selectLine(scored, judge.baseline);
-      return chosen ? { candidate: chosen.c, judge: judge.kind } : { judge: judge.kind, reason: 'parse-error' };
     }
-    const cuts = lineCuts(text, hole);
+    const cuts = hole.mode === 'line' ? [] : lineCuts(text, hole);
     cuts.forEach(({ end, closing }, i) => {
       const t = text.slice(0, end);
       add({ text: t, replaceSuffix: 0 }, i, 0, closing);
@@ -133,31 +131,43 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
         if (scanBrackets(last, comments).unmatchedClosers > 0) closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add({ ...c, text: c.text.replace(/\s+$/, '') }, i, 20 + j, closing));
       }
     });
-    if (typeof process !== "undefined" && process.env.PF_DEBUG) for (const s of scored) console.error(JSON.stringify(s), judge.baseline);
-    let chosen: Scored | undefined;
-    if (hole.mode === 'statement') {
-      chosen = selectStatement(scored, judge.baseline);
-    } else {
-      const allComments = scored.length > 0 && scored.every((s) => s.v.units === 0 && s.v.clean);
-      chosen = selectBlock(scored, judge.baseline, hole.unit, allComments);
-      if (hole.afterOpener) {
-        // After `(`/`[`/`{` of an expression the unit closes the bracket: the statement rule may do better.
-        const st = selectStatement(scored, judge.baseline);
-        if (st && (!chosen || st.v.errors < chosen.v.errors)) chosen = st;
+    const select = async (scored: Scored[]): Promise<Scored | undefined> => {
+      let chosen: Scored | undefined;
+      if (hole.mode === 'line') {
+        chosen = selectLine(scored, judge.baseline);
+      } else if (hole.mode === 'statement') {
+        chosen = selectStatement(scored, judge.baseline);
+      } else {
+        const allComments = scored.length > 0 && scored.every((s) => s.v.units === 0 && s.v.clean);
+        chosen = selectBlock(scored, judge.baseline, hole.unit, allComments);
+        if (hole.afterOpener) {
+          // After `(`/`[`/`{` of an expression the unit closes the bracket: the statement rule may do better.
+          const st = selectStatement(scored, judge.baseline);
+          if (st && (!chosen || st.v.errors < chosen.v.errors)) chosen = st;
+        }
+        if (!chosen && judge.kind === 'syntax') {
+          // The tree could not delimit units (e.g. errors elsewhere in the window): use indentation/brackets for the
+          // units, still gated by the parse.
+          const heuristic = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true);
+          const mixed = scored.map((s) => {
+            const h = heuristic.judge(s.c);
+            return { ...s, v: { ...s.v, clean: h.clean, units: h.units, trailingComment: h.trailingComment }, orig: s };
+          });
+          heuristic.dispose();
+          const m = selectBlock(mixed, judge.baseline, hole.unit, false) as (Scored & { orig: Scored }) | undefined;
+          chosen = m?.orig;
+        }
       }
-      if (!chosen && judge.kind === 'syntax') {
-        // The tree could not delimit units (e.g. errors elsewhere in the window): use indentation/brackets for the
-        // units, still gated by the parse.
-        const heuristic = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true);
-        const mixed = scored.map((s) => {
-          const h = heuristic.judge(s.c);
-          return { ...s, v: { ...s.v, clean: h.clean, units: h.units, trailingComment: h.trailingComment } };
-        });
-        heuristic.dispose();
-        chosen = selectBlock(mixed, judge.baseline, hole.unit, false);
-      }
+      return chosen;
+    };
+    // Select, then confirm the choice with a fresh parse; a candidate that fails is dropped and we select again.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const chosen = await select(scored);
+      if (!chosen) break;
+      if (judge.verify(chosen.c)) return { candidate: chosen.c, judge: judge.kind };
+      scored.splice(scored.indexOf(chosen), 1);
     }
-    return chosen ? { candidate: chosen.c, judge: judge.kind } : { judge: judge.kind, reason: 'parse-error' };
+    return { judge: judge.kind, reason: 'parse-error' };
   } finally {
     judge.dispose();
   }

@@ -108,32 +108,32 @@ const closed = (res: http.ServerResponse, maxMs: number) =>
   });
 
 export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + b']): Promise<Fake> {
-  const fake = { kind, fault: 'none' as Fault, pieces, show: { template: QWEN_OLLAMA_TEMPLATE, capabilities: ['completion', 'insert'], details: { family: 'qwen2' } } } as Fake;
+  const fake = { kind, fault: 'none' as Fault, pieces, show: { template: QWEN_OLLAMA_TEMPLATE, capabilities: ['completion', 'insert'], details: { family: 'qwen2' } } } as unknown as Fake;
   const isCompletion = (path: string) => path === COMPLETION_PATH[kind] || (kind === 'llamacpp' && path === '/completion');
 
   const server = await startServer(async (req, res) => {
     // Metadata endpoints answer normally whatever the fault (faults hit generation).
-    if (kind === 'ollama' && req.path === '/api/show' && req.method === 'POST') return writeJSON(res, 200, { modelfile: '', parameters: '', ...fake.show, model_info: {} });
-    if (kind === 'ollama' && req.path === '/api/tags') return writeJSON(res, 200, { models: [{ name: MODEL.ollama, model: MODEL.ollama, size: 1, digest: 'x' }] });
+    if (kind === 'ollama' && req.path === '/api/show' && req.method === 'POST') return void writeJSON(res, 200, { modelfile: '', parameters: '', ...fake.show, model_info: {} });
+    if (kind === 'ollama' && req.path === '/api/tags') return void writeJSON(res, 200, { models: [{ name: MODEL.ollama, model: MODEL.ollama, size: 1, digest: 'x' }] });
     if (kind === 'llamacpp' && req.path === '/props') {
-      return writeJSON(res, 200, { model_path: `/models/${MODEL.llamacpp}`, chat_template: '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>{% endfor %}', total_slots: 1 });
+      return void writeJSON(res, 200, { model_path: `/models/${MODEL.llamacpp}`, chat_template: '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>{% endfor %}', total_slots: 1 });
     }
-    if (req.method === 'GET' && (req.path === '/v1/models' || req.path === '/beta/models')) return writeJSON(res, 200, { object: 'list', data: [{ id: MODEL[kind], object: 'model' }] });
-    if (!isCompletion(req.path) || req.method !== 'POST') return writeJSON(res, 404, errorBody(kind, 404, `no route ${req.method} ${req.path}`));
+    if (req.method === 'GET' && (req.path === '/v1/models' || req.path === '/beta/models')) return void writeJSON(res, 200, { object: 'list', data: [{ id: MODEL[kind], object: 'model' }] });
+    if (!isCompletion(req.path) || req.method !== 'POST') return void writeJSON(res, 404, errorBody(kind, 404, `no route ${req.method} ${req.path}`));
 
     if ((kind === 'deepseek' || kind === 'codestral') && req.headers.authorization !== `Bearer ${API_KEY}`) {
-      return writeJSON(res, 401, errorBody(kind, 401, 'Authentication Fails, Your api key is invalid'));
+      return void writeJSON(res, 401, errorBody(kind, 401, 'Authentication Fails, Your api key is invalid'));
     }
     switch (fake.fault) {
       case '401':
         // OpenAI echoes the (partial) key in its error message: Tessera must redact it.
-        return writeJSON(res, 401, errorBody(kind, 401, `Incorrect API key provided: ${API_KEY}`));
+        return void writeJSON(res, 401, errorBody(kind, 401, `Incorrect API key provided: ${API_KEY}`));
       case '429':
-        return writeJSON(res, 429, errorBody(kind, 429, 'Rate limit reached'), { 'retry-after': '7' });
+        return void writeJSON(res, 429, errorBody(kind, 429, 'Rate limit reached'), { 'retry-after': '7' });
       case '500':
-        return writeJSON(res, 500, errorBody(kind, 500, 'CUDA out of memory'));
+        return void writeJSON(res, 500, errorBody(kind, 500, 'CUDA out of memory'));
       case 'never-starts':
-        return closed(res, 10_000).then(() => res.end());
+        return closed(res, 10_000).then(() => void res.end());
       case 'stall': {
         streamHead(kind, res);
         res.write(frames(kind, fake.pieces)[0]);

@@ -5,6 +5,7 @@
  * `data: [DONE]`. The service formats the FIM prompt itself, so `fimTemplate` does not apply.
  */
 import type { BackendProfile } from '../config';
+import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
 import { apiKey, redactingLogger, type BackendOptions } from './common';
 import { deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
@@ -91,7 +92,7 @@ export class CodestralBackend implements Backend {
       return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
     } catch (err) {
       const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return { reachable: e.errorKind === 'auth' || e.status !== undefined, models: [], fimSupported: true, latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
+      return { reachable: e.errorKind === 'auth' || e.status !== undefined, models: [], fimSupported: true, latencyMs: Date.now() - started, error: { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) } };
     } finally {
       dl.clear();
     }

@@ -9,6 +9,7 @@
  * mid-stream comes as an `error: {…}` line. `/props` (model path, chat template) or `/v1/models` for probe().
  */
 import type { BackendProfile } from '../config';
+import { redactSecrets } from '../log';
 import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
@@ -128,7 +129,7 @@ export class LlamaCppBackend implements Backend {
       return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };
     } catch (err) {
       const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
+      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) } };
     } finally {
       dl.clear();
     }

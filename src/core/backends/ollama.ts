@@ -8,6 +8,7 @@
  * found in the template, else in the model name → raw template. `/api/tags` lists the models for probe().
  */
 import type { BackendProfile } from '../config';
+import { redactSecrets } from '../log';
 import type { FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
@@ -137,7 +138,7 @@ export class OllamaBackend implements Backend {
       return { reachable: true, models, latencyMs, fimSupported, templateHint };
     } catch (err) {
       const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
+      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) } };
     } finally {
       dl.clear();
     }

@@ -10,6 +10,7 @@
  */
 import OpenAI from 'openai';
 import type { BackendProfile } from '../config';
+import { redactSecrets } from '../log';
 import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
 import type { FimChoice } from '../prompt/detect';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
@@ -188,7 +189,7 @@ export class OpenAICompatibleBackend implements Backend {
         models: [],
         latencyMs: Date.now() - started,
         fimSupported: fim,
-        error: reachable ? undefined : { kind: e.errorKind, message: e.message },
+        error: reachable ? undefined : { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) },
       };
     } finally {
       dl.clear();

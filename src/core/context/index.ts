@@ -1,61 +1,121 @@
 /**
- * Budgeted prefix/suffix around the cursor. This first version keeps a window of whole lines nearest to the
- * cursor; the syntax-aware builder replaces it behind the same function.
+ * Budgeted prefix/suffix around the cursor: what the prompt will carry.
+ *
+ *   buildContext(req)      async: uses `req.tree` if given (the editor keeps one per document, parsed
+ *                          incrementally), otherwise loads the grammar and parses the document; languages without a
+ *                          grammar, documents over the size cap and parses that run out of time take the line window.
+ *   buildContextSync(req)  sync: same, but never loads a grammar (uses `req.tree`, or parses only if the grammar is
+ *                          already loaded).
+ *
+ * Guarantees, for every input: `tokens <= budgetTokens` (by the estimator in ./tokens); the returned prefix is a
+ * suffix-aligned excerpt ending exactly at the cursor, containing at least the cursor line's text before the
+ * cursor (unless that line alone is over budget, when its far end is cut); the returned suffix starts exactly at the
+ * cursor with at least the rest of the cursor line (same exception).
  */
+import type { Tree } from 'web-tree-sitter';
+import { grammarFor, loadLanguage, parseSync } from '../syntax';
 import type { FimContext } from '../types';
-import { estimateTokens } from './tokens';
+import { fitByChars, lineWindow } from './lines';
+import { syntaxContext } from './syntax';
+import { estimateTokens, type TokenizerFamily } from './tokens';
+
+export { estimateTokens, tokenizerFamilyOf, type TokenizerFamily } from './tokens';
+export { lineWindow } from './lines';
 
 export interface ContextRequest {
+  /** VS Code language id. */
   language: string;
   prefix: string;
   suffix: string;
   budgetTokens: number;
-  /** Share of the budget for the suffix (0..0.9). */
+  /** Share of the budget for the suffix (0..0.9); what one side cannot use goes to the other. Default 0.25. */
   suffixShare?: number;
+  /** The document's tree (text = prefix + suffix), if the caller has one. Not consumed (the caller deletes it). */
+  tree?: Tree;
+  /** Tokenizer family for the estimate (default: the conservative one). */
+  family?: TokenizerFamily;
+  /** Max time for parsing when no tree is given (default 1000 ms: a first, cold parse is slow); over it, the line window is used. */
+  maxParseMs?: number;
 }
 
-/** Keeps the last lines of `prefix` that fit `budget` tokens; always keeps the cursor line's text before the cursor. */
-function tailLines(prefix: string, budget: number): string {
-  const lastNl = prefix.lastIndexOf('\n');
-  let start = lastNl + 1;
-  let used = estimateTokens(prefix.slice(start));
-  while (start > 0) {
-    const prevNl = prefix.lastIndexOf('\n', start - 2);
-    const candidate = prevNl + 1;
-    const cost = estimateTokens(prefix.slice(candidate, start));
-    if (used + cost > budget) break;
-    used += cost;
-    start = candidate;
-  }
-  return prefix.slice(start);
+export interface ContextResult extends FimContext {
+  /** How it was built: by syntax, or the line window (with the reason). */
+  strategy: 'syntax' | 'lines';
+  fallbackReason?: 'no-grammar' | 'too-large' | 'parse-timeout' | 'grammar-not-loaded' | 'cursor-line-over-budget';
 }
 
-/** Keeps the first lines of `suffix` that fit `budget` tokens; always keeps the rest of the cursor line. */
-function headLines(suffix: string, budget: number): string {
-  let end = suffix.indexOf('\n');
-  if (end < 0) return suffix;
-  let used = estimateTokens(suffix.slice(0, end));
-  while (end < suffix.length) {
-    let next = suffix.indexOf('\n', end + 1);
-    if (next < 0) next = suffix.length;
-    const cost = estimateTokens(suffix.slice(end, next));
-    if (used + cost > budget) break;
-    used += cost;
-    end = next;
-  }
-  return suffix.slice(0, end);
+/** Documents longer than this are never parsed without a tree from the caller (the editor caps its own). */
+export const MAX_PARSE_CHARS = 4_000_000;
+
+function fallback(req: ContextRequest, reason: ContextResult['fallbackReason']): ContextResult {
+  const ctx = lineWindow(req.prefix, req.suffix, req.budgetTokens, req.suffixShare ?? 0.25, req.family ?? 'bpe-code');
+  return { ...ctx, strategy: 'lines', fallbackReason: reason };
 }
 
-export function buildContext(req: ContextRequest): FimContext {
-  const share = req.suffixShare ?? 0.25;
-  const suffixBudget = Math.floor(req.budgetTokens * share);
-  let suffix = headLines(req.suffix, suffixBudget);
-  const prefixBudget = req.budgetTokens - estimateTokens(suffix);
-  let prefix = tailLines(req.prefix, prefixBudget);
-  // The cursor line alone may exceed the budget: cut characters, keeping text nearest the cursor.
-  while (estimateTokens(prefix) + estimateTokens(suffix) > req.budgetTokens && (prefix.length > 0 || suffix.length > 0)) {
-    if (suffix.length > prefix.length) suffix = suffix.slice(0, Math.floor(suffix.length * 0.9));
-    else prefix = prefix.slice(Math.ceil(prefix.length * 0.1));
+function withTree(req: ContextRequest, tree: Tree): ContextResult {
+  const family = req.family ?? 'bpe-code';
+  const text = req.prefix + req.suffix;
+  const cursor = req.prefix.length;
+  // The cursor line alone must fit; otherwise cut characters (the line window does exactly that).
+  const ls = req.prefix.lastIndexOf('\n') + 1;
+  const nl = req.suffix.indexOf('\n');
+  const le = nl < 0 ? req.suffix.length : nl + 1;
+  const lineCost = estimateTokens(req.prefix.slice(ls), family) + estimateTokens(req.suffix.slice(0, le), family);
+  if (lineCost > req.budgetTokens) {
+    return { ...fitByChars(req.prefix.slice(ls), req.suffix.slice(0, le), req.budgetTokens, family), strategy: 'lines', fallbackReason: 'cursor-line-over-budget' };
   }
-  return { prefix, suffix, tokens: estimateTokens(prefix) + estimateTokens(suffix) };
+  const ctx = syntaxContext({
+    text,
+    cursor,
+    tree,
+    grammar: grammarFor(req.language)!,
+    budgetTokens: req.budgetTokens,
+    suffixShare: req.suffixShare ?? 0.25,
+    family,
+  });
+  return { ...ctx, strategy: 'syntax' };
+}
+
+/** Whole document when it fits: cheaper and better than any selection. */
+function wholeIfFits(req: ContextRequest): ContextResult | undefined {
+  const len = req.prefix.length + req.suffix.length;
+  if (len / 16 > req.budgetTokens) return undefined;
+  const family = req.family ?? 'bpe-code';
+  const tokens = estimateTokens(req.prefix, family) + estimateTokens(req.suffix, family);
+  return tokens <= req.budgetTokens ? { prefix: req.prefix, suffix: req.suffix, tokens, strategy: 'syntax' } : undefined;
+}
+
+export function buildContextSync(req: ContextRequest): ContextResult {
+  const whole = wholeIfFits(req);
+  if (whole) return whole;
+  if (!grammarFor(req.language)) return fallback(req, 'no-grammar');
+  if (req.tree && req.tree.rootNode.endIndex <= req.prefix.length + req.suffix.length) return withTree(req, req.tree);
+  if (req.prefix.length + req.suffix.length > MAX_PARSE_CHARS) return fallback(req, 'too-large');
+  const tree = parseSync(req.language, req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
+  if (!tree) return fallback(req, 'grammar-not-loaded');
+  try {
+    return withTree(req, tree);
+  } finally {
+    tree.delete();
+  }
+}
+
+export async function buildContext(req: ContextRequest): Promise<ContextResult> {
+  if (!req.tree && grammarFor(req.language) && req.prefix.length + req.suffix.length <= MAX_PARSE_CHARS) {
+    const whole = wholeIfFits(req);
+    if (whole) return whole;
+    try {
+      await loadLanguage(req.language);
+    } catch {
+      return fallback(req, 'grammar-not-loaded'); // missing or incompatible grammar file: keep completing
+    }
+    const tree = parseSync(req.language, req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
+    if (!tree) return fallback(req, 'parse-timeout');
+    try {
+      return withTree(req, tree);
+    } finally {
+      tree.delete();
+    }
+  }
+  return buildContextSync(req);
 }

@@ -30,7 +30,13 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import type { Language as LanguageT, Tree } from 'web-tree-sitter';
+// `import = require` on purpose: bundlers then pick the package's CommonJS build (`require` condition). The ESM build
+// relies on `import.meta.url`, which does not exist in the CommonJS bundle (dist/extension.js, dist/cli.js).
+import wts = require('web-tree-sitter');
+const { Language, Parser } = wts;
+type Language = LanguageT;
+type Parser = InstanceType<typeof Parser>;
 import { GRAMMAR_FILES, RUNTIME_FILE, grammarFor, type GrammarName } from './registry';
 
 export type { Edit, Language, Node, Point, Range, Tree } from 'web-tree-sitter';

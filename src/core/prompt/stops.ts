@@ -8,9 +8,12 @@ export class StopCutter {
   private held = '';
   private stopped = false;
   private readonly maxLen: number;
+  /** First characters of the stops: a tail can only be held if it starts with one of them. */
+  private readonly firsts: Set<string>;
 
   constructor(private readonly stops: readonly string[]) {
     this.maxLen = stops.reduce((m, s) => Math.max(m, s.length), 0);
+    this.firsts = new Set(stops.filter(Boolean).map((s) => s[0]));
   }
 
   get done(): boolean {
@@ -35,6 +38,7 @@ export class StopCutter {
     // Hold back the longest tail that is a proper prefix of some stop sequence.
     let keep = 0;
     for (let k = Math.min(this.maxLen - 1, text.length); k > 0; k--) {
+      if (!this.firsts.has(text[text.length - k])) continue;
       const tail = text.slice(text.length - k);
       if (this.stops.some((s) => s.length > k && s.startsWith(tail))) {
         keep = k;

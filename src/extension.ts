@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Controller } from './vscode/controller';
 import { EmbeddedModelManager } from './vscode/embeddedModel';
+import { SyntaxDocuments } from './vscode/documents';
 import { TesseraInlineProvider } from './vscode/provider';
 import { readWorkspaceSettings } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
@@ -16,6 +17,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const secrets = async (profileName: string) => context.secrets.get(`tessera.apiKey.${profileName}`);
   const controller = new Controller(log, status, secrets);
   context.subscriptions.push(log, status, controller);
+
+  const syntaxDocs = new SyntaxDocuments(log); // incremental tree per open document, for the context
+  context.subscriptions.push(syntaxDocs);
 
   const embedded = new EmbeddedModelManager(context, controller, log);
   context.subscriptions.push(embedded);
@@ -30,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tessera')) reload();
     }),
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller)),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller, syntaxDocs)),
     vscode.commands.registerCommand('tessera.showLog', () => log.show()),
     vscode.commands.registerCommand('tessera.openSettings', openPanel),
     vscode.commands.registerCommand('tessera.openSettingsUI', () =>

@@ -4,7 +4,8 @@
  */
 import { BackendError, type Backend, type CompletionRequest } from './backends/types';
 import type { BackendProfile, Settings } from './config';
-import { buildContext } from './context';
+import type { Tree } from 'web-tree-sitter';
+import { buildContext, tokenizerFamilyOf } from './context';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { postfilter, wantsMultiline } from './postfilter';
@@ -21,6 +22,8 @@ export interface PipelineDeps {
   shape?: { multiline: boolean; maxTokens: number; stop: string[] };
   /** Called with the raw text streamed so far after each chunk (the scheduler's in-flight reuse watches it). */
   onChunk?: (raw: string) => void;
+  /** The document's current syntax tree, if the editor keeps one (src/vscode/documents.ts); else context parses. */
+  syntaxTree?: (snapshot: DocumentSnapshot) => Tree | undefined;
 }
 
 /** Measures how long each stage takes (a stage recorder, as in Cody). */
@@ -68,14 +71,17 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   const prefixFull = snapshot.text.slice(0, snapshot.offset);
   const suffixFull = snapshot.text.slice(snapshot.offset);
 
-  const ctx = buildContext({
+  const ctx = await buildContext({
     language: snapshot.languageId,
     prefix: prefixFull,
     suffix: suffixFull,
     budgetTokens: deps.settings.context.maxPromptTokens,
     suffixShare: deps.settings.context.suffixShare,
+    tree: deps.syntaxTree?.(snapshot),
+    family: tokenizerFamilyOf(deps.profile.fimTemplate),
   });
   rec.record('context');
+  if (ctx.fallbackReason) log.debug(`context: line window (${ctx.fallbackReason})`);
   if (signal.aborted) return abortedOutcome(rec.timings);
 
   const multiline = deps.shape?.multiline ?? wantsMultiline(prefixFull, suffixFull);

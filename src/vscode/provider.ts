@@ -11,6 +11,7 @@ import { complete } from '../core/pipeline';
 import { realClock, RequestManager } from '../core/scheduling';
 import type { DocumentSnapshot } from '../core/types';
 import type { ActiveBackend, Controller } from './controller';
+import type { SyntaxDocuments } from './documents';
 
 /** Schemes we complete in: real files and unsaved buffers, never output panes or git views. */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-userdata']);
@@ -34,7 +35,10 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   private requestId = 0;
   private manager: { backend: Backend; mgr: RequestManager } | undefined;
 
-  constructor(private readonly controller: Controller) {}
+  constructor(
+    private readonly controller: Controller,
+    private readonly syntaxDocs?: SyntaxDocuments,
+  ) {}
 
   /** The request manager of the active backend (a new backend starts with a fresh cache and measurements). */
   private managerFor(active: ActiveBackend): RequestManager {
@@ -50,7 +54,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         prefetch,
         log: c.log,
         run: (snapshot, shape, onChunk, signal) =>
-          complete(snapshot, { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk }, signal),
+          complete(
+            snapshot,
+            { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s) => this.syntaxDocs?.treeFor(s) },
+            signal,
+          ),
       });
       this.manager = { backend: active.backend, mgr };
     } else {

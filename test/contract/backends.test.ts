@@ -262,3 +262,22 @@ describe('probe()', () => {
     }
   });
 });
+
+describe('404s explain the usual base-URL mistakes', () => {
+  it.each([
+    ['openai', '', /\/v1/],
+    ['ollama', '/v1', /server root, e\.g\. http:\/\/127\.0\.0\.1:11434/],
+    ['llamacpp', '/v1', /server root/],
+  ] as const)('%s with baseUrl "…%s"', async (kind, suffix, hint) => {
+    const s = await startServer((req, res) => writeJSON(res, 404, { error: 'not found' }));
+    try {
+      const backend = createBackend(parseProfile({ name: 'x', kind, baseUrl: s.url + suffix, model: 'm', fimTemplate: 'native' }));
+      const err = await collect(backend.complete(request, new AbortController().signal)).catch((e) => e);
+      expect(err.errorKind).toBe('bad-response');
+      expect(err.message).toMatch(/404/);
+      expect(err.message).toMatch(hint);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -8,7 +8,7 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
 import { apiKey, redactingLogger, type BackendOptions } from './common';
-import { deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
+import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 export function codestralBody(profile: BackendProfile, req: CompletionRequest): Record<string, unknown> {
@@ -59,6 +59,7 @@ export class CodestralBackend implements Backend {
       signal,
       stops: clientStops(undefined, req.stop),
       secrets: key ? [key] : [],
+      notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (call) {
         const res = await postJSON(url, body, { ...call, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } });
         if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {

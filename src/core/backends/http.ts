@@ -304,6 +304,8 @@ export interface GuardedStreamOptions {
   stops: readonly string[] | (() => readonly string[]);
   /** Values to scrub from error messages (the API key). */
   secrets: readonly string[];
+  /** Appended to a 404 message: what the base URL of this kind should look like. */
+  notFoundHint?: string;
   /** Opens the request and yields raw text chunks; gets the deadline-bound signal. */
   open: (call: { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number }) => AsyncIterable<string>;
 }
@@ -329,10 +331,31 @@ export async function* guardedStream(o: GuardedStreamOptions): AsyncGenerator<st
     if (rest) yield rest;
   } catch (err) {
     const e = toBackendError(err, o.url, dl.timedOut(), o.timeoutMs, 'body');
-    const msg = redactSecrets(e.message, o.secrets);
+    let msg = redactSecrets(e.message, o.secrets);
+    if (e.status === 404 && o.notFoundHint) msg += ` (${o.notFoundHint})`;
     throw msg === e.message ? e : new BackendError(e.errorKind, msg, e.options);
   } finally {
     dl.abort();
     dl.clear();
+  }
+}
+
+/** What a kind's base URL looks like, for 404 messages (the usual mistake is a missing or extra `/v1`). */
+export function baseUrlHint(kind: string, baseUrl: string | undefined, model?: string): string | undefined {
+  const url = baseUrl ?? '';
+  const v1 = /\/v1$/.test(url);
+  switch (kind) {
+    case 'openai':
+      return v1 ? undefined : `is baseUrl right? OpenAI-compatible servers usually live under /v1, e.g. ${url}/v1`;
+    case 'ollama':
+      return v1 || /\/api$/.test(url) ? 'Ollama\'s baseUrl is the server root, e.g. http://127.0.0.1:11434 (no /v1 or /api)' : `is model "${model ?? ''}" pulled? (ollama pull ${model ?? '<model>'})`;
+    case 'llamacpp':
+      return v1 ? 'llama.cpp\'s baseUrl is the server root, e.g. http://127.0.0.1:8080 (no /v1)' : undefined;
+    case 'codestral':
+      return v1 ? undefined : 'Codestral\'s baseUrl is https://codestral.mistral.ai/v1 (or https://api.mistral.ai/v1)';
+    case 'deepseek':
+      return /\/beta$/.test(url) ? undefined : 'DeepSeek FIM needs the beta base URL https://api.deepseek.com/beta';
+    default:
+      return undefined;
   }
 }

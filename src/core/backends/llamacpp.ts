@@ -13,7 +13,7 @@ import { redactSecrets } from '../log';
 import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
-import { deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
+import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 /** How long the server may spend generating: most of the deadline, so a partial answer beats a timeout. */
@@ -80,6 +80,7 @@ export class LlamaCppBackend implements Backend {
       signal,
       stops: clientStops(choice.family, req.stop),
       secrets: this.key ? [this.key] : [],
+      notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (call) {
         let res: Response;
         try {

@@ -12,7 +12,7 @@ import { redactSecrets } from '../log';
 import type { FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
-import { deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall } from './http';
+import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 export interface OllamaShow {
@@ -97,6 +97,7 @@ export class OllamaBackend implements Backend {
       signal,
       stops: () => clientStops(choice?.family, req.stop),
       secrets: this.key ? [this.key] : [],
+      notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (call) {
         choice = await self.decide(call);
         const res = await postJSON(url, ollamaBody(self.profile, req, choice), { ...call, headers: self.headers() });

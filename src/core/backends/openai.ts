@@ -14,7 +14,7 @@ import { redactSecrets } from '../log';
 import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
 import type { FimChoice } from '../prompt/detect';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
-import { abortError, errorForNetwork, errorForStatus, errorPayloadMessage, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
+import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 /** Headers-like view over whatever the SDK hands us. */
@@ -99,8 +99,18 @@ export class OpenAICompatibleBackend implements Backend {
     return this.profile.baseUrl ?? '';
   }
 
+  private cached: { key: string | undefined; client: OpenAI } | undefined;
+
+  /** The SDK client, rebuilt only when the key changes (a user may set it while the backend lives). */
   private async client(): Promise<OpenAI> {
     this.key = await apiKey(this.profile, this.secret, this.flavor.requireKey);
+    if (this.cached && this.cached.key === this.key) return this.cached.client;
+    const client = this.newClient();
+    this.cached = { key: this.key, client };
+    return client;
+  }
+
+  private newClient(): OpenAI {
     return new OpenAI({
       baseURL: this.baseUrl,
       // The SDK insists on a key; local servers ignore the header.
@@ -142,6 +152,7 @@ export class OpenAICompatibleBackend implements Backend {
       signal,
       stops: clientStops(choice.family, req.stop),
       secrets: this.key ? [this.key] : [],
+      notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (call) {
         let response: Response;
         try {

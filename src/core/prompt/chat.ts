@@ -17,8 +17,12 @@ export interface ChatGuardContext {
 const PROSE_LANGUAGES = new Set(['markdown', 'mdx', 'plaintext', 'restructuredtext', 'asciidoc', 'latex', 'git-commit', 'scminput']);
 
 const FENCE_OPEN = /^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n/;
+/**
+ * How chat answers open. Each alternative must be impossible as the start of code in common languages:
+ * `ok, err := f()` (Go) and `let me = …` (JS) are code, so bare "ok"/"let me" are not prose markers.
+ */
 const PROSE_START =
-  /^\s*(?:sure\b|certainly\b|of course\b|absolutely\b|okay[,.!]|ok[,.!]|here(?:'s| is| are)\b|below is\b|the (?:missing|completed?|following|rest of the) (?:code|function|line|implementation|snippet)|this (?:code|function|completes|snippet)\b|to (?:complete|fill in|implement) (?:the|this)\b|i (?:have|will|can|would)\b|i'(?:ve|ll|d)\b|you can\b|let me\b|as an ai\b|explanation:)/i;
+  /^\s*(?:(?:sure|certainly|of course|absolutely)[!,.:]|here(?:'s| is| are)\b|below is\b|the (?:missing|completed?|following|rest of the) (?:code|function|line|implementation|snippet)\b|this (?:code|function|completes|snippet)\b|to (?:complete|fill in|implement) (?:the|this)\b|i (?:have|will|can|would)\b|i'(?:ve|ll|d)\b|you can\b|let me (?:know|explain|help|complete|fill|write|show)\b|as an ai\b|explanation:)/i;
 
 /** Is the cursor inside a comment or string, where prose is what the user writes? (A cheap, conservative check.) */
 function inProseSpot(prefix: string): boolean {

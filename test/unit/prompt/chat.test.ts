@@ -49,3 +49,14 @@ describe('chat-answer guard', () => {
     expect(stripEcho('    total = sum(xs)\n', 'def f(xs):\n    total = ')).toBe('sum(xs)\n');
   });
 });
+
+describe('chat-answer guard leaves code that merely looks chatty alone', () => {
+  it.each([
+    ['go', 'func f() {\n\t', 'ok, err := load()'],
+    ['javascript', 'function f() {\n  ', 'let me = self();'],
+    ['python', 'def f():\n    ', 'sure = True'],
+    ['javascript', 'class A {\n  m() {\n    ', 'this.code = 1;'],
+  ])('%s: %s', (language, prefix, code) => {
+    expect(guardChatAnswer(code, { prefix, language })).toEqual({ kind: 'ok', text: code, applied: [] });
+  });
+});

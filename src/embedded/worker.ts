@@ -21,8 +21,13 @@ interface State {
   sequence: Sequence;
   fim: FimIds;
   contextSize: number;
-  prefillChunk: number;
+  /** Tokens per prefill call, adapted to the measured speed so one call takes about `prefillTargetMs`. */
+  chunk: number;
+  prefillTargetMs: number;
 }
+
+const MIN_CHUNK = 8;
+const MAX_CHUNK = 512;
 
 let state: State | undefined;
 let queue: Promise<void> = Promise.resolve();
@@ -60,7 +65,7 @@ async function load(msg: LoadMessage): Promise<void> {
     contextSize,
     sequences: 1,
     threads: msg.threads,
-    batchSize: Math.max(msg.prefillChunk, 32),
+    batchSize: MAX_CHUNK,
   });
   const t4 = now();
   const eos = model.tokens.eos;
@@ -69,7 +74,8 @@ async function load(msg: LoadMessage): Promise<void> {
     sequence: context.getSequence(),
     fim: { prefix: infill.prefix, suffix: infill.suffix, middle: infill.middle },
     contextSize: context.contextSize,
-    prefillChunk: msg.prefillChunk,
+    chunk: Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, msg.prefillChunk)),
+    prefillTargetMs: msg.prefillTargetMs,
   };
   send({
     type: 'loaded',
@@ -120,14 +126,22 @@ async function complete(msg: CompleteMessage): Promise<void> {
   stats.reusedTokens = keep;
 
   // Prefill in chunks: a native evaluation cannot be interrupted, so cancellation waits at most one chunk.
+  // Each call is sized from the speed measured so far, so it lasts about prefillTargetMs on any machine/model.
   const pending = tokens.slice(keep, -1);
-  for (let i = 0; i < pending.length; i += s.prefillChunk) {
+  for (let i = 0; i < pending.length; ) {
     if (isAborted()) {
       stats.prefillMs = ms(now() - started);
       return finish();
     }
-    const chunk = pending.slice(i, i + s.prefillChunk);
+    const chunk = pending.slice(i, i + s.chunk);
+    const t = now();
     await sequence.evaluateWithoutGeneratingNewTokens(asTokens(chunk));
+    const took = now() - t;
+    if (chunk.length >= s.chunk / 2 && took > 0) {
+      const ideal = (chunk.length * s.prefillTargetMs) / took;
+      s.chunk = Math.round(Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, (s.chunk + ideal) / 2)));
+    }
+    i += chunk.length;
     stats.evaluatedTokens += chunk.length;
   }
   stats.evaluatedTokens += 1; // the last prompt token, evaluated by the generator below

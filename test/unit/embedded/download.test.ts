@@ -106,15 +106,17 @@ describe('model download', () => {
     expect(e).toBeInstanceOf(DownloadError);
     expect(e.reason).toBe('interrupted');
     expect(e.message).toMatch(/resumes from there next time/);
+    // What reached the disk before the connection was cut (all 150 000 bytes unless the reset overtook them).
     const partSize = statSync(`${dest('b')}.part`).size;
-    expect(partSize).toBe(150_000);
+    expect(partSize).toBeGreaterThan(0);
+    expect(partSize).toBeLessThanOrEqual(150_000);
 
     const events: DownloadProgress[] = [];
     const r = await downloadModel({ url, dest: dest('b'), sha256: sha, signal: new AbortController().signal, onProgress: (p) => events.push(p) });
-    expect(server.requests.at(-1)!.headers.range).toBe('bytes=150000-');
+    expect(server.requests.at(-1)!.headers.range).toBe(`bytes=${partSize}-`);
     expect(server.requests.at(-1)!.headers['if-range']).toBe('"v1"');
-    expect(r.resumedFrom).toBe(150_000);
-    expect(events[0]).toMatchObject({ received: 150_000, resumedFrom: 150_000 });
+    expect(r.resumedFrom).toBe(partSize);
+    expect(events[0]).toMatchObject({ received: partSize, resumedFrom: partSize });
     expect(readFileSync(dest('b')).equals(model)).toBe(true);
   });
 

@@ -24,8 +24,10 @@ export type { LoadedInfo, RequestStats } from './protocol';
 export interface EmbeddedOptions {
   /** The bundled child entry; default `embedded-worker.mjs` beside the running bundle (dist/). */
   workerPath?: string;
-  /** Prompt tokens per native evaluation call (cancellation granularity). Default 128. */
+  /** Prompt tokens of the first native prefill call. Default 64. */
   prefillChunk?: number;
+  /** Later prefill calls are sized to take about this long: the bound on cancel latency. Default 150 ms. */
+  prefillTargetMs?: number;
   /** Kill the child when it has not acknowledged a cancel within this many ms. Default 1500. */
   hardKillMs?: number;
   /** Give up loading a model after this many ms. Default 120 s. */
@@ -84,7 +86,8 @@ export class EmbeddedBackend implements Backend {
     this.log = options.log ?? silentLogger;
     this.opts = {
       workerPath: options.workerPath ?? path.join(__dirname, 'embedded-worker.mjs'),
-      prefillChunk: options.prefillChunk ?? 128,
+      prefillChunk: options.prefillChunk ?? 64,
+      prefillTargetMs: options.prefillTargetMs ?? 150,
       hardKillMs: options.hardKillMs ?? 1500,
       loadTimeoutMs: options.loadTimeoutMs ?? 120_000,
       idleUnloadMs: options.idleUnloadMs ?? 15 * 60_000,
@@ -289,6 +292,7 @@ export class EmbeddedBackend implements Backend {
           threads: this.threads,
           contextSize: this.profile.contextSize ?? DEFAULT_CONTEXT_SIZE,
           prefillChunk: this.opts.prefillChunk,
+          prefillTargetMs: this.opts.prefillTargetMs,
         });
       });
       this.info = info;

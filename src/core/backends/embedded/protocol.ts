@@ -10,8 +10,10 @@ export interface LoadMessage {
   threads: number;
   /** Context size in tokens. */
   contextSize: number;
-  /** Prompt tokens evaluated per native call; the abort flag is checked between calls. */
+  /** Prompt tokens of the first native prefill call; the abort flag is checked between calls. */
   prefillChunk: number;
+  /** Later calls are sized from the measured speed to take about this long (cancel latency bound). */
+  prefillTargetMs: number;
 }
 
 export interface CompleteMessage {

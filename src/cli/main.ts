@@ -5,6 +5,7 @@
 import { completeCommand } from './commands/complete';
 import { contextCommand } from './commands/context';
 import { postfilterCommand } from './commands/postfilter';
+import { replayCommand } from './commands/replay';
 import { runJsonLines, type LineHandler } from './jsonl';
 
 type CommandFactory = (args: Map<string, string>) => LineHandler | Promise<LineHandler>;
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, CommandFactory> = {
   postfilter: postfilterCommand,
   context: contextCommand,
   complete: completeCommand,
+  replay: replayCommand,
 };
 
 /** Registers a command (used by modules that add commands, e.g. replay). */

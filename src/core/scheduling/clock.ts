@@ -61,7 +61,14 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private timers: VirtualTimer[] = [];
 
-  constructor(start = 0) {
+  /**
+   * @param quiescent tells whether async work that does not run on this clock (real I/O such as loading a
+   *   grammar) is still going on; time does not move until it is done, so results never depend on the host.
+   */
+  constructor(
+    start = 0,
+    private readonly quiescent: () => boolean = () => true,
+  ) {
     this.t = start;
   }
 
@@ -97,6 +104,11 @@ export class VirtualClock implements Clock {
   /** Settles promise chains started at the current instant (several turns: chains may hop through macrotasks). */
   async settle(turns = 4): Promise<void> {
     for (let i = 0; i < turns; i++) await flushMicrotasks();
+    const deadline = Date.now() + 30_000;
+    while (!this.quiescent() && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1));
+      for (let i = 0; i < turns; i++) await flushMicrotasks();
+    }
   }
 
   /** Fires every timer due at or before `t` (in order), settling async work after each, then sets the time to `t`. */

@@ -231,7 +231,14 @@ export class RequestManager {
             else this.stats.typedAheadHits++;
             return { outcome: suggestionOf(hit.rest, hit.entry), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
           }
-          if (hit && hit.typed > 0) consumed = true; // the user typed the whole suggestion (or accepted it)
+          if (hit && hit.typed > 0) {
+            // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request
+            // could only repeat what that answer said: the line ends here. Nothing to ask.
+            if (hit.rest === '' && shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) {
+              return { outcome: { ...reject('cache', 'line-complete', 'the suggestion for this line ended here'), timings: {} }, servedBy: 'cache', waitedMs, shape };
+            }
+            consumed = true;
+          }
         }
         // 3. in-flight reuse
         if (policy.inflightReuse) {

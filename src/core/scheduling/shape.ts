@@ -4,8 +4,9 @@
  *
  * - Text after the cursor on its line (mid-line) → single line: the rest of this line.
  * - Code before the cursor, nothing after it, and the line does not open a block → single line.
- * - An empty line (only indentation before the cursor, nothing after), or the end of a line that opens a block
- *   (`def f():█`, `if (x) {█`, `foo(█`), with at most closing brackets after the cursor → multi-line.
+ * - An empty line right after a line that opens a block (`def f():⏎    █`), or the end of a line that opens a
+ *   block (`def f():█`, `if (x) {█`, `foo(█`) with at most closing brackets after the cursor → multi-line.
+ * - Any other empty line → single line (the next statement).
  */
 import type { BackendProfile } from '../config';
 
@@ -36,6 +37,18 @@ export function opensBlock(lineBefore: string): boolean {
   return OPENER.test(code);
 }
 
+/** The last non-blank line before the cursor's line. */
+function previousCodeLine(prefix: string): string {
+  let end = prefix.lastIndexOf('\n');
+  while (end > 0) {
+    const start = prefix.lastIndexOf('\n', end - 1) + 1;
+    const line = prefix.slice(start, end);
+    if (line.trim() !== '') return line;
+    end = start - 1;
+  }
+  return '';
+}
+
 export function decideShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>): RequestShape {
   const { before, after } = lineAround(prefix, suffix);
   const extra = [...(profile.stop ?? [])];
@@ -48,7 +61,10 @@ export function decideShape(prefix: string, suffix: string, profile: Pick<Backen
   });
   if (after.trim() !== '' && !ONLY_CLOSERS.test(after)) return single('mid-line');
   if (before.trim() === '') {
-    return after.trim() === '' ? { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'empty-line' } : single('mid-line');
+    if (after.trim() !== '') return single('mid-line');
+    // An empty line right inside a block opener (`def f():⏎█`, `{⏎█`) gets the block; any other empty line
+    // gets one line (the next statement).
+    return opensBlock(previousCodeLine(prefix)) ? { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' } : single('empty-line');
   }
   if (opensBlock(before)) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
   return single(after.trim() === '' ? 'end-of-statement' : 'mid-line');

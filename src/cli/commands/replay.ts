@@ -1,0 +1,70 @@
+/**
+ * `tessera replay --latency-ms N --tokens-per-s N [--policy tessera|fixed350|cancel75] [--debounce-ms N]`
+ * Reads a whole typing trace (JSON Lines: a header {"language","final"}, then one line per keystroke
+ * {"t","text","offset"} or {"t","accept":true}), replays it through the extension's scheduler and pipeline on a
+ * virtual clock against a simulated perfect model, and writes one summary line:
+ * {"keystrokes","requests","cancelled","cacheHits","typedAheadHits","pauses","pausesWithGhost","pauseToGhostP50","pauseToGhostP95"}
+ */
+import * as readline from 'node:readline';
+import { TESSERA_POLICY, type SchedulingPolicy } from '../../core/scheduling/manager';
+import { parseTrace, replay } from '../../core/scheduling/replay';
+import type { LineHandler } from '../jsonl';
+
+/** Reference policies of the benchmark, by name. */
+export const POLICIES: Record<string, SchedulingPolicy> = {
+  tessera: TESSERA_POLICY,
+  /** A fixed 350 ms debounce, no cache, no reuse; superseded requests run to the end. */
+  fixed350: { debounce: 350, cache: false, typedAhead: false, inflightReuse: false, cancel: 'never', concurrencyCap: false },
+  /** A 75 ms debounce; a superseded request is cancelled; nothing is reused. */
+  cancel75: { debounce: 75, cache: false, typedAhead: false, inflightReuse: false, cancel: 'trigger', concurrencyCap: false },
+};
+
+function numberArg(args: Map<string, string>, name: string, fallback?: number): number {
+  const raw = args.get(name);
+  if (raw === undefined) {
+    if (fallback === undefined) throw new Error(`replay needs --${name} N`);
+    return fallback;
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got "${raw}"`);
+  return n;
+}
+
+async function readAll(input: NodeJS.ReadableStream): Promise<unknown[]> {
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  const out: unknown[] = [];
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch (err) {
+      throw new Error(`line ${n}: not JSON (${(err as Error).message})`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The trace is one unit, so this command consumes stdin itself and prints the summary before the per-line
+ * runner starts (which then finds stdin at its end and writes nothing more).
+ */
+export async function replayCommand(args: Map<string, string>): Promise<LineHandler> {
+  const latencyMs = numberArg(args, 'latency-ms');
+  const tokensPerS = numberArg(args, 'tokens-per-s');
+  if (tokensPerS <= 0) throw new Error('--tokens-per-s must be greater than 0');
+  const policyName = args.get('policy') ?? 'tessera';
+  const policy = POLICIES[policyName];
+  if (!policy) throw new Error(`--policy must be one of ${Object.keys(POLICIES).join(', ')}`);
+  const debounceMs = args.has('debounce-ms') ? numberArg(args, 'debounce-ms') : undefined;
+  try {
+    const { header, events } = parseTrace(await readAll(process.stdin));
+    const { summary } = await replay(header, events, { latencyMs, tokensPerS, policy, debounceMs });
+    process.stdout.write(JSON.stringify(summary) + '\n');
+  } catch (err) {
+    process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');
+    process.exitCode = 1;
+  }
+  return async () => ({ error: 'replay reads the whole trace at once' });
+}

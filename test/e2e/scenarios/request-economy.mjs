@@ -1,0 +1,94 @@
+// Request economy in real VS Code, against a loopback OpenAI-compatible server that counts requests and
+// answers like a perfect model (the rest of the line of a known final file):
+//   1. typing through a shown suggestion sends no new request, and the ghost text stays (shrinking as typed);
+//   2. typing a line fast sends far fewer requests than keystrokes.
+import assert from 'node:assert/strict';
+import { LITERAL_TYPING_SETTINGS, sleep, waitFor } from '../harness.mjs';
+import { startModelServer } from '../model-server.mjs';
+
+export const name = 'request-economy';
+
+const FINAL = [
+  'def area(width, height):',
+  '    return width * height',
+  '',
+  '',
+  'def describe_rectangle(width, height, label="rectangle"):',
+  '    return f"{label}: {width} by {height} has area {area(width, height)}"',
+  '',
+].join('\n');
+
+/** The perfect model: the final file's text after the prompt, to the end of the line. */
+function perfect(body) {
+  const prefix = typeof body?.prompt === 'string' ? body.prompt : '';
+  if (!FINAL.startsWith(prefix)) return { text: 'pass', delayMs: 120 };
+  const rest = FINAL.slice(prefix.length);
+  const nl = rest.indexOf('\n');
+  return { text: nl < 0 ? rest : rest.slice(0, nl), delayMs: 120, chunkSize: 3 };
+}
+
+export async function run(ctx) {
+  const h = ctx.harness ?? ctx.h ?? ctx;
+  const log = ctx.log ?? h.log ?? console.log;
+  const model = await startModelServer({ model: 'perfect', respond: perfect });
+  let w;
+  try {
+    w = await h.openWindow({
+      name: 'request-economy',
+      files: { 'rect.py': 'def area(width, height):\n' },
+      settings: {
+        ...LITERAL_TYPING_SETTINGS,
+        'tessera.backends': [{ name: 'loopback', kind: 'openai', baseUrl: model.baseUrl, model: 'perfect', fimTemplate: 'native' }],
+        'tessera.activeBackend': 'loopback',
+      },
+    });
+    await w.openFile('rect.py', { cursor: 'end' });
+
+    // ── 1. typing through ─────────────────────────────────────────────────────────────────────────
+    await w.typeText('    ret', { delay: 60 });
+    const first = await w.waitForGhostText(8000);
+    assert.equal(first, 'urn width * height', `first ghost text: ${JSON.stringify(first)}`);
+    await sleep(300); // let any straggling request finish before counting
+    const before = model.count;
+    log(`ghost "${first}" after ${before} request(s); typing through it`);
+    const through = 'urn wi';
+    for (let i = 0; i < through.length; i++) {
+      await w.typeText(through[i], { delay: 0 });
+      await sleep(160); // slow enough for VS Code to call the provider after every key
+      const ghost = await w.ghostText();
+      assert.equal(ghost, 'urn width * height'.slice(i + 1), `after typing "${through.slice(0, i + 1)}" the ghost text is ${JSON.stringify(ghost)}`);
+    }
+    await sleep(600);
+    assert.equal(model.count, before, `typing through the suggestion sent ${model.count - before} request(s)`);
+    assert.equal(await w.ghostText(), 'dth * height', 'the rest of the suggestion is still shown');
+    await w.pressKey('Tab');
+    await waitFor(async () => (await w.ghostText()) === '', { timeout: 3000, what: 'ghost text accepted' });
+
+    // ── 2. typing fast ────────────────────────────────────────────────────────────────────────────
+    await w.pressKey('Enter');
+    await w.pressKey('Enter');
+    await w.pressKey('Enter');
+    await sleep(800);
+    const base = model.count;
+    const line = 'def describe_rectangle(width, height, label="rectangle"):';
+    const t0 = Date.now();
+    await w.typeText(line, { delay: 70 }); // ~170 words per minute
+    const typingMs = Date.now() - t0;
+    await sleep(1500);
+    const sent = model.count - base;
+    log(`typed ${line.length} keys in ${typingMs} ms → ${sent} request(s), ${model.requests.filter((r) => r.aborted).length} aborted in total`);
+    assert.ok(sent <= Math.ceil(line.length / 5), `typing ${line.length} keys fast sent ${sent} requests (want ≤ ${Math.ceil(line.length / 5)})`);
+
+    const saved = await w.saveAndRead('rect.py');
+    assert.ok(saved.startsWith('def area(width, height):\n    return width * height\n'), `file after accept: ${JSON.stringify(saved)}`);
+  } catch (err) {
+    if (w) {
+      await w.screenshot?.('request-economy-failure').catch(() => {});
+      log(await h.tesseraLogs?.().catch(() => ''));
+    }
+    throw err;
+  } finally {
+    await w?.close();
+    await model.close();
+  }
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../src/core/scheduling/clock';
+import { RequestManager, TESSERA_POLICY, type ScheduledOutcome } from '../../../src/core/scheduling/manager';
+import { doc, fakeRunner, profile } from './helpers';
+
+/** The final text the fake model "knows": it always answers with the rest of the current line of FINAL. */
+const FINAL = 'def area(width, height):\n    return width * height\n';
+const restOfLine = (prefix: string) => {
+  if (!FINAL.startsWith(prefix)) return 'zzz_wrong';
+  const rest = FINAL.slice(prefix.length);
+  const nl = rest.indexOf('\n');
+  return nl < 0 ? rest : rest.slice(0, nl);
+};
+
+function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; policy?: typeof TESSERA_POLICY } = {}) {
+  const clock = new VirtualClock();
+  const fake = fakeRunner(clock, restOfLine, { latency: opts.latency ?? 100, perChunk: opts.perChunk ?? 10 });
+  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, policy: opts.policy });
+  /** Starts a trigger like VS Code does; the previous trigger's token is cancelled first. */
+  let prev: AbortController | undefined;
+  const trigger = (marked: string, manual = false) => {
+    prev?.abort();
+    const ctrl = new AbortController();
+    prev = ctrl;
+    const result: { value?: ScheduledOutcome } = {};
+    const p = mgr.complete(doc(marked), { signal: ctrl.signal, manual }).then((r) => (result.value = r));
+    return { result, p, ctrl };
+  };
+  return { clock, fake, mgr, trigger };
+}
+
+const text = (r: ScheduledOutcome | undefined) => (r?.outcome.kind === 'suggestion' ? r.outcome.text : undefined);
+
+describe('RequestManager', () => {
+  it('serves typed-ahead characters from the cached suggestion without a request', async () => {
+    const { clock, mgr, trigger } = setup();
+    const a = trigger('def area(█');
+    await clock.advanceBy(2000);
+    expect(text(a.result.value)).toBe('width, height):');
+    expect(mgr.stats.requests).toBe(1);
+
+    const b = trigger('def area(wid█');
+    await clock.advanceBy(0);
+    expect(text(b.result.value)).toBe('th, height):');
+    expect(b.result.value?.servedBy).toBe('typed-ahead');
+    expect(mgr.stats.requests).toBe(1);
+    expect(mgr.stats.typedAheadHits).toBe(1);
+  });
+
+  it('an exact revisit (e.g. after a backspace) is a cache hit', async () => {
+    const { clock, mgr, trigger } = setup();
+    trigger('def area(█');
+    await clock.advanceBy(2000);
+    trigger('def area(x█'); // diverges: a new request
+    await clock.advanceBy(2000);
+    const c = trigger('def area(█');
+    await clock.advanceBy(0);
+    expect(c.result.value?.servedBy).toBe('cache');
+    expect(text(c.result.value)).toBe('width, height):');
+    expect(mgr.stats.cacheHits).toBe(1);
+  });
+
+  it('a trigger that types ahead of an in-flight request joins it instead of sending another', async () => {
+    const { clock, fake, mgr, trigger } = setup({ latency: 300 });
+    trigger('def area(█');
+    await clock.advanceBy(150); // debounce passed, request in flight, nothing streamed yet
+    expect(mgr.stats.requests).toBe(1);
+    const b = trigger('def area(w█');
+    await clock.advanceBy(60);
+    const c = trigger('def area(wi█');
+    await clock.advanceBy(2000);
+    expect(mgr.stats.requests).toBe(1);
+    expect(fake.calls).toHaveLength(1);
+    expect(b.result.value?.outcome.kind).toBe('rejection'); // cancelled by the editor (next keystroke)
+    expect(text(c.result.value)).toBe('dth, height):');
+    expect(c.result.value?.servedBy).toBe('in-flight');
+    expect(mgr.stats.cancelled).toBe(0);
+  });
+
+  it('cancels at once an in-flight request whose stream contradicts what was typed', async () => {
+    const { clock, fake, mgr, trigger } = setup({ latency: 100, perChunk: 50 });
+    trigger('def area(█');
+    await clock.advanceBy(200); // first chunk "wi" has arrived
+    expect(fake.calls[0].signal.aborted).toBe(false);
+    const t = clock.now();
+    trigger('def area(q█');
+    await clock.advanceBy(0);
+    expect(fake.calls[0].signal.aborted).toBe(true);
+    expect(fake.calls[0].abortedAt).toBe(t);
+    expect(mgr.stats.cancelled).toBe(1);
+  });
+
+  it('cancels a request mid-stream when a later chunk contradicts what was typed', async () => {
+    const { clock, fake, mgr, trigger } = setup({ latency: 300, perChunk: 50 });
+    trigger('def area(█');
+    await clock.advanceBy(150); // in flight, nothing streamed yet
+    trigger('def area(wo█'); // "wo" vs the coming "wi"
+    await clock.advanceBy(0);
+    expect(fake.calls[0].signal.aborted).toBe(false); // nothing contradicts it yet
+    await clock.advanceBy(300); // "wi" arrives
+    expect(fake.calls[0].signal.aborted).toBe(true);
+    expect(mgr.stats.cancelled).toBe(1);
+  });
+
+  it('keeps at most one request in flight for a local server', async () => {
+    const { clock, fake, trigger } = setup({ latency: 400 });
+    for (const m of ['def a█', 'def ar█', 'def are█', 'x█', 'y█', 'def area(█']) {
+      trigger(m);
+      await clock.advanceBy(120);
+    }
+    await clock.advanceBy(3000);
+    expect(fake.maxRunning()).toBe(1);
+  });
+
+  it('debounces a fast burst into few requests', async () => {
+    const { clock, mgr, trigger } = setup({ latency: 100 });
+    const line = 'def area(width, height):';
+    // Typing fast (40 ms per key), with a perfect model: one or two requests cover the whole line.
+    for (let i = 1; i <= line.length; i++) {
+      trigger(`${line.slice(0, i)}█`);
+      await clock.advanceBy(40);
+    }
+    await clock.advanceBy(2000);
+    expect(mgr.stats.requests).toBeLessThanOrEqual(2);
+  });
+
+  it('a manual trigger bypasses cache and debounce', async () => {
+    const { clock, fake, mgr, trigger } = setup({ debounceMs: 300 });
+    trigger('def area(█');
+    await clock.advanceBy(2000);
+    const t = clock.now();
+    const m = trigger('def area(█', true);
+    await clock.advanceBy(0);
+    expect(fake.calls).toHaveLength(2);
+    expect(fake.calls[1].startedAt).toBe(t);
+    await clock.advanceBy(2000);
+    expect(m.result.value?.servedBy).toBe('request');
+    expect(mgr.stats.cacheHits).toBe(0);
+  });
+
+  it('the reference policy "cancel on trigger" cancels each superseded request and reuses nothing', async () => {
+    const { clock, mgr, trigger } = setup({
+      latency: 400,
+      policy: { debounce: 75, cache: false, typedAhead: false, inflightReuse: false, cancel: 'trigger', concurrencyCap: false },
+    });
+    const line = 'def area(';
+    for (let i = 1; i <= line.length; i++) {
+      trigger(`${line.slice(0, i)}█`);
+      await clock.advanceBy(150);
+    }
+    await clock.advanceBy(2000);
+    expect(mgr.stats.requests).toBe(line.length);
+    expect(mgr.stats.cancelled).toBe(line.length - 1);
+  });
+});

@@ -4,12 +4,13 @@
  * proposes the cuts (trailing unmatched closers removed one by one); the cut rule picks by parse/bracket score.
  */
 import type { Candidate } from '../judge';
-import { scanBrackets, type CommentSyntax } from '../brackets';
+import type { CommentSyntax } from '../brackets';
 
 export function closerTrimCandidates(text: string, comments: CommentSyntax): Candidate[] {
   const out: Candidate[] = [];
-  const scan = scanBrackets(text, comments);
-  if (scan.unmatchedClosers === 0 && scan.mismatched === 0) return out;
+  // Not gated on a bracket scan of the text alone: the cursor may sit inside a string or comment, where a scan
+  // that starts at the cursor misreads quotes. The judge decides with the whole document.
+  void comments;
   // The trailing run of closers, then optional `;`/`,` (e.g. `)));`): cut it back closer by closer. Only cuts: the
   // result stays a prefix of what the model wrote.
   const m = /([)\]}](?:[ \t]*[)\]}])*)([ \t]*[;,])?[ \t]*$/.exec(text);

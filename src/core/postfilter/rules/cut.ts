@@ -12,9 +12,9 @@
  */
 import { reject } from '../../types';
 import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
-import { commentSyntax, scanBrackets } from '../brackets';
+import { commentSyntax } from '../brackets';
 import { createJudge, type Candidate, type Judge, type Verdict } from '../judge';
-import { indentWidth, isBlank, isCloserOnlyLine, lineEnds, splitLines } from '../text';
+import { indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
 import { sameLineOverlapCandidates } from './suffixOverlap';
 
@@ -41,17 +41,13 @@ export function lineCuts(text: string, hole: HoleAnalysis): { end: number; closi
   const ends = lineEnds(text);
   const lines = splitLines(text);
   const out: { end: number; closing: boolean }[] = [];
+  let left = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (i > 0 && !isBlank(line) && hole.mode !== 'line') {
-      const w = indentWidth(line);
-      if (w < hole.minIndent) {
-        // Leaving the block: a closer line may still be part of the answer (the suffix may lack it).
-        if (isCloserOnlyLine(line)) out.push({ end: ends[i], closing: true });
-        break;
-      }
-    }
-    if (!isBlank(line)) out.push({ end: ends[i], closing: false });
+    // A line left of the block's indentation leaves the block (a closer, dedented code) — or continues a multi-line
+    // string. Cuts from there on are "closing": kept only when they repair the parse.
+    if (i > 0 && !isBlank(line) && hole.mode !== 'line' && indentWidth(line) < hole.minIndent) left = true;
+    if (!isBlank(line)) out.push({ end: ends[i], closing: left });
     if (out.length >= 60) break;
   }
   return out;
@@ -118,17 +114,18 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
       scored.push({ c, v: judge.judge(c), line, order, closing });
     };
     if (hole.mode === 'line') {
-      add({ text, replaceSuffix: 0 }, 0, 0);
-      sameLineOverlapCandidates(text, hole.lineAfter).forEach((c, i) => add(c, 0, 1 + i));
+      // When the parse cannot tell them apart (inside a string or template), dropping the tail that re-types the
+      // text after the cursor beats showing it twice.
+      sameLineOverlapCandidates(text, hole.lineAfter).forEach((c, i) => add(c, 0, c.replaceSuffix > 0 ? 11 + i : i));
+      add({ text, replaceSuffix: 0 }, 0, 10);
       closerTrimCandidates(text, comments).forEach((c, i) => add(c, 0, 20 + i));
     }
     const cuts = hole.mode === 'line' ? [] : lineCuts(text, hole);
     cuts.forEach(({ end, closing }, i) => {
       const t = text.slice(0, end);
       add({ text: t, replaceSuffix: 0 }, i, 0, closing);
-      if (i === 0 || /[)\]}][;,]?$/.test(t)) {
-        const last = t.slice(t.lastIndexOf('\n') + 1);
-        if (scanBrackets(last, comments).unmatchedClosers > 0) closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add({ ...c, text: c.text.replace(/\s+$/, '') }, i, 20 + j, closing));
+      if (/[)\]}][;,]?$/.test(t)) {
+        closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add({ ...c, text: c.text.replace(/\s+$/, '') }, i, 20 + j, closing));
       }
     });
     const select = async (scored: Scored[]): Promise<Scored | undefined> => {

@@ -21,12 +21,12 @@
   let knownModels = [];
 
   const KIND_LABELS = {
-    openai: 'OpenAI-compatible (llama.cpp server, vLLM, LM Studio, …)',
+    openai: 'OpenAI-compatible',
     ollama: 'Ollama',
     llamacpp: 'llama.cpp /infill',
     codestral: 'Mistral Codestral',
     deepseek: 'DeepSeek',
-    embedded: 'Embedded model (runs inside VS Code)',
+    embedded: 'Embedded model',
   };
   const PRESETS = [
     { label: 'llama.cpp server on this machine', draft: { name: 'llama.cpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'default', fimTemplate: 'native' } },
@@ -36,7 +36,7 @@
   ];
   const FIELDS = {
     name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
-    kind: { label: 'Kind', hint: 'The wire protocol the server speaks.' },
+    kind: { label: 'Kind', hint: 'Wire protocol. OpenAI-compatible: llama.cpp server, vLLM, LM Studio…; Embedded runs inside VS Code.' },
     baseUrl: { label: 'Base URL', hint: 'As the service documents it, e.g. http://127.0.0.1:8080/v1', placeholder: 'http://127.0.0.1:8080/v1' },
     model: { label: 'Model', hint: 'Model id sent to the server. Test connection lists the available ones.' },
     fimTemplate: { label: 'FIM template', hint: 'native: the server’s own suffix field; auto: detect from the model name.' },
@@ -150,7 +150,7 @@
       section.append(
         h('div', { class: 'empty', id: 'empty-state' },
           h('p', {}, h('strong', {}, 'No backend yet.'), ' Tessera needs a model to complete code. Start from a preset or add your own:'),
-          h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' },
+          editor ? null : h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' },
             PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `preset-${i}`, onclick: () => openEditor(null, p.draft, 'name') }, p.label)),
           ),
         ),
@@ -254,9 +254,15 @@
         datalist,
         field('fimTemplate', select('fimTemplate', state.templates.map((t) => [t, t]))),
       ),
+      embedded ? null : renderApiKey(stored),
+      h('div', { class: 'actions test-actions' },
+        h('button', { type: 'button', class: 'secondary', id: 'test', disabled: ed.testing || undefined, onclick: test }, ed.testing ? 'Testing…' : 'Test connection'),
+        h('span', { class: 'muted' }, 'Probes the form as it is, unsaved edits included.'),
+      ),
+      renderTest(),
       embedded
         ? h('fieldset', {}, h('legend', {}, 'Embedded model'), h('div', { class: 'grid' }, field('modelPath', textInput('modelPath')), field('threads', textInput('threads')), field('contextSize', textInput('contextSize'))))
-        : renderApiKey(stored),
+        : null,
       h('details', {
         open: ed.advancedOpen || ['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'stop'].some((f) => ed.errors[f]) || undefined,
         ontoggle: (e) => { ed.advancedOpen = e.target.open; },
@@ -275,14 +281,12 @@
       h('div', { class: 'actions' },
         h('button', { type: 'submit', id: 'save' }, 'Save'),
         h('button', { type: 'button', id: 'save-use', onclick: () => save(true) }, 'Save and use'),
-        h('button', { type: 'button', class: 'secondary', id: 'test', disabled: ed.testing || undefined, onclick: test }, ed.testing ? 'Testing…' : 'Test connection'),
         h('button', { type: 'button', class: 'secondary', id: 'cancel', onclick: closeEditor }, 'Cancel'),
       ),
     );
     return h('section', { class: 'editor', 'aria-labelledby': 'editor-h', id: 'editor' },
       h('h2', { id: 'editor-h' }, title),
       form,
-      renderTest(),
     );
   }
 
@@ -295,7 +299,7 @@
       'aria-describedby': 'h-apiKey',
       oninput: (e) => { ed.apiKey = e.target.value; },
     });
-    return h('fieldset', {}, h('legend', {}, 'API key'),
+    return h('div', { class: 'apikey' },
       h('div', { class: 'field' },
         h('label', { for: 'f-apiKey' }, 'API key'),
         h('div', { class: 'inline' }, input,
@@ -338,7 +342,7 @@
         h('span', { class: 'muted' }, 'Pick a model: '),
         r.models.slice(0, 50).map((m) => h('button', {
           type: 'button', class: `chip${m === ed.draft.model ? ' selected' : ''}`, 'aria-pressed': m === ed.draft.model ? 'true' : 'false',
-          onclick: () => { ed.draft.model = m; ed.focus = 'model'; persist(); render(); requestValidation(); },
+          onclick: () => { ed.draft.model = m; delete ed.errors.model; ed.focus = 'model'; persist(); render(); requestValidation(); },
         }, m)),
         r.models.length > 50 ? h('span', { class: 'muted' }, ` … and ${r.models.length - 50} more (type in the Model field)`) : null,
       );

@@ -81,6 +81,7 @@ export class Controller implements vscode.Disposable {
 
   unsnooze(): void {
     this.snoozedUntil = 0;
+    this.explain(undefined); // "Last: snoozed …" no longer applies
     this.refreshStatus();
   }
 

@@ -125,7 +125,9 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
         ? `error: ${state.detail}`
         : state.kind === 'disabled'
           ? `off: ${state.detail}`
-          : state.kind;
+          : state.kind === 'idle'
+            ? 'ready'
+            : state.kind;
 
   sep('Tessera');
   items.push(

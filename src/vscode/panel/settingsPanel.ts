@@ -278,7 +278,9 @@ export class SettingsPanel implements vscode.Disposable {
   /** Probes the form's profile as it stands: reachability, models, FIM support, latency. */
   private async test(seq: number, index: number | null, draft: ProfileDraft, apiKey: string | undefined): Promise<void> {
     this.testAbort?.abort();
-    const v = validateDraft(draft, [], { trusted: true });
+    // The model may still be empty: listing the server's models is how the user picks one.
+    const noModel = !draft.model?.trim();
+    const v = validateDraft(noModel ? { ...draft, model: 'default' } : draft, [], { trusted: true });
     if (!v.ok) return this.post({ type: 'testResult', seq, errors: v.errors });
     const ctrl = new AbortController();
     this.testAbort = ctrl;
@@ -291,7 +293,7 @@ export class SettingsPanel implements vscode.Disposable {
     const backend = createBackend(v.profile, lookup);
     try {
       const probe = await backend.probe(ctrl.signal);
-      const model = v.profile.model;
+      const model = noModel ? undefined : v.profile.model;
       const report: TestReport = {
         ...probe,
         profileName: v.profile.name,

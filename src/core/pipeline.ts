@@ -8,7 +8,7 @@ import type { Tree } from 'web-tree-sitter';
 import { buildContext, tokenizerFamilyOf } from './context';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import { postfilter, wantsMultiline } from './postfilter';
+import { completeUnitReceived, postfilter, wantsMultiline } from './postfilter';
 import { codeView, guardChatAnswer } from './prompt/chat';
 import { reject, type DocumentSnapshot, type Outcome, type Stage, type StageTimings } from './types';
 
@@ -91,6 +91,7 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   log.debug(`request: ${ctx.tokens} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
 
   let raw = '';
+  const unitProbe = { language: snapshot.languageId, prefix: prefixFull, suffix: suffixFull, multiline };
   try {
     for await (const chunk of deps.backend.complete(request, signal)) {
       raw += chunk;
@@ -98,6 +99,12 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
       // Single-line: the first newline after some text ends the suggestion; stop the stream now.
       // (An opening markdown fence from a chat model is not that line: codeView skips it.)
       if (!multiline && /\S[^\n]*\n/.test(codeView(raw))) break;
+      // Multi-line: once a complete unit has arrived (the post-filter would cut before a line that starts the next
+      // unit or leaves the block), nothing later can change the suggestion; stop the stream now.
+      if (multiline && chunk.includes('\n') && (await completeUnitReceived(unitProbe, codeView(raw)))) {
+        log.debug('stream stopped early: a complete unit was received');
+        break;
+      }
     }
   } catch (err) {
     rec.record('backend');

@@ -33,9 +33,13 @@ interface CliRun {
   elapsed: number;
 }
 
-function runCli(profile: Record<string, unknown>, input: Record<string, unknown>): Promise<CliRun> {
+/**
+ * Spawns the CLI with one input line. `delayInputMs` writes the line only after the process had time to load,
+ * so `elapsed` (input written → output line) measures the request, not node's start-up on a busy machine.
+ */
+function runCli(profile: Record<string, unknown>, input: Record<string, unknown>, delayInputMs = 0): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const started = Date.now();
+    let started = Date.now();
     const child = spawn(process.execPath, [CLI, 'complete', '--backend', JSON.stringify(profile)], {
       cwd: ROOT,
       env: { ...process.env, TESSERA_API_KEY: API_KEY, TESSERA_LOG: '' },
@@ -56,7 +60,12 @@ function runCli(profile: Record<string, unknown>, input: Record<string, unknown>
         .map((l) => JSON.parse(l) as Record<string, unknown>);
       resolve({ code, lines, stdout, stderr, elapsed: elapsed || Date.now() - started });
     });
-    child.stdin.end(JSON.stringify(input) + '\n');
+    const write = () => {
+      started = Date.now();
+      child.stdin.end(JSON.stringify(input) + '\n');
+    };
+    if (delayInputMs) setTimeout(write, delayInputMs);
+    else write();
   });
 }
 
@@ -68,6 +77,7 @@ function expectCleanFailure(r: CliRun, reason: RegExp) {
   expect(r.lines[0].completion).toBeNull();
   expect(String(r.lines[0].reason)).toMatch(reason);
   expect(typeof r.lines[0].ms).toBe('number');
+  expect(r.lines[0].ms as number).toBeLessThanOrEqual(TIMEOUT_MS + 1000);
   expect(r.elapsed).toBeLessThanOrEqual(TIMEOUT_MS + 1000);
   expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/); // no stack trace
   expect(r.stdout + r.stderr).not.toContain(API_KEY);
@@ -110,8 +120,11 @@ describe.each(KINDS)('tessera complete --backend {kind: %s}', (kind: Kind) => {
   it.each(FAULTS)('fault %s → one line with the reason', async (fault, reason) => {
     fake = await startFake(kind);
     fake.fault = fault;
-    const r = await runCli(fake.profile({ timeoutMs: TIMEOUT_MS }), input);
+    // Timeouts take the whole budget: give node time to start before the clock starts.
+    const slow = fault === 'never-starts' || fault === 'stall';
+    const r = await runCli(fake.profile({ timeoutMs: TIMEOUT_MS }), input, slow ? 1500 : 0);
     expectCleanFailure(r, reason);
+    if (slow) expect(r.elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
   });
 });
 

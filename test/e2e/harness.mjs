@@ -376,9 +376,14 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, exthostsBef
       await page.keyboard.press('Control+G');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
-      await input.fill(`${line}:${column}`);
+      // Ctrl+G opens Quick Open in go-to-line mode (value ":"); keep the ":" prefix.
+      await input.fill(`:${line}:${column}`);
+      await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .monaco-list-row', { hasText: `${line}` })
+        .first().waitFor({ timeout: 5000 }).catch(() => {});
       await page.keyboard.press('Enter');
-      await input.waitFor({ state: 'hidden' });
+      await input.waitFor({ state: 'hidden', timeout: 5000 });
+      await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')),
+        { timeout: 5000, what: 'focus back in the editor after Go to Line' });
     },
 
     async focusWorkbench() {

@@ -9,6 +9,7 @@ import { LITERAL_TYPING_SETTINGS, waitFor, sleep } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
 
 export const name = 'settings-panel';
+export const timeout = 120_000;
 
 const MODEL = 'tessera-e2e-coder';
 const API_KEY = 'sk-e2e-0123456789abcdef';

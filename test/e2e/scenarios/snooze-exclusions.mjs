@@ -8,6 +8,7 @@ import { LITERAL_TYPING_SETTINGS, sleep, waitFor } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
 
 export const name = 'snooze-exclusions';
+export const timeout = 120_000;
 
 const SECRET = 'AKIA-E2E-DO-NOT-SEND-7f3c';
 const SNOOZE_SECONDS = 6;

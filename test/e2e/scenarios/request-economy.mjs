@@ -28,21 +28,13 @@ function perfect(body) {
 }
 
 export async function run(ctx) {
-  const h = ctx.harness ?? ctx.h ?? ctx;
-  const log = ctx.log ?? h.log ?? console.log;
-  const model = await startModelServer({ model: 'perfect', respond: perfect });
+  const log = ctx.log ?? console.log;
+  const model = ctx.server;
+  model.setResponder(perfect);
   let w;
   try {
-    w = await h.openWindow({
-      name: 'request-economy',
-      files: { 'rect.py': 'def area(width, height):\n' },
-      settings: {
-        ...LITERAL_TYPING_SETTINGS,
-        'tessera.backends': [{ name: 'loopback', kind: 'openai', baseUrl: model.baseUrl, model: 'perfect', fimTemplate: 'native' }],
-        'tessera.activeBackend': 'loopback',
-      },
-    });
-    await w.openFile('rect.py', { cursor: 'end' });
+    w = await ctx.openWindow({ files: { 'rect.py': 'def area(width, height):\n' } });
+    await w.openFile('rect.py', { cursor: { line: 2, column: 1 } });
 
     // ── 1. typing through ─────────────────────────────────────────────────────────────────────────
     await w.typeText('    ret', { delay: 60 });
@@ -82,13 +74,7 @@ export async function run(ctx) {
     const saved = await w.saveAndRead('rect.py');
     assert.ok(saved.startsWith('def area(width, height):\n    return width * height\n'), `file after accept: ${JSON.stringify(saved)}`);
   } catch (err) {
-    if (w) {
-      await w.screenshot?.('request-economy-failure').catch(() => {});
-      log(await h.tesseraLogs?.().catch(() => ''));
-    }
+    if (w) log(`screenshot: ${await w.screenshot('request-economy-failure').catch(() => '')}`);
     throw err;
-  } finally {
-    await w?.close();
-    await model.close();
   }
 }

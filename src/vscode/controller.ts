@@ -98,7 +98,7 @@ export class Controller implements vscode.Disposable {
     const lang = s.languages[document.languageId] ?? s.languages['*'] ?? true;
     if (!lang) return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
     if (!manual && this.snoozed) return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
-    if (!this.active) return { reason: 'no-backend', detail: 'no backend configured: add a profile to tessera.backends' };
+    if (!this.active) return { reason: 'no-backend', detail: 'no backend configured: add a profile to tessera.backends, or run "Tessera: Download Embedded Model" to complete with a local model' };
     const trust = backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
     if (!trust.allowed) return { reason: 'untrusted', detail: trust.reason ?? 'workspace not trusted' };
     const paused = this.health.pausedFor(Date.now());
@@ -161,7 +161,7 @@ export class Controller implements vscode.Disposable {
     else if (trust && !trust.allowed) this.status.set({ kind: 'disabled', detail: trust.reason ?? 'workspace not trusted' });
     else if (this.snoozed) this.status.set({ kind: 'snoozed', until: this.snoozedUntil });
     else if (this.health.failing) this.status.set({ kind: 'error', detail: this.health.lastError?.message ?? 'backend error' });
-    else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends' });
+    else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends, or run "Tessera: Download Embedded Model"' });
     else this.status.set({ kind: 'idle', latencyMs });
   }
 

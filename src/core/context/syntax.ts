@@ -16,7 +16,7 @@
  * Gaps are marked with one elision line (`// ...`, `# ...`, Python `...`) at the indentation of the first elided
  * line. The prefix ends exactly at the cursor and the suffix starts exactly there.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { GrammarName } from '../syntax/registry';
 import type { FimContext } from '../types';
 import { estimateTokens, type TokenizerFamily } from './tokens';
@@ -41,6 +41,9 @@ interface Span {
 const BODY_TYPE = /block|body|declaration_list|compound_statement|suite|statement_list|class_body|enum_body/;
 const IMPORT_TYPE =
   /^(import_statement|import_from_statement|future_import_statement|import_declaration|use_declaration|using_directive|preproc_include|namespace_use_declaration|extern_crate_declaration|package_clause|package_declaration|namespace_use_clause)$/;
+/** Siblings read on each side of the cursor per level, and first children read per level (imports, constants). */
+const SIBLING_WINDOW = 120;
+const HEAD_CHILDREN = 120;
 const CLOSING_LINE = /^[\s)\]};,]*(end)?[\s)\]};,]*$/;
 const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 /** Where fields are assigned (Python `__init__`, JS/TS `constructor`, Ruby `initialize`). */
@@ -201,10 +204,18 @@ class Selection {
     for (const u of this.uncovered(start, end)) {
       // Cheap reject: the estimate is at least length / 16.
       if ((u.end - u.start) / 16 > limit) return Infinity;
-      c += estimateTokens(this.text, this.family, u.start, u.end, limit - c) + this.markerCost;
+      // A piece touching selected text (or the cursor line) on either side opens no new gap: no marker.
+      const touches = this.touches(u);
+      c += estimateTokens(this.text, this.family, u.start, u.end, limit - c) + (touches ? 0 : this.markerCost);
       if (c > limit) return Infinity;
     }
     return c;
+  }
+
+  private touches(u: Span): boolean {
+    if (u.start === this.lineEnd || u.end === this.lineStart) return true;
+    for (const s of this.spans) if (s.end === u.start || s.start === u.end) return true;
+    return false;
   }
 
   side(start: number): 'prefix' | 'suffix' {
@@ -279,24 +290,87 @@ function render(text: string, spans: Span[], grammar: GrammarName, cursorLine: S
   return { prefix, suffix };
 }
 
-/** Children of `parent` that are named, as plain data (one pass with a TreeCursor: cheap even for thousands). */
+/** A named sibling at one level of the ancestor chain. */
 interface Sib {
   start: number;
   end: number;
   type: string;
-  index: number;
+  node: Node;
 }
 
-function namedChildrenOf(parent: Node): Sib[] {
-  const out: Sib[] = [];
+/** Named siblings a level offers, nearest first on each side, plus the level's first children (imports live there). */
+interface LevelSibs {
+  before: Sib[];
+  after: Sib[];
+  head: Sib[];
+}
+
+/**
+ * Moves a cursor over `parent` onto its child `child`, in one call into the C library when possible.
+ *
+ * web-tree-sitter 0.25.10's `TreeCursor.gotoFirstChildForIndex` is broken: the JS side writes the goal index after
+ * the 4 marshalled cursor words, the C side reads it from the 4th word (the cursor's `root_alias_symbol`, unused while
+ * moving). So the goal is passed in that word and the word restored afterwards. The landing is checked, and a
+ * linear walk (one WASM call per child: slow on levels with thousands of children) is the fallback.
+ */
+function toChild(c: TreeCursor, parent: Node, child: Node): boolean {
+  c.reset(parent);
+  const raw = c as unknown as Record<number, number>;
+  if (typeof raw[3] === 'number') {
+    const saved = raw[3];
+    raw[3] = child.startIndex;
+    try {
+      c.gotoFirstChildForIndex(child.startIndex);
+    } finally {
+      raw[3] = saved;
+    }
+    if (c.currentDepth === 1 && c.startIndex === child.startIndex && c.endIndex === child.endIndex) return true;
+    c.reset(parent);
+  }
+  if (!c.gotoFirstChild()) return false;
+  while (c.startIndex !== child.startIndex || c.endIndex !== child.endIndex) if (!c.gotoNextSibling()) return false;
+  return true;
+}
+
+/**
+ * Reads at most `window` named siblings on each side of `child`, and the first `head` named children of `parent`
+ * (big levels, such as a bundle's 10k top-level functions, are never read whole).
+ */
+function siblingsAround(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
+  const out: LevelSibs = { before: [], after: [], head: [] };
   const c = parent.walk();
   try {
-    if (!c.gotoFirstChild()) return out;
-    let i = 0;
-    do {
-      if (c.nodeIsNamed) out.push({ start: c.startIndex, end: c.endIndex, type: c.nodeType, index: i });
-      i++;
-    } while (c.gotoNextSibling());
+    const read = (): Sib => ({ start: c.startIndex, end: c.endIndex, type: c.nodeType, node: c.currentNode });
+    if (!toChild(c, parent, child)) return out;
+    const anchorStart = c.startIndex;
+    let n = 0;
+    while (n < window && c.gotoPreviousSibling()) {
+      if (!c.nodeIsNamed || c.endIndex > lineStart) continue;
+      out.before.push(read());
+      n++;
+    }
+    const reachedFirst = n < window;
+    if (!toChild(c, parent, child)) return out;
+    n = 0;
+    while (n < window && c.gotoNextSibling()) {
+      if (!c.nodeIsNamed || c.startIndex < lineEnd) continue;
+      out.after.push(read());
+      n++;
+    }
+    if (!reachedFirst) {
+      c.reset(parent);
+      if (c.gotoFirstChild()) {
+        n = 0;
+        const stopAt = out.before.length > 0 ? out.before[out.before.length - 1].start : anchorStart;
+        do {
+          if (c.startIndex >= stopAt) break;
+          if (c.nodeIsNamed) {
+            out.head.push(read());
+            n++;
+          }
+        } while (n < head && c.gotoNextSibling());
+      }
+    }
   } finally {
     c.delete();
   }
@@ -350,6 +424,8 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   for (const a of chain) {
     if (a.startIndex >= lineStart || a.id === root.id) continue;
     if (a.endIndex <= lineStart) continue;
+    // A block's first line is its first statement, not a header (its owner's header is added instead).
+    if (BODY_TYPE.test(a.type)) continue;
     const h = headerSpan(text, a, maxHeaderLines);
     if (h.end <= h.start) continue;
     if (!sel.tryAdd(h, prefixCap, suffixCap, Math.min(budget, sel.prefixTokens + sel.suffixTokens + headerCap))) {
@@ -362,11 +438,9 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   const wanted = identifiersIn(near);
   const usesSelf = /\b(self|this)\b|@\w/.test(near);
 
-  // Levels: for each ancestor with a parent, the parent's named children split around it.
-  interface Level {
+  // Levels: for each ancestor with a parent, the parent's named children around it.
+  interface Level extends LevelSibs {
     parent: Node;
-    before: Sib[]; // nearest first
-    after: Sib[]; // nearest first
   }
   const levels: Level[] = [];
   for (let i = 0; i + 1 < chain.length; i++) {
@@ -374,23 +448,13 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
     const parent = chain[i + 1];
     if (parent.namedChildCount < 2) continue;
     if (performance.now() > deadline && levels.length > 0) break;
-    const sibs = namedChildrenOf(parent);
-    const before: Sib[] = [];
-    const after: Sib[] = [];
-    for (const s of sibs) {
-      if (s.end <= child.startIndex && s.end <= lineStart) before.push(s);
-      else if (s.start >= child.endIndex && s.start >= lineEnd) after.push(s);
-    }
-    before.reverse();
-    levels.push({ parent, before, after });
+    levels.push({ parent, ...siblingsAround(parent, child, lineStart, lineEnd, SIBLING_WINDOW, HEAD_CHILDREN) });
   }
-  const nodeOf = (lv: Level, s: Sib): Node | null => lv.parent.child(s.index);
-  const wholeOrHeader = (lv: Level, s: Sib, wholeLimit: number, total: number, cp = prefixCap, cs = suffixCap): boolean => {
+  const wholeOrHeader = (_lv: Level, s: Sib, wholeLimit: number, total: number, cp = prefixCap, cs = suffixCap): boolean => {
     const whole = linesOf(text, s.start, s.end);
     const wholeTotal = Math.min(total, sel.prefixTokens + sel.suffixTokens + wholeLimit);
     if (sel.tryAdd(whole, cp, cs, wholeTotal)) return true;
-    const n = nodeOf(lv, s);
-    if (!n) return false;
+    const n = s.node;
     const h = headerSpan(text, n, maxHeaderLines);
     if (!sel.tryAdd(h, cp, cs, total)) return false;
     const close = closingLine(text, n);
@@ -432,7 +496,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   for (const pass of ['imports', 'declarations'] as const) {
     for (const lv of levels) {
       if (performance.now() > deadline) break;
-      for (const list of [lv.before, lv.after]) {
+      for (const list of [lv.before, lv.after, lv.head]) {
         for (const s of list) {
           if (s.type.includes('comment')) continue;
           const isImport = IMPORT_TYPE.test(s.type);
@@ -486,10 +550,10 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   expand(prefixCap, suffixCap);
   if (sel.prefixTokens + sel.suffixTokens < budget - markerCost) expand(budget, budget);
 
-  // 6. Imports / top-level headers with what is left.
+  // 6. Imports of the outermost level with what is left.
   const top = levels.length > 0 ? levels[levels.length - 1] : undefined;
-  if (top && top.parent.id === root.id) {
-    for (const s of [...top.before].reverse()) {
+  if (top) {
+    for (const s of [...top.head, ...[...top.before].reverse()]) {
       if (performance.now() > deadline) break;
       if (IMPORT_TYPE.test(s.type)) sel.tryAdd(linesOf(text, s.start, s.end), budget, budget, budget);
     }

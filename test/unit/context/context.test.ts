@@ -6,6 +6,7 @@ import { buildContext, buildContextSync, estimateTokens, lineWindow } from '../.
 import { loadLanguage, parse } from '../../../src/core/syntax';
 import { ensureGrammars, REPO } from '../syntax/grammars';
 import { SAMPLES } from '../syntax/samples';
+import { PYDOC as PY } from './pydoc';
 
 beforeAll(() => ensureGrammars());
 
@@ -14,46 +15,6 @@ function at(doc: string): { prefix: string; suffix: string } {
   const i = doc.indexOf('█');
   return { prefix: doc.slice(0, i), suffix: doc.slice(i + 1) };
 }
-
-function filler(n: number, indent = ''): string {
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    out += `${indent}def helper_${i}(values, limit=${i}):\n`;
-    out += `${indent}    total = 0\n`;
-    for (let j = 0; j < 6; j++) out += `${indent}    total += sum(v * ${j} for v in values if v > limit)\n`;
-    out += `${indent}    return total\n\n\n`;
-  }
-  return out;
-}
-
-const PY = `import os
-import json
-from collections import OrderedDict
-from typing import Dict, List, Optional
-
-RETRY_LIMIT = 5
-
-${filler(40)}
-class InventoryStore:
-    """Keeps items in memory."""
-
-    def __init__(self, path: str, capacity: int) -> None:
-        self.path = path
-        self.capacity = capacity
-        self.items: Dict[str, int] = OrderedDict()
-
-${filler(25, '    ').replace(/def helper_/g, 'def method_').replace(/\(values/g, '(self, values')}
-    def save(self, name: str, count: int) -> Optional[str]:
-        if len(self.items) >= self.capacity:
-            return None
-        for attempt in range(RETRY_LIMIT):
-            self.items[name] = count
-            with open(os.path.join(self.path, name), "w") as f:
-                json.dump(█
-        return name
-
-${filler(30)}
-`;
 
 describe('syntax-trimmed context (python)', () => {
   it('keeps the enclosing headers, the imports and fields the cursor code uses, within budget', async () => {

@@ -25,6 +25,7 @@ export class EmbeddedModelManager implements vscode.Disposable {
   private downloading: vscode.CancellationTokenSource | undefined;
   private asked = false;
   private resumed = false;
+  private warmed: unknown;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -50,6 +51,12 @@ export class EmbeddedModelManager implements vscode.Disposable {
   onSettings(settings: Settings): void {
     if (settings.backends.length > 0) {
       this.controller.setFallbackProfile(undefined);
+      // A configured embedded profile: load its model now rather than on the first keystroke.
+      const active = this.controller.activeBackend();
+      if (active?.profile.kind === 'embedded' && active.backend !== this.warmed) {
+        this.warmed = active.backend;
+        void active.backend.probe().then((r) => r.error && this.log.warn(`embedded model "${active.profile.name}": ${r.error.message}`));
+      }
       return;
     }
     const ready = this.modelPathIfReady();

@@ -171,13 +171,25 @@ export function parseProfile(raw: unknown, label = 'backend'): BackendProfile {
   throw new Error(r.error.issues.map((i) => describeIssue(label, i)).join('; '));
 }
 
-/** Is this base URL on the local machine (loopback)? Used for untrusted workspaces and concurrency defaults. */
-export function isLocalUrl(url: string | undefined): boolean {
-  if (!url) return true;
+/**
+ * Is this URL on this machine (loopback)? Strict: `127.0.0.1.nip.io` or `localhost.evil.com` are not.
+ * Used for untrusted workspaces and concurrency defaults.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
   try {
-    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
   } catch {
     return false;
   }
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  if (/^::ffff:127\./.test(host) || /^::ffff:7f[0-9a-f]{2}:/.test(host)) return true;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return !!m && m[1] === '127' && m.slice(2).every((o) => Number(o) <= 255);
+}
+
+/** A profile's base URL is local when it is loopback, or absent (the embedded backend runs in-process). */
+export function isLocalUrl(url: string | undefined): boolean {
+  return url === undefined || isLoopbackUrl(url);
 }

@@ -12,7 +12,9 @@
  * Pure: no `vscode`, no file system. The shell passes the path it already knows.
  */
 import picomatch from 'picomatch';
-import type { BackendProfile } from './config';
+import { isLoopbackUrl, type BackendProfile } from './config';
+
+export { isLoopbackUrl };
 
 /**
  * File-name patterns (matched case-insensitively against the base name) of files that usually hold secrets.
@@ -189,22 +191,4 @@ export function backendAllowedInWorkspace(profile: Pick<BackendProfile, 'name' |
     allowed: false,
     reason: `this workspace is not trusted, so Tessera only uses a backend on this machine (localhost) or the embedded model; "${profile.name}" sends code to ${host || 'a remote server'}`,
   };
-}
-
-/**
- * Strict loopback test: `localhost`, `*.localhost` (RFC 6761), `::1`, or a dotted-quad 127.x.y.z. A name that
- * merely starts with "127." or "localhost" (`127.0.0.1.nip.io`, `localhost.evil.com`) resolves elsewhere.
- */
-export function isLoopbackUrl(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  } catch {
-    return false;
-  }
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  if (/^::ffff:127\./.test(host) || /^::ffff:7f[0-9a-f]{2}:/.test(host)) return true;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  return !!m && m[1] === '127' && m.slice(2).every((o) => Number(o) <= 255);
 }

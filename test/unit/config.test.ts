@@ -56,5 +56,8 @@ describe('settings', () => {
     expect(isLocalUrl('http://localhost:11434')).toBe(true);
     expect(isLocalUrl('http://[::1]:1')).toBe(true);
     expect(isLocalUrl('https://api.deepseek.com/beta')).toBe(false);
+    expect(isLocalUrl('http://127.0.0.1.nip.io:8080')).toBe(false);
+    expect(isLocalUrl('http://localhost.evil.com')).toBe(false);
+    expect(isLocalUrl(undefined)).toBe(true);
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * The replay: the scheduler and pipeline on a virtual clock against a perfect model, in-process and through
+ * `node dist/cli.js replay`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { POLICIES } from '../../../src/cli/commands/replay';
+import { parseTrace, perfectAnswer, replay, type TraceEvent } from '../../../src/core/scheduling/replay';
+import { generateTrace } from '../../../src/core/scheduling/tracegen';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = process.env.TESSERA_CLI ?? path.join(ROOT, 'dist/cli.js');
+
+const FINAL = [
+  'function area(width, height) {',
+  '  const product = width * height;',
+  '  return product;',
+  '}',
+  '',
+  'const total = area(3, 4) + area(5, 6);',
+  'console.log(total);',
+  '',
+].join('\n');
+
+/** Types `line` at `gap` ms per key after the document `before`, from time `t0`. */
+function typeLine(before: string, line: string, t0: number, gap: number): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (let i = 1; i <= line.length; i++) out.push({ t: t0 + i * gap, text: before + line.slice(0, i), offset: before.length + i });
+  return out;
+}
+
+describe('perfectAnswer', () => {
+  it('answers the rest of the line, or the block, of the final document', () => {
+    const p = 'function area(width, height) {\n  const prod';
+    expect(perfectAnswer(FINAL, p, '', false, 500)).toBe('uct = width * height;');
+    const q = 'function area(width, height) {\n  ';
+    expect(perfectAnswer(FINAL, q, '', true, 500)).toBe('const product = width * height;\n  return product;');
+  });
+});
+
+describe('replay', () => {
+  it('typing through a suggestion costs one request; a pause after it shows the ghost at once', async () => {
+    const before = 'function area(width, height) {\n  ';
+    // Slow typing of a whole line, then a pause in the middle of the next statement.
+    const events: TraceEvent[] = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 1000, 180)];
+    const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 200, tokensPerS: 50 });
+    expect(Object.keys(summary).sort()).toEqual(
+      ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'pauseToGhostP50', 'pauseToGhostP95'].sort(),
+    );
+    expect(summary.keystrokes).toBe(10);
+    expect(summary.requests).toBeLessThanOrEqual(2);
+    expect(summary.typedAheadHits + detail.inflightHits).toBeGreaterThanOrEqual(6);
+    expect(summary.pauses).toBe(1); // 0 → 1000 ms
+    expect(summary.pausesWithGhost).toBe(1);
+    // The pause starts at the first event: VS Code's 50 ms + debounce + 200 ms to the first token + streaming.
+    expect(summary.pauseToGhostP50).toBeGreaterThanOrEqual(250);
+    expect(summary.pauseToGhostP50).toBeLessThan(800);
+  });
+
+  it('the reference policies send many more requests on the same fast typing', async () => {
+    const before = 'function area(width, height) {\n  ';
+    const events = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const product = width * height;', 500, 160)];
+    const run = (policy = POLICIES.tessera) => replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 300, tokensPerS: 50, policy });
+    const [tessera, cancel75] = [await run(), await run(POLICIES.cancel75)];
+    expect(tessera.summary.requests).toBeLessThanOrEqual(2);
+    expect(cancel75.summary.requests).toBeGreaterThan(20);
+    expect(cancel75.summary.cancelled).toBeGreaterThan(20);
+  });
+
+  it('is deterministic: the same trace gives the same summary', async () => {
+    const file = FINAL.repeat(3);
+    const { header, events } = generateTrace(file, 'javascript', { seed: 42, startLine: 2, lines: 12 });
+    const a = await replay(header, events, { latencyMs: 250, tokensPerS: 40 });
+    const b = await replay(header, events, { latencyMs: 250, tokensPerS: 40 });
+    expect(a.summary).toEqual(b.summary);
+    expect(a.summary.keystrokes).toBeGreaterThan(100);
+  });
+
+  it('rejects malformed traces with the line number', () => {
+    expect(() => parseTrace([{ language: 'python' }])).toThrow(/line 1/);
+    expect(() => parseTrace([{ language: 'python', final: '' }, { t: 5, text: 'a', offset: 1 }, { t: 1, text: 'ab', offset: 2 }])).toThrow(/line 3.*back in time/);
+    expect(() => parseTrace([{ language: 'python', final: '' }, { t: 5, text: 'a', offset: 7 }])).toThrow(/line 2.*offset/);
+  });
+});
+
+describe('tessera replay (CLI)', () => {
+  beforeAll(() => {
+    if (!process.env.TESSERA_CLI) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  });
+
+  it('prints one summary line with exactly the documented keys, fast, the same every time', () => {
+    const { header, events } = generateTrace(FINAL.repeat(4), 'javascript', { seed: 9, startLine: 8, lines: 10 });
+    const input = [header, ...events].map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const runCli = () => {
+      const started = Date.now();
+      const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '250', '--tokens-per-s', '40'], { input, encoding: 'utf8' });
+      return { ...r, ms: Date.now() - started };
+    };
+    const a = runCli();
+    expect(a.status, a.stderr).toBe(0);
+    const lines = a.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]);
+    expect(Object.keys(summary)).toEqual(['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'pauseToGhostP50', 'pauseToGhostP95']);
+    const traceMs = events[events.length - 1].t;
+    expect(a.ms).toBeLessThan(traceMs); // virtual time: faster than the typing it replays
+    expect(runCli().stdout).toBe(a.stdout);
+  });
+
+  it('a malformed trace yields an error line and a non-zero exit', () => {
+    const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '100', '--tokens-per-s', '40'], { input: '{"language":"go"}\n', encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout.trim())).toEqual({ error: expect.stringMatching(/line 1/) });
+    const missing = spawnSync(process.execPath, [CLI, 'replay'], { input: '', encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--latency-ms/);
+  });
+});

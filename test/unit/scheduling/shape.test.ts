@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { decideShape } from '../../../src/core/scheduling/shape';
+
+const profile = { maxTokens: 128, stop: undefined };
+const at = (marked: string) => {
+  const i = marked.indexOf('█');
+  return decideShape(marked.slice(0, i), marked.slice(i + 1), profile);
+};
+
+describe('decideShape (multi-line decision)', () => {
+  it('mid-line: one line, stop at the newline, few tokens', () => {
+    const s = at('x = foo(█, 2)\n');
+    expect(s).toMatchObject({ multiline: false, why: 'mid-line', maxTokens: 64 });
+    expect(s.stop).toContain('\n');
+  });
+  it('the empty line that opens a block gets the block', () => {
+    expect(at('def f(a):\n    █\n')).toMatchObject({ multiline: true, why: 'block-opener', maxTokens: 128 });
+    expect(at('function f() {\n  █\n}')).toMatchObject({ multiline: true, why: 'block-opener' });
+    expect(at('function f() {\n  █')).toMatchObject({ multiline: true });
+  });
+  it('the end of a line that opens a block, even with auto-closed brackets after the cursor', () => {
+    expect(at('if (x) {█}')).toMatchObject({ multiline: true, why: 'block-opener' });
+    expect(at('def f(a):  # comment█')).toMatchObject({ multiline: true });
+    expect(at('def f(a):█')).toMatchObject({ multiline: true });
+    expect(at('call(█)')).toMatchObject({ multiline: true });
+  });
+  it('an empty line between statements gets one line', () => {
+    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ multiline: false, why: 'empty-line' });
+    expect(at('def f():\n    a = 1\n    █')).toMatchObject({ multiline: false, why: 'empty-line' });
+  });
+  it('the end of a statement gets one line', () => {
+    expect(at('x = 1█\n')).toMatchObject({ multiline: false, why: 'end-of-statement' });
+  });
+  it('profile stop sequences are kept and maxTokens never exceeds the profile', () => {
+    const s = decideShape('x = ', '', { maxTokens: 32, stop: ['<|end|>'] });
+    expect(s.stop).toEqual(['\n', '<|end|>']);
+    expect(s.maxTokens).toBe(32);
+  });
+});

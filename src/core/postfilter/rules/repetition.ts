@@ -37,15 +37,20 @@ export function findRepetition(text: string): number {
   return -1;
 }
 
-/** Does `text` start with the last `n ≥ 2` significant lines before the cursor? */
+/** Does `text` start with the last 2–3 significant lines before the cursor (the model echoing the prefix)? */
 export function repeatsPrefix(text: string, prefix: string): boolean {
   const before = prefix.split('\n');
   const lineBefore = before.pop() ?? '';
   if (lineBefore.trim() !== '') return false;
-  const prev = before.filter((l) => l.trim() !== '').slice(-3).map((l) => l.trim());
-  const mine = text.split('\n').filter((l) => l.trim() !== '').slice(0, prev.length).map((l) => l.trim());
-  if (prev.length < 2 || mine.length < prev.length) return false;
-  return prev.every((l, i) => l === mine[i]) && prev.filter((l) => /\w{2,}/.test(l)).length >= 2;
+  const prevAll = before.filter((l) => l.trim() !== '').map((l) => l.trim());
+  const mineAll = text.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim());
+  for (const n of [3, 2]) {
+    const prev = prevAll.slice(-n);
+    const mine = mineAll.slice(0, n);
+    if (prev.length < n || mine.length < n) continue;
+    if (prev.every((l, i) => l === mine[i]) && prev.filter((l) => /\w{2,}/.test(l)).length >= 2) return true;
+  }
+  return false;
 }
 
 export const repetitionRule: Rule = (state, ctx) => {

@@ -1,0 +1,29 @@
+/** Bracket balance relative to the suffix, and the scanner behind the fallback. */
+import { describe, expect, it } from 'vitest';
+import { bracketErrors, commentSyntax, scanBrackets } from '../../../src/core/postfilter/brackets';
+import { postfilter } from '../../../src/core/postfilter';
+import { closerTrimCandidates } from '../../../src/core/postfilter/rules/bracketBalance';
+
+const js = commentSyntax('javascript');
+
+describe('bracket balance', () => {
+  it('scans brackets outside strings and comments', () => {
+    expect(scanBrackets('f(a, "(", `)`, /* ) */ b) // )', js)).toMatchObject({ open: [], unmatchedClosers: 0, mismatched: 0 });
+    expect(scanBrackets('a)]', js).unmatchedClosers).toBe(2);
+    expect(scanBrackets('(]', js).mismatched).toBe(1);
+    expect(bracketErrors('x = [1, (2', js)).toBe(2);
+    expect(scanBrackets('# )', commentSyntax('python')).unmatchedClosers).toBe(0);
+  });
+  it('proposes cuts of trailing closers, keeping results prefixes of the input', () => {
+    const c = closerTrimCandidates('f(x)));', js).map((x) => x.text);
+    expect(c).toEqual(['f(x)))', 'f(x))', 'f(x)', 'f(x']);
+  });
+  it('drops an extra closer the model added (grammar)', async () => {
+    const r = await postfilter({ language: 'c', prefix: 'int main(void) {\n    int x = abs(', suffix: '\n    return x;\n}\n', completion: '-3));' });
+    expect(r).toMatchObject({ kind: 'ok', completion: '-3)' });
+  });
+  it('drops an extra closer without a grammar (brackets only)', async () => {
+    const r = await postfilter({ language: 'kotlin', prefix: 'val ys = xs.map { ', suffix: ' }\n', completion: 'it + 1 }}' });
+    expect(r).toMatchObject({ kind: 'ok', completion: 'it + 1' });
+  });
+});

@@ -64,12 +64,13 @@ export async function postfilter(input: PostfilterInput): Promise<PostfilterResu
  * model sends later can change what is shown. The caller then cancels the backend stream.
  */
 export async function completeUnitReceived(input: Omit<PostfilterInput, 'completion'>, partial: string): Promise<boolean> {
-  const hole = analyzeHole(input.prefix, input.suffix, input.multiline ?? true, input.language);
-  // Mid-line: the first line is all that can be shown.
-  if (hole.mode === 'line') return partial.includes('\n');
   const lastNl = partial.lastIndexOf('\n');
   if (lastNl < 0) return false;
   const complete = partial.slice(0, lastNl);
+  const ctx = contextFor({ ...input, completion: complete });
+  const { hole } = ctx;
+  // Mid-line: the first line is all that can be shown.
+  if (hole.mode === 'line') return true;
   const lines = splitLines(complete);
   const last = lines[lines.length - 1];
   // Only a line at (or left of) the unit's indentation can start the next unit or leave the block.
@@ -78,9 +79,8 @@ export async function completeUnitReceived(input: Omit<PostfilterInput, 'complet
   if (lines.length < 2 || isBlank(last) || indentWidth(last) > unitIndent) return false;
   const r = await postfilter({ ...input, completion: complete });
   if (r.kind !== 'ok') return r.reason === 'repetition';
-  const normalized = normalizeCompletion(complete, hole);
-  if (!normalized.startsWith(r.completion)) return false;
-  const rest = normalized.slice(r.completion.length);
+  if (!ctx.normalized.startsWith(r.completion)) return false;
+  const rest = ctx.normalized.slice(r.completion.length);
   const next = splitLines(rest).find((l) => !isBlank(l));
   if (next === undefined) return false;
   if (hole.mode === 'block' && indentWidth(next) < hole.minIndent) return true;

@@ -11,7 +11,7 @@ export interface PostfilterInput {
   completion: string;
   /** Force single-line (false) or let the cursor position decide (true/undefined). */
   multiline?: boolean;
-  /** Stop syntax work after this many milliseconds and fall back to the heuristics (default 60). */
+  /** Time budget for judging candidate cuts; later (longer) cuts are skipped past it (default 150 ms). */
   budgetMs?: number;
 }
 

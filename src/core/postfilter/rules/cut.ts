@@ -18,6 +18,9 @@ import { indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
 import { sameLineOverlapCandidates } from './suffixOverlap';
 
+/** Default time budget for judging candidate cuts (ms). */
+export const DEFAULT_BUDGET_MS = 150;
+
 interface Scored {
   c: Candidate;
   v: Verdict;
@@ -109,8 +112,13 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
   const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent);
   try {
     const scored: Scored[] = [];
+    // Time budget: candidates are judged in order (shortest cuts first); past the budget the rest are skipped, so
+    // one call stays bounded whatever the model sent.
+    const started = performance.now();
+    const budget = input.budgetMs ?? DEFAULT_BUDGET_MS;
     const add = (c: Candidate, line: number, order: number, closing = false) => {
       if (scored.some((s) => s.c.text === c.text && s.c.replaceSuffix === c.replaceSuffix)) return;
+      if (scored.length > 0 && performance.now() - started > budget) return;
       scored.push({ c, v: judge.judge(c), line, order, closing });
     };
     if (hole.mode === 'line') {

@@ -183,7 +183,7 @@ function main(): void {
           const prefix = text.slice(0, cursor);
           const suffix = text.slice(cursor);
           const t0 = performance.now();
-          const ctx = buildContextSync({ language: s.language, prefix, suffix, budgetTokens: budget, tree: base });
+          const ctx = buildContextSync({ language: s.language, prefix, suffix, text, budgetTokens: budget, tree: base });
           ctxMs.push(performance.now() - t0);
           const win = lineWindow(prefix, suffix, budget, 0.25, 'bpe-code');
           tokens += ctx.tokens;

@@ -75,6 +75,7 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     language: snapshot.languageId,
     prefix: prefixFull,
     suffix: suffixFull,
+    text: snapshot.text,
     budgetTokens: deps.settings.context.maxPromptTokens,
     suffixShare: deps.settings.context.suffixShare,
     tree: deps.syntaxTree?.(snapshot),

@@ -30,6 +30,8 @@ export interface ContextRequest {
   budgetTokens: number;
   /** Share of the budget for the suffix (0..0.9); what one side cannot use goes to the other. Default 0.25. */
   suffixShare?: number;
+  /** The whole document (must equal prefix + suffix), if the caller has it: saves joining and flattening a copy. */
+  text?: string;
   /** The document's tree (text = prefix + suffix), if the caller has one. Not consumed (the caller deletes it). */
   tree?: Tree;
   /** Tokenizer family for the estimate (default: the conservative one). */
@@ -54,7 +56,7 @@ function fallback(req: ContextRequest, reason: ContextResult['fallbackReason']):
 
 function withTree(req: ContextRequest, tree: Tree): ContextResult {
   const family = req.family ?? 'bpe-code';
-  const text = req.prefix + req.suffix;
+  const text = req.text !== undefined && req.text.length === req.prefix.length + req.suffix.length ? req.text : req.prefix + req.suffix;
   const cursor = req.prefix.length;
   // The cursor line alone must fit; otherwise cut characters (the line window does exactly that).
   const ls = req.prefix.lastIndexOf('\n') + 1;
@@ -91,7 +93,7 @@ export function buildContextSync(req: ContextRequest): ContextResult {
   if (!grammarFor(req.language)) return fallback(req, 'no-grammar');
   if (req.tree && req.tree.rootNode.endIndex <= req.prefix.length + req.suffix.length) return withTree(req, req.tree);
   if (req.prefix.length + req.suffix.length > MAX_PARSE_CHARS) return fallback(req, 'too-large');
-  const tree = parseSync(req.language, req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
+  const tree = parseSync(req.language, req.text ?? req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
   if (!tree) return fallback(req, 'grammar-not-loaded');
   try {
     return withTree(req, tree);
@@ -109,7 +111,7 @@ export async function buildContext(req: ContextRequest): Promise<ContextResult> 
     } catch {
       return fallback(req, 'grammar-not-loaded'); // missing or incompatible grammar file: keep completing
     }
-    const tree = parseSync(req.language, req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
+    const tree = parseSync(req.language, req.text ?? req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
     if (!tree) return fallback(req, 'parse-timeout');
     try {
       return withTree(req, tree);

@@ -42,8 +42,8 @@ const BODY_TYPE = /block|body|declaration_list|compound_statement|suite|statemen
 const IMPORT_TYPE =
   /^(import_statement|import_from_statement|future_import_statement|import_declaration|use_declaration|using_directive|preproc_include|namespace_use_declaration|extern_crate_declaration|package_clause|package_declaration|namespace_use_clause)$/;
 /** Siblings read on each side of the cursor per level, and first children read per level (imports, constants). */
-const SIBLING_WINDOW = 120;
-const HEAD_CHILDREN = 120;
+const SIBLING_WINDOW = 80;
+const HEAD_CHILDREN = 80;
 const CLOSING_LINE = /^[\s)\]};,]*(end)?[\s)\]};,]*$/;
 const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 /** Where fields are assigned (Python `__init__`, JS/TS `constructor`, Ruby `initialize`). */
@@ -168,6 +168,42 @@ function identifiersIn(code: string): Set<string> {
   const out = new Set<string>();
   for (const w of code.match(WORD) ?? []) if (w.length > 1 && !KEYWORDS.has(w)) out.add(w);
   return out;
+}
+
+/** Files up to this size are scanned for declarations of identifiers the enclosing levels do not declare. */
+const FILE_SCAN_MAX_CHARS = 600_000;
+
+function escapeRe(s: string): string {
+  return s.replace(/[$]/g, '\\$');
+}
+
+/**
+ * Offsets of declaration sites of `names` anywhere in `text` (one per name: the nearest before `cursor`, else the
+ * first after): `function|class|type|def|fn|func|const|let|var … name`, Go receivers, and members at the start of
+ * a line (`[modifiers] name(` / `name:` / `name =`). A text scan: the tree only knows the levels around the cursor.
+ */
+function declarationLines(text: string, names: string[], cursor: number): number[] {
+  if (names.length === 0) return [];
+  const alt = names.map(escapeRe).join('|');
+  const patterns = [
+    new RegExp(`(?:^|[^\\w$.])(?:function\\*?|class|interface|type|enum|struct|union|trait|def|fn|func|const|let|var|module|namespace|record)\\s+(${alt})\\b`, 'g'),
+    new RegExp(`\\bfunc\\s*\\([^)\\n]*\\)\\s*(${alt})\\b`, 'g'),
+    new RegExp(
+      `^[ \\t]*(?:(?:public|private|protected|internal|static|readonly|abstract|override|async|final|pub|get|set|declare|export|default)\\s+)*(${alt})[!?]?\\s*[(:=<]`,
+      'gm',
+    ),
+  ];
+  const best = new Map<string, number>();
+  for (const re of patterns) {
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const name = m[1];
+      const at = m.index + m[0].lastIndexOf(name);
+      const prev = best.get(name);
+      // Nearest before the cursor wins; else the first after it.
+      if (prev === undefined || (at < cursor && (prev > cursor || at > prev))) best.set(name, at);
+    }
+  }
+  return [...best.values()];
 }
 
 /** The selection: disjoint, sorted line spans, with a running token count per side. */
@@ -511,6 +547,16 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
           if (hit) wholeOrHeader(lv, s, refWhole, refTotal);
         }
       }
+    }
+  }
+
+  // 3b. Identifiers still unresolved (declared outside the enclosing levels: another class's members, a type
+  // declared far away): find their declaration lines in the whole file, on files small enough to scan fast.
+  if (text.length <= FILE_SCAN_MAX_CHARS && performance.now() < deadline) {
+    const names = [...wanted].filter((w) => w.length >= 4).slice(0, 24);
+    for (const at of declarationLines(text, names, cursor)) {
+      if (at >= lineStart && at < lineEnd) continue;
+      sel.tryAdd(linesOf(text, at, at + 1), prefixCap, suffixCap, refTotal);
     }
   }
 

@@ -47,16 +47,14 @@ const dirs = {
 for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-const id = `${pkg.publisher}.${pkg.name}`;
+// Copies package.json + dist/ into the extensions dir (symlinks for grammars/, media/, node_modules/).
+const { installExtension } = await import('../test/e2e/harness.mjs');
+const current = installExtension(dirs.extensions);
 for (const e of fs.readdirSync(dirs.extensions)) {
-  // Our own earlier links (a folder of symlinks); never follows them.
-  if (e.toLowerCase().startsWith(`${id.toLowerCase()}-`)) fs.rmSync(path.join(dirs.extensions, e), { recursive: true, force: true });
-}
-const extDir = path.join(dirs.extensions, `${id}-${pkg.version}`);
-fs.mkdirSync(extDir);
-for (const entry of ['package.json', 'dist', 'grammars', 'media', 'node_modules', 'README.md', 'LICENSE']) {
-  const src = path.join(REPO, entry);
-  if (fs.existsSync(src)) fs.symlinkSync(src, path.join(extDir, entry));
+  // Earlier versions we put there (rm never follows the symlinks inside).
+  if (e.toLowerCase().startsWith(`${current.id.toLowerCase()}-`) && path.join(dirs.extensions, e) !== current.dir) {
+    fs.rmSync(path.join(dirs.extensions, e), { recursive: true, force: true });
+  }
 }
 
 const userSettings = path.join(dirs.userData, 'User', 'settings.json');
@@ -121,6 +119,22 @@ if (flag('--fake-model')) {
 }
 if (flag('--watch')) {
   children.push(spawn(process.execPath, ['esbuild.config.mjs', '--watch'], { cwd: REPO, stdio: 'inherit' }));
+  // Re-copy dist/ into the extensions dir after each rebuild; "Developer: Reload Window" picks it up.
+  let timer;
+  let copied = fs.statSync(path.join(REPO, 'dist/extension.js')).mtimeMs;
+  fs.watch(path.join(REPO, 'dist'), () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      try {
+        const m = fs.statSync(path.join(REPO, 'dist/extension.js')).mtimeMs;
+        if (m === copied) return;
+        copied = m;
+        installExtension(dirs.extensions);
+        say('rebuilt: reload the window (Developer: Reload Window) to use it');
+      }
+      catch (err) { say(`could not copy the rebuilt extension: ${err.message}`); }
+    }, 500);
+  });
 }
 
 // 6. code-server.

@@ -132,23 +132,30 @@ function cmdline(pid) {
 }
 
 /**
- * Puts the built extension into extDir as `publisher.name-version`: a real folder whose entries are
- * symlinks to the repo's package.json, dist/, grammars/, media/ and node_modules/ (for modules loaded at
- * run time, e.g. node-llama-cpp), so a rebuild is picked up without copying.
+ * Puts the built extension into extDir as `publisher.name-version`: package.json and dist/ are copied (the
+ * extension host maps `require('vscode')` to an extension by the *real* path of the requiring file, so a
+ * symlinked dist/ would resolve to the repo and get the anonymous API), while grammars/, media/ and
+ * node_modules/ (modules loaded at run time, e.g. node-llama-cpp) are symlinks to the repo.
  */
-export function linkExtension(extDir, repo = REPO) {
+export function installExtension(extDir, repo = REPO) {
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
   const main = path.join(repo, pkg.main ?? 'dist/extension.js');
   if (!fs.existsSync(main)) throw new Error(`${path.relative(repo, main)} is missing: run \`npm run build\` first`);
   const id = `${pkg.publisher}.${pkg.name}`;
   const dir = path.join(extDir, `${id}-${pkg.version}`);
+  fs.rmSync(dir, { recursive: true, force: true }); // our own earlier copy; rm never follows symlinks
   fs.mkdirSync(dir, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'grammars', 'media', 'node_modules', 'README.md', 'LICENSE']) {
+  for (const entry of ['package.json', 'dist', 'README.md', 'LICENSE']) {
+    const src = path.join(repo, entry);
+    if (fs.existsSync(src)) fs.cpSync(src, path.join(dir, entry), { recursive: true });
+  }
+  for (const entry of ['grammars', 'media', 'node_modules']) {
     const src = path.join(repo, entry);
     if (fs.existsSync(src)) fs.symlinkSync(src, path.join(dir, entry));
   }
   return { id, version: pkg.version, dir };
 }
+export const linkExtension = installExtension;
 
 /** Writes a set of files {relPath: content} under dir. */
 async function writeFiles(dir, files = {}) {
@@ -184,7 +191,7 @@ export async function startHarness(options = {}) {
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const ext = linkExtension(dirs.extensions);
+  const ext = installExtension(dirs.extensions);
 
   const settingsPath = path.join(dirs.userData, 'User', 'settings.json');
   const writeUserSettings = (extra = {}) =>

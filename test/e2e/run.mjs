@@ -69,7 +69,7 @@ try {
     server.setResponder(() => '');
     const windows = [];
     const ctx = {
-      h, server, assert, log: (...a) => log(`[${s.name}]`, ...a),
+      h, harness: h, server, assert, log: (...a) => log(`[${s.name}]`, ...a),
       /** Tessera settings pointing at the loopback model server. */
       backendSettings(extra = {}) {
         return {

@@ -175,7 +175,9 @@ export async function startHarness(options = {}) {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) throw new Error('code-server is not installed: run scripts/ensure-e2e.sh');
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-e2e.sh`);
   const require = createRequire(path.join(REPO, 'package.json'));
-  const { chromium } = require('playwright-core');
+  let chromium;
+  try { ({ chromium } = require('playwright-core')); }
+  catch { throw new Error('playwright-core is missing (a devDependency): run `npm ci` in the repo'); }
 
   const runDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tessera-e2e-'));
   const dirs = {

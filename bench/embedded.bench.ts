@@ -54,7 +54,7 @@ async function benchModel(label: string, modelPath: string, bytes: number): Prom
     const warm: number[] = [];
     const prefill: number[] = [];
     const gen: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       const p = `# variant ${i}\n${prefix}`; // a different first line: nothing to reuse
       const c = await drain(b, req(p, '\n', 1));
       cold.push(c.firstMs);
@@ -75,7 +75,7 @@ async function benchModel(label: string, modelPath: string, bytes: number): Prom
     // Cancel during prefill: start a cold long prompt, abort after 150 ms, time until the child stopped.
     const prefillCancel: number[] = [];
     const genCancel: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       const ctrl = new AbortController();
       const run = drain(b, req(`# cancel ${i}\n${CODE.repeat(100)}`, '', 4), ctrl.signal).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 150));

@@ -60,11 +60,21 @@ describe('FIM prompt layout', () => {
   it('keeps the text nearest the cursor when over budget; the suffix gets at most a quarter unless there is room', () => {
     const prefix = Array.from({ length: 100 }, (_, i) => i);
     const suffix = Array.from({ length: 100 }, (_, i) => 1000 + i);
-    const r = layoutFimPrompt(prefix, suffix, fim, 43); // room 40: suffix 10, prefix 30
+    const r = layoutFimPrompt(prefix, suffix, fim, 43); // room 40: suffix 10, prefix ≤ 30 cut in blocks of 5
     expect(r.tokens).toEqual([900, ...prefix.slice(70), 901, ...suffix.slice(0, 10), 902]);
     expect(r.trimmed).toBe(160);
+    const r2 = layoutFimPrompt(prefix.slice(0, 98), suffix, fim, 43); // 68 over: cut 70 (14 blocks), keep 28
+    expect(r2.tokens.slice(0, 3)).toEqual([900, 70, 71]);
     const short = layoutFimPrompt(prefix.slice(0, 5), suffix, fim, 43); // prefix 5 leaves 35 for the suffix
     expect(short.tokens).toEqual([900, ...prefix.slice(0, 5), 901, ...suffix.slice(0, 35), 902]);
+  });
+
+  it('keeps the first tokens stable while typing over budget (KV cache reuse)', () => {
+    const prefix = Array.from({ length: 5000 }, (_, i) => i);
+    const a = layoutFimPrompt(prefix, [], fim, 3968);
+    const b = layoutFimPrompt([...prefix, 5000], [], fim, 3968);
+    expect(b.tokens.slice(0, 100)).toEqual(a.tokens.slice(0, 100));
+    expect(a.trimmed).toBeLessThan(5000 - 3965 + 256);
   });
 
   it('never exceeds the budget', () => {

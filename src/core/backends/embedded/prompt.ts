@@ -18,7 +18,8 @@ export interface PromptLayout {
 /**
  * Lays out the prompt within `budget` tokens (context size minus room for the answer). When it does not fit,
  * the text nearest the cursor survives: the prefix keeps its end, the suffix its start, and the suffix gets at
- * most a quarter of the budget unless the prefix leaves room.
+ * most a quarter of the budget unless the prefix leaves room. The prefix is cut in blocks (≤ 256 tokens) so its
+ * start does not move with every keystroke.
  */
 export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds, budget: number): PromptLayout {
   const room = Math.max(0, budget - 3);
@@ -27,7 +28,13 @@ export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds,
   if (p + s > room) {
     const suffixCap = Math.max(Math.floor(room / 4), room - p);
     s = Math.min(s, suffixCap);
-    p = Math.min(p, room - s);
+    // Drop whole blocks from the start of the prefix, so the prompt's first tokens stay the same while the
+    // user types: the KV cache is reused until the cursor crosses a block boundary.
+    const excess = p - (room - s);
+    if (excess > 0) {
+      const block = Math.max(1, Math.min(256, Math.floor(room / 8)));
+      p -= Math.min(p, Math.ceil(excess / block) * block);
+    }
   }
   const tokens = [fim.prefix, ...prefix.slice(prefix.length - p), fim.suffix, ...suffix.slice(0, s), fim.middle];
   return { tokens, trimmed: prefix.length - p + (suffix.length - s) };

@@ -79,6 +79,7 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     budgetTokens: deps.settings.context.maxPromptTokens,
     suffixShare: deps.settings.context.suffixShare,
     tree: deps.syntaxTree?.(snapshot),
+    parse: deps.syntaxTree === undefined,
     family: tokenizerFamilyOf(deps.profile.fimTemplate),
   });
   rec.record('context');

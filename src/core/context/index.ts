@@ -34,6 +34,11 @@ export interface ContextRequest {
   text?: string;
   /** The document's tree (text = prefix + suffix), if the caller has one. Not consumed (the caller deletes it). */
   tree?: Tree;
+  /**
+   * Parse the document when no tree is given (default true). The editor passes false: it keeps trees itself, and when
+   * it has none (size cap, parse timeout) the line window is the answer, not another parse.
+   */
+  parse?: boolean;
   /** Tokenizer family for the estimate (default: the conservative one). */
   family?: TokenizerFamily;
   /** Max time for parsing when no tree is given (default 1000 ms: a first, cold parse is slow); over it, the line window is used. */
@@ -43,7 +48,7 @@ export interface ContextRequest {
 export interface ContextResult extends FimContext {
   /** How it was built: by syntax, or the line window (with the reason). */
   strategy: 'syntax' | 'lines';
-  fallbackReason?: 'no-grammar' | 'too-large' | 'parse-timeout' | 'grammar-not-loaded' | 'cursor-line-over-budget';
+  fallbackReason?: 'no-grammar' | 'no-tree' | 'too-large' | 'parse-timeout' | 'grammar-not-loaded' | 'cursor-line-over-budget';
 }
 
 /** Documents longer than this are never parsed without a tree from the caller (the editor caps its own). */
@@ -92,6 +97,7 @@ export function buildContextSync(req: ContextRequest): ContextResult {
   if (whole) return whole;
   if (!grammarFor(req.language)) return fallback(req, 'no-grammar');
   if (req.tree && req.tree.rootNode.endIndex <= req.prefix.length + req.suffix.length) return withTree(req, req.tree);
+  if (req.parse === false) return fallback(req, 'no-tree');
   if (req.prefix.length + req.suffix.length > MAX_PARSE_CHARS) return fallback(req, 'too-large');
   const tree = parseSync(req.language, req.text ?? req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
   if (!tree) return fallback(req, 'grammar-not-loaded');
@@ -103,7 +109,7 @@ export function buildContextSync(req: ContextRequest): ContextResult {
 }
 
 export async function buildContext(req: ContextRequest): Promise<ContextResult> {
-  if (!req.tree && grammarFor(req.language) && req.prefix.length + req.suffix.length <= MAX_PARSE_CHARS) {
+  if (!req.tree && req.parse !== false && grammarFor(req.language) && req.prefix.length + req.suffix.length <= MAX_PARSE_CHARS) {
     const whole = wholeIfFits(req);
     if (whole) return whole;
     try {

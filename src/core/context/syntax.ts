@@ -29,7 +29,7 @@ export interface SyntaxContextInput {
   budgetTokens: number;
   suffixShare: number;
   family: TokenizerFamily;
-  /** Safety net: stop scanning far siblings after this many ms (default 50; the result stays valid, just less complete). */
+  /** Safety net: stop scanning far siblings after this many ms (default 200; the result stays valid, just less complete). */
   maxMs?: number;
 }
 
@@ -418,7 +418,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   // A concatenated string is a rope; charCodeAt on it is slow. ToNumber flattens it once, in place.
   const text = input.text;
   void Number(text);
-  const deadline = performance.now() + (input.maxMs ?? 50);
+  const deadline = performance.now() + (input.maxMs ?? 200);
   const lineStart = lineStartAt(text, cursor);
   const lineEnd = lineEndAt(text, cursor);
   const markerCost = estimateTokens(markerFor(grammar, '        '), family);

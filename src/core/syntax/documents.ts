@@ -14,7 +14,10 @@ import { grammarFor, getLoadedLanguage, parseSync, preload, toEdit, type TextCha
 export interface DocumentTreesOptions {
   /** Documents longer than this (UTF-16 code units) are not parsed. Default 2,000,000 (~50k lines of code). */
   maxChars?: number;
-  /** Max time for one parse; over it the tree is dropped and the next request retries. Default 250 ms. */
+  /**
+   * Max time for one parse (default 1000 ms: the first parse also compiles the grammar's WASM). Over it, the document
+   * is not parsed again until it is reopened (the log says so): a slow parse would stall every request.
+   */
   maxParseMs?: number;
   log?: Logger;
 }
@@ -27,6 +30,8 @@ interface Entry {
   /** The tree has edits not yet reparsed. */
   stale: boolean;
   tooLarge: boolean;
+  /** A parse ran out of time: not parsed again until reopened. */
+  tooSlow: boolean;
 }
 
 export class DocumentTrees {
@@ -39,7 +44,7 @@ export class DocumentTrees {
 
   constructor(options: DocumentTreesOptions = {}) {
     this.maxChars = options.maxChars ?? 2_000_000;
-    this.maxParseMs = options.maxParseMs ?? 250;
+    this.maxParseMs = options.maxParseMs ?? 1000;
     this.log = options.log ?? silentLogger;
   }
 
@@ -51,7 +56,7 @@ export class DocumentTrees {
     if (tooLarge) {
       this.log.info(`syntax: ${uri} has ${length} characters, over the ${this.maxChars} parse cap: context uses the line window`);
     }
-    this.docs.set(uri, { languageId, version, tree: undefined, stale: false, tooLarge });
+    this.docs.set(uri, { languageId, version, tree: undefined, stale: false, tooLarge, tooSlow: false });
     if (!tooLarge) preload(languageId);
   }
 
@@ -88,7 +93,7 @@ export class DocumentTrees {
    */
   treeFor(uri: string, version: number | undefined, text: string): Tree | undefined {
     const e = this.docs.get(uri);
-    if (!e || e.tooLarge || (version !== undefined && version !== e.version)) return undefined;
+    if (!e || e.tooLarge || e.tooSlow || (version !== undefined && version !== e.version)) return undefined;
     if (!getLoadedLanguage(e.languageId)) return undefined;
     if (e.tree && !e.stale) return e.tree;
     const old = e.tree;
@@ -101,7 +106,10 @@ export class DocumentTrees {
     }
     e.tree = next;
     e.stale = false;
-    if (!next) this.log.warn(`syntax: parsing ${uri} took over ${this.maxParseMs} ms: context uses the line window this time`);
+    if (!next) {
+      e.tooSlow = true;
+      this.log.warn(`syntax: parsing ${uri} took over ${this.maxParseMs} ms: context uses the line window for it until it is reopened`);
+    }
     return next;
   }
 

@@ -34,6 +34,11 @@ function pct(xs: number[], p: number): number {
   return Math.round(s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]);
 }
 
+const COLS: [string, number][] = [
+  ['policy', 10], ['req/100ch', 10], ['cancelled', 10], ['ghost@pause', 12], ['…w/ answer', 11], ['typed-thru', 11],
+  ['…served', 9], ['p2g p50', 9], ['p95', 7], ['cold p50', 9], ['p95', 7], ['replay ms', 10],
+];
+
 async function main() {
   const r = rng(7);
   const traces = [];
@@ -56,36 +61,38 @@ async function main() {
   for (const b of BACKENDS) {
     console.log(`\nbackend: ${b.name}`);
     console.log(
-      ['policy', 'req/100ch', 'cancelled', 'ghost@pause', 'typed-thru served', 'pause→ghost p50', 'p95', 'cold p50', 'cold p95', 'replay ms'].map((s, i) => (i === 0 ? s.padEnd(10) : s.padStart(i === 4 ? 18 : 12))).join(''),
+      COLS.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join(''),
     );
     for (const [name, policy] of Object.entries(POLICIES)) {
       const started = performance.now();
       const sums: ReplaySummary & ReplayDetail = {
         keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, pauseToGhostP50: 0, pauseToGhostP95: 0,
-        typedChars: 0, typedThroughChars: 0, typedThroughServed: 0, inflightHits: 0, accepts: 0, acceptsWithGhost: 0, pauseToGhost: [],
+        typedChars: 0, typedThroughChars: 0, typedThroughServed: 0, inflightHits: 0, accepts: 0, acceptsWithGhost: 0, pauseToGhost: [], pausesWithAnswer: 0, pausesWithAnswerAndGhost: 0,
         servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
       };
       for (const tr of traces) {
         const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy });
         for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost'] as const) sums[k] += summary[k];
-        for (const k of ['typedChars', 'typedThroughChars', 'typedThroughServed', 'inflightHits', 'accepts', 'acceptsWithGhost'] as const) sums[k] += detail[k];
+        for (const k of ['typedChars', 'typedThroughChars', 'typedThroughServed', 'inflightHits', 'accepts', 'acceptsWithGhost', 'pausesWithAnswer', 'pausesWithAnswerAndGhost'] as const) sums[k] += detail[k];
         sums.pauseToGhost.push(...detail.pauseToGhost);
       }
       const ms = Math.round(performance.now() - started);
       const cold = sums.pauseToGhost.filter((x) => x > 0);
-      const row = [
-        name.padEnd(10),
-        ((100 * sums.requests) / Math.max(1, sums.typedChars)).toFixed(1).padStart(12),
-        String(sums.cancelled).padStart(12),
-        `${((100 * sums.pausesWithGhost) / Math.max(1, sums.pauses)).toFixed(1)}%`.padStart(12),
-        `${((100 * sums.typedThroughServed) / Math.max(1, sums.typedThroughChars)).toFixed(1)}%`.padStart(18),
-        `${pct(sums.pauseToGhost, 50)} ms`.padStart(12),
-        `${pct(sums.pauseToGhost, 95)} ms`.padStart(12),
-        `${pct(cold, 50)} ms`.padStart(12),
-        `${pct(cold, 95)} ms`.padStart(12),
-        String(ms).padStart(12),
+      const cells = [
+        name,
+        ((100 * sums.requests) / Math.max(1, sums.typedChars)).toFixed(1),
+        String(sums.cancelled),
+        `${((100 * sums.pausesWithGhost) / Math.max(1, sums.pauses)).toFixed(1)}%`,
+        `${((100 * sums.pausesWithAnswerAndGhost) / Math.max(1, sums.pausesWithAnswer)).toFixed(1)}%`,
+        `${((100 * sums.typedThroughChars) / Math.max(1, sums.typedChars)).toFixed(1)}%`,
+        `${((100 * sums.typedThroughServed) / Math.max(1, sums.typedThroughChars)).toFixed(1)}%`,
+        `${pct(sums.pauseToGhost, 50)}`,
+        `${pct(sums.pauseToGhost, 95)}`,
+        `${pct(cold, 50)}`,
+        `${pct(cold, 95)}`,
+        String(ms),
       ];
-      console.log(row.join(''));
+      console.log(cells.map((c, i) => (i === 0 ? c.padEnd(COLS[i][1]) : c.padStart(COLS[i][1]))).join(''));
       if (name === 'tessera') {
         console.log(
           `           ${sums.typedChars} chars typed, ${sums.typedThroughChars} typed through a suggestion; ${sums.pauses} pauses; hits: cache ${sums.cacheHits}, typed-ahead ${sums.typedAheadHits}, in-flight ${sums.inflightHits}; accepts with ghost ${sums.acceptsWithGhost}/${sums.accepts}`,
@@ -93,7 +100,16 @@ async function main() {
       }
     }
   }
-  console.log('\npause→ghost: ms from the last keystroke before an idle ≥ 500 ms to the ghost text (0 when it was already showing); cold: only pauses where it was not.');
+  console.log(
+    [
+      '',
+      'req/100ch: backend requests per 100 typed characters. ghost@pause: pauses (idle ≥ 500 ms) at which ghost text showed;',
+      '…w/ answer: the same among pauses where a perfect model has something to show (not, e.g., after a finished line).',
+      'typed-thru: share of typed characters typed while a matching suggestion showed; …served: of those, served without',
+      'a request with the ghost kept. p2g: ms from the last keystroke before a pause to the ghost text (0 when it was',
+      'already showing), over pauses with ghost; cold: only those where it was not already showing.',
+    ].join('\n'),
+  );
 }
 
 void main();

@@ -110,6 +110,8 @@ interface Flight {
   outcome?: Outcome;
   startedAt: number;
   used: boolean;
+  /** Started ahead of the user, for the position after Enter (prefetch of the line that follows). */
+  speculative: boolean;
 }
 
 /** Counting semaphore with abortable waits (FIFO). */
@@ -117,6 +119,13 @@ class Slots {
   private inUse = 0;
   private queue: { resolve: (ok: boolean) => void; signal: AbortSignal; onAbort: () => void }[] = [];
   constructor(public limit: number) {}
+
+  /** Takes a slot only if one is free now (for optional work such as prefetch). */
+  tryAcquire(): boolean {
+    if (this.inUse >= this.limit || this.queue.length > 0) return false;
+    this.inUse++;
+    return true;
+  }
 
   acquire(signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) return Promise.resolve(false);
@@ -168,6 +177,8 @@ export class RequestManager {
   private readonly policy: SchedulingPolicy;
   private readonly log: Logger;
   private latest: { uri: string; prefix: string; suffix: string; scope: string } | undefined;
+  /** The line (see lineKey) whose last request was answered with nothing usable. */
+  private quietLine: string | undefined;
   private nextId = 0;
 
   constructor(private readonly opts: ManagerOptions) {
@@ -235,6 +246,7 @@ export class RequestManager {
             // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request
             // could only repeat what that answer said: the line ends here. Nothing to ask.
             if (hit.rest === '' && shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) {
+              if (this.opts.prefetch && policy.inflightReuse) this.prefetchNextLine(snapshot, scope, prefix, suffix);
               return { outcome: { ...reject('cache', 'line-complete', 'the suggestion for this line ended here'), timings: {} }, servedBy: 'cache', waitedMs, shape };
             }
             consumed = true;
@@ -295,7 +307,30 @@ export class RequestManager {
     if (typeof d === 'number') return d;
     const { before, after } = lineAround(prefix, suffix);
     const likelyPause = after.trim() === '' && (before.trim() === '' || opensBlock(before) || /[;,]\s*$/.test(before));
-    return this.debounce.delay(likelyPause);
+    // The model recently had nothing usable for this line: wait for a real pause instead of asking again
+    // on every keystroke.
+    const quiet = this.quietLine !== undefined && this.quietLine === lineKey(prefix);
+    return this.debounce.delay(likelyPause, quiet);
+  }
+
+  /**
+   * Prefetch of the completion that follows: the user finished a line with the suggestion (typed through or
+   * accepted); ask now for the position after Enter with the indentation the editor will insert, so the next
+   * line's ghost text is there when the user gets there. Only with a free slot; never queued.
+   */
+  private prefetchNextLine(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string): void {
+    if (suffix !== '' && !/^\r?\n/.test(suffix)) return;
+    const { before } = lineAround(prefix, suffix);
+    const eol = /^\r\n/.test(suffix) || prefix.includes('\r\n') ? '\r\n' : '\n';
+    const indent = /^[ \t]*/.exec(before)![0] + (opensBlock(before) ? indentUnit(prefix) : '');
+    const next = prefix + eol + indent;
+    if (this.cache.lookup(scope, next, suffix, { typedAhead: false })) return;
+    for (const f of this.flights) if (f.prefix === next && f.suffix === suffix) return;
+    if (!this.slots.tryAcquire()) return;
+    const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
+    const flight = this.start(spec, scope, next, suffix, decideShape(next, suffix, this.opts.profile));
+    flight.speculative = true;
+    this.log.trace(`request #${flight.id}: prefetch of the next line`);
   }
 
   private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape): Flight {
@@ -313,6 +348,7 @@ export class RequestManager {
       done: Promise.resolve(cancelledOutcome('not started')),
       startedAt: clock.now(),
       used: false,
+      speculative: false,
     };
     this.stats.requests++;
     this.flights.add(flight);
@@ -332,6 +368,11 @@ export class RequestManager {
         this.slots.release();
       }
       flight.outcome = outcome;
+      if (!ctrl.signal.aborted) {
+        const key = lineKey(prefix);
+        if (outcome.kind === 'rejection') this.quietLine = key;
+        else if (this.quietLine === key) this.quietLine = undefined;
+      }
       if (ctrl.signal.aborted) {
         this.debounce.noteOutcome(false);
         if (outcome.kind !== 'rejection' || outcome.reason !== 'cancelled') outcome = cancelledOutcome('the request was cancelled');
@@ -372,7 +413,16 @@ export class RequestManager {
   private usableForLatest(flight: Flight): boolean {
     const l = this.latest;
     if (!l) return true;
-    return this.matches(flight, l.uri, l.scope, l.prefix, l.suffix);
+    if (this.matches(flight, l.uri, l.scope, l.prefix, l.suffix)) return true;
+    // A prefetch for the next line stays useful while the user has not left the end of the line.
+    return (
+      flight.speculative &&
+      flight.uri === l.uri &&
+      flight.suffix === l.suffix &&
+      flight.prefix.startsWith(l.prefix) &&
+      flight.prefix.length - l.prefix.length <= 200 &&
+      flight.prefix.slice(l.prefix.length).trim() === ''
+    );
   }
 
   private cancelUnusable(): void {
@@ -422,6 +472,24 @@ export class RequestManager {
     flight.used = true;
     this.debounce.noteOutcome(true);
   }
+}
+
+/** The document's indentation unit, guessed from the indentation of the lines before the cursor. */
+function indentUnit(prefix: string): string {
+  const lines = prefix.slice(-4000).split('\n');
+  let min = 0;
+  for (const l of lines) {
+    if (l.startsWith('\t')) return '\t';
+    const n = /^ */.exec(l)![0].length;
+    if (n > 0 && l.trim() !== '' && (min === 0 || n < min)) min = n;
+  }
+  return ' '.repeat(min === 0 ? 4 : Math.min(min, 8));
+}
+
+/** Identifies the cursor's line: the text before it (a window) — typing on the line keeps the key. */
+function lineKey(prefix: string): string {
+  const start = prefix.lastIndexOf('\n') + 1;
+  return prefix.slice(Math.max(0, start - 200), start);
 }
 
 /** Max requests in flight for a backend: the profile's setting, else 1 for local servers and 2 for remote ones. */

@@ -22,6 +22,7 @@ import { postfilter } from '../postfilter';
 import type { DocumentSnapshot } from '../types';
 import { sleep, VirtualClock, type Clock } from './clock';
 import { RequestManager, TESSERA_POLICY, type SchedulingPolicy, type ServedBy } from './manager';
+import { decideShape } from './shape';
 
 export interface TraceHeader {
   language: string;
@@ -71,6 +72,9 @@ export interface ReplayDetail {
   accepts: number;
   acceptsWithGhost: number;
   pauseToGhost: number[];
+  /** Pauses at which a perfect model has something to show (not, e.g., at the end of a finished line). */
+  pausesWithAnswer: number;
+  pausesWithAnswerAndGhost: number;
   servedBy: Record<ServedBy, number>;
 }
 
@@ -276,6 +280,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     accepts: 0,
     acceptsWithGhost: 0,
     pauseToGhost: [],
+    pausesWithAnswer: 0,
+    pausesWithAnswerAndGhost: 0,
     servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
   };
 
@@ -307,7 +313,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   };
 
   const answerLog: { t: number; msg: string }[] = [];
-  const states: { prefixTail: string; suffixHead: string }[] = [];
+  const states: { text: string; offset: number }[] = [];
   let keystrokes = 0;
   // Per event: was a suggestion visible right after it, and the typed-through bookkeeping to settle later.
   const visibleAfter: boolean[] = [];
@@ -354,7 +360,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       fetch();
     }
     visibleAfter.push(visible(ghost, text.slice(0, offset), text.slice(offset)) !== undefined);
-    if (opts.onMissedPause) states.push({ prefixTail: text.slice(Math.max(0, offset - 80), offset), suffixHead: text.slice(offset, offset + 40) });
+    states.push({ text, offset });
   }
   const lastT = events.length ? events[events.length - 1].t : 0;
   await clock.advanceTo(lastT + 10_000);
@@ -373,11 +379,23 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     // suggestion a keystroke kept may be replaced within the pause; it was shown all the same.
     let at: number | undefined = visibleAfter[i] ? start : undefined;
     if (at === undefined) at = ghostShownAt.find((x) => x >= start && x < end);
+    const st = states[i];
+    const p = st.text.slice(0, st.offset);
+    const sfx = st.text.slice(st.offset);
+    const shape = decideShape(p, sfx, profile);
+    const hasAnswer = perfectAnswer(header.final, p, sfx, shape.multiline, shape.maxTokens * 4).trim() !== '';
+    if (hasAnswer) detail.pausesWithAnswer++;
     if (at !== undefined) {
       pausesWithGhost++;
+      if (hasAnswer) detail.pausesWithAnswerAndGhost++;
       detail.pauseToGhost.push(at - start);
     } else if (opts.onMissedPause) {
-      opts.onMissedPause({ t: start, ...states[i], last: answerLog.filter((a) => a.t >= start && a.t < end).map((a) => a.msg).join(' | ') });
+      opts.onMissedPause({
+        t: start,
+        prefixTail: p.slice(-80),
+        suffixHead: sfx.slice(0, 40),
+        last: answerLog.filter((a) => a.t >= start && a.t < end).map((a) => a.msg).join(' | '),
+      });
     }
   }
   detail.inflightHits = manager.stats.inflightHits;

@@ -4,7 +4,7 @@ import { RequestManager, TESSERA_POLICY, type ScheduledOutcome } from '../../../
 import { doc, fakeRunner, profile } from './helpers';
 
 /** The final text the fake model "knows": it always answers with the rest of the current line of FINAL. */
-const FINAL = 'def area(width, height):\n    return width * height\n';
+const FINAL = 'def area(width, height):\n    return width * height\n    # done\n';
 const restOfLine = (prefix: string) => {
   if (!FINAL.startsWith(prefix)) return 'zzz_wrong';
   const rest = FINAL.slice(prefix.length);
@@ -12,10 +12,10 @@ const restOfLine = (prefix: string) => {
   return nl < 0 ? rest : rest.slice(0, nl);
 };
 
-function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; policy?: typeof TESSERA_POLICY } = {}) {
+function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; policy?: typeof TESSERA_POLICY; prefetch?: boolean } = {}) {
   const clock = new VirtualClock();
   const fake = fakeRunner(clock, restOfLine, { latency: opts.latency ?? 100, perChunk: opts.perChunk ?? 10 });
-  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, policy: opts.policy });
+  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, policy: opts.policy, prefetch: opts.prefetch });
   /** Starts a trigger like VS Code does; the previous trigger's token is cancelled first. */
   let prev: AbortController | undefined;
   const trigger = (marked: string, manual = false) => {
@@ -151,5 +151,47 @@ describe('RequestManager', () => {
     await clock.advanceBy(2000);
     expect(mgr.stats.requests).toBe(line.length);
     expect(mgr.stats.cancelled).toBe(line.length - 1);
+  });
+
+  it('at the end of a used-up line: no request for it, but (prefetch on) one for the next line, served after Enter', async () => {
+    const { clock, fake, mgr, trigger } = setup({ prefetch: true });
+    const line1 = 'def area(width, height):\n    ';
+    trigger(`${line1}ret█`);
+    await clock.advanceBy(1000);
+    const end = trigger(`${line1}return width * height█`);
+    await clock.advanceBy(0);
+    expect(end.result.value?.outcome).toMatchObject({ kind: 'rejection', reason: 'line-complete' });
+    expect(fake.calls).toHaveLength(2);
+    expect(fake.calls[1].snapshot.text).toBe(`${line1}return width * height\n    `); // Enter + the line's indentation
+    await clock.advanceBy(1000);
+    const next = trigger(`${line1}return width * height\n    █`);
+    await clock.advanceBy(0);
+    expect(next.result.value?.servedBy).toBe('cache');
+    expect(text(next.result.value)).toBe('# done');
+    expect(mgr.stats.requests).toBe(2);
+  });
+
+  it('without prefetch the end of a used-up line sends nothing', async () => {
+    const { clock, fake, trigger } = setup({ prefetch: false });
+    trigger('def area(width, height):\n    ret█');
+    await clock.advanceBy(1000);
+    trigger('def area(width, height):\n    return width * height█');
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('after an answer with nothing usable, the same line waits for a real pause', async () => {
+    const { clock, fake, trigger } = setup();
+    trigger('def area(width, height):\n    return width * height\n    # done█'); // the model has nothing after the end
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+    // Typing on at 150 ms per key: no request while keys keep coming.
+    for (const m of ['  # a', '  # ab', '  # abc']) {
+      trigger(`def area(width, height):\n    return width * height\n    # done${m}█`);
+      await clock.advanceBy(150);
+    }
+    expect(fake.calls).toHaveLength(1);
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(2);
   });
 });

@@ -86,4 +86,18 @@ describe('DocumentTrees (incremental parsing per document)', () => {
     expect(docs.treeFor('big', 2, big.slice(big.length - 12))).toBeDefined();
     docs.dispose();
   });
+
+  it('gives up on a document whose parse runs out of time, and says so once', async () => {
+    await loadLanguage('c');
+    const warnings: string[] = [];
+    const log = { trace() {}, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    const docs = new DocumentTrees({ maxParseMs: 1, log });
+    const big = 'int f(int x) { return x * 2 + 1; }\n'.repeat(100_000);
+    docs.open('slow', 'c', 1, big.length);
+    expect(docs.treeFor('slow', 1, big)).toBeUndefined();
+    expect(docs.treeFor('slow', 1, big)).toBeUndefined(); // no second attempt
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/took over 1 ms: context uses the line window/);
+    docs.dispose();
+  });
 });

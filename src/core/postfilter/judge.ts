@@ -85,6 +85,19 @@ function isComment(node: Node): boolean {
   return node.type.includes('comment');
 }
 
+/**
+ * Ancestor types of the first unit after the hole (the largest node starting at `offset`), up to the root. If a
+ * cut changes it, the cut captured code of the suffix (`for (…)` adopting the next statement as its body).
+ */
+function anchorChain(root: Node, offset: number): string | undefined {
+  let n = root.descendantForIndex(offset, offset);
+  if (!n || n.startIndex !== offset) return undefined;
+  while (n.parent && n.parent.startIndex === offset) n = n.parent;
+  const types: string[] = [];
+  for (let a: Node | null = n.parent; a; a = a.parent) types.push(a.type);
+  return types.join('<');
+}
+
 /** Structure of the inserted range [s, t) in the tree. */
 function unitsOf(root: Node, doc: string, s: number, t: number): Pick<Verdict, 'clean' | 'units' | 'trailingComment'> {
   if (s >= t) return { clean: true, units: 0, trailingComment: false };
@@ -133,6 +146,9 @@ class SyntaxJudge implements Judge {
   private readonly base: Tree;
   private readonly start: Point;
   private readonly comments: CommentSyntax;
+  /** Offset in the suffix window of its first non-blank character, and its ancestor chain without insertion. */
+  private anchorOffset = -1;
+  private anchor: string | undefined;
 
   constructor(
     private readonly language: string,
@@ -147,6 +163,12 @@ class SyntaxJudge implements Judge {
     this.baseline = this.fresh({ text: '', replaceSuffix: 0 });
   }
 
+  /** A cut that re-parents the code after the hole is not a whole unit (checked when the baseline there is sane). */
+  private captures(root: Node, c: Candidate): boolean {
+    if (this.anchor === undefined || c.replaceSuffix > 0) return false;
+    return anchorChain(root, this.pre.length + c.text.length + this.anchorOffset) !== this.anchor;
+  }
+
   private fresh(c: Candidate): Verdict {
     const post = this.post.slice(c.replaceSuffix);
     const doc = this.pre + c.text + post;
@@ -154,8 +176,20 @@ class SyntaxJudge implements Judge {
     const tree = parseSync(this.language, doc);
     if (!tree) return { errors: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
     try {
+      if (c.text === '' && c.replaceSuffix === 0) {
+        const m = /\S/.exec(this.post);
+        if (m && m.index < 2000) {
+          const chain = anchorChain(tree.rootNode, this.pre.length + m.index);
+          if (chain !== undefined && !chain.split('<').includes('ERROR')) {
+            this.anchorOffset = m.index;
+            this.anchor = chain;
+          }
+        }
+      }
       const lead = c.text.length - c.text.trimStart().length;
-      return { errors: countErrors(tree.rootNode), bracketErrors: be, ...unitsOf(tree.rootNode, doc, this.pre.length + lead, this.pre.length + c.text.trimEnd().length) };
+      const u = unitsOf(tree.rootNode, doc, this.pre.length + lead, this.pre.length + c.text.trimEnd().length);
+      if (u.clean && this.captures(tree.rootNode, c)) u.clean = false;
+      return { errors: countErrors(tree.rootNode), bracketErrors: be, ...u };
     } finally {
       tree.delete();
     }
@@ -188,7 +222,9 @@ class SyntaxJudge implements Judge {
       const lead = c.text.length - c.text.trimStart().length;
       const s = this.pre.length + lead;
       const t = this.pre.length + c.text.trimEnd().length;
-      return { errors, bracketErrors: be, ...unitsOf(root, doc, s, t) };
+      const u = unitsOf(root, doc, s, t);
+      if (u.clean && this.captures(root, c)) u.clean = false;
+      return { errors, bracketErrors: be, ...u };
     } finally {
       next.delete();
     }

@@ -11,7 +11,7 @@ export interface PostfilterInput {
   completion: string;
   /** Force single-line (false) or let the cursor position decide (true/undefined). */
   multiline?: boolean;
-  /** Time budget for judging candidate cuts; later (longer) cuts are skipped past it (default 150 ms). */
+  /** Time budget for judging candidate cuts; later (longer) cuts are skipped past it (default 500 ms; a safety net, not a target). */
   budgetMs?: number;
 }
 

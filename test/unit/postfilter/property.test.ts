@@ -20,4 +20,13 @@ describe('post-filter properties (fuzz)', () => {
       expect(failures.slice(0, 3).join('\n\n')).toBe('');
     });
   }
+
+  it('regressions from the 100k run: stray carriage returns at line ends', async () => {
+    const cases = [
+      { language: 'go', prefix: 'var xs = []int{1, 2, 3}\n  ', suffix: '\ntype S struct {\n\tA int\n}\n', completion: '/*. x3.1442 \r\r\nif!.endx 42 fn*/' },
+      { language: 'shellscript', prefix: '[\n ', suffix: '    \n', completion: '\r\n \r\r\n- * \r\n    letdef\t else!def// ::$x >  { [ > 3.14   😀 ' },
+      { language: 'lua', prefix: "return// + ]](//   '\n    ", suffix: '\nfor i = 1, 3 do\n  print(i)\nend\n', completion: "*/for  : ': !\r\n for\t \r\r\n; \r\r\n /' fn function\r\n) \r\n    : 3.14 def" },
+    ];
+    for (const c of cases) expect((await checkCase(c)).failure).toBeUndefined();
+  });
 });

@@ -19,7 +19,7 @@ import { closerTrimCandidates } from './bracketBalance';
 import { sameLineOverlapCandidates } from './suffixOverlap';
 
 /** Default time budget for judging candidate cuts (ms). */
-export const DEFAULT_BUDGET_MS = 150;
+export const DEFAULT_BUDGET_MS = 500;
 
 interface Scored {
   c: Candidate;
@@ -129,13 +129,28 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
       closerTrimCandidates(text, comments).forEach((c, i) => add(c, 0, 20 + i));
     }
     const cuts = hole.mode === 'line' ? [] : lineCuts(text, hole);
-    cuts.forEach(({ end, closing }, i) => {
+    // Cuts are judged shortest first, and judging stops once longer cuts cannot win: the statement is complete
+    // without errors; a second whole unit appeared (one-unit mode); the block is left while a clean cut inside it
+    // has no errors (a closer line can only win by repairing the parse).
+    const base = judge.baseline;
+    for (let i = 0; i < cuts.length; i++) {
+      const { end, closing } = cuts[i];
+      if (closing && hole.mode === 'block') {
+        const open = selectBlockAmong(scored.filter((s) => !s.closing), base, hole.unit, false);
+        if (open && open.v.errors === 0) break;
+      }
       const t = text.slice(0, end);
+      const before = scored.length;
       add({ text: t, replaceSuffix: 0 }, i, 0, closing);
       if (/[)\]}][;,]?$/.test(t)) {
         closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add({ ...c, text: c.text.replace(/\s+$/, '') }, i, 20 + j, closing));
       }
-    });
+      const mine = scored.slice(before);
+      if (hole.mode === 'statement' && mine.some((s) => s.v.errors === 0)) break;
+      if (hole.mode === 'block' && hole.unit === 'one' && !hole.afterOpener && !closing) {
+        if (mine.some((s) => s.v.clean && s.v.errors <= base.errors && s.v.units >= 2)) break;
+      }
+    }
     const select = async (scored: Scored[]): Promise<Scored | undefined> => {
       let chosen: Scored | undefined;
       if (hole.mode === 'line') {

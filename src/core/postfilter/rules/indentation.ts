@@ -32,7 +32,8 @@ export function normalizeCompletion(completion: string, hole: HoleAnalysis): str
     return fixed + line.slice(lead.length);
   });
   // Trailing whitespace at line ends.
-  lines = lines.map((l, i) => (i < lines.length - 1 ? l.replace(/[ \t]+$/, '') : l));
+  // (a stray `\r` at a line end counts as whitespace)
+  lines = lines.map((l, i) => (i < lines.length - 1 ? l.replace(/[ \t\r]+$/, '') : l));
   let text = lines.join(hole.eol);
   // Trailing whitespace/newlines at the end, unless a word follows the cursor on its line (`x` + ` ` + `y`).
   const trimmed = text.replace(/\s+$/, '');

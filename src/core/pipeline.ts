@@ -10,7 +10,7 @@ import type { Logger } from './log';
 import { silentLogger } from './log';
 import { completeUnitReceived, postfilter, wantsMultiline } from './postfilter';
 import { codeView, guardChatAnswer } from './prompt/chat';
-import { reject, type DocumentSnapshot, type Outcome, type Stage, type StageTimings } from './types';
+import { reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
 
 export interface PipelineDeps {
   backend: Backend;
@@ -65,9 +65,13 @@ function abortedOutcome(timings: StageTimings): Outcome {
   return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
 }
 
-export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, signal: AbortSignal): Promise<Outcome> {
+/** Context and backend request for this cursor position (the part shared by one request and several candidates). */
+export async function prepareRequest(
+  snapshot: DocumentSnapshot,
+  deps: PipelineDeps,
+  rec: StageRecorder,
+): Promise<{ request: CompletionRequest; multiline: boolean; prefixFull: string; suffixFull: string }> {
   const log = deps.log ?? silentLogger;
-  const rec = new StageRecorder(deps.now);
   const prefixFull = snapshot.text.slice(0, snapshot.offset);
   const suffixFull = snapshot.text.slice(snapshot.offset);
 
@@ -84,13 +88,20 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   });
   rec.record('context');
   if (ctx.fallbackReason) log.debug(`context: line window (${ctx.fallbackReason})`);
-  if (signal.aborted) return abortedOutcome(rec.timings);
 
   const multiline = deps.shape?.multiline ?? wantsMultiline(prefixFull, suffixFull);
   const request = buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, multiline);
   if (deps.shape) Object.assign(request, { maxTokens: deps.shape.maxTokens, stop: [...new Set([...deps.shape.stop, ...request.stop])] });
   rec.record('prompt');
   log.debug(`request: ${ctx.tokens} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
+  return { request, multiline, prefixFull, suffixFull };
+}
+
+export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, signal: AbortSignal): Promise<Outcome> {
+  const log = deps.log ?? silentLogger;
+  const rec = new StageRecorder(deps.now);
+  const { request, multiline, prefixFull, suffixFull } = await prepareRequest(snapshot, deps, rec);
+  if (signal.aborted) return abortedOutcome(rec.timings);
 
   let raw = '';
   const unitProbe = { language: snapshot.languageId, prefix: prefixFull, suffix: suffixFull, multiline };
@@ -116,13 +127,30 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   }
   rec.record('backend');
   if (signal.aborted) return abortedOutcome(rec.timings);
-  if (raw.trim() === '') return { ...reject('backend', 'empty', 'the model returned no text'), timings: rec.timings };
+  const result = await finishCandidate(snapshot, raw, multiline, log);
+  rec.record('postfilter');
+  return { ...result, timings: rec.timings };
+}
+
+/**
+ * The model's raw text for this position → the suggestion to show, or why not: chat-answer guard, then the
+ * post-filter. Used for the one streamed answer and for each of several candidates.
+ */
+export async function finishCandidate(
+  snapshot: DocumentSnapshot,
+  raw: string,
+  multiline: boolean,
+  log: Logger = silentLogger,
+): Promise<(Suggestion & { judge?: 'syntax' | 'heuristic' }) | Rejection> {
+  const prefixFull = snapshot.text.slice(0, snapshot.offset);
+  const suffixFull = snapshot.text.slice(snapshot.offset);
+  if (raw.trim() === '') return reject('backend', 'empty', 'the model returned no text');
   // A chat model answering in prose or ```fences```: keep the code, or say why nothing shows.
   const chat = guardChatAnswer(raw, { prefix: prefixFull, language: snapshot.languageId });
-  if (chat.kind === 'reject') return { ...reject('backend', chat.reason, chat.detail), timings: rec.timings };
+  if (chat.kind === 'reject') return reject('backend', chat.reason, chat.detail);
   if (chat.applied.length) log.debug(`chat answer cleaned: ${chat.applied.join(', ')}`);
   const modelText = chat.text;
-  if (modelText.trim() === '') return { ...reject('backend', 'empty', 'the model returned no code'), timings: rec.timings };
+  if (modelText.trim() === '') return reject('backend', 'empty', 'the model returned no code');
 
   const filtered = await postfilter({
     language: snapshot.languageId,
@@ -131,14 +159,13 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     completion: modelText,
     multiline,
   });
-  rec.record('postfilter');
-  if (filtered.kind === 'rejection') return { ...filtered, timings: rec.timings };
+  if (filtered.kind === 'rejection') return filtered;
   return {
     kind: 'suggestion',
     text: filtered.completion,
     replaceSuffix: filtered.replaceSuffix,
     raw,
     appliedRules: filtered.appliedRules,
-    timings: rec.timings,
+    judge: filtered.judge,
   };
 }

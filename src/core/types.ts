@@ -53,6 +53,8 @@ export interface Suggestion {
   raw: string;
   /** Names of the post-filter rules that changed the text. */
   appliedRules: string[];
+  /** Other post-filtered candidates for the same position, best first (manual trigger; see core/suggestions). */
+  alternatives?: { text: string; replaceSuffix: number }[];
 }
 
 export type Outcome = (Suggestion | Rejection) & { timings: StageTimings };

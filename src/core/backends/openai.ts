@@ -13,6 +13,7 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
 import type { FimChoice } from '../prompt/detect';
+import { cutAtStops } from '../prompt/stops';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
 import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
@@ -93,6 +94,43 @@ export class OpenAICompatibleBackend implements Backend {
   ) {
     this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
     this.fim = new FimDecision(profile, this.log);
+    // `n` choices in one request: OpenAI-compatible servers (vLLM, OpenAI); not DeepSeek's FIM service.
+    if (!flavor.nativeOnly) this.completeChoices = (req, signal) => this.choices(req, signal);
+  }
+
+  completeChoices?: (request: CompletionRequest, signal: AbortSignal) => Promise<string[]>;
+
+  /** `request.n` whole answers in one non-streamed request, each cut at the client-side stops. */
+  private async choices(req: CompletionRequest, signal: AbortSignal): Promise<string[]> {
+    const timeoutMs = this.profile.timeoutMs;
+    const client = await this.client();
+    const choice = this.fimChoice();
+    const renderedPrompt =
+      choice.mode === 'template' && choice.family
+        ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
+        : undefined;
+    const body = {
+      ...openAICompletionBody(this.profile, req, { renderedPrompt, stop: stopsFor(choice.family, req.stop), maxStops: this.flavor.maxStops }),
+      stream: false,
+      n: Math.max(1, req.n ?? 1),
+    };
+    const dl = deadline(signal, timeoutMs);
+    try {
+      const response = await client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: dl.signal }).asResponse();
+      const json = await readJSON(response);
+      if (!json || !Array.isArray(json.choices)) throw new BackendError('bad-response', 'the answer has no "choices" array (is this an OpenAI-compatible completions endpoint?)');
+      const stops = clientStops(choice.family, req.stop);
+      return [...json.choices]
+        .sort((a: { index?: number }, b: { index?: number }) => (a.index ?? 0) - (b.index ?? 0))
+        .map((c: { text?: unknown }) => cutAtStops(typeof c.text === 'string' ? c.text : '', stops));
+    } catch (err) {
+      const e = mapOpenAIError(err, this.baseUrl, dl.timedOut(), timeoutMs);
+      const msg = redactSecrets(e.message, this.key ? [this.key] : []);
+      throw msg === e.message ? e : new BackendError(e.errorKind, msg, e.options);
+    } finally {
+      dl.abort();
+      dl.clear();
+    }
   }
 
   private get baseUrl(): string {

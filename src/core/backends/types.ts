@@ -68,6 +68,11 @@ export interface Backend {
   readonly profile: BackendProfile;
   /** Streams completion text chunks. Throws BackendError. Stops at once when `signal` aborts. */
   complete(request: CompletionRequest, signal: AbortSignal): AsyncIterable<string>;
+  /**
+   * Several whole answers in one call (`request.n` of them, the protocol's `n`), best-effort: may return fewer.
+   * Only where the wire protocol supports it; callers fall back to parallel `complete` calls.
+   */
+  completeChoices?(request: CompletionRequest, signal: AbortSignal): Promise<string[]>;
   /** Reachability, models, FIM support and measured latency. Never throws. */
   probe(signal?: AbortSignal): Promise<ProbeResult>;
   /** Frees sockets, child processes, … */

@@ -1,0 +1,136 @@
+/**
+ * Several candidates for one cursor position (the manual trigger): one prompt, several answers, each
+ * post-filtered on its own, then deduplicated and ranked (alternatives.ts). The best is the suggestion; the
+ * others ride along in `Suggestion.alternatives` for VS Code's next/previous inline suggestion commands.
+ *
+ * How the answers are obtained:
+ *  - the backend's `completeChoices` (the protocol's `n`: one request) when it has one, at a sampling temperature
+ *    so the choices can differ; a server that refuses `n` (llama.cpp's /v1 answers 400 "Only one completion choice
+ *    is allowed") or ignores it (returns one choice) is remembered, and the rest is asked for as below;
+ *  - else parallel streamed requests with spread temperatures (the first at the profile's own), in waves of at
+ *    most `parallel` requests (the backend's concurrency cap; local servers: one at a time).
+ */
+import { BackendError, type Backend, type CompletionRequest } from '../backends/types';
+import { silentLogger } from '../log';
+import { finishCandidate, prepareRequest, StageRecorder, type PipelineDeps } from '../pipeline';
+import { codeView } from '../prompt/chat';
+import { reject, type DocumentSnapshot, type Outcome, type Rejection } from '../types';
+import { alternativeTemperatures, rankAlternatives, type Candidate } from './alternatives';
+
+export interface AlternativesOptions {
+  /** How many candidates to ask for (1-8). */
+  count: number;
+  /** Max parallel requests when the backend has no `n` (the concurrency cap). */
+  parallel: number;
+}
+
+/** Backends whose server refused or ignored `n`: parallel requests from then on. */
+const noChoices = new WeakSet<Backend>();
+
+/** Forgets what was learnt about `n` support (tests). */
+export function forgetChoiceSupport(backend: Backend): void {
+  noChoices.delete(backend);
+}
+
+function cancelled(timings: Outcome['timings']): Outcome {
+  return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
+}
+
+/** Drains one streamed answer; a single-line request ends at the first complete line. */
+async function drain(backend: Backend, request: CompletionRequest, signal: AbortSignal): Promise<string> {
+  let raw = '';
+  for await (const chunk of backend.complete(request, signal)) {
+    raw += chunk;
+    if (!request.multiline && /\S[^\n]*\n/.test(codeView(raw))) break;
+  }
+  return raw;
+}
+
+/** A server's way of saying "no `n` here" (a 4xx about the request, not auth, not rate limiting). */
+function refusesN(err: unknown): boolean {
+  return err instanceof BackendError && (err.errorKind === 'bad-response' || err.errorKind === 'config') && (err.status === undefined || (err.status >= 400 && err.status < 500));
+}
+
+export async function completeAlternatives(
+  snapshot: DocumentSnapshot,
+  deps: PipelineDeps,
+  signal: AbortSignal,
+  opts: AlternativesOptions,
+): Promise<Outcome> {
+  const log = deps.log ?? silentLogger;
+  const rec = new StageRecorder(deps.now);
+  const backend = deps.backend;
+  const count = Math.max(1, Math.min(8, Math.floor(opts.count)));
+  const { request, multiline } = await prepareRequest(snapshot, deps, rec);
+  if (signal.aborted) return cancelled(rec.timings);
+
+  const raws: string[] = [];
+  const errors: BackendError[] = [];
+  const temps = alternativeTemperatures(request.temperature, count);
+
+  // 1. One request with `n` choices, where the protocol has it.
+  if (count > 1 && backend.completeChoices && !noChoices.has(backend)) {
+    try {
+      const got = await backend.completeChoices({ ...request, n: count, temperature: temps[1] }, signal);
+      raws.push(...got.slice(0, count));
+      if (got.length < count) {
+        noChoices.add(backend);
+        log.debug(`alternatives: the server returned ${got.length} of ${count} choices; asking with parallel requests from now on`);
+      }
+    } catch (err) {
+      if (signal.aborted) return cancelled(rec.timings);
+      if (!refusesN(err)) {
+        rec.record('backend');
+        const e = err instanceof BackendError ? err : new BackendError('bad-response', String(err));
+        return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+      }
+      noChoices.add(backend);
+      log.debug(`alternatives: the server refused n=${count} (${(err as Error).message}); asking with parallel requests`);
+    }
+  }
+
+  // 2. The rest as parallel streamed requests with spread temperatures, within the concurrency cap.
+  const parallel = Math.max(1, Math.floor(opts.parallel));
+  for (let i = raws.length; i < count && !signal.aborted; i += parallel) {
+    const wave = temps.slice(i, Math.min(count, i + parallel));
+    const results = await Promise.allSettled(wave.map((temperature) => drain(backend, { ...request, temperature }, signal)));
+    for (const r of results) {
+      if (r.status === 'fulfilled') raws.push(r.value);
+      else errors.push(r.reason instanceof BackendError ? r.reason : new BackendError('bad-response', String(r.reason)));
+    }
+    // A failing backend fails every request alike: don't hammer it for alternatives.
+    if (errors.length > 0) break;
+  }
+  rec.record('backend');
+  if (signal.aborted) return cancelled(rec.timings);
+  if (raws.length === 0) {
+    const e = errors[0] ?? new BackendError('bad-response', 'no answer');
+    return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+  }
+
+  // 3. Post-filter each candidate, then dedup + rank.
+  const candidates: (Candidate & { raw: string; appliedRules: string[] })[] = [];
+  const rejections: Rejection[] = [];
+  for (let order = 0; order < raws.length; order++) {
+    const r = await finishCandidate(snapshot, raws[order], multiline, log);
+    if (r.kind === 'rejection') rejections.push(r);
+    else candidates.push({ text: r.text, replaceSuffix: r.replaceSuffix, parseChecked: r.judge === 'syntax', order, raw: r.raw, appliedRules: r.appliedRules });
+  }
+  rec.record('postfilter');
+  const ranked = rankAlternatives(candidates, count) as typeof candidates;
+  log.debug(
+    `alternatives: ${raws.length} answers → ${candidates.length} passed the post-filter → ${ranked.length} distinct` +
+      (rejections.length ? ` (dropped: ${rejections.map((r) => `${r.stage}/${r.reason}`).join(', ')})` : ''),
+  );
+  if (ranked.length === 0) return { ...(rejections[0] ?? reject('backend', 'empty', 'the model returned no text')), timings: rec.timings };
+  const [best, ...rest] = ranked;
+  return {
+    kind: 'suggestion',
+    text: best.text,
+    replaceSuffix: best.replaceSuffix,
+    raw: best.raw,
+    appliedRules: best.appliedRules,
+    alternatives: rest.map((c) => ({ text: c.text, replaceSuffix: c.replaceSuffix })),
+    timings: rec.timings,
+  };
+}

@@ -9,6 +9,7 @@ import type { Backend } from '../core/backends/types';
 import { isLocalUrl } from '../core/config';
 import { complete } from '../core/pipeline';
 import { realClock, RequestManager } from '../core/scheduling';
+import { filterPartial } from '../core/scheduling/partial';
 import type { DocumentSnapshot } from '../core/types';
 import type { ActiveBackend, Controller } from './controller';
 import type { SyntaxDocuments } from './documents';
@@ -53,6 +54,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         debounceMs: c.settings.debounceMs,
         prefetch,
         log: c.log,
+        postfilter: filterPartial,
         run: (snapshot, shape, onChunk, signal) =>
           complete(
             snapshot,

@@ -95,6 +95,17 @@ export interface ManagerOptions {
   policy?: SchedulingPolicy;
   log?: Logger;
   cacheSize?: number;
+  /**
+   * Post-filter for a partial answer (the first line of a multi-line stream, shown before the rest arrives).
+   * Without it, multi-line answers are shown only when complete.
+   */
+  postfilter?: (language: string, prefix: string, suffix: string, completion: string) => Promise<PartialFilterResult | undefined>;
+}
+
+export interface PartialFilterResult {
+  text: string;
+  replaceSuffix: number;
+  appliedRules: string[];
 }
 
 interface Flight {
@@ -112,6 +123,9 @@ interface Flight {
   used: boolean;
   /** Started ahead of the user, for the position after Enter (prefetch of the line that follows). */
   speculative: boolean;
+  language: string;
+  /** Called after each streamed chunk. */
+  listeners: Set<() => void>;
 }
 
 /** Counting semaphore with abortable waits (FIFO). */
@@ -246,7 +260,17 @@ export class RequestManager {
             // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request
             // could only repeat what that answer said: the line ends here. Nothing to ask.
             if (hit.rest === '' && shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) {
-              if (this.opts.prefetch && policy.inflightReuse) this.prefetchNextLine(snapshot, scope, prefix, suffix);
+              // With prefetch, the line that follows is asked for now, and shown from here (`⏎    next line`).
+              const next = this.opts.prefetch && policy.inflightReuse ? this.prefetchNextLine(snapshot, scope, prefix, suffix) : undefined;
+              if (next) {
+                const r = next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, options.signal)).outcome : undefined);
+                if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
+                  if (next.cached) this.stats.cacheHits++;
+                  else this.stats.inflightHits++;
+                  return { outcome: suggestionOf(next.lead + r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs, requestId: next.flight?.id, shape };
+                }
+                if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'in-flight', waitedMs, shape };
+              }
               return { outcome: { ...reject('cache', 'line-complete', 'the suggestion for this line ended here'), timings: {} }, servedBy: 'cache', waitedMs, shape };
             }
             consumed = true;
@@ -318,19 +342,26 @@ export class RequestManager {
    * accepted); ask now for the position after Enter with the indentation the editor will insert, so the next
    * line's ghost text is there when the user gets there. Only with a free slot; never queued.
    */
-  private prefetchNextLine(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string): void {
-    if (suffix !== '' && !/^\r?\n/.test(suffix)) return;
+  private prefetchNextLine(
+    snapshot: DocumentSnapshot,
+    scope: string,
+    prefix: string,
+    suffix: string,
+  ): { prefix: string; lead: string; cached?: Outcome; flight?: Flight } | undefined {
+    if (suffix !== '' && !/^\r?\n/.test(suffix)) return undefined;
     const { before } = lineAround(prefix, suffix);
     const eol = /^\r\n/.test(suffix) || prefix.includes('\r\n') ? '\r\n' : '\n';
-    const indent = /^[ \t]*/.exec(before)![0] + (opensBlock(before) ? indentUnit(prefix) : '');
-    const next = prefix + eol + indent;
-    if (this.cache.lookup(scope, next, suffix, { typedAhead: false })) return;
-    for (const f of this.flights) if (f.prefix === next && f.suffix === suffix) return;
-    if (!this.slots.tryAcquire()) return;
+    const lead = eol + /^[ \t]*/.exec(before)![0] + (opensBlock(before) ? indentUnit(prefix) : '');
+    const next = prefix + lead;
+    const hit = this.cache.lookup(scope, next, suffix, { typedAhead: false });
+    if (hit) return { prefix: next, lead, cached: suggestionOf(hit.entry.text, hit.entry) };
+    for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, lead, flight: f };
+    if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
     const flight = this.start(spec, scope, next, suffix, decideShape(next, suffix, this.opts.profile));
     flight.speculative = true;
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
+    return { prefix: next, lead, flight };
   }
 
   private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape): Flight {
@@ -349,11 +380,14 @@ export class RequestManager {
       startedAt: clock.now(),
       used: false,
       speculative: false,
+      language: snapshot.languageId,
+      listeners: new Set(),
     };
     this.stats.requests++;
     this.flights.add(flight);
     const onChunk = (raw: string) => {
       flight.raw = raw;
+      for (const l of [...flight.listeners]) l();
       // A chunk that contradicts what the user has typed since makes the request useless: close it now.
       if (this.policy.cancel === 'unusable' && !this.usableForLatest(flight)) this.abortFlight(flight, 'what was typed no longer matches the stream');
     };
@@ -443,10 +477,37 @@ export class RequestManager {
    * the answer not typed yet; `retry` when the answer did not cover what was typed.
    */
   private join(flight: Flight, prefix: string, signal: AbortSignal): Promise<{ outcome: Outcome; retry: boolean }> {
-    return new Promise((resolve) => {
+    return new Promise((res) => {
+      let settled = false;
+      const resolve = (r: { outcome: Outcome; retry: boolean }) => {
+        if (settled) return;
+        settled = true;
+        flight.listeners.delete(onProgress);
+        res(r);
+      };
       const onAbort = () => resolve({ outcome: cancelledOutcome('a newer keystroke superseded this trigger'), retry: false });
+      // Multi-line: show the first line as soon as it has streamed (post-filtered on its own); the request goes
+      // on, fills the cache, and the next keystroke gets the rest of the block typed-ahead.
+      let checking = false;
+      const onProgress = () => {
+        if (settled || checking || !flight.shape.multiline || !this.opts.postfilter || !this.policy.inflightReuse) return;
+        const typed = prefix.slice(flight.prefix.length);
+        if (!flight.raw.startsWith(typed)) return;
+        const m = /^(?:[ \t]*\r?\n)?[^\n]*\S[^\n]*\n/.exec(flight.raw.slice(typed.length));
+        if (!m) return;
+        checking = true;
+        const firstLine = m[0].replace(/\s+$/, '');
+        void this.opts.postfilter(flight.language, prefix, flight.suffix, firstLine).then((r) => {
+          checking = false;
+          if (settled || signal.aborted || !r || r.text.trim() === '') return;
+          this.markUsed(flight);
+          resolve({ outcome: { ...suggestionOf(r.text, { replaceSuffix: r.replaceSuffix, raw: firstLine, appliedRules: [...r.appliedRules, 'first-line-early'] }) }, retry: false });
+        });
+      };
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
+      flight.listeners.add(onProgress);
+      onProgress();
       void flight.done.then((outcome) => {
         signal.removeEventListener('abort', onAbort);
         if (signal.aborted) return onAbort();

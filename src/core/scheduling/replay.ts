@@ -22,6 +22,7 @@ import { postfilter } from '../postfilter';
 import type { DocumentSnapshot } from '../types';
 import { sleep, VirtualClock, type Clock } from './clock';
 import { RequestManager, TESSERA_POLICY, type SchedulingPolicy, type ServedBy } from './manager';
+import { filterPartial } from './partial';
 import { decideShape } from './shape';
 
 export interface TraceHeader {
@@ -244,6 +245,14 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     debounceMs: opts.debounceMs ?? settings.debounceMs,
     prefetch: opts.prefetch ?? true,
     policy: opts.policy ?? TESSERA_POLICY,
+    postfilter: async (...args) => {
+      busy++;
+      try {
+        return await filterPartial(...args);
+      } finally {
+        busy--;
+      }
+    },
     run: async (snapshot, shape, onChunk, signal) => {
       busy++;
       try {

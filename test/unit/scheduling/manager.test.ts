@@ -153,17 +153,17 @@ describe('RequestManager', () => {
     expect(mgr.stats.cancelled).toBe(line.length - 1);
   });
 
-  it('at the end of a used-up line: no request for it, but (prefetch on) one for the next line, served after Enter', async () => {
+  it('at the end of a used-up line, prefetch asks for the next line and shows it from there and after Enter', async () => {
     const { clock, fake, mgr, trigger } = setup({ prefetch: true });
     const line1 = 'def area(width, height):\n    ';
     trigger(`${line1}ret█`);
     await clock.advanceBy(1000);
     const end = trigger(`${line1}return width * height█`);
     await clock.advanceBy(0);
-    expect(end.result.value?.outcome).toMatchObject({ kind: 'rejection', reason: 'line-complete' });
     expect(fake.calls).toHaveLength(2);
     expect(fake.calls[1].snapshot.text).toBe(`${line1}return width * height\n    `); // Enter + the line's indentation
     await clock.advanceBy(1000);
+    expect(text(end.result.value)).toBe('\n    # done'); // the next line, shown from the end of this one
     const next = trigger(`${line1}return width * height\n    █`);
     await clock.advanceBy(0);
     expect(next.result.value?.servedBy).toBe('cache');
@@ -171,13 +171,14 @@ describe('RequestManager', () => {
     expect(mgr.stats.requests).toBe(2);
   });
 
-  it('without prefetch the end of a used-up line sends nothing', async () => {
+  it('without prefetch the end of a used-up line sends nothing and shows nothing', async () => {
     const { clock, fake, trigger } = setup({ prefetch: false });
     trigger('def area(width, height):\n    ret█');
     await clock.advanceBy(1000);
-    trigger('def area(width, height):\n    return width * height█');
+    const end = trigger('def area(width, height):\n    return width * height█');
     await clock.advanceBy(1000);
     expect(fake.calls).toHaveLength(1);
+    expect(end.result.value?.outcome).toMatchObject({ kind: 'rejection', reason: 'line-complete' });
   });
 
   it('after an answer with nothing usable, the same line waits for a real pause', async () => {

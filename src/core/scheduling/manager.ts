@@ -193,6 +193,8 @@ export class RequestManager {
   private latest: { uri: string; prefix: string; suffix: string; scope: string } | undefined;
   /** The line (see lineKey) whose last request was answered with nothing usable. */
   private quietLine: string | undefined;
+  /** The last suggestion handed to the editor, and where. */
+  private lastShown: { uri: string; prefix: string; text: string } | undefined;
   private nextId = 0;
 
   constructor(private readonly opts: ManagerOptions) {
@@ -231,6 +233,14 @@ export class RequestManager {
   }
 
   async complete(snapshot: DocumentSnapshot, options: TriggerOptions): Promise<ScheduledOutcome> {
+    const r = await this.schedule(snapshot, options);
+    if (r.outcome.kind === 'suggestion' && !options.signal.aborted) {
+      this.lastShown = { uri: snapshot.uri, prefix: snapshot.text.slice(0, snapshot.offset), text: r.outcome.text };
+    }
+    return r;
+  }
+
+  private async schedule(snapshot: DocumentSnapshot, options: TriggerOptions): Promise<ScheduledOutcome> {
     const clock = this.opts.clock;
     const manual = options.manual ?? false;
     const prefix = snapshot.text.slice(0, snapshot.offset);
@@ -256,24 +266,28 @@ export class RequestManager {
             else this.stats.typedAheadHits++;
             return { outcome: suggestionOf(hit.rest, hit.entry), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
           }
+          let lineDone = false;
           if (hit && hit.typed > 0) {
             // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request
-            // could only repeat what that answer said: the line ends here. Nothing to ask.
-            if (hit.rest === '' && shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) {
-              // With prefetch, the line that follows is asked for now, and shown from here (`⏎    next line`).
-              const next = this.opts.prefetch && policy.inflightReuse ? this.prefetchNextLine(snapshot, scope, prefix, suffix) : undefined;
-              if (next) {
-                const r = next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, options.signal)).outcome : undefined);
-                if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
-                  if (next.cached) this.stats.cacheHits++;
-                  else this.stats.inflightHits++;
-                  return { outcome: suggestionOf(next.lead + r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs, requestId: next.flight?.id, shape };
-                }
-                if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'in-flight', waitedMs, shape };
+            // could only repeat what that answer said: the line ends here.
+            if (hit.rest === '' && shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) lineDone = true;
+            else consumed = true;
+          }
+          // A finished statement (`foo();█`, `}█`): nothing to add to this line either.
+          if (!lineDone && shape.why === 'end-of-statement' && /[;}]\s*$/.test(lineAround(prefix, suffix).before)) lineDone = true;
+          if (lineDone) {
+            // With prefetch, the line that follows is asked for now, and shown from here (`⏎    next line`).
+            const next = this.opts.prefetch && policy.inflightReuse ? this.prefetchNextLine(snapshot, scope, prefix, suffix) : undefined;
+            if (next) {
+              const r = next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, options.signal)).outcome : undefined);
+              if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
+                if (next.cached) this.stats.cacheHits++;
+                else this.stats.inflightHits++;
+                return { outcome: suggestionOf(next.lead + r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs, requestId: next.flight?.id, shape };
               }
-              return { outcome: { ...reject('cache', 'line-complete', 'the suggestion for this line ended here'), timings: {} }, servedBy: 'cache', waitedMs, shape };
+              if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'in-flight', waitedMs, shape };
             }
-            consumed = true;
+            return { outcome: { ...reject('cache', 'line-complete', 'the line is complete: nothing to add to it'), timings: {} }, servedBy: 'cache', waitedMs, shape };
           }
         }
         // 3. in-flight reuse
@@ -333,7 +347,7 @@ export class RequestManager {
     const likelyPause = after.trim() === '' && (before.trim() === '' || opensBlock(before) || /[;,]\s*$/.test(before));
     // The model recently had nothing usable for this line: wait for a real pause instead of asking again
     // on every keystroke.
-    const quiet = this.quietLine !== undefined && this.quietLine === lineKey(prefix);
+    const quiet = (this.quietLine !== undefined && this.quietLine === lineKey(prefix)) || this.justDiverged(prefix);
     return this.debounce.delay(likelyPause, quiet);
   }
 
@@ -362,6 +376,16 @@ export class RequestManager {
     flight.speculative = true;
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
     return { prefix: next, lead, flight };
+  }
+
+  /**
+   * Did the user just type something other than the suggestion on screen (a typo, usually fixed with Backspace
+   * a moment later, or their own idea)? Either way, a new request is worth it only at a real pause.
+   */
+  private justDiverged(prefix: string): boolean {
+    const l = this.lastShown;
+    if (!l || prefix.length <= l.prefix.length || prefix.length - l.prefix.length > 3 || !prefix.startsWith(l.prefix)) return false;
+    return !l.text.startsWith(prefix.slice(l.prefix.length));
   }
 
   private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape): Flight {

@@ -195,4 +195,18 @@ describe('RequestManager', () => {
     await clock.advanceBy(1000);
     expect(fake.calls).toHaveLength(2);
   });
+
+  it('a keystroke that contradicts the suggestion on screen (a typo) waits for a real pause; Backspace gets it back', async () => {
+    const { clock, fake, trigger } = setup();
+    trigger('def area(█');
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+    trigger('def area(q█'); // typo
+    await clock.advanceBy(200);
+    const back = trigger('def area(█'); // Backspace
+    await clock.advanceBy(0);
+    expect(back.result.value?.servedBy).toBe('cache');
+    expect(fake.calls).toHaveLength(1);
+  });
 });
+

@@ -40,3 +40,43 @@ describe('UsageStats', () => {
     expect(percentile([], 50)).toBe(0);
   });
 });
+
+describe('UsageStats.recordTrigger (why nothing showed)', () => {
+  const sug = { kind: 'suggestion' as const, text: 'x', replaceSuffix: 0, raw: 'x', appliedRules: [], timings: { backend: 40, postfilter: 3 } };
+  const rej = (stage: 'postfilter' | 'schedule' | 'backend', reason: string) => ({ kind: 'rejection' as const, stage, reason, detail: '', timings: {} });
+
+  it('counts a request, a new suggestion shown, its latency per stage including the wait', () => {
+    const s = new UsageStats();
+    s.recordTrigger('b', 'go', { outcome: sug, servedBy: 'request', requestId: 1, waitedMs: 75 }, 120);
+    expect(s.toJSON().byBackend.b).toMatchObject({ requests: 1, shown: 1 });
+    expect(s.latencySummary().map((l) => l.stage).sort()).toEqual(['backend', 'postfilter', 'schedule', 'total']);
+  });
+
+  it('does not count cache and typed-ahead re-shows as new suggestions, nor as requests', () => {
+    const s = new UsageStats();
+    s.recordTrigger('b', 'go', { outcome: sug, servedBy: 'typed-ahead', waitedMs: 0 }, 1);
+    s.recordTrigger('b', 'go', { outcome: sug, servedBy: 'cache', waitedMs: 0 }, 1);
+    expect(s.toJSON().byBackend.b?.shown ?? 0).toBe(0);
+    expect(s.toJSON().byBackend.b?.requests ?? 0).toBe(0);
+  });
+
+  it('records why nothing showed by stage/reason; a superseded trigger is not a reason', () => {
+    const s = new UsageStats();
+    s.recordTrigger('b', 'go', { outcome: rej('postfilter', 'suffix-duplicate'), servedBy: 'request', requestId: 2, waitedMs: 0 }, 5);
+    s.recordTrigger('b', 'go', { outcome: rej('backend', 'unreachable'), servedBy: 'request', requestId: 3, waitedMs: 0 }, 5);
+    s.recordTrigger('b', 'go', { outcome: rej('schedule', 'cancelled'), servedBy: 'request', waitedMs: 30 }, 30);
+    const c = s.toJSON().byLanguage.go;
+    expect(c.nothingShown).toEqual({ 'postfilter/suffix-duplicate': 1, 'backend/unreachable': 1 });
+    expect(c.superseded).toBe(1);
+    expect(c.requests).toBe(2);
+    expect(s.toMarkdown()).toMatch(/\| postfilter\/suffix-duplicate \| 1 \|/);
+  });
+
+  it('a full accept after a partial one moves the suggestion from partial to full', () => {
+    const s = new UsageStats();
+    s.recordAccepted('b', 'l', 'partial', 5);
+    s.recordAccepted('b', 'l', 'partial', 3, { countAgain: false });
+    s.recordAccepted('b', 'l', 'full', 4, { wasPartial: true });
+    expect(s.toJSON().byBackend.b).toMatchObject({ acceptedFull: 1, acceptedPartial: 0, acceptedChars: 12 });
+  });
+});

@@ -10,6 +10,8 @@ import { readWorkspaceSettings } from './vscode/settings';
 import { StatusBar } from './vscode/statusBar';
 import { SettingsPanel } from './vscode/panel/settingsPanel';
 import { registerControlCommands } from './vscode/statusMenu';
+import { StatsStore } from './vscode/stats';
+import { SuggestionTracker } from './vscode/acceptance';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tessera', { log: true });
@@ -20,6 +22,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const syntaxDocs = new SyntaxDocuments(log); // incremental tree per open document, for the context
   context.subscriptions.push(syntaxDocs);
+  const stats = new StatsStore(context.globalState, log); // local statistics: Show/Reset Statistics commands
+  const tracker = new SuggestionTracker(stats, log); // accepts (full / word / line) and why nothing showed
+  context.subscriptions.push(stats, tracker);
 
   const embedded = new EmbeddedModelManager(context, controller, log);
   context.subscriptions.push(embedded);
@@ -34,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tessera')) reload();
     }),
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller, syntaxDocs)),
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller, syntaxDocs, tracker)),
     vscode.commands.registerCommand('tessera.showLog', () => log.show()),
     vscode.commands.registerCommand('tessera.openSettings', openPanel),
     vscode.commands.registerCommand('tessera.openSettingsUI', () =>

@@ -85,6 +85,8 @@ export const SettingsSchema = z.object({
   debounceMs: z.number().int().min(0).max(2000).default(75),
   /** Prefetch the next completion after an accept (off by default for paid backends). */
   prefetch: z.boolean().default(false),
+  /** 'manual': no automatic ghost text; only the Trigger Suggestion command (Alt+\) asks. */
+  triggerMode: z.enum(['automatic', 'manual']).default('automatic'),
 });
 
 export interface Settings {
@@ -96,6 +98,7 @@ export interface Settings {
   context: { maxPromptTokens: number; suffixShare: number };
   debounceMs: number;
   prefetch: boolean;
+  triggerMode: 'automatic' | 'manual';
 }
 
 export interface SettingsReadResult {

@@ -11,7 +11,7 @@ import { backendAllowedInWorkspace, exclusionMatcherCache } from '../core/exclus
 import type { StatusBar } from './statusBar';
 
 export interface GateResult {
-  reason: 'disabled' | 'language-disabled' | 'excluded' | 'untrusted' | 'snoozed' | 'no-backend' | 'backoff' | 'config';
+  reason: 'disabled' | 'manual-only' | 'language-disabled' | 'excluded' | 'untrusted' | 'snoozed' | 'no-backend' | 'backoff' | 'config';
   detail: string;
 }
 
@@ -97,6 +97,7 @@ export class Controller implements vscode.Disposable {
     if (excluded) return { reason: 'excluded', detail: excluded };
     const lang = s.languages[document.languageId] ?? s.languages['*'] ?? true;
     if (!lang) return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
+    if (!manual && s.triggerMode === 'manual') return { reason: 'manual-only', detail: 'automatic suggestions are off (tessera.triggerMode is "manual"): press Alt+\\ to ask for one' };
     if (!manual && this.snoozed) return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
     if (!this.active) return { reason: 'no-backend', detail: 'no backend configured: add a profile to tessera.backends, or run "Tessera: Download Embedded Model" to complete with a local model' };
     const trust = backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);

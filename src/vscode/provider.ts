@@ -8,14 +8,19 @@ import * as vscode from 'vscode';
 import type { Backend } from '../core/backends/types';
 import { isLocalUrl } from '../core/config';
 import { complete } from '../core/pipeline';
-import { realClock, RequestManager } from '../core/scheduling';
+import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling';
+import { completeAlternatives } from '../core/suggestions/many';
 import { filterPartial } from '../core/scheduling/partial';
 import type { DocumentSnapshot } from '../core/types';
+import type { SuggestionTracker } from './acceptance';
 import type { ActiveBackend, Controller } from './controller';
 import type { SyntaxDocuments } from './documents';
 
 /** Schemes we complete in: real files and unsaved buffers, never output panes or git views. */
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-userdata']);
+
+/** Candidates asked for on a manual trigger (Alt+\\, and Alt+] / Alt+[ on an automatic suggestion), cycled with Alt+] / Alt+[. */
+export const MANUAL_ALTERNATIVES = 3;
 
 export function snapshotOf(document: vscode.TextDocument, position: vscode.Position): DocumentSnapshot {
   return {
@@ -39,7 +44,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   constructor(
     private readonly controller: Controller,
     private readonly syntaxDocs?: SyntaxDocuments,
+    private readonly tracker?: SuggestionTracker,
   ) {}
+
+  /** Snapshots of manual triggers: their request asks for several candidates (the manager hands the same object to `run`). */
+  private readonly wantsAlternatives = new WeakSet<DocumentSnapshot>();
 
   /** The request manager of the active backend (a new backend starts with a fresh cache and measurements). */
   private managerFor(active: ActiveBackend): RequestManager {
@@ -55,12 +64,12 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         prefetch,
         log: c.log,
         postfilter: filterPartial,
-        run: (snapshot, shape, onChunk, signal) =>
-          complete(
-            snapshot,
-            { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s) => this.syntaxDocs?.treeFor(s) },
-            signal,
-          ),
+        run: (snapshot, shape, onChunk, signal) => {
+          const deps = { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s) };
+          if (!this.wantsAlternatives.has(snapshot)) return complete(snapshot, deps, signal);
+          const parallel = concurrencyLimit(active.profile, active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl));
+          return completeAlternatives(snapshot, deps, signal, { count: MANUAL_ALTERNATIVES, parallel });
+        },
       });
       this.manager = { backend: active.backend, mgr };
     } else {
@@ -84,6 +93,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (gate) {
         c.explain(gate.detail, gate.reason === 'disabled' ? undefined : gate.reason);
         c.log.debug(`#${id} skipped (${gate.reason}): ${gate.detail}`);
+        this.tracker?.onSkipped(document, c.activeBackend()?.profile.name ?? 'none', gate.reason);
         return undefined;
       }
       const active = c.activeBackend();
@@ -93,6 +103,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       const ctrl = new AbortController();
       const sub = token.onCancellationRequested(() => ctrl.abort());
       const snapshot = snapshotOf(document, position);
+      if (manual) this.wantsAlternatives.add(snapshot);
       c.log.trace(
         `#${id} trigger=${manual ? 'manual' : 'auto'} ${document.languageId} ${vscode.workspace.asRelativePath(document.uri)}:${position.line + 1}:${position.character + 1} backend=${active.profile.name}`,
       );
@@ -116,6 +127,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       } else {
         c.onOutcome(outcome, total);
       }
+      this.tracker?.onScheduled(document, active.profile.name, scheduled, total);
 
       if (outcome.kind === 'rejection') {
         if (outcome.reason !== 'cancelled') c.log.info(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via}; ${stages})`);
@@ -124,9 +136,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       }
       if (token.isCancellationRequested) return undefined;
       const rules = outcome.appliedRules.length ? outcome.appliedRules.join(',') : 'none';
-      const line = `#${id} suggestion: ${outcome.text.length} chars via ${via}, post-filter rules: ${rules}, total ${total} ms (${stages})`;
+      const alts = outcome.alternatives?.length ? ` (+${outcome.alternatives.length} alternatives: Alt+] / Alt+[)` : '';
+      const line = `#${id} suggestion: ${outcome.text.length} chars${alts} via ${via}, post-filter rules: ${rules}, total ${total} ms (${stages})`;
       if (servedBy === 'request') c.log.info(line);
       else c.log.debug(line);
+      if (this.tracker) return new vscode.InlineCompletionList(this.tracker.items(document, position, snapshot.offset, outcome, active.profile.name));
       const end = document.positionAt(snapshot.offset + outcome.replaceSuffix);
       const item = new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, end));
       return new vscode.InlineCompletionList([item]);

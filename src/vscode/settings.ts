@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { readSettings, type SettingsReadResult } from '../core/config';
 
-const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'exclude', 'context', 'debounceMs', 'prefetch'] as const;
+const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'exclude', 'context', 'debounceMs', 'prefetch', 'triggerMode'] as const;
 
 export function readWorkspaceSettings(): SettingsReadResult {
   const cfg = vscode.workspace.getConfiguration('tessera');

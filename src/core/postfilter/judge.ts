@@ -86,15 +86,16 @@ function isComment(node: Node): boolean {
 }
 
 /**
- * Ancestor types of the first unit after the hole (the largest node starting at `offset`), up to the root. If a
- * cut changes it, the cut captured code of the suffix (`for (…)` adopting the next statement as its body).
+ * Ancestor types of the first token after the hole, up to the root. If a cut changes them, the cut captured code
+ * of the suffix (`for (…)` adopting the next statement as its body).
  */
 function anchorChain(root: Node, offset: number): string | undefined {
-  let n = root.descendantForIndex(offset, offset);
+  const n = root.descendantForIndex(offset, offset);
   if (!n || n.startIndex !== offset) return undefined;
-  while (n.parent && n.parent.startIndex === offset) n = n.parent;
+  // All ancestors of the token, including those that start with it (Python's `block` starts at its first
+  // statement, so whether it starts here depends on the insertion; its presence does not).
   const types: string[] = [];
-  for (let a: Node | null = n.parent; a; a = a.parent) types.push(a.type);
+  for (let a: Node | null = n; a; a = a.parent) types.push(a.type);
   return types.join('<');
 }
 

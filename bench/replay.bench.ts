@@ -36,7 +36,7 @@ function pct(xs: number[], p: number): number {
 
 const COLS: [string, number][] = [
   ['policy', 10], ['req/100ch', 10], ['cancelled', 10], ['ghost@pause', 12], ['…w/ answer', 11], ['typed-thru', 11],
-  ['…served', 9], ['p2g p50', 9], ['p95', 7], ['cold p50', 9], ['p95', 7], ['replay ms', 10],
+  ['…served', 9], ['thru/req', 9], ['p2g p50', 9], ['p95', 7], ['cold p50', 9], ['p95', 7], ['replay ms', 10],
 ];
 
 async function main() {
@@ -86,6 +86,7 @@ async function main() {
         `${((100 * sums.pausesWithAnswerAndGhost) / Math.max(1, sums.pausesWithAnswer)).toFixed(1)}%`,
         `${((100 * sums.typedThroughChars) / Math.max(1, sums.typedChars)).toFixed(1)}%`,
         `${((100 * sums.typedThroughServed) / Math.max(1, sums.typedThroughChars)).toFixed(1)}%`,
+        (sums.typedThroughChars / Math.max(1, sums.requests)).toFixed(1),
         `${pct(sums.pauseToGhost, 50)}`,
         `${pct(sums.pauseToGhost, 95)}`,
         `${pct(cold, 50)}`,
@@ -106,7 +107,7 @@ async function main() {
       'req/100ch: backend requests per 100 typed characters. ghost@pause: pauses (idle ≥ 500 ms) at which ghost text showed;',
       '…w/ answer: the same among pauses where a perfect model has something to show (not, e.g., after a finished line).',
       'typed-thru: share of typed characters typed while a matching suggestion showed; …served: of those, served without',
-      'a request with the ghost kept. p2g: ms from the last keystroke before a pause to the ghost text (0 when it was',
+      'a request with the ghost kept. thru/req: typed-through characters per request (useful ghost text per request). p2g: ms from the last keystroke before a pause to the ghost text (0 when it was',
       'already showing), over pauses with ghost; cold: only those where it was not already showing.',
     ].join('\n'),
   );

@@ -130,7 +130,9 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       this.tracker?.onScheduled(document, active.profile.name, scheduled, total);
 
       if (outcome.kind === 'rejection') {
-        if (outcome.reason !== 'cancelled') c.log.info(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via}; ${stages})`);
+        // A rejection by the scheduler itself (e.g. the line is complete) is routine: keep it out of the info log.
+        if (outcome.reason !== 'cancelled' && outcome.stage !== 'cache') c.log.info(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via}; ${stages})`);
+        else if (outcome.reason !== 'cancelled') c.log.debug(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via})`);
         else c.log.trace(`#${id} cancelled: ${outcome.detail} (${via}; ${stages})`);
         return undefined;
       }
@@ -140,7 +142,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       const line = `#${id} suggestion: ${outcome.text.length} chars${alts} via ${via}, post-filter rules: ${rules}, total ${total} ms (${stages})`;
       if (servedBy === 'request') c.log.info(line);
       else c.log.debug(line);
-      if (this.tracker) return new vscode.InlineCompletionList(this.tracker.items(document, position, snapshot.offset, outcome, active.profile.name));
+      if (this.tracker) return new vscode.InlineCompletionList(this.tracker.items(document, position, snapshot.offset, outcome, active.profile.name, manual));
       const end = document.positionAt(snapshot.offset + outcome.replaceSuffix);
       const item = new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, end));
       return new vscode.InlineCompletionList([item]);

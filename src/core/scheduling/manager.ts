@@ -274,7 +274,7 @@ export class RequestManager {
             else consumed = true;
           }
           // A finished statement (`foo();█`, `}█`): nothing to add to this line either.
-          if (!lineDone && shape.why === 'end-of-statement' && /[;}]\s*$/.test(lineAround(prefix, suffix).before)) lineDone = true;
+          if (!lineDone && shape.why === 'end-of-statement' && statementFinished(lineAround(prefix, suffix).before)) lineDone = true;
           if (lineDone) {
             // With prefetch, the line that follows is asked for now, and shown from here (`⏎    next line`).
             const next = this.opts.prefetch && policy.inflightReuse ? this.prefetchNextLine(snapshot, scope, prefix, suffix) : undefined;
@@ -557,6 +557,14 @@ export class RequestManager {
     flight.used = true;
     this.debounce.noteOutcome(true);
   }
+}
+
+/** Does this line end a statement (`foo();`, `}`), with no bracket left open (`for (let i = 0;` is not)? */
+export function statementFinished(line: string): boolean {
+  if (!/[;}]\s*$/.test(line)) return false;
+  const code = line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
+  const count = (re: RegExp) => (code.match(re) ?? []).length;
+  return count(/\(/g) <= count(/\)/g) && count(/\[/g) <= count(/\]/g);
 }
 
 /** The document's indentation unit, guessed from the indentation of the lines before the cursor. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { statementFinished } from '../../../src/core/scheduling/manager';
 import { decideShape } from '../../../src/core/scheduling/shape';
 
 const profile = { maxTokens: 128, stop: undefined };
@@ -35,5 +36,18 @@ describe('decideShape (multi-line decision)', () => {
     const s = decideShape('x = ', '', { maxTokens: 32, stop: ['<|end|>'] });
     expect(s.stop).toEqual(['\n', '<|end|>']);
     expect(s.maxTokens).toBe(32);
+  });
+});
+
+describe('statementFinished (no request at the end of a finished statement)', () => {
+  it('a statement ended by ; or } is finished', () => {
+    expect(statementFinished('  foo(a, b);')).toBe(true);
+    expect(statementFinished('}')).toBe(true);
+    expect(statementFinished('  const s = "a;b(";')).toBe(true);
+  });
+  it('an open bracket or no terminator is not', () => {
+    expect(statementFinished('for (let i = 0;')).toBe(false);
+    expect(statementFinished('  x = compute(a,')).toBe(false);
+    expect(statementFinished('  return x')).toBe(false);
   });
 });

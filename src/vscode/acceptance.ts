@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { ScheduledOutcome } from '../core/scheduling';
 import type { Suggestion } from '../core/types';
 import { AcceptLedger } from '../core/suggestions/acceptance';
+import { candidateKey } from '../core/suggestions/alternatives';
 import type { StatsStore } from './stats';
 
 export const ACCEPTED_COMMAND = 'tessera.acceptedSuggestion';
@@ -38,8 +39,11 @@ export class SuggestionTracker implements vscode.Disposable {
   }
 
   /** The scheduler's answer to one trigger. */
-  onScheduled(document: vscode.TextDocument, backend: string, s: ScheduledOutcome, totalMs: number): void {
-    this.store.stats.recordTrigger(backend, document.languageId, s, totalMs);
+  onScheduled(document: vscode.TextDocument, position: vscode.Position, backend: string, s: ScheduledOutcome, totalMs: number): void {
+    const o = s.outcome;
+    const onScreen = o.kind === 'suggestion' ? this.ledger.current(document.uri.toString(), document.offsetAt(position)) : undefined;
+    const reshow = o.kind === 'suggestion' && !!onScreen?.some((c) => c.text === o.text);
+    this.store.stats.recordTrigger(backend, document.languageId, s, totalMs, reshow);
     this.store.changed();
   }
 
@@ -47,9 +51,16 @@ export class SuggestionTracker implements vscode.Disposable {
    * The inline completion items for a suggestion and its alternatives (best first), each with the accept command,
    * remembered for partial-accept detection.
    */
-  items(document: vscode.TextDocument, position: vscode.Position, offset: number, s: Suggestion, backend: string): vscode.InlineCompletionItem[] {
-    const all = [{ text: s.text, replaceSuffix: s.replaceSuffix }, ...(s.alternatives ?? [])];
-    const ids = this.ledger.show(document.uri.toString(), offset, all.map((a) => a.text), { backend, language: document.languageId });
+  items(document: vscode.TextDocument, position: vscode.Position, offset: number, s: Suggestion, backend: string, manual = false): vscode.InlineCompletionItem[] {
+    let all = [{ text: s.text, replaceSuffix: s.replaceSuffix }, ...(s.alternatives ?? [])];
+    // Next/previous on a shown suggestion asks again (an explicit trigger) and VS Code then moves from the first
+    // item: keep the ghost text on screen first, so Alt+] always moves to a different candidate.
+    const onScreen = manual ? this.ledger.current(document.uri.toString(), offset)?.[0] : undefined;
+    if (onScreen !== undefined) {
+      const same = all.find((a) => candidateKey(a) === candidateKey(onScreen));
+      all = [same ?? onScreen, ...all.filter((a) => a !== same)];
+    }
+    const ids = this.ledger.show(document.uri.toString(), offset, all, { backend, language: document.languageId });
     return all.map((a, i) => {
       const item = new vscode.InlineCompletionItem(a.text, new vscode.Range(position, document.positionAt(offset + a.replaceSuffix)));
       item.command = { command: ACCEPTED_COMMAND, title: 'Tessera: suggestion accepted', arguments: [ids[i]] };

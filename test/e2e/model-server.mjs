@@ -10,6 +10,8 @@
 //
 // A responder gets the parsed request body (+ the request record) and returns either a string (the
 // completion text) or {text, finishReason?, delayMs?, chunkSize?, status?, error?}. It may be async.
+// `texts: [...]` answers a non-streamed request with one choice per text (a request's `n` choices); a
+// streamed request gets texts[0].
 import http from 'node:http';
 
 const DEFAULT_CHUNK = 4; // characters per streamed SSE chunk: exercises the streaming path
@@ -59,7 +61,8 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
       if (req.method === 'POST' && /\/completions\/?$/.test(url.pathname) && !url.pathname.includes('/chat/')) {
         let answer = await responder(body, record);
         if (typeof answer === 'string' || answer == null) answer = { text: answer ?? '' };
-        const { text = '', finishReason = 'stop', delayMs = 0, chunkSize = DEFAULT_CHUNK, status = 200, error } = answer;
+        const { texts, finishReason = 'stop', delayMs = 0, chunkSize = DEFAULT_CHUNK, status = 200, error } = answer;
+        const text = answer.text ?? texts?.[0] ?? '';
         record.answer = text;
         await sleep(delayMs, aborter.signal);
         if (aborter.signal.aborted) return;
@@ -79,7 +82,7 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
         } else {
           json(200, {
             id, object: 'text_completion', created, model: mdl,
-            choices: [{ text, index: 0, logprobs: null, finish_reason: finishReason }],
+            choices: (texts ?? [text]).map((t, index) => ({ text: t, index, logprobs: null, finish_reason: finishReason })),
             usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
           });
         }

@@ -22,6 +22,8 @@ interface Item {
   partialChars: number;
   /** Characters already in the document (accepted or typed through). */
   consumed: number;
+  /** Characters after the cursor the item replaces. */
+  replaceSuffix: number;
 }
 
 /** One edit of the document, in offsets before the edit. */
@@ -53,12 +55,25 @@ export class AcceptLedger {
   constructor(private readonly remember = 200) {}
 
   /** A suggestion and its alternatives were handed to the editor at `offset`; returns their ids (same order). */
-  show(uri: string, offset: number, texts: readonly string[], meta: AcceptMeta): number[] {
-    const items = texts.map((text) => ({ id: ++this.nextId, text, rest: text, partialChars: 0, consumed: 0 }));
+  show(uri: string, offset: number, texts: readonly (string | { text: string; replaceSuffix: number })[], meta: AcceptMeta): number[] {
+    const items = texts.map((t) => {
+      const { text, replaceSuffix } = typeof t === 'string' ? { text: t, replaceSuffix: 0 } : t;
+      return { id: ++this.nextId, text, rest: text, partialChars: 0, consumed: 0, replaceSuffix };
+    });
     for (const item of items) this.byId.set(item.id, { item, meta });
     while (this.byId.size > this.remember) this.byId.delete(this.byId.keys().next().value!);
     this.shown = { uri, offset, meta, items };
     return items.map((i) => i.id);
+  }
+
+  /**
+   * The ghost text still shown at this position (first the item the editor shows first), after partial accepts
+   * and typing through; undefined when the suggestion there was accepted, or the document changed otherwise.
+   */
+  current(uri: string, offset: number): { text: string; replaceSuffix: number }[] | undefined {
+    const s = this.shown;
+    if (!s || s.uri !== uri || s.offset !== offset) return undefined;
+    return s.items.filter((i) => i.rest.trim() !== '').map((i) => ({ text: i.rest, replaceSuffix: i.replaceSuffix }));
   }
 
   /** The editor ran an item's accept command: how much it inserted, and whether it had been partly accepted. */

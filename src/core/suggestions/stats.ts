@@ -94,14 +94,21 @@ export class UsageStats {
    * One trigger's answer from the scheduler: a backend request (if one was started for it), then either a
    * suggestion shown (a new one: cache and typed-ahead hits re-show a suggestion already counted), a trigger
    * superseded by the next keystroke (cancelled is not a reason to explain), or why nothing showed.
+   * `reshow`: the editor already shows this very suggestion at this position (VS Code asks again on some events).
    */
-  recordTrigger(backend: string, language: string, s: Pick<ScheduledOutcome, 'outcome' | 'servedBy' | 'requestId' | 'waitedMs'>, totalMs: number): void {
+  recordTrigger(
+    backend: string,
+    language: string,
+    s: Pick<ScheduledOutcome, 'outcome' | 'servedBy' | 'requestId' | 'waitedMs'>,
+    totalMs: number,
+    reshow = false,
+  ): void {
     if (s.servedBy === 'request' && s.requestId !== undefined) this.recordRequest(backend, language);
     const o = s.outcome;
     if (o.kind === 'rejection') {
       if (o.reason === 'cancelled') this.recordSuperseded(backend, language);
       else this.recordNothingShown(backend, language, `${o.stage}/${o.reason}`);
-    } else if (s.servedBy === 'request' || s.servedBy === 'in-flight') {
+    } else if ((s.servedBy === 'request' || s.servedBy === 'in-flight') && !reshow) {
       this.recordShown(backend, language, { schedule: s.waitedMs, ...o.timings }, totalMs);
     }
   }

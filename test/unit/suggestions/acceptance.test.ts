@@ -62,3 +62,16 @@ describe('AcceptLedger', () => {
     expect(l.accept(second)).toEqual({ chars: 2, wasPartial: false, meta: META });
   });
 });
+
+describe('AcceptLedger.current (what is on screen at a position)', () => {
+  it('follows partial accepts and is gone after a full accept or another edit', () => {
+    const l = new AcceptLedger();
+    const [id] = l.show(U, 4, [{ text: 'foo(x)', replaceSuffix: 1 }, { text: 'bar', replaceSuffix: 0 }], META);
+    expect(l.current(U, 4)).toEqual([{ text: 'foo(x)', replaceSuffix: 1 }, { text: 'bar', replaceSuffix: 0 }]);
+    l.onChange(U, [{ offset: 4, removed: 0, text: 'foo(' }]);
+    expect(l.current(U, 4)).toBeUndefined();
+    expect(l.current(U, 8)).toEqual([{ text: 'x)', replaceSuffix: 1 }]);
+    l.accept(id);
+    expect(l.current(U, 8)).toBeUndefined();
+  });
+});

@@ -80,3 +80,12 @@ describe('UsageStats.recordTrigger (why nothing showed)', () => {
     expect(s.toJSON().byBackend.b).toMatchObject({ acceptedFull: 1, acceptedPartial: 0, acceptedChars: 12 });
   });
 });
+
+describe('UsageStats.recordTrigger re-shows', () => {
+  it('does not count the suggestion already on screen again', () => {
+    const s = new UsageStats();
+    const sug = { kind: 'suggestion' as const, text: 'x', replaceSuffix: 0, raw: 'x', appliedRules: [], timings: {} };
+    s.recordTrigger('b', 'go', { outcome: sug, servedBy: 'in-flight', requestId: 1, waitedMs: 0 }, 5, true);
+    expect(s.toJSON().byBackend.b?.shown ?? 0).toBe(0);
+  });
+});

@@ -127,7 +127,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       } else {
         c.onOutcome(outcome, total);
       }
-      this.tracker?.onScheduled(document, active.profile.name, scheduled, total);
+      this.tracker?.onScheduled(document, position, active.profile.name, scheduled, total);
 
       if (outcome.kind === 'rejection') {
         // A rejection by the scheduler itself (e.g. the line is complete) is routine: keep it out of the info log.

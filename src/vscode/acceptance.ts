@@ -68,6 +68,19 @@ export class SuggestionTracker implements vscode.Disposable {
     });
   }
 
+  /**
+   * The ghost text still on screen at the cursor (after typing through it or indenting under it), as items with the
+   * original accept commands; for triggers that must not ask the model (manual-only mode).
+   */
+  continuation(document: vscode.TextDocument, position: vscode.Position): vscode.InlineCompletionItem[] | undefined {
+    const offset = document.offsetAt(position);
+    return this.ledger.current(document.uri.toString(), offset)?.map((c) => {
+      const item = new vscode.InlineCompletionItem(c.text, new vscode.Range(position, document.positionAt(offset + c.replaceSuffix)));
+      item.command = { command: ACCEPTED_COMMAND, title: 'Tessera: suggestion accepted', arguments: [c.id] };
+      return item;
+    });
+  }
+
   private accepted(id: number): void {
     const r = this.ledger.accept(id);
     if (!r) return;

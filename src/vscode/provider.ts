@@ -90,6 +90,9 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (!SCHEMES.has(document.uri.scheme)) return undefined;
       const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
       const gate = c.gate(document, manual);
+      // Manual-only mode: no request, but a suggestion asked for keeps showing while the user types through it.
+      const kept = gate?.reason === 'manual-only' ? this.tracker?.continuation(document, position) : undefined;
+      if (kept) return new vscode.InlineCompletionList(kept);
       if (gate) {
         c.explain(gate.detail, gate.reason === 'disabled' ? undefined : gate.reason);
         c.log.debug(`#${id} skipped (${gate.reason}): ${gate.detail}`);

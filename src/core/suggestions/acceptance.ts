@@ -44,6 +44,8 @@ const AUTO_CLOSE_PAIRS = new Set(['()', '[]', '{}', '""', "''", '``', '<>']);
 /** Is `inserted` (one change at the suggestion's position) a partial accept of the ghost text `rest`? */
 export function isPartialAccept(inserted: string, rest: string): boolean {
   if (inserted.length < 2 || inserted.length >= rest.length || !rest.startsWith(inserted)) return false;
+  // Tab in the leading whitespace indents (VS Code keeps the ghost text): typing, not accepting.
+  if (inserted.trim() === '') return false;
   return !AUTO_CLOSE_PAIRS.has(inserted);
 }
 
@@ -70,10 +72,11 @@ export class AcceptLedger {
    * The ghost text still shown at this position (first the item the editor shows first), after partial accepts
    * and typing through; undefined when the suggestion there was accepted, or the document changed otherwise.
    */
-  current(uri: string, offset: number): { text: string; replaceSuffix: number }[] | undefined {
+  current(uri: string, offset: number): { id: number; text: string; replaceSuffix: number }[] | undefined {
     const s = this.shown;
     if (!s || s.uri !== uri || s.offset !== offset) return undefined;
-    return s.items.filter((i) => i.rest.trim() !== '').map((i) => ({ text: i.rest, replaceSuffix: i.replaceSuffix }));
+    const items = s.items.filter((i) => i.rest.trim() !== '').map((i) => ({ id: i.id, text: i.rest, replaceSuffix: i.replaceSuffix }));
+    return items.length ? items : undefined;
   }
 
   /** The editor ran an item's accept command: how much it inserted, and whether it had been partly accepted. */

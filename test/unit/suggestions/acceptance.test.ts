@@ -12,6 +12,7 @@ describe('isPartialAccept', () => {
     expect(isPartialAccept('retx', 'return a + b')).toBe(false);
     expect(isPartialAccept('()', '()')).toBe(false);
     expect(isPartialAccept('()', '() => x')).toBe(false); // an auto-closed pair from one typed "("
+    expect(isPartialAccept('    ', '    return x')).toBe(false); // Tab indenting under the ghost text
   });
 });
 
@@ -67,10 +68,10 @@ describe('AcceptLedger.current (what is on screen at a position)', () => {
   it('follows partial accepts and is gone after a full accept or another edit', () => {
     const l = new AcceptLedger();
     const [id] = l.show(U, 4, [{ text: 'foo(x)', replaceSuffix: 1 }, { text: 'bar', replaceSuffix: 0 }], META);
-    expect(l.current(U, 4)).toEqual([{ text: 'foo(x)', replaceSuffix: 1 }, { text: 'bar', replaceSuffix: 0 }]);
+    expect(l.current(U, 4)).toMatchObject([{ text: 'foo(x)', replaceSuffix: 1 }, { text: 'bar', replaceSuffix: 0 }]);
     l.onChange(U, [{ offset: 4, removed: 0, text: 'foo(' }]);
     expect(l.current(U, 4)).toBeUndefined();
-    expect(l.current(U, 8)).toEqual([{ text: 'x)', replaceSuffix: 1 }]);
+    expect(l.current(U, 8)).toEqual([{ id, text: 'x)', replaceSuffix: 1 }]);
     l.accept(id);
     expect(l.current(U, 8)).toBeUndefined();
   });

@@ -95,7 +95,8 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (kept) return new vscode.InlineCompletionList(kept);
       if (gate) {
         c.explain(gate.detail, gate.reason === 'disabled' ? undefined : gate.reason);
-        c.log.debug(`#${id} skipped (${gate.reason}): ${gate.detail}`);
+        // An explicit trigger that shows nothing deserves a visible line; automatic ones would flood the log.
+        (manual ? c.log.info : c.log.debug).call(c.log, `#${id} ${manual ? 'manual trigger: nothing shown' : 'skipped'} (${gate.reason}): ${gate.detail}`);
         this.tracker?.onSkipped(document, c.activeBackend()?.profile.name ?? 'none', gate.reason);
         return undefined;
       }
@@ -125,7 +126,8 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
 
       if (servedBy === 'cache' || servedBy === 'typed-ahead') {
         // No request: says nothing about the backend's health.
-        c.explain(undefined);
+        if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled') c.explain(outcome.detail, `${outcome.stage}/${outcome.reason}`);
+        else c.explain(undefined);
         c.refreshStatus(mgr.latencyMs === undefined ? undefined : Math.round(mgr.latencyMs));
       } else {
         c.onOutcome(outcome, total);

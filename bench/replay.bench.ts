@@ -23,9 +23,11 @@ const FILES: { path: string; language: string }[] = [
   { path: 'node_modules/tree-sitter-rust/src/scanner.c', language: 'c' },
 ];
 
+/** Prefetch follows the extension's defaults: on for local servers, off for paid ones unless tessera.prefetch. */
 const BACKENDS = [
-  { name: 'local 7B (TTFT 250 ms, 40 tok/s)', latencyMs: 250, tokensPerS: 40 },
-  { name: 'cloud (TTFT 450 ms, 120 tok/s)', latencyMs: 450, tokensPerS: 120 },
+  { name: 'local 7B (TTFT 250 ms, 40 tok/s; prefetch on, the local default)', latencyMs: 250, tokensPerS: 40, prefetch: true, local: true },
+  { name: 'cloud (TTFT 450 ms, 120 tok/s; prefetch off, the paid default)', latencyMs: 450, tokensPerS: 120, prefetch: false, local: false },
+  { name: 'cloud (TTFT 450 ms, 120 tok/s; tessera.prefetch on)', latencyMs: 450, tokensPerS: 120, prefetch: true, local: false },
 ];
 
 function pct(xs: number[], p: number): number {
@@ -35,7 +37,7 @@ function pct(xs: number[], p: number): number {
 }
 
 const COLS: [string, number][] = [
-  ['policy', 10], ['req/100ch', 10], ['cancelled', 10], ['ghost@pause', 12], ['…w/ answer', 11], ['typed-thru', 11],
+  ['policy', 10], ['req/100ch', 10], ['tok/100ch', 10], ['cancelled', 10], ['ghost@pause', 12], ['…w/ answer', 11], ['typed-thru', 11],
   ['…served', 9], ['thru/req', 9], ['p2g p50', 9], ['p95', 7], ['cold p50', 9], ['p95', 7], ['replay ms', 10],
 ];
 
@@ -67,13 +69,13 @@ async function main() {
       const started = performance.now();
       const sums: ReplaySummary & ReplayDetail = {
         keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, pauseToGhostP50: 0, pauseToGhostP95: 0,
-        typedChars: 0, typedThroughChars: 0, typedThroughServed: 0, inflightHits: 0, accepts: 0, acceptsWithGhost: 0, pauseToGhost: [], pausesWithAnswer: 0, pausesWithAnswerAndGhost: 0,
+        typedChars: 0, typedThroughChars: 0, typedThroughServed: 0, inflightHits: 0, accepts: 0, acceptsWithGhost: 0, pauseToGhost: [], pausesWithAnswer: 0, pausesWithAnswerAndGhost: 0, tokens: 0,
         servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
       };
       for (const tr of traces) {
-        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy });
+        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy, prefetch: b.prefetch, local: b.local });
         for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost'] as const) sums[k] += summary[k];
-        for (const k of ['typedChars', 'typedThroughChars', 'typedThroughServed', 'inflightHits', 'accepts', 'acceptsWithGhost', 'pausesWithAnswer', 'pausesWithAnswerAndGhost'] as const) sums[k] += detail[k];
+        for (const k of ['typedChars', 'typedThroughChars', 'typedThroughServed', 'inflightHits', 'accepts', 'acceptsWithGhost', 'pausesWithAnswer', 'pausesWithAnswerAndGhost', 'tokens'] as const) sums[k] += detail[k];
         sums.pauseToGhost.push(...detail.pauseToGhost);
       }
       const ms = Math.round(performance.now() - started);
@@ -81,6 +83,7 @@ async function main() {
       const cells = [
         name,
         ((100 * sums.requests) / Math.max(1, sums.typedChars)).toFixed(1),
+        ((100 * sums.tokens) / Math.max(1, sums.typedChars)).toFixed(0),
         String(sums.cancelled),
         `${((100 * sums.pausesWithGhost) / Math.max(1, sums.pauses)).toFixed(1)}%`,
         `${((100 * sums.pausesWithAnswerAndGhost) / Math.max(1, sums.pausesWithAnswer)).toFixed(1)}%`,
@@ -104,7 +107,8 @@ async function main() {
   console.log(
     [
       '',
-      'req/100ch: backend requests per 100 typed characters. ghost@pause: pauses (idle ≥ 500 ms) at which ghost text showed;',
+      'req/100ch: backend requests per 100 typed characters; tok/100ch: tokens the backend generated per 100 typed characters.',
+      'ghost@pause: pauses (idle ≥ 500 ms) at which ghost text showed;',
       '…w/ answer: the same among pauses where a perfect model has something to show (not, e.g., after a finished line).',
       'typed-thru: share of typed characters typed while a matching suggestion showed; …served: of those, served without',
       'a request with the ghost kept. thru/req: typed-through characters per request (useful ghost text per request). p2g: ms from the last keystroke before a pause to the ghost text (0 when it was',

@@ -1,5 +1,5 @@
 /**
- * `tessera replay --latency-ms N --tokens-per-s N [--policy tessera|fixed350|cancel75] [--debounce-ms N]`
+ * `tessera replay --latency-ms N --tokens-per-s N [--policy tessera|fixed350|cancel75] [--debounce-ms N] [--prefetch false]`
  * Reads a whole typing trace (JSON Lines: a header {"language","final"}, then one line per keystroke
  * {"t","text","offset"} or {"t","accept":true}), replays it through the extension's scheduler and pipeline on a
  * virtual clock against a simulated perfect model, and writes one summary line:
@@ -58,9 +58,11 @@ export async function replayCommand(args: Map<string, string>): Promise<LineHand
   const policy = POLICIES[policyName];
   if (!policy) throw new Error(`--policy must be one of ${Object.keys(POLICIES).join(', ')}`);
   const debounceMs = args.has('debounce-ms') ? numberArg(args, 'debounce-ms') : undefined;
+  const prefetchArg = args.get('prefetch') ?? 'true';
+  if (!['true', 'false'].includes(prefetchArg)) throw new Error('--prefetch must be true or false');
   try {
     const { header, events } = parseTrace(await readAll(process.stdin));
-    const { summary } = await replay(header, events, { latencyMs, tokensPerS, policy, debounceMs });
+    const { summary } = await replay(header, events, { latencyMs, tokensPerS, policy, debounceMs, prefetch: prefetchArg === 'true' });
     process.stdout.write(JSON.stringify(summary) + '\n');
   } catch (err) {
     process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');

@@ -372,7 +372,8 @@ export class RequestManager {
     for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, lead, flight: f };
     if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
-    const flight = this.start(spec, scope, next, suffix, decideShape(next, suffix, this.opts.profile));
+    const base = decideShape(next, suffix, this.opts.profile);
+    const flight = this.start(spec, scope, next, suffix, { ...base, multiline: true, maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS), stop: base.stop.filter((x) => x !== '\n') });
     flight.speculative = true;
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
     return { prefix: next, lead, flight };
@@ -584,6 +585,9 @@ function lineKey(prefix: string): string {
   const start = prefix.lastIndexOf('\n') + 1;
   return prefix.slice(Math.max(0, start - 200), start);
 }
+
+/** A prefetch asks for a few lines ahead, not a whole block: tokens cost. */
+export const PREFETCH_MAX_TOKENS = 48;
 
 /** Max requests in flight for a backend: the profile's setting, else 1 for local servers and 2 for remote ones. */
 export function concurrencyLimit(profile: BackendProfile, local: boolean): number {

@@ -76,6 +76,8 @@ export interface ReplayDetail {
   /** Pauses at which a perfect model has something to show (not, e.g., at the end of a finished line). */
   pausesWithAnswer: number;
   pausesWithAnswerAndGhost: number;
+  /** Tokens the backend generated (streamed) in all: what requests cost. */
+  tokens: number;
   servedBy: Record<ServedBy, number>;
 }
 
@@ -153,6 +155,8 @@ export class PerfectModelBackend implements Backend {
     private readonly tokensPerS: number,
     /** Told when the stream starts (true) and stops (false) waiting on the clock. */
     private readonly onWait: (waiting: boolean) => void = () => {},
+    /** Told about every token sent (the cost of a request). */
+    private readonly onToken: () => void = () => {},
   ) {}
 
   private async wait(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -176,6 +180,7 @@ export class PerfectModelBackend implements Backend {
     for (let i = 0; i < tokens.length; i++) {
       if (i > 0 && !(await this.wait(perToken, signal))) throw cancelled();
       if (signal.aborted) throw cancelled();
+      this.onToken();
       yield tokens[i];
     }
   }
@@ -259,7 +264,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
         return await complete(
         snapshot,
         {
-          backend: new PerfectModelBackend(profile, clock, header.final, snapshot, opts.latencyMs, opts.tokensPerS, (waiting) => (busy += waiting ? -1 : 1)),
+          backend: new PerfectModelBackend(profile, clock, header.final, snapshot, opts.latencyMs, opts.tokensPerS, (waiting) => (busy += waiting ? -1 : 1), () => detail.tokens++),
           profile,
           settings,
           shape,
@@ -291,6 +296,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     pauseToGhost: [],
     pausesWithAnswer: 0,
     pausesWithAnswerAndGhost: 0,
+    tokens: 0,
     servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
   };
 

@@ -1,5 +1,6 @@
 import { VirtualClock } from '../../../src/core/scheduling/clock';
 import type { PipelineRunner } from '../../../src/core/scheduling/manager';
+import type { RequestShape } from '../../../src/core/scheduling/shape';
 import type { DocumentSnapshot, Outcome } from '../../../src/core/types';
 import { reject } from '../../../src/core/types';
 import { parseProfile } from '../../../src/core/config';
@@ -15,6 +16,7 @@ export function doc(marked: string, uri = 'file:///a.py', languageId = 'python')
 
 export interface FakeCall {
   snapshot: DocumentSnapshot;
+  shape: RequestShape;
   startedAt: number;
   signal: AbortSignal;
   abortedAt?: number;
@@ -38,8 +40,8 @@ export function fakeRunner(clock: VirtualClock, answer: (prefix: string) => stri
         resolve(false);
       });
     });
-  const run: PipelineRunner = async (snapshot, _shape, onChunk, signal): Promise<Outcome> => {
-    const call: FakeCall = { snapshot, startedAt: clock.now(), signal };
+  const run: PipelineRunner = async (snapshot, shape, onChunk, signal): Promise<Outcome> => {
+    const call: FakeCall = { snapshot, shape, startedAt: clock.now(), signal };
     calls.push(call);
     running++;
     maxRunning = Math.max(maxRunning, running);

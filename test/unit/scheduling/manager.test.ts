@@ -162,6 +162,7 @@ describe('RequestManager', () => {
     await clock.advanceBy(0);
     expect(fake.calls).toHaveLength(2);
     expect(fake.calls[1].snapshot.text).toBe(`${line1}return width * height\n    `); // Enter + the line's indentation
+    expect(fake.calls[1].shape).toMatchObject({ multiline: true, maxTokens: 48 }); // a few lines ahead, capped
     await clock.advanceBy(1000);
     expect(text(end.result.value)).toBe('\n    # done'); // the next line, shown from the end of this one
     const next = trigger(`${line1}return width * height\n    █`);

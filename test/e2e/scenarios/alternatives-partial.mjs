@@ -72,21 +72,30 @@ export async function run(ctx) {
 
   // ── 3. statistics view ─────────────────────────────────────────────────────────────────────────
   await sleep(500);
-  await w.runCommand('Tessera: Show Statistics');
-  const text = await waitFor(async () => {
-    for (const f of w.page.frames()) {
-      const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (t.includes('Tessera statistics') && t.includes('python')) return t;
-    }
-    return undefined;
-  }, { timeout: 15_000, what: 'the statistics preview' });
+  // From the status bar menu.
+  await w.page.locator('.statusbar [aria-label*="Tessera"]').first().click();
+  await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show statistics' }).first().click();
+  const preview = (what, test) =>
+    waitFor(async () => {
+      for (const f of w.page.frames()) {
+        const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (t.includes('Tessera statistics') && test(t)) return t;
+      }
+      return undefined;
+    }, { timeout: 15_000, what });
+  const text = await preview('the statistics preview', (t) => t.includes('python'));
   await sleep(500);
   await w.screenshot('statistics-view');
   // One accepted suggestion, taken a word and then the rest: counted as accepted (full), 11 characters.
   const row = text.split('\n').find((l) => /^python\b/.test(l.trim()));
-  log(`statistics row: ${row}`);
+  log(`statistics row: ${row} (requests: ${JSON.stringify(model.completions().map((b) => [b.prompt.slice(-12), b.n ?? 1]))})`);
   const m = /(\d+) suggestions shown · (\d+) accepted · (\d+) partly accepted · (\d+) characters accepted/.exec(text);
   assert.ok(m, `no summary line in the statistics view:\n${text.slice(0, 600)}`);
   assert.ok(Number(m[1]) >= 2, 'the automatic and the manual suggestion were counted as shown');
   assert.deepEqual(m.slice(2).map(Number), [1, 0, 11], 'one suggestion accepted (a word, then the rest): 11 characters');
+
+  // Reset (with its confirmation): the open view follows.
+  await w.runCommand('Tessera: Reset Statistics');
+  await w.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Reset' }).first().click();
+  await preview('the statistics view to show zeros after Reset', (t) => /\b0 suggestions shown · 0 accepted/.test(t) && !t.includes('python'));
 }

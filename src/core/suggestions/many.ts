@@ -22,6 +22,11 @@ export interface AlternativesOptions {
   count: number;
   /** Max parallel requests when the backend has no `n` (the concurrency cap). */
   parallel: number;
+  /**
+   * No new wave of parallel requests starts after this many ms (a slow local server asked one at a time should not
+   * make the user wait for three answers). Default 1500.
+   */
+  waveBudgetMs?: number;
 }
 
 /** Backends whose server refused or ignored `n`: parallel requests from then on. */
@@ -91,7 +96,13 @@ export async function completeAlternatives(
 
   // 2. The rest as parallel streamed requests with spread temperatures, within the concurrency cap.
   const parallel = Math.max(1, Math.floor(opts.parallel));
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
   for (let i = raws.length; i < count && !signal.aborted; i += parallel) {
+    if (raws.length > 0 && now() - started > (opts.waveBudgetMs ?? 1500)) {
+      log.debug(`alternatives: ${raws.length} of ${count} answers; no more requests after ${Math.round(now() - started)} ms`);
+      break;
+    }
     const wave = temps.slice(i, Math.min(count, i + parallel));
     const results = await Promise.allSettled(wave.map((temperature) => drain(backend, { ...request, temperature }, signal)));
     for (const r of results) {

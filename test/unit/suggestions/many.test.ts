@@ -133,4 +133,18 @@ describe('completeAlternatives', () => {
     const out = await completeAlternatives(RETURN, { backend, profile, settings }, ctrl.signal, { count: 3, parallel: 2 });
     expect(out).toMatchObject({ kind: 'rejection', reason: 'cancelled' });
   });
+
+  it('starts no new wave of requests past the time budget (a slow server asked one at a time)', async () => {
+    server = await startServer(async (req, res) => {
+      await sleep(120);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ content: `a + b + ${req.body.temperature}`, stop: true })}\n\n`);
+      res.end();
+    });
+    const profile = parseProfile({ name: 'llama', kind: 'llamacpp', baseUrl: server.url });
+    const backend = createBackend(profile);
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 3, parallel: 1, waveBudgetMs: 100 });
+    expect(server.requests).toHaveLength(1);
+    expect(out.kind).toBe('suggestion');
+  });
 });

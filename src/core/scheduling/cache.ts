@@ -29,7 +29,15 @@ export interface CacheHit {
   typed: number;
   /** What is left to show: `entry.text` without the typed characters (may be empty: fully typed through). */
   rest: string;
+  /**
+   * Characters after the cursor the rest replaces: the entry's own, plus closing brackets/quotes the editor
+   * auto-inserted while the user typed ahead (`foo(` became `foo(█)`; the rest `a, b)` replaces that `)`).
+   */
+  replaceSuffix: number;
 }
+
+/** Closing characters an editor auto-inserts after the cursor. */
+const AUTO_CLOSED = /^[)\]}"'`>]{1,3}/;
 
 export function cacheKey(scope: string, prefix: string, suffix: string): string {
   return `${scope}\u0001${prefix.slice(-PREFIX_KEY_CHARS)}\u0000${suffix.slice(0, SUFFIX_KEY_CHARS)}`;
@@ -76,8 +84,21 @@ export class CompletionCache {
    */
   lookup(scope: string, prefix: string, suffix: string, opts: { typedAhead?: boolean } = {}): CacheHit | undefined {
     const exact = this.lru.get(cacheKey(scope, prefix, suffix));
-    if (exact) return { entry: exact, typed: 0, rest: exact.text };
+    if (exact) return { entry: exact, typed: 0, rest: exact.text, replaceSuffix: exact.replaceSuffix };
     if (opts.typedAhead === false) return undefined;
+    const hit = this.typedAheadLookup(scope, prefix, suffix);
+    if (hit) return hit;
+    // Typing `(` may have auto-inserted `)` after the cursor: look for the suggestion under the suffix without it.
+    const closers = AUTO_CLOSED.exec(suffix)?.[0] ?? '';
+    for (let j = closers.length; j > 0; j--) {
+      const inserted = closers.slice(0, j);
+      const h = this.typedAheadLookup(scope, prefix, suffix.slice(j));
+      if (h && h.rest.includes(inserted)) return { ...h, replaceSuffix: h.replaceSuffix + j };
+    }
+    return undefined;
+  }
+
+  private typedAheadLookup(scope: string, prefix: string, suffix: string): CacheHit | undefined {
     const maxBack = Math.min(this.maxText, prefix.length);
     const suffixFp = suffix.slice(0, FP_SUFFIX);
     for (let k = 1; k <= maxBack; k++) {
@@ -88,7 +109,7 @@ export class CompletionCache {
       if (!entry) continue;
       const typed = prefix.slice(end);
       if (!entry.text.startsWith(typed)) continue;
-      return { entry, typed: k, rest: entry.text.slice(k) };
+      return { entry, typed: k, rest: entry.text.slice(k), replaceSuffix: entry.replaceSuffix };
     }
     return undefined;
   }

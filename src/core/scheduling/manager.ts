@@ -264,7 +264,7 @@ export class RequestManager {
           if (hit && hit.rest.trim() !== '') {
             if (hit.typed === 0) this.stats.cacheHits++;
             else this.stats.typedAheadHits++;
-            return { outcome: suggestionOf(hit.rest, hit.entry), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
+            return { outcome: suggestionOf(hit.rest, { ...hit.entry, replaceSuffix: hit.replaceSuffix }), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
           }
           let lineDone = false;
           if (hit && hit.typed > 0) {

@@ -40,4 +40,15 @@ describe('CompletionCache', () => {
     expect(c.lookup('s', 'a', '')).toBeDefined();
     expect(c.size).toBe(2);
   });
+  it('typing an auto-closed bracket keeps the suggestion: the rest replaces the inserted closer', () => {
+    const c = new CompletionCache();
+    c.set('s', 'x = foo', '\n', entry('(a, b)'));
+    // The editor turned `x = foo(` into `x = foo(█)`.
+    expect(c.lookup('s', 'x = foo(', ')\n')).toMatchObject({ typed: 1, rest: 'a, b)', replaceSuffix: 1 });
+    expect(c.lookup('s', 'x = foo(a', ')\n')).toMatchObject({ rest: ', b)', replaceSuffix: 1 });
+    // A closer the rest does not contain is not the editor's doing: no hit.
+    c.set('s', 'y = ', '\n', entry('bar'));
+    expect(c.lookup('s', 'y = b', ')\n')).toBeUndefined();
+  });
 });
+

@@ -19,10 +19,11 @@ export async function run(ctx) {
     const p = typeof body?.prompt === 'string' ? body.prompt : '';
     if (p.endsWith('compute(')) return answer(body, ')'); // only re-types the ')' after the cursor: the suffix-duplicate rule
     if (p.endsWith('def mul(a, b):\n')) return answer(body, '    return a * b');
+    if (p.endsWith('def two(a, b):\n    ')) return answer(body, 'if a > b:\n        return a - b\n    return b - a');
     return answer(body, 'a - b', { delayMs: 150 });
   });
   const w = await ctx.openWindow({
-    files: { 'calc.py': 'def sub(a, b):\n', 'call.py': 'x = compute()\n', 'mul.py': 'def mul(a, b):\n' },
+    files: { 'calc.py': 'def sub(a, b):\n', 'call.py': 'x = compute()\n', 'mul.py': 'def mul(a, b):\n', 'two.py': 'def two(a, b):\n    \n' },
     settings: { 'tessera.triggerMode': 'manual' },
   });
 
@@ -76,4 +77,19 @@ export async function run(ctx) {
   assert.equal(await w.waitForGhostText(5000), 'return a * b', 'the suggestion stays after the indent');
   await w.pressKey('Tab');
   await waitFor(async () => (await line2()) === '    return a * b', { timeout: 5000, what: 'Tab to accept' });
+
+  // ── 4. accept next line (Ctrl+Alt+Right, Tessera's binding for editor.action.inlineSuggest.acceptNextLine) ──
+  await w.openFile('two.py', { cursor: { line: 2, column: 5 } });
+  await w.triggerSuggest();
+  const block = await w.waitForGhostText(10_000);
+  // (The harness reads the first ghost line of a multi-line suggestion; the rest renders in a view zone.)
+  assert.equal(block.split('\n')[0], 'if a > b:');
+  const before4 = model.count;
+  await w.pressKey('Control+Alt+ArrowRight');
+  await waitFor(async () => (await w.editorText()).split('\n')[1] === '    if a > b:', { timeout: 5000, what: 'accept next line' });
+  await sleep(600);
+  const rest = await w.ghostText();
+  assert.match(rest, /return a - b/, `the next line is still shown (ghost: ${JSON.stringify(rest)})`);
+  await w.screenshot('accept-next-line');
+  assert.equal(model.count, before4, 'accepting a line sent a request');
 }

@@ -73,6 +73,30 @@ export async function run(ctx) {
 
     const saved = await w.saveAndRead('rect.py');
     assert.ok(saved.startsWith('def area(width, height):\n    return width * height\n'), `file after accept: ${JSON.stringify(saved)}`);
+    await w.close();
+
+    // ── 3. typing through with the editor's auto-closed brackets (VS Code's default) ─────────────
+    w = await ctx.openWindow({
+      files: { 'use.py': 'def area(width, height):\n    return width * height\n\n\n' },
+      settings: { 'editor.autoClosingBrackets': 'always' },
+    });
+    await w.openFile('use.py', { cursor: { line: 4, column: 1 } });
+    model.setResponder((body) => {
+      const prefix = typeof body?.prompt === 'string' ? body.prompt : '';
+      const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
+      const want = 'total = area(2, 3)';
+      return { text: want.startsWith(line) ? want.slice(line.length) : '', delayMs: 120, chunkSize: 3 };
+    });
+    await w.typeText('total = ar', { delay: 60 });
+    assert.equal(await w.waitForGhostText(8000), 'ea(2, 3)');
+    await sleep(300);
+    const before3 = model.count;
+    await w.typeText('ea(', { delay: 160 });
+    await sleep(600);
+    const ghost3 = await w.ghostText();
+    log(`after typing "ea(" with auto-closing: ghost ${JSON.stringify(ghost3)}, ${model.count - before3} new request(s)`);
+    assert.equal(model.count, before3, 'typing through an auto-closed bracket sent no request');
+    assert.ok(ghost3.startsWith('2, 3'), `the ghost text stays: ${JSON.stringify(ghost3)}`);
   } catch (err) {
     if (w) log(`screenshot: ${await w.screenshot('request-economy-failure').catch(() => '')}`);
     throw err;

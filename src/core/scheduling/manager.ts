@@ -294,7 +294,7 @@ export class RequestManager {
         if (policy.inflightReuse) {
           const flight = this.compatibleFlight(snapshot.uri, scope, prefix, suffix);
           if (flight) {
-            const r = await this.join(flight, prefix, options.signal);
+            const r = await this.join(flight, prefix, options.signal, suffix);
             if (r.outcome.kind === 'suggestion' || options.signal.aborted) {
               if (r.outcome.kind === 'suggestion') this.stats.inflightHits++;
               return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
@@ -461,7 +461,8 @@ export class RequestManager {
    */
   private matches(flight: Flight, uri: string, scope: string, prefix: string, suffix: string): boolean {
     if (flight.uri !== uri || flight.scope !== scope) return false;
-    if (prefix.length < flight.prefix.length || suffix !== flight.suffix || !prefix.startsWith(flight.prefix)) return false;
+    if (prefix.length < flight.prefix.length || !prefix.startsWith(flight.prefix)) return false;
+    if (autoClosed(flight.suffix, suffix) === undefined) return false;
     const typed = prefix.slice(flight.prefix.length);
     if (typed === '') return true;
     if (flight.outcome) return flight.outcome.kind === 'suggestion' && flight.outcome.text.startsWith(typed) && flight.outcome.text.length > typed.length;
@@ -501,7 +502,9 @@ export class RequestManager {
    * Waits for `flight` on behalf of a trigger at `prefix` (which extends the flight's). Resolves with the part of
    * the answer not typed yet; `retry` when the answer did not cover what was typed.
    */
-  private join(flight: Flight, prefix: string, signal: AbortSignal): Promise<{ outcome: Outcome; retry: boolean }> {
+  private join(flight: Flight, prefix: string, signal: AbortSignal, suffix = flight.suffix): Promise<{ outcome: Outcome; retry: boolean }> {
+    // Closers the editor auto-inserted after the cursor since the flight started (typing `(` gave `(█)`).
+    const extra = autoClosed(flight.suffix, suffix) ?? '';
     return new Promise((res) => {
       let settled = false;
       const resolve = (r: { outcome: Outcome; retry: boolean }) => {
@@ -515,7 +518,7 @@ export class RequestManager {
       // on, fills the cache, and the next keystroke gets the rest of the block typed-ahead.
       let checking = false;
       const onProgress = () => {
-        if (settled || checking || !flight.shape.multiline || !this.opts.postfilter || !this.policy.inflightReuse) return;
+        if (settled || checking || extra || !flight.shape.multiline || !this.opts.postfilter || !this.policy.inflightReuse) return;
         const typed = prefix.slice(flight.prefix.length);
         if (!flight.raw.startsWith(typed)) return;
         const m = /^(?:[ \t]*\r?\n)?[^\n]*\S[^\n]*\n/.exec(flight.raw.slice(typed.length));
@@ -546,9 +549,10 @@ export class RequestManager {
           return resolve({ outcome, retry: false });
         }
         const rest = outcome.text.startsWith(typed) ? outcome.text.slice(typed.length) : '';
-        if (rest.trim() === '') return resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true });
+        if (rest.trim() === '' || !rest.includes(extra)) return resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true });
         this.markUsed(flight);
-        resolve({ outcome: { ...suggestionOf(rest, outcome), timings: outcome.timings }, retry: false });
+        const replaceSuffix = outcome.replaceSuffix + extra.length;
+        resolve({ outcome: { ...suggestionOf(rest, { ...outcome, replaceSuffix }), timings: outcome.timings }, retry: false });
       });
     });
   }
@@ -558,6 +562,18 @@ export class RequestManager {
     flight.used = true;
     this.debounce.noteOutcome(true);
   }
+}
+
+/**
+ * `now` is `then` with up to 3 closing brackets/quotes inserted in front (an editor's auto-close): returns them
+ * ('' when equal), or undefined when the suffix changed otherwise.
+ */
+function autoClosed(then: string, now: string): string | undefined {
+  if (now === then) return '';
+  const extra = now.length - then.length;
+  if (extra < 1 || extra > 3 || !now.endsWith(then)) return undefined;
+  const inserted = now.slice(0, extra);
+  return /^[)\]}"'`>]+$/.test(inserted) ? inserted : undefined;
 }
 
 /** Does this line end a statement (`foo();`, `}`), with no bracket left open (`for (let i = 0;` is not)? */

@@ -209,5 +209,17 @@ describe('RequestManager', () => {
     expect(back.result.value?.servedBy).toBe('cache');
     expect(fake.calls).toHaveLength(1);
   });
+
+  it('a request in flight stays joinable when typing `(` made the editor auto-insert `)`', async () => {
+    const { clock, fake, mgr, trigger } = setup({ latency: 400 });
+    trigger('def area█');
+    await clock.advanceBy(150); // in flight, nothing streamed yet
+    const b = trigger('def area(█)'); // typed `(`, the editor added `)`
+    await clock.advanceBy(2000);
+    expect(fake.calls).toHaveLength(1);
+    expect(mgr.stats.cancelled).toBe(0);
+    expect(b.result.value?.servedBy).toBe('in-flight');
+    expect(b.result.value?.outcome).toMatchObject({ kind: 'suggestion', text: 'width, height):', replaceSuffix: 1 });
+  });
 });
 

@@ -32,7 +32,7 @@
     { label: 'llama.cpp server on this machine', draft: { name: 'llama.cpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'default', fimTemplate: 'native' } },
     { label: 'Ollama on this machine', draft: { name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen2.5-coder:1.5b-base', fimTemplate: 'auto' } },
     { label: 'Mistral Codestral (API key)', draft: { name: 'codestral', kind: 'codestral', baseUrl: 'https://codestral.mistral.ai/v1', model: 'codestral-latest', fimTemplate: 'native' } },
-    { label: 'Embedded model (no server)', draft: { name: 'embedded', kind: 'embedded', fimTemplate: 'auto' } },
+    { label: 'Embedded model from a GGUF file', draft: { name: 'embedded', kind: 'embedded', fimTemplate: 'auto' } },
   ];
   const FIELDS = {
     name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
@@ -149,7 +149,13 @@
     if (state.profiles.length === 0) {
       section.append(
         h('div', { class: 'empty', id: 'empty-state' },
-          h('p', {}, h('strong', {}, 'No backend yet.'), ' Tessera needs a model to complete code. Start from a preset or add your own:'),
+          h('p', {}, h('strong', {}, 'No backend yet.'), ' Tessera needs a model to complete code.'),
+          editor ? null : h('div', { class: 'builtin', role: 'group', 'aria-labelledby': 'builtin-h' },
+            h('h3', { id: 'builtin-h' }, 'Zero setup: the built-in model'),
+            h('p', {}, 'A small code model (Qwen2.5-Coder 0.5B, about 530 MB, downloaded once and checked) runs inside VS Code: no server, no account, your code stays on this machine. It is what Tessera uses while no profile exists.'),
+            h('button', { type: 'button', id: 'use-builtin', onclick: () => vscode.postMessage({ type: 'useBuiltinModel' }) }, 'Use the built-in model'),
+          ),
+          editor ? null : h('p', {}, 'Or connect a model server, or add your own profile:'),
           editor ? null : h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' },
             PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `preset-${i}`, onclick: () => openEditor(null, p.draft, 'name') }, p.label)),
           ),

@@ -63,6 +63,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('clearApiKey'), name: z.string().min(1).max(200) }),
   z.object({ type: z.literal('openSettingsJson') }),
   z.object({ type: z.literal('showLog') }),
+  /** Zero setup: download (once) and use the built-in embedded model, the default when no profile exists. */
+  z.object({ type: z.literal('useBuiltinModel') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 

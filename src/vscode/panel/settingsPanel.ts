@@ -201,6 +201,9 @@ export class SettingsPanel implements vscode.Disposable {
       case 'showLog':
         this.deps.log.show();
         return;
+      case 'useBuiltinModel':
+        await vscode.commands.executeCommand('tessera.downloadEmbeddedModel');
+        return;
     }
   }
 

@@ -65,6 +65,9 @@ export async function run(ctx) {
     const f = panelFrame(page);
     await f.locator('#empty-state').waitFor({ timeout: 15_000 });
     assert.match(await f.locator('#empty-state').innerText(), /No backend yet/);
+    // Zero setup comes first: the built-in (embedded) model is offered before any server preset.
+    const emptyText = await f.locator('#empty-state').innerText();
+    assert.ok(emptyText.indexOf('Use the built-in model') >= 0 && emptyText.indexOf('Use the built-in model') < emptyText.indexOf('llama.cpp server'), 'the built-in model is offered first');
     await clearToasts();
     await w.screenshot('settings-panel-empty');
 

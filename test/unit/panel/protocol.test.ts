@@ -26,6 +26,7 @@ describe('webview messages', () => {
       { type: 'clearApiKey', name: 'local' },
       { type: 'openSettingsJson' },
       { type: 'showLog' },
+      { type: 'useBuiltinModel' },
     ]) {
       expect(parseWebviewMessage(m).ok, JSON.stringify(m)).toBe(true);
     }

@@ -7,7 +7,7 @@
 import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
-import { apiKey, redactingLogger, type BackendOptions } from './common';
+import { apiKey, redactingLogger, type BackendOptions, probeFailure } from './common';
 import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
@@ -93,7 +93,7 @@ export class CodestralBackend implements Backend {
       return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
     } catch (err) {
       const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return { reachable: e.errorKind === 'auth' || e.status !== undefined, models: [], fimSupported: true, latencyMs: Date.now() - started, error: { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) } };
+      return probeFailure(e, started, this.key, { reachable: e.errorKind === 'auth' || e.status !== undefined, fimSupported: true });
     } finally {
       dl.clear();
     }

@@ -4,7 +4,7 @@
 import type { BackendProfile } from '../config';
 import { redactSecrets, silentLogger, type Logger } from '../log';
 import { chooseFim, type FimChoice, type FimEvidence } from '../prompt/detect';
-import { BackendError, type SecretLookup } from './types';
+import { BackendError, type ProbeResult, type SecretLookup } from './types';
 
 export interface BackendOptions {
   /** Where the adapter says how it forms prompts (and when it is unsure). Lines are redacted. */
@@ -59,4 +59,15 @@ export class FimDecision {
     }
     return choice;
   }
+}
+
+/** The result of a failed probe: the typed kind and a redacted message. A server that answered at all is reachable. */
+export function probeFailure(e: BackendError, started: number, key: string | undefined, overrides: Partial<ProbeResult> = {}): ProbeResult {
+  return {
+    reachable: e.status !== undefined,
+    models: [],
+    latencyMs: Date.now() - started,
+    error: { kind: e.errorKind, message: redactSecrets(e.message, key ? [key] : []) },
+    ...overrides,
+  };
 }

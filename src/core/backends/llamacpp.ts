@@ -12,7 +12,7 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
+import { apiKey, FimDecision, redactingLogger, type BackendOptions, probeFailure } from './common';
 import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
@@ -130,7 +130,7 @@ export class LlamaCppBackend implements Backend {
       return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };
     } catch (err) {
       const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) } };
+      return probeFailure(e, started, this.key);
     } finally {
       dl.clear();
     }

@@ -11,7 +11,7 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import type { FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
+import { apiKey, FimDecision, redactingLogger, type BackendOptions, probeFailure } from './common';
 import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
@@ -139,7 +139,7 @@ export class OllamaBackend implements Backend {
       return { reachable: true, models, latencyMs, fimSupported, templateHint };
     } catch (err) {
       const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return { reachable: e.status !== undefined, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) } };
+      return probeFailure(e, started, this.key);
     } finally {
       dl.clear();
     }

@@ -105,10 +105,7 @@ export class OpenAICompatibleBackend implements Backend {
     const timeoutMs = this.profile.timeoutMs;
     const client = await this.client();
     const choice = this.fimChoice();
-    const renderedPrompt =
-      choice.mode === 'template' && choice.family
-        ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
-        : undefined;
+    const renderedPrompt = this.renderedPrompt(req, choice);
     const body = {
       ...openAICompletionBody(this.profile, req, { renderedPrompt, stop: stopsFor(choice.family, req.stop), maxStops: this.flavor.maxStops }),
       stream: false,
@@ -170,14 +167,18 @@ export class OpenAICompatibleBackend implements Backend {
     return this.fim.decide({}, true);
   }
 
+  /** The prompt rendered with the model family's FIM template, or undefined for the native `suffix` field. */
+  private renderedPrompt(req: CompletionRequest, choice: FimChoice): string | undefined {
+    return choice.mode === 'template' && choice.family
+      ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
+      : undefined;
+  }
+
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
     const timeoutMs = this.profile.timeoutMs;
     const client = await this.client();
     const choice = this.fimChoice();
-    const renderedPrompt =
-      choice.mode === 'template' && choice.family
-        ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
-        : undefined;
+    const renderedPrompt = this.renderedPrompt(req, choice);
     const body = openAICompletionBody(this.profile, req, {
       renderedPrompt,
       stop: stopsFor(this.flavor.nativeOnly ? undefined : choice.family, req.stop),

@@ -34,12 +34,14 @@ export function activate(context: vscode.ExtensionContext): void {
     embedded.onSettings(settings);
   };
   reload();
+  const provider = new TesseraInlineProvider(controller, syntaxDocs, tracker);
   const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, secrets: context.secrets, log });
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tessera')) reload();
     }),
-    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, new TesseraInlineProvider(controller, syntaxDocs, tracker)),
+    provider, // disposing it cancels in-flight requests
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, provider),
     vscode.commands.registerCommand('tessera.showLog', () => log.show()),
     vscode.commands.registerCommand('tessera.openSettings', openPanel),
     vscode.commands.registerCommand('tessera.openSettingsUI', () =>

@@ -283,7 +283,7 @@ export class RequestManager {
               if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
                 if (next.cached) this.stats.cacheHits++;
                 else this.stats.inflightHits++;
-                return { outcome: suggestionOf(next.lead + r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs, requestId: next.flight?.id, shape };
+                return { outcome: suggestionOf(r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs, requestId: next.flight?.id, shape };
               }
               if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'in-flight', waitedMs, shape };
             }
@@ -353,30 +353,29 @@ export class RequestManager {
 
   /**
    * Prefetch of the completion that follows: the user finished a line with the suggestion (typed through or
-   * accepted); ask now for the position after Enter with the indentation the editor will insert, so the next
-   * line's ghost text is there when the user gets there. Only with a free slot; never queued.
+   * accepted); ask now, at the end of the line, for the lines that follow (the answer starts with the line break),
+   * so the next line's ghost text is there when the user gets there. Only with a free slot; never queued.
    */
   private prefetchNextLine(
     snapshot: DocumentSnapshot,
     scope: string,
     prefix: string,
     suffix: string,
-  ): { prefix: string; lead: string; cached?: Outcome; flight?: Flight } | undefined {
+  ): { prefix: string; cached?: Outcome; flight?: Flight } | undefined {
     if (suffix !== '' && !/^\r?\n/.test(suffix)) return undefined;
-    const { before } = lineAround(prefix, suffix);
-    const eol = /^\r\n/.test(suffix) || prefix.includes('\r\n') ? '\r\n' : '\n';
-    const lead = eol + /^[ \t]*/.exec(before)![0] + (opensBlock(before) ? indentUnit(prefix) : '');
-    const next = prefix + lead;
+    // Asked at the end of this line, the answer starts with the line break and the next line's indentation as
+    // the model sees it; Enter and the editor's auto-indent are then typed through it (no guess of the indent).
+    const next = prefix;
     const hit = this.cache.lookup(scope, next, suffix, { typedAhead: false });
-    if (hit) return { prefix: next, lead, cached: suggestionOf(hit.entry.text, hit.entry) };
-    for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, lead, flight: f };
+    if (hit) return { prefix: next, cached: suggestionOf(hit.entry.text, hit.entry) };
+    for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, flight: f };
     if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
     const base = decideShape(next, suffix, this.opts.profile);
     const flight = this.start(spec, scope, next, suffix, { ...base, multiline: true, maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS), stop: base.stop.filter((x) => x !== '\n') });
     flight.speculative = true;
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
-    return { prefix: next, lead, flight };
+    return { prefix: next, flight };
   }
 
   /**
@@ -442,9 +441,10 @@ export class RequestManager {
         }
       }
       flight.outcome = outcome;
+      this.log.trace(`request #${flight.id} ended at ${Math.round(clock.now())} ms: ${outcome.kind === 'suggestion' ? `${JSON.stringify(outcome.text.slice(0, 60))} (${outcome.text.split('\n').length} lines)` : `${outcome.stage}/${outcome.reason}`}`);
       return outcome;
     })();
-    this.log.trace(`request #${flight.id}: ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why}), max ${shape.maxTokens} tokens`);
+    this.log.trace(`request #${flight.id} at ${Math.round(clock.now())} ms: ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why}), max ${shape.maxTokens} tokens, after ${JSON.stringify(prefix.slice(-40))}`);
     return flight;
   }
 
@@ -582,18 +582,6 @@ export function statementFinished(line: string): boolean {
   const code = line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '""');
   const count = (re: RegExp) => (code.match(re) ?? []).length;
   return count(/\(/g) <= count(/\)/g) && count(/\[/g) <= count(/\]/g);
-}
-
-/** The document's indentation unit, guessed from the indentation of the lines before the cursor. */
-function indentUnit(prefix: string): string {
-  const lines = prefix.slice(-4000).split('\n');
-  let min = 0;
-  for (const l of lines) {
-    if (l.startsWith('\t')) return '\t';
-    const n = /^ */.exec(l)![0].length;
-    if (n > 0 && l.trim() !== '' && (min === 0 || n < min)) min = n;
-  }
-  return ' '.repeat(min === 0 ? 4 : Math.min(min, 8));
 }
 
 /** Identifies the cursor's line: the text before it (a window) — typing on the line keeps the key. */

@@ -19,6 +19,7 @@ import { readSettings } from '../config';
 import { buildContext } from '../context';
 import { complete } from '../pipeline';
 import { postfilter } from '../postfilter';
+import type { Logger } from '../log';
 import type { DocumentSnapshot } from '../types';
 import { sleep, VirtualClock, type Clock } from './clock';
 import { RequestManager, TESSERA_POLICY, type SchedulingPolicy, type ServedBy } from './manager';
@@ -45,6 +46,8 @@ export interface ReplayOptions {
   pauseMs?: number;
   /** Local backend (concurrency 1 by default). */
   local?: boolean;
+  /** Diagnostics: the scheduler's log (request starts, cancellations). */
+  log?: Logger;
   /** Diagnostics: called for every pause without ghost text, with the document and the last provider answer. */
   onMissedPause?: (info: { t: number; prefixTail: string; suffixHead: string; last?: string }) => void;
 }
@@ -250,6 +253,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     debounceMs: opts.debounceMs ?? settings.debounceMs,
     prefetch: opts.prefetch ?? true,
     policy: opts.policy ?? TESSERA_POLICY,
+    log: opts.log,
     postfilter: async (...args) => {
       busy++;
       try {

@@ -3,10 +3,13 @@
  * should stop.
  *
  * - Text after the cursor on its line (mid-line) → single line: the rest of this line.
- * - Code before the cursor, nothing after it, and the line does not open a block → single line.
- * - An empty line right after a line that opens a block (`def f():⏎    █`), or the end of a line that opens a
- *   block (`def f():█`, `if (x) {█`, `foo(█`) with at most closing brackets after the cursor → multi-line.
- * - Any other empty line → single line (the next statement).
+ * - Any empty line (`def f():⏎    █`, or between statements) → multi-line: a unit, which may be a compound
+ *   statement (`if (x) {` alone cannot pass the post-filter's parse gate); the post-filter's streaming early stop
+ *   ends the stream once the unit is complete, so this costs little.
+ * - The end of a line that opens a block (`def f():█`, `if (x) {█`, `foo(█`) with at most closing brackets after
+ *   the cursor → multi-line, the block.
+ * - The end of any other line → multi-line, capped at END_OF_LINE_MAX_TOKENS: the rest of the line and the lines
+ *   after it; Enter and the editor's auto-indent are then typed through it without a new request.
  */
 import type { BackendProfile } from '../config';
 
@@ -20,6 +23,9 @@ export interface RequestShape {
 
 /** Max tokens for one line: long enough for any sane line, short enough that a runaway costs little. */
 export const SINGLE_LINE_MAX_TOKENS = 64;
+
+/** At the end of a line: the rest of it and the next few lines, typed through across the line break. */
+export const END_OF_LINE_MAX_TOKENS = 48;
 
 const OPENER = /(?:[:{([]|=>|\bthen|\bdo|\belse)\s*$/;
 const ONLY_CLOSERS = /^[\s)\]}>;,'"`]*$/;
@@ -64,8 +70,9 @@ export function decideShape(prefix: string, suffix: string, profile: Pick<Backen
     if (after.trim() !== '') return single('mid-line');
     // An empty line right inside a block opener (`def f():⏎█`, `{⏎█`) gets the block; any other empty line
     // gets one line (the next statement).
-    return opensBlock(previousCodeLine(prefix)) ? { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' } : single('empty-line');
+    return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: opensBlock(previousCodeLine(prefix)) ? 'block-opener' : 'empty-line' };
   }
   if (opensBlock(before)) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
-  return single(after.trim() === '' ? 'end-of-statement' : 'mid-line');
+  if (after.trim() !== '') return single('mid-line');
+  return { multiline: true, maxTokens: Math.min(profile.maxTokens, END_OF_LINE_MAX_TOKENS), stop: extra, why: 'end-of-statement' };
 }

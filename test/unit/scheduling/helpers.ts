@@ -27,7 +27,7 @@ export interface FakeCall {
  * A runner below the manager: answers with `answer(prefix)` streamed in `chunk`-char pieces, first after
  * `latency` ms, then one piece every `perChunk` ms, on the virtual clock. Records calls and concurrency.
  */
-export function fakeRunner(clock: VirtualClock, answer: (prefix: string) => string, opts: { latency?: number; perChunk?: number; chunk?: number } = {}) {
+export function fakeRunner(clock: VirtualClock, answer: (prefix: string, shape: RequestShape) => string, opts: { latency?: number; perChunk?: number; chunk?: number } = {}) {
   const calls: FakeCall[] = [];
   let running = 0;
   let maxRunning = 0;
@@ -47,7 +47,7 @@ export function fakeRunner(clock: VirtualClock, answer: (prefix: string) => stri
     maxRunning = Math.max(maxRunning, running);
     signal.addEventListener('abort', () => (call.abortedAt = clock.now()));
     try {
-      const text = answer(snapshot.text.slice(0, snapshot.offset));
+      const text = answer(snapshot.text.slice(0, snapshot.offset), shape);
       if (!(await wait(opts.latency ?? 100, signal))) return { ...reject('schedule', 'cancelled', 'x'), timings: {} };
       const size = opts.chunk ?? 2;
       let raw = '';

@@ -25,15 +25,18 @@ describe('decideShape (multi-line decision)', () => {
     expect(at('def f(a):█')).toMatchObject({ multiline: true });
     expect(at('call(█)')).toMatchObject({ multiline: true });
   });
-  it('an empty line between statements gets one line', () => {
-    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ multiline: false, why: 'empty-line' });
-    expect(at('def f():\n    a = 1\n    █')).toMatchObject({ multiline: false, why: 'empty-line' });
+  it('any empty line gets a unit (a compound statement `if … {` started there cannot be judged as a lone line)', () => {
+    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ multiline: true, why: 'empty-line', maxTokens: 128 });
+    expect(at('def f():\n    a = 1\n    █')).toMatchObject({ multiline: true, why: 'empty-line' });
+    expect(at('def f():\n    a = 1\n    █')!.stop).not.toContain('\n');
   });
-  it('the end of a statement gets one line', () => {
-    expect(at('x = 1█\n')).toMatchObject({ multiline: false, why: 'end-of-statement' });
+  it('the end of a line gets the rest of it and a few lines after (typed through across Enter), capped', () => {
+    const s = at('x = 1█\n');
+    expect(s).toMatchObject({ multiline: true, why: 'end-of-statement', maxTokens: 48 });
+    expect(s.stop).not.toContain('\n');
   });
   it('profile stop sequences are kept and maxTokens never exceeds the profile', () => {
-    const s = decideShape('x = ', '', { maxTokens: 32, stop: ['<|end|>'] });
+    const s = decideShape('x = ', ' + 1', { maxTokens: 32, stop: ['<|end|>'] });
     expect(s.stop).toEqual(['\n', '<|end|>']);
     expect(s.maxTokens).toBe(32);
   });

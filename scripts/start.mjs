@@ -110,7 +110,17 @@ if (flag('--fake-model')) {
   try {
     fakeModel = await startModelServer({
       port: 8012,
-      respond: (body) => answers.find(([re]) => re.test(String(body?.prompt ?? '')))?.[1] ?? '',
+      // Also continues an answer the user has started typing at the gap ("ret" → "urn self.width * …").
+      respond: (body) => {
+        const prompt = String(body?.prompt ?? '');
+        for (const [re, answer] of answers) {
+          for (let k = 0; k <= answer.length; k++) {
+            if (!prompt.endsWith(answer.slice(0, k))) break;
+            if (re.test(prompt.slice(0, prompt.length - k))) return answer.slice(k);
+          }
+        }
+        return '';
+      },
     });
     say(`fake model server on ${fakeModel.baseUrl} (completes the sample files' gaps)`);
   } catch (err) {

@@ -18,6 +18,12 @@ export interface Candidate {
 export interface Verdict {
   /** ERROR + MISSING nodes in the window (syntax), or bracket mismatches (heuristic). */
   errors: number;
+  /**
+   * ERROR + MISSING nodes around the hole: those that touch the cursor's line, the inserted text or the rest of
+   * its last line. On a document that is already broken (mid-edit) this is the gate's measure: error recovery
+   * elsewhere in the file shifts with any insertion, what the insertion itself breaks shows up here.
+   */
+  near: number;
   /** Secondary score: bracket mismatches on the lines around the hole (lower is better). */
   bracketErrors: number;
   /** The inserted text is a run of whole units of one container (no unit straddles either end). */
@@ -35,7 +41,7 @@ export interface Judge {
   judge(c: Candidate): Verdict;
   /** Re-checks a chosen candidate with a fresh (non-incremental) parse: incremental parsing with external
    *  scanners (Python's indentation) can differ from a fresh parse, and the gate must hold for the real one. */
-  verify(c: Candidate): boolean;
+  verify(c: Candidate, local?: boolean): boolean;
   dispose(): void;
 }
 
@@ -79,6 +85,29 @@ function countErrors(node: Node): number {
     if (c) n += countErrors(c);
   }
   return n;
+}
+
+/** ERROR/MISSING nodes that touch [lo, hi] (a MISSING node is zero-width: it touches when it lies inside). */
+function countNear(node: Node, lo: number, hi: number): number {
+  if (node.startIndex > hi || node.endIndex < lo) return 0;
+  if (node.isMissing) return 1;
+  // An ERROR leaf (a skipped token) reports hasError false: count it before that check.
+  let n = node.isError ? 1 : 0;
+  if (!node.hasError) return n;
+  const count = node.childCount;
+  for (let i = 0; i < count; i++) {
+    const c = node.child(i);
+    if (c) n += countNear(c, lo, hi);
+  }
+  return n;
+}
+
+/** The range the local count looks at, in the document with `text` inserted after `pre` and `post` after it. */
+function nearRange(pre: string, text: string, post: string): [number, number] {
+  const lo = pre.lastIndexOf('\n') + 1;
+  const nl = post.indexOf('\n');
+  const hi = pre.length + text.length + (nl < 0 ? post.length : nl);
+  return [lo, hi];
 }
 
 function isComment(node: Node): boolean {
@@ -175,7 +204,7 @@ class SyntaxJudge implements Judge {
     const doc = this.pre + c.text + post;
     const be = localBracketErrors(this.pre, c.text, post, this.comments);
     const tree = parseSync(this.language, doc);
-    if (!tree) return { errors: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
+    if (!tree) return { errors: Number.MAX_SAFE_INTEGER, near: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
     try {
       if (c.text === '' && c.replaceSuffix === 0) {
         const m = /\S/.exec(this.post);
@@ -190,14 +219,16 @@ class SyntaxJudge implements Judge {
       const lead = c.text.length - c.text.trimStart().length;
       const u = unitsOf(tree.rootNode, doc, this.pre.length + lead, this.pre.length + c.text.trimEnd().length);
       if (u.clean && this.captures(tree.rootNode, c)) u.clean = false;
-      return { errors: countErrors(tree.rootNode), bracketErrors: be, ...u };
+      const [lo, hi] = nearRange(this.pre, c.text, post);
+      return { errors: countErrors(tree.rootNode), near: countNear(tree.rootNode, lo, hi), bracketErrors: be, ...u };
     } finally {
       tree.delete();
     }
   }
 
-  verify(c: Candidate): boolean {
-    return this.fresh(c).errors <= this.baseline.errors;
+  verify(c: Candidate, local = false): boolean {
+    const v = this.fresh(c);
+    return local ? v.near <= this.baseline.near : v.errors <= this.baseline.errors;
   }
 
   judge(c: Candidate): Verdict {
@@ -216,16 +247,18 @@ class SyntaxJudge implements Judge {
     const next = parseSync(this.language, doc, tree);
     tree.delete();
     const be = localBracketErrors(this.pre, c.text, post, this.comments);
-    if (!next) return { errors: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
+    if (!next) return { errors: Number.MAX_SAFE_INTEGER, near: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
     try {
       const root = next.rootNode;
       const errors = countErrors(root);
+      const [lo, hi] = nearRange(this.pre, c.text, post);
+      const near = countNear(root, lo, hi);
       const lead = c.text.length - c.text.trimStart().length;
       const s = this.pre.length + lead;
       const t = this.pre.length + c.text.trimEnd().length;
       const u = unitsOf(root, doc, s, t);
       if (u.clean && this.captures(root, c)) u.clean = false;
-      return { errors, bracketErrors: be, ...u };
+      return { errors, near, bracketErrors: be, ...u };
     } finally {
       next.delete();
     }
@@ -280,7 +313,8 @@ class HeuristicJudge implements Judge {
       depth += s.open.length - s.unmatchedClosers;
       if (depth < 0) depth = 0;
     }
-    return { errors, bracketErrors: be, clean, units, trailingComment };
+    // Brackets are already local (60 lines either side): the near count is the same measure.
+    return { errors, near: errors, bracketErrors: be, clean, units, trailingComment };
   }
 
   verify(c: Candidate): boolean {

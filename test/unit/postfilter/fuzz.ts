@@ -124,6 +124,29 @@ async function docErrors(language: string, text: string): Promise<number> {
   }
 }
 
+/** ERROR/MISSING nodes of a fresh parse whose range touches [lo, hi]. */
+async function errorsNear(language: string, text: string, lo: number, hi: number): Promise<number> {
+  const tree = await parse(language, text);
+  if (!tree) throw new Error('parse returned nothing');
+  try {
+    let n = 0;
+    const stack: Node[] = [tree.rootNode];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node.startIndex > hi || node.endIndex < lo) continue;
+      if (node.isMissing || node.isError) n++;
+      if (!node.hasError) continue;
+      for (let i = 0; i < node.childCount; i++) {
+        const c = node.child(i);
+        if (c) stack.push(c);
+      }
+    }
+    return n;
+  } finally {
+    tree.delete();
+  }
+}
+
 export interface FuzzOutcome {
   failure?: string;
   ms: number;
@@ -151,6 +174,19 @@ export async function checkCase(input: PostfilterInput): Promise<FuzzOutcome> {
   if (r.replaceSuffix < 0 || r.replaceSuffix > lineAfter.length) return { failure: `replaceSuffix ${r.replaceSuffix} beyond the line`, ms };
   const before = await docErrors(input.language, input.prefix + input.suffix);
   const after = await docErrors(input.language, input.prefix + r.completion + input.suffix.slice(r.replaceSuffix));
-  if (after > before) return { failure: `adds parse errors: ${before} → ${after} (${JSON.stringify(r.completion)})`, ms };
+  if (after > before) {
+    // A document that is already broken (being edited) is judged around the hole: the errors that touch the
+    // cursor's line, the inserted text and the rest of its last line must not grow.
+    if (before > 0 && hasGrammar(input.language)) {
+      const lo = input.prefix.lastIndexOf('\n') + 1;
+      const post = input.suffix.slice(r.replaceSuffix);
+      const nlPost = post.indexOf('\n');
+      const nearBefore = await errorsNear(input.language, input.prefix + input.suffix, lo, input.prefix.length + lineAfter.length);
+      const nearAfter = await errorsNear(input.language, input.prefix + r.completion + post, lo, input.prefix.length + r.completion.length + (nlPost < 0 ? post.length : nlPost));
+      if (nearAfter <= nearBefore) return { ms };
+      return { failure: `adds parse errors around the hole of a broken document: ${nearBefore} → ${nearAfter} (${JSON.stringify(r.completion)})`, ms };
+    }
+    return { failure: `adds parse errors: ${before} → ${after} (${JSON.stringify(r.completion)})`, ms };
+  }
   return { ms };
 }

@@ -151,18 +151,18 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
         if (mine.some((s) => s.v.clean && s.v.errors <= base.errors && s.v.units >= 2)) break;
       }
     }
-    const select = async (scored: Scored[]): Promise<Scored | undefined> => {
+    const select = async (scored: Scored[], base: Verdict = judge.baseline): Promise<Scored | undefined> => {
       let chosen: Scored | undefined;
       if (hole.mode === 'line') {
-        chosen = selectLine(scored, judge.baseline);
+        chosen = selectLine(scored, base);
       } else if (hole.mode === 'statement') {
-        chosen = selectStatement(scored, judge.baseline);
+        chosen = selectStatement(scored, base);
       } else {
         const allComments = scored.length > 0 && scored.every((s) => s.v.units === 0 && s.v.clean);
-        chosen = selectBlock(scored, judge.baseline, hole.unit, allComments);
+        chosen = selectBlock(scored, base, hole.unit, allComments);
         if (hole.afterOpener) {
           // After `(`/`[`/`{` of an expression the unit closes the bracket: the statement rule may do better.
-          const st = selectStatement(scored, judge.baseline);
+          const st = selectStatement(scored, base);
           if (st && (!chosen || st.v.errors < chosen.v.errors)) chosen = st;
         }
         if (!chosen && judge.kind === 'syntax') {
@@ -174,18 +174,33 @@ export async function decideCut(text: string, ctx: FilterContext): Promise<CutDe
             return { ...s, v: { ...s.v, clean: h.clean, units: h.units, trailingComment: h.trailingComment }, orig: s };
           });
           heuristic.dispose();
-          const m = selectBlock(mixed, judge.baseline, hole.unit, false) as (Scored & { orig: Scored }) | undefined;
+          const m = selectBlock(mixed, base, hole.unit, false) as (Scored & { orig: Scored }) | undefined;
           chosen = m?.orig;
         }
       }
       return chosen;
     };
     // Select, then confirm the choice with a fresh parse; a candidate that fails is dropped and we select again.
+    const pool = [...scored];
     for (let attempt = 0; attempt < 4; attempt++) {
-      const chosen = await select(scored);
+      const chosen = await select(pool);
       if (!chosen) break;
       if (judge.verify(chosen.c)) return { candidate: chosen.c, judge: judge.kind };
-      scored.splice(scored.indexOf(chosen), 1);
+      pool.splice(pool.indexOf(chosen), 1);
+    }
+    if (judge.kind === 'syntax' && judge.baseline.errors > 0) {
+      // The document is already broken (it is being edited: a header typed above an existing body, a comment not
+      // closed yet, a half-typed line): error recovery elsewhere in the file shifts with any insertion, so the whole
+      // count says little. The gate then compares the errors around the hole — the cursor's line, the inserted
+      // text, the rest of its last line — with those there without the insertion.
+      const local = scored.map((s) => ({ ...s, v: { ...s.v, errors: s.v.near } }));
+      const localBase = { ...judge.baseline, errors: judge.baseline.near };
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const chosen = await select(local, localBase);
+        if (!chosen) break;
+        if (judge.verify(chosen.c, true)) return { candidate: chosen.c, judge: judge.kind };
+        local.splice(local.indexOf(chosen), 1);
+      }
     }
     return { judge: judge.kind, reason: 'parse-error' };
   } finally {

@@ -32,6 +32,13 @@ export function snapshotOf(document: vscode.TextDocument, position: vscode.Posit
   };
 }
 
+/**
+ * VS Code creates an editor's inline-suggest controller lazily (when idle after the editor opens): keys typed right
+ * after a file opens never reach the provider, and nothing asks again until the next key. If a typing edit in the
+ * active editor is not followed by a provider call within this time, Tessera asks VS Code for one.
+ */
+export const MISSED_TRIGGER_MS = 300;
+
 /** Local servers cost no money: the next completion is fetched right after an accept without waiting. */
 function prefetchFor(active: ActiveBackend, setting: boolean): boolean {
   return setting || active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl);
@@ -41,11 +48,46 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   private requestId = 0;
   private manager: { backend: Backend; mgr: RequestManager } | undefined;
 
+  /** Per document: the version the provider was last called for (evidence for the missed-trigger watchdog). */
+  private readonly calledFor = new Map<string, number>();
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** A trigger Tessera issued itself for a missed automatic one: served as automatic, not as a manual ask. */
+  private ownTrigger: { uri: string; version: number } | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
   constructor(
     private readonly controller: Controller,
     private readonly syntaxDocs?: SyntaxDocuments,
     private readonly tracker?: SuggestionTracker,
-  ) {}
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.calledFor.delete(d.uri.toString())),
+    );
+  }
+
+  /** A user who types and pauses must get a request, even when VS Code missed the trigger (see MISSED_TRIGGER_MS). */
+  private onEdit(e: vscode.TextDocumentChangeEvent): void {
+    const doc = e.document;
+    if (vscode.window.activeTextEditor?.document !== doc || !SCHEMES.has(doc.uri.scheme)) return;
+    const change = e.contentChanges.length === 1 ? e.contentChanges[0] : undefined;
+    // Typing only (a key, Enter with its indentation, an auto-closed pair): not undo/redo, paste or a formatter.
+    if (!change || e.reason !== undefined || !/^(?:[^\n]{1,8}|\r?\n[ \t]*)$/.test(change.text)) return;
+    if (this.watchdog) clearTimeout(this.watchdog);
+    const version = doc.version;
+    const uri = doc.uri.toString();
+    const check = (attempt: number) => {
+      this.watchdog = undefined;
+      if (doc.isClosed || doc.version !== version || vscode.window.activeTextEditor?.document !== doc) return;
+      if ((this.calledFor.get(uri) ?? -1) >= version || this.controller.gate(doc, false)) return;
+      this.controller.log.debug(`VS Code did not ask for a suggestion after typing in ${vscode.workspace.asRelativePath(doc.uri)} (v${version}): asking it to`);
+      this.ownTrigger = { uri, version };
+      void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      // The editor's inline-suggest controller may not exist yet either: look again a little later.
+      if (attempt < 3) this.watchdog = setTimeout(() => check(attempt + 1), MISSED_TRIGGER_MS * 2);
+    };
+    this.watchdog = setTimeout(() => check(1), MISSED_TRIGGER_MS);
+  }
 
   /** Snapshots of manual triggers: their request asks for several candidates (the manager hands the same object to `run`). */
   private readonly wantsAlternatives = new WeakSet<DocumentSnapshot>();
@@ -88,7 +130,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
     const c = this.controller;
     try {
       if (!SCHEMES.has(document.uri.scheme)) return undefined;
-      const manual = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+      const uri = document.uri.toString();
+      this.calledFor.set(uri, document.version);
+      const own = this.ownTrigger?.uri === uri && this.ownTrigger.version === document.version;
+      if (own) this.ownTrigger = undefined;
+      const manual = !own && context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
       const gate = c.gate(document, manual);
       // Manual-only mode: no request, but a suggestion asked for keeps showing while the user types through it.
       const kept = gate?.reason === 'manual-only' ? this.tracker?.continuation(document, position) : undefined;
@@ -160,6 +206,8 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   }
 
   dispose(): void {
+    if (this.watchdog) clearTimeout(this.watchdog);
+    for (const d of this.subscriptions) d.dispose();
     this.manager?.mgr.dispose();
     this.manager = undefined;
   }

@@ -1,7 +1,9 @@
 // Request economy in real VS Code, against a loopback OpenAI-compatible server that counts requests and
 // answers like a perfect model (the rest of the line of a known final file):
 //   1. typing through a shown suggestion sends no new request, and the ghost text stays (shrinking as typed);
-//   2. typing a line fast sends far fewer requests than keystrokes.
+//   2. typing a line fast sends far fewer requests than keystrokes;
+//   3. typing through an auto-closed bracket keeps the ghost and sends nothing;
+//   4. typing four spaces on a fresh line and pausing sends a request (and shows its ghost text).
 import assert from 'node:assert/strict';
 import { LITERAL_TYPING_SETTINGS, sleep, waitFor } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
@@ -97,6 +99,25 @@ export async function run(ctx) {
     log(`after typing "ea(" with auto-closing: ghost ${JSON.stringify(ghost3)}, ${model.count - before3} new request(s)`);
     assert.equal(model.count, before3, 'typing through an auto-closed bracket sent no request');
     assert.ok(ghost3.startsWith('2, 3'), `the ghost text stays: ${JSON.stringify(ghost3)}`);
+    await w.close();
+
+    // ── 4. a user who types and pauses gets a request: open a file, type four spaces, wait ──────────
+    w = await ctx.openWindow({ files: { 'pad.py': 'def add(a, b):\n' } });
+    await w.openFile('pad.py');
+    model.setResponder((body) => {
+      const prefix = typeof body?.prompt === 'string' ? body.prompt : '';
+      const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
+      return { text: /^ *$/.test(line) ? `${' '.repeat(Math.max(0, 4 - line.length))}return a + b` : '', delayMs: 120, chunkSize: 3 };
+    });
+    const before4 = model.count;
+    // Typed right after the file opens: VS Code's inline-suggest controller for a new editor is created lazily and
+    // misses these keys; Tessera's watchdog asks VS Code for the trigger it missed.
+    await w.typeText('    ');
+    const t4 = Date.now();
+    await waitFor(() => model.count > before4, { timeout: 5000, what: 'a request after typing four spaces and pausing' });
+    const ghost4 = await w.waitForGhostText(5000);
+    log(`four spaces then a pause: first request after ${Date.now() - t4} ms, ghost ${JSON.stringify(ghost4)}`);
+    assert.equal(ghost4.trim(), 'return a + b');
   } catch (err) {
     if (w) log(`screenshot: ${await w.screenshot('request-economy-failure').catch(() => '')}`);
     throw err;

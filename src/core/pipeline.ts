@@ -19,7 +19,7 @@ export interface PipelineDeps {
   log?: Logger;
   now?: () => number;
   /** The scheduler's request shape (multi-line decision, max tokens, stop sequences); default: from the cursor. */
-  shape?: { multiline: boolean; maxTokens: number; stop: string[] };
+  shape?: { multiline: boolean; maxTokens: number; stop: string[]; toTokenCap?: boolean };
   /** Called with the raw text streamed so far after each chunk (the scheduler's in-flight reuse watches it). */
   onChunk?: (raw: string) => void;
   /** The document's current syntax tree, if the editor keeps one (src/vscode/documents.ts); else context parses. */
@@ -114,7 +114,8 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
       if (!multiline && /\S[^\n]*\n/.test(codeView(raw))) break;
       // Multi-line: once a complete unit has arrived (the post-filter would cut before a line that starts the next
       // unit or leaves the block), nothing later can change the suggestion; stop the stream now.
-      if (multiline && chunk.includes('\n') && (await completeUnitReceived(unitProbe, codeView(raw)))) {
+      // (Unless the scheduler wants the lines after the unit too, to serve them as the user types through: toTokenCap.)
+      if (multiline && !deps.shape?.toTokenCap && chunk.includes('\n') && (await completeUnitReceived(unitProbe, codeView(raw)))) {
         log.debug('stream stopped early: a complete unit was received');
         break;
       }

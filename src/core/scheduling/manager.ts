@@ -126,6 +126,8 @@ interface Flight {
   language: string;
   /** Called after each streamed chunk. */
   listeners: Set<() => void>;
+  /** Settles once the continuations of the answer (see continueFrom) are in the cache. */
+  chained: Promise<void>;
 }
 
 /** Counting semaphore with abortable waits (FIFO). */
@@ -406,6 +408,7 @@ export class RequestManager {
       speculative: false,
       language: snapshot.languageId,
       listeners: new Set(),
+      chained: Promise.resolve(),
     };
     this.stats.requests++;
     this.flights.add(flight);
@@ -438,6 +441,7 @@ export class RequestManager {
         this.debounce.noteLatency(clock.now() - flight.startedAt);
         if (outcome.kind === 'suggestion' && this.policy.cache) {
           this.cache.set(scope, prefix, suffix, { text: outcome.text, replaceSuffix: outcome.replaceSuffix, raw: outcome.raw, appliedRules: outcome.appliedRules });
+          if (shape.toTokenCap) flight.chained = this.continueFrom(flight, outcome);
         }
       }
       flight.outcome = outcome;
@@ -446,6 +450,30 @@ export class RequestManager {
     })();
     this.log.trace(`request #${flight.id} at ${Math.round(clock.now())} ms: ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why}), max ${shape.maxTokens} tokens, after ${JSON.stringify(prefix.slice(-40))}`);
     return flight;
+  }
+
+  /**
+   * Continuations: a request streamed to its token cap holds more than the unit the post-filter shows. Each
+   * further unit is post-filtered at the position where the previous one ends and cached there, so a user who
+   * types through the suggestion gets the next lines without a request. Only complete lines are used when the
+   * answer may have been cut by the token cap.
+   */
+  private async continueFrom(flight: Flight, first: Suggestion): Promise<void> {
+    const pf = this.opts.postfilter;
+    if (!pf || first.replaceSuffix !== 0) return;
+    let raw = first.raw;
+    if (raw.length >= flight.shape.maxTokens * 3) raw = raw.slice(0, raw.lastIndexOf('\n') + 1);
+    let prefix = flight.prefix;
+    let text = first.text;
+    for (let step = 0; step < MAX_CONTINUATIONS && raw.startsWith(text); step++) {
+      raw = raw.slice(text.length);
+      prefix += text;
+      if (raw.trim() === '') return;
+      const r = await pf(flight.language, prefix, flight.suffix, raw.replace(/\s+$/, ''));
+      if (!r || r.text.trim() === '' || r.replaceSuffix !== 0) return;
+      this.cache.set(flight.scope, prefix, flight.suffix, { text: r.text, replaceSuffix: 0, raw, appliedRules: [...r.appliedRules, 'continuation'] });
+      text = r.text;
+    }
   }
 
   private abortFlight(flight: Flight, why: string): void {
@@ -549,7 +577,11 @@ export class RequestManager {
           return resolve({ outcome, retry: false });
         }
         const rest = outcome.text.startsWith(typed) ? outcome.text.slice(typed.length) : '';
-        if (rest.trim() === '' || !rest.includes(extra)) return resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true });
+        if (rest.trim() === '' || !rest.includes(extra)) {
+          // Typed past the shown unit: its continuation may be on its way to the cache.
+          void flight.chained.then(() => resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true }));
+          return;
+        }
         this.markUsed(flight);
         const replaceSuffix = outcome.replaceSuffix + extra.length;
         resolve({ outcome: { ...suggestionOf(rest, { ...outcome, replaceSuffix }), timings: outcome.timings }, retry: false });
@@ -589,6 +621,9 @@ function lineKey(prefix: string): string {
   const start = prefix.lastIndexOf('\n') + 1;
   return prefix.slice(Math.max(0, start - 200), start);
 }
+
+/** Units cached ahead from one answer (continuations). */
+const MAX_CONTINUATIONS = 8;
 
 /** A prefetch asks for a few lines ahead, not a whole block: tokens cost. */
 export const PREFETCH_MAX_TOKENS = 48;

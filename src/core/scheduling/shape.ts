@@ -17,6 +17,11 @@ export interface RequestShape {
   multiline: boolean;
   maxTokens: number;
   stop: string[];
+  /**
+   * Stream to maxTokens instead of stopping once the first unit is complete: the lines after it become suggestions
+   * served from the cache, without a request, as the user types through (see RequestManager continuations).
+   */
+  toTokenCap?: boolean;
   /** Why this shape (for the log). */
   why: 'mid-line' | 'end-of-statement' | 'empty-line' | 'block-opener';
 }
@@ -70,9 +75,10 @@ export function decideShape(prefix: string, suffix: string, profile: Pick<Backen
     if (after.trim() !== '') return single('mid-line');
     // An empty line right inside a block opener (`def f():⏎█`, `{⏎█`) gets the block; any other empty line
     // gets one line (the next statement).
-    return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: opensBlock(previousCodeLine(prefix)) ? 'block-opener' : 'empty-line' };
+    if (opensBlock(previousCodeLine(prefix))) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
+    return { multiline: true, maxTokens: Math.min(profile.maxTokens, END_OF_LINE_MAX_TOKENS), stop: extra, why: 'empty-line', toTokenCap: true };
   }
   if (opensBlock(before)) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
   if (after.trim() !== '') return single('mid-line');
-  return { multiline: true, maxTokens: Math.min(profile.maxTokens, END_OF_LINE_MAX_TOKENS), stop: extra, why: 'end-of-statement' };
+  return { multiline: true, maxTokens: Math.min(profile.maxTokens, END_OF_LINE_MAX_TOKENS), stop: extra, why: 'end-of-statement', toTokenCap: true };
 }

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/core/scheduling/clock';
 import { RequestManager, TESSERA_POLICY, type ScheduledOutcome } from '../../../src/core/scheduling/manager';
 import { doc, fakeRunner, profile } from './helpers';
+import { sleep } from '../../../src/core/scheduling/clock';
+import { filterPartial } from '../../../src/core/scheduling/partial';
+import type { PipelineRunner } from '../../../src/core/scheduling/manager';
 
 /** The final text the fake model "knows": it always answers with the rest of the current line of FINAL. */
 const FINAL = 'def area(width, height):\n    return width * height\n    # done\n';
@@ -227,5 +230,38 @@ describe('RequestManager', () => {
     expect(b.result.value?.servedBy).toBe('in-flight');
     expect(b.result.value?.outcome).toMatchObject({ kind: 'suggestion', text: 'width, height):', replaceSuffix: 1 });
   });
-});
 
+  it('an answer streamed to its token cap is served unit by unit as the user types through it, without a request', async () => {
+    const clock = new VirtualClock();
+    const FULL = 'def f(a):\n    x = 1\n    y = 2\n    return x + y';
+    let calls = 0;
+    // A model that knows FULL; the pipeline shows the first unit (post-filtered), the raw text keeps the rest.
+    const run: PipelineRunner = async (snapshot, shape, onChunk, signal) => {
+      calls++;
+      expect(shape).toMatchObject({ multiline: true, toTokenCap: true });
+      const prefix = snapshot.text.slice(0, snapshot.offset);
+      const raw = FULL.slice(prefix.length);
+      await sleep(clock, 100, signal);
+      onChunk(raw);
+      const r = await filterPartial('python', prefix, '', raw);
+      return { kind: 'suggestion', text: r!.text, replaceSuffix: 0, raw, appliedRules: [], timings: {} };
+    };
+    const mgr = new RequestManager({ clock, run, profile, local: true, debounceMs: 75, postfilter: filterPartial });
+    const at = async (marked: string) => {
+      const p = mgr.complete(doc(marked), { signal: new AbortController().signal });
+      await clock.advanceBy(500);
+      for (let i = 0; i < 100 && mgr.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50)); // the continuations are post-filtered after the answer
+      return p;
+    };
+    const first = await at('def f(a):\n    x = 1█');
+    expect(text(first)).toBe('\n    y = 2');
+    const second = await at('def f(a):\n    x = 1\n    y = 2█'); // typed through the first unit
+    expect(second.servedBy).toBe('cache');
+    expect(text(second)).toBe('\n    return x + y');
+    const third = await at('def f(a):\n    x = 1\n    y = 2\n    ret█');
+    expect(third.servedBy).toBe('typed-ahead');
+    expect(text(third)).toBe('urn x + y');
+    expect(calls).toBe(1);
+  });
+});

@@ -26,13 +26,14 @@ describe('decideShape (multi-line decision)', () => {
     expect(at('call(█)')).toMatchObject({ multiline: true });
   });
   it('any empty line gets a unit (a compound statement `if … {` started there cannot be judged as a lone line)', () => {
-    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ multiline: true, why: 'empty-line', maxTokens: 128 });
+    // Streamed to a small cap: the units after the first are served as the user types through (continuations).
+    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ multiline: true, why: 'empty-line', maxTokens: 48, toTokenCap: true });
     expect(at('def f():\n    a = 1\n    █')).toMatchObject({ multiline: true, why: 'empty-line' });
     expect(at('def f():\n    a = 1\n    █')!.stop).not.toContain('\n');
   });
   it('the end of a line gets the rest of it and a few lines after (typed through across Enter), capped', () => {
     const s = at('x = 1█\n');
-    expect(s).toMatchObject({ multiline: true, why: 'end-of-statement', maxTokens: 48 });
+    expect(s).toMatchObject({ multiline: true, why: 'end-of-statement', maxTokens: 48, toTokenCap: true });
     expect(s.stop).not.toContain('\n');
   });
   it('profile stop sequences are kept and maxTokens never exceeds the profile', () => {

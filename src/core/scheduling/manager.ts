@@ -17,7 +17,8 @@
 import type { BackendProfile } from '../config';
 import { silentLogger, type Logger } from '../log';
 import { reject, type DocumentSnapshot, type Outcome, type Suggestion } from '../types';
-import { CompletionCache } from './cache';
+import { LRUCache } from 'lru-cache';
+import { cacheKey, CompletionCache } from './cache';
 import { sleep, type Clock } from './clock';
 import { AdaptiveDebounce } from './debounce';
 import { decideShape, lineAround, opensBlock, type RequestShape } from './shape';
@@ -195,6 +196,8 @@ export class RequestManager {
   private latest: { uri: string; prefix: string; suffix: string; scope: string } | undefined;
   /** The line (see lineKey) whose last request was answered with nothing usable. */
   private quietLine: string | undefined;
+  /** Positions (cache keys) whose last answer had nothing to show, and when: not asked again automatically for a while. */
+  private readonly nothingAt = new LRUCache<string, number>({ max: 200 });
   /** The last suggestion handed to the editor, and where. */
   private lastShown: { uri: string; prefix: string; text: string } | undefined;
   private nextId = 0;
@@ -266,6 +269,7 @@ export class RequestManager {
           if (hit && hit.rest.trim() !== '') {
             if (hit.typed === 0) this.stats.cacheHits++;
             else this.stats.typedAheadHits++;
+            if (this.opts.prefetch && policy.inflightReuse) this.speculateAfter(snapshot, scope, prefix, suffix, hit.rest, hit.replaceSuffix);
             return { outcome: suggestionOf(hit.rest, { ...hit.entry, replaceSuffix: hit.replaceSuffix }), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
           }
           let lineDone = false;
@@ -305,6 +309,11 @@ export class RequestManager {
             continue; // the answer did not cover what was typed: look again (cache, then a new request)
           }
         }
+      }
+
+      // The model had nothing for exactly this position a moment ago: asking again would repeat that.
+      if (!manual && policy.cache && this.knownEmpty(scope, prefix, suffix)) {
+        return { outcome: { ...reject('cache', 'nothing-here', 'the model had nothing to show at this position a moment ago'), timings: {} }, servedBy: 'cache', waitedMs, shape };
       }
 
       // 4. debounce
@@ -370,6 +379,7 @@ export class RequestManager {
     const next = prefix;
     const hit = this.cache.lookup(scope, next, suffix, { typedAhead: false });
     if (hit) return { prefix: next, cached: suggestionOf(hit.entry.text, hit.entry) };
+    if (this.knownEmpty(scope, next, suffix)) return undefined;
     for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, flight: f };
     if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
@@ -378,6 +388,30 @@ export class RequestManager {
     flight.speculative = true;
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
     return { prefix: next, flight };
+  }
+
+  /** Did a request at exactly this position end with nothing to show a moment ago? */
+  private knownEmpty(scope: string, prefix: string, suffix: string): boolean {
+    const at = this.nothingAt.get(cacheKey(scope, prefix, suffix));
+    return at !== undefined && this.opts.clock.now() - at < NOTHING_AT_TTL_MS;
+  }
+
+  /**
+   * Speculation: the user is typing through a suggestion that ends soon, at the end of a line, and nothing is known
+   * for what comes after it. Ask now for the position where it ends, so the next lines are there when the user
+   * gets there (a pause after the last character of the line no longer waits for a cold request). Only with a free
+   * slot; cancelled as soon as the user types something else.
+   */
+  private speculateAfter(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, rest: string, replaceSuffix: number): void {
+    if (replaceSuffix !== 0 || rest.length > SPECULATE_WITHIN_CHARS || (suffix !== '' && !/^\r?\n/.test(suffix))) return;
+    const at = prefix + rest;
+    if (this.cache.lookup(scope, at, suffix, { typedAhead: false }) || this.knownEmpty(scope, at, suffix)) return;
+    for (const f of this.flights) if (f.uri === snapshot.uri && f.suffix === suffix && at.startsWith(f.prefix) && !f.ctrl.signal.aborted) return;
+    if (!this.slots.tryAcquire()) return;
+    const spec: DocumentSnapshot = { ...snapshot, text: at + suffix, offset: at.length };
+    const flight = this.start(spec, scope, at, suffix, decideShape(at, suffix, this.opts.profile));
+    flight.speculative = true;
+    this.log.trace(`request #${flight.id}: speculative, where the suggestion being typed through ends`);
   }
 
   /**
@@ -431,6 +465,10 @@ export class RequestManager {
       flight.outcome = outcome;
       if (!ctrl.signal.aborted) {
         const key = lineKey(prefix);
+        // Nothing to show (no text, or none that passes the post-filter) — not a backend failure, which may pass.
+        if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && (outcome.stage !== 'backend' || outcome.reason === 'empty')) {
+          this.nothingAt.set(cacheKey(scope, prefix, suffix), clock.now());
+        }
         if (outcome.kind === 'rejection') this.quietLine = key;
         else if (this.quietLine === key) this.quietLine = undefined;
       }
@@ -502,14 +540,13 @@ export class RequestManager {
     const l = this.latest;
     if (!l) return true;
     if (this.matches(flight, l.uri, l.scope, l.prefix, l.suffix)) return true;
-    // A prefetch for the next line stays useful while the user has not left the end of the line.
+    // A speculative request stays useful while the user is typing toward its position.
     return (
       flight.speculative &&
       flight.uri === l.uri &&
       flight.suffix === l.suffix &&
       flight.prefix.startsWith(l.prefix) &&
-      flight.prefix.length - l.prefix.length <= 200 &&
-      flight.prefix.slice(l.prefix.length).trim() === ''
+      flight.prefix.length - l.prefix.length <= 200
     );
   }
 
@@ -621,6 +658,12 @@ function lineKey(prefix: string): string {
   const start = prefix.lastIndexOf('\n') + 1;
   return prefix.slice(Math.max(0, start - 200), start);
 }
+
+/** How long an answer with nothing to show for a position keeps automatic triggers there from asking again. */
+export const NOTHING_AT_TTL_MS = 20_000;
+
+/** Speculate on what follows a suggestion once this few characters of it are left to type. */
+export const SPECULATE_WITHIN_CHARS = 12;
 
 /** Units cached ahead from one answer (continuations). */
 const MAX_CONTINUATIONS = 8;

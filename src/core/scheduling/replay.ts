@@ -50,6 +50,8 @@ export interface ReplayOptions {
   log?: Logger;
   /** Diagnostics: called for every pause without ghost text, with the document and the last provider answer. */
   onMissedPause?: (info: { t: number; prefixTail: string; suffixHead: string; last?: string }) => void;
+  /** Diagnostics: called for every pause whose ghost text came after the pause started, with the delay. */
+  onLatePause?: (info: { t: number; ms: number; prefixTail: string; suffixHead: string; last?: string }) => void;
 }
 
 /** The summary line of `tessera replay` (exactly these keys). */
@@ -318,7 +320,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       void manager.complete(snapshot, { signal: ctrl.signal }).then((r) => {
         if (ctrl.signal.aborted || version !== myVersion) return;
         detail.servedBy[r.servedBy]++;
-        if (opts.onMissedPause) answerLog.push({ t: clock.now(), msg: `${r.servedBy}: ${r.outcome.kind === 'suggestion' ? JSON.stringify(r.outcome.text) : `${r.outcome.stage}/${r.outcome.reason} ${r.outcome.detail}`} (${r.shape.why})` });
+        if (opts.onMissedPause || opts.onLatePause) answerLog.push({ t: clock.now(), msg: `${r.servedBy}: ${r.outcome.kind === 'suggestion' ? JSON.stringify(r.outcome.text) : `${r.outcome.stage}/${r.outcome.reason} ${r.outcome.detail}`} (${r.shape.why})` });
         const prefix = text.slice(0, offset);
         const suffix = text.slice(offset);
         if (r.outcome.kind === 'suggestion') {
@@ -408,6 +410,9 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       pausesWithGhost++;
       if (hasAnswer) detail.pausesWithAnswerAndGhost++;
       detail.pauseToGhost.push(at - start);
+      if (at > start && opts.onLatePause) {
+        opts.onLatePause({ t: start, ms: at - start, prefixTail: p.slice(-80), suffixHead: sfx.slice(0, 40), last: answerLog.filter((a) => a.t >= start - 1000 && a.t < end).map((a) => `${Math.round(a.t - start)}: ${a.msg}`).join(' | ') });
+      }
     } else if (opts.onMissedPause) {
       opts.onMissedPause({
         t: start,

@@ -178,7 +178,9 @@ describe('RequestManager', () => {
     await clock.advanceBy(0);
     expect(next.result.value?.servedBy).toBe('typed-ahead');
     expect(text(next.result.value)).toBe('# done');
-    expect(mgr.stats.requests).toBe(2);
+    // …and, the rest being short, what follows it is asked for ahead of the user (speculation).
+    expect(mgr.stats.requests).toBe(3);
+    expect(fake.calls[2].snapshot.text).toBe(`${line1}return width * height\n    # done`);
   });
 
   it('without prefetch the end of a used-up line sends nothing and shows nothing', async () => {
@@ -189,6 +191,21 @@ describe('RequestManager', () => {
     await clock.advanceBy(1000);
     expect(fake.calls).toHaveLength(1);
     expect(end.result.value?.outcome).toMatchObject({ kind: 'rejection', reason: 'line-complete' });
+  });
+
+  it('a position whose answer had nothing to show is not asked again automatically; a manual trigger asks', async () => {
+    const { clock, fake, trigger } = setup();
+    const end = 'def area(width, height):\n    return width * height\n    # done█';
+    trigger(end);
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1); // the model has nothing after the end
+    const again = trigger(end);
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+    expect(again.result.value?.outcome).toMatchObject({ kind: 'rejection', reason: 'nothing-here' });
+    trigger(end, true);
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(2);
   });
 
   it('after an answer with nothing usable, the same line waits for a real pause', async () => {

@@ -14,9 +14,9 @@ import type { LineHandler } from '../jsonl';
 export const POLICIES: Record<string, SchedulingPolicy> = {
   tessera: TESSERA_POLICY,
   /** A fixed 350 ms debounce, no cache, no reuse; superseded requests run to the end. */
-  fixed350: { debounce: 350, cache: false, typedAhead: false, inflightReuse: false, cancel: 'never', concurrencyCap: false },
+  fixed350: { debounce: 350, cache: false, typedAhead: false, inflightReuse: false, cancel: 'never', concurrencyCap: false, shape: 'classic' },
   /** A 75 ms debounce; a superseded request is cancelled; nothing is reused. */
-  cancel75: { debounce: 75, cache: false, typedAhead: false, inflightReuse: false, cancel: 'trigger', concurrencyCap: false },
+  cancel75: { debounce: 75, cache: false, typedAhead: false, inflightReuse: false, cancel: 'trigger', concurrencyCap: false, shape: 'classic' },
 };
 
 function numberArg(args: Map<string, string>, name: string, fallback?: number): number {

@@ -21,7 +21,7 @@ import { LRUCache } from 'lru-cache';
 import { cacheKey, CompletionCache } from './cache';
 import { sleep, type Clock } from './clock';
 import { AdaptiveDebounce } from './debounce';
-import { decideShape, lineAround, opensBlock, type RequestShape } from './shape';
+import { classicShape, decideShape, lineAround, opensBlock, type RequestShape } from './shape';
 
 /** Runs the pipeline for one position. `onChunk` gets the raw text streamed so far after each chunk. */
 export type PipelineRunner = (
@@ -45,6 +45,8 @@ export interface SchedulingPolicy {
   cancel: 'unusable' | 'trigger' | 'never';
   /** Apply the backend's concurrency cap. */
   concurrencyCap: boolean;
+  /** The multi-line decision: Tessera's (decideShape) or the simple one of the references (classicShape). */
+  shape?: 'tessera' | 'classic';
 }
 
 export const TESSERA_POLICY: SchedulingPolicy = {
@@ -251,8 +253,8 @@ export class RequestManager {
     const prefix = snapshot.text.slice(0, snapshot.offset);
     const suffix = snapshot.text.slice(snapshot.offset);
     const scope = this.scopeOf(snapshot);
-    const shape = decideShape(prefix, suffix, this.opts.profile);
     const policy = this.policy;
+    const shape = (policy.shape === 'classic' ? classicShape : decideShape)(prefix, suffix, this.opts.profile);
     this.stats.triggers++;
     this.debounce.noteTrigger(clock.now());
     this.latest = { uri: snapshot.uri, prefix, suffix, scope };
@@ -302,7 +304,10 @@ export class RequestManager {
           if (flight) {
             const r = await this.join(flight, prefix, options.signal, suffix);
             if (r.outcome.kind === 'suggestion' || options.signal.aborted) {
-              if (r.outcome.kind === 'suggestion') this.stats.inflightHits++;
+              if (r.outcome.kind === 'suggestion') {
+                this.stats.inflightHits++;
+                if (this.opts.prefetch && !options.signal.aborted) this.speculateAfter(snapshot, scope, prefix, suffix, r.outcome.text, r.outcome.replaceSuffix);
+              }
               return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
             }
             if (!r.retry) return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };

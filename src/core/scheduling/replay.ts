@@ -24,7 +24,7 @@ import type { DocumentSnapshot } from '../types';
 import { sleep, VirtualClock, type Clock } from './clock';
 import { RequestManager, TESSERA_POLICY, type SchedulingPolicy, type ServedBy } from './manager';
 import { filterPartial } from './partial';
-import { decideShape } from './shape';
+import { classicShape, decideShape } from './shape';
 
 export interface TraceHeader {
   language: string;
@@ -403,7 +403,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     const st = states[i];
     const p = st.text.slice(0, st.offset);
     const sfx = st.text.slice(st.offset);
-    const shape = decideShape(p, sfx, profile);
+    const shape = ((opts.policy ?? TESSERA_POLICY).shape === 'classic' ? classicShape : decideShape)(p, sfx, profile);
     const hasAnswer = perfectAnswer(header.final, p, sfx, shape.multiline, shape.maxTokens * 4).trim() !== '';
     if (hasAnswer) detail.pausesWithAnswer++;
     if (at !== undefined) {

@@ -5,30 +5,8 @@
  * perfect model would show). Everything else the user types matches what a perfect model suggests, so it is
  * "typing through" whatever suggestion is showing.
  */
-import { lineAround, opensBlock } from './shape';
+import { classicShape } from './shape';
 import { perfectAnswer, type TraceEvent, type TraceHeader } from './replay';
-
-/**
- * What the simulated user accepts with Tab: a block after a block opener, else one line. Fixed here (not the
- * scheduler's current shape decision) so that the traces — and the reference policies' numbers — do not move
- * when the scheduler's multi-line decision changes.
- */
-function shownMultiline(prefix: string, suffix: string): boolean {
-  const { before, after } = lineAround(prefix, suffix);
-  if (after.trim() !== '' && !/^[\s)\]}>;,'"`]*$/.test(after)) return false;
-  if (before.trim() === '') {
-    if (after.trim() !== '') return false;
-    let end = prefix.lastIndexOf('\n');
-    while (end > 0) {
-      const start = prefix.lastIndexOf('\n', end - 1) + 1;
-      const line = prefix.slice(start, end);
-      if (line.trim() !== '') return opensBlock(line);
-      end = start - 1;
-    }
-    return false;
-  }
-  return opensBlock(before);
-}
 
 /** Mulberry32: small, fast, deterministic. */
 export function rng(seed: number): () => number {
@@ -134,7 +112,9 @@ export function generateTrace(file: string, language: string, o: TraceOptions): 
       // Tab on what a perfect model shows here; the user then goes on from after the accepted text.
       const prefix = before + typed;
       const suffix = after;
-      const shape = { multiline: shownMultiline(prefix, suffix) };
+      // What the simulated user accepts: a block after a block opener, else one line — fixed (classicShape, not the
+      // scheduler's current decision) so that the traces, and the references' numbers, do not move with it.
+      const shape = classicShape(prefix, suffix, { maxTokens: 128, stop: [] });
       const shown = perfectAnswer(final, prefix, suffix, shape.multiline, 128 * 4).replace(/\s+$/, '');
       if (shown.trim() !== '' && region.startsWith(shown, pos)) {
         events.push({ t, accept: true });

@@ -584,22 +584,26 @@ export class RequestManager {
         res(r);
       };
       const onAbort = () => resolve({ outcome: cancelledOutcome('a newer keystroke superseded this trigger'), retry: false });
-      // Multi-line: show the first line as soon as it has streamed (post-filtered on its own); the request goes
-      // on, fills the cache, and the next keystroke gets the rest of the block typed-ahead.
+      // Multi-line: show what has streamed as soon as its complete lines make a suggestion (post-filtered on their
+      // own: the first line, or a compound statement once its block has closed); the request goes on, fills the
+      // cache, and the next keystroke gets the rest typed-ahead.
       let checking = false;
+      let tried = 0;
       const onProgress = () => {
         if (settled || checking || extra || !flight.shape.multiline || !this.opts.postfilter || !this.policy.inflightReuse) return;
         const typed = prefix.slice(flight.prefix.length);
         if (!flight.raw.startsWith(typed)) return;
-        const m = /^(?:[ \t]*\r?\n)?[^\n]*\S[^\n]*\n/.exec(flight.raw.slice(typed.length));
-        if (!m) return;
+        const body = flight.raw.slice(typed.length);
+        const complete = body.slice(0, body.lastIndexOf('\n') + 1).replace(/\s+$/, '');
+        if (complete.trim() === '' || complete.length <= tried) return;
         checking = true;
-        const firstLine = m[0].replace(/\s+$/, '');
-        void this.opts.postfilter(flight.language, prefix, flight.suffix, firstLine).then((r) => {
+        tried = complete.length;
+        void this.opts.postfilter(flight.language, prefix, flight.suffix, complete).then((r) => {
           checking = false;
-          if (settled || signal.aborted || !r || r.text.trim() === '') return;
+          if (settled || signal.aborted) return;
+          if (!r || r.text.trim() === '') return onProgress(); // more lines may have arrived meanwhile
           this.markUsed(flight);
-          resolve({ outcome: { ...suggestionOf(r.text, { replaceSuffix: r.replaceSuffix, raw: firstLine, appliedRules: [...r.appliedRules, 'first-line-early'] }) }, retry: false });
+          resolve({ outcome: { ...suggestionOf(r.text, { replaceSuffix: r.replaceSuffix, raw: complete, appliedRules: [...r.appliedRules, 'early'] }) }, retry: false });
         });
       };
       if (signal.aborted) return onAbort();

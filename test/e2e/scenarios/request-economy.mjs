@@ -1,6 +1,7 @@
 // Request economy in real VS Code, against a loopback OpenAI-compatible server that counts requests and
 // answers like a perfect model (the rest of the line of a known final file):
-//   1. typing through a shown suggestion sends no new request, and the ghost text stays (shrinking as typed);
+//   1. typing through a shown suggestion sends no request for it, and the ghost text stays (shrinking as typed);
+//      at most one prefetch of what follows it, at its end;
 //   2. typing a line fast sends far fewer requests than keystrokes;
 //   3. typing through an auto-closed bracket keeps the ghost and sends nothing;
 //   4. typing four spaces on a fresh line and pausing sends a request (and shows its ghost text).
@@ -53,7 +54,14 @@ export async function run(ctx) {
       assert.equal(ghost, 'urn width * height'.slice(i + 1), `after typing "${through.slice(0, i + 1)}" the ghost text is ${JSON.stringify(ghost)}`);
     }
     await sleep(600);
-    assert.equal(model.count, before, `typing through the suggestion sent ${model.count - before} request(s)`);
+    // No request for the suggestion being typed through. With prefetch on (a local server), what FOLLOWS it may be
+    // asked for once its end is near (speculation): only at the end of the suggestion, and at most once.
+    const during = model.completions().slice(before).map((b) => b.prompt);
+    assert.ok(
+      during.length <= 1 && during.every((p) => p === 'def area(width, height):\n    return width * height'),
+      `typing through the suggestion sent ${during.length} request(s): ${JSON.stringify(during)}`,
+    );
+    log(`typed through "${through}": ${during.length} request(s) (${during.length ? 'a prefetch of what follows, at its end' : 'none'})`);
     assert.equal(await w.ghostText(), 'dth * height', 'the rest of the suggestion is still shown');
     await w.pressKey('Tab');
     await waitFor(async () => (await w.ghostText()) === '', { timeout: 3000, what: 'ghost text accepted' });

@@ -402,13 +402,19 @@ export class RequestManager {
   }
 
   /**
-   * Speculation: the user is typing through a suggestion that ends soon, at the end of a line, and nothing is known
+   * Speculation: the user is typing through a suggestion that ends soon (see msLeft), at the end of a line, and nothing is known
    * for what comes after it. Ask now for the position where it ends, so the next lines are there when the user
    * gets there (a pause after the last character of the line no longer waits for a cold request). Only with a free
    * slot; cancelled as soon as the user types something else.
    */
   private speculateAfter(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, rest: string, replaceSuffix: number): void {
-    if (replaceSuffix !== 0 || rest.length > SPECULATE_WITHIN_CHARS || (suffix !== '' && !/^\r?\n/.test(suffix))) return;
+    if (replaceSuffix !== 0 || (suffix !== '' && !/^\r?\n/.test(suffix))) return;
+    // Early enough that the answer is there when the user gets there, late enough that the user has probably
+    // settled on the suggestion: the time left to type the rest (at the user's rhythm) within SPECULATE_LEAD times
+    // the backend's measured time to an answer (the only slot of a local server may still be busy streaming the
+    // answer being typed through, so one latency is not enough lead).
+    const msLeft = rest.length * (this.debounce.typicalGap ?? 150);
+    if (rest.length > SPECULATE_MAX_CHARS || msLeft > SPECULATE_LEAD * (this.debounce.latency ?? 500)) return;
     const at = prefix + rest;
     if (this.cache.lookup(scope, at, suffix, { typedAhead: false }) || this.knownEmpty(scope, at, suffix)) return;
     for (const f of this.flights) if (f.uri === snapshot.uri && f.suffix === suffix && at.startsWith(f.prefix) && !f.ctrl.signal.aborted) return;
@@ -671,8 +677,10 @@ function lineKey(prefix: string): string {
 /** How long an answer with nothing to show for a position keeps automatic triggers there from asking again. */
 export const NOTHING_AT_TTL_MS = 20_000;
 
-/** Speculate on what follows a suggestion once this few characters of it are left to type. */
-export const SPECULATE_WITHIN_CHARS = 12;
+/** Speculation starts when the rest of the suggestion takes at most this many backend latencies to type… */
+export const SPECULATE_LEAD = 6;
+/** …and never further ahead than this many characters. */
+export const SPECULATE_MAX_CHARS = 80;
 
 /** Units cached ahead from one answer (continuations). */
 const MAX_CONTINUATIONS = 8;

@@ -8,9 +8,13 @@ import type { Tree } from 'web-tree-sitter';
 import { buildContext, tokenizerFamilyOf } from './context';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import { completeUnitReceived, postfilter, wantsMultiline } from './postfilter';
+import { completeUnitReceived, postfilter } from './postfilter';
+import { decideShape, type RequestShape } from './scheduling/shape';
 import { codeView, guardChatAnswer } from './prompt/chat';
 import { reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
+
+/** What the pipeline needs of a request shape. */
+export type RequestShapeLike = Pick<RequestShape, 'multiline' | 'maxTokens' | 'stop'>;
 
 export interface PipelineDeps {
   backend: Backend;
@@ -19,7 +23,7 @@ export interface PipelineDeps {
   log?: Logger;
   now?: () => number;
   /** The scheduler's request shape (multi-line decision, max tokens, stop sequences); default: from the cursor. */
-  shape?: { multiline: boolean; maxTokens: number; stop: string[]; toTokenCap?: boolean };
+  shape?: RequestShapeLike & { toTokenCap?: boolean };
   /** Called with the raw text streamed so far after each chunk (the scheduler's in-flight reuse watches it). */
   onChunk?: (raw: string) => void;
   /** The document's current syntax tree, if the editor keeps one (src/vscode/documents.ts); else context parses. */
@@ -42,22 +46,16 @@ export class StageRecorder {
   }
 }
 
-/** Builds the backend request for this cursor position. */
-export function buildRequest(
-  language: string,
-  prefix: string,
-  suffix: string,
-  profile: BackendProfile,
-  multiline: boolean,
-): CompletionRequest {
+/** Builds the backend request for this cursor position from the request shape (multi-line decision, limits, stops). */
+export function buildRequest(language: string, prefix: string, suffix: string, profile: BackendProfile, shape: RequestShapeLike): CompletionRequest {
   return {
     prefix,
     suffix,
     language,
-    maxTokens: multiline ? profile.maxTokens : Math.min(profile.maxTokens, 64),
+    maxTokens: shape.maxTokens,
     temperature: profile.temperature,
-    stop: [...(profile.stop ?? [])],
-    multiline,
+    stop: [...new Set([...shape.stop, ...(profile.stop ?? [])])],
+    multiline: shape.multiline,
   };
 }
 
@@ -89,9 +87,10 @@ export async function prepareRequest(
   rec.record('context');
   if (ctx.fallbackReason) log.debug(`context: line window (${ctx.fallbackReason})`);
 
-  const multiline = deps.shape?.multiline ?? wantsMultiline(prefixFull, suffixFull);
-  const request = buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, multiline);
-  if (deps.shape) Object.assign(request, { maxTokens: deps.shape.maxTokens, stop: [...new Set([...deps.shape.stop, ...request.stop])] });
+  // One multi-line decision for the extension, the CLI and the benchmarks: the scheduler's, unless it passed one.
+  const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile);
+  const multiline = shape.multiline;
+  const request = buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape);
   rec.record('prompt');
   log.debug(`request: ${ctx.tokens} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
   return { request, multiline, prefixFull, suffixFull };

@@ -15,18 +15,9 @@ import { postfilter } from '../src/core/postfilter';
 import { perfectAnswer } from '../src/core/scheduling/replay';
 import { decideShape } from '../src/core/scheduling/shape';
 import { generateTrace, rng } from '../src/core/scheduling/tracegen';
+import { REPLAY_FILES } from './replay-files';
 
-/** The replay benchmark's files (keep in step with bench/replay.bench.ts). */
-const FILES: { path: string; language: string }[] = [
-  { path: 'node_modules/picomatch/lib/scan.js', language: 'javascript' },
-  { path: 'node_modules/picomatch/lib/picomatch.js', language: 'javascript' },
-  { path: 'node_modules/zod/src/v4/core/errors.ts', language: 'typescript' },
-  { path: 'node_modules/zod/src/v4/core/util.ts', language: 'typescript' },
-  { path: 'node_modules/openai/src/core/pagination.ts', language: 'typescript' },
-  { path: 'node_modules/lru-cache/dist/esm/index.js', language: 'javascript' },
-  { path: 'node_modules/tree-sitter-python/src/scanner.c', language: 'c' },
-  { path: 'node_modules/tree-sitter-rust/src/scanner.c', language: 'c' },
-];
+const FILES = REPLAY_FILES;
 
 interface MidEditCase {
   file: string;

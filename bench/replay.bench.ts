@@ -11,17 +11,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { POLICIES } from '../src/cli/commands/replay';
 import { replay, type ReplayDetail, type ReplaySummary } from '../src/core/scheduling/replay';
 import { generateTrace, rng } from '../src/core/scheduling/tracegen';
+import { REPLAY_FILES } from './replay-files';
 
-const FILES: { path: string; language: string }[] = [
-  { path: 'node_modules/picomatch/lib/scan.js', language: 'javascript' },
-  { path: 'node_modules/picomatch/lib/picomatch.js', language: 'javascript' },
-  { path: 'node_modules/zod/src/v4/core/errors.ts', language: 'typescript' },
-  { path: 'node_modules/zod/src/v4/core/util.ts', language: 'typescript' },
-  { path: 'node_modules/openai/src/core/pagination.ts', language: 'typescript' },
-  { path: 'node_modules/lru-cache/dist/esm/index.js', language: 'javascript' },
-  { path: 'node_modules/tree-sitter-python/src/scanner.c', language: 'c' },
-  { path: 'node_modules/tree-sitter-rust/src/scanner.c', language: 'c' },
-];
+const FILES = REPLAY_FILES;
 
 /** Prefetch follows the extension's defaults: on for local servers, off for paid ones unless tessera.prefetch. */
 const BACKENDS = [

@@ -9,6 +9,7 @@ import type { Logger } from '../../src/core/log';
 import { renderFim, TEMPLATES } from '../../src/core/prompt/templates';
 import { collect, startServer, writeJSON } from '../helpers/loopback';
 import { API_KEY, deadUrl, startFake, type Fake, type Kind } from './fakes';
+import { pythonRequest } from './request';
 
 let fake: Fake | undefined;
 afterEach(async () => {
@@ -16,15 +17,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const request: CompletionRequest = {
-  prefix: 'def add(a, b):\n    ',
-  suffix: '\n\nprint(add(1, 2))\n',
-  language: 'python',
-  maxTokens: 64,
-  temperature: 0.2,
-  stop: ['\n\n'],
-  multiline: true,
-};
+const request = pythonRequest;
 
 function recordingLog() {
   const lines: { level: string; message: string }[] = [];

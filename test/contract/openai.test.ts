@@ -3,6 +3,7 @@ import { OpenAICompatibleBackend } from '../../src/core/backends/openai';
 import { BackendError, type CompletionRequest } from '../../src/core/backends/types';
 import { parseProfile } from '../../src/core/config';
 import { collect, openAIChunks, sleep, startServer, writeJSON, writeSSE, type LoopbackServer } from '../helpers/loopback';
+import { pythonRequest } from './request';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -10,15 +11,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const request: CompletionRequest = {
-  prefix: 'def add(a, b):\n    ',
-  suffix: '\n\nprint(add(1, 2))\n',
-  language: 'python',
-  maxTokens: 64,
-  temperature: 0.2,
-  stop: ['\n\n'],
-  multiline: true,
-};
+const request = pythonRequest;
 
 function backendFor(url: string, extra: Record<string, unknown> = {}) {
   return new OpenAICompatibleBackend(

@@ -10,6 +10,7 @@
 import { bracketErrors, commentSyntax } from '../../../src/core/postfilter/brackets';
 import { normalizedCompletion, postfilter, type PostfilterInput } from '../../../src/core/postfilter';
 import { hasGrammar, parse, type Node } from '../../../src/core/syntax';
+import { rng } from '../../../src/core/scheduling/tracegen';
 
 export const FUZZ_LANGUAGES = [
   'python', 'javascript', 'typescript', 'typescriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'csharp', 'ruby', 'php',
@@ -41,17 +42,8 @@ const TOKENS = [
 
 export type Rng = () => number;
 
-/** mulberry32: small, seedable, good enough for test data. */
-export function rngFrom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded mulberry32, the same generator the typing traces use. */
+export const rngFrom: (seed: number) => Rng = rng;
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));

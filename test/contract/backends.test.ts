@@ -9,7 +9,7 @@ import type { Logger } from '../../src/core/log';
 import { renderFim, TEMPLATES } from '../../src/core/prompt/templates';
 import { collect, startServer, writeJSON } from '../helpers/loopback';
 import { API_KEY, deadUrl, startFake, type Fake, type Kind } from './fakes';
-import { pythonRequest } from './request';
+import { nativeFimBody, pythonRequest } from './request';
 
 let fake: Fake | undefined;
 afterEach(async () => {
@@ -100,15 +100,7 @@ describe('deepseek (POST https://api.deepseek.com/beta/completions)', () => {
     expect(text).toBe('return a + b');
     expect(reqs[0].path).toBe('/beta/completions');
     expect(reqs[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
-    expect(reqs[0].body).toEqual({
-      model: 'deepseek-chat',
-      prompt: request.prefix,
-      suffix: request.suffix,
-      max_tokens: 64,
-      temperature: 0.2,
-      stream: true,
-      stop: ['\n\n'],
-    });
+    expect(reqs[0].body).toEqual(nativeFimBody('deepseek-chat'));
   });
 
   it('no key → auth error before any request', async () => {
@@ -127,15 +119,7 @@ describe('codestral (POST https://codestral.mistral.ai/v1/fim/completions)', () 
     expect(text).toBe('return a + b');
     expect(reqs[0].path).toBe('/v1/fim/completions');
     expect(reqs[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
-    expect(reqs[0].body).toEqual({
-      model: 'codestral-latest',
-      prompt: request.prefix,
-      suffix: request.suffix,
-      max_tokens: 64,
-      temperature: 0.2,
-      stream: true,
-      stop: ['\n\n'],
-    });
+    expect(reqs[0].body).toEqual(nativeFimBody('codestral-latest'));
   });
 });
 

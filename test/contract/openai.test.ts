@@ -3,7 +3,7 @@ import { OpenAICompatibleBackend } from '../../src/core/backends/openai';
 import { BackendError, type CompletionRequest } from '../../src/core/backends/types';
 import { parseProfile } from '../../src/core/config';
 import { collect, openAIChunks, sleep, startServer, writeJSON, writeSSE, type LoopbackServer } from '../helpers/loopback';
-import { pythonRequest } from './request';
+import { nativeFimBody, pythonRequest } from './request';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -30,15 +30,7 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
     expect(r.method).toBe('POST');
     expect(r.path).toBe('/v1/completions');
     expect(r.headers.authorization).toBe('Bearer sk-test-secret-key');
-    expect(r.body).toEqual({
-      model: 'm',
-      prompt: request.prefix,
-      suffix: request.suffix,
-      max_tokens: 64,
-      temperature: 0.2,
-      stream: true,
-      stop: ['\n\n'],
-    });
+    expect(r.body).toEqual(nativeFimBody('m'));
   });
 
   it('accepts a server that ignores stream:true and answers with one JSON body', async () => {

@@ -10,3 +10,16 @@ export const pythonRequest: CompletionRequest = {
   stop: ['\n\n'],
   multiline: true,
 };
+
+/** The exact JSON body an OpenAI-style native-FIM endpoint must receive for `pythonRequest` (prompt + suffix fields). */
+export function nativeFimBody(model: string): Record<string, unknown> {
+  return {
+    model,
+    prompt: pythonRequest.prefix,
+    suffix: pythonRequest.suffix,
+    max_tokens: 64,
+    temperature: 0.2,
+    stream: true,
+    stop: ['\n\n'],
+  };
+}

@@ -13,6 +13,8 @@ import { registerControlCommands } from './vscode/statusMenu';
 import { StatsStore } from './vscode/stats';
 import { SuggestionTracker } from './vscode/acceptance';
 
+const TRIGGER = 'editor.action.inlineSuggest.trigger';
+
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tessera', { log: true });
   const status = new StatusBar('tessera.statusMenu');
@@ -58,7 +60,26 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('tessera.downloadEmbeddedModel', () => embedded.commandDownload(false)),
     vscode.commands.registerCommand('tessera.selectEmbeddedModel', () => embedded.commandDownload(true)),
-    vscode.commands.registerCommand('tessera.triggerSuggestion', () => vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')),
+    // Alt+\\, Alt+] and Alt+[ run VS Code's commands, after making sure VS Code really asks Tessera (see OwnTriggers):
+    // VS Code's next/previous only move within what it holds (and need visible ghost text), so hide, ask, then move.
+    ...(
+      [
+        ['tessera.triggerSuggestion', TRIGGER],
+        ['tessera.showNextSuggestion', 'editor.action.inlineSuggest.showNext'],
+        ['tessera.showPreviousSuggestion', 'editor.action.inlineSuggest.showPrevious'],
+      ] as const
+    ).map(([id, builtin]) =>
+      vscode.commands.registerCommand(id, async () => {
+        const editor = vscode.window.activeTextEditor;
+        if (editor && provider.askAgain(editor.document, editor.selection.active)) {
+          log.debug(`${id}: the suggestion shown came from a trigger Tessera issued; asking again for alternatives`);
+          await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
+          await vscode.commands.executeCommand(TRIGGER);
+          if (builtin === TRIGGER) return;
+        }
+        await vscode.commands.executeCommand(builtin);
+      }),
+    ),
   );
   log.info(`Tessera ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, ${vscode.env.appName})`);
 }

@@ -11,6 +11,7 @@ import { complete } from '../core/pipeline';
 import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling';
 import { completeAlternatives } from '../core/suggestions/many';
 import { filterPartial } from '../core/scheduling/partial';
+import { OwnTriggers } from '../core/scheduling/ownTrigger';
 import type { DocumentSnapshot } from '../core/types';
 import type { SuggestionTracker } from './acceptance';
 import type { ActiveBackend, Controller } from './controller';
@@ -51,8 +52,8 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   /** Per document: the version the provider was last called for (evidence for the missed-trigger watchdog). */
   private readonly calledFor = new Map<string, number>();
   private watchdog: ReturnType<typeof setTimeout> | undefined;
-  /** A trigger Tessera issued itself for a missed automatic one: served as automatic, not as a manual ask. */
-  private ownTrigger: { uri: string; version: number } | undefined;
+  /** Triggers Tessera issued itself for missed automatic ones: served as automatic, not as a manual ask. */
+  private readonly own = new OwnTriggers();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -81,8 +82,8 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (doc.isClosed || doc.version !== version || vscode.window.activeTextEditor?.document !== doc) return;
       if ((this.calledFor.get(uri) ?? -1) >= version || this.controller.gate(doc, false)) return;
       this.controller.log.debug(`VS Code did not ask for a suggestion after typing in ${vscode.workspace.asRelativePath(doc.uri)} (v${version}): asking it to`);
-      this.ownTrigger = { uri, version };
-      void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+      this.own.issued(uri, version);
+      void Promise.resolve(vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')).finally(() => this.own.settled(uri, version));
       // The editor's inline-suggest controller may not exist yet either: look again a little later.
       if (attempt < 3) this.watchdog = setTimeout(() => check(attempt + 1), MISSED_TRIGGER_MS * 2);
     };
@@ -132,9 +133,9 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (!SCHEMES.has(document.uri.scheme)) return undefined;
       const uri = document.uri.toString();
       this.calledFor.set(uri, document.version);
-      const own = this.ownTrigger?.uri === uri && this.ownTrigger.version === document.version;
-      if (own) this.ownTrigger = undefined;
-      const manual = !own && context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+      const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
+      const own = this.own.onCall({ uri, version: document.version, offset: document.offsetAt(position) }, explicit);
+      const manual = explicit && !own;
       const gate = c.gate(document, manual);
       // Manual-only mode: no request, but a suggestion asked for keeps showing while the user types through it.
       const kept = gate?.reason === 'manual-only' ? this.tracker?.continuation(document, position) : undefined;
@@ -203,6 +204,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       c.explain('internal error (see the Tessera log)', 'internal');
       return undefined;
     }
+  }
+
+  /** Before a user's explicit ask in this editor: true when VS Code must be made to ask again (see OwnTriggers). */
+  askAgain(document: vscode.TextDocument, position: vscode.Position): boolean {
+    return this.own.askAgain({ uri: document.uri.toString(), version: document.version, offset: document.offsetAt(position) });
   }
 
   dispose(): void {

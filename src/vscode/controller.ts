@@ -55,6 +55,8 @@ export class Controller implements vscode.Disposable {
       void this.active?.backend.dispose?.();
       this.active = profile ? { profile, backend: createBackend(profile, this.secrets, { log: this.log }) } : undefined;
       this.health.recordSuccess();
+      // "Last: …" explained the old backend (e.g. "not trusted: "remote" sends code to …"): it no longer applies.
+      this.explain(undefined);
       this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ?? profile.modelPath ?? ''} model=${profile.model ?? '-'})` : 'backend: none configured');
     }
     this.status.setBackend(this.active?.profile.name ?? '');

@@ -283,7 +283,8 @@ export async function startHarness(options = {}) {
      * A fresh workspace folder (files written first) and a fresh browser context/window on it, waited until
      * the workbench shows the folder and Tessera's status bar item is there (the extension is active).
      * opts: { name, files: {rel: content}, settings: user settings merged over BASE_USER_SETTINGS,
-     *         workspaceSettings: written to .vscode/settings.json, waitForTessera: true, timeout }
+     *         workspaceSettings: written to .vscode/settings.json, waitForTessera: true, timeout,
+     *         workspaceTrust: false — true turns workspace trust on for this window only (see enableWorkspaceTrust) }
      */
     async openWindow(opts = {}) {
       const seq = ++windowSeq;
@@ -293,7 +294,7 @@ export async function startHarness(options = {}) {
       await writeFiles(folder, opts.files ?? { 'README.md': '# e2e\n' });
       if (opts.workspaceSettings) await writeFiles(folder, { '.vscode/settings.json': JSON.stringify(opts.workspaceSettings, null, 2) });
       await writeUserSettings(opts.settings ?? {});
-      const w = await openWindow(h, { folder, seq, timeout: opts.timeout ?? 45_000, waitForTessera: opts.waitForTessera ?? true, exthostsBefore: extensionHosts() });
+      const w = await openWindow(h, { folder, seq, timeout: opts.timeout ?? 45_000, waitForTessera: opts.waitForTessera ?? true, workspaceTrust: !!opts.workspaceTrust, exthostsBefore: extensionHosts() });
       windows.add(w);
       w.onClose(() => windows.delete(w));
       return w;
@@ -323,8 +324,31 @@ export async function startHarness(options = {}) {
   return h;
 }
 
+/**
+ * Workspace trust for one window. code-server runs with --disable-workspace-trust (so the other scenarios never
+ * meet a trust prompt); the flag's only effect is `enableWorkspaceTrust: false` in the web configuration that the
+ * server embeds in the workbench page (meta#vscode-workbench-web-configuration[data-settings]). An init script
+ * flips it where the workbench reads it, so this window gets exactly what a server without the flag gives; the
+ * window's settings then decide (`security.workspace.trust.enabled`, `.startupPrompt`). (Rewriting the page with
+ * request interception does not work: Chromium then blocks the workbench's WebSocket to 127.0.0.1 by its local
+ * network access checks.) openWindow fails unless the flag was flipped, so a scenario never silently runs trusted.
+ */
+async function enableWorkspaceTrust(context) {
+  await context.addInitScript(() => {
+    const get = Element.prototype.getAttribute;
+    Element.prototype.getAttribute = function (name) {
+      const v = get.call(this, name);
+      if (name !== 'data-settings' || this.id !== 'vscode-workbench-web-configuration' || typeof v !== 'string') return v;
+      const config = JSON.parse(v);
+      if (config.enableWorkspaceTrust !== false) return v;
+      globalThis.__e2eWorkspaceTrustEnabled = true;
+      return JSON.stringify({ ...config, enableWorkspaceTrust: true });
+    };
+  });
+}
+
 /** One VS Code window (browser context + page) on a folder. */
-async function openWindow(h, { folder, seq, timeout, waitForTessera, exthostsBefore }) {
+async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTrust, exthostsBefore }) {
   const t0 = Date.now();
   const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -493,8 +517,12 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, exthostsBef
 
   try {
     const u = `${h.url}/?folder=${encodeURIComponent(folder)}`;
+    if (workspaceTrust) await enableWorkspaceTrust(context);
     await page.goto(u, { timeout, waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ timeout });
+    if (workspaceTrust && !(await page.evaluate(() => globalThis.__e2eWorkspaceTrustEnabled === true))) {
+      throw new Error('workspaceTrust: the workbench read no enableWorkspaceTrust:false to flip');
+    }
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout });
     const tWb = Date.now() - t0;
     if (waitForTessera) await w.waitForTessera(timeout);

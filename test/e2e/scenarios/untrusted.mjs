@@ -14,6 +14,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { waitFor, sleep } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
+import { contrasts, assertLegible } from '../contrast.mjs';
 
 export const name = 'untrusted';
 export const timeout = 90_000;
@@ -91,6 +92,10 @@ export async function run(ctx) {
     assert.match(await row.locator('.badge.warn').innerText(), /not used here/);
     assert.match(await row.locator('.warn-text').innerText(), /"remote" sends code to 0\.0\.0\.0:\d+/);
     assert.equal(await f.locator('li.row[data-name="workspace-server"]').count(), 0, "the panel lists the workspace's ignored profile");
+    // The reason must be legible, not just present (light theme here; the dark pass is panel-dark.mjs).
+    const legible = await contrasts(f, ['#trust-note', 'li.row[data-name="remote"] .badge.warn', 'li.row[data-name="remote"] .warn-text']);
+    log(`contrast (untrusted panel): ${JSON.stringify(legible)}`);
+    assertLegible(legible, 4.5, 'untrusted panel');
     await w.runCommand('Notifications: Clear All Notifications').catch(() => {});
     await w.screenshot('untrusted-settings-panel');
 

@@ -16,6 +16,14 @@ function panelFrame(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
+/** Scrolls the panel so the temperature field's error sits above the window's bottom edge, "Not reachable" above it. */
+async function showFieldError(f) {
+  await f.locator('[data-field="temperature"]').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    window.scrollBy(0, Math.max(0, r.bottom + 24 - window.innerHeight));
+  });
+}
+
 export async function run(ctx) {
   const { server, log } = ctx;
   const MODEL = 'tessera-dark-coder';
@@ -78,6 +86,7 @@ export async function run(ctx) {
   const nameBorder = await f.locator('#f-name').evaluate((e) => getComputedStyle(e).borderTopColor);
   assert.notEqual(invalidBorder, nameBorder, 'the invalid field is not marked by its border');
   await clearToasts();
+  await showFieldError(f);
   await w.screenshot('dark-settings-panel-error');
   await f.locator('#f-temperature').fill('');
 
@@ -131,6 +140,7 @@ export async function run(ctx) {
     log(`contrast (light, error): ${JSON.stringify(light)}`);
     assertLegible(light, 4.5, 'light theme, error state');
     await clearToasts();
+    await showFieldError(f);
     await w.screenshot('light-settings-panel-error');
   } finally {
     await model.close();

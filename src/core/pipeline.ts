@@ -83,6 +83,7 @@ export async function prepareRequest(
     tree: deps.syntaxTree?.(snapshot),
     parse: deps.syntaxTree === undefined,
     family: tokenizerFamilyOf(deps.profile.fimTemplate),
+    documentKey: snapshot.uri,
   });
   rec.record('context');
   if (ctx.fallbackReason) log.debug(`context: line window (${ctx.fallbackReason})`);

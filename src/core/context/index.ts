@@ -41,6 +41,8 @@ export interface ContextRequest {
   parse?: boolean;
   /** Tokenizer family for the estimate (default: the conservative one). */
   family?: TokenizerFamily;
+  /** The document's identity (its URI): per-document work (the declaration index) is then updated between calls, not redone. */
+  documentKey?: string;
   /** Max time for parsing when no tree is given (default 1000 ms: a first, cold parse is slow); over it, the line window is used. */
   maxParseMs?: number;
 }
@@ -79,6 +81,7 @@ function withTree(req: ContextRequest, tree: Tree): ContextResult {
     budgetTokens: req.budgetTokens,
     suffixShare: req.suffixShare ?? 0.25,
     family,
+    documentKey: req.documentKey,
   });
   return { ...ctx, strategy: 'syntax' };
 }

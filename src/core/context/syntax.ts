@@ -19,6 +19,7 @@
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { GrammarName } from '../syntax/registry';
 import type { FimContext } from '../types';
+import { declarationSites, declarationsOf } from './declarations';
 import { estimateTokens, type TokenizerFamily } from './tokens';
 
 export interface SyntaxContextInput {
@@ -29,6 +30,8 @@ export interface SyntaxContextInput {
   budgetTokens: number;
   suffixShare: number;
   family: TokenizerFamily;
+  /** Identifies the document across calls (its URI): its declaration index is then updated, not rebuilt. */
+  documentKey?: string;
   /** Safety net: stop scanning far siblings after this many ms (default 200; the result stays valid, just less complete). */
   maxMs?: number;
 }
@@ -173,39 +176,6 @@ function identifiersIn(code: string): Set<string> {
 /** Files up to this size are scanned for declarations of identifiers the enclosing levels do not declare. */
 const FILE_SCAN_MAX_CHARS = 600_000;
 
-function escapeRe(s: string): string {
-  return s.replace(/[$]/g, '\\$');
-}
-
-/**
- * Offsets of declaration sites of `names` anywhere in `text` (one per name: the nearest before `cursor`, else the
- * first after): `function|class|type|def|fn|func|const|let|var … name`, Go receivers, and members at the start of
- * a line (`[modifiers] name(` / `name:` / `name =`). A text scan: the tree only knows the levels around the cursor.
- */
-function declarationLines(text: string, names: string[], cursor: number): number[] {
-  if (names.length === 0) return [];
-  const alt = names.map(escapeRe).join('|');
-  const patterns = [
-    new RegExp(`(?:^|[^\\w$.])(?:function\\*?|class|interface|type|enum|struct|union|trait|def|fn|func|const|let|var|module|namespace|record)\\s+(${alt})\\b`, 'g'),
-    new RegExp(`\\bfunc\\s*\\([^)\\n]*\\)\\s*(${alt})\\b`, 'g'),
-    new RegExp(
-      `^[ \\t]*(?:(?:public|private|protected|internal|static|readonly|abstract|override|async|final|pub|get|set|declare|export|default)\\s+)*(${alt})[!?]?\\s*[(:=<]`,
-      'gm',
-    ),
-  ];
-  const best = new Map<string, number>();
-  for (const re of patterns) {
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const name = m[1];
-      const at = m.index + m[0].lastIndexOf(name);
-      const prev = best.get(name);
-      // Nearest before the cursor wins; else the first after it.
-      if (prev === undefined || (at < cursor && (prev > cursor || at > prev))) best.set(name, at);
-    }
-  }
-  return [...best.values()];
-}
-
 /** The selection: disjoint, sorted line spans, with a running token count per side. */
 class Selection {
   spans: Span[] = [];
@@ -326,12 +296,12 @@ function render(text: string, spans: Span[], grammar: GrammarName, cursorLine: S
   return { prefix, suffix };
 }
 
-/** A named sibling at one level of the ancestor chain. */
+/** A named sibling at one level of the ancestor chain (its node is only looked up when a header is needed). */
 interface Sib {
   start: number;
   end: number;
   type: string;
-  node: Node;
+  readonly node: Node;
 }
 
 /** Named siblings a level offers, nearest first on each side, plus the level's first children (imports live there). */
@@ -341,30 +311,34 @@ interface LevelSibs {
   head: Sib[];
 }
 
+function sibOf(node: Node): Sib {
+  return { start: node.startIndex, end: node.endIndex, type: node.type, node };
+}
+
 /**
- * Moves a cursor over `parent` onto its child `child`, in one call into the C library when possible.
+ * Moves a cursor over `parent` onto its child spanning [start, end), in one call into the C library when possible.
  *
  * web-tree-sitter 0.25.10's `TreeCursor.gotoFirstChildForIndex` is broken: the JS side writes the goal index after
  * the 4 marshalled cursor words, the C side reads it from the 4th word (the cursor's `root_alias_symbol`, unused while
  * moving). So the goal is passed in that word and the word restored afterwards. The landing is checked, and a
  * linear walk (one WASM call per child: slow on levels with thousands of children) is the fallback.
  */
-function toChild(c: TreeCursor, parent: Node, child: Node): boolean {
+function toChild(c: TreeCursor, parent: Node, start: number, end: number): boolean {
   c.reset(parent);
   const raw = c as unknown as Record<number, number>;
   if (typeof raw[3] === 'number') {
     const saved = raw[3];
-    raw[3] = child.startIndex;
+    raw[3] = start;
     try {
-      c.gotoFirstChildForIndex(child.startIndex);
+      c.gotoFirstChildForIndex(start);
     } finally {
       raw[3] = saved;
     }
-    if (c.currentDepth === 1 && c.startIndex === child.startIndex && c.endIndex === child.endIndex) return true;
+    if (c.currentDepth === 1 && c.startIndex === start && c.endIndex === end) return true;
     c.reset(parent);
   }
   if (!c.gotoFirstChild()) return false;
-  while (c.startIndex !== child.startIndex || c.endIndex !== child.endIndex) if (!c.gotoNextSibling()) return false;
+  while (c.startIndex !== start || c.endIndex !== end) if (!c.gotoNextSibling()) return false;
   return true;
 }
 
@@ -373,11 +347,69 @@ function toChild(c: TreeCursor, parent: Node, child: Node): boolean {
  * (big levels, such as a bundle's 10k top-level functions, are never read whole).
  */
 function siblingsAround(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
+  // A level small enough is read in one call into the library; a big one with a cursor, around the child only.
+  return parent.namedChildCount <= 2 * window + head
+    ? siblingsFromChildren(parent, child, lineStart, lineEnd, window, head)
+    : siblingsByCursor(parent, child, lineStart, lineEnd, window, head);
+}
+
+function siblingsFromChildren(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
+  const out: LevelSibs = { before: [], after: [], head: [] };
+  const all = parent.namedChildren.filter((n): n is Node => n !== null);
+  // The first named child that does not start before `child` (startIndex is a plain field: no call into WASM).
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid].startIndex < child.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  const next = lo < all.length && all[lo].id === child.id ? lo + 1 : lo;
+  let i = lo - 1;
+  for (; i >= 0 && out.before.length < window; i--) {
+    const s = sibOf(all[i]);
+    if (s.end <= lineStart) out.before.push(s);
+  }
+  for (let j = next; j < all.length && out.after.length < window; j++) {
+    if (all[j].startIndex < lineEnd) continue;
+    out.after.push(sibOf(all[j]));
+  }
+  if (i >= 0) {
+    const stopAt = out.before.length > 0 ? out.before[out.before.length - 1].start : child.startIndex;
+    for (let j = 0; j < all.length && out.head.length < head && all[j].startIndex < stopAt; j++) out.head.push(sibOf(all[j]));
+  }
+  return out;
+}
+
+/** A sibling read with a cursor: its node (a JS object and a walk) is only looked up when asked for. */
+class CursorSib implements Sib {
+  private found: Node | undefined;
+  constructor(
+    private readonly parent: Node,
+    readonly start: number,
+    readonly end: number,
+    readonly type: string,
+  ) {}
+
+  get node(): Node {
+    if (!this.found) {
+      const w = this.parent.walk();
+      try {
+        this.found = toChild(w, this.parent, this.start, this.end) ? w.currentNode : (this.parent.descendantForIndex(this.start, this.end) ?? this.parent);
+      } finally {
+        w.delete();
+      }
+    }
+    return this.found;
+  }
+}
+
+function siblingsByCursor(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
   const out: LevelSibs = { before: [], after: [], head: [] };
   const c = parent.walk();
   try {
-    const read = (): Sib => ({ start: c.startIndex, end: c.endIndex, type: c.nodeType, node: c.currentNode });
-    if (!toChild(c, parent, child)) return out;
+    const read = (): Sib => new CursorSib(parent, c.startIndex, c.endIndex, c.nodeType);
+    if (!toChild(c, parent, child.startIndex, child.endIndex)) return out;
     const anchorStart = c.startIndex;
     let n = 0;
     while (n < window && c.gotoPreviousSibling()) {
@@ -386,7 +418,7 @@ function siblingsAround(parent: Node, child: Node, lineStart: number, lineEnd: n
       n++;
     }
     const reachedFirst = n < window;
-    if (!toChild(c, parent, child)) return out;
+    if (!toChild(c, parent, child.startIndex, child.endIndex)) return out;
     n = 0;
     while (n < window && c.gotoNextSibling()) {
       if (!c.nodeIsNamed || c.startIndex < lineEnd) continue;
@@ -554,7 +586,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   // declared far away): find their declaration lines in the whole file, on files small enough to scan fast.
   if (text.length <= FILE_SCAN_MAX_CHARS && performance.now() < deadline) {
     const names = [...wanted].filter((w) => w.length >= 4).slice(0, 24);
-    for (const at of declarationLines(text, names, cursor)) {
+    for (const at of declarationsOf(declarationSites(text, input.documentKey), names, cursor)) {
       if (at >= lineStart && at < lineEnd) continue;
       sel.tryAdd(linesOf(text, at, at + 1), prefixCap, suffixCap, refTotal);
     }

@@ -1,0 +1,145 @@
+/**
+ * Where names are declared in a document: an index of declaration sites found by a text scan (the tree only knows
+ * the levels around the cursor), kept per document and updated from the previous text, so that a keystroke costs a
+ * rescan of the lines it changed instead of the whole file.
+ *
+ * A declaration site is a name after a declaring keyword (`function|class|interface|type|enum|struct|union|trait|def|
+ * fn|func|const|let|var|module|namespace|record`), after a Go receiver (`func (r *T) name`), or a member at the
+ * start of a line (`[modifiers] name(` / `name:` / `name =` / `name<`).
+ */
+
+const KEYWORDS = 'function\\*?|class|interface|type|enum|struct|union|trait|def|fn|func|const|let|var|module|namespace|record';
+const MODIFIERS = 'public|private|protected|internal|static|readonly|abstract|override|async|final|pub|get|set|declare|export|default';
+const NAME = '[A-Za-z_$][\\w$]*';
+/**
+ * One pass finds all three kinds; group 1, 2 or 3 is the declared name. A match never crosses a line break, so the
+ * sites of a line depend on that line alone: an edit only needs its own lines scanned again.
+ */
+const SITE = new RegExp(
+  `(?:^|[^\\w$.\\n])(?:${KEYWORDS})[ \\t]+(${NAME})|\\bfunc[ \\t]*\\([^)\\n]*\\)[ \\t]*(${NAME})|^[ \\t]*(?:(?:${MODIFIERS})[ \\t]+)*(${NAME})[!?]?[ \\t]*[(:=<]`,
+  'gm',
+);
+
+/** Declaration sites in offset order. */
+export interface Sites {
+  names: string[];
+  offsets: number[];
+}
+
+/** Sites on the lines in [from, to) of `text` (both at line starts). */
+function scan(text: string, from: number, to: number): Sites {
+  const out: Sites = { names: [], offsets: [] };
+  const re = new RegExp(SITE.source, SITE.flags);
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    const name = m[1] ?? m[2] ?? m[3];
+    out.names.push(name);
+    out.offsets.push(m.index + m[0].lastIndexOf(name));
+  }
+  return out;
+}
+
+/** Length of the common prefix of a and b: native comparisons of chunks, then characters. */
+export function commonPrefix(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  for (let step = 8192; step >= 1; step >>= 4) {
+    while (i + step <= max && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  }
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix of a and b, at most `max`. */
+export function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  const la = a.length;
+  const lb = b.length;
+  for (let step = 8192; step >= 1; step >>= 4) {
+    while (i + step <= max && a.slice(la - i - step, la - i) === b.slice(lb - i - step, lb - i)) i += step;
+  }
+  while (i < max && a.charCodeAt(la - i - 1) === b.charCodeAt(lb - i - 1)) i++;
+  return i;
+}
+
+function lineStartAt(text: string, off: number): number {
+  return off <= 0 ? 0 : text.lastIndexOf('\n', off - 1) + 1;
+}
+
+function lineEndAt(text: string, off: number): number {
+  const nl = text.indexOf('\n', off);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/** First index in the sorted `offsets` with a value >= x. */
+function lowerBound(offsets: number[], x: number): number {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The sites of `next` from the sites of `prev`, which it equals except for the region between their common prefix
+ * (`p` characters) and common suffix (`s` characters): only that region's lines are scanned again.
+ */
+export function updateSites(prev: string, sites: Sites, next: string, p: number, s: number): Sites {
+  // The changed lines: from the start of the line of the first change to the end of the line of the last one.
+  const from = lineStartAt(next, p);
+  const nextEnd = lineEndAt(next, next.length - s);
+  const delta = next.length - prev.length;
+  const prevEnd = nextEnd - delta;
+  const lo = lowerBound(sites.offsets, from);
+  const hi = lowerBound(sites.offsets, prevEnd);
+  const mid = scan(next, from, nextEnd);
+  const names = sites.names.slice(0, lo).concat(mid.names, sites.names.slice(hi));
+  const offsets = sites.offsets.slice(0, lo).concat(mid.offsets);
+  for (let i = hi; i < sites.offsets.length; i++) offsets.push(sites.offsets[i] + delta);
+  return { names, offsets };
+}
+
+/** Texts further apart than this are scanned afresh (a paste, another version of the file). */
+const MAX_RESCAN_CHARS = 20_000;
+const DOCUMENTS = 8;
+
+/** The last text and sites per document key (most recently used last). */
+const cache = new Map<string, { text: string; sites: Sites }>();
+
+/** Declaration sites of `text`, reusing the previous text of the same document (`key`) when it differs a little. */
+export function declarationSites(text: string, key = ''): Sites {
+  const hit = cache.get(key);
+  let sites: Sites | undefined;
+  if (hit && hit.text === text) sites = hit.sites;
+  else if (hit && Math.abs(hit.text.length - text.length) < MAX_RESCAN_CHARS) {
+    const p = commonPrefix(hit.text, text);
+    const s = commonSuffix(hit.text, text, Math.min(hit.text.length, text.length) - p);
+    if (text.length - p - s < MAX_RESCAN_CHARS) sites = updateSites(hit.text, hit.sites, text, p, s);
+  }
+  sites ??= scan(text, 0, text.length);
+  cache.delete(key);
+  cache.set(key, { text, sites });
+  if (cache.size > DOCUMENTS) cache.delete(cache.keys().next().value!);
+  return sites;
+}
+
+/**
+ * Offsets of the declaration sites of `names`: one per name, the nearest before `cursor`, else the first after it.
+ */
+export function declarationsOf(sites: Sites, names: Iterable<string>, cursor: number): number[] {
+  const wanted = new Set(names);
+  if (wanted.size === 0) return [];
+  const best = new Map<string, number>();
+  const { names: ns, offsets } = sites;
+  for (let i = 0; i < ns.length; i++) {
+    const name = ns[i];
+    if (!wanted.has(name)) continue;
+    const at = offsets[i];
+    const prev = best.get(name);
+    if (prev === undefined || (at < cursor && (prev > cursor || at > prev))) best.set(name, at);
+  }
+  return [...best.values()];
+}

@@ -20,6 +20,7 @@ const BACKENDS = [
   { name: 'local 7B (TTFT 250 ms, 40 tok/s; prefetch on, the local default)', latencyMs: 250, tokensPerS: 40, prefetch: true, local: true },
   { name: 'cloud (TTFT 450 ms, 120 tok/s; prefetch off, the paid default)', latencyMs: 450, tokensPerS: 120, prefetch: false, local: false },
   { name: 'cloud (TTFT 450 ms, 120 tok/s; tessera.prefetch on)', latencyMs: 450, tokensPerS: 120, prefetch: true, local: false },
+  { name: 'cloud (TTFT 450 ms, 120 tok/s; prefetch off, and no speculation while typing through: what speculation buys)', latencyMs: 450, tokensPerS: 120, prefetch: false, speculate: false, local: false },
 ];
 
 function pct(xs: number[], p: number): number {
@@ -65,7 +66,7 @@ async function main() {
         servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
       };
       for (const tr of traces) {
-        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy, prefetch: b.prefetch, local: b.local });
+        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy, prefetch: b.prefetch, speculate: (b as { speculate?: boolean }).speculate, local: b.local });
         for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost'] as const) sums[k] += summary[k];
         for (const k of ['typedChars', 'typedThroughChars', 'typedThroughServed', 'inflightHits', 'accepts', 'acceptsWithGhost', 'pausesWithAnswer', 'pausesWithAnswerAndGhost', 'tokens'] as const) sums[k] += detail[k];
         sums.pauseToGhost.push(...detail.pauseToGhost);

@@ -93,8 +93,17 @@ export interface ManagerOptions {
   /** Local servers get one request at a time by default. */
   local: boolean;
   debounceMs: number;
-  /** Skip the debounce right after a suggestion was used up (accepted or typed through). */
+  /**
+   * Prefetch after a suggestion was used up (accepted or typed through to its end): the lines that follow are asked
+   * for at once, without a debounce.
+   */
   prefetch?: boolean;
+  /**
+   * While the user types through a suggestion, ask for what follows it shortly before its end (default true, also
+   * for paid backends: it is the request the pause at the suggestion's end would send anyway, sent earlier, and it
+   * is cancelled if the user diverges; in the replay benchmark it costs no extra requests or tokens).
+   */
+  speculate?: boolean;
   policy?: SchedulingPolicy;
   log?: Logger;
   cacheSize?: number;
@@ -212,10 +221,15 @@ export class RequestManager {
     this.slots = new Slots(this.policy.concurrencyCap ? concurrencyLimit(opts.profile, opts.local) : 64);
   }
 
-  /** Settings changed without a backend change: new base debounce / prefetch. */
-  configure(debounceMs: number, prefetch: boolean): void {
+  /** Settings changed without a backend change: new base debounce / prefetch / speculation. */
+  configure(debounceMs: number, prefetch: boolean, speculate?: boolean): void {
     this.debounce.setBase(debounceMs);
     this.opts.prefetch = prefetch;
+    this.opts.speculate = speculate;
+  }
+
+  private get speculates(): boolean {
+    return this.opts.speculate ?? true;
   }
 
   /** Requests currently streaming. */
@@ -271,7 +285,7 @@ export class RequestManager {
           if (hit && hit.rest.trim() !== '') {
             if (hit.typed === 0) this.stats.cacheHits++;
             else this.stats.typedAheadHits++;
-            if (this.opts.prefetch && policy.inflightReuse) this.speculateAfter(snapshot, scope, prefix, suffix, hit.rest, hit.replaceSuffix);
+            if (this.speculates && policy.inflightReuse) this.speculateAfter(snapshot, scope, prefix, suffix, hit.rest, hit.replaceSuffix);
             return { outcome: suggestionOf(hit.rest, { ...hit.entry, replaceSuffix: hit.replaceSuffix }), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
           }
           let lineDone = false;
@@ -306,7 +320,7 @@ export class RequestManager {
             if (r.outcome.kind === 'suggestion' || options.signal.aborted) {
               if (r.outcome.kind === 'suggestion') {
                 this.stats.inflightHits++;
-                if (this.opts.prefetch && !options.signal.aborted) this.speculateAfter(snapshot, scope, prefix, suffix, r.outcome.text, r.outcome.replaceSuffix);
+                if (this.speculates && !options.signal.aborted) this.speculateAfter(snapshot, scope, prefix, suffix, r.outcome.text, r.outcome.replaceSuffix);
               }
               return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
             }

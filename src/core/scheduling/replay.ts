@@ -40,6 +40,8 @@ export interface ReplayOptions {
   /** tessera.debounceMs (base of the adaptive debounce). */
   debounceMs?: number;
   prefetch?: boolean;
+  /** Speculation while typing through a suggestion (default true, as in the extension). */
+  speculate?: boolean;
   /** VS Code's delay between a change and the provider call. */
   editorDelayMs?: number;
   /** Idle time after a keystroke that counts as a pause. */
@@ -254,6 +256,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     local: opts.local ?? true,
     debounceMs: opts.debounceMs ?? settings.debounceMs,
     prefetch: opts.prefetch ?? true,
+    speculate: opts.speculate,
     policy: opts.policy ?? TESSERA_POLICY,
     log: opts.log,
     postfilter: async (...args) => {

@@ -20,10 +20,12 @@ const restOfLine = (prefix: string, shape?: { multiline: boolean }) => {
   return nl < 0 ? rest : rest.slice(0, nl);
 };
 
-function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; policy?: typeof TESSERA_POLICY; prefetch?: boolean } = {}) {
+function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; policy?: typeof TESSERA_POLICY; prefetch?: boolean; speculate?: boolean } = {}) {
   const clock = new VirtualClock();
   const fake = fakeRunner(clock, restOfLine, { latency: opts.latency ?? 100, perChunk: opts.perChunk ?? 10 });
-  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, policy: opts.policy, prefetch: opts.prefetch });
+  // Request counts below are exact: speculation only where a test asks for it (or for prefetch, which implies it).
+  const speculate = opts.speculate ?? opts.prefetch ?? false;
+  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, policy: opts.policy, prefetch: opts.prefetch, speculate });
   /** Starts a trigger like VS Code does; the previous trigger's token is cancelled first. */
   let prev: AbortController | undefined;
   const trigger = (marked: string, manual = false) => {
@@ -193,6 +195,40 @@ describe('RequestManager', () => {
     expect(end.result.value?.outcome).toMatchObject({ kind: 'rejection', reason: 'line-complete' });
   });
 
+  it('with prefetch off (the paid default), typing through a suggestion near its end asks once for what follows; the pause there shows it', async () => {
+    const { clock, fake, mgr, trigger } = setup({ prefetch: false, speculate: true });
+    const line1 = 'def area(width, height):\n    ';
+    trigger(`${line1}█`);
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+    // Typing through `return width * height`: near its end, the position where it ends is asked for, once.
+    for (const typed of ['return width * heig', 'return width * heigh']) {
+      trigger(`${line1}${typed}█`);
+      await clock.advanceBy(120);
+    }
+    expect(fake.calls).toHaveLength(2);
+    expect(fake.calls[1].snapshot.text).toBe(`${line1}return width * height`);
+    await clock.advanceBy(1000);
+    // The user types the last character and pauses: the lines that follow show without another request.
+    const end = trigger(`${line1}return width * height█`);
+    await clock.advanceBy(1000);
+    expect(text(end.result.value)).toBe('\n    # done');
+    expect(mgr.stats.requests).toBe(2);
+  });
+
+  it('without speculation, the same typing asks nothing until the pause at the end, and then nothing (line done, prefetch off)', async () => {
+    const { clock, fake, trigger } = setup({ prefetch: false, speculate: false });
+    const line1 = 'def area(width, height):\n    ';
+    trigger(`${line1}█`);
+    await clock.advanceBy(1000);
+    for (const typed of ['return width * heig', 'return width * heigh', 'return width * height']) {
+      trigger(`${line1}${typed}█`);
+      await clock.advanceBy(120);
+    }
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+  });
+
   it('a position whose answer had nothing to show is not asked again automatically; a manual trigger asks', async () => {
     const { clock, fake, trigger } = setup();
     const end = 'def area(width, height):\n    return width * height\n    # done█';
@@ -263,7 +299,7 @@ describe('RequestManager', () => {
       const r = await filterPartial('python', prefix, '', raw);
       return { kind: 'suggestion', text: r!.text, replaceSuffix: 0, raw, appliedRules: [], timings: {} };
     };
-    const mgr = new RequestManager({ clock, run, profile, local: true, debounceMs: 75, postfilter: filterPartial });
+    const mgr = new RequestManager({ clock, run, profile, local: true, debounceMs: 75, postfilter: filterPartial, speculate: false });
     const at = async (marked: string) => {
       const p = mgr.complete(doc(marked), { signal: new AbortController().signal });
       await clock.advanceBy(500);

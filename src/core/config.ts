@@ -80,8 +80,10 @@ export const SettingsSchema = z.object({
       maxPromptTokens: z.number().int().min(64).max(32768).default(1536),
       /** Share of the budget for text after the cursor. */
       suffixShare: z.number().min(0).max(0.9).default(0.25),
+      /** Snippets of other open files of the same language (declarations the cursor's code uses, imported files). */
+      otherFiles: z.boolean().default(true),
     })
-    .default({ maxPromptTokens: 1536, suffixShare: 0.25 }),
+    .default({ maxPromptTokens: 1536, suffixShare: 0.25, otherFiles: true }),
   debounceMs: z.number().int().min(0).max(2000).default(75),
   /** Prefetch the next completion after an accept (off by default for paid backends). */
   prefetch: z.boolean().default(false),
@@ -95,7 +97,7 @@ export interface Settings {
   activeBackend: string;
   languages: Record<string, boolean>;
   exclude: string[];
-  context: { maxPromptTokens: number; suffixShare: number };
+  context: { maxPromptTokens: number; suffixShare: number; otherFiles?: boolean };
   debounceMs: number;
   prefetch: boolean;
   triggerMode: 'automatic' | 'manual';

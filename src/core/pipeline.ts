@@ -6,6 +6,7 @@ import { BackendError, type Backend, type CompletionRequest } from './backends/t
 import type { BackendProfile, Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
 import { buildContext, tokenizerFamilyOf } from './context';
+import { planOtherFiles, withOtherFiles, type OtherFiles } from './context/related';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { completeUnitReceived, postfilter } from './postfilter';
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   onChunk?: (raw: string) => void;
   /** The document's current syntax tree, if the editor keeps one (src/vscode/documents.ts); else context parses. */
   syntaxTree?: (snapshot: DocumentSnapshot) => Tree | undefined;
+  /** The user's other open documents (most recently used first, excluded files already dropped), if the editor has them. */
+  otherFiles?: (snapshot: DocumentSnapshot) => OtherFiles | undefined;
 }
 
 /** Measures how long each stage takes (a stage recorder, as in Cody). */
@@ -72,28 +75,38 @@ export async function prepareRequest(
   const log = deps.log ?? silentLogger;
   const prefixFull = snapshot.text.slice(0, snapshot.offset);
   const suffixFull = snapshot.text.slice(snapshot.offset);
+  const family = tokenizerFamilyOf(deps.profile.fimTemplate);
+  const budget = deps.settings.context.maxPromptTokens;
 
+  // Declarations from the user's other files first (a share of the budget); the cursor's context gets the rest.
+  const other = deps.settings.context.otherFiles !== false ? deps.otherFiles?.(snapshot) : undefined;
+  const related = other ? planOtherFiles(snapshot, other, deps.profile, budget, family) : undefined;
   const ctx = await buildContext({
     language: snapshot.languageId,
     prefix: prefixFull,
     suffix: suffixFull,
     text: snapshot.text,
-    budgetTokens: deps.settings.context.maxPromptTokens,
+    budgetTokens: budget - (related?.tokens ?? 0),
     suffixShare: deps.settings.context.suffixShare,
     tree: deps.syntaxTree?.(snapshot),
     parse: deps.syntaxTree === undefined,
-    family: tokenizerFamilyOf(deps.profile.fimTemplate),
+    family,
     documentKey: snapshot.uri,
   });
   rec.record('context');
   if (ctx.fallbackReason) log.debug(`context: line window (${ctx.fallbackReason})`);
+  if (related) {
+    log.debug(
+      `context: other files as ${related.form}: ${related.snippets.map((s) => s.filename).join(', ')} (${related.tokens}/${related.budgetTokens} tokens; declarations of ${related.declared.join(', ') || 'none'}${related.imported.length ? `; outline of ${related.imported.join(', ')}` : ''})`,
+    );
+  }
 
   // One multi-line decision for the extension, the CLI and the benchmarks: the scheduler's, unless it passed one.
   const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile);
   const multiline = shape.multiline;
-  const request = buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape);
+  const request = withOtherFiles(buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape), related);
   rec.record('prompt');
-  log.debug(`request: ${ctx.tokens} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
+  log.debug(`request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
   return { request, multiline, prefixFull, suffixFull };
 }
 

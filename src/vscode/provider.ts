@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../core/backends/types';
 import { isLocalUrl } from '../core/config';
+import { MAX_CANDIDATE_CHARS, otherFileCandidates, type OtherFiles } from '../core/context/related';
+import { exclusionMatcherCache } from '../core/exclusions';
 import { complete } from '../core/pipeline';
 import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling';
 import { completeAlternatives } from '../core/suggestions/many';
@@ -55,6 +57,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   /** Triggers Tessera issued itself for missed automatic ones: served as automatic, not as a manual ask. */
   private readonly own = new OwnTriggers();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Document URIs, most recently active first (candidates for the prompt's other files). */
+  private readonly recent: string[] = [];
+  /** Text per document version, so unchanged documents are not copied out of the editor on every request. */
+  private readonly texts = new Map<string, { version: number; text: string }>();
+  private readonly exclusions = exclusionMatcherCache();
 
   constructor(
     private readonly controller: Controller,
@@ -63,8 +70,67 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   ) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.calledFor.delete(d.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const uri = d.uri.toString();
+        this.calledFor.delete(uri);
+        this.texts.delete(uri);
+        const i = this.recent.indexOf(uri);
+        if (i >= 0) this.recent.splice(i, 1);
+      }),
+      vscode.window.onDidChangeActiveTextEditor((e) => e && this.touch(e.document.uri.toString())),
     );
+    const active = vscode.window.activeTextEditor;
+    if (active) this.touch(active.document.uri.toString());
+  }
+
+  private touch(uri: string): void {
+    const i = this.recent.indexOf(uri);
+    if (i >= 0) this.recent.splice(i, 1);
+    this.recent.unshift(uri);
+    if (this.recent.length > 100) this.recent.length = 100;
+  }
+
+  /**
+   * The open documents that may go into the prompt besides the current one: files and unsaved buffers, most recently
+   * active first, same language family, at most ~20 files / 500 KB; never one that tessera.exclude or the built-in
+   * secret patterns exclude (the filter is core's otherFileCandidates, which drops them before reading their text).
+   */
+  private otherFilesFor(snapshot: DocumentSnapshot): OtherFiles | undefined {
+    const c = this.controller;
+    if (c.settings.context.otherFiles === false) return undefined;
+    const rank = (uri: string) => {
+      const i = this.recent.indexOf(uri);
+      return i < 0 ? Infinity : i;
+    };
+    const docs = vscode.workspace.textDocuments
+      .filter((d) => (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && !d.isClosed)
+      .map((d, i) => ({ d, i, r: rank(d.uri.toString()) }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map(({ d }) => ({
+        key: d.uri.toString(),
+        path: vscode.workspace.asRelativePath(d.uri, false),
+        languageId: d.languageId,
+        version: d.version,
+        text: () => this.textOf(d),
+      }));
+    const current = vscode.workspace.textDocuments.find((d) => d.uri.toString() === snapshot.uri);
+    const path = current ? vscode.workspace.asRelativePath(current.uri, false) : snapshot.uri;
+    const candidates = otherFileCandidates(docs, {
+      currentKey: snapshot.uri,
+      currentPath: path,
+      language: snapshot.languageId,
+      matcher: this.exclusions(c.settings.exclude),
+    });
+    return { path, candidates };
+  }
+
+  private textOf(d: vscode.TextDocument): string {
+    const uri = d.uri.toString();
+    const hit = this.texts.get(uri);
+    if (hit && hit.version === d.version) return hit.text;
+    const text = d.getText();
+    if (text.length <= MAX_CANDIDATE_CHARS) this.texts.set(uri, { version: d.version, text });
+    return text;
   }
 
   /** A user who types and pauses must get a request, even when VS Code missed the trigger (see MISSED_TRIGGER_MS). */
@@ -108,7 +174,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         log: c.log,
         postfilter: filterPartial,
         run: (snapshot, shape, onChunk, signal) => {
-          const deps = { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s) };
+          const deps = { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s), otherFiles: (s: DocumentSnapshot) => this.otherFilesFor(s) };
           if (!this.wantsAlternatives.has(snapshot)) return complete(snapshot, deps, signal);
           const parallel = concurrencyLimit(active.profile, active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl));
           return completeAlternatives(snapshot, deps, signal, { count: MANUAL_ALTERNATIVES, parallel });

@@ -276,13 +276,29 @@ const NOT_NAMES = new Set(
  * Identifiers used around the cursor, most important first: the cursor line (nearest the cursor first), then the
  * lines above (nearest first), then a couple below. Member names after `.` are left out (their owner is what matters).
  */
-export function identifiersNear(text: string, cursor: number, linesAbove = 8, linesBelow = 2, max = 16): string[] {
+/** Where the code of the line [from, to) ends: before a `//` (or `#`, `--`) comment; at `from` for a comment line. */
+function codeEnd(text: string, from: number, to: number, marker: string | undefined): number {
+  let i = from;
+  while (i < to && (text[i] === ' ' || text[i] === '\t')) i++;
+  const c = text[i];
+  if ((c === '*' && text[i + 1] !== '*' && text[i + 1] !== '=') || (c === '/' && text[i + 1] === '*')) return from; // a block comment's line
+  if (marker && text.startsWith(marker, i)) return from;
+  if (marker) {
+    const at = text.indexOf(`${marker} `, i);
+    if (at >= 0 && at < to) return at;
+  }
+  return to;
+}
+
+export function identifiersNear(text: string, cursor: number, linesAbove = 8, linesBelow = 2, max = 16, language?: string): string[] {
+  const marker = language === undefined ? '//' : lineCommentOf(language);
   const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
   let lineEnd = text.indexOf('\n', cursor);
   if (lineEnd < 0) lineEnd = text.length;
   const out: string[] = [];
   const seen = new Set<string>();
-  const take = (from: number, to: number, nearest?: number) => {
+  const take = (from: number, lineTo: number, nearest?: number) => {
+    const to = codeEnd(text, from, lineTo, marker);
     const found: { w: string; d: number }[] = [];
     WORD.lastIndex = from;
     for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
@@ -325,6 +341,8 @@ interface DocIndex {
   sites: Sites;
   /** name → offsets of its declaration sites (built on first lookup). */
   byName?: Map<string, number[]>;
+  /** Declaration texts extracted so far, by site offset (valid for this text). */
+  decls?: Map<number, DeclText>;
 }
 
 const INDEX_DOCUMENTS = 48;
@@ -393,6 +411,8 @@ function siteRank(text: string, at: number): { rank: number; keyword?: string } 
   const ls = lineStartOf(text, at);
   const before = text.slice(ls, at);
   const indent = indentOf(before);
+  // A word in a comment ("… the type the user …") is no declaration.
+  if (/^\s*(?:\/\/|\/\*|\*(?![*=])|#(?![a-z])|--)/.test(before)) return { rank: 3 };
   const k = DECL_KEYWORD.exec(before);
   if (k) return { rank: indent === 0 ? 0 : 1, keyword: k[1].replace('*', '') };
   if (/^\s*func\s*\(/.test(before)) return { rank: 1, keyword: 'func' }; // Go method
@@ -400,6 +420,12 @@ function siteRank(text: string, at: number): { rank: number; keyword?: string } 
   const after = text.slice(at, lineEndOf(text, at));
   if (indent === 0 && /^[\w$]+[!?]?\s*(?:=(?!=)|:(?!:))/.test(after)) return { rank: 2 };
   return { rank: 3 };
+}
+
+/** Whether the current file declares `name` (a real declaration site, not a call at the start of a line). */
+function declaresItself(own: Sites, text: string, name: string): boolean {
+  for (let i = own.names.indexOf(name); i >= 0; i = own.names.indexOf(name, i + 1)) if (siteRank(text, own.offsets[i]).rank < 3) return true;
+  return false;
 }
 
 /** Comment lines directly above `ls` (a doc comment), at most `max` lines; else none. */
@@ -425,6 +451,8 @@ interface DeclText {
   summary?: string;
   /** The declaration's first line(s) alone. */
   header: string;
+  /** Estimated costs of its forms, per rendering (form, tokenizer family, comment marker). */
+  costs?: Map<string, number>;
 }
 
 const MAX_DECL_LINES = 400;
@@ -628,6 +656,23 @@ export function importedPaths(text: string, language: string, path: string): { s
   return out;
 }
 
+/** Imports are read from the head of a file; the last answer per document is kept while its head is unchanged. */
+const IMPORT_HEAD_CHARS = 32_000;
+const importCache = new Map<string, { head: string; language: string; path: string; imports: { stem: string; exact: boolean }[] }>();
+
+function cachedImports(req: Pick<RelatedRequest, 'text' | 'language' | 'path' | 'documentKey'>): { stem: string; exact: boolean }[] {
+  const key = req.documentKey ?? req.path;
+  const nl = req.text.length > IMPORT_HEAD_CHARS ? req.text.lastIndexOf('\n', IMPORT_HEAD_CHARS) : -1;
+  const head = req.text.length <= IMPORT_HEAD_CHARS ? req.text : req.text.slice(0, nl > 0 ? nl + 1 : IMPORT_HEAD_CHARS);
+  const hit = importCache.get(key);
+  if (hit && hit.head === head && hit.language === req.language && hit.path === req.path) return hit.imports;
+  const imports = importedPaths(head, req.language, req.path);
+  importCache.delete(key);
+  importCache.set(key, { head, language: req.language, path: req.path, imports });
+  if (importCache.size > 16) importCache.delete(importCache.keys().next().value!);
+  return imports;
+}
+
 function matchesImport(docPath: string, imp: { stem: string; exact: boolean }): boolean {
   const stem = stripExt(docPath);
   if (imp.stem.endsWith('/*')) return dirOf(docPath) === imp.stem.slice(0, -2);
@@ -649,6 +694,9 @@ interface Piece {
 }
 
 const MAX_DECLARATIONS = 8;
+/** A declaration is sent whole or summarized only up to this share of the budget (at least MIN_DECLARATION_CAP tokens). */
+const DECLARATION_SHARE = 0.4;
+const MIN_DECLARATION_CAP = 64;
 const MAX_OUTLINE_LINES = 24;
 const MAX_DOC_CHARS = 1_000_000;
 
@@ -674,7 +722,7 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
   if (docs.length === 0) return empty;
 
   // The files the current one imports come first when a name is declared in several files.
-  const imports = importedPaths(req.text, req.language, req.path);
+  const imports = cachedImports(req);
   const importRank = docs.map((d) => {
     const i = imports.findIndex((imp) => matchesImport(d.path, imp));
     return i < 0 ? Infinity : i;
@@ -684,7 +732,6 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
   const pieces: Piece[] = [];
   const declared: string[] = [];
   const imported: string[] = [];
-  let tokens = 0;
 
   const snippetsOf = (ps: Piece[]): RelatedSnippet[] => {
     const byDoc = new Map<number, Piece[]>();
@@ -698,25 +745,37 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
     files.sort((a, b) => b.rank - a.rank || b.doc - a.doc);
     return files.map((f) => ({ filename: docs[f.doc].path, text: f.text }));
   };
-  const tryAdd = (p: Piece): boolean => {
-    const cost = renderedCost(snippetsOf([...pieces, p]), req);
-    if (cost > req.budgetTokens) return false;
+  // Costs add up per piece (its text in the form, a separator line) and per file (its header), plus the form's fixed
+  // part: a sum of estimates of the parts, which is not below the estimate of the joined text in practice; the
+  // final rendering is estimated once at the end and pieces are dropped (last added first) should it be over.
+  const tokenFamily = req.family ?? 'bpe-code';
+  const marker = lineCommentOf(req.language) ?? '//';
+  const pieceCost = (p: Piece) => estimateTokens(req.form === 'comments' ? commentLines(p.text, marker) : p.text, tokenFamily) + 2;
+  const fileHeaderCost = (doc: number) =>
+    req.form === 'comments' ? estimateTokens(`${marker} Path: ${docs[doc].path}\n`, tokenFamily) : fileCost({ filename: docs[doc].path, text: '' }, tokenFamily);
+  const fixedCost = req.form === 'comments' ? estimateTokens(`${marker} Path: ${req.path}\n`, tokenFamily) : filesOverhead(req.path, tokenFamily);
+  const docsUsed = new Set<number>();
+  let sum = 0;
+  const tryAdd = (p: Piece, cap = Infinity, cost?: number): boolean => {
+    const own = cost ?? pieceCost(p);
+    if (own > cap) return false;
+    const add = own + (docsUsed.has(p.doc) ? 0 : fileHeaderCost(p.doc)) + (pieces.length === 0 ? fixedCost : 0);
+    if (sum + add > req.budgetTokens) return false;
     pieces.push(p);
-    tokens = cost;
+    docsUsed.add(p.doc);
+    sum += add;
     return true;
   };
   const covered = (doc: number, at: number) => pieces.some((p) => p.doc === doc && at >= p.start && at < p.end);
 
   // 1. Declarations of the identifiers at the cursor that the current file does not declare itself.
-  const names = req.identifiers ?? identifiersNear(req.text, req.cursor);
-  const own = declarationSites(req.text, req.documentKey ?? req.path);
-  const ownNames = new Set<string>();
-  if (names.length) for (const n of own.names) ownNames.add(n);
+  const names = req.identifiers ?? identifiersNear(req.text, req.cursor, undefined, undefined, undefined, req.language);
+  let own: Sites | undefined;
+  const declarationCap = Math.max(MIN_DECLARATION_CAP, req.budgetTokens * DECLARATION_SHARE);
   let rank = 0;
   for (const name of names) {
     if (declared.length >= MAX_DECLARATIONS) break;
     rank++;
-    if (ownNames.has(name)) continue;
     let best: { doc: number; at: number; rank: number; keyword?: string } | undefined;
     for (const d of order) {
       const at = sitesNamed(indexOf(docs[d]), name);
@@ -729,14 +788,29 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
       if (best?.rank === 0) break;
     }
     if (!best) continue;
+    // Declared in the current file too: the cursor context has it (its declaration index is the context builder's).
+    own ??= declarationSites(req.text, req.documentKey ?? req.path);
+    if (declaresItself(own, req.text, name)) continue;
     if (covered(best.doc, best.at)) {
       declared.push(name);
       continue;
     }
-    const d = declarationText(docs[best.doc].text, best.at, docs[best.doc].languageId, best.keyword);
+    const idx = indexOf(docs[best.doc]);
+    idx.decls ??= new Map();
+    let d = idx.decls.get(best.at);
+    if (!d) idx.decls.set(best.at, (d = declarationText(docs[best.doc].text, best.at, docs[best.doc].languageId, best.keyword)));
+    // One big declaration must not starve the next names: whole or summarized only within a cap; else its header.
     const tries = [d.whole, d.summary, d.header].filter((t): t is string => t !== undefined && t.trim() !== '');
-    for (const text of tries) {
-      if (tryAdd({ doc: best.doc, start: d.start, end: d.end, text, rank })) {
+    for (const [i, text] of tries.entries()) {
+      const cap = i === tries.length - 1 ? Infinity : declarationCap;
+      if (text.length / 16 > Math.min(cap, req.budgetTokens)) continue; // every 16 characters cost at least a token
+      const piece: Piece = { doc: best.doc, start: d.start, end: d.end, text, rank };
+      // The open files rarely change: a declaration's cost is estimated once per rendering, not per keystroke.
+      const key = `${req.form}|${tokenFamily}|${marker}|${text.length}|${i}`;
+      d.costs ??= new Map();
+      let cost = d.costs.get(key);
+      if (cost === undefined) d.costs.set(key, (cost = pieceCost(piece)));
+      if (tryAdd(piece, cap, cost)) {
         declared.push(name);
         break;
       }
@@ -767,7 +841,15 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
   }
 
   if (pieces.length === 0) return empty;
-  return { snippets: snippetsOf(pieces), tokens, declared, imported };
+  let snippets = snippetsOf(pieces);
+  let tokens = renderedCost(snippets, req);
+  while (tokens > req.budgetTokens && pieces.length > 0) {
+    pieces.pop();
+    snippets = snippetsOf(pieces);
+    tokens = renderedCost(snippets, req);
+  }
+  if (pieces.length === 0) return empty;
+  return { snippets, tokens, declared, imported };
 }
 
 /** Estimated tokens of snippets in a form (what the pipeline subtracts from the cursor context's budget). */
@@ -789,7 +871,8 @@ const MIN_OTHER_FILES_TOKENS = 24;
  */
 export function otherFilesBudget(text: string, offset: number, budgetTokens: number, family: TokenizerFamily = 'bpe-code'): number {
   const share = Math.floor(budgetTokens * OTHER_FILES_SHARE);
-  const fileTokens = estimateTokens(text, family, 0, text.length, budgetTokens);
+  // Every 16 characters cost at least a token: a long document is over the budget without a scan.
+  const fileTokens = text.length / 16 > budgetTokens ? Infinity : estimateTokens(text, family, 0, text.length, budgetTokens);
   const ls = text.lastIndexOf('\n', offset - 1) + 1;
   const le = lineEndOf(text, offset);
   const line = estimateTokens(text, family, ls, le);

@@ -106,6 +106,19 @@ describe('selectRelated: declarations of names used at the cursor', () => {
     expect(r.snippets).toEqual([]);
   });
 
+  it('comments are not code: words in a comment at the cursor are not looked up, a "type X" in a comment is no declaration', () => {
+    const notes: OtherDocument = { path: 'src/notes.ts', languageId: 'typescript', text: '// the type Cache is described elsewhere\n * interface Store is old\nexport const unrelated = 1;\n' };
+    const store: OtherDocument = { path: 'src/store.ts', languageId: 'typescript', text: 'export interface Store { get(k: string): string }\n' };
+    expect(identifiersNear('// uses Store here\nconst x = 1; // and Cache█', 40, 8, 2, 16, 'typescript')).toEqual([]);
+    expect(selectRelated(req('let c: Cache = █', [notes])).snippets).toEqual([]);
+    expect(selectRelated(req('let s: Store = █', [notes, store])).snippets).toEqual([{ filename: 'src/store.ts', text: 'export interface Store { get(k: string): string }' }]);
+  });
+
+  it('a call at the start of a line in the current file does not count as declaring the name there', () => {
+    const r = selectRelated(req('area(r);\nconst a = area(█', [shapes], { budgetTokens: 60 }));
+    expect(r.declared).toEqual(['area']);
+  });
+
   it('Python: a class summary keeps fields and def lines; a def keeps its header', () => {
     const py = 'class Point:\n    """A point."""\n    x: float\n    y: float\n\n    def dist(self, other: "Point") -> float:\n        dx = self.x - other.x\n        dy = self.y - other.y\n        return (dx * dx + dy * dy) ** 0.5\n\n\ndef origin() -> Point:\n    return Point(0, 0)\n';
     const cands = [{ path: 'geo/point.py', languageId: 'python', text: py }];

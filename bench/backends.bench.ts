@@ -7,6 +7,7 @@ import { parseProfile } from '../src/core/config';
 import { StopCutter } from '../src/core/prompt/stops';
 import { clientStops } from '../src/core/prompt/templates';
 import { API_KEY, KINDS, startFake } from '../test/contract/fakes';
+import { pct } from './stats';
 
 const N = Number(process.env.BENCH_N ?? 150);
 const request: CompletionRequest = {
@@ -19,10 +20,6 @@ const request: CompletionRequest = {
   multiline: true,
 };
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 const f = (x: number) => x.toFixed(2);
 
 async function main() {

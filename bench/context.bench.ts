@@ -13,29 +13,15 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildContextSync, estimateTokens, lineWindow } from '../src/core/context';
 import { loadLanguage, parseSync, pointAt, setGrammarDir, toEdit, type Node, type Tree } from '../src/core/syntax';
+import { pct, rng } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 setGrammarDir(path.join(ROOT, 'grammars'));
 const N = Number(process.env.BENCH_N ?? 200);
 const BUDGETS = [1536, 512];
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 const f = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Subject {
   name: string;

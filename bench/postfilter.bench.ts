@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { postfilter } from '../src/core/postfilter';
 import { parse, type Node } from '../src/core/syntax';
 import { FUZZ_LANGUAGES, checkCase, randomCase, rngFrom, type Rng } from '../test/unit/postfilter/fuzz';
+import { pct } from './stats';
 
 type Kind = 'line' | 'statement' | 'one' | 'rest';
 type Variant = 'alone' | 'following' | 'suffix' | 'closer';
@@ -255,11 +256,6 @@ function variants(h: Hole): { variant: Variant; completion: string }[] {
   return out;
 }
 
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 
 async function main(): Promise<void> {
   const rng = rngFrom(20260101);

@@ -14,29 +14,15 @@ import { buildContextSync } from '../src/core/context';
 import { otherFileCandidates, planOtherFiles, renderRelatedComments, type OtherDocument } from '../src/core/context/related';
 import { compileExclusions } from '../src/core/exclusions';
 import { loadLanguage, parseSync, setGrammarDir } from '../src/core/syntax';
+import { pct, rng } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
 setGrammarDir(path.join(ROOT, 'grammars'));
 const N = Number(process.env.BENCH_N ?? 300);
 const PROFILE = { kind: 'openai' as const, fimTemplate: 'native' as const, model: 'm' };
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
 const f = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const read = (rel: string) => readFileSync(path.join(ROOT, 'node_modules', rel), 'utf8');
 const lines = (t: string) => t.split('\n').length;

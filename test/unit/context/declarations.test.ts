@@ -1,20 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../../src/core/scheduling/tracegen';
 import { commonPrefix, commonSuffix, declarationSites, declarationsOf, updateSites } from '../../../src/core/context/declarations';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fresh = (text: string) => declarationSites(text, `fresh-${Math.random()}`);
 const sitesAsPairs = (s: { names: string[]; offsets: number[] }) => s.names.map((n, i) => `${n}@${s.offsets[i]}`);

@@ -3,7 +3,8 @@
  * rejection that says why nothing is shown. A chain of small named rules (one module each under ./rules):
  *
  *   empty → indentation → single-line → repetition → suffix-overlap → trailing-whitespace → cut (syntax
- *   truncation + parse gate; same-line overlap and bracket balance supply candidate cuts) → final (suffix duplicate)
+ *   truncation + parse gate; same-line overlap and bracket balance supply candidate cuts; a doc comment still being
+ *   written is judged as if closed, see ./docComment) → final (suffix duplicate)
  *
  * Adding a rule is adding a module and a line in RULES.
  * `completeUnitReceived` applies the same rules to a partial stream to tell when the suggestion is known.
@@ -22,6 +23,7 @@ import type { FilterContext, FilterState, NamedRule, PostfilterInput, Postfilter
 
 export type { HoleAnalysis, HoleMode, PostfilterInput, PostfilterOk, PostfilterResult } from './types';
 export { analyzeHole, wantsMultiline } from './hole';
+export { inOpenDocComment, judgedInput } from './docComment';
 export { normalizeCompletion } from './rules/indentation';
 
 export const RULES: readonly NamedRule[] = [

@@ -8,7 +8,7 @@
  * Shared by the vitest property test (small count) and the benchmark's big run.
  */
 import { bracketErrors, commentSyntax } from '../../../src/core/postfilter/brackets';
-import { normalizedCompletion, postfilter, type PostfilterInput } from '../../../src/core/postfilter';
+import { judgedInput, normalizedCompletion, postfilter, type PostfilterInput } from '../../../src/core/postfilter';
 import { hasGrammar, parse, type Node } from '../../../src/core/syntax';
 import { rng } from '../../../src/core/scheduling/tracegen';
 
@@ -164,16 +164,19 @@ export async function checkCase(input: PostfilterInput): Promise<FuzzOutcome> {
   const nl = input.suffix.indexOf('\n');
   const lineAfter = nl < 0 ? input.suffix : input.suffix.slice(0, nl);
   if (r.replaceSuffix < 0 || r.replaceSuffix > lineAfter.length) return { failure: `replaceSuffix ${r.replaceSuffix} beyond the line`, ms };
-  const before = await docErrors(input.language, input.prefix + input.suffix);
-  const after = await docErrors(input.language, input.prefix + r.completion + input.suffix.slice(r.replaceSuffix));
+  // Comment text in a doc comment still being written is judged as it will be once the comment is closed (see
+  // src/core/postfilter/docComment.ts); the cursor's line is the same, so replaceSuffix means the same.
+  const judged = r.completion.includes('*/') ? input : judgedInput(input);
+  const before = await docErrors(input.language, judged.prefix + judged.suffix);
+  const after = await docErrors(input.language, judged.prefix + r.completion + judged.suffix.slice(r.replaceSuffix));
   if (after > before) {
     // A document that is already broken (being edited) is judged around the hole: the errors that touch the
     // cursor's line, the inserted text and the rest of its last line must not grow.
     if (before > 0 && hasGrammar(input.language)) {
       const lo = input.prefix.lastIndexOf('\n') + 1;
-      const post = input.suffix.slice(r.replaceSuffix);
+      const post = judged.suffix.slice(r.replaceSuffix);
       const nlPost = post.indexOf('\n');
-      const nearBefore = await errorsNear(input.language, input.prefix + input.suffix, lo, input.prefix.length + lineAfter.length);
+      const nearBefore = await errorsNear(input.language, judged.prefix + judged.suffix, lo, input.prefix.length + lineAfter.length);
       const nearAfter = await errorsNear(input.language, input.prefix + r.completion + post, lo, input.prefix.length + r.completion.length + (nlPost < 0 ? post.length : nlPost));
       if (nearAfter <= nearBefore) return { ms };
       return { failure: `adds parse errors around the hole of a broken document: ${nearBefore} → ${nearAfter} (${JSON.stringify(r.completion)})`, ms };

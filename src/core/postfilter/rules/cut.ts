@@ -13,6 +13,7 @@
 import { reject } from '../../types';
 import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
 import { commentSyntax } from '../brackets';
+import { judgedInput } from '../docComment';
 import { createJudge, type Candidate, type Judge, type Verdict } from '../judge';
 import { indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
@@ -106,7 +107,10 @@ export interface CutDecision {
 }
 
 export async function decideCut(text: string, ctx: FilterContext): Promise<CutDecision> {
-  const { hole, input } = ctx;
+  const { hole } = ctx;
+  // In a doc comment still being written, comment text is judged in the document as it will be once the comment is
+  // closed; a completion that closes it itself is judged as it stands.
+  const input = text.includes('*/') ? ctx.input : judgedInput(ctx.input);
   const comments = commentSyntax(input.language);
   const unitIndent = unitIndentOf(text, hole);
   const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent);

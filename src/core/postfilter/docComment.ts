@@ -1,0 +1,41 @@
+/**
+ * A doc comment still being written. While the user types a `/**` block whose closing star-slash is not there yet,
+ * tree-sitter does not lex the rest of the file as a comment at all (an unterminated comment is no token): the
+ * comment's own text parses as broken code, so any comment text the model offers "adds errors" and the parse gate
+ * could only reject it. The post-filter therefore judges such a hole in the document as it will be once the comment
+ * is closed: a virtual closing line right after the cursor's line (never shown, never inserted). Comment text is then
+ * clean; a completion that closes the comment itself is judged as it stands, and one that leaves it for code is cut.
+ */
+import { commentSyntax } from './brackets';
+import type { PostfilterInput } from './types';
+
+const DOC_OPENER = /^[ \t]*\/\*\*(?!\/)/;
+const CONTINUATION = /^[ \t]*\*(?!\/)/;
+
+/** True when the cursor's line is a ` * …` line or the `/**` opener of a block comment not closed before it. */
+export function inOpenDocComment(prefix: string, language: string): boolean {
+  if (!commentSyntax(language).block) return false;
+  const lines = prefix.split('\n');
+  const last = lines.length - 1;
+  if (!CONTINUATION.test(lines[last]) && !DOC_OPENER.test(lines[last])) return false;
+  for (let i = last; i >= 0 && i >= last - 200; i--) {
+    const line = lines[i];
+    if (line.includes('*/')) return false;
+    if (DOC_OPENER.test(line)) return true;
+    if (!CONTINUATION.test(line)) return false;
+  }
+  return false;
+}
+
+/** The input to judge: in an open doc comment, the suffix gets the virtual closing line after the cursor's line. */
+export function judgedInput<T extends Omit<PostfilterInput, 'completion'>>(input: T): T {
+  if (!inOpenDocComment(input.prefix, input.language)) return input;
+  const cursorLine = input.prefix.slice(input.prefix.lastIndexOf('\n') + 1);
+  const ws = /^[ \t]*/.exec(cursorLine)![0];
+  const closer = DOC_OPENER.test(cursorLine) ? `${ws} */` : `${ws}*/`;
+  const nl = input.suffix.indexOf('\n');
+  if (nl < 0) return { ...input, suffix: `${input.suffix}\n${closer}` };
+  // After the cursor's line (its line ending included): `rest of line⏎ */⏎…`.
+  const eol = nl > 0 && input.suffix[nl - 1] === '\r' ? '\r\n' : '\n';
+  return { ...input, suffix: `${input.suffix.slice(0, nl + 1)}${closer}${eol}${input.suffix.slice(nl + 1)}` };
+}

@@ -7,8 +7,8 @@
 import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
-import { apiKey, redactingLogger, type BackendOptions, probeFailure } from './common';
-import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
+import { apiKey, redactingLogger, type BackendOptions, httpProbe } from './common';
+import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 export function codestralBody(profile: BackendProfile, req: CompletionRequest): Record<string, unknown> {
@@ -81,21 +81,18 @@ export class CodestralBackend implements Backend {
   }
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
-    const started = Date.now();
-    const timeoutMs = Math.min(this.profile.timeoutMs, 5000);
-    const dl = deadline(signal, timeoutMs);
-    try {
-      const key = (this.key = await apiKey(this.profile, this.secrets, true));
-      const json = (await getJSON(`${this.profile.baseUrl}/models`, { signal: dl.signal, timedOut: dl.timedOut, timeoutMs, headers: { authorization: `Bearer ${key}` } })) as {
-        data?: { id?: string }[];
-      };
-      const models = Array.isArray(json?.data) ? json.data.map((m) => String(m.id)) : [];
-      return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
-    } catch (err) {
-      const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return probeFailure(e, started, this.key, { reachable: e.errorKind === 'auth' || e.status !== undefined, fimSupported: true });
-    } finally {
-      dl.clear();
-    }
+    return httpProbe(
+      this.profile,
+      signal,
+      () => this.key,
+      async (call, started) => {
+        const key = (this.key = await apiKey(this.profile, this.secrets, true));
+        const json = (await getJSON(`${this.profile.baseUrl}/models`, { ...call, headers: { authorization: `Bearer ${key}` } })) as { data?: { id?: string }[] };
+        const models = Array.isArray(json?.data) ? json.data.map((m) => String(m.id)) : [];
+        return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
+      },
+      (e) => ({ reachable: e.errorKind === 'auth' || e.status !== undefined, fimSupported: true }),
+    );
   }
+
 }

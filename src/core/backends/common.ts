@@ -4,6 +4,7 @@
 import type { BackendProfile } from '../config';
 import { redactSecrets, silentLogger, type Logger } from '../log';
 import { chooseFim, type FimChoice, type FimEvidence } from '../prompt/detect';
+import { deadline, toBackendError, type HttpCall } from './http';
 import { BackendError, type ProbeResult, type SecretLookup } from './types';
 
 export interface BackendOptions {
@@ -71,3 +72,28 @@ export function probeFailure(e: BackendError, started: number, key: string | und
     ...overrides,
   };
 }
+
+/**
+ * The shell of a probe over plain HTTP: a deadline of the profile's timeout (at most 5 s), the call options for
+ * `run`, and any failure turned into a typed, redacted ProbeResult (`failed` adjusts it per service).
+ */
+export async function httpProbe(
+  profile: BackendProfile,
+  signal: AbortSignal,
+  key: () => string | undefined,
+  run: (call: HttpCall, started: number) => Promise<ProbeResult>,
+  failed?: (e: BackendError) => Partial<ProbeResult>,
+): Promise<ProbeResult> {
+  const started = Date.now();
+  const timeoutMs = Math.min(profile.timeoutMs, 5000);
+  const dl = deadline(signal, timeoutMs);
+  try {
+    return await run({ signal: dl.signal, timedOut: dl.timedOut, timeoutMs }, started);
+  } catch (err) {
+    const e = toBackendError(err, profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
+    return probeFailure(e, started, key(), failed?.(e));
+  } finally {
+    dl.clear();
+  }
+}
+

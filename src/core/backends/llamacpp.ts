@@ -12,8 +12,8 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions, probeFailure } from './common';
-import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, toBackendError } from './http';
+import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
+import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 /** How long the server may spend generating: most of the deadline, so a partial answer beats a timeout. */
@@ -107,12 +107,9 @@ export class LlamaCppBackend implements Backend {
   }
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
-    const started = Date.now();
-    const timeoutMs = Math.min(this.profile.timeoutMs, 5000);
-    const dl = deadline(signal, timeoutMs);
-    try {
+    return httpProbe(this.profile, signal, () => this.key, async (opts, started) => {
       this.key = await apiKey(this.profile, this.secrets, false);
-      const call = { signal: dl.signal, timedOut: dl.timedOut, timeoutMs, headers: this.headers() };
+      const call = { ...opts, headers: this.headers() };
       let props: { model_path?: string; chat_template?: string; model_alias?: string } | undefined;
       try {
         props = (await getJSON(`${this.profile.baseUrl}/props`, call)) as typeof props;
@@ -128,12 +125,7 @@ export class LlamaCppBackend implements Backend {
       const name = props?.model_alias ?? models[0] ?? this.profile.model;
       const family = detectFromTokens(props?.chat_template, name)?.family ?? detectFromModelName(name)?.family;
       return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };
-    } catch (err) {
-      const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return probeFailure(e, started, this.key);
-    } finally {
-      dl.clear();
-    }
+    });
   }
 }
 

@@ -11,8 +11,8 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import type { FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions, probeFailure } from './common';
-import { baseUrlHint, deadline, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall } from './http';
+import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
+import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 export interface OllamaShow {
@@ -119,13 +119,9 @@ export class OllamaBackend implements Backend {
   }
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
-    const started = Date.now();
-    const timeoutMs = Math.min(this.profile.timeoutMs, 5000);
-    const dl = deadline(signal, timeoutMs);
-    const call = { signal: dl.signal, timedOut: dl.timedOut, timeoutMs, headers: {} as Record<string, string> };
-    try {
+    return httpProbe(this.profile, signal, () => this.key, async (opts, started) => {
       this.key = await apiKey(this.profile, this.secrets, false);
-      call.headers = this.headers();
+      const call = { ...opts, headers: this.headers() };
       const tags = (await getJSON(`${this.profile.baseUrl}/api/tags`, call)) as { models?: { name?: string; model?: string }[] };
       const models = Array.isArray(tags?.models) ? tags.models.map((m) => String(m.name ?? m.model)) : [];
       const latencyMs = Date.now() - started;
@@ -137,12 +133,7 @@ export class OllamaBackend implements Backend {
         templateHint = show.template;
       }
       return { reachable: true, models, latencyMs, fimSupported, templateHint };
-    } catch (err) {
-      const e = toBackendError(err, this.profile.baseUrl ?? '', dl.timedOut(), timeoutMs);
-      return probeFailure(e, started, this.key);
-    } finally {
-      dl.clear();
-    }
+    });
   }
 }
 

@@ -104,26 +104,46 @@ export function updateSites(prev: string, sites: Sites, next: string, p: number,
 
 /** Texts further apart than this are scanned afresh (a paste, another version of the file). */
 const MAX_RESCAN_CHARS = 20_000;
-const DOCUMENTS = 8;
 
-/** The last text and sites per document key (most recently used last). */
-const cache = new Map<string, { text: string; sites: Sites }>();
+/** A document's text and its declaration sites (callers may hang derived data on it: it is replaced when the text changes). */
+export interface IndexedText {
+  text: string;
+  version?: number;
+  sites: Sites;
+}
+
+/**
+ * Declaration sites per document key, most recently used kept: an unchanged document (same version, or same text) is
+ * reused; a changed one is updated from its previous text when they differ a little, else scanned afresh.
+ */
+export class SiteCache<E extends IndexedText = IndexedText> {
+  private readonly entries = new Map<string, E>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string, text: string, version?: number): E {
+    const hit = this.entries.get(key);
+    let entry: E | undefined;
+    if (hit && ((version !== undefined && hit.version === version && hit.text.length === text.length) || hit.text === text)) entry = hit;
+    else if (hit && Math.abs(hit.text.length - text.length) < MAX_RESCAN_CHARS) {
+      const p = commonPrefix(hit.text, text);
+      const s = commonSuffix(hit.text, text, Math.min(hit.text.length, text.length) - p);
+      if (text.length - p - s < MAX_RESCAN_CHARS) entry = { text, version, sites: updateSites(hit.text, hit.sites, text, p, s) } as E;
+    }
+    entry ??= { text, version, sites: scan(text, 0, text.length) } as E;
+    entry.version = version;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+}
+
+/** The documents being edited (the context builder's). */
+const edited = new SiteCache(8);
 
 /** Declaration sites of `text`, reusing the previous text of the same document (`key`) when it differs a little. */
 export function declarationSites(text: string, key = ''): Sites {
-  const hit = cache.get(key);
-  let sites: Sites | undefined;
-  if (hit && hit.text === text) sites = hit.sites;
-  else if (hit && Math.abs(hit.text.length - text.length) < MAX_RESCAN_CHARS) {
-    const p = commonPrefix(hit.text, text);
-    const s = commonSuffix(hit.text, text, Math.min(hit.text.length, text.length) - p);
-    if (text.length - p - s < MAX_RESCAN_CHARS) sites = updateSites(hit.text, hit.sites, text, p, s);
-  }
-  sites ??= scan(text, 0, text.length);
-  cache.delete(key);
-  cache.set(key, { text, sites });
-  if (cache.size > DOCUMENTS) cache.delete(cache.keys().next().value!);
-  return sites;
+  return edited.get(key, text).sites;
 }
 
 /**

@@ -18,7 +18,7 @@
 import type { BackendProfile } from '../config';
 import type { ExclusionMatcher } from '../exclusions';
 import { detectFromModelName } from '../prompt/detect';
-import { commonPrefix, commonSuffix, declarationSites, updateSites, type Sites } from './declarations';
+import { declarationSites, SiteCache, type IndexedText, type Sites } from './declarations';
 import { estimateTokens, type TokenizerFamily } from './tokens';
 
 /** Another open document, as the shell hands it over. */
@@ -335,39 +335,18 @@ export function identifiersNear(text: string, cursor: number, linesAbove = 8, li
 
 // ————————————————————————————————————————————————————————————— per-document declaration index
 
-interface DocIndex {
-  text: string;
-  version?: number;
-  sites: Sites;
+interface DocIndex extends IndexedText {
   /** name → offsets of its declaration sites (built on first lookup). */
   byName?: Map<string, number[]>;
   /** Declaration texts extracted so far, by site offset (valid for this text). */
   decls?: Map<number, DeclText>;
 }
 
-const INDEX_DOCUMENTS = 48;
-const MAX_RESCAN_CHARS = 20_000;
-const EMPTY: Sites = { names: [], offsets: [] };
-/** Per document key, most recently used last. Separate from the context builder's cache, which holds the few documents being edited. */
-const indexes = new Map<string, DocIndex>();
+/** The open documents' indexes: a cache of its own, so that many open tabs never push out the documents being edited. */
+const indexes = new SiteCache<DocIndex>(48);
 
 function indexOf(doc: OtherDocument): DocIndex {
-  const key = doc.key ?? doc.path;
-  const hit = indexes.get(key);
-  let idx: DocIndex | undefined;
-  if (hit && ((doc.version !== undefined && hit.version === doc.version && hit.text.length === doc.text.length) || hit.text === doc.text)) idx = hit;
-  else if (hit && Math.abs(hit.text.length - doc.text.length) < MAX_RESCAN_CHARS) {
-    const p = commonPrefix(hit.text, doc.text);
-    const s = commonSuffix(hit.text, doc.text, Math.min(hit.text.length, doc.text.length) - p);
-    if (doc.text.length - p - s < MAX_RESCAN_CHARS) idx = { text: doc.text, version: doc.version, sites: updateSites(hit.text, hit.sites, doc.text, p, s) };
-  }
-  // A first scan: all lines of the text (updateSites from an empty text scans everything).
-  idx ??= { text: doc.text, version: doc.version, sites: updateSites('', EMPTY, doc.text, 0, 0) };
-  idx.version = doc.version;
-  indexes.delete(key);
-  indexes.set(key, idx);
-  if (indexes.size > INDEX_DOCUMENTS) indexes.delete(indexes.keys().next().value!);
-  return idx;
+  return indexes.get(doc.key ?? doc.path, doc.text, doc.version);
 }
 
 function sitesNamed(idx: DocIndex, name: string): number[] | undefined {

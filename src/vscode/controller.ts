@@ -64,11 +64,21 @@ export class Controller implements vscode.Disposable {
   }
 
   private fallbackProfile: BackendProfile | undefined;
+  /** Why the built-in model is not there (a failed download), shown instead of "no backend configured". */
+  private fallbackProblem: string | undefined;
+  private loadingModel: string | undefined;
 
   /** The profile used when tessera.backends is empty (the downloaded default embedded model). */
-  setFallbackProfile(profile: BackendProfile | undefined): void {
+  setFallbackProfile(profile: BackendProfile | undefined, problem?: string): void {
     this.fallbackProfile = profile;
+    this.fallbackProblem = profile ? undefined : problem;
     if (this.settings) this.applySettings(this.settings, [...this.reportedProblems]);
+  }
+
+  /** While a model loads into memory the status bar says so (a first suggestion waits for it). */
+  setLoadingModel(label: string | undefined): void {
+    this.loadingModel = label;
+    this.refreshStatus();
   }
 
   activeBackend(): ActiveBackend | undefined {
@@ -101,7 +111,7 @@ export class Controller implements vscode.Disposable {
     if (!lang) return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
     if (!manual && s.triggerMode === 'manual') return { reason: 'manual-only', detail: 'automatic suggestions are off (tessera.triggerMode is "manual"): press Alt+\\ to ask for one' };
     if (!manual && this.snoozed) return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
-    if (!this.active) return { reason: 'no-backend', detail: 'no backend configured: add a profile to tessera.backends, or run "Tessera: Download Embedded Model" to complete with a local model' };
+    if (!this.active) return { reason: 'no-backend', detail: this.fallbackProblem ?? 'no backend configured: add a profile to tessera.backends, or run "Tessera: Download Embedded Model" to complete with a local model' };
     const trust = backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
     if (!trust.allowed) return { reason: 'untrusted', detail: trust.reason ?? 'workspace not trusted' };
     const paused = this.health.pausedFor(Date.now());
@@ -164,7 +174,9 @@ export class Controller implements vscode.Disposable {
     else if (trust && !trust.allowed) this.status.set({ kind: 'disabled', detail: trust.reason ?? 'workspace not trusted' });
     else if (this.snoozed) this.status.set({ kind: 'snoozed', until: this.snoozedUntil });
     else if (this.health.failing) this.status.set({ kind: 'error', detail: this.health.lastError?.message ?? 'backend error' });
+    else if (!this.active && this.fallbackProblem) this.status.set({ kind: 'error', detail: this.fallbackProblem });
     else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends, or run "Tessera: Download Embedded Model"' });
+    else if (this.loadingModel) this.status.set({ kind: 'loading', detail: this.loadingModel });
     else this.status.set({ kind: 'idle', latencyMs });
   }
 

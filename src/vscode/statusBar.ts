@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 export type TesseraState =
   | { kind: 'idle'; detail?: string; latencyMs?: number }
   | { kind: 'working' }
+  | { kind: 'loading'; detail: string }
   | { kind: 'disabled'; detail: string }
   | { kind: 'snoozed'; until: number }
   | { kind: 'error'; detail: string };
@@ -60,6 +61,11 @@ export class StatusBar implements vscode.Disposable {
         label = 'working';
         tooltip = `Tessera: asking the model${backend}`;
         break;
+      case 'loading':
+        icon = '$(loading~spin)';
+        label = 'loading model';
+        tooltip = `Tessera: loading model${backend} — ${s.detail}; the first suggestion comes when it is in memory`;
+        break;
       case 'disabled':
         icon = '$(circle-slash)';
         label = 'off';
@@ -83,7 +89,7 @@ export class StatusBar implements vscode.Disposable {
     if (this.lastExplanation && s.kind !== 'error') tooltip += `\nLast: ${this.lastExplanation}`;
     // Last latency at a glance while ready (the tooltip has the details).
     const shownLatency = s.kind === 'idle' && this.lastLatencyMs !== undefined ? ` ${Math.round(this.lastLatencyMs)} ms` : '';
-    this.item.text = `${icon} Tessera${shownLatency}`;
+    this.item.text = `${icon} Tessera${shownLatency}${s.kind === 'loading' ? ' loading model' : ''}`;
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Tessera ${label}. ${tooltip.replace(/\n/g, '. ')}` };
   }

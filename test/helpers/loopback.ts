@@ -3,6 +3,7 @@
  * responses, so a test can assert the exact wire body and that no stream leaked.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -27,11 +28,12 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: Handler): Promise<LoopbackServer> {
+/** `tls`: serve https with this key and certificate (see tls-cert.cjs). */
+export async function startServer(handler: Handler, opts: { tls?: { key: Buffer; cert: Buffer } } = {}): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const active = new Set<http.ServerResponse>();
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     active.add(res);
     res.on('close', () => active.delete(res));
     const chunks: Buffer[] = [];
@@ -51,15 +53,16 @@ export async function startServer(handler: Handler): Promise<LoopbackServer> {
         res.end(String(err));
       });
     });
-  });
-  server.on('connection', (s) => {
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
+  server.on(opts.tls ? 'secureConnection' : 'connection', (s: import('node:net').Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     activeResponses: () => active.size,

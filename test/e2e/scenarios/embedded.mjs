@@ -1,13 +1,14 @@
 // Zero setup in real VS Code: no tessera.backends at all.
 //   1. Without a local model, Tessera asks once whether to download the default one ("Not Now" is remembered).
-//   2. With the default model present in the extension's global storage (as a finished download leaves it),
+//   2. With the default model present in the per-user model cache (as a finished download leaves it, from the
+//      terminal's `npm start` or from the extension),
 //      ghost text comes from the embedded backend (node-llama-cpp in a forked child), and Tab accepts it.
 // The model is a tiny GGUF written by the test fixture, built to always emit "x".
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { LITERAL_TYPING_SETTINGS, REPO, sleep, waitFor } from '../harness.mjs';
+import { LITERAL_TYPING_SETTINGS, sleep, waitFor } from '../harness.mjs';
 
 export const name = 'embedded';
 
@@ -20,9 +21,8 @@ const DEFAULT_MODEL_FILE = 'qwen2.5-coder-0.5b-q8_0.gguf';
 export async function run(ctx) {
   const h = ctx.harness ?? ctx.h ?? ctx;
   const log = ctx.log ?? h.log ?? console.log;
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-  const storage = path.join(h.dirs.userData, 'User', 'globalStorage', `${pkg.publisher}.${pkg.name}`.toLowerCase());
-  const modelPath = path.join(storage, 'models', DEFAULT_MODEL_FILE);
+  // The harness gives code-server its own XDG_CACHE_HOME: the model cache is $XDG_CACHE_HOME/tessera/models.
+  const modelPath = path.join(h.dirs.xdgCache, 'tessera', 'models', DEFAULT_MODEL_FILE);
   assert.ok(!fs.existsSync(modelPath), 'fresh profile expected');
 
   // ── 1. no model yet: one consent prompt ─────────────────────────────────────────────────────────
@@ -43,8 +43,11 @@ export async function run(ctx) {
   writeTinyGguf(modelPath, { always: 'x' });
   w = await h.openWindow({ name: 'embedded-ghost', files: { 'b.py': 'def f():\n' }, settings: { ...LITERAL_TYPING_SETTINGS } });
   try {
+    // No editor open yet: the model is not loaded (a window without editors costs no memory) …
+    await sleep(1500);
+    assert.doesNotMatch(await h.tesseraLogs(), /embedded: loaded/, 'the model loaded before any editor was open');
     await w.openFile('b.py', { cursor: 'end' });
-    // The model loads when the window starts; give it a moment, then type.
+    // … and it loads as soon as one opens, before the first keystroke.
     await waitFor(async () => /embedded model ready/.test(await h.tesseraLogs()), { timeout: 20_000, what: 'embedded model loaded' });
     const prompts = await w.page.locator('.notification-toast', { hasText: 'Tessera can complete code with a small model' }).count();
     assert.equal(prompts, 0, 'no second consent prompt (the answer is remembered)');

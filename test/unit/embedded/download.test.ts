@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DownloadError, downloadModel, type DownloadProgress } from '../../../src/core/backends/embedded/download';
+import { DownloadError, downloadModel, downloadState, type DownloadProgress } from '../../../src/core/backends/embedded/download';
+import { nodeGet } from '../../../src/core/net/httpGet';
 import { writeTinyGguf } from '../../fixtures/gguf/tiny-gguf.cjs';
 import { startServer, type LoopbackServer, type RecordedRequest } from '../../helpers/loopback';
+import { selfSignedCert } from '../../helpers/tls-cert.cjs';
 
 let dir: string;
 let model: Buffer;
@@ -102,10 +104,11 @@ describe('model download', () => {
   it('resumes an interrupted download with a Range request and ends with the exact file', async () => {
     behaviour.dropAfter = 150_000;
     const url = `${server.url}/cdn/model.gguf`;
-    const e = await fail(downloadModel({ url, dest: dest('b'), signal: new AbortController().signal }));
+    const e = await fail(downloadModel({ url, dest: dest('b'), sha256: sha, signal: new AbortController().signal }));
     expect(e).toBeInstanceOf(DownloadError);
     expect(e.reason).toBe('interrupted');
-    expect(e.message).toMatch(/resumes from there next time/);
+    expect(e.resumable).toBe(true);
+    expect(e.message).toMatch(/connection to 127\.0\.0\.1:\d+ was lost after/);
     // What reached the disk before the connection was cut (all 150 000 bytes unless the reset overtook them).
     const partSize = statSync(`${dest('b')}.part`).size;
     expect(partSize).toBeGreaterThan(0);
@@ -123,7 +126,7 @@ describe('model download', () => {
   it('starts over when the server ignores the Range header', async () => {
     behaviour.dropAfter = 100_000;
     const url = `${server.url}/cdn/model.gguf`;
-    await fail(downloadModel({ url, dest: dest('c'), signal: new AbortController().signal }));
+    await fail(downloadModel({ url, dest: dest('c'), sha256: sha, signal: new AbortController().signal }));
     behaviour.ignoreRange = true;
     const r = await downloadModel({ url, dest: dest('c'), sha256: sha, signal: new AbortController().signal });
     expect(r.resumedFrom).toBe(0);
@@ -135,39 +138,32 @@ describe('model download', () => {
       downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('d'), sha256: 'ab'.repeat(32), signal: new AbortController().signal }),
     );
     expect(e.reason).toBe('checksum');
-    expect(e.message).toMatch(/SHA-256 [0-9a-f]{12}… does not match the expected abababababab…/);
+    expect(e.message).toMatch(/SHA-256 [0-9a-f]{12}… does not match the pinned abababababab…/);
     expect(existsSync(dest('d'))).toBe(false);
     expect(existsSync(`${dest('d')}.part`)).toBe(false);
-  });
-
-  it('follows a redirect and checks the hash the server declares (X-Linked-ETag) when none is pinned', async () => {
-    const ok = await downloadModel({ url: `${server.url}/resolve/main/model.gguf`, dest: dest('e'), signal: new AbortController().signal });
-    expect(ok.verifiedWith).toBe('server');
-    behaviour.declaredSha = 'cd'.repeat(32);
-    const e = await fail(downloadModel({ url: `${server.url}/resolve/main/model.gguf`, dest: dest('f'), signal: new AbortController().signal }));
-    expect(e.reason).toBe('checksum');
   });
 
   it('says "offline" when the host cannot be reached, and names the manual way out', async () => {
     const closed = await startServer(() => undefined);
     const url = `${closed.url}/m.gguf`;
     await closed.close();
-    const e = await fail(downloadModel({ url, dest: dest('g'), signal: new AbortController().signal }));
+    const e = await fail(downloadModel({ url, dest: dest('g'), sha256: sha, signal: new AbortController().signal }));
     expect(e.reason).toBe('offline');
     expect(e.message).toMatch(/cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\): you seem to be offline/);
-    expect(e.message).toMatch(/set "modelPath"/);
+    expect(e.message).toMatch(/HTTPS_PROXY/);
   });
 
   it('reports HTTP errors and refuses a file that is not a model', async () => {
     behaviour.status = 404;
-    expect((await fail(downloadModel({ url: `${server.url}/cdn/x`, dest: dest('h'), signal: new AbortController().signal }))).reason).toBe('not-found');
+    expect((await fail(downloadModel({ url: `${server.url}/cdn/x`, dest: dest('h'), sha256: sha, signal: new AbortController().signal }))).reason).toBe('not-found');
     behaviour.status = 0;
     const html = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html>login required</html>');
     });
     try {
-      const e = await fail(downloadModel({ url: `${html.url}/m.gguf`, dest: dest('i'), signal: new AbortController().signal }));
+      const htmlSha = createHash('sha256').update('<html>login required</html>').digest('hex');
+      const e = await fail(downloadModel({ url: `${html.url}/m.gguf`, dest: dest('i'), sha256: htmlSha, signal: new AbortController().signal }));
       expect(e.reason).toBe('invalid-file');
       expect(e.message).toMatch(/not a GGUF model file/);
       expect(existsSync(dest('i'))).toBe(false);
@@ -182,6 +178,7 @@ describe('model download', () => {
     const p = downloadModel({
       url: `${server.url}/cdn/model.gguf`,
       dest: dest('j'),
+      sha256: sha,
       signal: ctrl.signal,
       progressIntervalMs: 0,
       onProgress: (ev) => {
@@ -198,5 +195,110 @@ describe('model download', () => {
     const r = await downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('j'), sha256: sha, signal: new AbortController().signal });
     expect(r.resumedFrom).toBe(size);
     expect(readFileSync(dest('j')).equals(model)).toBe(true);
+  });
+});
+
+describe('model download: what the file is checked against, and where it may come from', () => {
+  /** An https host standing in for the model host: its /resolve/ answer declares a hash and redirects. */
+  let host: LoopbackServer;
+  let ca: Buffer;
+  let hostBehaviour: { declared?: string | null; location?: string };
+  const get = () => nodeGet({}, { ca });
+  beforeAll(async () => {
+    const tls = selfSignedCert(path.join(dir, 'tls'));
+    ca = tls.cert;
+    host = await startServer(
+      (req, res) => {
+        if (req.path.startsWith('/resolve/')) {
+          const headers: Record<string, string> = { location: hostBehaviour.location ?? '/cdn/model.gguf', 'x-repo-commit': 'c0ffee'.repeat(6) + 'abcd' };
+          if (hostBehaviour.declared !== null) headers['x-linked-etag'] = `"${hostBehaviour.declared ?? sha}"`;
+          res.writeHead(302, headers);
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-length': String(model.length) });
+        res.end(model);
+      },
+      { tls },
+    );
+  });
+  afterAll(() => host?.close());
+  beforeEach(() => {
+    hostBehaviour = {};
+    host.requests.length = 0;
+  });
+  const fromHost = (name: string, extra: Partial<Parameters<typeof downloadModel>[0]> = {}) =>
+    downloadModel({ url: `${host.url}/resolve/main/model.gguf`, dest: dest(name), declaredHashFrom: ['127.0.0.1'], signal: new AbortController().signal, get: get(), ...extra });
+
+  it('accepts a file matching the hash the model host declares over https, and says it was not pinned', async () => {
+    const r = await fromHost('h1');
+    expect(r).toMatchObject({ verifiedWith: 'host-declared', sha256: sha, revision: 'c0ffee'.repeat(6) + 'abcd' });
+    expect(readFileSync(dest('h1')).equals(model)).toBe(true);
+  });
+
+  it('refuses a file that does not match the declared hash', async () => {
+    hostBehaviour.declared = 'cd'.repeat(32);
+    const e = await fail(fromHost('h2'));
+    expect(e.reason).toBe('checksum');
+    expect(existsSync(dest('h2'))).toBe(false);
+  });
+
+  it('downloads nothing when no hash is pinned and none comes from the model host over https', async () => {
+    hostBehaviour.declared = null;
+    expect((await fail(fromHost('h3'))).reason).toBe('unverified');
+    // A hash declared over plain http, or by a host that is not the model host, is not a check either.
+    expect((await fail(downloadModel({ url: `${server.url}/resolve/main/model.gguf`, dest: dest('h4'), declaredHashFrom: ['127.0.0.1'], signal: new AbortController().signal }))).reason).toBe('unverified');
+    expect((await fail(fromHost('h5', { declaredHashFrom: ['huggingface.co'] }))).reason).toBe('unverified');
+    for (const n of ['h3', 'h4', 'h5']) expect(existsSync(`${dest(n)}.part`) || existsSync(dest(n))).toBe(false);
+  });
+
+  it('with a pinned hash, accepts the matching file and refuses another before downloading it', async () => {
+    expect((await fromHost('p1', { sha256: sha })).verifiedWith).toBe('pinned');
+    hostBehaviour.declared = 'ef'.repeat(32);
+    const e = await fail(fromHost('p2', { sha256: sha }));
+    expect(e.reason).toBe('checksum');
+    expect(e.message).toMatch(/now serves a different file .*than the pinned one.*nothing was downloaded/);
+    const e2 = await fail(downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('p3'), sha256: 'ab'.repeat(32), signal: new AbortController().signal }));
+    expect(e2.reason).toBe('checksum');
+  });
+
+  it('refuses a redirect from https to http, and one outside the allowed domains', async () => {
+    hostBehaviour.location = `${server.url}/cdn/model.gguf`;
+    const down = await fail(fromHost('r1', { sha256: sha }));
+    expect(down.reason).toBe('redirect');
+    expect(down.message).toMatch(/redirected the download to http:\/\/127\.0\.0\.1:\d+, which is not https: refused/);
+    hostBehaviour.location = undefined;
+    const off = await fail(fromHost('r2', { sha256: sha, redirectDomains: ['huggingface.co', 'hf.co'] }));
+    expect(off.reason).toBe('redirect');
+    expect(off.message).toMatch(/outside huggingface\.co, hf\.co: refused/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('model download: failures a user can act on', () => {
+  it('says the disk is full before writing when the file does not fit', async () => {
+    const huge = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(2 ** 52) });
+      res.write(model.subarray(0, 1000));
+    });
+    try {
+      const e = await fail(downloadModel({ url: `${huge.url}/m.gguf`, dest: dest('full'), sha256: sha, signal: new AbortController().signal }));
+      expect(e.reason).toBe('disk-full');
+      expect(e.message).toMatch(/free and the model needs .* more: free some space/);
+    } finally {
+      await huge.close();
+    }
+  });
+
+  it('keeps the last failure beside the part for the other side (terminal or editor), and forgets it on success', async () => {
+    behaviour.dropAfter = 120_000;
+    const url = `${server.url}/cdn/model.gguf`;
+    await fail(downloadModel({ url, dest: dest('rec'), sha256: sha, signal: new AbortController().signal }));
+    const state = await downloadState(dest('rec'));
+    expect(state.lastError).toMatchObject({ reason: 'interrupted' });
+    expect(state.partBytes).toBeGreaterThan(0);
+    expect(state.url).toBe(url);
+    await downloadModel({ url, dest: dest('rec'), sha256: sha, signal: new AbortController().signal });
+    expect(await downloadState(dest('rec'))).toEqual({ partBytes: 0, lastError: undefined, url: undefined });
   });
 });

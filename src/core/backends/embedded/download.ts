@@ -1,18 +1,38 @@
 /**
- * Model download into the extension's storage: streamed to `<dest>.part`, resumable with an HTTP Range request
+ * Model download into the per-user model cache: streamed to `<dest>.part`, resumable with an HTTP Range request
  * after an interruption, verified (SHA-256 and GGUF header) before it is renamed into place.
  *
- * The expected SHA-256 is the catalog's pinned value when it has one, else the one the server declares for the
- * file (Hugging Face sends `X-Linked-ETag: "<sha256>"` on the /resolve/ redirect); it is remembered across
- * resumes in `<dest>.part.json`.
+ * What the file is checked against: a pinned SHA-256 when the source has one, else the hash the model host
+ * declares for the file (Hugging Face sends `X-Linked-ETag: "<sha256>"` on its /resolve/ redirect) — taken only
+ * from an https answer of the host's own domains. With neither, nothing is downloaded. Redirects never go from
+ * https to http, and only to the allowed domains when the source names them.
+ *
+ * `<dest>.part.json` keeps what a resume needs (URL, ETag, declared hash, size) and the last failure, which the
+ * terminal (`npm start`) and the extension both write and read: a download started in one resumes in the other.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { fetchGet, ProxyError, type HttpAnswer, type HttpGet } from '../../net/httpGet';
 import { GgufError, readGgufInfo } from './gguf';
+import { formatBytes, hostInDomains } from './models';
 
-export type DownloadErrorReason = 'offline' | 'interrupted' | 'http' | 'not-found' | 'checksum' | 'invalid-file' | 'cancelled' | 'io';
+export type DownloadErrorReason =
+  | 'offline'
+  | 'dns'
+  | 'proxy'
+  | 'tls'
+  | 'interrupted'
+  | 'http'
+  | 'not-found'
+  | 'disk-full'
+  | 'redirect'
+  | 'unverified'
+  | 'checksum'
+  | 'invalid-file'
+  | 'cancelled'
+  | 'io';
 
 export class DownloadError extends Error {
   constructor(
@@ -22,6 +42,31 @@ export class DownloadError extends Error {
   ) {
     super(message);
     this.name = 'DownloadError';
+  }
+
+  /** Worth trying again at once, from where it stopped (a dropped connection, not a refusal). */
+  get resumable(): boolean {
+    return this.reason === 'interrupted';
+  }
+}
+
+/** A few words for what failed, the same in the terminal and in the status bar. */
+export function failureHeadline(reason: DownloadErrorReason, status?: number): string {
+  switch (reason) {
+    case 'offline': return 'offline';
+    case 'dns': return 'DNS lookup failed';
+    case 'proxy': return status ? `proxy refused (HTTP ${status})` : 'proxy unreachable';
+    case 'tls': return 'certificate not trusted';
+    case 'interrupted': return 'connection lost';
+    case 'http': return `HTTP ${status ?? 'error'}`;
+    case 'not-found': return 'HTTP 404';
+    case 'disk-full': return 'disk full';
+    case 'redirect': return 'unsafe redirect refused';
+    case 'unverified': return 'no checksum to check the file against';
+    case 'checksum': return 'checksum mismatch';
+    case 'invalid-file': return 'not a model file';
+    case 'cancelled': return 'cancelled';
+    case 'io': return 'cannot write the file';
   }
 }
 
@@ -39,33 +84,54 @@ export interface DownloadProgress {
 export interface DownloadOptions {
   url: string;
   dest: string;
-  /** Pinned SHA-256 (hex). Without it, the server-declared hash is used when there is one. */
+  /** Pinned SHA-256 (hex): the file must have it. */
   sha256?: string;
+  /** Domains whose https answers may declare the file's SHA-256 when none is pinned. Default: none. */
+  declaredHashFrom?: readonly string[];
+  /** Domains redirects may lead to (the model host's CDN); undefined: any host. */
+  redirectDomains?: readonly string[];
   signal: AbortSignal;
   onProgress?: (p: DownloadProgress) => void;
   /** Minimum ms between progress events (the last one always comes). Default 250. */
   progressIntervalMs?: number;
-  fetch?: typeof fetch;
+  /** The transport; default the runtime's fetch. */
+  get?: HttpGet;
 }
 
 export interface DownloadResult {
   path: string;
   bytes: number;
   sha256: string;
-  /** Where the hash to compare came from. */
-  verifiedWith: 'pinned' | 'server' | 'none';
+  /** What the hash was compared with: a pinned value, or the one the model host declared. */
+  verifiedWith: 'pinned' | 'host-declared';
+  /** The commit the host served the file from, when it says (Hugging Face: X-Repo-Commit). */
+  revision?: string;
   resumedFrom: number;
+}
+
+export interface DownloadFailure {
+  reason: DownloadErrorReason;
+  message: string;
+  status?: number;
+  /** ISO time. */
+  at: string;
 }
 
 interface PartMeta {
   url: string;
-  sha256?: string;
+  /** The hash the model host declared (kept across resumes; only ever from a trusted answer). */
+  declaredSha256?: string;
   etag?: string;
   total?: number;
+  lastError?: DownloadFailure;
 }
 
-const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
+const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ENETDOWN']);
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|EPROTO|ERR_SSL/;
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 const HEX64 = /^[0-9a-f]{64}$/;
+const MAX_REDIRECTS = 8;
 
 function errCode(err: unknown): string | undefined {
   for (let e: unknown = err, d = 0; e && d < 5; e = (e as { cause?: unknown }).cause, d++) {
@@ -75,7 +141,14 @@ function errCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function host(url: string): string {
+function proxyErrorOf(err: unknown): ProxyError | undefined {
+  for (let e: unknown = err, d = 0; e && d < 5; e = (e as { cause?: unknown }).cause, d++) {
+    if (e instanceof ProxyError) return e;
+  }
+  return undefined;
+}
+
+function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
@@ -84,9 +157,39 @@ function host(url: string): string {
 }
 
 /** Makes the hash of a `"<hex>"` ETag-like header, if it is a SHA-256. */
-function declaredSha(value: string | null): string | undefined {
+function declaredSha(value: string | undefined): string | undefined {
   const v = value?.replace(/^W\//, '').replace(/"/g, '').trim().toLowerCase();
   return v && HEX64.test(v) ? v : undefined;
+}
+
+/** Turns a failed connection into the reason a user can act on. */
+export function connectionError(err: unknown, url: string): DownloadError {
+  const host = hostOf(url);
+  const proxy = proxyErrorOf(err);
+  if (proxy) {
+    return new DownloadError(
+      'proxy',
+      proxy.code === 'PROXY_REFUSED'
+        ? `${proxy.message}: check the proxy's rules or credentials (HTTPS_PROXY)`
+        : `${proxy.message}: check HTTPS_PROXY/HTTP_PROXY, or add ${new URL(url).hostname} to NO_PROXY`,
+      { status: proxy.status, cause: err },
+    );
+  }
+  const code = errCode(err);
+  if (code && DNS_CODES.has(code)) {
+    return new DownloadError('dns', `the name ${new URL(url).hostname} could not be resolved (${code}): offline, or DNS is blocked — behind a proxy, set HTTPS_PROXY`, { cause: err });
+  }
+  if (code && OFFLINE_CODES.has(code)) {
+    return new DownloadError('offline', `cannot reach ${host} (${code}): you seem to be offline, or a firewall blocks it — behind a proxy, set HTTPS_PROXY`, { cause: err });
+  }
+  if (code && TLS_CODES.test(code)) {
+    return new DownloadError(
+      'tls',
+      `the secure connection to ${host} failed (${code}): a proxy or firewall that inspects TLS needs its certificate in NODE_EXTRA_CA_CERTS`,
+      { cause: err },
+    );
+  }
+  return new DownloadError('interrupted', `the connection to ${host} failed: ${(err as Error).message}${code ? ` (${code})` : ''}`, { cause: err });
 }
 
 async function hashFile(file: string, hash: Hash, signal: AbortSignal): Promise<void> {
@@ -96,25 +199,66 @@ async function hashFile(file: string, hash: Hash, signal: AbortSignal): Promise<
   }
 }
 
+async function readMeta(dest: string): Promise<PartMeta | undefined> {
+  try {
+    return JSON.parse(await readFile(`${dest}.part.json`, 'utf8')) as PartMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What an unfinished download left: the bytes kept in `<dest>.part` and the last failure, if any. */
+export async function downloadState(dest: string): Promise<{ partBytes: number; lastError?: DownloadFailure; url?: string }> {
+  const meta = await readMeta(dest);
+  const partBytes = await stat(`${dest}.part`).then(
+    (s) => s.size,
+    () => 0,
+  );
+  return { partBytes, lastError: meta?.lastError, url: meta?.url };
+}
+
+/** Bytes free for this user on the file system holding dir, or undefined where it cannot be told. */
+async function freeBytes(dir: string): Promise<number | undefined> {
+  try {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
+  await mkdir(path.dirname(opts.dest), { recursive: true });
+  try {
+    return await download(opts);
+  } catch (err) {
+    const e = err instanceof DownloadError ? err : new DownloadError('io', String((err as Error)?.message ?? err), { cause: err });
+    if (e.reason !== 'cancelled') {
+      // Remembered beside the part, so the other side (terminal or editor) can say what happened.
+      const meta = (await readMeta(opts.dest)) ?? { url: opts.url };
+      meta.lastError = { reason: e.reason, message: e.message, status: e.options.status, at: new Date().toISOString() };
+      await writeFile(`${opts.dest}.part.json`, JSON.stringify(meta)).catch(() => undefined);
+    }
+    throw e;
+  }
+}
+
+async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const { url, dest, signal } = opts;
-  const doFetch = opts.fetch ?? fetch;
+  const get = opts.get ?? fetchGet();
   const part = `${dest}.part`;
   const metaPath = `${dest}.part.json`;
   const pinned = opts.sha256?.toLowerCase();
-  await mkdir(path.dirname(dest), { recursive: true });
 
   let meta: PartMeta = { url };
   let have = 0;
-  try {
-    const m = JSON.parse(await readFile(metaPath, 'utf8')) as PartMeta;
-    const st = await stat(part);
-    if (m.url === url) {
-      meta = m;
-      have = st.size;
-    }
-  } catch {
-    /* no usable partial download */
+  const old = await readMeta(dest);
+  if (old?.url === url) {
+    meta = { ...old, lastError: undefined };
+    have = await stat(part).then(
+      (s) => s.size,
+      () => 0,
+    );
   }
   if (have === 0) await rm(part, { force: true });
 
@@ -122,52 +266,71 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
   if (have > 0) await hashFile(part, hash, signal);
   let resumedFrom = have;
 
-  // Follow redirects ourselves: the hash a host declares sits on the redirect response.
-  let res: Response | undefined;
+  // Follow redirects here: each hop is checked, and the hash a host declares sits on the redirect answer.
+  let res: HttpAnswer | undefined;
   let current = url;
-  for (let hop = 0; hop < 8; hop++) {
+  let revision: string | undefined;
+  for (let hop = 0; ; hop++) {
+    if (hop > MAX_REDIRECTS) throw new DownloadError('redirect', `${hostOf(url)} redirected more than ${MAX_REDIRECTS} times`);
     const headers: Record<string, string> = { 'user-agent': 'tessera-vscode' };
     if (have > 0) {
       headers.range = `bytes=${have}-`;
       if (meta.etag) headers['if-range'] = meta.etag;
     }
     try {
-      res = await doFetch(current, { headers, redirect: 'manual', signal });
+      res = await get(current, headers, signal);
     } catch (err) {
       if (signal.aborted) throw new DownloadError('cancelled', 'download cancelled');
-      const code = errCode(err);
-      if (code && OFFLINE_CODES.has(code)) {
-        throw new DownloadError(
-          'offline',
-          `cannot reach ${host(current)} (${code}): you seem to be offline. Retry when connected (the download resumes where it stopped), or download ${url} yourself and set "modelPath" in a tessera.backends profile of kind "embedded".`,
-          { cause: err },
-        );
-      }
-      throw new DownloadError('interrupted', `download from ${host(current)} failed: ${(err as Error).message}${code ? ` (${code})` : ''}`, { cause: err });
+      throw connectionError(err, current);
     }
-    meta.sha256 ??= declaredSha(res.headers.get('x-linked-etag'));
-    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-      current = new URL(res.headers.get('location')!, current).toString();
-      await res.body?.cancel();
-      continue;
+    const here = new URL(current);
+    if (here.protocol === 'https:' && hostInDomains(here.hostname, opts.declaredHashFrom ?? [])) {
+      meta.declaredSha256 ??= declaredSha(res.header('x-linked-etag'));
+      revision ??= res.header('x-repo-commit');
     }
-    break;
+    const location = res.status >= 300 && res.status < 400 ? res.header('location') : undefined;
+    if (!location) break;
+    res.discard();
+    const next = new URL(location, current);
+    if (here.protocol === 'https:' && next.protocol !== 'https:') {
+      throw new DownloadError('redirect', `${here.host} redirected the download to ${next.protocol}//${next.host}, which is not https: refused`);
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new DownloadError('redirect', `${here.host} redirected the download to a ${next.protocol} URL: refused`);
+    if (opts.redirectDomains && !hostInDomains(next.hostname, opts.redirectDomains)) {
+      throw new DownloadError('redirect', `${here.host} redirected the download to ${next.host}, outside ${opts.redirectDomains.join(', ')}: refused`);
+    }
+    current = next.toString();
   }
-  if (!res) throw new DownloadError('http', 'too many redirects');
+
+  const expected = pinned ?? meta.declaredSha256;
+  if (!expected) {
+    res.discard();
+    throw new DownloadError(
+      'unverified',
+      `${hostOf(url)} declared no SHA-256 for the file and none is pinned, so it could not be checked: nothing was downloaded`,
+    );
+  }
+  if (pinned && meta.declaredSha256 && meta.declaredSha256 !== pinned) {
+    res.discard();
+    throw new DownloadError(
+      'checksum',
+      `${hostOf(url)} now serves a different file (SHA-256 ${meta.declaredSha256.slice(0, 12)}…) than the pinned one (${pinned.slice(0, 12)}…): nothing was downloaded`,
+    );
+  }
 
   let total: number | undefined;
   let append = false;
   if (res.status === 206) {
-    const m = /bytes (\d+)-(\d+)\/(\d+|\*)/.exec(res.headers.get('content-range') ?? '');
+    const m = /bytes (\d+)-(\d+)\/(\d+|\*)/.exec(res.header('content-range') ?? '');
     if (!m || Number(m[1]) !== have) {
-      await res.body?.cancel();
-      throw new DownloadError('http', `the server answered a resume request with an unexpected range (${res.headers.get('content-range')})`);
+      res.discard();
+      throw new DownloadError('http', `the server answered a resume request with an unexpected range (${res.header('content-range')})`);
     }
     total = m[3] === '*' ? undefined : Number(m[3]);
     append = true;
   } else if (res.status === 200) {
     // A fresh download (or a server that ignores Range / a changed file): start over.
-    const len = Number(res.headers.get('content-length'));
+    const len = Number(res.header('content-length'));
     total = Number.isFinite(len) && len > 0 ? len : undefined;
     have = 0;
     resumedFrom = 0;
@@ -175,15 +338,22 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
     total = have; // the part is already complete
     append = true;
   } else {
-    await res.body?.cancel();
-    if (res.status === 404) throw new DownloadError('not-found', `${url} was not found (HTTP 404)`, { status: 404 });
-    throw new DownloadError('http', `download of ${url} failed: HTTP ${res.status}`, { status: res.status });
+    res.discard();
+    const status = res.status;
+    if (status === 404) throw new DownloadError('not-found', `${current} was not found (HTTP 404)`, { status });
+    if (status === 407) throw new DownloadError('proxy', `the proxy asks for credentials (HTTP 407): put them in the proxy URL, http://user:password@host:port`, { status });
+    throw new DownloadError('http', `${hostOf(current)} answered HTTP ${status}${status === 401 || status === 403 ? ' (access refused)' : status >= 500 ? ' (a server error; try again later)' : ''}`, { status });
+  }
+  if (total !== undefined) {
+    const free = await freeBytes(path.dirname(dest));
+    if (free !== undefined && free < total - have) {
+      res.discard();
+      throw new DownloadError('disk-full', `the disk holding ${path.dirname(dest)} has ${formatBytes(free)} free and the model needs ${formatBytes(total - have)} more: free some space`);
+    }
   }
   const fileHash = append ? hash : createHash('sha256');
-  meta.etag ??= res.headers.get('etag') ?? undefined;
-  meta.sha256 ??= declaredSha(res.headers.get('x-linked-etag'));
+  meta.etag ??= res.header('etag');
   meta.total = total;
-  const expected = pinned ?? meta.sha256;
   await writeFile(metaPath, JSON.stringify(meta));
 
   const started = performance.now();
@@ -200,50 +370,60 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
   emit(true);
 
   const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
-  const outDone = new Promise<void>((resolve, reject) => {
+  let writeError: Error | undefined;
+  const outDone = new Promise<void>((resolve) => {
     out.once('finish', resolve);
-    out.once('error', reject);
+    out.once('error', (err) => {
+      writeError = err;
+      resolve();
+    });
   });
+  const failedWrite = (err: Error) =>
+    DISK_FULL_CODES.has(errCode(err) ?? '')
+      ? new DownloadError('disk-full', `the disk holding ${path.dirname(dest)} is full (${errCode(err)}) after ${formatBytes(received)}: free some space`, { cause: err })
+      : new DownloadError('io', `cannot write ${part}: ${err.message}`, { cause: err });
   try {
-    if (res.status !== 416 && res.body) {
-      const reader = res.body.getReader();
+    if (res.status !== 416) {
+      const chunks = res.body[Symbol.asyncIterator]();
       for (;;) {
-        let r: ReadableStreamReadResult<Uint8Array>;
+        let r: IteratorResult<Uint8Array>;
         try {
-          r = await reader.read();
+          r = await chunks.next();
         } catch (err) {
           if (signal.aborted) throw new DownloadError('cancelled', 'download cancelled; it resumes from here next time');
-          throw new DownloadError(
-            'interrupted',
-            `the download was interrupted after ${received} bytes (${(err as Error).message}); it resumes from there next time`,
-            { cause: err },
-          );
+          throw new DownloadError('interrupted', `the connection to ${hostOf(current)} was lost after ${formatBytes(received)} (${errCode(err) ?? (err as Error).message})`, {
+            cause: err,
+          });
         }
         if (r.done) break;
+        if (writeError) throw failedWrite(writeError);
         fileHash.update(r.value);
         received += r.value.length;
-        if (!out.write(r.value)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+        if (!out.write(r.value)) await new Promise<void>((resolve) => {
+          out.once('drain', resolve);
+          out.once('error', () => resolve());
+        });
         emit(false);
       }
     }
   } finally {
-    out.end();
-    await outDone.catch((err: unknown) => {
-      throw new DownloadError('io', `cannot write ${part}: ${(err as Error).message}`, { cause: err });
-    });
+    if (!out.destroyed) out.end();
+    await outDone;
+    res.discard();
   }
+  if (writeError) throw failedWrite(writeError);
   emit(true);
   if (total !== undefined && received !== total) {
-    throw new DownloadError('interrupted', `the download stopped at ${received} of ${total} bytes; it resumes from there next time`);
+    throw new DownloadError('interrupted', `the download stopped at ${formatBytes(received)} of ${formatBytes(total)}`);
   }
 
   const sha256 = fileHash.digest('hex');
-  if (expected && sha256 !== expected) {
+  if (sha256 !== expected) {
     await rm(part, { force: true });
     await rm(metaPath, { force: true });
     throw new DownloadError(
       'checksum',
-      `the downloaded file's SHA-256 ${sha256.slice(0, 12)}… does not match the expected ${expected.slice(0, 12)}…; the file was deleted — retry the download`,
+      `the downloaded file's SHA-256 ${sha256.slice(0, 12)}… does not match the ${pinned ? 'pinned' : 'declared'} ${expected.slice(0, 12)}…; the file was deleted`,
     );
   }
   try {
@@ -256,5 +436,5 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
   }
   await rename(part, dest);
   await rm(metaPath, { force: true });
-  return { path: dest, bytes: received, sha256, verifiedWith: pinned ? 'pinned' : expected ? 'server' : 'none', resumedFrom };
+  return { path: dest, bytes: received, sha256, verifiedWith: pinned ? 'pinned' : 'host-declared', revision, resumedFrom };
 }

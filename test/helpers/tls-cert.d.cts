@@ -1,0 +1,1 @@
+export declare function selfSignedCert(dir: string, names?: string[]): { keyPath: string; certPath: string; key: Buffer; cert: Buffer };

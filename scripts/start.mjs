@@ -82,8 +82,9 @@ function runDir() {
 }
 
 // ── stopping: Ctrl+C, SIGTERM, and npm's own end ─────────────────────────────────────────────────────────────
-// `npm start` runs this script under `sh -c`; a signal sent to npm alone ends npm and sh but never reaches this
-// process, which is then re-parented. So the parent is watched too: when it goes, everything stops.
+// npm forwards SIGINT/SIGTERM to its child, a `sh -c` that would keep them from this process: package.json
+// `exec`s node so this process is that child. Should the parent still go away (npm killed outright), this process
+// is re-parented: the parent is watched too, and when it goes, everything stops.
 const children = [];
 const cleanups = [];
 let cs;

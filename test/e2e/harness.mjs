@@ -299,6 +299,14 @@ export async function startHarness(options = {}) {
       w.onClose(() => windows.delete(w));
       return w;
     },
+    /**
+     * A window on another code-server of this machine (one `npm start` runs, say), in this harness's Chromium.
+     * Its extension hosts belong to that server: closing the window leaves them to it.
+     */
+    async openWindowAt(serverUrl, folder, opts = {}) {
+      const other = { ...h, url: serverUrl, extensionHosts: () => [] };
+      return openWindow(other, { folder, seq: ++windowSeq, timeout: opts.timeout ?? 45_000, waitForTessera: opts.waitForTessera ?? true, workspaceTrust: false, exthostsBefore: [] });
+    },
     /** Pids of the extension host processes under our code-server. */
     extensionHosts,
     /** Contents of the Tessera output channel logs written so far (all windows), for diagnostics. */

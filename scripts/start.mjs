@@ -210,7 +210,6 @@ if (opts['--fake-model']) {
   } else {
     say(`no server on ${serverUrl}: using the built-in model`);
     const model = await start.ensureDefaultModel({ env: process.env, out: { write: (t) => process.stdout.write(t), isTTY: !!process.stdout.isTTY }, signal: startAbort.signal });
-    if (stopping) await new Promise(() => {}); // Ctrl+C during the download: shutdown() exits
     if (model.ok) backendLine = `the built-in model ${model.path} inside VS Code${model.downloaded ? '' : ' (from the cache)'}`;
     else {
       console.log(`\n${model.paragraph}\n`);

@@ -62,7 +62,10 @@ describe('proxy environment', () => {
     expect(proxyFor(new URL('https://huggingface.co/x'), { https_proxy: 'http://p:1' })?.host).toBe('p:1');
     expect(proxyFor(new URL('https://huggingface.co/x'), {})).toBeUndefined();
     expect(bypassesProxy(new URL('https://anything.example'), '*')).toBe(true);
-    expect(bypassesProxy(new URL('http://[::1]:8080/'), '::1')).toBe(true);
+    expect(bypassesProxy(new URL('http://[::1]:8080/'), '')).toBe(true);
+    expect(bypassesProxy(new URL('http://127.0.0.1:8012/v1'), '')).toBe(true);
+    expect(bypassesProxy(new URL('http://localhost:8012/v1'), '')).toBe(true);
+    expect(bypassesProxy(new URL('http://[fd00::1]:80/'), 'fd00::1')).toBe(true);
   });
 });
 
@@ -84,8 +87,12 @@ describe('download through a proxy', () => {
     const r = await downloadModel({ url: `http://models.tessera.test:${httpHost.port}/m.gguf`, dest: path.join(dir, 'c.gguf'), sha256: sha, signal: signal(), get: nodeGet({ HTTP_PROXY: proxy.url }) });
     expect(r.bytes).toBe(model.length);
     expect(proxy.seen).toEqual([{ method: 'GET', target: `http://models.tessera.test:${httpHost.port}/m.gguf` }]);
-    const direct = nodeGet({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' });
-    expect((await downloadModel({ url: `${httpHost.url}/m.gguf`, dest: path.join(dir, 'd.gguf'), sha256: sha, signal: signal(), get: direct })).bytes).toBe(model.length);
+    // NO_PROXY: straight to the host (whose name only the proxy knows: a DNS failure, not the dead proxy's).
+    const direct = nodeGet({ HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '.tessera.test' });
+    const e = await fail(downloadModel({ url: `http://models.tessera.test:${httpHost.port}/m.gguf`, dest: path.join(dir, 'd.gguf'), sha256: sha, signal: signal(), get: direct }));
+    expect(e.reason).toBe('dns');
+    // Loopback never goes through a proxy.
+    expect((await downloadModel({ url: `${httpHost.url}/m.gguf`, dest: path.join(dir, 'd2.gguf'), sha256: sha, signal: signal(), get: nodeGet({ HTTP_PROXY: 'http://127.0.0.1:9' }) })).bytes).toBe(model.length);
   });
 
   it('says when the proxy refuses, and when it cannot be reached', async () => {

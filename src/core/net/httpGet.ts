@@ -70,9 +70,13 @@ export function proxyFor(target: URL, env: Env): URL | undefined {
   }
 }
 
-/** NO_PROXY as curl reads it: `*`, host names (matching subdomains, with or without a leading dot), host:port, IPs. */
+/**
+ * NO_PROXY as curl reads it: `*`, host names (matching subdomains, with or without a leading dot), host:port, IPs.
+ * Loopback is always direct: no proxy can reach this machine's own servers.
+ */
 export function bypassesProxy(target: URL, noProxy: string): boolean {
   const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return true;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   for (const raw of noProxy.split(/[\s,]+/)) {
     let entry = raw.trim().toLowerCase();

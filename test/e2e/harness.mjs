@@ -157,6 +157,20 @@ export function installExtension(extDir, repo = REPO) {
 }
 export const linkExtension = installExtension;
 
+/** The Tessera output-channel logs of a code-server user-data dir, each headed by its path relative to `relTo`. */
+export async function readTesseraLogs(userData, relTo) {
+  const out = [];
+  const walk = async (d) => {
+    for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (/tessera/i.test(e.name) && e.name.endsWith('.log')) out.push(`--- ${path.relative(relTo, p)}\n${await fsp.readFile(p, 'utf8')}`);
+    }
+  };
+  await walk(path.join(userData, 'logs'));
+  return out.join('\n');
+}
+
 /** Writes a set of files {relPath: content} under dir. */
 async function writeFiles(dir, files = {}) {
   for (const [rel, content] of Object.entries(files)) {
@@ -311,16 +325,7 @@ export async function startHarness(options = {}) {
     extensionHosts,
     /** Contents of the Tessera output channel logs written so far (all windows), for diagnostics. */
     async tesseraLogs() {
-      const out = [];
-      const walk = async (d) => {
-        for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
-          const p = path.join(d, e.name);
-          if (e.isDirectory()) await walk(p);
-          else if (/tessera/i.test(e.name) && e.name.endsWith('.log')) out.push(`--- ${path.relative(runDir, p)}\n${await fsp.readFile(p, 'utf8')}`);
-        }
-      };
-      await walk(path.join(dirs.userData, 'logs'));
-      return out.join('\n');
+      return readTesseraLogs(dirs.userData, runDir);
     },
   };
 

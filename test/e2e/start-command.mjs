@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE_USER_SETTINGS, LITERAL_TYPING_SETTINGS, REPO, freePort, waitFor } from './harness.mjs';
+import { BASE_USER_SETTINGS, LITERAL_TYPING_SETTINGS, REPO, freePort, readTesseraLogs, waitFor } from './harness.mjs';
 
 /**
  * options: env (over the defaults below), settings (user settings written before the first start), root (reuse a
@@ -71,18 +71,7 @@ export async function runStart(args = [], { env = {}, settings = {}, root, defau
       await waitFor(() => s.exit, { timeout, what: 'npm start to exit' });
     },
     /** Tessera's output-channel logs in that VS Code. */
-    async tesseraLogs() {
-      const out = [];
-      const walk = async (d) => {
-        for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
-          const p = path.join(d, e.name);
-          if (e.isDirectory()) await walk(p);
-          else if (/tessera/i.test(e.name) && e.name.endsWith('.log')) out.push(await fsp.readFile(p, 'utf8'));
-        }
-      };
-      await walk(path.join(runDir, 'user-data', 'logs'));
-      return out.join('\n');
-    },
+    tesseraLogs() { return readTesseraLogs(path.join(runDir, 'user-data'), runDir); },
     /** Stops everything this start left (code-server by its pid file), keeps nothing but `keep`. */
     async cleanup({ removeRoot = true } = {}) {
       if (!s.exit) { try { child.kill('SIGTERM'); } catch { /* gone */ } await s.waitForExit(10_000).catch(() => {}); }

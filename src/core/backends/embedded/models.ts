@@ -91,7 +91,7 @@ export function modelFilePath(cacheDir: string, model: CatalogModel): string {
 /** Where a download comes from and what it is checked against. */
 export interface DownloadSource {
   url: string;
-  /** The SHA-256 the file must have (the catalog's, or TESSERA_MODEL_SHA256 for a mirror). */
+  /** The SHA-256 the file must have: TESSERA_MODEL_SHA256 when set, else the catalog's pin. */
   sha256?: string;
   /** Domains whose https answers may declare the file's hash when none is pinned (the model host only). */
   declaredHashFrom: readonly string[];

@@ -77,8 +77,10 @@ export class EmbeddedModelManager implements vscode.Disposable {
       this.controller.setFallbackProfile(undefined, this.problemLine(state.lastError.reason, state.lastError.message, state.lastError.status));
     }
     // A download this user began (here, in another editor, or in the terminal) did not finish: resume it,
-    // once per session so an offline machine is not nagged.
-    const begun = state.partBytes > 0 || state.url !== undefined;
+    // once per session so an offline machine is not nagged — unless it failed for a reason that trying again
+    // cannot fix (the file itself was refused).
+    const refused = ['checksum', 'unverified', 'redirect', 'invalid-file', 'not-found'].includes(state.lastError?.reason ?? '');
+    const begun = (state.partBytes > 0 || state.url !== undefined) && !refused;
     if ((consent === 'yes' || (begun && consent !== 'no')) && !this.resumed) {
       this.resumed = true;
       void this.download(false);

@@ -202,7 +202,7 @@ describe('model download: what the file is checked against, and where it may com
   /** An https host standing in for the model host: its /resolve/ answer declares a hash and redirects. */
   let host: LoopbackServer;
   let ca: Buffer;
-  let hostBehaviour: { declared?: string | null; location?: string };
+  let hostBehaviour: { declared?: string | null; location?: string; etag?: string };
   const get = () => nodeGet({}, { ca });
   beforeAll(async () => {
     const tls = selfSignedCert(path.join(dir, 'tls'));
@@ -212,6 +212,7 @@ describe('model download: what the file is checked against, and where it may com
         if (req.path.startsWith('/resolve/')) {
           const headers: Record<string, string> = { location: hostBehaviour.location ?? '/cdn/model.gguf', 'x-repo-commit': 'c0ffee'.repeat(6) + 'abcd' };
           if (hostBehaviour.declared !== null) headers['x-linked-etag'] = `"${hostBehaviour.declared ?? sha}"`;
+          if (hostBehaviour.etag) headers.etag = hostBehaviour.etag;
           res.writeHead(302, headers);
           res.end();
           return;
@@ -234,6 +235,14 @@ describe('model download: what the file is checked against, and where it may com
     const r = await fromHost('h1');
     expect(r).toMatchObject({ verifiedWith: 'host-declared', sha256: sha, revision: 'c0ffee'.repeat(6) + 'abcd' });
     expect(readFileSync(dest('h1')).equals(model)).toBe(true);
+  });
+
+  it("also takes the host's own 64-hex ETag as its declared hash (not a CDN's shorter one)", async () => {
+    hostBehaviour.declared = null;
+    hostBehaviour.etag = `"${sha}"`;
+    expect((await fromHost('h1e')).verifiedWith).toBe('host-declared');
+    hostBehaviour.etag = '"0123456789abcdef0123456789abcdef"';
+    expect((await fail(fromHost('h1f'))).reason).toBe('unverified');
   });
 
   it('refuses a file that does not match the declared hash', async () => {

@@ -285,7 +285,8 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
     }
     const here = new URL(current);
     if (here.protocol === 'https:' && hostInDomains(here.hostname, opts.declaredHashFrom ?? [])) {
-      meta.declaredSha256 ??= declaredSha(res.header('x-linked-etag'));
+      // Hugging Face: X-Linked-ETag on the redirect to its CDN; a 64-hex ETag of its own answer is the same hash.
+      meta.declaredSha256 ??= declaredSha(res.header('x-linked-etag')) ?? declaredSha(res.header('etag'));
       revision ??= res.header('x-repo-commit');
     }
     const location = res.status >= 300 && res.status < 400 ? res.header('location') : undefined;

@@ -32,7 +32,17 @@ const httpUrl = z
       return false;
     }
   }, 'must be an http(s) URL such as "http://127.0.0.1:8080/v1"')
+  // A URL is shown in logs, errors and the status bar; a key in it would be shown with it.
+  .refine((s) => !URL.canParse(s) || !hasUrlSecrets(new URL(s)), {
+    message:
+      'must not carry a user name, password, query string or fragment (such as "?api_key=…"): put the API key in the keychain with "Tessera: Set API Key…" instead',
+  })
   .transform((s) => s.replace(/\/+$/, ''));
+
+/** Does the URL carry credentials (`user:pass@`) or parameters (`?key=…`, `#…`) that must never be shown? */
+function hasUrlSecrets(u: URL): boolean {
+  return u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '' || /[?#]/.test(u.href.slice(u.origin.length));
+}
 
 export const BackendProfileSchema = z
   .object({
@@ -177,7 +187,8 @@ export function parseProfile(raw: unknown, label = 'backend'): BackendProfile {
 }
 
 /**
- * Is this URL on this machine (loopback)? Strict: `127.0.0.1.nip.io` or `localhost.evil.com` are not.
+ * Is this URL on this machine (loopback)? Strict: only `localhost` and literal loopback addresses; names that a DNS
+ * server resolves (`127.0.0.1.nip.io`, `localhost.evil.com`, `api.localhost`) are not.
  * Used for untrusted workspaces and concurrency defaults.
  */
 export function isLoopbackUrl(url: string): boolean {
@@ -187,7 +198,8 @@ export function isLoopbackUrl(url: string): boolean {
   } catch {
     return false;
   }
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  // `*.localhost` is not here: resolvers other than the system's may send such names anywhere.
+  if (host === 'localhost') return true;
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   if (/^::ffff:127\./.test(host) || /^::ffff:7f[0-9a-f]{2}:/.test(host)) return true;
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);

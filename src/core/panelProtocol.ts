@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BACKEND_KINDS, BackendProfileSchema, FIM_TEMPLATES, type BackendProfile, type BackendProfileInput } from './config';
 import { backendAllowedInWorkspace } from './exclusions';
 import type { ProbeResult } from './backends/types';
+import { redactUrls } from './log';
 
 /** Form fields the panel edits, in display order. */
 export const PROFILE_FIELDS = [
@@ -115,6 +116,20 @@ export interface TestReport extends ProbeResult {
   /** The model configured in the form, and whether the server lists it. */
   model?: string;
   modelListed?: boolean;
+}
+
+/** At most this many model ids go to the panel: a server may list thousands, each a chip to draw. */
+export const MAX_LISTED_MODELS = 300;
+
+/** The Test connection result for the panel: the first MAX_LISTED_MODELS models, the configured one checked against all. */
+export function testReport(probe: ProbeResult, profileName: string, model: string | undefined): TestReport {
+  return {
+    ...probe,
+    models: probe.models.slice(0, MAX_LISTED_MODELS),
+    profileName,
+    model,
+    modelListed: model && probe.models.length > 0 ? probe.models.includes(model) : undefined,
+  };
 }
 
 export type HostMessage =
@@ -237,7 +252,7 @@ export function uniqueName(base: string, taken: readonly string[]): string {
 export function summarize(draft: ProfileDraft): string {
   const parts = [draft.kind ?? '?'];
   if (draft.kind === 'embedded') parts.push(draft.modelPath ? draft.modelPath : 'default model');
-  else if (draft.baseUrl) parts.push(draft.baseUrl);
+  else if (draft.baseUrl) parts.push(redactUrls(draft.baseUrl)); // an invalid entry may still carry a password
   if (draft.model) parts.push(draft.model);
   return parts.join(' · ');
 }

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { createBackend, type Backend, type SecretLookup } from '../core/backends';
+import { redactUrl } from '../core/backends/http';
 import { activeProfile, type BackendProfile, type Settings } from '../core/config';
 import { BackendHealth, isBackendFailure } from '../core/scheduling/backoff';
 import type { Outcome } from '../core/types';
@@ -57,7 +58,7 @@ export class Controller implements vscode.Disposable {
       this.health.recordSuccess();
       // "Last: …" explained the old backend (e.g. "not trusted: "remote" sends code to …"): it no longer applies.
       this.explain(undefined);
-      this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ?? profile.modelPath ?? ''} model=${profile.model ?? '-'})` : 'backend: none configured');
+      this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ? redactUrl(profile.baseUrl) : (profile.modelPath ?? '')} model=${profile.model ?? '-'})` : 'backend: none configured');
     }
     this.status.setBackend(this.active?.profile.name ?? '');
     this.refreshStatus();

@@ -7,7 +7,7 @@
 import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
-import { apiKey, redactingLogger, type BackendOptions, httpProbe } from './common';
+import { apiKey, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
@@ -87,8 +87,7 @@ export class CodestralBackend implements Backend {
       () => this.key,
       async (call, started) => {
         const key = (this.key = await apiKey(this.profile, this.secrets, true));
-        const json = (await getJSON(`${this.profile.baseUrl}/models`, { ...call, headers: { authorization: `Bearer ${key}` } })) as { data?: { id?: string }[] };
-        const models = Array.isArray(json?.data) ? json.data.map((m) => String(m.id)) : [];
+        const models = openAIModelIds(await getJSON(`${this.profile.baseUrl}/models`, { ...call, headers: { authorization: `Bearer ${key}` } }));
         return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
       },
       (e) => ({ reachable: e.errorKind === 'auth' || e.status !== undefined, fimSupported: true }),

@@ -42,6 +42,12 @@ export async function apiKey(profile: BackendProfile, secrets: SecretLookup, req
   return key;
 }
 
+/** Model ids of an OpenAI-style model list (`{"data":[{"id":…},…]}`); anything else lists none. */
+export function openAIModelIds(json: unknown): string[] {
+  const data = (json as { data?: unknown } | null)?.data;
+  return Array.isArray(data) ? data.map((m: { id?: unknown } | null) => String(m?.id)) : [];
+}
+
 /** Decides the FIM form once per backend (per evidence), and logs the decision: info when sure, warn when not. */
 export class FimDecision {
   private last: string | undefined;

@@ -186,10 +186,40 @@ export async function getJSON(url: string, call: HttpCall, maxBytes = DEFAULT_LI
   }
 }
 
+/**
+ * A redirect is an error, never followed: the prompt (your code) and the API key would go to a host the user never
+ * configured, past the checks on the configured one (workspace trust, keys bound to an origin).
+ */
+export function refuseRedirect(res: Response, url: string): void {
+  if (res.status < 300 || res.status >= 400 || res.status === 304) return;
+  void res.body?.cancel().catch(() => {});
+  const location = res.headers.get('location');
+  let target = '';
+  if (location) {
+    try {
+      target = ` to ${redactUrl(new URL(location, url).toString())}`;
+    } catch {
+      target = ' to an invalid address';
+    }
+  }
+  throw new BackendError(
+    'bad-response',
+    `HTTP ${res.status}: the server redirects${target}; Tessera does not follow redirects (they would send your code elsewhere): set baseUrl to the final address`,
+    { status: res.status },
+  );
+}
+
+/** `fetch` that never follows a redirect (see refuseRedirect); the openai SDK gets it too. */
+export async function fetchNoRedirect(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const res = await fetch(input, { ...init, redirect: 'manual' });
+  refuseRedirect(res, typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+  return res;
+}
+
 async function request(url: string, init: { method: string; body?: string }, call: HttpCall): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await fetchNoRedirect(url, {
       ...init,
       headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), accept: 'application/json, text/event-stream, application/x-ndjson', ...call.headers },
       signal: call.signal,

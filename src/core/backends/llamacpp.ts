@@ -12,7 +12,7 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
+import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
@@ -119,8 +119,7 @@ export class LlamaCppBackend implements Backend {
       let models: string[] = [];
       if (props?.model_path) models = [props.model_path];
       else {
-        const list = (await getJSON(`${this.profile.baseUrl}/v1/models`, call)) as { data?: { id?: string }[] };
-        models = Array.isArray(list?.data) ? list.data.map((m) => String(m.id)) : [];
+        models = openAIModelIds(await getJSON(`${this.profile.baseUrl}/v1/models`, call));
       }
       const name = props?.model_alias ?? models[0] ?? this.profile.model;
       const family = detectFromTokens(props?.chat_template, name)?.family ?? detectFromModelName(name)?.family;

@@ -14,8 +14,8 @@ import { redactSecrets } from '../log';
 import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
 import type { FimChoice } from '../prompt/detect';
 import { cutAtStops } from '../prompt/stops';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions } from './common';
-import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
+import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
+import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, fetchNoRedirect, getJSON, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
 
 /** Headers-like view over whatever the SDK hands us. */
@@ -32,6 +32,8 @@ export function mapOpenAIError(err: unknown, baseUrl: string, timedOut: boolean,
   if (timedOut) return abortError(true, timeoutMs);
   if (err instanceof OpenAI.APIUserAbortError) return abortError(timedOut, timeoutMs);
   if (err instanceof OpenAI.APIConnectionTimeoutError) return new BackendError('timeout', `no answer within ${timeoutMs} ms`);
+  // Tessera's own fetch refused the answer (a redirect): the SDK wraps that as a connection error.
+  if (err instanceof OpenAI.APIConnectionError && err.cause instanceof BackendError) return err.cause;
   if (err instanceof OpenAI.APIConnectionError) return errorForNetwork(err, baseUrl);
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     const body = typeof err.error === 'object' ? JSON.stringify(err.error) : String(err.error ?? err.message);
@@ -150,9 +152,14 @@ export class OpenAICompatibleBackend implements Backend {
       baseURL: this.baseUrl,
       // The SDK insists on a key; local servers ignore the header.
       apiKey: this.key ?? 'no-key',
+      // Otherwise read from OPENAI_ORG_ID / OPENAI_PROJECT_ID and sent to every server, whoever runs it.
+      organization: null,
+      project: null,
+      logLevel: 'off',
       maxRetries: 0,
       timeout: this.profile.timeoutMs + 1000,
       dangerouslyAllowBrowser: true,
+      fetch: sdkFetch,
     });
   }
 
@@ -221,30 +228,36 @@ export class OpenAICompatibleBackend implements Backend {
     });
   }
 
+  /** `GET {baseUrl}/models` through the bounded reader: a server may answer with any size of list. */
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
-    const started = Date.now();
-    const dl = deadline(signal, Math.min(this.profile.timeoutMs, 5000));
     const fim = this.flavor.nativeOnly ? true : undefined;
-    try {
-      const client = await this.client();
-      const list = await client.models.list({ signal: dl.signal });
-      const models = list.data.map((m) => m.id);
-      return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: fim, templateHint: this.fimChoice().family };
-    } catch (err) {
-      const e = mapOpenAIError(err, this.baseUrl, dl.timedOut(), this.profile.timeoutMs);
+    return httpProbe(
+      this.profile,
+      signal,
+      () => this.key,
+      async (call, started) => {
+        this.key = await apiKey(this.profile, this.secret, this.flavor.requireKey);
+        const json = await getJSON(`${this.baseUrl}/models`, { ...call, headers: this.key ? { authorization: `Bearer ${this.key}` } : {} });
+        return { reachable: true, models: openAIModelIds(json), latencyMs: Date.now() - started, fimSupported: fim, templateHint: this.fimChoice().family };
+      },
       // A server without /models is still reachable.
-      const reachable = e.errorKind === 'bad-response' && e.status === 404;
-      return {
-        reachable,
-        models: [],
-        latencyMs: Date.now() - started,
-        fimSupported: fim,
-        error: reachable ? undefined : { kind: e.errorKind, message: redactSecrets(e.message, this.key ? [this.key] : []) },
-      };
-    } finally {
-      dl.clear();
-    }
+      (e) => (e.errorKind === 'bad-response' && e.status === 404 ? { reachable: true, error: undefined, fimSupported: fim } : { fimSupported: fim }),
+    );
   }
+}
+
+/** The headers Tessera means to send; the SDK adds platform details and headers from OPENAI_CUSTOM_HEADERS. */
+const SDK_HEADERS = new Set(['accept', 'authorization', 'content-type', 'user-agent']);
+
+/** The SDK's fetch: no redirects (see fetchNoRedirect), and only the headers in SDK_HEADERS. */
+function sdkFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const headers = new Headers(init?.headers);
+  const extra: string[] = [];
+  headers.forEach((_value, name) => {
+    if (!SDK_HEADERS.has(name)) extra.push(name);
+  });
+  for (const name of extra) headers.delete(name);
+  return fetchNoRedirect(input, { ...init, headers });
 }
 
 /** Text of choice 0 of a completion (chunk), or a bad-response error naming what is missing. */

@@ -1,4 +1,5 @@
 import type { BackendProfile } from '../config';
+import { redactUrls } from '../log';
 
 /** One request to a model backend. Prompt rendering has already happened where it applies. */
 export interface CompletionRequest {
@@ -39,7 +40,8 @@ export class BackendError extends Error {
     message: string,
     readonly options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    // Messages reach the status bar, notifications, the panel and the log: never with a URL's credentials or query.
+    super(redactUrls(message));
     this.name = 'BackendError';
   }
   get retryAfterMs(): number | undefined {

@@ -16,11 +16,12 @@ import {
   uniqueName,
   validateDraft,
   type HostMessage,
+  testReport,
   type ProfileDraft,
-  type TestReport,
   type WebviewMessage,
 } from '../../core/panelProtocol';
 import { redactSecrets } from '../../core/log';
+import { nonce } from './nonce';
 
 export const API_KEY_PREFIX = 'tessera.apiKey.';
 export const secretKeyFor = (profileName: string) => `${API_KEY_PREFIX}${profileName}`;
@@ -34,12 +35,6 @@ export interface PanelDeps {
   log: vscode.LogOutputChannel;
 }
 
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
-  return s;
-}
 
 export class SettingsPanel implements vscode.Disposable {
   private static current: SettingsPanel | undefined;
@@ -296,13 +291,7 @@ export class SettingsPanel implements vscode.Disposable {
     const backend = createBackend(v.profile, lookup);
     try {
       const probe = await backend.probe(ctrl.signal);
-      const model = noModel ? undefined : v.profile.model;
-      const report: TestReport = {
-        ...probe,
-        profileName: v.profile.name,
-        model,
-        modelListed: model && probe.models.length > 0 ? probe.models.includes(model) : undefined,
-      };
+      const report = testReport(probe, v.profile.name, noModel ? undefined : v.profile.model);
       if (report.error) report.error = { ...report.error, message: redactSecrets(report.error.message, typedKey ? [typedKey] : []) };
       this.deps.log.info(
         `settings panel: test "${v.profile.name}": ${probe.reachable ? 'reachable' : `unreachable (${probe.error?.kind}: ${report.error?.message})`}, ${probe.models.length} models, ${probe.latencyMs} ms`,

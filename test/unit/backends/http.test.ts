@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactingLogger } from '../../../src/core/backends/common';
 import { errorForStatus, guardedStream, parseRetryAfter, readLines, readSSE } from '../../../src/core/backends/http';
 import { BackendError } from '../../../src/core/backends/types';
+import { redactUrls } from '../../../src/core/log';
 
 /** A real fetch Response whose body arrives in the given byte chunks. */
 function chunked(parts: (string | Uint8Array)[]): Response {
@@ -151,5 +152,19 @@ describe('redactingLogger', () => {
     log.warn('sent key abcd-1234-key');
     log.info('authorization: Bearer zzzzzzzzzz');
     expect(lines.join('\n')).not.toMatch(/abcd-1234-key|zzzzzzzzzz/);
+  });
+});
+
+describe('redactUrls', () => {
+  it('drops user info, query strings and fragments of every URL in a message, and keeps the address', () => {
+    expect(redactUrls('fetch http://bob:hunter2@127.0.0.1:8012/v1/completions?api_key=sk-1#x failed')).toBe(
+      'fetch http://‹redacted›@127.0.0.1:8012/v1/completions?‹redacted› failed',
+    );
+    expect(redactUrls('from https://a.example/v1?k=1 to wss://tok@b.example:9')).toBe('from https://a.example/v1?‹redacted› to wss://‹redacted›@b.example:9');
+    expect(redactUrls('cannot reach http://127.0.0.1:8080/v1 (ECONNREFUSED)')).toBe('cannot reach http://127.0.0.1:8080/v1 (ECONNREFUSED)');
+  });
+
+  it('applies to every BackendError message, which the status bar, notifications and the panel show', () => {
+    expect(new BackendError('unreachable', 'cannot reach http://u:pw@h:1/v1?token=abc').message).toBe('cannot reach http://‹redacted›@h:1/v1?‹redacted›');
   });
 });

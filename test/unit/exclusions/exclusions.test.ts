@@ -97,7 +97,10 @@ describe('isLoopbackUrl', () => {
     ['http://127.0.0.1:8080/v1', true],
     ['http://127.1.2.3', true],
     ['http://localhost:11434', true],
-    ['http://api.localhost', true],
+    ['http://LOCALHOST:1', true],
+    // Only localhost itself: *.localhost goes through resolvers (a proxy, a DNS server) that may send it anywhere.
+    ['http://api.localhost', false],
+    ['http://evil.localhost:8080/v1', false],
     ['http://[::1]:8080/v1', true],
     ['http://127.0.0.1.nip.io/v1', false],
     ['http://localhost.evil.com', false],

@@ -83,8 +83,13 @@ export const SettingsSchema = z.object({
   activeBackend: z.string().default(''),
   /** Per-language switches, Copilot style: {"*": true, "markdown": false}. */
   languages: z.record(z.string(), z.boolean()).default({ '*': true }),
-  /** Globs of files never sent to a backend, on top of the built-in secret patterns. */
+  /** Globs of files never sent to a backend, on top of the built-in secret patterns (the user's settings). */
   exclude: z.array(z.string()).default([]),
+  /**
+   * `tessera.exclude` of the workspace's own settings, in force together with the user's; its `!` globs undo only
+   * its own exclusions (see compileExclusions).
+   */
+  workspaceExclude: z.array(z.string()).default([]),
   context: z
     .object({
       maxPromptTokens: z.number().int().min(64).max(32768).default(1536),
@@ -107,6 +112,7 @@ export interface Settings {
   activeBackend: string;
   languages: Record<string, boolean>;
   exclude: string[];
+  workspaceExclude: string[];
   context: { maxPromptTokens: number; suffixShare: number; otherFiles?: boolean };
   debounceMs: number;
   prefetch: boolean;
@@ -140,7 +146,8 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
     if (r.success) {
       (settings as unknown as Record<string, unknown>)[key] = r.data;
     } else {
-      for (const issue of r.error.issues) problems.push(describeIssue(`tessera.${key}`, issue));
+      const label = key === 'workspaceExclude' ? 'tessera.exclude (workspace settings)' : `tessera.${key}`;
+      for (const issue of r.error.issues) problems.push(describeIssue(label, issue));
     }
   }
 

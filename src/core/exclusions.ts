@@ -4,10 +4,12 @@
  * Two sources of exclusion, checked in this order:
  *  1. built-in secret patterns (`.env*`, `*.pem`, `*.key`, `id_rsa*`, credentials files, …): always on,
  *     because a completion request carries the text around the cursor to a server;
- *  2. the user's `tessera.exclude` globs (picomatch syntax, matched against the workspace-relative path;
- *     a pattern without a slash matches the file name anywhere, like `.gitignore`).
- * A user glob starting with `!` re-allows what it matches, built-in patterns included
- * (`"!.env.example"` lets Tessera complete in a template of placeholders).
+ *  2. the `tessera.exclude` globs of the user's and of the workspace's settings, both in force (picomatch syntax,
+ *     case-insensitive, matched against the workspace-relative path; a pattern without a slash matches the file
+ *     name anywhere, like `.gitignore`).
+ * A user-settings glob starting with `!` re-allows what it matches, built-in patterns included
+ * (`"!.env.example"` lets Tessera complete in a template of placeholders); a workspace one only undoes the
+ * workspace's own globs.
  *
  * Pure: no `vscode`, no file system. The shell passes the path it already knows.
  */
@@ -66,8 +68,8 @@ const SECRET_PATH_PATTERNS: readonly { glob: string; what: string }[] = [
 ];
 
 export interface Exclusion {
-  /** `secret`: a built-in pattern; `user`: one of `tessera.exclude`. */
-  source: 'secret' | 'user';
+  /** `secret`: a built-in pattern; `user` / `workspace`: a `tessera.exclude` glob of the user's / workspace's settings. */
+  source: 'secret' | 'user' | 'workspace';
   /** The glob that matched. */
   pattern: string;
   /** One human sentence for the status bar and the log. */
@@ -104,32 +106,50 @@ const secretPath = SECRET_PATH_PATTERNS.map(({ glob, what }) => ({
   test: picomatch(glob, { dot: true, nocase: true }) as Test,
 }));
 
-/**
- * Compiles the built-in secret patterns plus the user's globs. `path` given to `match` is the workspace-relative
- * path (or the absolute path for a file outside the workspace).
- */
-export function compileExclusions(userGlobs: readonly string[] = []): ExclusionMatcher {
-  const problems: string[] = [];
-  const user: { glob: string; test: Test }[] = [];
-  const allow: { glob: string; test: Test }[] = [];
-  userGlobs.forEach((raw, i) => {
+interface Glob {
+  glob: string;
+  test: Test;
+}
+
+/** Compiles one list of `tessera.exclude` globs into excluding and re-allowing (`!`) patterns. */
+function compileGlobs(globs: readonly string[], label: string, problems: string[]): { exclude: Glob[]; allow: Glob[] } {
+  const exclude: Glob[] = [];
+  const allow: Glob[] = [];
+  globs.forEach((raw, i) => {
     let glob = typeof raw === 'string' ? raw.trim() : '';
     const negated = glob.startsWith('!');
     if (negated) glob = glob.slice(1).trim();
     if (!glob) {
-      problems.push(`tessera.exclude[${i}]: must be a non-empty glob such as "**/generated/**"`);
+      problems.push(`${label}[${i}]: must be a non-empty glob such as "**/generated/**"`);
       return;
     }
     try {
-      // A pattern without "/" matches the file name in any folder, like .gitignore.
+      // A pattern without "/" matches the file name in any folder, like .gitignore. Case-insensitive like the
+      // built-in patterns: "*.PEM" and "Secrets/**" must not slip past on a case-insensitive file system.
       const onName = !glob.includes('/');
-      const m = picomatch(glob.replace(/^\.\//, ''), { dot: true, windows: false }) as Test;
+      const m = picomatch(glob.replace(/^\.\//, ''), { dot: true, nocase: true, windows: false }) as Test;
       const test: Test = onName ? (s) => m(baseName(s)) : m;
-      (negated ? allow : user).push({ glob, test });
+      (negated ? allow : exclude).push({ glob, test });
     } catch (err) {
-      problems.push(`tessera.exclude[${i}]: "${glob}" is not a valid glob (${err instanceof Error ? err.message : String(err)})`);
+      problems.push(`${label}[${i}]: "${glob}" is not a valid glob (${err instanceof Error ? err.message : String(err)})`);
     }
   });
+  return { exclude, allow };
+}
+
+/**
+ * Compiles the built-in secret patterns plus the `tessera.exclude` globs of the user's settings and of the
+ * workspace's. `path` given to `match` is the workspace-relative path (or the absolute path for a file outside
+ * the workspace).
+ *
+ * A `!` glob of the user's settings re-allows anything, built-in secret patterns included. A `!` glob of the
+ * workspace's settings re-allows only what the workspace's own globs exclude: a cloned repository's
+ * `.vscode/settings.json` must not be able to send your `.env` or `id_rsa` (`"!**"`) or undo your own exclusions.
+ */
+export function compileExclusions(userGlobs: readonly string[] = [], workspaceGlobs: readonly string[] = []): ExclusionMatcher {
+  const problems: string[] = [];
+  const user = compileGlobs(userGlobs, 'tessera.exclude', problems);
+  const workspace = compileGlobs(workspaceGlobs, 'tessera.exclude (workspace settings)', problems);
 
   return {
     problems,
@@ -138,29 +158,44 @@ export function compileExclusions(userGlobs: readonly string[] = []): ExclusionM
       if (!p) return undefined;
       const name = baseName(p);
       const rel = p.replace(/^\/+/, '');
-      if (allow.some((a) => a.test(rel) || a.test(p))) return undefined;
+      const hit = (g: Glob) => g.test(rel) || g.test(p);
+      if (user.allow.some(hit)) return undefined;
       for (const s of secretName) {
         if (s.test(name)) return { source: 'secret', pattern: s.glob, detail: `${name} looks like a ${s.what} (built-in pattern "${s.glob}"): never sent to a backend` };
       }
       for (const s of secretPath) {
         if (s.test(p) || s.test(`/${p}`)) return { source: 'secret', pattern: s.glob, detail: `${p} is in a ${s.what} location ("${s.glob}"): never sent to a backend` };
       }
-      for (const u of user) {
-        if (u.test(rel) || u.test(p)) return { source: 'user', pattern: u.glob, detail: `${name} matches "${u.glob}" in tessera.exclude` };
+      const u = user.exclude.find(hit);
+      if (u) return { source: 'user', pattern: u.glob, detail: `${name} matches "${u.glob}" in tessera.exclude` };
+      const w = workspace.exclude.find(hit);
+      if (w && !workspace.allow.some(hit)) {
+        return { source: 'workspace', pattern: w.glob, detail: `${name} matches "${w.glob}" in tessera.exclude (workspace settings)` };
       }
       return undefined;
     },
   };
 }
 
-/** Memoizes the matcher for the last list of globs (settings change rarely, documents often). */
-export function exclusionMatcherCache(): (globs: readonly string[]) => ExclusionMatcher {
+/**
+ * Why a document must not be sent: its own path, or — when it is a symlink, or lies in a symlinked folder — the path
+ * of the file it really is (`config.txt → .env`). Either one excluded excludes it.
+ */
+export function matchDocument(matcher: ExclusionMatcher, where: { path: string; realPath?: string }): Exclusion | undefined {
+  const own = matcher.match(where.path);
+  if (own || !where.realPath || where.realPath === where.path) return own;
+  const real = matcher.match(where.realPath);
+  return real && { ...real, detail: `${baseName(normalizePath(where.path))} is a link to ${normalizePath(where.realPath)}: ${real.detail}` };
+}
+
+/** Memoizes the matcher for the last lists of globs (settings change rarely, documents often). */
+export function exclusionMatcherCache(): (userGlobs: readonly string[], workspaceGlobs?: readonly string[]) => ExclusionMatcher {
   let key = '';
   let cached: ExclusionMatcher | undefined;
-  return (globs) => {
-    const k = JSON.stringify(globs);
+  return (userGlobs, workspaceGlobs = []) => {
+    const k = JSON.stringify([userGlobs, workspaceGlobs]);
     if (!cached || k !== key) {
-      cached = compileExclusions(globs);
+      cached = compileExclusions(userGlobs, workspaceGlobs);
       key = k;
     }
     return cached;

@@ -8,7 +8,8 @@ import { redactUrl } from '../core/backends/http';
 import { activeProfile, type BackendProfile, type Settings } from '../core/config';
 import { BackendHealth, isBackendFailure } from '../core/scheduling/backoff';
 import type { Outcome } from '../core/types';
-import { backendAllowedInWorkspace, exclusionMatcherCache } from '../core/exclusions';
+import { backendAllowedInWorkspace, exclusionMatcherCache, matchDocument, type ExclusionMatcher } from '../core/exclusions';
+import { documentPaths } from './documentPaths';
 import type { StatusBar } from './statusBar';
 
 export interface GateResult {
@@ -39,7 +40,7 @@ export class Controller implements vscode.Disposable {
   /** Applies new settings: rebuilds the backend when its profile changed, reports each new problem once. */
   applySettings(settings: Settings, problems: string[]): void {
     this.settings = settings;
-    problems = [...problems, ...this.exclusions(settings.exclude).problems];
+    problems = [...problems, ...this.exclusionMatcher().problems];
     const fresh = problems.filter((p) => !this.reportedProblems.has(p));
     this.reportedProblems = new Set(problems);
     for (const p of problems) this.log.warn(`settings: ${p}`);
@@ -122,10 +123,18 @@ export class Controller implements vscode.Disposable {
     return undefined;
   }
 
-  /** Why this document must never be sent (a secret-looking file, or `tessera.exclude`), else undefined. */
+  /** The built-in secret patterns and the `tessera.exclude` globs of the user's and the workspace's settings. */
+  exclusionMatcher(): ExclusionMatcher {
+    return this.exclusions(this.settings.exclude, this.settings.workspaceExclude);
+  }
+
+  /**
+   * Why this document must never be sent (a secret-looking file, or `tessera.exclude`), else undefined. Untitled
+   * documents with a path and the real file behind a symlink are matched too.
+   */
   excluded(document: vscode.TextDocument): string | undefined {
-    if (document.uri.scheme === 'untitled') return undefined;
-    return this.exclusions(this.settings.exclude).match(vscode.workspace.asRelativePath(document.uri, false))?.detail;
+    const where = documentPaths(document.uri);
+    return where && matchDocument(this.exclusionMatcher(), where)?.detail;
   }
 
   explain(detail: string | undefined, reason?: string): void {

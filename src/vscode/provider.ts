@@ -8,7 +8,6 @@ import * as vscode from 'vscode';
 import type { Backend } from '../core/backends/types';
 import { isLocalUrl } from '../core/config';
 import { MAX_CANDIDATE_CHARS, otherFileCandidates, type OtherFiles } from '../core/context/related';
-import { exclusionMatcherCache } from '../core/exclusions';
 import { complete } from '../core/pipeline';
 import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling';
 import { completeAlternatives } from '../core/suggestions/many';
@@ -61,7 +60,6 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   private readonly recent: string[] = [];
   /** Text per document version, so unchanged documents are not copied out of the editor on every request. */
   private readonly texts = new Map<string, { version: number; text: string }>();
-  private readonly exclusions = exclusionMatcherCache();
 
   constructor(
     private readonly controller: Controller,
@@ -93,7 +91,8 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   /**
    * The open documents that may go into the prompt besides the current one: files and unsaved buffers, most recently
    * active first, same language family, at most ~20 files / 500 KB; never one that tessera.exclude or the built-in
-   * secret patterns exclude (the filter is core's otherFileCandidates, which drops them before reading their text).
+   * secret patterns exclude, by its path, the real file behind a symlink, or an untitled buffer's path (checked before
+   * the text is read; core's otherFileCandidates checks the path again).
    */
   private otherFilesFor(snapshot: DocumentSnapshot): OtherFiles | undefined {
     const c = this.controller;
@@ -103,7 +102,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       return i < 0 ? Infinity : i;
     };
     const docs = vscode.workspace.textDocuments
-      .filter((d) => (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && !d.isClosed)
+      .filter((d) => (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && !d.isClosed && !c.excluded(d))
       .map((d, i) => ({ d, i, r: rank(d.uri.toString()) }))
       .sort((a, b) => a.r - b.r || a.i - b.i)
       .map(({ d }) => ({
@@ -119,7 +118,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       currentKey: snapshot.uri,
       currentPath: path,
       language: snapshot.languageId,
-      matcher: this.exclusions(c.settings.exclude),
+      matcher: c.exclusionMatcher(),
     });
     return { path, candidates };
   }

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { readSettings, type SettingsReadResult } from '../core/config';
 
-const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'exclude', 'context', 'debounceMs', 'prefetch', 'triggerMode'] as const;
+const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'context', 'debounceMs', 'prefetch', 'triggerMode'] as const;
 
 export function readWorkspaceSettings(): SettingsReadResult {
   const cfg = vscode.workspace.getConfiguration('tessera');
@@ -13,5 +13,11 @@ export function readWorkspaceSettings(): SettingsReadResult {
     const value = cfg.get(key);
     if (value !== undefined && value !== null) raw[key] = value;
   }
+  // The user's and the workspace's exclusions both hold (an array setting of the workspace would replace the
+  // user's), and they are told apart: a workspace's "!" globs must not re-allow secrets.
+  const exclude = cfg.inspect<unknown>('exclude');
+  raw.exclude = exclude?.globalValue ?? [];
+  const inWorkspace = [exclude?.workspaceValue, exclude?.workspaceFolderValue].filter((v) => v !== undefined && v !== null);
+  raw.workspaceExclude = inWorkspace.every(Array.isArray) ? (inWorkspace as unknown[][]).flat() : inWorkspace.find((v) => !Array.isArray(v));
   return readSettings(raw);
 }

@@ -1,6 +1,9 @@
 // Snooze and exclusions end to end: snooze hides ghost text until it ends (and sends nothing meanwhile);
 // a `.env` file and other secret-looking files never reach the backend, not even on an explicit trigger
-// (the loopback server records every request); a `tessera.exclude` glob works the same way.
+// (the loopback server records every request), although the workspace's own settings say `"!**"`; a
+// `tessera.exclude` glob of the user's works the same way, whatever the case; a symlink `config.txt → .env` is
+// judged by its target; an untitled document opened for a path (`code deploy/.env.production` before the file
+// exists) is judged by that path.
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -19,7 +22,16 @@ export async function run(ctx) {
   const model = await startModelServer({ respond: () => 'return a * b' });
   // A user keybinding passes a short duration to tessera.snooze, so the test sees a snooze end by itself.
   const keybindings = path.join(h.dirs.userData, 'User', 'keybindings.json');
-  await fsp.writeFile(keybindings, JSON.stringify([{ key: 'ctrl+alt+9', command: 'tessera.snooze', args: SNOOZE_SECONDS / 60 }]));
+  // What `code …/deploy/.env.production` opens when the file does not exist yet: an untitled document with that path
+  // (outside the workspace folder, which does not exist before openWindow; the key binding must be there before it).
+  const untitledEnv = `untitled:${path.join(h.dirs.workspaces, 'not-yet-written', 'deploy', '.env.production')}`;
+  await fsp.writeFile(
+    keybindings,
+    JSON.stringify([
+      { key: 'ctrl+alt+9', command: 'tessera.snooze', args: SNOOZE_SECONDS / 60 },
+      { key: 'ctrl+alt+8', command: 'vscode.open', args: untitledEnv },
+    ]),
+  );
   let w;
   const mentionsSecret = () => model.requests.filter((r) => JSON.stringify(r.body ?? '').includes(SECRET) || JSON.stringify(r.body ?? '').includes('DB_PASSWORD'));
   try {
@@ -36,9 +48,12 @@ export async function run(ctx) {
         ...LITERAL_TYPING_SETTINGS,
         'tessera.backends': [{ name: 'loopback', kind: 'openai', baseUrl: model.baseUrl, model: 'm', fimTemplate: 'native' }],
         'tessera.activeBackend': 'loopback',
-        'tessera.exclude': ['gen/**'],
+        'tessera.exclude': ['GEN/**'],
       },
+      // A cloned repository trying to re-allow everything: only its own patterns could be undone this way.
+      workspaceSettings: { 'tessera.exclude': ['!**'] },
     });
+    await fsp.symlink('.env', path.join(w.folder, 'config.txt'));
     const page = w.page;
     // After a quick pick from the status bar, keyboard focus must go back to the editor before typing.
     const focusEditor = () => w.runCommand('View: Focus Active Editor Group');
@@ -123,6 +138,23 @@ export async function run(ctx) {
     await sleep(1200);
     assert.equal(await w.ghostText(), '', 'ghost text in a tessera.exclude file');
     assert.match((await w.tesseraStatus()) ?? '', /tessera\.exclude/);
+
+    await w.openFile('config.txt');
+    await w.typeText('x');
+    await w.triggerSuggest();
+    await sleep(1200);
+    assert.equal(await w.ghostText(), '', 'ghost text in a symlink to .env');
+    assert.match((await w.tesseraStatus()) ?? '', /config\.txt is a link to \.env/);
+
+    await w.pressKey('Control+Alt+8');
+    await page.locator('.tabs-container .tab.active', { hasText: '.env.production' }).first().waitFor({ timeout: 10_000 });
+    await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), { timeout: 10_000, what: 'focus in the untitled .env.production' });
+    await w.typeText(`DB_PASSWORD=${SECRET}`);
+    await w.triggerSuggest();
+    await sleep(1500);
+    assert.equal(await w.ghostText(), '', 'ghost text in an untitled .env.production');
+    assert.match((await w.tesseraStatus()) ?? '', /\.env\.production looks like a environment file.*never sent to a backend/);
+    await w.screenshot('status-bar-untitled-env-excluded');
 
     assert.equal(model.count, before, `requests were sent from excluded files: ${JSON.stringify(model.completions().slice(before))}`);
     assert.deepEqual(mentionsSecret(), [], 'secret content reached the server');

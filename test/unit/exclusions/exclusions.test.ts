@@ -56,6 +56,25 @@ describe('tessera.exclude globs', () => {
     expect(m.match('.env')).toMatchObject({ source: 'secret' });
   });
 
+  it('a "!" glob of the workspace settings re-allows neither secrets nor the user\'s exclusions, only its own', () => {
+    const hostile = compileExclusions(['**/private/**'], ['!**']);
+    for (const p of ['.env', 'home/u/.ssh/id_rsa', 'id_rsa', 'deploy/server.pem']) expect(hostile.match(p)).toMatchObject({ source: 'secret' });
+    expect(hostile.match('src/private/notes.ts')).toMatchObject({ source: 'user' });
+    const m = compileExclusions([], ['gen/**', '!gen/keep.ts']);
+    expect(m.match('gen/out.ts')).toMatchObject({ source: 'workspace', detail: 'out.ts matches "gen/**" in tessera.exclude (workspace settings)' });
+    expect(m.match('gen/keep.ts')).toBeUndefined();
+    expect(m.match('src/app.ts')).toBeUndefined();
+  });
+
+  it('user and workspace globs match case-insensitively, like the built-in patterns', () => {
+    const m = compileExclusions(['Secrets/**', '*.SQL'], ['*.Dump']);
+    expect(m.match('secrets/a.ts')).toMatchObject({ source: 'user', pattern: 'Secrets/**' });
+    expect(m.match('SECRETS/b.ts')).toMatchObject({ source: 'user' });
+    expect(m.match('db/seed.sql')).toMatchObject({ source: 'user', pattern: '*.SQL' });
+    expect(m.match('db/prod.DUMP')).toMatchObject({ source: 'workspace' });
+    expect(compileExclusions(['!.ENV.example']).match('.env.example')).toBeUndefined();
+  });
+
   it('reports empty globs by index and keeps the others', () => {
     const m = compileExclusions(['', '*.gen.ts']);
     expect(m.problems).toEqual([expect.stringMatching(/^tessera\.exclude\[0\]/)]);

@@ -6,7 +6,9 @@ import { Controller } from './vscode/controller';
 import { EmbeddedModelManager } from './vscode/embeddedModel';
 import { SyntaxDocuments } from './vscode/documents';
 import { TesseraInlineProvider } from './vscode/provider';
-import { readWorkspaceSettings } from './vscode/settings';
+import { readWorkspaceSettings, userBackendProfiles } from './vscode/settings';
+import { ApiKeys } from './core/apiKeys';
+import { askToSendKey } from './vscode/keyQuestion';
 import { StatusBar } from './vscode/statusBar';
 import { SettingsPanel } from './vscode/panel/settingsPanel';
 import { registerControlCommands } from './vscode/statusMenu';
@@ -18,8 +20,9 @@ const TRIGGER = 'editor.action.inlineSuggest.trigger';
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tessera', { log: true });
   const status = new StatusBar('tessera.statusMenu');
-  const secrets = async (profileName: string) => context.secrets.get(`tessera.apiKey.${profileName}`);
-  const controller = new Controller(log, status, secrets);
+  const keys = new ApiKeys(context.secrets, askToSendKey(log));
+  void keys.migrate(userBackendProfiles()).catch((err) => log.error(`API keys: could not move keys saved by name only: ${String(err)}`));
+  const controller = new Controller(log, status, keys.lookup);
   context.subscriptions.push(log, status, controller);
 
   const syntaxDocs = new SyntaxDocuments(log); // incremental tree per open document, for the context
@@ -37,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   reload();
   const provider = new TesseraInlineProvider(controller, syntaxDocs, tracker);
-  const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, secrets: context.secrets, log });
+  const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, keys, secrets: context.secrets, log });
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tessera')) reload();
@@ -49,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('tessera.openSettingsUI', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', '@ext:tessera-dev.tessera'),
     ),
-    ...registerControlCommands(controller, openPanel, context.secrets),
+    ...registerControlCommands(controller, openPanel, keys),
     { dispose: () => SettingsPanel.disposeCurrent() },
     // The status bar follows the active editor: "disabled for this language", "excluded file".
     vscode.window.onDidChangeActiveTextEditor(() => controller.refreshStatus()),

@@ -2,7 +2,7 @@
  * Reads `tessera.*` settings through the core's zod schema and reports each distinct problem once.
  */
 import * as vscode from 'vscode';
-import { readSettings, type SettingsReadResult } from '../core/config';
+import { BackendProfileSchema, readSettings, type BackendProfile, type SettingsReadResult } from '../core/config';
 
 const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'context', 'debounceMs', 'prefetch', 'triggerMode'] as const;
 
@@ -20,4 +20,14 @@ export function readWorkspaceSettings(): SettingsReadResult {
   const inWorkspace = [exclude?.workspaceValue, exclude?.workspaceFolderValue].filter((v) => v !== undefined && v !== null);
   raw.workspaceExclude = inWorkspace.every(Array.isArray) ? (inWorkspace as unknown[][]).flat() : inWorkspace.find((v) => !Array.isArray(v));
   return readSettings(raw);
+}
+
+/** The valid backend profiles of the user's own settings (a workspace's are not the user's choice). */
+export function userBackendProfiles(): BackendProfile[] {
+  const raw = vscode.workspace.getConfiguration('tessera').inspect<unknown>('backends')?.globalValue;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((p) => {
+    const r = BackendProfileSchema.safeParse(p);
+    return r.success ? [r.data] : [];
+  });
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { activeProfile } from '../core/config';
 import type { Controller } from './controller';
-import { secretKeyFor } from './panel/settingsPanel';
+import { keyOrigin, type ApiKeys } from '../core/apiKeys';
 
 export const SNOOZE_CHOICES = [5, 15, 60] as const;
 
@@ -73,7 +73,7 @@ export async function pickBackend(controller: Controller, openPanel: () => unkno
   await pick?.run?.();
 }
 
-export async function setApiKey(controller: Controller, secrets: vscode.SecretStorage, profileName?: string): Promise<void> {
+export async function setApiKey(controller: Controller, keys: ApiKeys, profileName?: string): Promise<void> {
   let name = profileName;
   if (!name) {
     const profiles = controller.settings.backends.filter((b) => b.kind !== 'embedded');
@@ -88,29 +88,30 @@ export async function setApiKey(controller: Controller, secrets: vscode.SecretSt
     );
     name = pick?.label;
   }
-  if (!name) return;
-  const has = (await secrets.get(secretKeyFor(name))) !== undefined;
+  const profile = controller.settings.backends.find((b) => b.name === name);
+  if (!name || !profile) return;
+  const has = await keys.has(profile);
   const key = await vscode.window.showInputBox({
     title: `Tessera: API key for "${name}"`,
-    prompt: `Stored in the OS keychain (SecretStorage), never in settings.json.${has ? ' Leave empty to remove the stored key.' : ''}`,
+    prompt: `Stored in the OS keychain (SecretStorage), never in settings.json; sent only to ${keyOrigin(profile.baseUrl) || 'this profile\'s server'}.${has ? ' Leave empty to remove the stored key.' : ''}`,
     password: true,
     ignoreFocusOut: true,
     placeHolder: has ? 'a key is stored; type a new one to replace it' : 'paste the key',
   });
   if (key === undefined) return;
   if (key.trim()) {
-    await secrets.store(secretKeyFor(name), key.trim());
+    await keys.set(profile, key.trim());
     controller.log.info(`API key stored for "${name}"`);
     void vscode.window.showInformationMessage(`Tessera: API key for "${name}" stored in the keychain.`);
   } else if (has) {
-    await secrets.delete(secretKeyFor(name));
+    await keys.clear(name);
     controller.log.info(`API key removed for "${name}"`);
     void vscode.window.showInformationMessage(`Tessera: API key for "${name}" removed.`);
   }
 }
 
 /** The status bar click: the state in the title, then the switches a user reaches for. */
-export async function showStatusMenu(controller: Controller, openPanel: () => unknown, secrets: vscode.SecretStorage): Promise<void> {
+export async function showStatusMenu(controller: Controller, openPanel: () => unknown, keys: ApiKeys): Promise<void> {
   const s = controller.settings;
   const editor = vscode.window.activeTextEditor;
   const lang = editor?.document.languageId;
@@ -156,7 +157,7 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
     });
   }
   items.push({ label: '$(settings-gear) Open Tessera settings', description: s.backends.length ? undefined : 'no backend yet: add one', run: openPanel });
-  if (s.backends.some((b) => b.kind !== 'embedded')) items.push({ label: '$(key) Set API key…', run: () => setApiKey(controller, secrets) });
+  if (s.backends.some((b) => b.kind !== 'embedded')) items.push({ label: '$(key) Set API key…', run: () => setApiKey(controller, keys) });
   items.push({ label: '$(output) Show log', run: () => controller.log.show() });
   items.push({ label: '$(graph) Show statistics', description: 'local only', run: () => vscode.commands.executeCommand('tessera.showStatistics') });
 
@@ -169,15 +170,15 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
 }
 
 /** Registers the commands of issue #6 that live outside the panel. */
-export function registerControlCommands(controller: Controller, openPanel: () => unknown, secrets: vscode.SecretStorage): vscode.Disposable[] {
+export function registerControlCommands(controller: Controller, openPanel: () => unknown, keys: ApiKeys): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('tessera.statusMenu', () => showStatusMenu(controller, openPanel, secrets)),
+    vscode.commands.registerCommand('tessera.statusMenu', () => showStatusMenu(controller, openPanel, keys)),
     vscode.commands.registerCommand('tessera.snooze', (minutes?: unknown) =>
       typeof minutes === 'number' && minutes > 0 ? controller.snooze(minutes) : pickSnooze(controller),
     ),
     vscode.commands.registerCommand('tessera.unsnooze', () => controller.unsnooze()),
     vscode.commands.registerCommand('tessera.selectBackend', () => pickBackend(controller, openPanel)),
-    vscode.commands.registerCommand('tessera.setApiKey', (name?: unknown) => setApiKey(controller, secrets, typeof name === 'string' ? name : undefined)),
+    vscode.commands.registerCommand('tessera.setApiKey', (name?: unknown) => setApiKey(controller, keys, typeof name === 'string' ? name : undefined)),
     vscode.commands.registerCommand('tessera.toggleLanguage', () => {
       const lang = vscode.window.activeTextEditor?.document.languageId;
       if (lang) return setLanguageEnabled(lang, !languageEnabled(controller, lang));

@@ -29,7 +29,7 @@ export function redactingLogger(log: Logger | undefined, secretsOf: () => readon
 export async function apiKey(profile: BackendProfile, secrets: SecretLookup, required: boolean): Promise<string | undefined> {
   let key: string | undefined;
   try {
-    key = (await secrets(profile.name))?.trim() || undefined;
+    key = (await secrets(profile))?.trim() || undefined;
   } catch (err) {
     throw new BackendError('config', `cannot read the API key of profile "${profile.name}" from secret storage: ${(err as Error).message}`);
   }

@@ -81,5 +81,8 @@ export interface Backend {
   dispose?(): void | Promise<void>;
 }
 
-/** Secrets are looked up by profile name; the shell backs this with SecretStorage, the CLI with the environment. */
-export type SecretLookup = (profileName: string) => Promise<string | undefined>;
+/**
+ * The API key for a profile: by its name and the origin of its base URL in the shell (core `ApiKeys`, over
+ * SecretStorage), from the environment in the CLI.
+ */
+export type SecretLookup = (profile: Pick<BackendProfile, 'name' | 'baseUrl'>) => Promise<string | undefined>;

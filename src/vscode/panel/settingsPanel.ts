@@ -7,6 +7,7 @@
  * (`parseWebviewMessage`) before anything is done with them.
  */
 import * as vscode from 'vscode';
+import { ApiKeys } from '../../core/apiKeys';
 import { createBackend } from '../../core/backends';
 import {
   buildPanelState,
@@ -23,14 +24,14 @@ import {
 import { redactSecrets } from '../../core/log';
 import { nonce } from './nonce';
 
-export const API_KEY_PREFIX = 'tessera.apiKey.';
-export const secretKeyFor = (profileName: string) => `${API_KEY_PREFIX}${profileName}`;
 
 const VIEW_TYPE = 'tessera.settings';
 const PROBE_TIMEOUT_MS = 15_000;
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
+  /** Where keys live (by profile name and origin); `secrets` only tells when one changed. */
+  keys: ApiKeys;
   secrets: vscode.SecretStorage;
   log: vscode.LogOutputChannel;
 }
@@ -70,7 +71,7 @@ export class SettingsPanel implements vscode.Disposable {
         if (e.affectsConfiguration('tessera.backends') || e.affectsConfiguration('tessera.activeBackend')) void this.pushState();
       }),
       deps.secrets.onDidChange((e) => {
-        if (e.key.startsWith(API_KEY_PREFIX)) void this.pushState();
+        if (ApiKeys.isKeyEntry(e.key)) void this.pushState();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.pushState()),
     );
@@ -129,7 +130,8 @@ export class SettingsPanel implements vscode.Disposable {
     await Promise.all(
       list.map(async (p) => {
         const name = SettingsPanel.nameOf(p);
-        if (name && (await this.deps.secrets.get(secretKeyFor(name)))) keyNames.add(name);
+        const baseUrl = (p as { baseUrl?: unknown } | null)?.baseUrl;
+        if (name && (await this.deps.keys.has({ name, baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : undefined }))) keyNames.add(name);
       }),
     );
     const state = buildPanelState({
@@ -185,7 +187,7 @@ export class SettingsPanel implements vscode.Disposable {
       case 'test':
         return this.test(m.seq, m.index, m.draft, m.apiKey);
       case 'clearApiKey':
-        await this.deps.secrets.delete(secretKeyFor(m.name));
+        await this.deps.keys.clear(m.name);
         this.deps.log.info(`settings panel: API key of "${m.name}" removed`);
         return this.pushState();
       case 'openSettingsJson':
@@ -218,14 +220,8 @@ export class SettingsPanel implements vscode.Disposable {
     else list[index] = entry;
 
     // The key follows a renamed profile; a newly typed key replaces it.
-    if (oldName && oldName !== name) {
-      const old = await this.deps.secrets.get(secretKeyFor(oldName));
-      if (old !== undefined) {
-        await this.deps.secrets.store(secretKeyFor(name), old);
-        await this.deps.secrets.delete(secretKeyFor(oldName));
-      }
-    }
-    if (apiKey && apiKey.trim()) await this.deps.secrets.store(secretKeyFor(name), apiKey.trim());
+    if (oldName && oldName !== name) await this.deps.keys.rename(oldName, name);
+    if (apiKey && apiKey.trim()) await this.deps.keys.set(v.profile, apiKey.trim());
 
     await this.config().update('backends', list, this.targetFor('backends'));
     const active = this.config().get<string>('activeBackend') ?? '';
@@ -249,7 +245,7 @@ export class SettingsPanel implements vscode.Disposable {
     if (pick !== 'Remove') return;
     list.splice(index, 1);
     await this.config().update('backends', list, this.targetFor('backends'));
-    await this.deps.secrets.delete(secretKeyFor(name));
+    await this.deps.keys.clear(name);
     if ((this.config().get<string>('activeBackend') ?? '') === name) {
       await this.config().update('activeBackend', undefined, this.targetFor('activeBackend'));
     }
@@ -265,8 +261,7 @@ export class SettingsPanel implements vscode.Disposable {
     const name = uniqueName(oldName || 'profile', list.map(SettingsPanel.nameOf));
     const copy = { ...(typeof src === 'object' && src !== null ? (src as object) : {}), name };
     list.splice(index + 1, 0, copy);
-    const key = oldName ? await this.deps.secrets.get(secretKeyFor(oldName)) : undefined;
-    if (key !== undefined) await this.deps.secrets.store(secretKeyFor(name), key);
+    if (oldName) await this.deps.keys.copy(oldName, name);
     await this.config().update('backends', list, this.targetFor('backends'));
     this.deps.log.info(`settings panel: duplicated "${oldName}" as "${name}"`);
     this.post({ type: 'saved', index: index + 1, name });
@@ -287,7 +282,7 @@ export class SettingsPanel implements vscode.Disposable {
     const storedName = index !== null ? SettingsPanel.nameOf(this.rawList()[index]) : '';
     const typedKey = apiKey?.trim();
     const lookup = async () =>
-      typedKey || (await this.deps.secrets.get(secretKeyFor(v.profile.name))) || (storedName ? await this.deps.secrets.get(secretKeyFor(storedName)) : undefined);
+      typedKey || (await this.deps.keys.lookup(v.profile)) || (storedName ? await this.deps.keys.lookup({ ...v.profile, name: storedName }) : undefined);
     const backend = createBackend(v.profile, lookup);
     try {
       const probe = await backend.probe(ctrl.signal);

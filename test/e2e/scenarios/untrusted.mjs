@@ -4,6 +4,8 @@
 //     nothing, and the status bar says why;
 //   - the workspace's own .vscode/settings.json names a backend (a second loopback server): it is ignored,
 //     that server never hears from Tessera (a cloned repository must not redirect code to a server it picks);
+//     its tessera.exclude is ignored too (a restricted setting: its "!" patterns are not the user's choice), which
+//     shows below as ghost text in calc.py, which it names;
 //   - the settings panel says why the remote profile is not used (screenshot);
 //   - the user adds a loopback profile in the panel (it lands in user settings): ghost text works in the same
 //     untrusted window.
@@ -53,6 +55,7 @@ export async function run(ctx) {
       workspaceSettings: {
         'tessera.backends': [{ name: 'workspace-server', kind: 'openai', baseUrl: wsServer.baseUrl, model: 'm', fimTemplate: 'native' }],
         'tessera.activeBackend': 'workspace-server',
+        'tessera.exclude': ['calc.py'],
       },
     });
     const page = w.page;

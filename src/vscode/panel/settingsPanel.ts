@@ -14,16 +14,15 @@ import {
   draftToInput,
   mergeIntoRaw,
   parseWebviewMessage,
+  testReport,
   uniqueName,
   validateDraft,
   type HostMessage,
-  testReport,
   type ProfileDraft,
   type WebviewMessage,
 } from '../../core/panelProtocol';
 import { redactSecrets } from '../../core/log';
 import { nonce } from './nonce';
-
 
 const VIEW_TYPE = 'tessera.settings';
 const PROBE_TIMEOUT_MS = 15_000;
@@ -35,7 +34,6 @@ export interface PanelDeps {
   secrets: vscode.SecretStorage;
   log: vscode.LogOutputChannel;
 }
-
 
 export class SettingsPanel implements vscode.Disposable {
   private static current: SettingsPanel | undefined;

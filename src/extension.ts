@@ -23,7 +23,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeys(context.secrets, askToSendKey(log));
   void keys.migrate(userBackendProfiles()).catch((err) => log.error(`API keys: could not move keys saved by name only: ${String(err)}`));
   const controller = new Controller(log, status, keys.lookup);
-  context.subscriptions.push(log, status, controller);
+  context.subscriptions.push(
+    log,
+    status,
+    controller,
+    context.secrets.onDidChange((e) => ApiKeys.isKeyEntry(e.key) && keys.forget()),
+  );
 
   const syntaxDocs = new SyntaxDocuments(log); // incremental tree per open document, for the context
   context.subscriptions.push(syntaxDocs);

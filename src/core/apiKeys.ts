@@ -53,11 +53,21 @@ export class ApiKeys {
   /** Read-modify-write of an entry, one at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private migration: Promise<void> = Promise.resolve();
+  /**
+   * Entries as last read or written, so a request does not wait for the secret store (in VS Code a round trip to
+   * the main process); `forget` drops them when the store changes behind our back (another window).
+   */
+  private readonly cache = new Map<string, string | undefined>();
 
   constructor(
     private readonly store: SecretStore,
     private readonly ask: (q: KeyQuestion) => PromiseLike<boolean> = async () => false,
   ) {}
+
+  /** The secret store changed (another window set a key): read entries afresh. */
+  forget(): void {
+    this.cache.clear();
+  }
 
   /** Is this secret-store entry one of Tessera's keys (to refresh views when it changes)? */
   static isKeyEntry(secretKey: string): boolean {
@@ -74,7 +84,7 @@ export class ApiKeys {
     const keys = await this.read(profile.name);
     if (keys[origin] !== undefined) return keys[origin];
     const savedFor = Object.keys(keys);
-    const legacy = await this.store.get(LEGACY_ENTRY + profile.name);
+    const legacy = await this.get(LEGACY_ENTRY + profile.name);
     if (savedFor.length > 0 || legacy !== undefined) void this.askToSend(profile.name, origin, savedFor);
     return undefined;
   };
@@ -96,8 +106,8 @@ export class ApiKeys {
   async clear(name: string): Promise<void> {
     for (const k of [...this.asked.keys()]) if (k.startsWith(askKey(name, ''))) this.asked.delete(k);
     await this.serial(async () => {
-      await this.store.delete(ENTRY + name);
-      await this.store.delete(LEGACY_ENTRY + name);
+      await this.del(ENTRY + name);
+      await this.del(LEGACY_ENTRY + name);
     });
   }
 
@@ -111,10 +121,10 @@ export class ApiKeys {
   /** A duplicated profile gets the same keys (same origins). */
   async copy(from: string, to: string): Promise<void> {
     await this.serial(async () => {
-      const raw = await this.store.get(ENTRY + from);
-      if (raw !== undefined) await this.store.store(ENTRY + to, raw);
-      const legacy = await this.store.get(LEGACY_ENTRY + from);
-      if (legacy !== undefined) await this.store.store(LEGACY_ENTRY + to, legacy);
+      const raw = await this.get(ENTRY + from);
+      if (raw !== undefined) await this.put(ENTRY + to, raw);
+      const legacy = await this.get(LEGACY_ENTRY + from);
+      if (legacy !== undefined) await this.put(LEGACY_ENTRY + to, legacy);
     });
   }
 
@@ -128,11 +138,11 @@ export class ApiKeys {
         const origin = keyOrigin(p.baseUrl);
         if (!origin) continue;
         await this.serial(async () => {
-          const legacy = await this.store.get(LEGACY_ENTRY + p.name);
+          const legacy = await this.get(LEGACY_ENTRY + p.name);
           if (legacy === undefined) return;
           const keys = await this.readNow(p.name);
-          await this.store.store(ENTRY + p.name, JSON.stringify({ ...keys, [origin]: keys[origin] ?? legacy }));
-          await this.store.delete(LEGACY_ENTRY + p.name);
+          await this.put(ENTRY + p.name, JSON.stringify({ ...keys, [origin]: keys[origin] ?? legacy }));
+          await this.del(LEGACY_ENTRY + p.name);
         });
       }
     });
@@ -159,17 +169,17 @@ export class ApiKeys {
     await this.serial(async () => {
       const keys = await this.readNow(name);
       if (keys[origin] !== undefined) return;
-      const legacy = await this.store.get(LEGACY_ENTRY + name);
+      const legacy = await this.get(LEGACY_ENTRY + name);
       const key = legacy ?? Object.values(keys)[0];
       if (key === undefined) return;
-      await this.store.store(ENTRY + name, JSON.stringify({ ...keys, [origin]: key }));
-      if (legacy !== undefined) await this.store.delete(LEGACY_ENTRY + name);
+      await this.put(ENTRY + name, JSON.stringify({ ...keys, [origin]: key }));
+      if (legacy !== undefined) await this.del(LEGACY_ENTRY + name);
     });
   }
 
   private update(name: string, change: (keys: Record<string, string>) => Record<string, string>): Promise<void> {
     return this.serial(async () => {
-      await this.store.store(ENTRY + name, JSON.stringify(change(await this.readNow(name))));
+      await this.put(ENTRY + name, JSON.stringify(change(await this.readNow(name))));
     });
   }
 
@@ -179,7 +189,7 @@ export class ApiKeys {
 
   /** origin → key of one name; an entry that is not such an object reads as none. */
   private async readNow(name: string): Promise<Record<string, string>> {
-    const raw = await this.store.get(ENTRY + name);
+    const raw = await this.get(ENTRY + name);
     if (raw === undefined) return {};
     try {
       const parsed: unknown = JSON.parse(raw);
@@ -188,6 +198,25 @@ export class ApiKeys {
     } catch {
       return {};
     }
+  }
+
+  private async get(entry: string): Promise<string | undefined> {
+    if (this.cache.has(entry)) return this.cache.get(entry);
+    const value = await this.store.get(entry);
+    this.cache.set(entry, value);
+    return value;
+  }
+
+  private async put(entry: string, value: string): Promise<void> {
+    this.cache.delete(entry);
+    await this.store.store(entry, value);
+    this.cache.set(entry, value);
+  }
+
+  private async del(entry: string): Promise<void> {
+    this.cache.delete(entry);
+    await this.store.delete(entry);
+    this.cache.set(entry, undefined);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -164,3 +164,19 @@ describe('keys follow the profile in the panel', () => {
     expect([...store.entries.keys()]).toEqual(['tessera.apiKeys.c']);
   });
 });
+
+describe('the secret store is read once, not on every request', () => {
+  it('lookups are served from memory until the store changes behind it (another window)', async () => {
+    const store = new MemoryStore();
+    let reads = 0;
+    const counting: SecretStore = { get: (k) => (reads++, store.get(k)), store: (k, v) => store.store(k, v), delete: (k) => store.delete(k) };
+    const keys = new ApiKeys(counting);
+    const p = { name: 'cloud', baseUrl: 'https://api.example.com/v1' };
+    await keys.set(p, 'k1');
+    for (let i = 0; i < 5; i++) expect(await keys.lookup(p)).toBe('k1');
+    expect(reads).toBeLessThanOrEqual(1);
+    store.entries.set('tessera.apiKeys.cloud', JSON.stringify({ 'https://api.example.com': 'k2' }));
+    keys.forget();
+    expect(await keys.lookup(p)).toBe('k2');
+  });
+});

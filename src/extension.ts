@@ -39,8 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const embedded = new EmbeddedModelManager(context, controller, log);
   context.subscriptions.push(embedded);
   const reload = () => {
-    const { settings, problems } = readWorkspaceSettings();
-    controller.applySettings(settings, problems);
+    const { settings, problems, sources } = readWorkspaceSettings();
+    controller.applySettings(settings, problems, sources);
     embedded.onSettings(settings);
   };
   reload();
@@ -78,7 +78,9 @@ export function activate(context: vscode.ExtensionContext): void {
       ] as const
     ).map(([id, builtin]) =>
       vscode.commands.registerCommand(id, async () => {
-        const editor = vscode.window.activeTextEditor;
+        // Run from the walkthrough or another view: the editor to ask in is not the active one (or there is none).
+        const editor = vscode.window.activeTextEditor ?? (await focusSourceEditor());
+        if (!editor) return;
         if (editor && provider.askAgain(editor.document, editor.selection.active)) {
           log.debug(`${id}: the suggestion shown came from a trigger Tessera issued; asking again for alternatives`);
           await vscode.commands.executeCommand('editor.action.inlineSuggest.hide');
@@ -90,6 +92,18 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
   log.info(`Tessera ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, ${vscode.env.appName})`);
+}
+
+/**
+ * With no active text editor (the walkthrough or a panel has focus): focus the source editor that is visible, or
+ * say what to do. Returns the editor to ask in.
+ */
+async function focusSourceEditor(): Promise<vscode.TextEditor | undefined> {
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled');
+  if (visible) return vscode.window.showTextDocument(visible.document, visible.viewColumn);
+  const pick = await vscode.window.showInformationMessage('Tessera: open a source file first, put the cursor where code should go, then press Alt+\\.', 'Open File…');
+  if (pick) await vscode.commands.executeCommand('workbench.action.quickOpen');
+  return undefined;
 }
 
 export function deactivate(): void {}

@@ -134,6 +134,9 @@ function describeIssue(prefix: string, issue: z.core.$ZodIssue): string {
  * Validates raw settings (as read from `workspace.getConfiguration('tessera')`, keys without the prefix).
  * Invalid fields fall back to their defaults; invalid backend profiles are skipped; nothing throws.
  */
+/** How problems of the workspace's own `tessera.exclude` are labelled (they are read apart from the user's). */
+const WORKSPACE_EXCLUDE_LABEL = 'tessera.exclude (workspace settings)';
+
 export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
   const problems: string[] = [];
   const defaults = SettingsSchema.parse({});
@@ -146,7 +149,7 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
     if (r.success) {
       (settings as unknown as Record<string, unknown>)[key] = r.data;
     } else {
-      const label = key === 'workspaceExclude' ? 'tessera.exclude (workspace settings)' : `tessera.${key}`;
+      const label = key === 'workspaceExclude' ? WORKSPACE_EXCLUDE_LABEL : `tessera.${key}`;
       for (const issue of r.error.issues) problems.push(describeIssue(label, issue));
     }
   }
@@ -216,4 +219,88 @@ export function isLoopbackUrl(url: string): boolean {
 /** A profile's base URL is local when it is loopback, or absent (the embedded backend runs in-process). */
 export function isLocalUrl(url: string | undefined): boolean {
   return url === undefined || isLoopbackUrl(url);
+}
+
+/** Where a setting's value comes from: VS Code's user settings.json, the workspace's, or a folder's `.vscode/settings.json`. */
+export type SettingsSource = 'user' | 'workspace' | 'workspaceFolder';
+
+/**
+ * One key: the value in effect (as `WorkspaceConfiguration.get` gives it: VS Code merges object values across
+ * files) and the value in each settings file (undefined where the file does not set it; `inspect`).
+ */
+export interface SettingLayers {
+  value?: unknown;
+  user?: unknown;
+  workspace?: unknown;
+  workspaceFolder?: unknown;
+}
+
+/** A settings problem and the file that has it, so the warning can name the file and open it. */
+export interface SettingsProblem {
+  text: string;
+  source: SettingsSource;
+}
+
+/** Most specific first, as VS Code applies them. */
+const PRECEDENCE: readonly SettingsSource[] = ['workspaceFolder', 'workspace', 'user'];
+
+export const SOURCE_NAMES: Record<SettingsSource, string> = { user: 'user settings', workspace: 'workspace settings', workspaceFolder: 'folder settings' };
+
+/**
+ * Reads settings from each file's values, as VS Code combines them (the most specific file wins; `ignoreWorkspace`
+ * keys — restricted settings in an untrusted workspace — are taken from user settings only). Each problem names
+ * the file it is in. A broken value in a file that another file overrides does not break anything, but the user
+ * who wrote it is told it is ignored, and why.
+ */
+export function readLayeredSettings(
+  layers: Partial<Record<string, SettingLayers>>,
+  opts: { ignoreWorkspace?: (key: string) => boolean } = {},
+): { settings: Settings; problems: SettingsProblem[]; sources: Partial<Record<string, SettingsSource>> } {
+  const raw: Record<string, unknown> = {};
+  const sources: Partial<Record<string, SettingsSource>> = {};
+  const shadowed: { key: string; source: SettingsSource; by: SettingsSource; value: unknown }[] = [];
+  for (const [key, l] of Object.entries(layers)) {
+    if (!l) continue;
+    if (key === 'exclude') {
+      Object.assign(raw, layeredExclusions(l, opts.ignoreWorkspace?.(key) ?? false));
+      sources.exclude = 'user';
+      sources.workspaceExclude = l.workspaceFolder !== undefined && l.workspaceFolder !== null ? 'workspaceFolder' : 'workspace';
+      continue;
+    }
+    const usable = PRECEDENCE.filter((s) => l[s] !== undefined && l[s] !== null && (s === 'user' || !opts.ignoreWorkspace?.(key)));
+    if (usable.length === 0) continue;
+    raw[key] = l.value !== undefined && l.value !== null ? l.value : l[usable[0]];
+    sources[key] = usable[0];
+    for (const s of usable.slice(1)) shadowed.push({ key, source: s, by: usable[0], value: l[s] });
+  }
+  const read = readSettings(raw);
+  const keyOf = (text: string) => (text.startsWith(WORKSPACE_EXCLUDE_LABEL) ? 'workspaceExclude' : settingOf(text));
+  const problems: SettingsProblem[] = read.problems.map((text) => ({ text, source: sources[keyOf(text)] ?? 'user' }));
+  for (const s of shadowed) {
+    const own = readSettings({ [s.key]: s.value }).problems;
+    if (own.length === 0) continue;
+    problems.push({
+      source: s.source,
+      text: `${own[0]}${own.length > 1 ? ` (+${own.length - 1} more)` : ''} — this value in ${SOURCE_NAMES[s.source]} is ignored anyway: the ${SOURCE_NAMES[s.by]} set tessera.${s.key}`,
+    });
+  }
+  return { settings: read.settings, problems, sources };
+}
+
+/**
+ * The user's and the workspace's exclusions both hold (as an array setting, the workspace's would replace the
+ * user's), and they are kept apart: a workspace's "!" globs must not re-allow what the user or a built-in secret
+ * pattern excludes. `ignoreWorkspace`: an untrusted workspace's own exclusions are not read at all.
+ */
+function layeredExclusions(l: SettingLayers, ignoreWorkspace: boolean): { exclude: unknown; workspaceExclude: unknown } {
+  const inWorkspace = ignoreWorkspace ? [] : [l.workspace, l.workspaceFolder].filter((v) => v !== undefined && v !== null);
+  return {
+    exclude: l.user ?? [],
+    workspaceExclude: inWorkspace.every(Array.isArray) ? (inWorkspace as unknown[][]).flat() : inWorkspace.find((v) => !Array.isArray(v)),
+  };
+}
+
+/** The key a problem text is about (`tessera.backends[0].baseUrl: …` → `backends`). */
+export function settingOf(problem: string): string {
+  return /^tessera\.(\w+)/.exec(problem)?.[1] ?? '';
 }

@@ -28,12 +28,14 @@ export type Stage =
   | 'backend'
   | 'postfilter';
 
+import type { RejectionReason } from './reasons';
+
 /** A stage's typed "no": why nothing is shown. */
 export interface Rejection {
   kind: 'rejection';
   stage: Stage;
-  /** Short machine-friendly cause, e.g. `suffix-duplicate`, `unreachable`, `empty`. */
-  reason: string;
+  /** The cause, one of the reasons in core/reasons.ts (which has the words a user reads for it). */
+  reason: RejectionReason;
   /** One human sentence for the log and the status bar tooltip. */
   detail: string;
   /** For backend failures: how long the server asked us to wait (429 Retry-After). */
@@ -59,7 +61,7 @@ export interface Suggestion {
 
 export type Outcome = (Suggestion | Rejection) & { timings: StageTimings };
 
-export function reject(stage: Stage, reason: string, detail: string): Rejection {
+export function reject(stage: Stage, reason: RejectionReason, detail: string): Rejection {
   return { kind: 'rejection', stage, reason, detail };
 }
 

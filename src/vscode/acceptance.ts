@@ -1,71 +1,57 @@
 /**
- * What happened to the suggestions handed to the editor, for the local statistics:
+ * The editor side of the statistics' bookkeeping (core/suggestions/tracker.ts decides what counts):
  *  - full accepts: each InlineCompletionItem carries a command VS Code runs after inserting it (Tab);
- *  - partial accepts (accept next word / line): VS Code 1.100's stable API has no callback for them, so they are
- *    recognised from the document change they make — one change that inserts, at the suggestion's position, a
- *    strict prefix of the suggestion (or of one of its alternatives). A single character that matches is what
- *    typing through the ghost text also does, so it counts as typing, not as an accept;
- *  - every trigger's outcome: a backend request, a suggestion shown, superseded by the next keystroke, or the
- *    reason nothing showed (`stage/reason`).
+ *  - partial accepts (accept next word / line): VS Code 1.100's stable API has no callback for them, so every
+ *    document change is handed to the core, which recognises them;
+ *  - every trigger's outcome and every list of items handed to the editor.
  */
 import * as vscode from 'vscode';
+import type { RejectionReason } from '../core/reasons';
 import type { ScheduledOutcome } from '../core/scheduling';
+import type { ShownItem } from '../core/suggestions/acceptance';
+import { SuggestionTracker as CoreTracker, type ShowOptions } from '../core/suggestions/tracker';
 import type { Suggestion } from '../core/types';
-import { AcceptLedger } from '../core/suggestions/acceptance';
-import { candidateKey } from '../core/suggestions/alternatives';
 import type { StatsStore } from './stats';
 
 export const ACCEPTED_COMMAND = 'tessera.acceptedSuggestion';
 
 export class SuggestionTracker implements vscode.Disposable {
-  private readonly ledger = new AcceptLedger();
+  private readonly core: CoreTracker;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly store: StatsStore,
     private readonly log?: vscode.LogOutputChannel,
   ) {
+    this.core = new CoreTracker(store.stats);
+    store.onReset(() => this.core.statisticsReset());
     this.disposables.push(
       vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: unknown) => this.accepted(typeof id === 'number' ? id : -1)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
     );
   }
 
-  /** A trigger the gate stopped (excluded file, snoozed, …); switched off / manual-only are the user's choice, not counted. */
-  onSkipped(document: vscode.TextDocument, backend: string, reason: string): void {
-    if (reason === 'disabled' || reason === 'manual-only') return;
-    this.store.stats.recordNothingShown(backend, document.languageId, `gate/${reason}`);
+  /** A trigger the gate stopped (excluded file, snoozed, …). */
+  onSkipped(document: vscode.TextDocument, backend: string, reason: RejectionReason): void {
+    this.core.skipped(backend, document.languageId, reason);
     this.store.changed();
   }
 
   /** The scheduler's answer to one trigger. */
-  onScheduled(document: vscode.TextDocument, position: vscode.Position, backend: string, s: ScheduledOutcome, totalMs: number): void {
-    const o = s.outcome;
-    const onScreen = o.kind === 'suggestion' ? this.ledger.current(document.uri.toString(), document.offsetAt(position)) : undefined;
-    const reshow = o.kind === 'suggestion' && !!onScreen?.some((c) => c.text === o.text);
-    this.store.stats.recordTrigger(backend, document.languageId, s, totalMs, reshow);
+  onScheduled(document: vscode.TextDocument, backend: string, s: ScheduledOutcome): void {
+    this.core.scheduled(backend, document.languageId, s);
     this.store.changed();
   }
 
   /**
-   * The inline completion items for a suggestion and its alternatives (best first), each with the accept command,
-   * remembered for partial-accept detection.
+   * The inline completion items for a suggestion and its alternatives (best first), each with the accept command;
+   * `s` holds texts from `position` minus `opts.typed` (the suggest widget's item range).
    */
-  items(document: vscode.TextDocument, position: vscode.Position, offset: number, s: Suggestion, backend: string, manual = false): vscode.InlineCompletionItem[] {
-    let all = [{ text: s.text, replaceSuffix: s.replaceSuffix }, ...(s.alternatives ?? [])];
-    // Next/previous on a shown suggestion asks again (an explicit trigger) and VS Code then moves from the first
-    // item: keep the ghost text on screen first, so Alt+] always moves to a different candidate.
-    const onScreen = manual ? this.ledger.current(document.uri.toString(), offset)?.[0] : undefined;
-    if (onScreen !== undefined) {
-      const same = all.find((a) => candidateKey(a) === candidateKey(onScreen));
-      all = [same ?? onScreen, ...all.filter((a) => a !== same)];
-    }
-    const ids = this.ledger.show(document.uri.toString(), offset, all, { backend, language: document.languageId });
-    return all.map((a, i) => {
-      const item = new vscode.InlineCompletionItem(a.text, new vscode.Range(position, document.positionAt(offset + a.replaceSuffix)));
-      item.command = { command: ACCEPTED_COMMAND, title: 'Tessera: suggestion accepted', arguments: [ids[i]] };
-      return item;
-    });
+  items(document: vscode.TextDocument, position: vscode.Position, s: Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>, backend: string, opts: ShowOptions): vscode.InlineCompletionItem[] {
+    const offset = document.offsetAt(position);
+    const shown = this.core.show(document.uri.toString(), offset, document.languageId, backend, s, opts);
+    this.store.changed();
+    return shown.map((i) => this.item(document, offset, i));
   }
 
   /**
@@ -74,29 +60,29 @@ export class SuggestionTracker implements vscode.Disposable {
    */
   continuation(document: vscode.TextDocument, position: vscode.Position): vscode.InlineCompletionItem[] | undefined {
     const offset = document.offsetAt(position);
-    return this.ledger.current(document.uri.toString(), offset)?.map((c) => {
-      const item = new vscode.InlineCompletionItem(c.text, new vscode.Range(position, document.positionAt(offset + c.replaceSuffix)));
-      item.command = { command: ACCEPTED_COMMAND, title: 'Tessera: suggestion accepted', arguments: [c.id] };
-      return item;
-    });
+    return this.core.continuation(document.uri.toString(), offset)?.map((i) => this.item(document, offset, i));
+  }
+
+  private item(document: vscode.TextDocument, offset: number, i: ShownItem): vscode.InlineCompletionItem {
+    const item = new vscode.InlineCompletionItem(i.text, new vscode.Range(document.positionAt(i.anchor), document.positionAt(offset + i.replaceSuffix)));
+    item.command = { command: ACCEPTED_COMMAND, title: 'Tessera: suggestion accepted', arguments: [i.id] };
+    return item;
   }
 
   private accepted(id: number): void {
-    const r = this.ledger.accept(id);
+    const r = this.core.accepted(id);
     if (!r) return;
-    this.store.stats.recordAccepted(r.meta.backend, r.meta.language, 'full', r.chars, { wasPartial: r.wasPartial });
     this.store.changed();
     this.log?.debug(`accepted suggestion (${r.chars} chars${r.wasPartial ? ', after a partial accept' : ''})`);
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     if (e.contentChanges.length === 0) return;
-    const v = this.ledger.onChange(
+    const v = this.core.changed(
       e.document.uri.toString(),
       e.contentChanges.map((c) => ({ offset: c.rangeOffset, removed: c.rangeLength, text: c.text })),
     );
     if (v.kind !== 'partial') return;
-    this.store.stats.recordAccepted(v.meta.backend, v.meta.language, 'partial', v.chars, { countAgain: v.firstForSuggestion });
     this.store.changed();
     this.log?.debug(`partial accept: ${v.chars} chars (${v.stillShown.length} still shown)`);
   }

@@ -5,15 +5,17 @@
 import * as vscode from 'vscode';
 import { createBackend, type Backend, type SecretLookup } from '../core/backends';
 import { redactUrl } from '../core/backends/http';
-import { activeProfile, type BackendProfile, type Settings } from '../core/config';
+import { activeProfile, type BackendProfile, type Settings, type SettingsProblem, type SettingsSource } from '../core/config';
+import { explainReason, type ReasonsOfKind, type RejectionReason } from '../core/reasons';
 import { BackendHealth, isBackendFailure } from '../core/scheduling/backoff';
 import type { Outcome } from '../core/types';
 import { backendAllowedInWorkspace, exclusionMatcherCache, matchDocument, type ExclusionMatcher } from '../core/exclusions';
 import { documentPaths } from './documentPaths';
+import { settingsFile } from './settings';
 import type { StatusBar } from './statusBar';
 
 export interface GateResult {
-  reason: 'disabled' | 'manual-only' | 'language-disabled' | 'excluded' | 'untrusted' | 'snoozed' | 'no-backend' | 'backoff' | 'config';
+  reason: ReasonsOfKind<'choice' | 'blocked'>;
   detail: string;
 }
 
@@ -27,7 +29,7 @@ export class Controller implements vscode.Disposable {
   private active: ActiveBackend | undefined;
   private readonly health = new BackendHealth();
   private snoozedUntil = 0;
-  private reportedProblems = new Set<string>();
+  private reportedProblems = new Map<string, SettingsProblem>();
   private readonly exclusions = exclusionMatcherCache();
   private suggestionShown = false;
 
@@ -37,18 +39,24 @@ export class Controller implements vscode.Disposable {
     private readonly secrets: SecretLookup,
   ) {}
 
-  /** Applies new settings: rebuilds the backend when its profile changed, reports each new problem once. */
-  applySettings(settings: Settings, problems: string[]): void {
+  /**
+   * Applies new settings: rebuilds the backend when its profile changed, reports each new problem once, naming the
+   * settings file that has it (and opening that file from the warning). `sources`: the file each key comes from.
+   */
+  applySettings(settings: Settings, problems: SettingsProblem[], sources: Partial<Record<string, SettingsSource>> = {}): void {
     this.settings = settings;
-    problems = [...problems, ...this.exclusionMatcher().problems];
-    const fresh = problems.filter((p) => !this.reportedProblems.has(p));
-    this.reportedProblems = new Set(problems);
-    for (const p of problems) this.log.warn(`settings: ${p}`);
+    problems = [...problems, ...this.exclusionMatcher().problems.map((text) => ({ text, source: sources.exclude ?? ('user' as const) }))];
+    const key = (p: SettingsProblem) => `${p.source}\u0000${p.text}`;
+    const fresh = problems.filter((p) => !this.reportedProblems.has(key(p)));
+    this.reportedProblems = new Map(problems.map((p) => [key(p), p]));
+    for (const p of problems) this.log.warn(`settings (${settingsFile(p.source).name}): ${p.text}`);
     if (fresh.length > 0) {
+      const file = settingsFile(fresh[0].source);
+      const button = `Open ${file.name}`;
       void vscode.window
-        .showWarningMessage(`Tessera: ${fresh[0]}${fresh.length > 1 ? ` (+${fresh.length - 1} more in the log)` : ''}`, 'Open Settings')
+        .showWarningMessage(`Tessera: ${fresh[0].text} (in ${file.name})${fresh.length > 1 ? ` (+${fresh.length - 1} more in the log)` : ''}`, button)
         .then((pick) => {
-          if (pick) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+          if (pick === button) void file.open();
         });
     }
     // No profile configured: the built-in embedded model, once it is on disk (src/vscode/embeddedModel.ts).
@@ -57,11 +65,12 @@ export class Controller implements vscode.Disposable {
       void this.active?.backend.dispose?.();
       this.active = profile ? { profile, backend: createBackend(profile, this.secrets, { log: this.log }) } : undefined;
       this.health.recordSuccess();
-      // "Last: …" explained the old backend (e.g. "not trusted: "remote" sends code to …"): it no longer applies.
-      this.explain(undefined);
       this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ? redactUrl(profile.baseUrl) : (profile.modelPath ?? '')} model=${profile.model ?? '-'})` : 'backend: none configured');
     }
+    // A new backend starts without the old one's latency and "Last: …" (e.g. "not trusted: "remote" sends code to …").
     this.status.setBackend(this.active?.profile.name ?? '');
+    // Completes the walkthrough's "Pick a backend" step.
+    void vscode.commands.executeCommand('setContext', 'tessera.backendConfigured', !!this.active);
     this.refreshStatus();
   }
 
@@ -74,7 +83,7 @@ export class Controller implements vscode.Disposable {
   setFallbackProfile(profile: BackendProfile | undefined, problem?: string): void {
     this.fallbackProfile = profile;
     this.fallbackProblem = profile ? undefined : problem;
-    if (this.settings) this.applySettings(this.settings, [...this.reportedProblems]);
+    if (this.settings) this.applySettings(this.settings, [...this.reportedProblems.values()]);
   }
 
   /** While a model loads into memory the status bar says so (a first suggestion waits for it). */
@@ -95,7 +104,7 @@ export class Controller implements vscode.Disposable {
 
   unsnooze(): void {
     this.snoozedUntil = 0;
-    this.explain(undefined); // "Last: snoozed …" no longer applies
+    this.status.result(undefined); // "Last: snoozed …" no longer applies
     this.refreshStatus();
   }
 
@@ -137,8 +146,19 @@ export class Controller implements vscode.Disposable {
     return where && matchDocument(this.exclusionMatcher(), where)?.detail;
   }
 
-  explain(detail: string | undefined, reason?: string): void {
-    this.status.explain(detail ? `${reason ? `${reason}: ` : ''}${detail}` : undefined);
+  /** The last trigger showed nothing, for this reason (the status bar tooltip's "Last:" line). */
+  explain(reason: RejectionReason, detail?: string): void {
+    this.status.result({ shown: false, reason, detail });
+  }
+
+  /** The last trigger showed a suggestion; `latencyMs`: what the backend takes to answer. */
+  shown(latencyMs: number | undefined): void {
+    this.status.result({ shown: true, latencyMs });
+  }
+
+  /** A trigger the user asked for (Alt+\) showed nothing: say so briefly, where they look. */
+  tellNothingHere(reason: RejectionReason, detail?: string): void {
+    vscode.window.setStatusBarMessage(`$(info) Tessera: no suggestion here — ${explainReason(reason, detail)}`, 6000);
   }
 
   /** Updates health, status bar and the "why nothing showed" explanation after a request. */
@@ -149,8 +169,8 @@ export class Controller implements vscode.Disposable {
         void vscode.commands.executeCommand('setContext', 'tessera.suggestionShown', true);
       }
       if (this.health.recordSuccess()) this.log.info('backend recovered');
-      this.explain(undefined);
-      this.status.set({ kind: 'idle', latencyMs: totalMs });
+      this.shown(totalMs);
+      this.refreshStatus();
       return;
     }
     if (outcome.stage === 'backend' && isBackendFailure(outcome.reason)) {
@@ -168,11 +188,11 @@ export class Controller implements vscode.Disposable {
       return;
     }
     if (outcome.stage === 'backend' && outcome.reason === 'empty' && this.health.recordSuccess()) this.log.info('backend recovered');
-    if (outcome.reason !== 'cancelled') this.explain(outcome.detail, `${outcome.stage}/${outcome.reason}`);
-    this.refreshStatus(totalMs);
+    if (outcome.reason !== 'cancelled') this.explain(outcome.reason, outcome.detail);
+    this.refreshStatus();
   }
 
-  refreshStatus(latencyMs?: number): void {
+  refreshStatus(): void {
     if (!this.settings) return;
     const doc = vscode.window.activeTextEditor?.document;
     const lang = doc && (this.settings.languages[doc.languageId] ?? this.settings.languages['*'] ?? true);
@@ -187,7 +207,7 @@ export class Controller implements vscode.Disposable {
     else if (!this.active && this.fallbackProblem) this.status.set({ kind: 'error', detail: this.fallbackProblem });
     else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends, or run "Tessera: Download Embedded Model"' });
     else if (this.loadingModel) this.status.set({ kind: 'loading', detail: this.loadingModel });
-    else this.status.set({ kind: 'idle', latencyMs });
+    else this.status.set({ kind: 'idle' });
   }
 
   dispose(): void {

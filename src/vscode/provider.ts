@@ -13,6 +13,8 @@ import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling'
 import { completeAlternatives } from '../core/suggestions/many';
 import { filterPartial } from '../core/scheduling/partial';
 import { OwnTriggers } from '../core/scheduling/ownTrigger';
+import { reasonSays } from '../core/reasons';
+import { asIfInserted, visibleWithItem, withSelectedItem, type SelectedItem } from '../core/suggestions/suggestWidget';
 import type { DocumentSnapshot } from '../core/types';
 import type { SuggestionTracker } from './acceptance';
 import type { ActiveBackend, Controller } from './controller';
@@ -32,6 +34,13 @@ export function snapshotOf(document: vscode.TextDocument, position: vscode.Posit
     offset: document.offsetAt(position),
     version: document.version,
   };
+}
+
+/** The suggest widget's selected item, in offsets of the document, if the widget is open. */
+function selectedItemOf(document: vscode.TextDocument, context: vscode.InlineCompletionContext): SelectedItem | undefined {
+  const info = context.selectedCompletionInfo;
+  if (!info) return undefined;
+  return { start: document.offsetAt(info.range.start), end: document.offsetAt(info.range.end), text: info.text };
 }
 
 /**
@@ -206,9 +215,10 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       const kept = gate?.reason === 'manual-only' ? this.tracker?.continuation(document, position) : undefined;
       if (kept) return new vscode.InlineCompletionList(kept);
       if (gate) {
-        c.explain(gate.detail, gate.reason === 'disabled' ? undefined : gate.reason);
+        c.explain(gate.reason, gate.detail);
+        if (manual) c.tellNothingHere(gate.reason, gate.detail);
         // An explicit trigger that shows nothing deserves a visible line; automatic ones would flood the log.
-        (manual ? c.log.info : c.log.debug).call(c.log, `#${id} ${manual ? 'manual trigger: nothing shown' : 'skipped'} (${gate.reason}): ${gate.detail}`);
+        (manual ? c.log.info : c.log.debug).call(c.log, `#${id} ${manual ? 'manual trigger: nothing shown' : 'skipped'} — ${reasonSays(gate.reason)} [${gate.reason}]: ${gate.detail}`);
         this.tracker?.onSkipped(document, c.activeBackend()?.profile.name ?? 'none', gate.reason);
         return undefined;
       }
@@ -218,10 +228,13 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
 
       const ctrl = new AbortController();
       const sub = token.onCancellationRequested(() => ctrl.abort());
-      const snapshot = snapshotOf(document, position);
+      const real = snapshotOf(document, position);
+      // The suggest widget is open: complete as if its selected item were inserted (see core/suggestions/suggestWidget).
+      const selected = selectedItemOf(document, context);
+      const snapshot = (selected && asIfInserted(real, selected)) || real;
       if (manual) this.wantsAlternatives.add(snapshot);
       c.log.trace(
-        `#${id} trigger=${manual ? 'manual' : 'auto'} ${document.languageId} ${vscode.workspace.asRelativePath(document.uri)}:${position.line + 1}:${position.character + 1} backend=${active.profile.name}`,
+        `#${id} trigger=${manual ? 'manual' : 'auto'} ${document.languageId} ${vscode.workspace.asRelativePath(document.uri)}:${position.line + 1}:${position.character + 1} backend=${active.profile.name}${snapshot !== real ? ` as if "${selected!.text}" (suggest widget) were inserted` : ''}`,
       );
       c.status.set({ kind: 'working' });
       const started = performance.now();
@@ -238,35 +251,47 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
 
       if (servedBy === 'cache' || servedBy === 'typed-ahead') {
         // No request: says nothing about the backend's health.
-        if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled') c.explain(outcome.detail, `${outcome.stage}/${outcome.reason}`);
-        else c.explain(undefined);
-        c.refreshStatus(mgr.latencyMs === undefined ? undefined : Math.round(mgr.latencyMs));
+        if (outcome.kind === 'rejection') {
+          if (outcome.reason !== 'cancelled') c.explain(outcome.reason, outcome.detail);
+        } else c.shown(mgr.latencyMs === undefined ? undefined : Math.round(mgr.latencyMs));
+        c.refreshStatus();
       } else {
         c.onOutcome(outcome, total);
       }
-      this.tracker?.onScheduled(document, position, active.profile.name, scheduled, total);
+      this.tracker?.onScheduled(document, active.profile.name, scheduled);
 
       if (outcome.kind === 'rejection') {
+        const line = `#${id} nothing shown — ${reasonSays(outcome.reason)} [${outcome.stage}/${outcome.reason}]: ${outcome.detail} (${via}; ${stages})`;
         // A rejection by the scheduler itself (e.g. the line is complete) is routine: keep it out of the info log.
-        if (outcome.reason !== 'cancelled' && outcome.stage !== 'cache') c.log.info(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via}; ${stages})`);
-        else if (outcome.reason !== 'cancelled') c.log.debug(`#${id} nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${via})`);
+        if (outcome.reason !== 'cancelled' && outcome.stage !== 'cache') c.log.info(line);
+        else if (outcome.reason !== 'cancelled') c.log.debug(line);
         else c.log.trace(`#${id} cancelled: ${outcome.detail} (${via}; ${stages})`);
+        if (manual && outcome.reason !== 'cancelled') c.tellNothingHere(outcome.reason, outcome.detail);
         return undefined;
       }
       if (token.isCancellationRequested) return undefined;
+      const shown = snapshot !== real ? withSelectedItem(outcome, selected!, real.offset) : outcome;
+      const typed = snapshot !== real ? real.text.slice(selected!.start, real.offset) : '';
+      if (selected && !visibleWithItem({ start: real.offset - typed.length, text: shown.text }, selected)) {
+        // VS Code would keep this ghost text hidden behind the suggest widget: not shown, so not counted.
+        c.log.debug(`#${id} not shown: the suggest widget's item "${selected.text}" does not fit the suggestion`);
+        c.explain('hidden-by-widget', `the selected item "${selected.text}" does not fit the suggestion`);
+        return undefined;
+      }
       const rules = outcome.appliedRules.length ? outcome.appliedRules.join(',') : 'none';
       const alts = outcome.alternatives?.length ? ` (+${outcome.alternatives.length} alternatives: Alt+] / Alt+[)` : '';
       const line = `#${id} suggestion: ${outcome.text.length} chars${alts} via ${via}, post-filter rules: ${rules}, total ${total} ms (${stages})`;
       if (servedBy === 'request') c.log.info(line);
       else c.log.debug(line);
-      if (this.tracker) return new vscode.InlineCompletionList(this.tracker.items(document, position, snapshot.offset, outcome, active.profile.name, manual));
-      const end = document.positionAt(snapshot.offset + outcome.replaceSuffix);
-      const item = new vscode.InlineCompletionItem(outcome.text, new vscode.Range(position, end));
+      if (this.tracker) {
+        return new vscode.InlineCompletionList(this.tracker.items(document, position, shown, active.profile.name, { manual, typed, scheduled, totalMs: total }));
+      }
+      const item = new vscode.InlineCompletionItem(shown.text, new vscode.Range(document.positionAt(real.offset - typed.length), document.positionAt(real.offset + shown.replaceSuffix)));
       return new vscode.InlineCompletionList([item]);
     } catch (err) {
       // A broken document or an unexpected bug must never surface as an exception in the editor.
       c.log.error(`#${id} internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      c.explain('internal error (see the Tessera log)', 'internal');
+      c.explain('internal', 'see the Tessera log');
       return undefined;
     }
   }

@@ -17,6 +17,7 @@ export class StatsStore implements vscode.Disposable, vscode.TextDocumentContent
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly resetListeners: (() => void)[] = [];
 
   constructor(
     private readonly state: vscode.Memento,
@@ -29,6 +30,11 @@ export class StatsStore implements vscode.Disposable, vscode.TextDocumentContent
       vscode.commands.registerCommand('tessera.showStatistics', () => this.show()),
       vscode.commands.registerCommand('tessera.resetStatistics', (confirmed?: unknown) => this.reset(confirmed === true)),
     );
+  }
+
+  /** Called after a reset (the tracker forgets what the suggestions on screen counted for). */
+  onReset(listener: () => void): void {
+    this.resetListeners.push(listener);
   }
 
   provideTextDocumentContent(): string {
@@ -72,6 +78,7 @@ export class StatsStore implements vscode.Disposable, vscode.TextDocumentContent
       if (pick !== 'Reset') return;
     }
     this.stats.reset();
+    for (const l of this.resetListeners) l();
     await this.save();
     this.changeEmitter.fire(STATS_URI);
     this.log?.info('statistics reset');

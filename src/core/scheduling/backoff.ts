@@ -3,6 +3,7 @@
  * Retry-After) so a dead server is not hammered on every keystroke; the first success ends the episode.
  */
 import type { BackendErrorKind } from '../backends/types';
+import { reasonKind } from '../reasons';
 
 export interface FailureRecord {
   /** True for the first failure of an episode: the moment to tell the user (once). */
@@ -58,5 +59,5 @@ export class BackendHealth {
 
 /** Failures that say something about the backend (not about one request). */
 export function isBackendFailure(kind: string): kind is BackendErrorKind {
-  return ['unreachable', 'auth', 'rate-limited', 'timeout', 'server-error', 'bad-response', 'config'].includes(kind);
+  return reasonKind(kind) === 'failure';
 }

@@ -1,11 +1,18 @@
 /**
- * Bookkeeping of the suggestions handed to the editor, to count accepts for the local statistics.
+ * Bookkeeping of the suggestions handed to the editor: what is on screen, and what counts for the statistics.
+ *
+ * A *shown suggestion* is one piece of ghost text the user saw appear. The editor asks again on every keystroke,
+ * after a partial accept, when the suggest widget's selection changes, and on a manual trigger; when what it gets
+ * back continues the ghost text already on screen (the rest after typing through it, the rest after accepting a
+ * word, the same text with alternatives added), it is the same shown suggestion. Each shown suggestion is counted
+ * once, and accepted at most once: its first partial accept counts it as partly accepted, a full accept counts it
+ * as accepted (moving it from "partly"), and nothing counts it again. So acceptance can never exceed 100%.
  *
  * VS Code 1.100's stable API runs an item's command on a full accept (Tab), but has no callback for a partial
  * accept (accept next word / line). A partial accept is recognised from the document change it makes: one change
- * that inserts, at the suggestion's position, a strict prefix of the ghost text still shown (of the suggestion or
- * one of its alternatives). Typing through the ghost text makes the same kind of change one character at a time,
- * so a one-character insert counts as typing, and so does an auto-closed bracket pair.
+ * that inserts, at the cursor, a strict prefix of the ghost text still shown (of the suggestion or one of its
+ * alternatives). Typing through the ghost text makes the same kind of change one character at a time, so a
+ * one-character insert counts as typing, and so does an auto-closed bracket pair.
  */
 
 export interface AcceptMeta {
@@ -13,14 +20,31 @@ export interface AcceptMeta {
   language: string;
 }
 
+/** What a change of the statistics an accept makes: the ledger decides, the statistics only add. */
+export type AcceptCount =
+  /** First accept of this suggestion, in full. */
+  | 'full'
+  /** First accept of this suggestion, a word or line of it. */
+  | 'partial'
+  /** A full accept of a suggestion already counted as partly accepted. */
+  | 'partial-to-full'
+  /** Already counted (or shown before the statistics were reset): characters only. */
+  | 'none';
+
+/** One shown suggestion: counted once as shown, and at most once as accepted. */
+interface Shown {
+  meta: AcceptMeta;
+  accepted: 'no' | 'partial' | 'full';
+  /** Shown before the statistics were reset: its accepts are not counted in the new period. */
+  stale: boolean;
+}
+
 interface Item {
   id: number;
-  text: string;
-  /** What is still shown as ghost text. */
-  rest: string;
-  /** Characters accepted word by word / line by line. */
-  partialChars: number;
-  /** Characters already in the document (accepted or typed through). */
+  shown: Shown;
+  /** The item's whole text from its anchor (the start of the range it replaces). */
+  full: string;
+  /** Characters of `full` already in the document (typed before the item was shown, typed through, accepted). */
   consumed: number;
   /** Characters after the cursor the item replaces. */
   replaceSuffix: number;
@@ -34,8 +58,23 @@ export interface TextChange {
   text: string;
 }
 
+/** A candidate handed to the editor: `text` replaces the document from `anchor` (default: the cursor) to `replaceSuffix` characters after the cursor. */
+export interface Candidate {
+  text: string;
+  replaceSuffix: number;
+}
+
+export interface ShownItem {
+  id: number;
+  /** The item's text from `anchor`. */
+  text: string;
+  anchor: number;
+  /** Characters after the cursor the item replaces. */
+  replaceSuffix: number;
+}
+
 export type ChangeVerdict =
-  | { kind: 'partial'; chars: number; firstForSuggestion: boolean; meta: AcceptMeta; stillShown: string }
+  | { kind: 'partial'; chars: number; count: AcceptCount; meta: AcceptMeta; stillShown: string }
   | { kind: 'typed' }
   | { kind: 'unrelated' };
 
@@ -49,68 +88,103 @@ export function isPartialAccept(inserted: string, rest: string): boolean {
   return !AUTO_CLOSE_PAIRS.has(inserted);
 }
 
+const restOf = (i: Item) => i.full.slice(i.consumed);
+
 export class AcceptLedger {
   private nextId = 0;
-  private shown: { uri: string; offset: number; meta: AcceptMeta; items: Item[] } | undefined;
-  private readonly byId = new Map<number, { item: Item; meta: AcceptMeta }>();
+  /** What is on screen: items anchored at `anchor`, the cursor at `offset`. */
+  private screen: { uri: string; anchor: number; offset: number; items: Item[] } | undefined;
+  private readonly byId = new Map<number, Item>();
 
   constructor(private readonly remember = 200) {}
 
-  /** A suggestion and its alternatives were handed to the editor at `offset`; returns their ids (same order). */
-  show(uri: string, offset: number, texts: readonly (string | { text: string; replaceSuffix: number })[], meta: AcceptMeta): number[] {
-    const items = texts.map((t) => {
-      const { text, replaceSuffix } = typeof t === 'string' ? { text: t, replaceSuffix: 0 } : t;
-      return { id: ++this.nextId, text, rest: text, partialChars: 0, consumed: 0, replaceSuffix };
-    });
-    for (const item of items) this.byId.set(item.id, { item, meta });
+  /**
+   * A suggestion and its alternatives were handed to the editor with the cursor at `offset`. `typed` is the text
+   * already in the document between the items' anchor and the cursor (the word the suggest widget's item
+   * replaces; '' when the items start at the cursor), and each candidate's text starts from the anchor.
+   * Returns the items (same order) and whether this is a new shown suggestion (false: it continues the ghost text
+   * already on screen here).
+   */
+  show(uri: string, offset: number, candidates: readonly Candidate[], meta: AcceptMeta, typed = ''): { items: ShownItem[]; isNew: boolean } {
+    const anchor = offset - typed.length;
+    const onScreen = this.current(uri, offset) ?? [];
+    const continued = onScreen
+      .flatMap((o) => this.byId.get(o.id) ?? [])
+      .find((i) => candidates.some((c) => sameSuggestion(restOf(i), c.text.startsWith(typed) ? c.text.slice(typed.length) : c.text)));
+    const shown: Shown = continued?.shown ?? { meta, accepted: 'no', stale: false };
+    const items = candidates.map(
+      (c): Item => ({ id: ++this.nextId, shown, full: c.text, consumed: c.text.startsWith(typed) ? typed.length : 0, replaceSuffix: c.replaceSuffix }),
+    );
+    for (const item of items) this.byId.set(item.id, item);
     while (this.byId.size > this.remember) this.byId.delete(this.byId.keys().next().value!);
-    this.shown = { uri, offset, meta, items };
-    return items.map((i) => i.id);
+    this.screen = { uri, anchor, offset, items };
+    return { items: items.map((i) => ({ id: i.id, text: i.full, anchor, replaceSuffix: i.replaceSuffix })), isNew: !continued };
   }
 
   /**
    * The ghost text still shown at this position (first the item the editor shows first), after partial accepts
-   * and typing through; undefined when the suggestion there was accepted, or the document changed otherwise.
+   * and typing through, as items anchored at the cursor; undefined when the suggestion there was accepted, or the
+   * document changed otherwise.
    */
-  current(uri: string, offset: number): { id: number; text: string; replaceSuffix: number }[] | undefined {
-    const s = this.shown;
+  current(uri: string, offset: number): ShownItem[] | undefined {
+    const s = this.screen;
     if (!s || s.uri !== uri || s.offset !== offset) return undefined;
-    const items = s.items.filter((i) => i.rest.trim() !== '').map((i) => ({ id: i.id, text: i.rest, replaceSuffix: i.replaceSuffix }));
-    return items.length ? items : undefined;
+    const items = s.items.filter((i) => i.consumed === s.offset - s.anchor && restOf(i).trim() !== '');
+    return items.length ? items.map((i) => ({ id: i.id, text: restOf(i), anchor: offset, replaceSuffix: i.replaceSuffix })) : undefined;
   }
 
-  /** The editor ran an item's accept command: how much it inserted, and whether it had been partly accepted. */
-  accept(id: number): { chars: number; wasPartial: boolean; meta: AcceptMeta } | undefined {
-    const rec = this.byId.get(id);
-    if (!rec) return undefined;
+  /** The editor ran an item's accept command: how much it inserted, and what that counts for. */
+  accept(id: number): { chars: number; count: AcceptCount; meta: AcceptMeta; wasPartial: boolean } | undefined {
+    const item = this.byId.get(id);
+    if (!item) return undefined;
     this.byId.delete(id);
-    this.shown = undefined;
-    return { chars: rec.item.text.length - rec.item.consumed, wasPartial: rec.item.partialChars > 0, meta: rec.meta };
+    this.screen = undefined;
+    const s = item.shown;
+    const was = s.accepted;
+    s.accepted = 'full';
+    const count: AcceptCount = s.stale || was === 'full' ? 'none' : was === 'partial' ? 'partial-to-full' : 'full';
+    return { chars: item.full.length - item.consumed, count, meta: s.meta, wasPartial: was === 'partial' };
   }
 
-  /** A document changed: a partial accept, typing through the ghost text, or something else (forget it). */
+  /** The statistics were reset: what is on screen now counts in the old period only. */
+  forgetCounts(): void {
+    for (const item of this.byId.values()) item.shown.stale = true;
+  }
+
+  /**
+   * A document changed: a partial accept, typing through the ghost text (or the suggest widget inserting the item
+   * the ghost text continues), or something else (forget it).
+   */
   onChange(uri: string, changes: readonly TextChange[]): ChangeVerdict {
-    const shown = this.shown;
-    if (!shown || uri !== shown.uri || changes.length === 0) return { kind: 'unrelated' };
+    const s = this.screen;
+    if (!s || uri !== s.uri || changes.length === 0) return { kind: 'unrelated' };
     const ch = changes[0];
-    const matching =
-      changes.length === 1 && ch.offset === shown.offset && ch.removed === 0 && ch.text !== ''
-        ? shown.items.filter((i) => i.rest.startsWith(ch.text) && i.rest.length > ch.text.length)
-        : [];
+    // One change that ends at the cursor and starts within the items' text: the text from the anchor is then
+    // what the items had before `ch.offset`, followed by what the change inserted.
+    const applies = changes.length === 1 && ch.text !== '' && ch.offset >= s.anchor && ch.offset + ch.removed === s.offset;
+    const typedNow = (i: Item) => i.full.slice(0, ch.offset - s.anchor) + ch.text;
+    const matching = applies
+      ? s.items.filter((i) => i.consumed === s.offset - s.anchor && i.full.startsWith(typedNow(i)) && i.full.length > typedNow(i).length)
+      : [];
     if (matching.length === 0) {
-      this.shown = undefined;
+      this.screen = undefined;
       return { kind: 'unrelated' };
     }
-    const partial = matching.some((i) => isPartialAccept(ch.text, i.rest));
-    const firstForSuggestion = partial && !matching.some((i) => i.partialChars > 0);
-    for (const i of matching) {
-      if (partial) i.partialChars += ch.text.length;
-      i.consumed += ch.text.length;
-      i.rest = i.rest.slice(ch.text.length);
-    }
-    shown.items = matching;
-    shown.offset += ch.text.length;
+    const atCursor = ch.removed === 0 && ch.offset === s.offset;
+    const partial = atCursor && matching.some((i) => isPartialAccept(ch.text, restOf(i)));
+    for (const i of matching) i.consumed = typedNow(i).length;
+    s.items = matching;
+    s.offset = ch.offset + ch.text.length;
     if (!partial) return { kind: 'typed' };
-    return { kind: 'partial', chars: ch.text.length, firstForSuggestion, meta: shown.meta, stillShown: matching[0].rest };
+    const shown = matching[0].shown;
+    const count: AcceptCount = shown.stale || shown.accepted !== 'no' ? 'none' : 'partial';
+    if (shown.accepted === 'no') shown.accepted = 'partial';
+    return { kind: 'partial', chars: ch.text.length, count, meta: shown.meta, stillShown: restOf(matching[0]) };
   }
+}
+
+/** Does the ghost text `next` continue `onScreen` (the same suggestion, shorter or longer)? */
+function sameSuggestion(onScreen: string, next: string): boolean {
+  if (onScreen.trim() === '' || next.trim() === '') return false;
+  return next.startsWith(onScreen) || onScreen.startsWith(next);
 }

@@ -3,8 +3,10 @@
  * characters, and latency per stage (p50/p95), per backend and per language. Plain data, so the shell can keep it
  * in VS Code's global state and show it.
  */
+import { reasonSays, reasonKind, type RejectionReason } from '../reasons';
 import type { ScheduledOutcome } from '../scheduling/manager';
 import type { StageTimings } from '../types';
+import type { AcceptCount } from './acceptance';
 
 const MAX_SAMPLES = 500;
 const STAGE_ORDER = ['schedule', 'cache', 'context', 'prompt', 'backend', 'postfilter', 'total'];
@@ -17,12 +19,12 @@ export interface Counters {
   acceptedChars: number;
   /** Triggers superseded by the next keystroke (in the debounce or mid-request): request economy, not a problem. */
   superseded?: number;
-  /** Triggers that showed nothing, by `stage/reason`. */
+  /** Triggers that showed nothing, by reason (core/reasons.ts). */
   nothingShown: Record<string, number>;
 }
 
 export interface StatsData {
-  version: 1;
+  version: 1 | 2;
   since: number;
   byBackend: Record<string, Counters>;
   byLanguage: Record<string, Counters>;
@@ -47,6 +49,32 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[idx];
 }
 
+/**
+ * Data of version 1 counted a suggestion again when it was served from the cache after typing through or a
+ * partial accept, so accepts could exceed shows; its reasons were `stage/reason` codes. Version 2 counts each shown
+ * suggestion once and keys reasons by reason. Old accept counts above the shows are capped (the shows are the
+ * better count: they are what the user saw), old reason keys are merged by reason.
+ */
+function migrate(d: StatsData): StatsData {
+  if (d.version === 2) return d;
+  for (const c of [...Object.values(d.byBackend), ...Object.values(d.byLanguage)]) {
+    const over = c.acceptedFull + c.acceptedPartial - c.shown;
+    if (over > 0) {
+      const fromPartial = Math.min(over, c.acceptedPartial);
+      c.acceptedPartial -= fromPartial;
+      c.acceptedFull = Math.max(0, c.acceptedFull - (over - fromPartial));
+    }
+    const reasons: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c.nothingShown ?? {})) {
+      const reason = k.slice(k.indexOf('/') + 1);
+      if (reasonKind(reason) === 'choice' || reasonKind(reason) === 'superseded') continue;
+      reasons[reason] = (reasons[reason] ?? 0) + v;
+    }
+    c.nothingShown = reasons;
+  }
+  return { ...d, version: 2 };
+}
+
 export class UsageStats {
   private data: StatsData;
 
@@ -54,15 +82,16 @@ export class UsageStats {
     initial?: unknown,
     private readonly now: () => number = Date.now,
   ) {
-    this.data = UsageStats.isData(initial) ? structuredClone(initial) : this.fresh();
+    this.data = UsageStats.isData(initial) ? migrate(structuredClone(initial)) : this.fresh();
   }
 
   private fresh(): StatsData {
-    return { version: 1, since: this.now(), byBackend: {}, byLanguage: {}, latency: {} };
+    return { version: 2, since: this.now(), byBackend: {}, byLanguage: {}, latency: {} };
   }
 
   private static isData(x: unknown): x is StatsData {
-    return typeof x === 'object' && x !== null && (x as StatsData).version === 1 && typeof (x as StatsData).byBackend === 'object';
+    const v = (x as StatsData | null)?.version;
+    return typeof x === 'object' && x !== null && (v === 1 || v === 2) && typeof (x as StatsData).byBackend === 'object';
   }
 
   private each(backend: string, language: string, f: (c: Counters) => void): void {
@@ -80,60 +109,48 @@ export class UsageStats {
     this.each(backend, language, (c) => c.requests++);
   }
 
-  recordShown(backend: string, language: string, timings: StageTimings, totalMs: number): void {
+  /** A new suggestion appeared on screen (the ledger in acceptance.ts decides what is new). */
+  recordShown(backend: string, language: string): void {
     this.each(backend, language, (c) => c.shown++);
+  }
+
+  /** Time per stage of a suggestion the backend answered with. */
+  recordLatency(timings: StageTimings, totalMs: number): void {
     for (const [stage, ms] of Object.entries(timings)) if (typeof ms === 'number') this.sample(stage, ms);
     this.sample('total', totalMs);
   }
 
-  recordNothingShown(backend: string, language: string, why: string): void {
-    this.each(backend, language, (c) => (c.nothingShown[why] = (c.nothingShown[why] ?? 0) + 1));
+  /** A trigger showed nothing, for this reason (the user's own switches, such as "disabled", are not counted). */
+  recordNothingShown(backend: string, language: string, reason: RejectionReason): void {
+    const kind = reasonKind(reason);
+    if (kind === 'superseded') return this.recordSuperseded(backend, language);
+    if (kind === 'choice') return;
+    this.each(backend, language, (c) => (c.nothingShown[reason] = (c.nothingShown[reason] ?? 0) + 1));
   }
 
   /**
-   * One trigger's answer from the scheduler: a backend request (if one was started for it), then either a
-   * suggestion shown (a new one: cache and typed-ahead hits re-show a suggestion already counted), a trigger
-   * superseded by the next keystroke (cancelled is not a reason to explain), or why nothing showed.
-   * `reshow`: the editor already shows this very suggestion at this position (VS Code asks again on some events).
+   * One trigger's answer from the scheduler: a backend request (if one was started for it), and why nothing showed
+   * when nothing did (a trigger superseded by the next keystroke is request economy, not a reason). A suggestion is
+   * counted when it is handed to the editor (recordShown), where it is known whether it is new.
    */
-  recordTrigger(
-    backend: string,
-    language: string,
-    s: Pick<ScheduledOutcome, 'outcome' | 'servedBy' | 'requestId' | 'waitedMs'>,
-    totalMs: number,
-    reshow = false,
-  ): void {
+  recordTrigger(backend: string, language: string, s: Pick<ScheduledOutcome, 'outcome' | 'servedBy' | 'requestId'>): void {
     if (s.servedBy === 'request' && s.requestId !== undefined) this.recordRequest(backend, language);
-    const o = s.outcome;
-    if (o.kind === 'rejection') {
-      if (o.reason === 'cancelled') this.recordSuperseded(backend, language);
-      else this.recordNothingShown(backend, language, `${o.stage}/${o.reason}`);
-    } else if ((s.servedBy === 'request' || s.servedBy === 'in-flight') && !reshow) {
-      this.recordShown(backend, language, { schedule: s.waitedMs, ...o.timings }, totalMs);
-    }
+    if (s.outcome.kind === 'rejection') this.recordNothingShown(backend, language, s.outcome.reason);
   }
 
   recordSuperseded(backend: string, language: string): void {
     this.each(backend, language, (c) => (c.superseded = (c.superseded ?? 0) + 1));
   }
 
-  /**
-   * An accept of one shown suggestion. A suggestion counts once: `partial` on its first partial accept (later
-   * partial accepts of the same suggestion only add characters: pass `countAgain: false`), and a full accept of a
-   * suggestion already counted as partial moves it from partial to full (`wasPartial`).
-   */
-  recordAccepted(
-    backend: string,
-    language: string,
-    kind: 'full' | 'partial',
-    chars: number,
-    opts: { wasPartial?: boolean; countAgain?: boolean } = {},
-  ): void {
+  /** An accept of a shown suggestion; `count` (from the ledger) says what it changes besides the characters. */
+  recordAccepted(backend: string, language: string, count: AcceptCount, chars: number): void {
     this.each(backend, language, (c) => {
-      if (kind === 'full') {
+      if (count === 'full') c.acceptedFull++;
+      else if (count === 'partial') c.acceptedPartial++;
+      else if (count === 'partial-to-full') {
         c.acceptedFull++;
-        if (opts.wasPartial) c.acceptedPartial = Math.max(0, c.acceptedPartial - 1);
-      } else if (opts.countAgain !== false) c.acceptedPartial++;
+        c.acceptedPartial = Math.max(0, c.acceptedPartial - 1);
+      }
       c.acceptedChars += Math.max(0, chars);
     });
   }
@@ -181,7 +198,7 @@ export class UsageStats {
       const top = Object.entries(c.nothingShown)
         .sort((a, b) => b[1] - a[1])
         .slice(0, 3)
-        .map(([k, v]) => `${k} ×${v}`)
+        .map(([k, v]) => `${reasonSays(k)} ×${v}`)
         .join(', ');
       return `| ${name} | ${c.requests} | ${c.shown} | ${c.acceptedFull} | ${c.acceptedPartial} | ${c.acceptedChars} | ${rate(c)} | ${c.superseded ?? 0} | ${top || '–'} |`;
     };
@@ -209,7 +226,7 @@ export class UsageStats {
       table('By language', d.byLanguage),
       '### Why nothing showed',
       '',
-      ...(reasons.length ? ['| stage/reason | times |', '| --- | ---: |', ...reasons.map(([k, v]) => `| ${k} | ${v} |`)] : ['Nothing yet.']),
+      ...(reasons.length ? ['| no suggestion because | times |', '| --- | ---: |', ...reasons.map(([k, v]) => `| ${reasonSays(k)} | ${v} |`)] : ['Nothing yet.']),
       '',
       '### Latency per stage (ms, suggestions shown)',
       '',
@@ -217,8 +234,10 @@ export class UsageStats {
       '| --- | ---: | ---: | ---: |',
       ...(lat.length ? lat.map((l) => `| ${l.stage} | ${l.count} | ${l.p50} | ${l.p95} |`) : ['| – | 0 | | |']),
       '',
-      '_shown_: suggestions handed to the editor after a backend answer (not re-shows while typing through one). ' +
-        '_partly accepted_: accepted a word or line at a time (Ctrl+Right, accept line), counted once per suggestion; ' +
+      '_shown_: suggestions that appeared as ghost text, each counted once (typing through one, accepting part of it ' +
+        'or cycling its alternatives shows the same suggestion; the next lines that appear after it are a new one). ' +
+        '_accepted_ and _partly accepted_: each shown suggestion at most once — taken whole (Tab), or a word or line at a ' +
+        'time (Ctrl+Right, accept line) and not finished; ' +
         'a single typed character that matches the ghost text counts as typing, not accepting. ' +
         '_superseded_: triggers a newer keystroke replaced during the debounce or the request. ' +
         '_schedule_ is the wait for the debounce and a free backend slot; _total_ is from the keystroke to the suggestion.',

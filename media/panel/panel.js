@@ -9,12 +9,14 @@
   /** @type {any} */
   let state = null;
   /** Editor: null when closed; index null = a new profile. */
-  /** @type {{index: number|null, draft: Record<string,string>, errors: Record<string,string>, warning?: string, apiKey: string, test?: any, testing?: boolean, focus?: string, advancedOpen?: boolean} | null} */
+  // Errors show for a field once the user has left it (blur) or tried to save or test: never "is required" under a
+  // field nobody has typed in yet. Once shown, a field's error follows its value as the user types.
+  /** @type {{index: number|null, draft: Record<string,string>, errors: Record<string,string>, warning?: string, apiKey: string, test?: any, testing?: boolean, focus?: string, advancedOpen?: boolean, touched: Set<string>, submitted?: boolean, scrollToTest?: boolean} | null} */
   let editor = null;
   let seq = 0;
   let validateTimer = 0;
   let lastTestSeq = -1;
-  /** @type {string|null} */
+  /** @type {{level: 'info'|'error', text: string}|null} */
   let notice = null;
   /** Models seen in the last successful test, for the model field's suggestions. */
   /** @type {string[]} */
@@ -28,18 +30,22 @@
     deepseek: 'DeepSeek',
     embedded: 'Embedded model',
   };
+  // One default FIM template for every new profile: auto (the settings' default). It uses the server's own FIM when
+  // the server reports one, else the template of the model family it finds, and native when nothing matches, so it
+  // is right wherever a fixed choice is, and keeps working when the model changes.
+  const DEFAULT_FIM = 'auto';
   const PRESETS = [
-    { label: 'llama.cpp server on this machine', draft: { name: 'llama.cpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'default', fimTemplate: 'native' } },
-    { label: 'Ollama on this machine', draft: { name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen2.5-coder:1.5b-base', fimTemplate: 'auto' } },
-    { label: 'Mistral Codestral (API key)', draft: { name: 'codestral', kind: 'codestral', baseUrl: 'https://codestral.mistral.ai/v1', model: 'codestral-latest', fimTemplate: 'native' } },
-    { label: 'Embedded model from a GGUF file', draft: { name: 'embedded', kind: 'embedded', fimTemplate: 'auto' } },
+    { label: 'llama.cpp server on this machine', draft: { name: 'llama.cpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'default', fimTemplate: DEFAULT_FIM } },
+    { label: 'Ollama on this machine', draft: { name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen2.5-coder:1.5b-base', fimTemplate: DEFAULT_FIM } },
+    { label: 'Mistral Codestral (API key)', draft: { name: 'codestral', kind: 'codestral', baseUrl: 'https://codestral.mistral.ai/v1', model: 'codestral-latest', fimTemplate: DEFAULT_FIM } },
+    { label: 'Embedded model from a GGUF file', draft: { name: 'embedded', kind: 'embedded', fimTemplate: DEFAULT_FIM } },
   ];
   const FIELDS = {
     name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
     kind: { label: 'Kind', hint: 'Wire protocol. OpenAI-compatible: llama.cpp server, vLLM, LM Studio…; Embedded runs inside VS Code.' },
     baseUrl: { label: 'Base URL', hint: 'As the service documents it, e.g. http://127.0.0.1:8080/v1', placeholder: 'http://127.0.0.1:8080/v1' },
     model: { label: 'Model', hint: 'Model id sent to the server. Test connection lists the available ones.' },
-    fimTemplate: { label: 'FIM template', hint: 'native: the server’s own suffix field; auto: detect from the model name.' },
+    fimTemplate: { label: 'FIM template', hint: 'auto (default): the server’s own fill-in-the-middle when it reports one, else the template of the model family, else native — right unless you know better. native: the server’s suffix field. A family: that model’s FIM tokens.' },
     maxTokens: { label: 'Max tokens', hint: '1–4096, default 128', placeholder: '128', inputmode: 'numeric' },
     temperature: { label: 'Temperature', hint: '0–2, default 0.2', placeholder: '0.2', inputmode: 'decimal' },
     timeoutMs: { label: 'Timeout (ms)', hint: '100–300000, default 10000', placeholder: '10000', inputmode: 'numeric' },
@@ -73,7 +79,8 @@
   }
 
   function openEditor(index, draft, focus = 'name') {
-    editor = { index, draft: { ...draft }, errors: {}, apiKey: '', focus };
+    notice = null;
+    editor = { index, draft: { ...draft }, errors: {}, apiKey: '', focus, touched: new Set() };
     knownModels = [];
     persist();
     render();
@@ -125,10 +132,16 @@
     );
     if (state.trustNote) app.append(h('div', { class: 'banner warn', role: 'note', id: 'trust-note' }, h('strong', {}, 'Restricted mode. '), state.trustNote));
     for (const p of state.problems) app.append(h('div', { class: 'banner error', role: 'alert' }, p));
-    if (notice) app.append(h('div', { class: 'banner error', role: 'alert' }, notice));
+    if (notice) app.append(h('div', { class: `banner ${notice.level === 'info' ? 'ok' : 'error'}`, role: notice.level === 'info' ? 'status' : 'alert', id: 'notice' }, notice.text));
 
     app.append(renderList());
     if (editor) app.append(renderEditor());
+
+    // The connection test's result may be below the fold: bring it into view once it arrives.
+    if (editor?.scrollToTest && !editor.testing && editor.test) {
+      editor.scrollToTest = false;
+      document.getElementById('test-result')?.scrollIntoView({ block: 'nearest' });
+    }
 
     // Keep focus and caret across re-renders.
     const want = editor?.focus ? `f-${editor.focus}` : activeId;
@@ -195,13 +208,19 @@
       }
       section.append(list);
     }
-    if (!editor) section.append(h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add', onclick: () => openEditor(null, { kind: 'openai', fimTemplate: 'auto' }) }, 'Add profile')));
+    if (!editor) section.append(h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add', onclick: () => openEditor(null, { kind: 'openai', fimTemplate: DEFAULT_FIM }) }, 'Add profile')));
     return section;
+  }
+
+  /** The error to show for a field: only once the user has left it, or tried to save or test. */
+  function shownError(name) {
+    if (!editor) return undefined;
+    return editor.submitted || editor.touched.has(name) ? editor.errors[name] : undefined;
   }
 
   function field(name, control) {
     const f = FIELDS[name];
-    const err = editor?.errors[name];
+    const err = shownError(name);
     const hintId = `h-${name}`;
     const errId = `e-${name}`;
     control.id = `f-${name}`;
@@ -228,14 +247,23 @@
     };
   }
 
+  /** Leaving a field shows its error (if any). */
+  function onBlur(name) {
+    return () => {
+      if (!editor || editor.touched.has(name)) return;
+      editor.touched.add(name);
+      if (editor.errors[name]) render();
+    };
+  }
+
   function textInput(name, type = 'text') {
     const f = FIELDS[name];
-    return h('input', { type, value: editor.draft[name] ?? '', placeholder: f.placeholder, inputmode: f.inputmode, spellcheck: 'false', autocomplete: 'off', oninput: onInput(name) });
+    return h('input', { type, value: editor.draft[name] ?? '', placeholder: f.placeholder, inputmode: f.inputmode, spellcheck: 'false', autocomplete: 'off', oninput: onInput(name), onblur: onBlur(name) });
   }
 
   function select(name, options) {
     const value = editor.draft[name] ?? '';
-    const el = h('select', { onchange: onInput(name) }, options.map(([v, label]) => h('option', { value: v }, label)));
+    const el = h('select', { onchange: onInput(name), onblur: onBlur(name) }, options.map(([v, label]) => h('option', { value: v }, label)));
     /** @type {HTMLSelectElement} */ (el).value = value;
     return el;
   }
@@ -251,7 +279,14 @@
     modelInput.setAttribute('list', 'model-options');
     const datalist = h('datalist', { id: 'model-options' }, knownModels.map((m) => h('option', { value: m })));
 
+    // A new profile can start from a preset, whether or not other profiles exist.
+    const presets = ed.index === null
+      ? h('div', { class: 'presets', role: 'group', 'aria-label': 'Start from a preset' },
+        h('span', { class: 'muted' }, 'Start from: '),
+        PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `editor-preset-${i}`, onclick: () => usePreset(p.draft) }, p.label)))
+      : null;
     const form = h('form', { novalidate: true, 'aria-labelledby': 'editor-h', onsubmit: (e) => { e.preventDefault(); save(false); } },
+      presets,
       h('div', { class: 'grid' },
         field('name', textInput('name')),
         field('kind', select('kind', state.kinds.map((k) => [k, KIND_LABELS[k] ?? k]))),
@@ -270,7 +305,7 @@
         ? h('fieldset', {}, h('legend', {}, 'Embedded model'), h('div', { class: 'grid' }, field('modelPath', textInput('modelPath')), field('threads', textInput('threads')), field('contextSize', textInput('contextSize'))))
         : null,
       h('details', {
-        open: ed.advancedOpen || ['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'stop'].some((f) => ed.errors[f]) || undefined,
+        open: ed.advancedOpen || ['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'stop'].some((f) => shownError(f)) || undefined,
         ontoggle: (e) => { ed.advancedOpen = e.target.open; },
       },
         h('summary', {}, 'Limits and stop sequences'),
@@ -279,10 +314,10 @@
           field('temperature', textInput('temperature')),
           field('timeoutMs', textInput('timeoutMs')),
           field('concurrency', textInput('concurrency')),
-          field('stop', h('textarea', { rows: 2, spellcheck: 'false', oninput: onInput('stop'), value: ed.draft.stop ?? '' })),
+          field('stop', h('textarea', { rows: 2, spellcheck: 'false', oninput: onInput('stop'), onblur: onBlur('stop'), value: ed.draft.stop ?? '' })),
         ),
       ),
-      ed.errors.form ? h('div', { class: 'error-text', role: 'alert' }, ed.errors.form) : null,
+      shownError('form') ? h('div', { class: 'error-text', role: 'alert' }, ed.errors.form) : null,
       ed.warning ? h('div', { class: 'banner warn', role: 'note' }, ed.warning) : null,
       h('div', { class: 'actions' },
         h('button', { type: 'submit', id: 'save' }, 'Save'),
@@ -357,8 +392,27 @@
     return region;
   }
 
+  /** Fills the new profile's form from a preset (a name the user typed is kept). */
+  function usePreset(draft) {
+    if (!editor) return;
+    const name = editor.draft.name?.trim() ? editor.draft.name : draft.name;
+    editor.draft = { ...draft, name };
+    editor.focus = 'name';
+    editor.test = undefined;
+    knownModels = [];
+    persist();
+    render();
+    requestValidation();
+  }
+
+  /** Whether the last save asked to make the profile active (for the confirmation). */
+  let savingActive = false;
+
   function save(makeActive) {
     if (!editor) return;
+    editor.submitted = true;
+    savingActive = makeActive;
+    render();
     vscode.postMessage({ type: 'save', index: editor.index, draft: editor.draft, apiKey: editor.apiKey || undefined, makeActive });
   }
 
@@ -367,6 +421,7 @@
     lastTestSeq = ++seq;
     editor.testing = true;
     editor.test = undefined;
+    editor.scrollToTest = true;
     render();
     vscode.postMessage({ type: 'test', seq: lastTestSeq, index: editor.index, draft: editor.draft, apiKey: editor.apiKey || undefined });
   }
@@ -389,7 +444,8 @@
         }
         break;
       case 'saved':
-        notice = null;
+        notice = { level: 'info', text: savingActive ? `Saved “${m.name}”: Tessera now uses it.` : `Saved “${m.name}”.` };
+        savingActive = false;
         editor = null;
         persist();
         render();
@@ -398,6 +454,7 @@
       case 'saveFailed':
         if (editor) {
           editor.errors = m.errors;
+          editor.submitted = true;
           const first = Object.keys(m.errors)[0];
           editor.focus = first && first !== 'form' ? first : undefined;
           render();
@@ -410,6 +467,7 @@
           editor.testing = false;
           if (m.errors) {
             editor.errors = m.errors;
+            editor.submitted = true;
             editor.test = undefined;
           } else {
             editor.test = m.report;
@@ -419,13 +477,13 @@
         }
         break;
       case 'notice':
-        notice = m.text;
+        notice = { level: m.level === 'info' ? 'info' : 'error', text: m.text };
         render();
         break;
     }
   });
 
   const saved = vscode.getState();
-  if (saved?.editor) editor = { index: saved.editor.index, draft: saved.editor.draft, errors: {}, apiKey: '' };
+  if (saved?.editor) editor = { index: saved.editor.index, draft: saved.editor.draft, errors: {}, apiKey: '', touched: new Set() };
   vscode.postMessage({ type: 'ready' });
 })();

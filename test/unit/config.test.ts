@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { activeProfile, isLocalUrl, parseProfile, readSettings } from '../../src/core/config';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { activeProfile, isLocalUrl, parseProfile, readLayeredSettings, readSettings } from '../../src/core/config';
 
 const local = { name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'm', fimTemplate: 'native' };
 
@@ -59,5 +61,56 @@ describe('settings', () => {
     expect(isLocalUrl('http://127.0.0.1.nip.io:8080')).toBe(false);
     expect(isLocalUrl('http://localhost.evil.com')).toBe(false);
     expect(isLocalUrl(undefined)).toBe(true);
+  });
+});
+
+describe('settings from several files (user, workspace, folder)', () => {
+  const bad = [{ name: 'x', kind: 'openai', baseUrl: 'not a url', model: 'm' }];
+  const good = [{ name: 'ws', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'm' }];
+
+  it('a problem names the file that has it', () => {
+    const r = readLayeredSettings({ backends: { value: bad, user: bad }, debounceMs: { value: -1, workspace: -1 } });
+    expect(r.problems).toEqual([
+      { source: 'workspace', text: expect.stringMatching(/^tessera\.debounceMs: /) },
+      { source: 'user', text: expect.stringMatching(/^tessera\.backends\[0\]\.baseUrl: must be an http\(s\) URL/) },
+    ]);
+    expect(r.sources).toEqual({ backends: 'user', debounceMs: 'workspace' });
+  });
+
+  it('a broken user value that the workspace overrides is reported as ignored, naming both files', () => {
+    const r = readLayeredSettings({ backends: { value: good, user: bad, workspace: good } });
+    expect(r.settings.backends.map((b) => b.name)).toEqual(['ws']);
+    expect(r.problems).toEqual([
+      {
+        source: 'user',
+        text: 'tessera.backends[0].baseUrl: must be an http(s) URL such as "http://127.0.0.1:8080/v1" — this value in user settings is ignored anyway: the workspace settings set tessera.backends',
+      },
+    ]);
+  });
+
+  it('in an untrusted workspace, restricted keys come from user settings only', () => {
+    // VS Code's get() already leaves the workspace's value out there.
+    const r = readLayeredSettings({ backends: { value: bad, user: bad, workspace: good } }, { ignoreWorkspace: (k) => k === 'backends' });
+    expect(r.sources.backends).toBe('user');
+    expect(r.problems.map((p) => p.source)).toEqual(['user']);
+  });
+});
+
+describe('the JSON schema of tessera.backends', () => {
+  const pkg = JSON.parse(readFileSync(resolvePath(__dirname, '../../package.json'), 'utf8'));
+  const baseUrl = pkg.contributes.configuration.properties['tessera.backends'].items.properties.baseUrl;
+  const pattern = new RegExp(baseUrl.pattern, 'u');
+
+  it('flags a base URL that is not an http(s) URL, with the words the settings warning uses', () => {
+    for (const v of ['not a url', 'ftp://host/x', '127.0.0.1:8080', 'http://', '']) expect(pattern.test(v), v).toBe(false);
+    expect(baseUrl.patternErrorMessage).toMatch(/http\(s\) URL/);
+  });
+
+  it('accepts every URL the settings accept (the README examples, presets, odd but valid forms)', () => {
+    const urls = ['http://127.0.0.1:8012/v1', 'http://127.0.0.1:11434', 'https://codestral.mistral.ai/v1', 'https://api.deepseek.com/beta', ' http://localhost:8080/ ', 'HTTP://[::1]:8080/v1'];
+    for (const u of urls) {
+      expect(parseProfile({ name: 'p', kind: 'llamacpp', baseUrl: u }).baseUrl, u).toBeTruthy();
+      expect(pattern.test(u), u).toBe(true);
+    }
   });
 });

@@ -14,6 +14,7 @@ import { SettingsPanel } from './vscode/panel/settingsPanel';
 import { registerControlCommands } from './vscode/statusMenu';
 import { StatsStore } from './vscode/stats';
 import { SuggestionTracker } from './vscode/acceptance';
+import { tickBackendStep } from './vscode/walkthrough';
 
 const TRIGGER = 'editor.action.inlineSuggest.trigger';
 
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   reload();
   const provider = new TesseraInlineProvider(controller, syntaxDocs, tracker);
+  context.subscriptions.push(tickBackendStep(() => controller.activeBackend() !== undefined));
   const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, keys, secrets: context.secrets, log });
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -110,7 +110,18 @@
 
   // ─── rendering ──────────────────────────────────────────────────────────────────────────────────────
 
+  let rendering = false;
+
   function render() {
+    rendering = true;
+    try {
+      renderNow();
+    } finally {
+      rendering = false;
+    }
+  }
+
+  function renderNow() {
     const app = /** @type {HTMLElement} */ (document.getElementById('app'));
     const active = document.activeElement;
     const activeId = active && active.id;
@@ -247,10 +258,10 @@
     };
   }
 
-  /** Leaving a field shows its error (if any). */
+  /** Leaving a field shows its error (if any). Not a re-render replacing the focused input (Chromium sends blur then). */
   function onBlur(name) {
-    return () => {
-      if (!editor || editor.touched.has(name)) return;
+    return (ev) => {
+      if (!editor || editor.touched.has(name) || rendering || !ev.target.isConnected) return;
       editor.touched.add(name);
       if (editor.errors[name]) render();
     };

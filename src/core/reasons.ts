@@ -138,9 +138,12 @@ export function reasonFix(reason: string): string | undefined {
   return fix?.replace(/\*\*|`/g, '');
 }
 
-function sameWords(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  return norm(a) === norm(b) || norm(a).startsWith(norm(b));
+/** Does the detail only say the reason again in other words (it starts like it: "the model returned no text")? */
+function sameWords(detail: string, says: string): boolean {
+  const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ');
+  const d = words(detail);
+  const r = words(says);
+  return r.slice(0, 3).every((w, i) => d[i] === w);
 }
 
 /** The README's troubleshooting rows for the reasons (every reason but `superseded` ones), as a Markdown table. */

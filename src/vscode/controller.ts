@@ -69,8 +69,6 @@ export class Controller implements vscode.Disposable {
     }
     // A new backend starts without the old one's latency and "Last: …" (e.g. "not trusted: "remote" sends code to …").
     this.status.setBackend(this.active?.profile.name ?? '');
-    // Completes the walkthrough's "Pick a backend" step.
-    void vscode.commands.executeCommand('setContext', 'tessera.backendConfigured', !!this.active);
     this.refreshStatus();
   }
 

@@ -284,7 +284,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (servedBy === 'request') c.log.info(line);
       else c.log.debug(line);
       if (this.tracker) {
-        return new vscode.InlineCompletionList(this.tracker.items(document, position, shown, active.profile.name, { manual, typed, scheduled, totalMs: total }));
+        return new vscode.InlineCompletionList(this.tracker.items(document, position, shown, active.profile.name, { manual, typed, scheduled, totalMs: total, withWidget: !!selected, version: document.version }));
       }
       const item = new vscode.InlineCompletionItem(shown.text, new vscode.Range(document.positionAt(real.offset - typed.length), document.positionAt(real.offset + shown.replaceSuffix)));
       return new vscode.InlineCompletionList([item]);

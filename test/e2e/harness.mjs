@@ -519,12 +519,12 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
 
     /** Waits for Tessera's status bar item (present once the extension is active). */
     async waitForTessera(to = 30_000) {
-      await page.locator('.statusbar [aria-label*="Tessera"]').first().waitFor({ state: 'attached', timeout: to });
+      await page.locator('.statusbar [aria-label^="Tessera "]').first().waitFor({ state: 'attached', timeout: to });
     },
 
     /** aria-label of Tessera's status bar item. */
     async tesseraStatus() {
-      return page.locator('.statusbar [aria-label*="Tessera"]').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null);
+      return page.locator('.statusbar [aria-label^="Tessera "]').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null);
     },
   };
 

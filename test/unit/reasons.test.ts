@@ -14,7 +14,11 @@ describe('rejection reasons', () => {
   });
 
   it('the status bar explanation adds the detail only when it says more', () => {
-    expect(explainReason('line-complete', 'the line is complete: nothing to add to it')).toBe('the line is already complete (the line is complete: nothing to add to it)');
+    expect(explainReason('line-complete', 'the line is complete: nothing to add to it')).toBe('the line is already complete');
+    expect(explainReason('empty', 'the model returned no text')).toBe('the model returned nothing');
+    expect(explainReason('suffix-duplicate', 'the completion only repeats text that follows the cursor')).toBe(
+      'the suggestion only repeated the code after the cursor (the completion only repeats text that follows the cursor)',
+    );
     expect(explainReason('unreachable', 'connect ECONNREFUSED 127.0.0.1:1')).toBe('the backend is not reachable (connect ECONNREFUSED 127.0.0.1:1)');
     expect(explainReason('empty', 'The model returned nothing.')).toBe('the model returned nothing');
     expect(reasonSays('some-future-reason')).toBe('some-future-reason');

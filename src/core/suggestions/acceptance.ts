@@ -92,8 +92,8 @@ const restOf = (i: Item) => i.full.slice(i.consumed);
 
 export class AcceptLedger {
   private nextId = 0;
-  /** What is on screen: items anchored at `anchor`, the cursor at `offset`. */
-  private screen: { uri: string; anchor: number; offset: number; items: Item[] } | undefined;
+  /** What is on screen: items anchored at `anchor`, the cursor at `offset`, in document `version`. */
+  private screen: { uri: string; anchor: number; offset: number; items: Item[]; version?: number; withWidget: boolean } | undefined;
   private readonly byId = new Map<number, Item>();
 
   constructor(private readonly remember = 200) {}
@@ -104,9 +104,21 @@ export class AcceptLedger {
    * replaces; '' when the items start at the cursor), and each candidate's text starts from the anchor.
    * Returns the items (same order) and whether this is a new shown suggestion (false: it continues the ghost text
    * already on screen here).
+   *
+   * `where.withWidget`: the suggest widget is open. When it opens right after a keystroke, VS Code first asks without
+   * it, then again, for the same text, with it; the ghost text of the first answer is hidden by the widget before the
+   * user can see it. That suggestion is `retracted`: it was never shown.
    */
-  show(uri: string, offset: number, candidates: readonly Candidate[], meta: AcceptMeta, typed = ''): { items: ShownItem[]; isNew: boolean } {
+  show(
+    uri: string,
+    offset: number,
+    candidates: readonly Candidate[],
+    meta: AcceptMeta,
+    typed = '',
+    where: { version?: number; withWidget?: boolean } = {},
+  ): { items: ShownItem[]; isNew: boolean; retracted?: AcceptMeta } {
     const anchor = offset - typed.length;
+    const prev = this.screen;
     const onScreen = this.current(uri, offset) ?? [];
     const continued = onScreen
       .flatMap((o) => this.byId.get(o.id) ?? [])
@@ -117,8 +129,22 @@ export class AcceptLedger {
     );
     for (const item of items) this.byId.set(item.id, item);
     while (this.byId.size > this.remember) this.byId.delete(this.byId.keys().next().value!);
-    this.screen = { uri, anchor, offset, items };
-    return { items: items.map((i) => ({ id: i.id, text: i.full, anchor, replaceSuffix: i.replaceSuffix })), isNew: !continued };
+    const hidden = prev?.items[0]?.shown;
+    const retract =
+      !continued &&
+      !!where.withWidget &&
+      prev !== undefined &&
+      !prev.withWidget &&
+      prev.uri === uri &&
+      prev.offset === offset &&
+      where.version !== undefined &&
+      prev.version === where.version &&
+      hidden !== undefined &&
+      hidden.accepted === 'no' &&
+      !hidden.stale;
+    if (retract) hidden.stale = true;
+    this.screen = { uri, anchor, offset, items, version: where.version, withWidget: !!where.withWidget };
+    return { items: items.map((i) => ({ id: i.id, text: i.full, anchor, replaceSuffix: i.replaceSuffix })), isNew: !continued, retracted: retract ? hidden.meta : undefined };
   }
 
   /**

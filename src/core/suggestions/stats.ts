@@ -114,6 +114,11 @@ export class UsageStats {
     this.each(backend, language, (c) => c.shown++);
   }
 
+  /** A suggestion counted as shown was hidden before the user could see it (the suggest widget opened over it). */
+  retractShown(backend: string, language: string): void {
+    this.each(backend, language, (c) => (c.shown = Math.max(0, c.shown - 1)));
+  }
+
   /** Time per stage of a suggestion the backend answered with. */
   recordLatency(timings: StageTimings, totalMs: number): void {
     for (const [stage, ms] of Object.entries(timings)) if (typeof ms === 'number') this.sample(stage, ms);

@@ -15,6 +15,10 @@ export interface ShowOptions {
   manual?: boolean;
   /** Text between the items' anchor and the cursor (the word the suggest widget's selected item replaces). */
   typed?: string;
+  /** The suggest widget is open (VS Code passed its selected item). */
+  withWidget?: boolean;
+  /** The document's version. */
+  version?: number;
   /** The scheduler's answer this suggestion came from: its timings count as latency when the suggestion is new. */
   scheduled?: Pick<ScheduledOutcome, 'servedBy' | 'waitedMs' | 'outcome'>;
   totalMs?: number;
@@ -49,7 +53,8 @@ export class SuggestionTracker {
       const same = all.find((a) => candidateKey(a) === candidateKey(onScreen));
       all = [same ?? onScreen, ...all.filter((a) => a !== same)];
     }
-    const { items, isNew } = this.ledger.show(uri, offset, all, { backend, language }, typed);
+    const { items, isNew, retracted } = this.ledger.show(uri, offset, all, { backend, language }, typed, { version: opts.version, withWidget: opts.withWidget });
+    if (retracted) this.stats.retractShown(retracted.backend, retracted.language);
     if (isNew) {
       this.stats.recordShown(backend, language);
       const sch = opts.scheduled;

@@ -73,7 +73,7 @@ export async function run(ctx) {
   // ── 3. statistics view ─────────────────────────────────────────────────────────────────────────
   await sleep(500);
   // From the status bar menu.
-  await w.page.locator('.statusbar [aria-label*="Tessera"]').first().click();
+  await w.page.locator('.statusbar [aria-label^="Tessera "]').first().click();
   await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show statistics' }).first().click();
   const preview = (what, test) =>
     waitFor(async () => {

@@ -40,10 +40,10 @@ export async function run(ctx) {
 
   // ── status bar menu (with a Python file open, so the per-language entries show) ────────────────────
   await w.openFile('main.py');
-  await page.locator('.statusbar [aria-label*="Tessera"]').first().click();
+  await page.locator('.statusbar [aria-label^="Tessera "]').first().click();
   const qi = page.locator('.quick-input-widget');
   await qi.locator('.monaco-list-row', { hasText: 'Snooze 5 minutes' }).first().waitFor();
-  await clearToasts().then(() => page.locator('.statusbar [aria-label*="Tessera"]').first().click()); // a toast would cover it
+  await clearToasts().then(() => page.locator('.statusbar [aria-label^="Tessera "]').first().click()); // a toast would cover it
   await qi.locator('.monaco-list-row', { hasText: 'Snooze 5 minutes' }).first().waitFor();
   await w.screenshot('dark-status-bar-menu');
   await page.keyboard.press('Escape');
@@ -75,6 +75,7 @@ export async function run(ctx) {
   await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
   await f.locator('details summary').click();
   await f.locator('#f-temperature').fill('7');
+  await f.locator('#f-temperature').blur();
   await f.locator('[data-field="temperature"] .error-text').waitFor();
   const error = await contrasts(f, [
     '[data-field="temperature"] .error-text', '[data-field="temperature"] label', '[data-field="temperature"] .hint', '#f-name',
@@ -132,6 +133,7 @@ export async function run(ctx) {
     await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
     if (!(await f.locator('#f-temperature').isVisible())) await f.locator('details summary').click();
     await f.locator('#f-temperature').fill('7');
+  await f.locator('#f-temperature').blur();
     await f.locator('[data-field="temperature"] .error-text').waitFor();
     const light = await contrasts(f, [
       '[data-field="temperature"] .error-text', '[data-field="temperature"] .hint', '#test-result h3', '#test-result .error-text',

@@ -47,7 +47,7 @@ export async function run(ctx) {
     const page = w.page;
 
     // ── status bar menu ─────────────────────────────────────────────────────────────────────────────
-    await page.locator('.statusbar [aria-label*="Tessera"]').first().click();
+    await page.locator('.statusbar [aria-label^="Tessera "]').first().click();
     const qi = page.locator('.quick-input-widget');
     await qi.locator('.monaco-list-row', { hasText: 'Snooze 5 minutes' }).first().waitFor();
     const menuText = await qi.innerText();
@@ -73,9 +73,17 @@ export async function run(ctx) {
 
     // ── add a profile; a bad URL is reported next to its field ──────────────────────────────────────
     await f.locator('#add').click();
+    // Nothing typed yet: no "is required" under the empty fields; the presets are offered here too.
+    await f.locator('#f-name').waitFor();
+    await sleep(600); // the live validation has answered by now
+    assert.equal(await f.locator('.editor .error-text').count(), 0, `errors shown before anything was typed: ${await f.locator('.editor .error-text').allInnerTexts()}`);
+    assert.match(await f.locator('.editor .presets').innerText(), /Start from:.*llama\.cpp server/s);
     await f.locator('#f-name').fill('loopback');
     await f.locator('#f-kind').selectOption('openai');
     await f.locator('#f-baseUrl').fill('localhost:8012');
+    await sleep(400);
+    assert.equal(await f.locator('[data-field="baseUrl"] .error-text').count(), 0, 'an error shown while the URL is still being typed');
+    await f.locator('#f-baseUrl').blur();
     await f.locator('#f-fimTemplate').selectOption('native');
     const urlError = f.locator('[data-field="baseUrl"] .error-text');
     await urlError.waitFor({ timeout: 5000 });
@@ -86,13 +94,23 @@ export async function run(ctx) {
     const closed = await new Promise((r) => { const s = http.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
     await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);
     await f.locator('#f-model').fill('x');
+    // In a short window the result is below the fold: it is scrolled into view when it arrives.
+    await page.setViewportSize({ width: 1280, height: 560 });
     await f.locator('#test').click();
     await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
+    const inView = await f.locator('#test-result').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight + 1;
+    });
+    await w.screenshot('settings-panel-test-scrolled');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.ok(inView, 'the Test connection result is scrolled into view');
     assert.match(await f.locator('#test-result').innerText(), /unreachable/i);
     // Show the field error and the failed test together for the screenshot.
     await f.locator('#f-temperature').waitFor({ state: 'attached' });
     await f.locator('details summary').click();
     await f.locator('#f-temperature').fill('7');
+    await f.locator('#f-temperature').blur();
     await f.locator('[data-field="temperature"] .error-text').waitFor();
     assert.match(await f.locator('[data-field="temperature"] .error-text').innerText(), /at most 2/);
     await clearToasts();
@@ -120,6 +138,7 @@ export async function run(ctx) {
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.badge.active').waitFor({ timeout: 10_000 });
     assert.match(await row.innerText(), /API key stored/);
+    assert.match(await f.locator('#notice').innerText(), /Saved “loopback”: Tessera now uses it\./, '"Save and use" confirms');
     await clearToasts();
     await w.screenshot('settings-panel-saved');
 

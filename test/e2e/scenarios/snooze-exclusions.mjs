@@ -68,7 +68,7 @@ export async function run(ctx) {
     await w.waitForNoGhostText();
 
     // ── snooze from the status bar menu: 5 minutes, then "Resume now" ───────────────────────────────
-    await page.locator('.statusbar [aria-label*="Tessera"]').first().click();
+    await page.locator('.statusbar [aria-label^="Tessera "]').first().click();
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Snooze 5 minutes' }).first().click();
     await waitFor(async () => /^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), { timeout: 5000, what: 'status bar: snoozed' });
     await w.screenshot('status-bar-snoozed');
@@ -79,7 +79,7 @@ export async function run(ctx) {
     await sleep(1500);
     assert.equal(await w.ghostText(), '', 'ghost text shown while snoozed');
     assert.equal(model.count, before, 'a request was sent while snoozed');
-    await page.locator('.statusbar [aria-label*="Tessera"]').first().click();
+    await page.locator('.statusbar [aria-label^="Tessera "]').first().click();
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Resume now' }).first().waitFor();
     await w.screenshot('status-bar-menu-snoozed');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Resume now' }).first().click();

@@ -73,12 +73,12 @@ export async function run(ctx) {
     await w.typeText('    ');
     await sleep(1200); // room for an automatic trigger (debounce) to go out, if one were going to
     await w.triggerSuggest(); // an explicit Alt+\ is refused too
-    await waitFor(async () => /Last: untrusted: this workspace is not trusted/.test(await status()), { timeout: 10_000, what: 'the explicit trigger refused (status "Last: untrusted")' });
+    await waitFor(async () => /Last: no suggestion — this backend is not used in an untrusted workspace \(this workspace is not trusted/.test(await status()), { timeout: 10_000, what: 'the explicit trigger refused (status "Last: untrusted")' });
     assert.equal(await w.ghostText(), '', 'ghost text in an untrusted workspace from a non-local backend');
     assert.equal(server.requests.length, 0, `the non-local backend got requests: ${JSON.stringify(server.requests.map((r) => r.path))}`);
     assert.equal(wsServer.requests.length, 0, "the workspace's own backend got requests: workspace settings were not ignored");
     // The tooltip (what a mouse user reads) says the same.
-    await page.locator('.statusbar [aria-label*="Tessera"]').first().hover();
+    await page.locator('.statusbar [aria-label^="Tessera "]').first().hover();
     await page.locator('.monaco-hover, .workbench-hover', { hasText: 'not trusted' }).first().waitFor({ timeout: 5000 })
       .catch(() => log('no status bar tooltip visible (hover)'));
     await w.screenshot('untrusted-status-bar');

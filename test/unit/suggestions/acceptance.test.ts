@@ -114,3 +114,20 @@ describe('AcceptLedger.current (what is on screen at a position)', () => {
     expect(l.current(U, 8)).toBeUndefined();
   });
 });
+
+describe('AcceptLedger when the suggest widget opens over a suggestion', () => {
+  it('the ghost text shown just before the widget opened, replaced at once with the widget, was never seen', () => {
+    const l = new AcceptLedger();
+    const go = { backend: 'local', language: 'go' };
+    // Typed "f": VS Code asks without the widget, then (same version, same spot) with the widget's item "fmt".
+    const first = l.show(U, 21, [c('oo()')], go, '', { version: 7 });
+    expect(first.isNew).toBe(true);
+    const second = l.show(U, 21, [c('fmt.Println(x)')], go, 'f', { version: 7, withWidget: true });
+    expect(second).toMatchObject({ isNew: true, retracted: go });
+    // The user then moves to another item in the widget: the previous one was seen next to the widget.
+    expect(l.show(U, 21, [c('func f() {}')], go, 'f', { version: 7, withWidget: true }).retracted).toBeUndefined();
+    // After an edit (a new version) nothing is retracted either.
+    expect(l.show(U, 21, [c('abc')], go, '', { version: 8 }).retracted).toBeUndefined();
+    expect(l.show(U, 21, [c('fmt.Sprint(x)')], go, 'f', { version: 9, withWidget: true }).retracted).toBeUndefined();
+  });
+});

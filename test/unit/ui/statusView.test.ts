@@ -6,10 +6,10 @@ const at = (ms: number) => `t${ms}`;
 describe('the status bar item', () => {
   it('differs when the last request showed something and when it did not', () => {
     const shown = statusView({ kind: 'idle' }, { shown: true, latencyMs: 263 }, 'local', at);
-    const none = statusView({ kind: 'idle' }, { shown: false, reason: 'empty', detail: 'the model returned no text' }, 'local', at);
+    const none = statusView({ kind: 'idle' }, { shown: false, reason: 'unreachable', detail: 'connect ECONNREFUSED' }, 'local', at);
     expect(shown.text).toBe('$(sparkle) Tessera 263 ms');
     expect(none.text).toBe('$(sparkle) Tessera: no suggestion');
-    expect(none.tooltip).toContain('Last: no suggestion — the model returned nothing (the model returned no text)');
+    expect(none.tooltip).toContain('Last: no suggestion — the backend is not reachable (connect ECONNREFUSED)');
     expect(shown.tooltip).not.toContain('Last:');
     expect(shown.tooltip).toContain('last suggestion in 263 ms');
   });

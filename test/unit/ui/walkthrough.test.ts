@@ -58,6 +58,6 @@ describe('walkthrough', () => {
   });
 
   it('"Pick a backend" is done as soon as a backend is configured', () => {
-    expect(steps.find((s) => s.id === 'pickBackend')!.completionEvents).toContain('onContext:tessera.backendConfigured');
+    expect(steps.find((s) => s.id === 'pickBackend')!.completionEvents).toContain('onContext:tessera.walkthrough.backendPicked');
   });
 });

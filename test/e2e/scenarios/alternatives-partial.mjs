@@ -4,7 +4,7 @@
 //      different candidate; Alt+] / Alt+[ cycle them without another request;
 //   2. accept next word (Ctrl+Right) inserts one word and leaves the rest visible, with no new request;
 //      Tab accepts the rest;
-//   3. the statistics view (Tessera: Show Statistics) counts it: shown, partly then fully accepted, characters.
+//   3. the statistics view (Tessera: Show Statistics) counts it once: shown, partly then fully accepted, characters.
 import assert from 'node:assert/strict';
 import { sleep, waitFor } from '../harness.mjs';
 
@@ -64,7 +64,11 @@ export async function run(ctx) {
   await waitFor(async () => (await line2()) === '    return sum', { timeout: 5000, what: 'accept next word to insert "sum"' });
   await sleep(800);
   assert.equal(await w.ghostText(), '((a, b))', 'the rest of the suggestion stays visible after accepting a word');
-  assert.equal(model.count, beforeWord, 'accepting a word sent a request');
+  // No request for the new cursor position (the rest is served from the answer). The scheduler may ask ahead, for
+  // where the suggestion ends, when the user is likely to get there soon (speculation; it depends on the measured
+  // latency, so on the machine's load): that request is not about the word accepted.
+  const afterWord = model.completions().slice(beforeWord);
+  assert.ok(afterWord.every((b) => b.prompt.endsWith('sum((a, b))')), `accepting a word asked the model again: ${JSON.stringify(afterWord.map((b) => b.prompt.slice(-20)))}`);
   await w.screenshot('partial-accept-word');
   await w.pressKey('Tab');
   await waitFor(async () => (await line2()) === '    return sum((a, b))', { timeout: 5000, what: 'Tab to accept the rest' });
@@ -91,7 +95,7 @@ export async function run(ctx) {
   log(`statistics row: ${row} (requests: ${JSON.stringify(model.completions().map((b) => [b.prompt.slice(-12), b.n ?? 1]))})`);
   const m = /(\d+) suggestions shown · (\d+) accepted · (\d+) partly accepted · (\d+) characters accepted/.exec(text);
   assert.ok(m, `no summary line in the statistics view:\n${text.slice(0, 600)}`);
-  assert.ok(Number(m[1]) >= 2, 'the automatic and the manual suggestion were counted as shown');
+  assert.equal(Number(m[1]), 1, 'one suggestion shown: cycling its alternatives and taking it word by word shows the same one');
   assert.deepEqual(m.slice(2).map(Number), [1, 0, 11], 'one suggestion accepted (a word, then the rest): 11 characters');
 
   // Reset (with its confirmation): the open view follows.

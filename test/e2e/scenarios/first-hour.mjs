@@ -148,6 +148,7 @@ export async function run(ctx) {
   await openWalkthrough(w);
   const step1 = page.locator('.getting-started-step[data-step-id$="pickBackend"]').first();
   await waitFor(async () => (await step1.getAttribute('aria-checked')) === 'true', { timeout: 10_000, what: '"Pick a backend" done: a backend is configured' });
+  await w.screenshot('dark-walkthrough-steps');
   await page.locator('.getting-started-step[data-step-id$="firstSuggestion"]').first().click();
   const bold = page.locator('.step-description-container[x-step-description-for$="firstSuggestion"] b', { hasText: 'Alt+' }).first();
   assert.equal((await bold.innerText()).trim(), 'Alt+\\ (backslash)', 'Alt+\\ renders in bold, and the bold ends there');

@@ -1,6 +1,6 @@
 // Reusable E2E flows shared by scenarios.
 import assert from 'node:assert/strict';
-import { sleep } from './harness.mjs';
+import { sleep, waitFor } from './harness.mjs';
 
 /**
  * The basic ghost-text life cycle in one file:
@@ -46,4 +46,24 @@ export async function ghostTextLifeCycle(ctx, { file, before = '', after = '', t
   const onDisk = await w.saveAndRead(file);
   assert.equal(onDisk, prefix + completion + after, 'saved file = prefix + completion + suffix');
   return { w, requests: server.completions() };
+}
+
+/**
+ * Switches the window's colour theme as a user does (Preferences: Color Theme, then the theme's name) and waits until
+ * the workbench has it. `label`: e.g. 'Light Modern', 'Dark Modern'; `kind`: the workbench class it gives ('vs', 'vs-dark').
+ */
+export async function setColorTheme(w, label, kind) {
+  const page = w.page;
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  // (not "Preferences: Browse Color Themes in Marketplace", which fuzzy-matches too)
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark' }).first().waitFor();
+  await input.fill(label);
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+  await waitFor(() => page.evaluate((k) => document.querySelector('.monaco-workbench')?.classList.contains(k), kind), { timeout: 10_000, what: `the ${label} theme applied` });
 }

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { setColorTheme } from '../flows.mjs';
 import { sleep, waitFor } from '../harness.mjs';
 
 export const name = 'first-hour';
@@ -19,20 +20,6 @@ export const timeout = 240_000;
 
 const WIDGET = '.editor-widget.suggest-widget.visible';
 const STATUS = '.statusbar [aria-label^="Tessera "]';
-
-async function setTheme(w, label) {
-  const page = w.page;
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>Preferences: Color Theme');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark' }).first().waitFor();
-  await input.fill(label);
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
-}
 
 async function statisticsText(w, what, test = () => true) {
   return waitFor(async () => {
@@ -164,8 +151,7 @@ export async function run(ctx) {
   // (Keys go to the walkthrough's Markdown frame now: back to the editor with the mouse.)
   await page.locator('.tabs-container .tab', { hasText: 'calc.py' }).first().click();
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
-  await setTheme(w, 'Light Modern');
-  await waitFor(() => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs')), { timeout: 10_000, what: 'the light theme applied' });
+  await setColorTheme(w, 'Light Modern', 'vs');
   await w.triggerSuggest();
   await page.locator('.statusbar-item', { hasText: 'no suggestion here' }).first().waitFor({ timeout: 10_000 });
   await page.locator(STATUS).first().hover();

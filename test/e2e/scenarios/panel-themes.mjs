@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { waitFor } from '../harness.mjs';
 import { contrasts, assertLegible } from '../contrast.mjs';
+import { setColorTheme } from '../flows.mjs';
 
 export const name = 'panel-themes';
 export const timeout = 90_000;
@@ -117,15 +118,7 @@ export async function run(ctx) {
     await w.screenshot('dark-settings-panel-saved');
 
     // ── the user switches to the light theme: the open panel follows, and stays legible ───────────────
-    await page.keyboard.press('Control+Shift+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>Preferences: Color Theme');
-    // (not "Preferences: Browse Color Themes in Marketplace", which fuzzy-matches too)
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().click();
-    await input.waitFor({ state: 'hidden' });
-    await waitFor(() => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs')), { timeout: 10_000, what: 'the light theme applied' });
+    await setColorTheme(w, 'Light Modern', 'vs');
     await waitFor(async () => (await contrasts(f, ['h1'])).h1?.bgLum > 0.8, { timeout: 10_000, what: 'the open panel turned light' });
     await row.locator('button', { hasText: 'Edit' }).click();
     await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);

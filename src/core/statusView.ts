@@ -84,3 +84,22 @@ export function statusView(state: TesseraState, last: LastResult | undefined, ba
   const joined = tooltip.join('\n');
   return { text, tooltip: joined, ariaLabel: `Tessera ${label}. ${joined.replace(/\n/g, '. ')}`, warning: state.kind === 'error' };
 }
+
+/**
+ * The status bar's state: what Tessera is doing, the backend in use and the result of the last trigger. Another
+ * backend starts without the old one's latency and "Last: …" line (they describe the old backend).
+ */
+export class StatusModel {
+  state: TesseraState = { kind: 'idle' };
+  last: LastResult | undefined;
+  backend = '';
+
+  setBackend(name: string): void {
+    if (name !== this.backend) this.last = undefined;
+    this.backend = name;
+  }
+
+  view(timeOf: (ms: number) => string): StatusView {
+    return statusView(this.state, this.last, this.backend, timeOf);
+  }
+}

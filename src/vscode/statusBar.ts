@@ -2,15 +2,13 @@
  * The status bar item: what Tessera is doing, and what the last trigger gave (core/statusView.ts has the words).
  */
 import * as vscode from 'vscode';
-import { statusView, type LastResult, type TesseraState } from '../core/statusView';
+import { StatusModel, type LastResult, type TesseraState } from '../core/statusView';
 
 export type { TesseraState } from '../core/statusView';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private state: TesseraState = { kind: 'idle' };
-  private last: LastResult | undefined;
-  private backendName = '';
+  private readonly model = new StatusModel();
 
   constructor(command?: string) {
     this.item = vscode.window.createStatusBarItem('tessera.status', vscode.StatusBarAlignment.Right, 100);
@@ -22,28 +20,27 @@ export class StatusBar implements vscode.Disposable {
 
   /** The backend in use; another one starts without the old one's latency and last result. */
   setBackend(name: string): void {
-    if (name !== this.backendName) this.last = undefined;
-    this.backendName = name;
+    this.model.setBackend(name);
     this.render();
   }
 
   set(state: TesseraState): void {
-    this.state = state;
+    this.model.state = state;
     this.render();
   }
 
   get current(): TesseraState {
-    return this.state;
+    return this.model.state;
   }
 
   /** The last trigger's result (undefined: forget it, e.g. after a switch that makes its explanation stale). */
   result(last: LastResult | undefined): void {
-    this.last = last;
+    this.model.last = last;
     this.render();
   }
 
   private render(): void {
-    const v = statusView(this.state, this.last, this.backendName, (t) => new Date(t).toLocaleTimeString());
+    const v = this.model.view((t) => new Date(t).toLocaleTimeString());
     this.item.text = v.text;
     this.item.tooltip = v.tooltip;
     this.item.accessibilityInformation = { label: v.ariaLabel };

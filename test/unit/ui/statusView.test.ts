@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusView } from '../../../src/core/statusView';
+import { StatusModel, statusView } from '../../../src/core/statusView';
 
 const at = (ms: number) => `t${ms}`;
 
@@ -31,5 +31,19 @@ describe('the status bar item', () => {
     const v = statusView({ kind: 'error', detail: 'connect ECONNREFUSED' }, { shown: false, reason: 'unreachable' }, 'local', at);
     expect(v).toMatchObject({ text: '$(warning) Tessera', warning: true });
     expect(v.tooltip).not.toContain('Last:');
+  });
+});
+
+describe('switching backend', () => {
+  it("starts without the old backend's latency and last result", () => {
+    const m = new StatusModel();
+    m.setBackend('slow');
+    m.last = { shown: true, latencyMs: 2630 };
+    expect(m.view(at).text).toBe('$(sparkle) Tessera 2630 ms');
+    m.setBackend('slow'); // the same backend again (settings re-read): nothing is lost
+    expect(m.view(at).text).toBe('$(sparkle) Tessera 2630 ms');
+    m.setBackend('fast');
+    expect(m.view(at).text).toBe('$(sparkle) Tessera');
+    expect(m.view(at).tooltip).not.toMatch(/2630/);
   });
 });

@@ -157,14 +157,14 @@ export async function run(ctx) {
   await page.locator(STATUS).first().hover();
   await sleep(1200);
   await w.screenshot('light-status-bar-nothing');
-  await w.runCommand('Tessera: Show Statistics');
-  await statisticsText(w, 'the statistics view (light)');
-  await sleep(800);
-  await w.screenshot('light-statistics');
   await openWalkthrough(w);
   await page.locator('.getting-started-step[data-step-id$="firstSuggestion"]').first().click();
   await sleep(800);
   await w.screenshot('light-walkthrough');
+  await page.locator('.tabs-container .tab', { hasText: 'Tessera Statistics' }).first().click();
+  await statisticsText(w, 'the statistics view (light)');
+  await sleep(1000);
+  await w.screenshot('light-statistics');
   await w.close();
 
   // ── 6. settings warnings name the file and open it ──────────────────────────────────────────────

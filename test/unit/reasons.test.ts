@@ -22,7 +22,7 @@ describe('rejection reasons', () => {
     expect(explainReason('unreachable', 'connect ECONNREFUSED 127.0.0.1:1')).toBe('the backend is not reachable (connect ECONNREFUSED 127.0.0.1:1)');
     expect(explainReason('empty', 'The model returned nothing.')).toBe('the model returned nothing');
     expect(reasonSays('some-future-reason')).toBe('some-future-reason');
-    expect(reasonFix('auth')).toBe('missing or wrong API key: Tessera: Set API Key…');
+    expect(reasonFix('auth')).toBe('missing or wrong API key: Tessera: Set API Key… (a key saved for another server is not sent there until you agree)');
   });
 
   it("the README's troubleshooting table is the one generated from them", () => {

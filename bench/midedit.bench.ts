@@ -12,9 +12,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { postfilter } from '../src/core/postfilter';
-import { perfectAnswer } from '../src/core/scheduling/replay';
+import { perfectAnswer } from '../src/sim/perfectModel';
 import { decideShape } from '../src/core/scheduling/shape';
-import { generateTrace, rng } from '../src/core/scheduling/tracegen';
+import { rng } from '../src/sim/random';
+import { generateTrace } from '../src/sim/tracegen';
 import { REPLAY_FILES } from './replay-files';
 
 const FILES = REPLAY_FILES;

@@ -5,4 +5,4 @@ export function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-export { rng } from '../src/core/scheduling/tracegen';
+export { rng } from '../src/sim/random';

@@ -1,23 +1,18 @@
 /**
- * `tessera replay --latency-ms N --tokens-per-s N [--policy tessera|fixed350|cancel75] [--debounce-ms N] [--prefetch false]`
+ * `tessera replay --latency-ms N --tokens-per-s N [--policy tessera|fixed350|cancel75] [--debounce-ms N]
+ *  [--prefetch true|false] [--local true|false] [--fim-template qwen|…]`
  * Reads a whole typing trace (JSON Lines: a header {"language","final"}, then one line per keystroke
  * {"t","text","offset"} or {"t","accept":true}), replays it through the extension's scheduler and pipeline on a
  * virtual clock against a simulated perfect model, and writes one summary line:
- * {"keystrokes","requests","cancelled","cacheHits","typedAheadHits","pauses","pausesWithGhost","pauseToGhostP50","pauseToGhostP95"}
+ * {"keystrokes","requests","cancelled","cacheHits","typedAheadHits","pauses","pausesWithGhost","pauseToGhostP50",
+ *  "pauseToGhostP95","generatedTokens","prefillTokens"}
  */
 import * as readline from 'node:readline';
-import { TESSERA_POLICY, type SchedulingPolicy } from '../../core/scheduling/manager';
-import { parseTrace, replay } from '../../core/scheduling/replay';
+import { FIM_FAMILIES, type FimFamily } from '../../core/prompt/templates';
+import { POLICIES } from '../../sim/policies';
+import { replay } from '../../sim/replay';
+import { parseTrace } from '../../sim/trace';
 import type { LineHandler } from '../jsonl';
-
-/** Reference policies of the benchmark, by name. */
-export const POLICIES: Record<string, SchedulingPolicy> = {
-  tessera: TESSERA_POLICY,
-  /** A fixed 350 ms debounce, no cache, no reuse; superseded requests run to the end. */
-  fixed350: { debounce: 350, cache: false, typedAhead: false, inflightReuse: false, cancel: 'never', concurrencyCap: false, shape: 'classic' },
-  /** A 75 ms debounce; a superseded request is cancelled; nothing is reused. */
-  cancel75: { debounce: 75, cache: false, typedAhead: false, inflightReuse: false, cancel: 'trigger', concurrencyCap: false, shape: 'classic' },
-};
 
 function numberArg(args: Map<string, string>, name: string, fallback?: number): number {
   const raw = args.get(name);
@@ -28,6 +23,13 @@ function numberArg(args: Map<string, string>, name: string, fallback?: number): 
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got "${raw}"`);
   return n;
+}
+
+function booleanArg(args: Map<string, string>, name: string, fallback: boolean): boolean {
+  const raw = args.get(name);
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`--${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 async function readAll(input: NodeJS.ReadableStream): Promise<unknown[]> {
@@ -58,11 +60,13 @@ export async function replayCommand(args: Map<string, string>): Promise<LineHand
   const policy = POLICIES[policyName];
   if (!policy) throw new Error(`--policy must be one of ${Object.keys(POLICIES).join(', ')}`);
   const debounceMs = args.has('debounce-ms') ? numberArg(args, 'debounce-ms') : undefined;
-  const prefetchArg = args.get('prefetch') ?? 'true';
-  if (!['true', 'false'].includes(prefetchArg)) throw new Error('--prefetch must be true or false');
+  const prefetch = booleanArg(args, 'prefetch', true);
+  const local = booleanArg(args, 'local', true);
+  const fimTemplate = (args.get('fim-template') ?? 'qwen') as FimFamily;
+  if (!FIM_FAMILIES.includes(fimTemplate)) throw new Error(`--fim-template must be one of ${FIM_FAMILIES.join(', ')}`);
   try {
     const { header, events } = parseTrace(await readAll(process.stdin));
-    const { summary } = await replay(header, events, { latencyMs, tokensPerS, policy, debounceMs, prefetch: prefetchArg === 'true' });
+    const { summary } = await replay(header, events, { latencyMs, tokensPerS, policy, debounceMs, prefetch, local, fimTemplate });
     process.stdout.write(JSON.stringify(summary) + '\n');
   } catch (err) {
     process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');

@@ -21,6 +21,8 @@ export interface CachedCompletion {
   /** Raw model text (for the log). */
   raw: string;
   appliedRules: string[];
+  /** The backend request the text came from (for the log and the replay's accounting). */
+  requestId?: number;
 }
 
 export interface CacheHit {

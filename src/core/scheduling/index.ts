@@ -4,11 +4,9 @@ export { AdaptiveDebounce } from './debounce';
 export {
   concurrencyLimit,
   RequestManager,
-  TESSERA_POLICY,
   type ManagerOptions,
   type PipelineRunner,
   type ScheduledOutcome,
-  type SchedulingPolicy,
   type SchedulerStats,
   type ServedBy,
   type TriggerOptions,

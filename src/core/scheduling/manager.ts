@@ -21,7 +21,15 @@ import { LRUCache } from 'lru-cache';
 import { cacheKey, CompletionCache } from './cache';
 import { sleep, type Clock } from './clock';
 import { AdaptiveDebounce } from './debounce';
-import { classicShape, decideShape, lineAround, opensBlock, type RequestShape } from './shape';
+import { Slots } from './slots';
+import { decideShape, lineAround, opensBlock, type RequestShape } from './shape';
+
+/**
+ * Why a backend request was sent: a trigger that found nothing to reuse (after the debounce), a manual trigger,
+ * speculation on the position where the suggestion being typed through ends, or a prefetch of the lines after
+ * a used-up suggestion.
+ */
+export type RequestReason = 'trigger' | 'manual' | 'speculation' | 'prefetch';
 
 /** Runs the pipeline for one position. `onChunk` gets the raw text streamed so far after each chunk. */
 export type PipelineRunner = (
@@ -29,34 +37,8 @@ export type PipelineRunner = (
   shape: RequestShape,
   onChunk: (raw: string) => void,
   signal: AbortSignal,
+  request?: { id: number; reason: RequestReason },
 ) => Promise<Outcome>;
-
-/** What the scheduler does; Tessera's policy is the default, the replay benchmark also runs simple references. */
-export interface SchedulingPolicy {
-  /** 'adaptive' or a fixed wait in ms. */
-  debounce: 'adaptive' | number;
-  cache: boolean;
-  typedAhead: boolean;
-  inflightReuse: boolean;
-  /**
-   * When an in-flight request is cancelled: 'unusable' (when the position no longer matches it — Tessera),
-   * 'trigger' (when the trigger that started it is cancelled — the usual provider), 'never'.
-   */
-  cancel: 'unusable' | 'trigger' | 'never';
-  /** Apply the backend's concurrency cap. */
-  concurrencyCap: boolean;
-  /** The multi-line decision: Tessera's (decideShape) or the simple one of the references (classicShape). */
-  shape?: 'tessera' | 'classic';
-}
-
-export const TESSERA_POLICY: SchedulingPolicy = {
-  debounce: 'adaptive',
-  cache: true,
-  typedAhead: true,
-  inflightReuse: true,
-  cancel: 'unusable',
-  concurrencyCap: true,
-};
 
 export type ServedBy = 'cache' | 'typed-ahead' | 'in-flight' | 'request';
 
@@ -104,7 +86,6 @@ export interface ManagerOptions {
    * is cancelled if the user diverges; in the replay benchmark it costs no extra requests or tokens).
    */
   speculate?: boolean;
-  policy?: SchedulingPolicy;
   log?: Logger;
   cacheSize?: number;
   /**
@@ -133,7 +114,8 @@ interface Flight {
   outcome?: Outcome;
   startedAt: number;
   used: boolean;
-  /** Started ahead of the user, for the position after Enter (prefetch of the line that follows). */
+  reason: RequestReason;
+  /** Started ahead of the user, for a position they have not reached yet (speculation, prefetch). */
   speculative: boolean;
   language: string;
   /** Called after each streamed chunk. */
@@ -142,51 +124,28 @@ interface Flight {
   chained: Promise<void>;
 }
 
-/** Counting semaphore with abortable waits (FIFO). */
-class Slots {
-  private inUse = 0;
-  private queue: { resolve: (ok: boolean) => void; signal: AbortSignal; onAbort: () => void }[] = [];
-  constructor(public limit: number) {}
-
-  /** Takes a slot only if one is free now (for optional work such as prefetch). */
-  tryAcquire(): boolean {
-    if (this.inUse >= this.limit || this.queue.length > 0) return false;
-    this.inUse++;
-    return true;
-  }
-
-  acquire(signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return Promise.resolve(false);
-    if (this.inUse < this.limit) {
-      this.inUse++;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const entry = {
-        resolve,
-        signal,
-        onAbort: () => {
-          this.queue = this.queue.filter((e) => e !== entry);
-          resolve(false);
-        },
-      };
-      signal.addEventListener('abort', entry.onAbort, { once: true });
-      this.queue.push(entry);
-    });
-  }
-
-  release(): void {
-    const next = this.queue.shift();
-    if (next) {
-      next.signal.removeEventListener('abort', next.onAbort);
-      next.resolve(true);
-    } else this.inUse = Math.max(0, this.inUse - 1);
-  }
-
-  get busy(): number {
-    return this.inUse;
-  }
+/** One trigger on its way through the steps of RequestManager.schedule. */
+interface Trigger {
+  snapshot: DocumentSnapshot;
+  prefix: string;
+  suffix: string;
+  scope: string;
+  shape: RequestShape;
+  manual: boolean;
+  signal: AbortSignal;
+  /** Time spent in the debounce and waiting for a slot. */
+  waitedMs: number;
+  /** The user just used a suggestion up (typed through or accepted): with prefetch, no debounce. */
+  consumed: boolean;
+  /** The user typed the last single-line suggestion at the end of this line to its end: the line is complete. */
+  lineComplete?: boolean;
 }
+
+/** A step's answer: look again from the cache on (the situation changed while the step waited). */
+const LOOK_AGAIN = Symbol('look again');
+
+/** How many times one trigger looks again before giving up. */
+const MAX_LOOKS = 3;
 
 function cancelledOutcome(detail: string): Outcome {
   return { ...reject('schedule', 'cancelled', detail), timings: {} };
@@ -202,7 +161,6 @@ export class RequestManager {
   readonly debounce: AdaptiveDebounce;
   private readonly flights = new Set<Flight>();
   private readonly slots: Slots;
-  private readonly policy: SchedulingPolicy;
   private readonly log: Logger;
   private latest: { uri: string; prefix: string; suffix: string; scope: string } | undefined;
   /** The line (see lineKey) whose last request was answered with nothing usable. */
@@ -214,11 +172,10 @@ export class RequestManager {
   private nextId = 0;
 
   constructor(private readonly opts: ManagerOptions) {
-    this.policy = opts.policy ?? TESSERA_POLICY;
     this.log = opts.log ?? silentLogger;
     this.cache = new CompletionCache(opts.cacheSize ?? 500);
     this.debounce = new AdaptiveDebounce({ baseMs: opts.debounceMs });
-    this.slots = new Slots(this.policy.concurrencyCap ? concurrencyLimit(opts.profile, opts.local) : 64);
+    this.slots = new Slots(concurrencyLimit(opts.profile, opts.local));
   }
 
   /** Settings changed without a backend change: new base debounce / prefetch / speculation. */
@@ -261,118 +218,155 @@ export class RequestManager {
     return r;
   }
 
+  /**
+   * The life of one trigger, step by step: each step either answers (a suggestion or why there is none), or passes
+   * the trigger on to the next one. A step that finds the situation changed under it (an answer in flight that did
+   * not cover what was typed, a request that started during the debounce) looks again from the cache on.
+   */
   private async schedule(snapshot: DocumentSnapshot, options: TriggerOptions): Promise<ScheduledOutcome> {
-    const clock = this.opts.clock;
-    const manual = options.manual ?? false;
+    const t = this.beginTrigger(snapshot, options);
+    for (let look = 0; look < MAX_LOOKS; look++) {
+      if (t.signal.aborted) return this.cancelled(t, 'a newer keystroke superseded this trigger');
+      if (!t.manual) {
+        const cached = this.fromCache(t) ?? (await this.atCompleteLine(t));
+        if (cached) return cached;
+        const joined = await this.joinInFlight(t);
+        if (joined === LOOK_AGAIN) continue;
+        if (joined) return joined;
+        const empty = this.knownEmptyHere(t);
+        if (empty) return empty;
+        if (look === 0) {
+          const waited = await this.debounceTrigger(t);
+          if (waited === LOOK_AGAIN) continue;
+          if (waited) return waited;
+        }
+      }
+      return this.request(t);
+    }
+    return this.cancelled(t, 'no usable answer for this position');
+  }
+
+  /** Notes the trigger (rhythm, latest position) and cancels the requests it makes useless. */
+  private beginTrigger(snapshot: DocumentSnapshot, options: TriggerOptions): Trigger {
     const prefix = snapshot.text.slice(0, snapshot.offset);
     const suffix = snapshot.text.slice(snapshot.offset);
     const scope = this.scopeOf(snapshot);
-    const policy = this.policy;
-    const shape = (policy.shape === 'classic' ? classicShape : decideShape)(prefix, suffix, this.opts.profile);
+    const t: Trigger = {
+      snapshot,
+      prefix,
+      suffix,
+      scope,
+      shape: decideShape(prefix, suffix, this.opts.profile),
+      manual: options.manual ?? false,
+      signal: options.signal,
+      waitedMs: 0,
+      consumed: false,
+    };
     this.stats.triggers++;
-    this.debounce.noteTrigger(clock.now());
+    this.debounce.noteTrigger(this.opts.clock.now());
     this.latest = { uri: snapshot.uri, prefix, suffix, scope };
-    if (policy.cancel === 'unusable') this.cancelUnusable();
+    this.cancelUnusable();
+    return t;
+  }
 
-    let consumed = false;
-    let waitedMs = 0;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'request', waitedMs, shape };
-      if (!manual) {
-        // 2. cache, exact or typed-ahead
-        if (policy.cache) {
-          const hit = this.cache.lookup(scope, prefix, suffix, { typedAhead: policy.typedAhead });
-          if (hit && hit.rest.trim() !== '') {
-            if (hit.typed === 0) this.stats.cacheHits++;
-            else this.stats.typedAheadHits++;
-            if (this.speculates && policy.inflightReuse) this.speculateAfter(snapshot, scope, prefix, suffix, hit.rest, hit.replaceSuffix);
-            return { outcome: suggestionOf(hit.rest, { ...hit.entry, replaceSuffix: hit.replaceSuffix }), servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs, shape };
-          }
-          let lineDone = false;
-          if (hit && hit.typed > 0) {
-            // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request
-            // could only repeat what that answer said: the line ends here.
-            if (hit.rest === '' && shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) lineDone = true;
-            else consumed = true;
-          }
-          // A finished statement (`foo();█`, `}█`): nothing to add to this line either.
-          if (!lineDone && shape.why === 'end-of-statement' && statementFinished(lineAround(prefix, suffix).before)) lineDone = true;
-          if (lineDone) {
-            // With prefetch, the line that follows is asked for now, and shown from here (`⏎    next line`).
-            const next = this.opts.prefetch && policy.inflightReuse ? this.prefetchNextLine(snapshot, scope, prefix, suffix) : undefined;
-            if (next) {
-              const r = next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, options.signal)).outcome : undefined);
-              if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
-                if (next.cached) this.stats.cacheHits++;
-                else this.stats.inflightHits++;
-                return { outcome: suggestionOf(r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs, requestId: next.flight?.id, shape };
-              }
-              if (options.signal.aborted) return { outcome: cancelledOutcome('a newer keystroke superseded this trigger'), servedBy: 'in-flight', waitedMs, shape };
-            }
-            return { outcome: { ...reject('cache', 'line-complete', 'the line is complete: nothing to add to it'), timings: {} }, servedBy: 'cache', waitedMs, shape };
-          }
-        }
-        // 3. in-flight reuse
-        if (policy.inflightReuse) {
-          const flight = this.compatibleFlight(snapshot.uri, scope, prefix, suffix);
-          if (flight) {
-            const r = await this.join(flight, prefix, options.signal, suffix);
-            if (r.outcome.kind === 'suggestion' || options.signal.aborted) {
-              if (r.outcome.kind === 'suggestion') {
-                this.stats.inflightHits++;
-                if (this.speculates && !options.signal.aborted) this.speculateAfter(snapshot, scope, prefix, suffix, r.outcome.text, r.outcome.replaceSuffix);
-              }
-              return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
-            }
-            if (!r.retry) return { outcome: r.outcome, servedBy: 'in-flight', waitedMs, requestId: flight.id, shape };
-            continue; // the answer did not cover what was typed: look again (cache, then a new request)
-          }
-        }
-      }
+  private cancelled(t: Trigger, detail: string, servedBy: ServedBy = 'request'): ScheduledOutcome {
+    return { outcome: cancelledOutcome(detail), servedBy, waitedMs: t.waitedMs, shape: t.shape };
+  }
 
-      // The model had nothing for exactly this position a moment ago: asking again would repeat that.
-      if (!manual && policy.cache && this.knownEmpty(scope, prefix, suffix)) {
-        return { outcome: { ...reject('cache', 'nothing-here', 'the model had nothing to show at this position a moment ago'), timings: {} }, servedBy: 'cache', waitedMs, shape };
-      }
-
-      // 4. debounce
-      const t0 = clock.now();
-      if (!manual && attempt === 0) {
-        const wait = this.waitFor(prefix, suffix, consumed);
-        if (!(await sleep(clock, wait, options.signal))) {
-          return { outcome: cancelledOutcome('a newer keystroke arrived during the debounce'), servedBy: 'request', waitedMs: clock.now() - t0, shape };
-        }
-        // While we waited, a request may have finished or started for this very position.
-        if (policy.cache || policy.inflightReuse) {
-          const hit = policy.cache ? this.cache.lookup(scope, prefix, suffix, { typedAhead: policy.typedAhead }) : undefined;
-          const joinable = policy.inflightReuse ? this.compatibleFlight(snapshot.uri, scope, prefix, suffix) : undefined;
-          if ((hit && hit.rest.trim() !== '') || joinable) {
-            waitedMs += clock.now() - t0;
-            continue;
-          }
-        }
-      }
-
-      // 5. a slot under the concurrency cap, then the request
-      if (!(await this.slots.acquire(options.signal))) {
-        return { outcome: cancelledOutcome('a newer keystroke arrived while waiting for the backend'), servedBy: 'request', waitedMs: clock.now() - t0, shape };
-      }
-      waitedMs += clock.now() - t0;
-      const flight = this.start(snapshot, scope, prefix, suffix, shape);
-      const r = await this.join(flight, prefix, options.signal);
-      if (policy.cancel === 'trigger' && options.signal.aborted) this.abortFlight(flight, 'its trigger was cancelled');
-      const outcome = r.outcome;
-      if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && flight.outcome?.timings) outcome.timings = { ...flight.outcome.timings, ...outcome.timings };
-      return { outcome, servedBy: 'request', waitedMs, requestId: flight.id, shape };
+  /**
+   * Cache: the same position, or an earlier one whose suggestion the user has typed ahead on. Notes on the trigger
+   * when the user has just used a suggestion up (typed it through, or accepted it).
+   */
+  private fromCache(t: Trigger): ScheduledOutcome | undefined {
+    const hit = this.cache.lookup(t.scope, t.prefix, t.suffix);
+    if (hit && hit.rest.trim() !== '') {
+      if (hit.typed === 0) this.stats.cacheHits++;
+      else this.stats.typedAheadHits++;
+      if (this.speculates) this.speculateAfter(t.snapshot, t.scope, t.prefix, t.suffix, hit.rest, hit.replaceSuffix);
+      const outcome = suggestionOf(hit.rest, { ...hit.entry, replaceSuffix: hit.replaceSuffix });
+      return { outcome, servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs: t.waitedMs, requestId: hit.entry.requestId, shape: t.shape };
     }
-    return { outcome: cancelledOutcome('no usable answer for this position'), servedBy: 'request', waitedMs, shape };
+    if (hit && hit.typed > 0) {
+      // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request could
+      // only repeat what that answer said: the line ends here.
+      if (hit.rest === '' && t.shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) t.lineComplete = true;
+      else t.consumed = true;
+    }
+    return undefined;
+  }
+
+  /**
+   * A complete line (its suggestion used up, or a finished statement: `foo();█`, `}█`) has nothing to add. With
+   * prefetch, the lines that follow are asked for now, and shown from here (`⏎    next line`).
+   */
+  private async atCompleteLine(t: Trigger): Promise<ScheduledOutcome | undefined> {
+    const finished = t.lineComplete || (t.shape.why === 'end-of-statement' && statementFinished(lineAround(t.prefix, t.suffix).before));
+    if (!finished) return undefined;
+    const next = this.opts.prefetch ? this.prefetchNextLine(t.snapshot, t.scope, t.prefix, t.suffix) : undefined;
+    if (next) {
+      const r = next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, t.signal)).outcome : undefined);
+      if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
+        if (next.cached) this.stats.cacheHits++;
+        else this.stats.inflightHits++;
+        return { outcome: suggestionOf(r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs: t.waitedMs, requestId: next.flight?.id ?? next.requestId, shape: t.shape };
+      }
+      if (t.signal.aborted) return this.cancelled(t, 'a newer keystroke superseded this trigger', 'in-flight');
+    }
+    return { outcome: { ...reject('cache', 'line-complete', 'the line is complete: nothing to add to it'), timings: {} }, servedBy: 'cache', waitedMs: t.waitedMs, shape: t.shape };
+  }
+
+  /** In-flight reuse: a request whose position the user has typed ahead of, and whose stream matches it, is joined. */
+  private async joinInFlight(t: Trigger): Promise<ScheduledOutcome | typeof LOOK_AGAIN | undefined> {
+    const flight = this.compatibleFlight(t.snapshot.uri, t.scope, t.prefix, t.suffix);
+    if (!flight) return undefined;
+    const r = await this.join(flight, t.prefix, t.signal, t.suffix);
+    const served: ScheduledOutcome = { outcome: r.outcome, servedBy: 'in-flight', waitedMs: t.waitedMs, requestId: flight.id, shape: t.shape };
+    if (r.outcome.kind === 'suggestion' && !t.signal.aborted) {
+      this.stats.inflightHits++;
+      if (this.speculates) this.speculateAfter(t.snapshot, t.scope, t.prefix, t.suffix, r.outcome.text, r.outcome.replaceSuffix);
+    }
+    if (r.outcome.kind === 'suggestion' || t.signal.aborted || !r.retry) return served;
+    // The answer did not cover what was typed: look again (cache, then a new request).
+    return LOOK_AGAIN;
+  }
+
+  /** The model had nothing for exactly this position a moment ago: asking again would repeat that. */
+  private knownEmptyHere(t: Trigger): ScheduledOutcome | undefined {
+    if (!this.knownEmpty(t.scope, t.prefix, t.suffix)) return undefined;
+    return { outcome: { ...reject('cache', 'nothing-here', 'the model had nothing to show at this position a moment ago'), timings: {} }, servedBy: 'cache', waitedMs: t.waitedMs, shape: t.shape };
+  }
+
+  /**
+   * The adaptive debounce. While it waits, a request may have finished or started for this very position: then
+   * the trigger looks again instead of sending another.
+   */
+  private async debounceTrigger(t: Trigger): Promise<ScheduledOutcome | typeof LOOK_AGAIN | undefined> {
+    const clock = this.opts.clock;
+    const t0 = clock.now();
+    const slept = await sleep(clock, this.waitFor(t.prefix, t.suffix, t.consumed), t.signal);
+    t.waitedMs += clock.now() - t0;
+    if (!slept) return this.cancelled(t, 'a newer keystroke arrived during the debounce');
+    const hit = this.cache.lookup(t.scope, t.prefix, t.suffix);
+    if ((hit && hit.rest.trim() !== '') || this.compatibleFlight(t.snapshot.uri, t.scope, t.prefix, t.suffix)) return LOOK_AGAIN;
+    return undefined;
+  }
+
+  /** A slot under the backend's concurrency cap, then a new request, streamed. */
+  private async request(t: Trigger): Promise<ScheduledOutcome> {
+    const clock = this.opts.clock;
+    const t0 = clock.now();
+    const got = await this.slots.acquire(t.signal);
+    t.waitedMs += clock.now() - t0;
+    if (!got) return this.cancelled(t, 'a newer keystroke arrived while waiting for the backend');
+    const flight = this.start(t.snapshot, t.scope, t.prefix, t.suffix, t.shape, t.manual ? 'manual' : 'trigger');
+    const { outcome } = await this.join(flight, t.prefix, t.signal);
+    if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && flight.outcome?.timings) outcome.timings = { ...flight.outcome.timings, ...outcome.timings };
+    return { outcome, servedBy: 'request', waitedMs: t.waitedMs, requestId: flight.id, shape: t.shape };
   }
 
   /** The debounce for this trigger. */
   private waitFor(prefix: string, suffix: string, consumed: boolean): number {
     if (consumed && this.opts.prefetch) return 0;
-    const d = this.policy.debounce;
-    if (typeof d === 'number') return d;
     const { before, after } = lineAround(prefix, suffix);
     const likelyPause = after.trim() === '' && (before.trim() === '' || opensBlock(before) || /[;,]\s*$/.test(before));
     // The model recently had nothing usable for this line: wait for a real pause instead of asking again
@@ -391,20 +385,19 @@ export class RequestManager {
     scope: string,
     prefix: string,
     suffix: string,
-  ): { prefix: string; cached?: Outcome; flight?: Flight } | undefined {
+  ): { prefix: string; cached?: Outcome; flight?: Flight; requestId?: number } | undefined {
     if (suffix !== '' && !/^\r?\n/.test(suffix)) return undefined;
     // Asked at the end of this line, the answer starts with the line break and the next line's indentation as
     // the model sees it; Enter and the editor's auto-indent are then typed through it (no guess of the indent).
     const next = prefix;
     const hit = this.cache.lookup(scope, next, suffix, { typedAhead: false });
-    if (hit) return { prefix: next, cached: suggestionOf(hit.entry.text, hit.entry) };
+    if (hit) return { prefix: next, cached: suggestionOf(hit.entry.text, hit.entry), requestId: hit.entry.requestId };
     if (this.knownEmpty(scope, next, suffix)) return undefined;
     for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, flight: f };
     if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
     const base = decideShape(next, suffix, this.opts.profile);
-    const flight = this.start(spec, scope, next, suffix, { ...base, multiline: true, maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS), stop: base.stop.filter((x) => x !== '\n') });
-    flight.speculative = true;
+    const flight = this.start(spec, scope, next, suffix, { ...base, multiline: true, maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS), stop: base.stop.filter((x) => x !== '\n') }, 'prefetch');
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
     return { prefix: next, flight };
   }
@@ -434,8 +427,7 @@ export class RequestManager {
     for (const f of this.flights) if (f.uri === snapshot.uri && f.suffix === suffix && at.startsWith(f.prefix) && !f.ctrl.signal.aborted) return;
     if (!this.slots.tryAcquire()) return;
     const spec: DocumentSnapshot = { ...snapshot, text: at + suffix, offset: at.length };
-    const flight = this.start(spec, scope, at, suffix, decideShape(at, suffix, this.opts.profile));
-    flight.speculative = true;
+    const flight = this.start(spec, scope, at, suffix, decideShape(at, suffix, this.opts.profile), 'speculation');
     this.log.trace(`request #${flight.id}: speculative, where the suggestion being typed through ends`);
   }
 
@@ -449,7 +441,7 @@ export class RequestManager {
     return !l.text.startsWith(prefix.slice(l.prefix.length));
   }
 
-  private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape): Flight {
+  private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape, reason: RequestReason): Flight {
     const clock = this.opts.clock;
     const ctrl = new AbortController();
     const flight: Flight = {
@@ -464,7 +456,8 @@ export class RequestManager {
       done: Promise.resolve(cancelledOutcome('not started')),
       startedAt: clock.now(),
       used: false,
-      speculative: false,
+      reason,
+      speculative: reason === 'speculation' || reason === 'prefetch',
       language: snapshot.languageId,
       listeners: new Set(),
       chained: Promise.resolve(),
@@ -475,12 +468,12 @@ export class RequestManager {
       flight.raw = raw;
       for (const l of [...flight.listeners]) l();
       // A chunk that contradicts what the user has typed since makes the request useless: close it now.
-      if (this.policy.cancel === 'unusable' && !this.usableForLatest(flight)) this.abortFlight(flight, 'what was typed no longer matches the stream');
+      if (!this.usableForLatest(flight)) this.abortFlight(flight, 'what was typed no longer matches the stream');
     };
     flight.done = (async () => {
       let outcome: Outcome;
       try {
-        outcome = await this.opts.run(snapshot, shape, onChunk, ctrl.signal);
+        outcome = await this.opts.run(snapshot, shape, onChunk, ctrl.signal, { id: flight.id, reason });
       } catch (err) {
         outcome = { ...reject('backend', 'bad-response', err instanceof Error ? err.message : String(err)), timings: {} };
       } finally {
@@ -502,8 +495,8 @@ export class RequestManager {
         if (outcome.kind !== 'rejection' || outcome.reason !== 'cancelled') outcome = cancelledOutcome('the request was cancelled');
       } else {
         this.debounce.noteLatency(clock.now() - flight.startedAt);
-        if (outcome.kind === 'suggestion' && this.policy.cache) {
-          this.cache.set(scope, prefix, suffix, { text: outcome.text, replaceSuffix: outcome.replaceSuffix, raw: outcome.raw, appliedRules: outcome.appliedRules });
+        if (outcome.kind === 'suggestion') {
+          this.cache.set(scope, prefix, suffix, { text: outcome.text, replaceSuffix: outcome.replaceSuffix, raw: outcome.raw, appliedRules: outcome.appliedRules, requestId: flight.id });
           if (shape.toTokenCap) flight.chained = this.continueFrom(flight, outcome);
         }
       }
@@ -534,7 +527,7 @@ export class RequestManager {
       if (raw.trim() === '') return;
       const r = await pf(flight.language, prefix, flight.suffix, raw.replace(/\s+$/, ''));
       if (!r || r.text.trim() === '' || r.replaceSuffix !== 0) return;
-      this.cache.set(flight.scope, prefix, flight.suffix, { text: r.text, replaceSuffix: 0, raw, appliedRules: [...r.appliedRules, 'continuation'] });
+      this.cache.set(flight.scope, prefix, flight.suffix, { text: r.text, replaceSuffix: 0, raw, appliedRules: [...r.appliedRules, 'continuation'], requestId: flight.id });
       text = r.text;
     }
   }
@@ -610,7 +603,7 @@ export class RequestManager {
       let checking = false;
       let tried = 0;
       const onProgress = () => {
-        if (settled || checking || extra || !flight.shape.multiline || !this.opts.postfilter || !this.policy.inflightReuse) return;
+        if (settled || checking || extra || !flight.shape.multiline || !this.opts.postfilter) return;
         const typed = prefix.slice(flight.prefix.length);
         if (!flight.raw.startsWith(typed)) return;
         const body = flight.raw.slice(typed.length);

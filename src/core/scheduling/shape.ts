@@ -60,24 +60,6 @@ function previousCodeLine(prefix: string): string {
   return '';
 }
 
-/**
- * The simple decision of the benchmark's reference policies (and of Tessera before continuations): multi-line only
- * at an empty line right after a block opener or at the end of an opener; anything else gets one line.
- */
-export function classicShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>): RequestShape {
-  const { before, after } = lineAround(prefix, suffix);
-  const extra = [...(profile.stop ?? [])];
-  const single = (why: RequestShape['why']): RequestShape => ({ multiline: false, maxTokens: Math.min(profile.maxTokens, SINGLE_LINE_MAX_TOKENS), stop: ['\n', ...extra], why });
-  const block: RequestShape = { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
-  if (after.trim() !== '' && !ONLY_CLOSERS.test(after)) return single('mid-line');
-  if (before.trim() === '') {
-    if (after.trim() !== '') return single('mid-line');
-    return opensBlock(previousCodeLine(prefix)) ? block : single('empty-line');
-  }
-  if (opensBlock(before)) return block;
-  return single(after.trim() === '' ? 'end-of-statement' : 'mid-line');
-}
-
 export function decideShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>): RequestShape {
   const { before, after } = lineAround(prefix, suffix);
   const extra = [...(profile.stop ?? [])];

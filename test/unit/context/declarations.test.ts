@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../../src/core/scheduling/tracegen';
+import { rng } from '../../../src/sim/random';
 import { commonPrefix, commonSuffix, declarationSites, declarationsOf, updateSites } from '../../../src/core/context/declarations';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -10,7 +10,7 @@
 import { bracketErrors, commentSyntax } from '../../../src/core/postfilter/brackets';
 import { judgedInput, normalizedCompletion, postfilter, type PostfilterInput } from '../../../src/core/postfilter';
 import { hasGrammar, parse, type Node } from '../../../src/core/syntax';
-import { rng } from '../../../src/core/scheduling/tracegen';
+import { rng } from '../../../src/sim/random';
 
 export const FUZZ_LANGUAGES = [
   'python', 'javascript', 'typescript', 'typescriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'csharp', 'ruby', 'php',

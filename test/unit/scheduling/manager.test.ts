@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/core/scheduling/clock';
-import { RequestManager, TESSERA_POLICY, type ScheduledOutcome } from '../../../src/core/scheduling/manager';
+import { RequestManager, type ScheduledOutcome } from '../../../src/core/scheduling/manager';
 import { doc, fakeRunner, profile } from './helpers';
 import { sleep } from '../../../src/core/scheduling/clock';
 import { filterPartial } from '../../../src/core/scheduling/partial';
@@ -20,12 +20,12 @@ const restOfLine = (prefix: string, shape?: { multiline: boolean }) => {
   return nl < 0 ? rest : rest.slice(0, nl);
 };
 
-function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; policy?: typeof TESSERA_POLICY; prefetch?: boolean; speculate?: boolean } = {}) {
+function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; prefetch?: boolean; speculate?: boolean } = {}) {
   const clock = new VirtualClock();
   const fake = fakeRunner(clock, restOfLine, { latency: opts.latency ?? 100, perChunk: opts.perChunk ?? 10 });
   // Request counts below are exact: speculation only where a test asks for it (or for prefetch, which implies it).
   const speculate = opts.speculate ?? opts.prefetch ?? false;
-  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, policy: opts.policy, prefetch: opts.prefetch, speculate });
+  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, prefetch: opts.prefetch, speculate });
   /** Starts a trigger like VS Code does; the previous trigger's token is cancelled first. */
   let prev: AbortController | undefined;
   const trigger = (marked: string, manual = false) => {
@@ -146,21 +146,6 @@ describe('RequestManager', () => {
     await clock.advanceBy(2000);
     expect(m.result.value?.servedBy).toBe('request');
     expect(mgr.stats.cacheHits).toBe(0);
-  });
-
-  it('the reference policy "cancel on trigger" cancels each superseded request and reuses nothing', async () => {
-    const { clock, mgr, trigger } = setup({
-      latency: 400,
-      policy: { debounce: 75, cache: false, typedAhead: false, inflightReuse: false, cancel: 'trigger', concurrencyCap: false },
-    });
-    const line = 'def area(';
-    for (let i = 1; i <= line.length; i++) {
-      trigger(`${line.slice(0, i)}█`);
-      await clock.advanceBy(150);
-    }
-    await clock.advanceBy(2000);
-    expect(mgr.stats.requests).toBe(line.length);
-    expect(mgr.stats.cancelled).toBe(line.length - 1);
   });
 
   it('at the end of a used-up line, prefetch asks at the line end for the lines that follow; Enter types through it', async () => {

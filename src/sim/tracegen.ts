@@ -5,20 +5,10 @@
  * perfect model would show). Everything else the user types matches what a perfect model suggests, so it is
  * "typing through" whatever suggestion is showing.
  */
-import { classicShape } from './shape';
-import { perfectAnswer, type TraceEvent, type TraceHeader } from './replay';
-
-/** Mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { perfectAnswer } from './perfectModel';
+import { logNormal, rng } from './random';
+import { classicShape } from './reference';
+import type { Trace, TraceEvent } from './trace';
 
 export interface TraceOptions {
   seed: number;
@@ -35,21 +25,13 @@ export interface TraceOptions {
   acceptAfterPause?: number;
 }
 
-/** Log-normal sample with the given median and spread. */
-function logNormal(r: () => number, median: number, sigma: number): number {
-  const u = Math.max(1e-9, r());
-  const v = r();
-  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  return median * Math.exp(sigma * z);
-}
-
 const NEIGHBOURS = 'qwertyuiopasdfghjklzxcvbnm';
 
 /**
  * Types lines [startLine, startLine + lines) of `file` into the document made of the file without them.
  * Returns the trace (header + events) whose `final` is the whole file.
  */
-export function generateTrace(file: string, language: string, o: TraceOptions): { header: TraceHeader; events: TraceEvent[] } {
+export function generateTrace(file: string, language: string, o: TraceOptions): Trace {
   const r = rng(o.seed);
   const all = file.split('\n');
   const start = Math.max(0, Math.min(o.startLine, all.length - 1));

@@ -1,5 +1,5 @@
 /**
- * Replay of a typing trace against the real scheduler and pipeline, on a virtual clock.
+ * Replay of a typing trace against a scheduler and the real pipeline, on a virtual clock.
  *
  * Three parts:
  * - the editor: a model of how VS Code 1.100 drives an inline completion provider — each text change cancels
@@ -7,36 +7,35 @@
  *   completions); a shown suggestion stays visible while the user types characters that match it, and is
  *   replaced by whatever the provider's next answer is (nothing → it disappears); Tab inserts what is shown and
  *   the provider is called again;
- * - the scheduler: the same RequestManager and pipeline (context, post-filter) as the extension;
- * - a simulated backend that answers like a perfect model: the text the final document has after the cursor,
- *   up to the end of the line (single-line) or of the block (multi-line), streamed at `tokensPerS` after
- *   `latencyMs` to the first token.
+ * - the scheduler: Tessera's RequestManager with the extension's pipeline (context, prompt, post-filter), or a
+ *   baseline (policies.ts);
+ * - a simulated perfect model (perfectModel.ts), which also meters what each request costs a server: the tokens
+ *   it generates, and the prompt tokens a server with a prefix cache must process again (promptCost.ts), for the
+ *   prompt Tessera renders and, on the same requests, for a plain window of the nearest lines of the same budget.
  */
-import type { Backend, CompletionRequest, ProbeResult } from '../backends/types';
-import { BackendError } from '../backends/types';
-import type { BackendProfile } from '../config';
-import { readSettings } from '../config';
-import { buildContext } from '../context';
-import { complete } from '../pipeline';
-import { postfilter } from '../postfilter';
-import type { Logger } from '../log';
-import type { DocumentSnapshot } from '../types';
-import { sleep, VirtualClock, type Clock } from './clock';
-import { RequestManager, TESSERA_POLICY, type SchedulingPolicy, type ServedBy } from './manager';
-import { filterPartial } from './partial';
-import { classicShape, decideShape } from './shape';
-
-export interface TraceHeader {
-  language: string;
-  final: string;
-}
-export type TraceEvent = { t: number; text: string; offset: number } | { t: number; accept: true };
+import type { CompletionRequest } from '../core/backends/types';
+import type { BackendProfile } from '../core/config';
+import { readSettings } from '../core/config';
+import { buildContext, lineWindow, tokenizerFamilyOf } from '../core/context';
+import { complete } from '../core/pipeline';
+import { postfilter } from '../core/postfilter';
+import { FIM_FAMILIES, renderFim, type FimFamily } from '../core/prompt/templates';
+import type { Logger } from '../core/log';
+import type { DocumentSnapshot } from '../core/types';
+import { VirtualClock, type Clock } from '../core/scheduling/clock';
+import type { RequestReason, ServedBy } from '../core/scheduling/manager';
+import { filterPartial } from '../core/scheduling/partial';
+import { perfectAnswer, PerfectModelBackend } from './perfectModel';
+import { POLICIES, type SimPolicy } from './policies';
+import { PrefixCacheMeter } from './promptCost';
+import { traceChars, type TraceEvent, type TraceHeader } from './trace';
 
 export interface ReplayOptions {
   /** Time to the first token (ms). */
   latencyMs: number;
   tokensPerS: number;
-  policy?: SchedulingPolicy;
+  /** The scheduler (default: Tessera's). */
+  policy?: SimPolicy;
   /** tessera.debounceMs (base of the adaptive debounce). */
   debounceMs?: number;
   prefetch?: boolean;
@@ -48,6 +47,8 @@ export interface ReplayOptions {
   pauseMs?: number;
   /** Local backend (concurrency 1 by default). */
   local?: boolean;
+  /** The model family whose FIM template renders the prompt (prefill is counted on it); default qwen. */
+  fimTemplate?: FimFamily;
   /** Diagnostics: the scheduler's log (request starts, cancellations). */
   log?: Logger;
   /** Diagnostics: called for every pause without ghost text, with the document and the last provider answer. */
@@ -56,7 +57,7 @@ export interface ReplayOptions {
   onLatePause?: (info: { t: number; ms: number; prefixTail: string; suffixHead: string; last?: string }) => void;
 }
 
-/** The summary line of `tessera replay` (exactly these keys). */
+/** The summary line of `tessera replay` (exactly these keys, in this order). */
 export interface ReplaySummary {
   keystrokes: number;
   requests: number;
@@ -67,10 +68,32 @@ export interface ReplaySummary {
   pausesWithGhost: number;
   pauseToGhostP50: number;
   pauseToGhostP95: number;
+  /** Tokens the backend generated, over the whole trace. */
+  generatedTokens: number;
+  /** Prompt tokens a server with a prefix cache processed again (after the prefix shared with the previous prompt). */
+  prefillTokens: number;
+}
+
+/** One backend request of the replay, for the benchmark's breakdown of where requests go. */
+export interface RequestRecord {
+  id: number;
+  /** Virtual time it started. */
+  t: number;
+  reason: RequestReason;
+  /** The request shape's reason (mid-line, end-of-statement, …). */
+  why: string;
+  /** Its answer (or an answer cached from it) was shown as ghost text at least once. */
+  shown: boolean;
+  cancelled: boolean;
+  /** Tokens it generated, and its prefill. */
+  tokens: number;
+  prefill: number;
 }
 
 /** Extra numbers for the benchmark. */
 export interface ReplayDetail {
+  /** Characters the trace adds to the document (typed or accepted): the same for every policy (see traceChars). */
+  traceChars: number;
   typedChars: number;
   /** Characters typed while a suggestion was showing and matched it. */
   typedThroughChars: number;
@@ -83,118 +106,12 @@ export interface ReplayDetail {
   /** Pauses at which a perfect model has something to show (not, e.g., at the end of a finished line). */
   pausesWithAnswer: number;
   pausesWithAnswerAndGhost: number;
-  /** Tokens the backend generated (streamed) in all: what requests cost. */
-  tokens: number;
+  /** Prompt tokens of all requests, as a server without a prefix cache would process them. */
+  promptTokens: number;
+  /** Prefill, on the same requests, of a plain FIM prompt of the nearest lines within the same budget. */
+  plainWindowPrefillTokens: number;
   servedBy: Record<ServedBy, number>;
-}
-
-/** Validates and splits a trace (first line header, then events). Throws with the line number on bad input. */
-export function parseTrace(lines: unknown[]): { header: TraceHeader; events: TraceEvent[] } {
-  const [h, ...rest] = lines as Record<string, unknown>[];
-  if (!h || typeof h.language !== 'string' || typeof h.final !== 'string') {
-    throw new Error('line 1 must be {"language": string, "final": string}');
-  }
-  let last = -Infinity;
-  const events = rest.map((e, i) => {
-    const where = `line ${i + 2}`;
-    if (typeof e !== 'object' || e === null) throw new Error(`${where}: must be a JSON object`);
-    if (typeof e.t !== 'number' || !Number.isFinite(e.t)) throw new Error(`${where}: "t" must be a number (ms since start)`);
-    if (e.t < last) throw new Error(`${where}: "t" goes back in time (${e.t} < ${last})`);
-    last = e.t;
-    if (e.accept === true) return { t: e.t, accept: true as const };
-    if (typeof e.text !== 'string') throw new Error(`${where}: needs "text" (document after the key) or "accept": true`);
-    if (typeof e.offset !== 'number' || !Number.isInteger(e.offset) || e.offset < 0 || e.offset > e.text.length) {
-      throw new Error(`${where}: "offset" must be an integer cursor offset within "text"`);
-    }
-    return { t: e.t, text: e.text, offset: e.offset };
-  });
-  return { header: { language: h.language, final: h.final }, events };
-}
-
-function indentOf(line: string): number {
-  const m = /^[ \t]*/.exec(line)![0];
-  return m.replace(/\t/g, '    ').length;
-}
-
-/**
- * What a perfect model answers at this cursor: the final document's text after the cursor, to the end of the
- * line (single-line) or of the block (multi-line), at most `maxChars`.
- */
-export function perfectAnswer(final: string, prefix: string, suffix: string, multiline: boolean, maxChars: number): string {
-  let middle: string;
-  if (final.startsWith(prefix) && final.endsWith(suffix) && prefix.length + suffix.length <= final.length) {
-    middle = final.slice(prefix.length, final.length - suffix.length);
-  } else {
-    // The text differs from the final one before the cursor (a typo): continue from the same offset.
-    middle = final.slice(Math.min(prefix.length, final.length));
-  }
-  let answer: string;
-  if (!multiline) {
-    const nl = middle.indexOf('\n');
-    answer = nl < 0 ? middle : middle.slice(0, nl);
-  } else {
-    const lines = middle.split('\n');
-    const out = [lines[0]];
-    const first = lines.slice(1).find((l) => l.trim() !== '');
-    // The block: its first line sets the indentation; it ends at the first line indented less.
-    const lineBefore = prefix.slice(prefix.lastIndexOf('\n') + 1);
-    const blockIndent = lines[0].trim() !== '' ? indentOf(lineBefore + lines[0]) : first !== undefined ? indentOf(first) : 0;
-    for (let i = 1; i < lines.length; i++) {
-      const l = lines[i];
-      if (l.trim() !== '' && indentOf(l) < blockIndent) break;
-      if (l.trim() !== '' && blockIndent === 0 && i > 1 && /^\S/.test(l) && lines[0].trim() !== '') break;
-      out.push(l);
-    }
-    while (out.length > 1 && out[out.length - 1].trim() === '') out.pop();
-    answer = out.join('\n');
-  }
-  return answer.slice(0, maxChars);
-}
-
-/** A backend that knows the final document, for one request position. */
-export class PerfectModelBackend implements Backend {
-  constructor(
-    readonly profile: BackendProfile,
-    private readonly clock: Clock,
-    private readonly final: string,
-    private readonly snapshot: DocumentSnapshot,
-    private readonly latencyMs: number,
-    private readonly tokensPerS: number,
-    /** Told when the stream starts (true) and stops (false) waiting on the clock. */
-    private readonly onWait: (waiting: boolean) => void = () => {},
-    /** Told about every token sent (the cost of a request). */
-    private readonly onToken: () => void = () => {},
-  ) {}
-
-  private async wait(ms: number, signal: AbortSignal): Promise<boolean> {
-    this.onWait(true);
-    try {
-      return await sleep(this.clock, ms, signal);
-    } finally {
-      this.onWait(false);
-    }
-  }
-
-  async *complete(request: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
-    const prefix = this.snapshot.text.slice(0, this.snapshot.offset);
-    const suffix = this.snapshot.text.slice(this.snapshot.offset);
-    const answer = perfectAnswer(this.final, prefix, suffix, request.multiline, request.maxTokens * 4);
-    const cancelled = () => new BackendError('cancelled', 'request cancelled');
-    if (!(await this.wait(this.latencyMs, signal))) throw cancelled();
-    const perToken = 1000 / Math.max(1, this.tokensPerS);
-    // ~4 characters per token, a whitespace run stays with the token that follows it.
-    const tokens = answer.match(/\s*\S{1,4}|\s+$/g) ?? [];
-    for (let i = 0; i < tokens.length; i++) {
-      if (i > 0 && !(await this.wait(perToken, signal))) throw cancelled();
-      if (signal.aborted) throw cancelled();
-      this.onToken();
-      yield tokens[i];
-    }
-  }
-
-  async probe(): Promise<ProbeResult> {
-    return { reachable: true, models: ['perfect'], latencyMs: this.latencyMs };
-  }
+  requestLog: RequestRecord[];
 }
 
 function percentile(xs: number[], p: number): number {
@@ -240,24 +157,39 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   const editorDelay = opts.editorDelayMs ?? 50;
   const pauseMs = opts.pauseMs ?? 500;
   const { settings } = readSettings({});
+  const fimTemplate = opts.fimTemplate ?? 'qwen';
+  if (!FIM_FAMILIES.includes(fimTemplate)) throw new Error(`unknown FIM template ${fimTemplate}`);
+  const family = tokenizerFamilyOf(fimTemplate);
   const profile: BackendProfile = {
     name: 'replay',
     kind: 'openai',
     baseUrl: 'http://127.0.0.1:1/v1',
     model: 'perfect',
-    fimTemplate: 'native',
+    fimTemplate,
     maxTokens: 128,
     temperature: 0,
     timeoutMs: 10_000,
   };
-  const manager = new RequestManager({
+  const prompts = new PrefixCacheMeter(family);
+  const plainPrompts = new PrefixCacheMeter(family);
+  const records = new Map<number, RequestRecord>();
+  let generatedTokens = 0;
+  /** The request a pipeline run belongs to (runs start one at a time, synchronously). */
+  const onRequest = (record: RequestRecord | undefined) => (request: CompletionRequest, snapshot: DocumentSnapshot) => {
+    const rendered = renderFim(fimTemplate, { prefix: request.prefix, suffix: request.suffix, filename: request.filename, extra: request.extra });
+    const prefill = prompts.add(rendered);
+    if (record) record.prefill = prefill;
+    const plain = lineWindow(snapshot.text.slice(0, snapshot.offset), snapshot.text.slice(snapshot.offset), settings.context.maxPromptTokens, settings.context.suffixShare, family);
+    plainPrompts.add(renderFim(fimTemplate, { prefix: plain.prefix, suffix: plain.suffix }));
+  };
+
+  const scheduler = (opts.policy ?? POLICIES.tessera).create({
     clock,
     profile,
     local: opts.local ?? true,
     debounceMs: opts.debounceMs ?? settings.debounceMs,
     prefetch: opts.prefetch ?? true,
     speculate: opts.speculate,
-    policy: opts.policy ?? TESSERA_POLICY,
     log: opts.log,
     postfilter: async (...args) => {
       busy++;
@@ -267,21 +199,24 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
         busy--;
       }
     },
-    run: async (snapshot, shape, onChunk, signal) => {
+    run: async (snapshot, shape, onChunk, signal, info) => {
+      const record: RequestRecord | undefined = info
+        ? { id: info.id, t: clock.now(), reason: info.reason, why: shape.why, shown: false, cancelled: false, tokens: 0, prefill: 0 }
+        : undefined;
+      if (record) records.set(record.id, record);
       busy++;
       try {
-        return await complete(
-        snapshot,
-        {
-          backend: new PerfectModelBackend(profile, clock, header.final, snapshot, opts.latencyMs, opts.tokensPerS, (waiting) => (busy += waiting ? -1 : 1), () => detail.tokens++),
-          profile,
-          settings,
-          shape,
-          onChunk,
-          now: () => clock.now(),
-        },
-        signal,
-      );
+        const backend = new PerfectModelBackend(profile, clock, header.final, snapshot, opts.latencyMs, opts.tokensPerS, {
+          onWait: (waiting) => (busy += waiting ? -1 : 1),
+          onRequest: onRequest(record),
+          onToken: () => {
+            generatedTokens++;
+            if (record) record.tokens++;
+          },
+        });
+        const outcome = await complete(snapshot, { backend, profile, settings, shape, onChunk, now: () => clock.now() }, signal);
+        if (record && signal.aborted) record.cancelled = true;
+        return outcome;
       } finally {
         busy--;
       }
@@ -296,6 +231,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   let pending: { ctrl: AbortController; timer?: ReturnType<Clock['setTimeout']> } | undefined;
   const ghostShownAt: number[] = [];
   const detail: ReplayDetail = {
+    traceChars: traceChars(events),
     typedChars: 0,
     typedThroughChars: 0,
     typedThroughServed: 0,
@@ -305,10 +241,13 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     pauseToGhost: [],
     pausesWithAnswer: 0,
     pausesWithAnswerAndGhost: 0,
-    tokens: 0,
+    promptTokens: 0,
+    plainWindowPrefillTokens: 0,
     servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
+    requestLog: [],
   };
 
+  const answerLog: { t: number; msg: string }[] = [];
   const fetch = () => {
     if (pending) {
       pending.ctrl.abort();
@@ -320,23 +259,24 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     const p: NonNullable<typeof pending> = { ctrl };
     p.timer = clock.setTimeout(() => {
       p.timer = undefined;
-      void manager.complete(snapshot, { signal: ctrl.signal }).then((r) => {
+      void scheduler.complete(snapshot, { signal: ctrl.signal }).then((r) => {
         if (ctrl.signal.aborted || version !== myVersion) return;
         detail.servedBy[r.servedBy]++;
-        if (opts.onMissedPause || opts.onLatePause) answerLog.push({ t: clock.now(), msg: `${r.servedBy}: ${r.outcome.kind === 'suggestion' ? JSON.stringify(r.outcome.text) : `${r.outcome.stage}/${r.outcome.reason} ${r.outcome.detail}`} (${r.shape.why})` });
+        if (opts.onMissedPause || opts.onLatePause) answerLog.push({ t: clock.now(), msg: `${r.servedBy}${r.requestId ? ` #${r.requestId}` : ''}: ${r.outcome.kind === 'suggestion' ? JSON.stringify(r.outcome.text) : `${r.outcome.stage}/${r.outcome.reason} ${r.outcome.detail}`} (${r.shape.why})` });
         const prefix = text.slice(0, offset);
         const suffix = text.slice(offset);
         if (r.outcome.kind === 'suggestion') {
           const before = visible(ghost, prefix, suffix);
           ghost = { prefix, suffix, text: r.outcome.text, replaceSuffix: r.outcome.replaceSuffix };
           if (before === undefined) ghostShownAt.push(clock.now());
+          const origin = r.requestId === undefined ? undefined : records.get(r.requestId);
+          if (origin) origin.shown = true;
         } else ghost = undefined;
       });
     }, editorDelay);
     pending = p;
   };
 
-  const answerLog: { t: number; msg: string }[] = [];
   const states: { text: string; offset: number }[] = [];
   let keystrokes = 0;
   // Per event: was a suggestion visible right after it, and the typed-through bookkeeping to settle later.
@@ -345,7 +285,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   const settleTypedThrough = () => {
     if (!openTypedThrough) return;
     const stillShown = visible(ghost, text.slice(0, offset), text.slice(offset)) !== undefined;
-    if (stillShown && manager.stats.requests === openTypedThrough.requests) detail.typedThroughServed += openTypedThrough.chars;
+    if (stillShown && scheduler.stats.requests === openTypedThrough.requests) detail.typedThroughServed += openTypedThrough.chars;
     openTypedThrough = undefined;
   };
 
@@ -379,7 +319,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       if (shownAfter === undefined) ghost = undefined;
       else if (shownBefore !== undefined && grew > 0) {
         detail.typedThroughChars += grew;
-        openTypedThrough = { chars: grew, requests: manager.stats.requests };
+        openTypedThrough = { chars: grew, requests: scheduler.stats.requests };
       }
       fetch();
     }
@@ -389,7 +329,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   const lastT = events.length ? events[events.length - 1].t : 0;
   await clock.advanceTo(lastT + 10_000);
   settleTypedThrough();
-  manager.dispose();
+  scheduler.dispose();
+  await clock.advanceBy(0);
 
   // Pauses: idle ≥ pauseMs after an event (the idle at the very end of the trace is not a pause: the user is done).
   let pauses = 0;
@@ -406,7 +347,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     const st = states[i];
     const p = st.text.slice(0, st.offset);
     const sfx = st.text.slice(st.offset);
-    const shape = ((opts.policy ?? TESSERA_POLICY).shape === 'classic' ? classicShape : decideShape)(p, sfx, profile);
+    const shape = scheduler.shapeAt(p, sfx);
     const hasAnswer = perfectAnswer(header.final, p, sfx, shape.multiline, shape.maxTokens * 4).trim() !== '';
     if (hasAnswer) detail.pausesWithAnswer++;
     if (at !== undefined) {
@@ -425,17 +366,22 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       });
     }
   }
-  detail.inflightHits = manager.stats.inflightHits;
+  detail.inflightHits = scheduler.stats.inflightHits;
+  detail.promptTokens = prompts.promptTokens;
+  detail.plainWindowPrefillTokens = plainPrompts.prefillTokens;
+  detail.requestLog = [...records.values()].sort((a, b) => a.id - b.id);
   const summary: ReplaySummary = {
     keystrokes,
-    requests: manager.stats.requests,
-    cancelled: manager.stats.cancelled,
-    cacheHits: manager.stats.cacheHits,
-    typedAheadHits: manager.stats.typedAheadHits,
+    requests: scheduler.stats.requests,
+    cancelled: scheduler.stats.cancelled,
+    cacheHits: scheduler.stats.cacheHits,
+    typedAheadHits: scheduler.stats.typedAheadHits,
     pauses,
     pausesWithGhost,
     pauseToGhostP50: percentile(detail.pauseToGhost, 50),
     pauseToGhostP95: percentile(detail.pauseToGhost, 95),
+    generatedTokens,
+    prefillTokens: prompts.prefillTokens,
   };
   return { summary, detail };
 }

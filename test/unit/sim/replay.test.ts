@@ -5,11 +5,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { POLICIES } from '../../../src/cli/commands/replay';
-import { parseTrace, perfectAnswer, replay, type TraceEvent } from '../../../src/core/scheduling/replay';
-import { generateTrace } from '../../../src/core/scheduling/tracegen';
+import { perfectAnswer } from '../../../src/sim/perfectModel';
+import { POLICIES } from '../../../src/sim/policies';
+import { replay } from '../../../src/sim/replay';
+import { parseTrace, type TraceEvent } from '../../../src/sim/trace';
+import { generateTrace } from '../../../src/sim/tracegen';
 
 const ROOT = path.resolve(__dirname, '../../..');
+const SUMMARY_KEYS = ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'pauseToGhostP50', 'pauseToGhostP95', 'generatedTokens', 'prefillTokens'];
 const CLI = process.env.TESSERA_CLI ?? path.join(ROOT, 'dist/cli.js');
 
 const FINAL = [
@@ -45,9 +48,7 @@ describe('replay', () => {
     // Slow typing of a whole line, then a pause in the middle of the next statement.
     const events: TraceEvent[] = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 1000, 180)];
     const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 200, tokensPerS: 50 });
-    expect(Object.keys(summary).sort()).toEqual(
-      ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'pauseToGhostP50', 'pauseToGhostP95'].sort(),
-    );
+    expect(Object.keys(summary)).toEqual(SUMMARY_KEYS);
     expect(summary.keystrokes).toBe(10);
     expect(summary.requests).toBeLessThanOrEqual(2);
     expect(summary.typedAheadHits + detail.inflightHits).toBeGreaterThanOrEqual(6);
@@ -66,6 +67,27 @@ describe('replay', () => {
     expect(tessera.summary.requests).toBeLessThanOrEqual(2);
     expect(cancel75.summary.requests).toBeGreaterThan(20);
     expect(cancel75.summary.cancelled).toBeGreaterThan(20);
+  });
+
+  it('meters what requests cost: generated tokens, and prefill against the previous prompt (prefix cache)', async () => {
+    const before = 'function area(width, height) {\n  ';
+    const events: TraceEvent[] = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 1000, 180)];
+    const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 200, tokensPerS: 50 });
+    // Every request paid its answer's tokens; the first prompt is processed whole, later ones only after what they share.
+    expect(summary.generatedTokens).toBe(detail.requestLog.reduce((n, r) => n + r.tokens, 0));
+    expect(summary.prefillTokens).toBe(detail.requestLog.reduce((n, r) => n + r.prefill, 0));
+    expect(summary.prefillTokens).toBeLessThanOrEqual(detail.promptTokens);
+    if (summary.requests > 1) expect(summary.prefillTokens).toBeLessThan(detail.promptTokens);
+  });
+
+  it('the reference policy "cancel on trigger" cancels each superseded request and reuses nothing', async () => {
+    const before = 'function area(width, height) {\n  ';
+    // 150 ms per key: past the 75 ms debounce (+50 ms editor delay), so every key sends a request.
+    const events = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 500, 150)];
+    const { summary } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 400, tokensPerS: 50, policy: POLICIES.cancel75 });
+    expect(summary.requests).toBe(10);
+    expect(summary.cancelled).toBe(9);
+    expect(summary.cacheHits + summary.typedAheadHits).toBe(0);
   });
 
   it('is deterministic: the same trace gives the same summary', async () => {
@@ -102,7 +124,9 @@ describe('tessera replay (CLI)', () => {
     const lines = a.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]);
-    expect(Object.keys(summary)).toEqual(['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'pauseToGhostP50', 'pauseToGhostP95']);
+    expect(Object.keys(summary)).toEqual(SUMMARY_KEYS);
+    expect(Number.isInteger(summary.generatedTokens) && summary.generatedTokens > 0).toBe(true);
+    expect(Number.isInteger(summary.prefillTokens) && summary.prefillTokens > 0).toBe(true);
     const traceMs = events[events.length - 1].t;
     expect(a.ms).toBeLessThan(traceMs); // virtual time: faster than the typing it replays
     expect(runCli().stdout).toBe(a.stdout);

@@ -1,0 +1,37 @@
+/**
+ * What prompts cost a server that caches the prefix of the previous prompt (llama.cpp `cache_prompt`, vLLM/SGLang
+ * prefix caching, node-llama-cpp sequence reuse): only the tokens after the longest common prefix of the new
+ * prompt and the previous one are processed again ("prefill"). A FIM prompt changes at the cursor on every
+ * keystroke; whatever comes before that point in the rendered prompt is free if it did not move.
+ */
+import { estimateTokens, type TokenizerFamily } from '../core/context/tokens';
+
+export function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Prefill of a sequence of prompts sent to one server, with the project's calibrated token estimate. */
+export class PrefixCacheMeter {
+  private previous = '';
+  /** Tokens processed again, over all prompts. */
+  prefillTokens = 0;
+  /** Tokens of all prompts, as a server without a prefix cache would process them. */
+  promptTokens = 0;
+  prompts = 0;
+
+  constructor(private readonly family: TokenizerFamily) {}
+
+  /** A prompt the server receives; returns its prefill (the tokens after what it shares with the previous one). */
+  add(prompt: string): number {
+    const shared = commonPrefixLength(this.previous, prompt);
+    const prefill = shared === prompt.length ? 0 : estimateTokens(prompt.slice(shared), this.family);
+    this.previous = prompt;
+    this.prompts++;
+    this.prefillTokens += prefill;
+    this.promptTokens += estimateTokens(prompt, this.family);
+    return prefill;
+  }
+}

@@ -88,6 +88,10 @@ export interface RequestRecord {
   /** Tokens it generated, and its prefill. */
   tokens: number;
   prefill: number;
+  /** Virtual time it ended (answered or cancelled). */
+  endedAt?: number;
+  /** The document and cursor it was asked for. */
+  snapshot: DocumentSnapshot;
 }
 
 /** Extra numbers for the benchmark. */
@@ -201,7 +205,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     },
     run: async (snapshot, shape, onChunk, signal, info) => {
       const record: RequestRecord | undefined = info
-        ? { id: info.id, t: clock.now(), reason: info.reason, why: shape.why, shown: false, cancelled: false, tokens: 0, prefill: 0 }
+        ? { id: info.id, t: clock.now(), reason: info.reason, why: shape.why, shown: false, cancelled: false, tokens: 0, prefill: 0, snapshot }
         : undefined;
       if (record) records.set(record.id, record);
       busy++;
@@ -215,7 +219,10 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
           },
         });
         const outcome = await complete(snapshot, { backend, profile, settings, shape, onChunk, now: () => clock.now() }, signal);
-        if (record && signal.aborted) record.cancelled = true;
+        if (record) {
+          record.cancelled = signal.aborted;
+          record.endedAt = clock.now();
+        }
         return outcome;
       } finally {
         busy--;

@@ -343,7 +343,7 @@ export class RequestManager {
   private async debounceTrigger(t: Trigger): Promise<ScheduledOutcome | typeof LOOK_AGAIN | undefined> {
     const clock = this.opts.clock;
     const t0 = clock.now();
-    const slept = await sleep(clock, this.waitFor(t.prefix, t.suffix, t.consumed), t.signal);
+    const slept = await sleep(clock, this.waitFor(t.snapshot.uri, t.scope, t.prefix, t.suffix, t.consumed), t.signal);
     t.waitedMs += clock.now() - t0;
     if (!slept) return this.cancelled(t, 'a newer keystroke arrived during the debounce');
     const hit = this.cache.lookup(t.scope, t.prefix, t.suffix);
@@ -365,14 +365,32 @@ export class RequestManager {
   }
 
   /** The debounce for this trigger. */
-  private waitFor(prefix: string, suffix: string, consumed: boolean): number {
+  private waitFor(uri: string, scope: string, prefix: string, suffix: string, consumed: boolean): number {
     if (consumed && this.opts.prefetch) return 0;
     const { before, after } = lineAround(prefix, suffix);
     const likelyPause = after.trim() === '' && (before.trim() === '' || opensBlock(before) || /[;,]\s*$/.test(before));
     // The model recently had nothing usable for this line: wait for a real pause instead of asking again
     // on every keystroke.
-    const quiet = (this.quietLine !== undefined && this.quietLine === lineKey(prefix)) || this.justDiverged(prefix);
+    const quiet = (this.quietLine !== undefined && this.quietLine === lineKey(prefix)) || this.justDiverged(prefix) || this.answerAtAnotherIndent(uri, scope, prefix, suffix);
     return this.debounce.delay(likelyPause, quiet);
+  }
+
+  /**
+   * On a new line still empty: is the line already answered (cached, or streaming) at another indentation than the
+   * editor's auto-indent? Then the user is likely to fix the indentation and type through that answer; a request
+   * for this exact indentation is worth it only if they stay here (a real pause).
+   */
+  private answerAtAnotherIndent(uri: string, scope: string, prefix: string, suffix: string): boolean {
+    const m = /\n[ \t]*$/.exec(prefix);
+    if (!m) return false;
+    const lineStart = prefix.slice(0, m.index + 1);
+    const hit = this.cache.lookup(scope, lineStart, suffix);
+    if (hit && /^[ \t]*\S/.test(hit.rest)) return true;
+    for (const f of this.flights) {
+      if (f.ctrl.signal.aborted || f.uri !== uri || f.scope !== scope || f.suffix !== suffix || !prefix.startsWith(f.prefix)) continue;
+      if (agreesBeforeIndent(prefix.slice(f.prefix.length), f.raw)) return true;
+    }
+    return false;
   }
 
   /**
@@ -558,6 +576,11 @@ export class RequestManager {
     const l = this.latest;
     if (!l) return true;
     if (this.matches(flight, l.uri, l.scope, l.prefix, l.suffix)) return true;
+    // An answer that disagrees only with the editor's auto-indent of the new line stays useful: the user often
+    // corrects that indentation (Backspace to a tab stop) and then types through the answer.
+    if (flight.uri === l.uri && flight.scope === l.scope && flight.suffix === l.suffix && l.prefix.startsWith(flight.prefix)) {
+      if (agreesBeforeIndent(l.prefix.slice(flight.prefix.length), flight.outcome?.kind === 'suggestion' ? flight.outcome.text : flight.raw)) return true;
+    }
     // A speculative request stays useful while the user is typing toward its position.
     return (
       flight.speculative &&
@@ -665,6 +688,21 @@ function autoClosed(then: string, now: string): string | undefined {
   if (extra < 1 || extra > 3 || !now.endsWith(then)) return undefined;
   const inserted = now.slice(0, extra);
   return /^[)\]}"'`>]+$/.test(inserted) ? inserted : undefined;
+}
+
+/**
+ * Does `typed` (the text typed since a request's position) agree with the request's `answer` (streamed so far) up
+ * to a new line that is still empty, whose indentation (the editor's auto-indent) differs from the answer's?
+ * False when they agree outright (the usual match) or differ before that line.
+ */
+export function agreesBeforeIndent(typed: string, answer: string): boolean {
+  const m = /\n[ \t]*$/.exec(typed);
+  if (!m) return false;
+  const lineStart = typed.slice(0, m.index + 1);
+  if (lineStart.startsWith(answer)) return true; // nothing streamed past the line break yet
+  if (!answer.startsWith(lineStart)) return false;
+  // The answer's next line: its indentation, then code (or still only indentation).
+  return /^[ \t]*(?:\S|$)/.test(answer.slice(lineStart.length));
 }
 
 /** Does this line end a statement (`foo();`, `}`), with no bracket left open (`for (let i = 0;` is not)? */

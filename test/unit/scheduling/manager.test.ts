@@ -303,3 +303,58 @@ describe('RequestManager', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('RequestManager and the editor’s auto-indent', () => {
+  // After `        return x`, the editor's Enter keeps the indentation (8); the code goes on dedented (4).
+  const FINAL_DEDENT = 'def f(x):\n    if x:\n        return x\n    return 0\n';
+  const answer = (prefix: string, shape: { multiline: boolean }) => {
+    if (!FINAL_DEDENT.startsWith(prefix)) return '';
+    const rest = FINAL_DEDENT.slice(prefix.length);
+    if (!shape.multiline) return rest.slice(0, Math.max(0, rest.indexOf('\n')));
+    return rest.replace(/\n$/, '');
+  };
+
+  it('an answer that disagrees only with the auto-indent of the new line is kept, and served once the user dedents', async () => {
+    const clock = new VirtualClock();
+    const fake = fakeRunner(clock, answer, { latency: 300, perChunk: 40 });
+    const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: 75, speculate: false });
+    let prev: AbortController | undefined;
+    const trigger = (marked: string) => {
+      prev?.abort();
+      prev = new AbortController();
+      const result: { value?: ScheduledOutcome } = {};
+      void mgr.complete(doc(marked), { signal: prev.signal }).then((r) => (result.value = r));
+      return result;
+    };
+    // Typing the end of the line slowly: a request at its end streams this line's end and the next lines.
+    for (const m of ['def f(x):\n    if x:\n        return█', 'def f(x):\n    if x:\n        return █']) {
+      trigger(m);
+      await clock.advanceBy(250);
+    }
+    expect(fake.calls).toHaveLength(1);
+    await clock.advanceBy(300); // streaming
+    // Enter with the editor's auto-indent (8), then Backspace to 4, at typing speed.
+    trigger('def f(x):\n    if x:\n        return x\n        █');
+    await clock.advanceBy(180);
+    expect(fake.calls[0].signal.aborted).toBe(false);
+    const dedented = trigger('def f(x):\n    if x:\n        return x\n    █');
+    await clock.advanceBy(2000);
+    expect(fake.calls).toHaveLength(1);
+    expect(text(dedented.value)).toBe('return 0');
+  });
+
+  it('the user who stays at the auto-indented position gets a request there at a real pause', async () => {
+    const clock = new VirtualClock();
+    const fake = fakeRunner(clock, answer, { latency: 100, perChunk: 10 });
+    const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: 75, speculate: false });
+    void mgr.complete(doc('def f(x):\n    if x:\n        return x█'), { signal: new AbortController().signal });
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(1);
+    const stay = mgr.complete(doc('def f(x):\n    if x:\n        return x\n        █'), { signal: new AbortController().signal });
+    await clock.advanceBy(100);
+    expect(fake.calls).toHaveLength(1); // not at once: the indentation is likely to change
+    await clock.advanceBy(1000);
+    expect(fake.calls).toHaveLength(2);
+    await stay;
+  });
+});

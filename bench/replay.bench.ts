@@ -1,111 +1,166 @@
 /**
- * Request economy: replays human-like typing over real files from node_modules through the extension's
- * scheduler and pipeline (virtual clock, simulated perfect model), for Tessera and two reference policies on the
- * same traces:
- *   fixed350 — a fixed 350 ms debounce, no cache, no reuse (superseded requests run to the end);
- *   cancel75 — a 75 ms debounce, superseded requests cancelled, nothing reused.
- * VS Code's own 50 ms delay before calling the provider is part of every policy (it is what the editor does).
- * Prints numbers, never pass/fail.
+ * Request economy and what requests cost a server: replays human-like typing over real files (node_modules
+ * sources, this machine's Python standard library) through the extension's scheduler and pipeline (virtual
+ * clock, simulated perfect model), for Tessera and the simplest baseline on the same traces.
+ *
+ * Two kinds of traces (fixed files and seeds):
+ *   accept-heavy — lines typed with pauses, and a Tab on what a perfect model shows after a third of the pauses;
+ *   type-through — whole functions typed character by character (the user types what they already know):
+ *                  editor auto-indent and auto-close, pauses after Enter and mid-line, the rest of a line accepted
+ *                  now and then, rarely a whole suggestion, other names typed and deleted (src/sim/typeThrough.ts).
+ * Two backends: a local server (250 ms to the first token, 40 tokens/s; prefetch on, the local default) and a
+ * cloud API (450 ms, 120 tokens/s; prefetch off, the paid default).
+ * Policies: tessera; fixed350 — a fixed 350 ms debounce, no cache, no reuse (superseded requests run to their end).
+ * Prompt cost: prefill = prompt tokens a server with a prefix cache processes again (after the prefix shared with
+ * the previous prompt, Qwen2.5-Coder's FIM template, the project's token estimate); "plain" is the same measure, on
+ * the same requests, for a plain FIM prompt of the nearest lines within the same budget, sliding with the cursor.
+ * VS Code's own 50 ms delay before calling the provider is part of every policy. Numbers, never pass/fail.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { POLICIES } from '../src/cli/commands/replay';
-import { replay, type ReplayDetail, type ReplaySummary } from '../src/core/scheduling/replay';
-import { generateTrace, rng } from '../src/core/scheduling/tracegen';
+import { POLICIES } from '../src/sim/policies';
+import { replay, type ReplayDetail, type ReplaySummary } from '../src/sim/replay';
+import { rng } from '../src/sim/random';
+import type { Trace } from '../src/sim/trace';
+import { generateTrace } from '../src/sim/tracegen';
+import { functionRegions, generateTypeThroughTrace } from '../src/sim/typeThrough';
+import { pct } from './stats';
 import { REPLAY_FILES } from './replay-files';
 
-const FILES = REPLAY_FILES;
+const PYTHON_LIB = ['/usr/lib/python3.11', '/root/.pyenv/versions/3.11.7/lib/python3.11'].find((d) => existsSync(`${d}/textwrap.py`));
 
-/** Prefetch follows the extension's defaults: on for local servers, off for paid ones unless tessera.prefetch. */
-const BACKENDS = [
-  { name: 'local 7B (TTFT 250 ms, 40 tok/s; prefetch on, the local default)', latencyMs: 250, tokensPerS: 40, prefetch: true, local: true },
-  { name: 'cloud (TTFT 450 ms, 120 tok/s; prefetch off, the paid default)', latencyMs: 450, tokensPerS: 120, prefetch: false, local: false },
-  { name: 'cloud (TTFT 450 ms, 120 tok/s; tessera.prefetch on)', latencyMs: 450, tokensPerS: 120, prefetch: true, local: false },
-  { name: 'cloud (TTFT 450 ms, 120 tok/s; prefetch off, and no speculation while typing through: what speculation buys)', latencyMs: 450, tokensPerS: 120, prefetch: false, speculate: false, local: false },
+/** Files whose functions the type-through traces type (two functions each, whole files up to MAX_LINES). */
+const TYPE_THROUGH_FILES: { path: string; language: string }[] = [
+  ...['textwrap', 'shlex', 'fnmatch', 'posixpath', 'glob', 'heapq', 'csv', 'json/encoder'].map((m) => ({ path: `${PYTHON_LIB}/${m}.py`, language: 'python' })),
+  ...REPLAY_FILES.filter((f) => f.language !== 'c'),
 ];
+const MAX_LINES = 1500;
 
-function pct(xs: number[], p: number): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]);
+interface NamedTrace extends Trace {
+  file: string;
+  language: string;
 }
 
-const COLS: [string, number][] = [
-  ['policy', 10], ['req/100ch', 10], ['tok/100ch', 10], ['cancelled', 10], ['ghost@pause', 12], ['…w/ answer', 11], ['typed-thru', 11],
-  ['…served', 9], ['thru/req', 9], ['p2g p50', 9], ['p95', 7], ['cold p50', 9], ['p95', 7], ['replay ms', 10],
-];
-
-async function main() {
+function acceptHeavyTraces(): NamedTrace[] {
   const r = rng(7);
-  const traces = [];
-  for (const f of FILES) {
-    if (!existsSync(f.path)) {
-      console.log(`(skipping missing ${f.path})`);
-      continue;
-    }
-    // Keep documents modest: the first 220 lines of the file, a region of ~28 lines typed in the middle.
+  const out: NamedTrace[] = [];
+  for (const f of REPLAY_FILES) {
+    if (!existsSync(f.path)) continue;
+    // Modest documents: the first 220 lines of the file, a region of ~28 lines typed in the middle.
     const text = readFileSync(f.path, 'utf8').split('\n').slice(0, 220).join('\n');
     const lines = text.split('\n').length;
     for (let k = 0; k < 2; k++) {
       const startLine = 20 + Math.floor(r() * Math.max(1, lines - 60));
-      traces.push({ file: f.path, ...generateTrace(text, f.language, { seed: Math.floor(r() * 1e9), startLine, lines: 28 }) });
+      out.push({ file: f.path, language: f.language, ...generateTrace(text, f.language, { seed: Math.floor(r() * 1e9), startLine, lines: 28 }) });
     }
   }
-  const keys = traces.reduce((n, t) => n + t.events.filter((e) => 'text' in e).length, 0);
-  console.log(`${traces.length} traces from ${FILES.length} files, ${keys} keystrokes, ${traces.reduce((n, t) => n + t.events.filter((e) => 'accept' in e).length, 0)} accepts`);
+  return out;
+}
 
+function typeThroughTraces(): NamedTrace[] {
+  const r = rng(11);
+  const out: NamedTrace[] = [];
+  for (const f of TYPE_THROUGH_FILES) {
+    if (!existsSync(f.path)) {
+      console.log(`(skipping missing ${f.path})`);
+      continue;
+    }
+    const text = readFileSync(f.path, 'utf8').split('\n').slice(0, MAX_LINES).join('\n');
+    const regions = functionRegions(text, f.language, 5, 25);
+    for (let k = 0; k < 2 && regions.length > 0; k++) {
+      const [region] = regions.splice(Math.floor(r() * regions.length), 1);
+      out.push({ file: f.path, language: f.language, ...generateTypeThroughTrace(text, f.language, { seed: Math.floor(r() * 1e9), ...region }) });
+    }
+  }
+  return out;
+}
+
+const BACKENDS = [
+  { name: 'local server (250 ms to first token, 40 tok/s; prefetch on)', latencyMs: 250, tokensPerS: 40, prefetch: true, local: true },
+  { name: 'cloud API (450 ms, 120 tok/s; prefetch off)', latencyMs: 450, tokensPerS: 120, prefetch: false, local: false },
+];
+
+type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> & Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens'> & { unshown: number };
+
+function emptySums(): Sums {
+  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, unshown: 0 };
+}
+
+function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
+  for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'generatedTokens', 'prefillTokens'] as const) s[k] += summary[k];
+  for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens'] as const) s[k] += detail[k];
+  s.pauseToGhost.push(...detail.pauseToGhost);
+  s.unshown += detail.requestLog.filter((q) => !q.shown).length;
+}
+
+const per100 = (n: number, chars: number) => ((100 * n) / Math.max(1, chars)).toFixed(1);
+const ratio = (a: number, b: number) => (b === 0 ? '–' : (a / b).toFixed(1));
+
+const COLS: [string, number][] = [
+  ['policy', 10], ['req/100ch', 10], ['unshown', 8], ['gen/100ch', 10], ['prefill/100ch', 14], ['prefill/req', 12], ['plain/req', 10], ['ghost@pause', 12], ['p2g p50', 8], ['p95', 6], ['ms', 7],
+];
+const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(COLS[i][1]) : c.padStart(COLS[i][1]))).join('');
+
+async function run(kind: string, traces: NamedTrace[]): Promise<void> {
+  const chars = traces.reduce((n, t) => n + t.events.filter((e) => 'text' in e).length, 0);
+  console.log(`\n##### ${kind}: ${traces.length} traces from ${new Set(traces.map((t) => t.file)).size} files, ${chars} keystrokes, ${traces.reduce((n, t) => n + t.events.filter((e) => 'accept' in e).length, 0)} accepts`);
   for (const b of BACKENDS) {
     console.log(`\nbackend: ${b.name}`);
-    console.log(
-      COLS.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join(''),
-    );
-    for (const [name, policy] of Object.entries(POLICIES)) {
+    console.log(row(COLS.map(([h]) => h)));
+    const perTrace = new Map<NamedTrace, number>();
+    const perLanguage = new Map<string, Sums>();
+    for (const name of ['tessera', 'fixed350']) {
       const started = performance.now();
-      const sums: ReplaySummary & ReplayDetail = {
-        keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, pauseToGhostP50: 0, pauseToGhostP95: 0,
-        typedChars: 0, typedThroughChars: 0, typedThroughServed: 0, inflightHits: 0, accepts: 0, acceptsWithGhost: 0, pauseToGhost: [], pausesWithAnswer: 0, pausesWithAnswerAndGhost: 0, tokens: 0,
-        servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
-      };
+      const s = emptySums();
       for (const tr of traces) {
-        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy, prefetch: b.prefetch, speculate: (b as { speculate?: boolean }).speculate, local: b.local });
-        for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost'] as const) sums[k] += summary[k];
-        for (const k of ['typedChars', 'typedThroughChars', 'typedThroughServed', 'inflightHits', 'accepts', 'acceptsWithGhost', 'pausesWithAnswer', 'pausesWithAnswerAndGhost', 'tokens'] as const) sums[k] += detail[k];
-        sums.pauseToGhost.push(...detail.pauseToGhost);
+        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy: POLICIES[name], prefetch: b.prefetch, local: b.local });
+        add(s, summary, detail);
+        if (name === 'tessera') {
+          perTrace.set(tr, (100 * summary.requests) / Math.max(1, detail.traceChars));
+          if (!perLanguage.has(tr.language)) perLanguage.set(tr.language, emptySums());
+          add(perLanguage.get(tr.language)!, summary, detail);
+        }
       }
-      const ms = Math.round(performance.now() - started);
-      const cold = sums.pauseToGhost.filter((x) => x > 0);
-      const cells = [
-        name,
-        ((100 * sums.requests) / Math.max(1, sums.typedChars)).toFixed(1),
-        ((100 * sums.tokens) / Math.max(1, sums.typedChars)).toFixed(0),
-        String(sums.cancelled),
-        `${((100 * sums.pausesWithGhost) / Math.max(1, sums.pauses)).toFixed(1)}%`,
-        `${((100 * sums.pausesWithAnswerAndGhost) / Math.max(1, sums.pausesWithAnswer)).toFixed(1)}%`,
-        `${((100 * sums.typedThroughChars) / Math.max(1, sums.typedChars)).toFixed(1)}%`,
-        `${((100 * sums.typedThroughServed) / Math.max(1, sums.typedThroughChars)).toFixed(1)}%`,
-        (sums.typedThroughChars / Math.max(1, sums.requests)).toFixed(1),
-        `${pct(sums.pauseToGhost, 50)}`,
-        `${pct(sums.pauseToGhost, 95)}`,
-        `${pct(cold, 50)}`,
-        `${pct(cold, 95)}`,
-        String(ms),
-      ];
-      console.log(cells.map((c, i) => (i === 0 ? c.padEnd(COLS[i][1]) : c.padStart(COLS[i][1]))).join(''));
+      console.log(
+        row([
+          name,
+          per100(s.requests, s.traceChars),
+          `${Math.round((100 * s.unshown) / Math.max(1, s.requests))}%`,
+          per100(s.generatedTokens, s.traceChars),
+          per100(s.prefillTokens, s.traceChars),
+          (s.prefillTokens / Math.max(1, s.requests)).toFixed(0),
+          (s.plainWindowPrefillTokens / Math.max(1, s.requests)).toFixed(0),
+          `${((100 * s.pausesWithGhost) / Math.max(1, s.pauses)).toFixed(1)}%`,
+          String(Math.round(pct(s.pauseToGhost, 50) || 0)),
+          String(Math.round(pct(s.pauseToGhost, 95) || 0)),
+          String(Math.round(performance.now() - started)),
+        ]),
+      );
       if (name === 'tessera') {
         console.log(
-          `           ${sums.typedChars} chars typed, ${sums.typedThroughChars} typed through a suggestion; ${sums.pauses} pauses; hits: cache ${sums.cacheHits}, typed-ahead ${sums.typedAheadHits}, in-flight ${sums.inflightHits}; accepts with ghost ${sums.acceptsWithGhost}/${sums.accepts}`,
+          `           ${s.traceChars} chars; prompt tokens without a prefix cache ${(s.promptTokens / Math.max(1, s.requests)).toFixed(0)}/req; prefill vs plain window ${ratio(s.plainWindowPrefillTokens, s.prefillTokens)}× fewer; hits: cache ${s.cacheHits}, typed-ahead ${s.typedAheadHits}`,
         );
+        for (const [lang, l] of perLanguage) {
+          console.log(`           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms`);
+        }
+        const worst = [...perTrace.entries()].sort((a, c) => c[1] - a[1])[0];
+        if (worst) console.log(`           worst trace: ${worst[0].file.replace(/^.*node_modules\//, '')} ${worst[1].toFixed(1)} req/100ch`);
       }
     }
   }
+}
+
+async function main() {
+  await run('type-through', typeThroughTraces());
+  await run('accept-heavy', acceptHeavyTraces());
   console.log(
     [
       '',
-      'req/100ch: backend requests per 100 typed characters; tok/100ch: tokens the backend generated per 100 typed characters.',
-      'ghost@pause: pauses (idle ≥ 500 ms) at which ghost text showed;',
-      '…w/ answer: the same among pauses where a perfect model has something to show (not, e.g., after a finished line).',
-      'typed-thru: share of typed characters typed while a matching suggestion showed; …served: of those, served without',
-      'a request with the ghost kept. thru/req: typed-through characters per request (useful ghost text per request). p2g: ms from the last keystroke before a pause to the ghost text (0 when it was',
-      'already showing), over pauses with ghost; cold: only those where it was not already showing.',
+      'req/100ch: backend requests per 100 characters the trace adds (typed or accepted, the same for every policy);',
+      'unshown: share of requests whose answer was never shown as ghost text; gen/100ch: tokens generated per 100 characters;',
+      'prefill: prompt tokens a prefix-caching server processes again (after the prefix shared with the previous prompt);',
+      'plain/req: the same for a plain nearest-lines FIM prompt of the same budget, on the same requests;',
+      'ghost@pause: pauses (idle ≥ 500 ms) at which ghost text showed; p2g: ms from the last key before a pause to the',
+      'ghost text (0 when it was already showing), over pauses with ghost text.',
     ].join('\n'),
   );
 }

@@ -49,6 +49,11 @@ export interface TypeThroughOptions {
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}', '"': '"', "'": "'" };
 
+/** Does an editor close the quote typed at `i`? Not after a letter (`f'`, `it's`), nor next to another quote (`"""`). */
+function quoteOpens(region: string, i: number): boolean {
+  return !/[\w'"\\]/.test(region[i - 1] ?? '') && !/['"]/.test(region[i + 1] ?? '');
+}
+
 /** Does the bracket or quote at `i` close on its own line (so an editor's auto-inserted closer is stepped over)? */
 function closesOnLine(region: string, i: number): boolean {
   const open = region[i];
@@ -137,7 +142,7 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
   const final = before + region + after;
   const unit = indentUnit(file);
   const median = o.medianGapMs ?? 140;
-  const sigma = o.gapSigma ?? 0.35;
+  const sigma = o.gapSigma ?? 1;
   const pEnter = o.pauseAfterEnter ?? 0.45;
   const pMid = o.pauseMidLine ?? 0.04;
   const pRest = o.acceptRestOfLine ?? 0.3;
@@ -227,7 +232,8 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
       continue;
     }
     let gap = keyGap(ch, region[pos - 1] ?? '\n');
-    const wordStart = /[A-Za-z_]/.test(ch) && !/\w/.test(region[pos - 1] ?? '');
+    // An identifier starts here (not a letter after a backslash escape in a string).
+    const wordStart = /[A-Za-z_]/.test(ch) && !/[\w\\]/.test(region[pos - 1] ?? '');
     if (wordStart && names.length > 0 && r() < pOther) {
       const word = /^\w+/.exec(region.slice(pos))![0];
       const other = names[Math.floor(r() * names.length)];
@@ -247,7 +253,7 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
       gap = logNormal(r, median, sigma);
     }
     if (autoClose && pending.startsWith(ch)) pending = pending.slice(1);
-    else if (autoClose && ch in CLOSER && (ch === CLOSER[ch] ? !/\w/.test(region[pos - 1] ?? '') : true) && closesOnLine(region, pos)) pending = CLOSER[ch] + pending;
+    else if (autoClose && ch in CLOSER && closesOnLine(region, pos) && (ch !== CLOSER[ch] || quoteOpens(region, pos))) pending = CLOSER[ch] + pending;
     pos++;
     emitState = region.slice(0, pos);
     emit(emitState, gap);

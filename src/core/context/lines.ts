@@ -11,7 +11,8 @@ function tailLines(prefix: string, budget: number, family: TokenizerFamily): str
   let start = lastNl + 1;
   let used = estimateTokens(prefix.slice(start), family);
   while (start > 0) {
-    const prevNl = prefix.lastIndexOf('\n', start - 2);
+    // (lastIndexOf clamps a negative start to 0: at the first line, there is no earlier line break.)
+    const prevNl = start >= 2 ? prefix.lastIndexOf('\n', start - 2) : -1;
     const candidate = prevNl + 1;
     const cost = estimateTokens(prefix.slice(candidate, start), family);
     if (used + cost > budget) break;

@@ -45,6 +45,12 @@ describe('syntax-trimmed context (python)', () => {
     expect(window.prefix).not.toContain('import json');
   });
 
+  it('the line window keeps a whole document that starts with an empty line (no endless scan at its first line)', () => {
+    const window = lineWindow('\n"""Module docstring."""\nimport os\n', 'x = 1\n', 1536, 0.25, 'bpe-code');
+    expect(window.prefix).toBe('\n"""Module docstring."""\nimport os\n');
+    expect(window.suffix).toBe('x = 1\n');
+  });
+
   it('spends a larger budget on the nearest siblings whole', async () => {
     const { prefix, suffix } = at(PY);
     const ctx = await buildContext({ language: 'python', prefix, suffix, budgetTokens: 2000 });

@@ -98,7 +98,8 @@ function opensBlockForEditor(line: string, language: string): boolean {
 }
 
 /**
- * The functions of a file that make good typed regions: `def` (Python) or `function`/method declarations (C-like)
+ * The functions of a file that make good typed regions: `def` (Python) or `function`/method/arrow-function
+ * declarations (C-like)
  * spanning minLines..maxLines lines, as [startLine, endLine) ranges.
  */
 export function functionRegions(file: string, language: string, minLines = 4, maxLines = 30): { startLine: number; endLine: number }[] {
@@ -107,7 +108,7 @@ export function functionRegions(file: string, language: string, minLines = 4, ma
   const python = language === 'python';
   const head = python
     ? /^(\s*)(?:async\s+)?def\s+\w+\s*\(/
-    : /^(\s*)(?:(?:export|default|async|static|public|private|protected|get|set)\s+)*(?:function\s*\*?\s*\w+\s*\(|\w+\s*\([^)]*\)\s*(?::\s*[^{]+)?\{\s*$)/;
+    : /^(\s*)(?:(?:export|default|async|static|public|private|protected|get|set)\s+)*(?:function\s*\*?\s*\w+\s*\(|\w+\s*\([^)]*\)\s*(?::\s*[^{]+)?\{\s*$|(?:const|let|var)\s+\w+\s*=\s*(?:async\s*)?\([^)]*\)\s*=>\s*\{\s*$)/;
   for (let i = 0; i < lines.length; i++) {
     const m = head.exec(lines[i]);
     if (!m || /^\s*(?:if|for|while|switch|catch|return)\b/.test(lines[i])) continue;

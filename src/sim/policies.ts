@@ -45,7 +45,7 @@ export const POLICIES: Record<string, SimPolicy> = {
     description: "Tessera's scheduler, as the extension runs it",
     create: (d) => {
       const m = new RequestManager(d);
-      return Object.assign(m, { shapeAt: (prefix: string, suffix: string) => decideShape(prefix, suffix, d.profile) });
+      return Object.assign(m, { shapeAt: (prefix: string, suffix: string) => decideShape(prefix, suffix, d.profile, d.local) });
     },
   },
   fixed350: reference({ debounceMs: 350, cancel: 'never' }, 'a fixed 350 ms debounce, no cache, no reuse; superseded requests run to their end'),

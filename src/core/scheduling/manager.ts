@@ -256,7 +256,7 @@ export class RequestManager {
       prefix,
       suffix,
       scope,
-      shape: decideShape(prefix, suffix, this.opts.profile),
+      shape: decideShape(prefix, suffix, this.opts.profile, this.opts.local),
       manual: options.manual ?? false,
       signal: options.signal,
       waitedMs: 0,
@@ -414,7 +414,7 @@ export class RequestManager {
     for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, flight: f };
     if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
-    const base = decideShape(next, suffix, this.opts.profile);
+    const base = decideShape(next, suffix, this.opts.profile, this.opts.local);
     const flight = this.start(spec, scope, next, suffix, { ...base, multiline: true, maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS), stop: base.stop.filter((x) => x !== '\n') }, 'prefetch');
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
     return { prefix: next, flight };
@@ -445,7 +445,7 @@ export class RequestManager {
     for (const f of this.flights) if (f.uri === snapshot.uri && f.suffix === suffix && at.startsWith(f.prefix) && !f.ctrl.signal.aborted) return;
     if (!this.slots.tryAcquire()) return;
     const spec: DocumentSnapshot = { ...snapshot, text: at + suffix, offset: at.length };
-    const flight = this.start(spec, scope, at, suffix, decideShape(at, suffix, this.opts.profile), 'speculation');
+    const flight = this.start(spec, scope, at, suffix, decideShape(at, suffix, this.opts.profile, this.opts.local), 'speculation');
     this.log.trace(`request #${flight.id}: speculative, where the suggestion being typed through ends`);
   }
 

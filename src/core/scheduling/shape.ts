@@ -8,8 +8,9 @@
  *   ends the stream once the unit is complete, so this costs little.
  * - The end of a line that opens a block (`def f():█`, `if (x) {█`, `foo(█`) with at most closing brackets after
  *   the cursor → multi-line, the block.
- * - The end of any other line → multi-line, capped at END_OF_LINE_MAX_TOKENS: the rest of the line and the lines
- *   after it; Enter and the editor's auto-indent are then typed through it without a new request.
+ * - The end of any other line → multi-line, capped at END_OF_LINE_MAX_TOKENS (LOCAL_… for a local server): the rest
+ *   of the line and the lines after it; Enter and the editor's auto-indent are then typed through it without a new
+ *   request.
  */
 import type { BackendProfile } from '../config';
 
@@ -31,6 +32,12 @@ export const SINGLE_LINE_MAX_TOKENS = 64;
 
 /** At the end of a line: the rest of it and the next few lines, typed through across the line break. */
 export const END_OF_LINE_MAX_TOKENS = 48;
+
+/**
+ * The same for a local server, twice as many lines: there a request's cost is mostly the prefill of its prompt, and
+ * more lines from one answer (served from the cache as the user types through them) save whole requests.
+ */
+export const LOCAL_END_OF_LINE_MAX_TOKENS = 96;
 
 const OPENER = /(?:[:{([]|=>|\bthen|\bdo|\belse)\s*$/;
 const ONLY_CLOSERS = /^[\s)\]}>;,'"`]*$/;
@@ -60,8 +67,10 @@ function previousCodeLine(prefix: string): string {
   return '';
 }
 
-export function decideShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>): RequestShape {
+/** `local`: the backend runs on this machine (a local server or the embedded model), see LOCAL_END_OF_LINE_MAX_TOKENS. */
+export function decideShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>, local = false): RequestShape {
   const { before, after } = lineAround(prefix, suffix);
+  const linesAhead = Math.min(profile.maxTokens, local ? LOCAL_END_OF_LINE_MAX_TOKENS : END_OF_LINE_MAX_TOKENS);
   const extra = [...(profile.stop ?? [])];
   const single = (why: RequestShape['why']): RequestShape => ({
     multiline: false,
@@ -76,9 +85,9 @@ export function decideShape(prefix: string, suffix: string, profile: Pick<Backen
     // An empty line right inside a block opener (`def f():⏎█`, `{⏎█`) gets the block; any other empty line
     // gets one line (the next statement).
     if (opensBlock(previousCodeLine(prefix))) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
-    return { multiline: true, maxTokens: Math.min(profile.maxTokens, END_OF_LINE_MAX_TOKENS), stop: extra, why: 'empty-line', toTokenCap: true };
+    return { multiline: true, maxTokens: linesAhead, stop: extra, why: 'empty-line', toTokenCap: true };
   }
   if (opensBlock(before)) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
   if (after.trim() !== '') return single('mid-line');
-  return { multiline: true, maxTokens: Math.min(profile.maxTokens, END_OF_LINE_MAX_TOKENS), stop: extra, why: 'end-of-statement', toTokenCap: true };
+  return { multiline: true, maxTokens: linesAhead, stop: extra, why: 'end-of-statement', toTokenCap: true };
 }

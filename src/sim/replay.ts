@@ -96,7 +96,7 @@ export interface RequestRecord {
 
 /** Extra numbers for the benchmark. */
 export interface ReplayDetail {
-  /** Characters the trace adds to the document (typed or accepted): the same for every policy (see traceChars). */
+  /** Characters the session adds to the document (typed or accepted): the same for every policy (see traceChars). */
   traceChars: number;
   typedChars: number;
   /** Characters typed while a suggestion was showing and matched it. */
@@ -238,7 +238,7 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   let pending: { ctrl: AbortController; timer?: ReturnType<Clock['setTimeout']> } | undefined;
   const ghostShownAt: number[] = [];
   const detail: ReplayDetail = {
-    traceChars: traceChars(events),
+    traceChars: traceChars({ header, events }),
     typedChars: 0,
     typedThroughChars: 0,
     typedThroughServed: 0,

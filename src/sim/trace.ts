@@ -40,17 +40,11 @@ export function parseTrace(lines: unknown[]): Trace {
 }
 
 /**
- * Characters the trace adds to the document, whoever produced them (typed or accepted): the sum of the growth of
- * the text between consecutive document events. The same for every policy replayed on the trace, so it is the
- * denominator of "requests per 100 characters".
+ * Characters the session adds to the document: from the first event's document to the final one, whoever produced
+ * them (typed, or accepted). The same for every policy replayed on the trace, so it is the denominator of "requests
+ * per 100 characters".
  */
-export function traceChars(events: readonly TraceEvent[]): number {
-  let prev: string | undefined;
-  let n = 0;
-  for (const e of events) {
-    if (!('text' in e)) continue;
-    if (prev !== undefined && e.text.length > prev.length) n += e.text.length - prev.length;
-    prev = e.text;
-  }
-  return n;
+export function traceChars(trace: Trace): number {
+  const first = trace.events.find((e): e is Extract<TraceEvent, { text: string }> => 'text' in e);
+  return Math.max(0, trace.header.final.length - (first?.text.length ?? 0));
 }

@@ -79,10 +79,11 @@ const BACKENDS = [
   { name: 'cloud API (450 ms, 120 tok/s; prefetch off)', latencyMs: 450, tokensPerS: 120, prefetch: false, local: false },
 ];
 
-type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> & Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens'> & { unshown: number };
+type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> &
+  Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens'> & { unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
 
 function emptySums(): Sums {
-  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, unshown: 0 };
+  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, unshown: 0, byReason: new Map() };
 }
 
 function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
@@ -90,6 +91,14 @@ function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
   for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens'] as const) s[k] += detail[k];
   s.pauseToGhost.push(...detail.pauseToGhost);
   s.unshown += detail.requestLog.filter((q) => !q.shown).length;
+  for (const q of detail.requestLog) {
+    const k = `${q.reason}/${q.why}`;
+    const r = s.byReason.get(k) ?? { n: 0, unshown: 0, cancelled: 0 };
+    r.n++;
+    if (!q.shown) r.unshown++;
+    if (q.cancelled) r.cancelled++;
+    s.byReason.set(k, r);
+  }
 }
 
 const per100 = (n: number, chars: number) => ((100 * n) / Math.max(1, chars)).toFixed(1);
@@ -139,6 +148,8 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
         console.log(
           `           ${s.traceChars} chars; prompt tokens without a prefix cache ${(s.promptTokens / Math.max(1, s.requests)).toFixed(0)}/req; prefill vs plain window ${ratio(s.plainWindowPrefillTokens, s.prefillTokens)}× fewer; hits: cache ${s.cacheHits}, typed-ahead ${s.typedAheadHits}`,
         );
+        const reasons = [...s.byReason.entries()].sort((a, c) => c[1].n - a[1].n);
+        console.log(`           requests by reason/shape (never shown, cancelled): ${reasons.map(([k, r]) => `${k} ${r.n} (${r.unshown}, ${r.cancelled})`).join('; ')}`);
         for (const [lang, l] of perLanguage) {
           console.log(`           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms`);
         }

@@ -8,22 +8,7 @@ import type { BackendProfile } from '../core/config';
 import { reject, type DocumentSnapshot, type Outcome } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
 import type { PipelineRunner, ScheduledOutcome, SchedulerStats, TriggerOptions } from '../core/scheduling/manager';
-import { lineAround, opensBlock, SINGLE_LINE_MAX_TOKENS, type RequestShape } from '../core/scheduling/shape';
-
-/**
- * The last non-blank line before the cursor's line (the baseline keeps its own cursor reading: it must not move when
- * Tessera's does).
- */
-function previousCodeLine(prefix: string): string {
-  let end = prefix.lastIndexOf('\n');
-  while (end > 0) {
-    const start = prefix.lastIndexOf('\n', end - 1) + 1;
-    const line = prefix.slice(start, end);
-    if (line.trim() !== '') return line;
-    end = start - 1;
-  }
-  return '';
-}
+import { lineAround, opensBlock, previousCodeLine, SINGLE_LINE_MAX_TOKENS, type RequestShape } from '../core/scheduling/shape';
 
 const ONLY_CLOSERS = /^[\s)\]}>;,'"`]*$/;
 

@@ -56,7 +56,7 @@ export function opensBlock(lineBefore: string): boolean {
 }
 
 /** The last non-blank line before the cursor's line. */
-function previousCodeLine(prefix: string): string {
+export function previousCodeLine(prefix: string): string {
   let end = prefix.lastIndexOf('\n');
   while (end > 0) {
     const start = prefix.lastIndexOf('\n', end - 1) + 1;

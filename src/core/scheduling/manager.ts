@@ -2,15 +2,20 @@
  * The request manager: between the editor's trigger and the pipeline, it decides whether a trigger needs a
  * request at all, and when.
  *
- * The life of one trigger (the editor calls once per keystroke and cancels the previous call):
- *   1. cancel in-flight requests the new position makes useless (the stream is closed at once);
- *   2. cache: the same prompt window, or an earlier one whose suggestion the user is typing through;
- *   3. in-flight reuse: a request whose position the user has typed ahead of, and whose streamed text matches
- *      what was typed, is joined instead of sending another;
- *   4. adaptive debounce (skipped for manual triggers and, with prefetch on, right after a suggestion was
- *      accepted or typed through to its end);
- *   5. a slot under the backend's concurrency cap, then the pipeline, streaming; each chunk is checked against
- *      the latest position so a request that can no longer be used is cancelled mid-stream.
+ * The life of one trigger (the editor calls once per keystroke and cancels the previous call), one step each in
+ * schedule():
+ *   1. beginTrigger — cancel in-flight requests the new position makes useless (the stream is closed at once);
+ *   2. fromCache — the same prompt window, or an earlier one whose suggestion the user is typing through;
+ *      atCompleteLine — a used-up or finished line has nothing to add (with prefetch: the lines after it);
+ *   3. joinInFlight — a request whose position the user has typed ahead of, and whose streamed text matches what
+ *      was typed, is joined instead of sending another;
+ *   4. knownEmptyHere — the model had nothing for this very position a moment ago;
+ *   5. debounceTrigger — the adaptive debounce (skipped for manual triggers and, with prefetch on, right after a
+ *      suggestion was accepted or typed through to its end);
+ *   6. request — a slot under the backend's concurrency cap, then the pipeline, streaming; each chunk is checked
+ *      against the latest position so a request that can no longer be used is cancelled mid-stream.
+ * Besides the trigger's own request, two kinds start ahead of the user: speculation (where the suggestion being
+ * typed through ends) and prefetch (the lines after a used-up one).
  * Requests outlive the trigger that started them: a cancelled trigger (the next keystroke) leaves its request
  * running for the next trigger to join, as long as it matches what is being typed.
  */

@@ -34,11 +34,15 @@ export function fakeRunner(clock: VirtualClock, answer: (prefix: string, shape: 
   const wait = (ms: number, signal: AbortSignal) =>
     new Promise<boolean>((resolve) => {
       if (signal.aborted) return resolve(false);
-      const h = clock.setTimeout(() => resolve(true), ms);
-      signal.addEventListener('abort', () => {
+      const onAbort = () => {
         clock.clearTimeout(h);
         resolve(false);
-      });
+      };
+      const h = clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   const run: PipelineRunner = async (snapshot, shape, onChunk, signal): Promise<Outcome> => {
     const call: FakeCall = { snapshot, shape, startedAt: clock.now(), signal };

@@ -10,6 +10,8 @@ import { LITERAL_TYPING_SETTINGS, sleep, waitFor } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
 
 export const name = 'request-economy';
+/** Three windows, each typed into at human speed: more than the default 90 s on a loaded 2-core machine. */
+export const timeout = 150_000;
 
 const FINAL = [
   'def area(width, height):',

@@ -8,26 +8,21 @@ import type { BackendProfile } from '../core/config';
 import { reject, type DocumentSnapshot, type Outcome } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
 import type { PipelineRunner, ScheduledOutcome, SchedulerStats, TriggerOptions } from '../core/scheduling/manager';
-import { lineAround, opensBlock, previousCodeLine, SINGLE_LINE_MAX_TOKENS, type RequestShape } from '../core/scheduling/shape';
-
-const ONLY_CLOSERS = /^[\s)\]}>;,'"`]*$/;
+import { cursorContext } from '../core/cursor';
+import { SINGLE_LINE_MAX_TOKENS, type RequestShape } from '../core/scheduling/shape';
 
 /**
  * The classic multi-line decision of simple providers: the block at an empty line right after a block opener or
  * at the end of an opener; one line everywhere else.
  */
 export function classicShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>): RequestShape {
-  const { before, after } = lineAround(prefix, suffix);
+  const cursor = cursorContext(prefix, suffix);
   const extra = [...(profile.stop ?? [])];
   const single = (why: RequestShape['why']): RequestShape => ({ multiline: false, maxTokens: Math.min(profile.maxTokens, SINGLE_LINE_MAX_TOKENS), stop: ['\n', ...extra], why });
   const block: RequestShape = { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
-  if (after.trim() !== '' && !ONLY_CLOSERS.test(after)) return single('mid-line');
-  if (before.trim() === '') {
-    if (after.trim() !== '') return single('mid-line');
-    return opensBlock(previousCodeLine(prefix)) ? block : single('empty-line');
-  }
-  if (opensBlock(before)) return block;
-  return single(after.trim() === '' ? 'end-of-statement' : 'mid-line');
+  if (cursor.position === 'mid-line') return single('mid-line');
+  if (cursor.position === 'empty-line') return cursor.previousLineOpensBlock ? block : single('empty-line');
+  return cursor.opensBlock ? block : single('end-of-statement');
 }
 
 export interface ReferencePolicy {

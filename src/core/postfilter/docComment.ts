@@ -39,3 +39,13 @@ export function judgedInput<T extends Omit<PostfilterInput, 'completion'>>(input
   const eol = nl > 0 && input.suffix[nl - 1] === '\r' ? '\r\n' : '\n';
   return { ...input, suffix: `${input.suffix.slice(0, nl + 1)}${closer}${eol}${input.suffix.slice(nl + 1)}` };
 }
+
+/**
+ * In a doc comment still being written, a text with a line that is not a ` * …` comment line (and does not close the
+ * comment) has left the comment for code: judged with the virtual closing line, that code would read as comment
+ * text, so it is never a whole answer there.
+ */
+export function leavesOpenDocComment(input: Omit<PostfilterInput, 'completion'>, text: string): boolean {
+  if (text.includes('*/') || !inOpenDocComment(input.prefix, input.language)) return false;
+  return text.split(/\r?\n/).slice(1).some((l) => l.trim() !== '' && !CONTINUATION.test(l));
+}

@@ -1,16 +1,11 @@
 /**
- * Reads the cursor position: what kind of hole the completion fills (rest of a line, the rest of a statement, or
- * a unit/block), how deep completion lines must be indented, and the document's indentation and line endings.
+ * Reads the hole from the cursor context (../cursor, shared with the scheduler's multi-line decision): what the
+ * completion fills when the model ran on and must be cut (the rest of a line, the rest of a statement, or a
+ * unit/block), how deep completion lines must be indented, and the document's indentation and line endings.
  */
+import { cursorContext, type CursorContext } from '../cursor';
 import type { HoleAnalysis, HoleMode } from './types';
-import { endsWithOpener, indentWidth, isBlank, isCloserLine, isContinuationLine, splitLines } from './text';
-
-/** Mid-line (text after the cursor on its line) → single line; otherwise a multi-line unit may follow. */
-export function wantsMultiline(prefix: string, suffix: string): boolean {
-  const nl = suffix.indexOf('\n');
-  const lineAfter = nl < 0 ? suffix : suffix.slice(0, nl);
-  return lineAfter.trim() === '';
-}
+import { indentWidth, isBlank, isCloserLine, isContinuationLine, splitLines } from './text';
 
 const TAB_LANGUAGES = new Set(['go', 'makefile']);
 
@@ -41,25 +36,23 @@ function detectIndentUnit(prefix: string, suffix: string, language: string): str
   return ' '.repeat(best);
 }
 
-export function analyzeHole(prefix: string, suffix: string, multiline = true, language = ''): HoleAnalysis {
-  const lineStart = prefix.lastIndexOf('\n') + 1;
-  const lineBefore = prefix.slice(lineStart).replace(/\r$/, '');
-  const nl = suffix.indexOf('\n');
-  const lineAfter = (nl < 0 ? suffix : suffix.slice(0, nl)).replace(/\r$/, '');
-  const eol: '\n' | '\r\n' = /\r\n/.test(prefix.slice(-2000) + suffix.slice(0, 2000)) ? '\r\n' : '\n';
+export function analyzeHole(
+  prefix: string,
+  suffix: string,
+  multiline = true,
+  language = '',
+  cursor: CursorContext = cursorContext(prefix, suffix, language),
+): HoleAnalysis {
+  const { lineBefore, lineAfter, eol, nextLine: next } = cursor;
   const indentUnit = detectIndentUnit(prefix, suffix, language);
-
-  // The next non-blank line after the cursor's line.
-  const afterLines = nl < 0 ? [] : splitLines(suffix.slice(nl + 1, nl + 1 + 4000));
-  const next = afterLines.find((l) => !isBlank(l));
 
   let mode: HoleMode;
   let unit: 'one' | 'rest' = 'one';
   let minIndent = 0;
   let afterOpener = false;
-  if (!multiline || !isBlank(lineAfter)) {
+  if (!multiline || cursor.position === 'mid-line') {
     mode = 'line';
-  } else if (isBlank(lineBefore)) {
+  } else if (cursor.position === 'empty-line') {
     mode = 'block';
     minIndent = indentWidth(lineBefore);
     if (next === undefined) unit = minIndent > 0 ? 'rest' : 'one';
@@ -68,7 +61,7 @@ export function analyzeHole(prefix: string, suffix: string, multiline = true, la
       const closes = isCloserLine(next) || (ni <= minIndent && isContinuationLine(next));
       unit = ni < minIndent || closes ? 'rest' : 'one';
     }
-  } else if (endsWithOpener(lineBefore)) {
+  } else if (cursor.opensBlock) {
     mode = 'block';
     afterOpener = true;
     const header = indentWidth(lineBefore);

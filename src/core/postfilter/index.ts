@@ -2,46 +2,52 @@
  * Post-filter: turns raw model output into the suggestion a careful human would have typed — or a typed
  * rejection that says why nothing is shown. A chain of small named rules (one module each under ./rules):
  *
- *   empty → indentation → single-line → repetition → suffix-overlap → trailing-whitespace → cut (syntax
- *   truncation + parse gate; same-line overlap and bracket balance supply candidate cuts; a doc comment still being
- *   written is judged as if closed, see ./docComment) → final (suffix duplicate)
+ *   sanitize (control and bidi characters) → length-cap → empty → indentation → repetition → suffix-overlap (cut
+ *   where the text meets the suffix) → cut (the whole text when the model ended it and it fits, else a complete
+ *   unit; the parse gate; a doc comment still being written is judged as if closed, see ./docComment) → final
+ *   (suffix duplicate)
  *
  * Adding a rule is adding a module and a line in RULES.
  * `completeUnitReceived` applies the same rules to a partial stream to tell when the suggestion is known.
  */
+import { cursorContext } from '../cursor';
 import { isRejection, type Rejection } from '../types';
-import { analyzeHole, wantsMultiline } from './hole';
+import { analyzeHole } from './hole';
 import { normalizeCompletion, indentationRule } from './rules/indentation';
+import { capRule, MAX_COMPLETION_CHARS } from './rules/cap';
 import { emptyRule } from './rules/empty';
-import { singleLineRule } from './rules/singleLine';
 import { repetitionRule } from './rules/repetition';
+import { sanitize, sanitizeRule } from './rules/sanitize';
 import { suffixOverlapRule } from './rules/suffixOverlap';
 import { cutRule } from './rules/cut';
-import { finalRule, trailingWhitespaceRule } from './rules/final';
+import { finalRule } from './rules/final';
 import { indentWidth, isBlank, isContinuationLine, splitLines } from './text';
 import type { FilterContext, FilterState, NamedRule, PostfilterInput, PostfilterResult } from './types';
 
-export type { HoleAnalysis, HoleMode, PostfilterInput, PostfilterOk, PostfilterResult } from './types';
-export { analyzeHole, wantsMultiline } from './hole';
+export type { Finish, HoleAnalysis, HoleMode, PostfilterInput, PostfilterOk, PostfilterResult } from './types';
+export { analyzeHole } from './hole';
+export { completionCap, MAX_COMPLETION_CHARS } from './rules/cap';
 export { inOpenDocComment, judgedInput } from './docComment';
 export { normalizeCompletion } from './rules/indentation';
 
 export const RULES: readonly NamedRule[] = [
+  { name: 'sanitize', run: sanitizeRule },
+  { name: 'length-cap', run: capRule },
   { name: 'empty', run: emptyRule },
   { name: 'indentation', run: indentationRule },
-  { name: 'single-line', run: singleLineRule },
   { name: 'repetition', run: repetitionRule },
   { name: 'suffix-overlap', run: suffixOverlapRule },
-  { name: 'trailing-whitespace', run: trailingWhitespaceRule },
   { name: 'cut', run: cutRule },
   { name: 'final', run: finalRule },
 ];
 
 function contextFor(input: PostfilterInput): FilterContext {
-  let hole = analyzeHole(input.prefix, input.suffix, input.multiline ?? true, input.language);
+  const cursor = input.cursor ?? cursorContext(input.prefix, input.suffix, input.language);
+  let hole = analyzeHole(input.prefix, input.suffix, input.multiline ?? true, input.language, cursor);
   // After an opener, a completion that goes on on the same line finishes the statement instead.
   if (hole.afterOpener && !/^[ \t]*\r?\n/.test(input.completion)) hole = { ...hole, mode: 'statement', afterOpener: false, unit: 'one', minIndent: hole.minIndent - 1 };
-  return { input, hole, normalized: normalizeCompletion(input.completion, hole) };
+  const capped = input.completion.slice(0, Math.min(MAX_COMPLETION_CHARS, input.maxChars ?? MAX_COMPLETION_CHARS));
+  return { input, cursor, hole, normalized: normalizeCompletion(sanitize(capped), hole) };
 }
 
 /** The normalized completion (re-indented, trailing whitespace removed): every result is a prefix of it. */
@@ -51,13 +57,13 @@ export function normalizedCompletion(input: PostfilterInput): string {
 
 export async function postfilter(input: PostfilterInput): Promise<PostfilterResult> {
   const ctx = contextFor(input);
-  let state: FilterState = { text: input.completion, replaceSuffix: 0, applied: [] };
+  let state: FilterState = { text: input.completion, replaceSuffix: 0, applied: [], ranOn: input.finish === 'length' };
   for (const rule of RULES) {
     const next = await rule.run(state, ctx);
     if (isRejection(next)) return next as Rejection;
     state = next;
   }
-  return { kind: 'ok', completion: state.text, replaceSuffix: state.replaceSuffix, appliedRules: state.applied, judge: ctx.judge };
+  return { kind: 'ok', completion: state.text, replaceSuffix: state.replaceSuffix, appliedRules: state.applied, judge: state.judge };
 }
 
 /**
@@ -69,7 +75,7 @@ export async function completeUnitReceived(input: Omit<PostfilterInput, 'complet
   const lastNl = partial.lastIndexOf('\n');
   if (lastNl < 0) return false;
   const complete = partial.slice(0, lastNl);
-  const ctx = contextFor({ ...input, completion: complete });
+  const ctx = contextFor({ ...input, completion: complete, finish: 'length' });
   const { hole } = ctx;
   // Mid-line: the first line is all that can be shown.
   if (hole.mode === 'line') return true;
@@ -79,7 +85,7 @@ export async function completeUnitReceived(input: Omit<PostfilterInput, 'complet
   const firstContent = hole.afterOpener ? lines.slice(1).find((l) => !isBlank(l)) : undefined;
   const unitIndent = firstContent !== undefined ? indentWidth(firstContent) : hole.minIndent;
   if (lines.length < 2 || isBlank(last) || indentWidth(last) > unitIndent) return false;
-  const r = await postfilter({ ...input, completion: complete });
+  const r = await postfilter({ ...input, completion: complete, finish: 'length' });
   if (r.kind !== 'ok') return r.reason === 'repetition';
   if (!ctx.normalized.startsWith(r.completion)) return false;
   const rest = ctx.normalized.slice(r.completion.length);

@@ -15,6 +15,9 @@ export interface Candidate {
   replaceSuffix: number;
 }
 
+/** The error count of a candidate the parse could not judge (stopped by the time budget): it never fits. */
+export const UNJUDGED = Number.MAX_SAFE_INTEGER;
+
 export interface Verdict {
   /** ERROR + MISSING nodes in the window (syntax), or bracket mismatches (heuristic). */
   errors: number;
@@ -26,6 +29,8 @@ export interface Verdict {
   near: number;
   /** Secondary score: bracket mismatches on the lines around the hole (lower is better). */
   bracketErrors: number;
+  /** Closers on those lines that close nothing or the wrong bracket (an unclosed opener may close further down). */
+  strayClosers: number;
   /** The inserted text is a run of whole units of one container (no unit straddles either end). */
   clean: boolean;
   /** Whole non-comment units inserted. */
@@ -38,7 +43,8 @@ export interface Judge {
   kind: 'syntax' | 'heuristic';
   /** Score of the document without any insertion. */
   readonly baseline: Verdict;
-  judge(c: Candidate): Verdict;
+  /** Scores a candidate; `withUnits: false` skips the unit analysis (errors and brackets only). */
+  judge(c: Candidate, withUnits?: boolean): Verdict;
   /** Re-checks a chosen candidate with a fresh (non-incremental) parse: incremental parsing with external
    *  scanners (Python's indentation) can differ from a fresh parse, and the gate must hold for the real one. */
   verify(c: Candidate, local?: boolean): boolean;
@@ -75,31 +81,36 @@ export function suffixWindowEnd(suffix: string): number {
   return i < 0 ? suffix.length : i + 1;
 }
 
-function countErrors(node: Node): number {
-  if (node.isMissing) return 1;
-  if (!node.hasError) return 0;
-  let n = node.isError ? 1 : 0;
-  const count = node.childCount;
-  for (let i = 0; i < count; i++) {
-    const c = node.child(i);
-    if (c) n += countErrors(c);
+/**
+ * ERROR + MISSING nodes in the tree, or only those that touch [lo, hi]. Walks with `children` (one call per node,
+ * not `child(i)`, which costs O(i) in tree-sitter) and an explicit stack, so a wide or deep ERROR node costs time
+ * linear in its size.
+ */
+function countErrorNodes(root: Node, lo = -Infinity, hi = Infinity): number {
+  let n = 0;
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.startIndex > hi || node.endIndex < lo) continue;
+    if (node.isMissing) {
+      n++;
+      continue;
+    }
+    // An ERROR leaf (a skipped token) reports hasError false: count it before that check.
+    if (node.isError) n++;
+    if (!node.hasError) continue;
+    for (const c of node.children) if (c) stack.push(c);
   }
   return n;
 }
 
+function countErrors(root: Node): number {
+  return countErrorNodes(root);
+}
+
 /** ERROR/MISSING nodes that touch [lo, hi] (a MISSING node is zero-width: it touches when it lies inside). */
-function countNear(node: Node, lo: number, hi: number): number {
-  if (node.startIndex > hi || node.endIndex < lo) return 0;
-  if (node.isMissing) return 1;
-  // An ERROR leaf (a skipped token) reports hasError false: count it before that check.
-  let n = node.isError ? 1 : 0;
-  if (!node.hasError) return n;
-  const count = node.childCount;
-  for (let i = 0; i < count; i++) {
-    const c = node.child(i);
-    if (c) n += countNear(c, lo, hi);
-  }
-  return n;
+function countNear(root: Node, lo: number, hi: number): number {
+  return countErrorNodes(root, lo, hi);
 }
 
 /** The range the local count looks at, in the document with `text` inserted after `pre` and `post` after it. */
@@ -142,9 +153,7 @@ function unitsOf(root: Node, doc: string, s: number, t: number): Pick<Verdict, '
   let units = 0;
   let trailingComment = false;
   let prevEnd = -1;
-  const count = n.childCount;
-  for (let i = 0; i < count; i++) {
-    const c = n.child(i);
+  for (const c of n.children) {
     if (!c || c.endIndex <= s || c.startIndex >= t) continue;
     if (c.startIndex < s || c.endIndex > t || c.hasError || c.isMissing) {
       clean = false;
@@ -161,24 +170,25 @@ function unitsOf(root: Node, doc: string, s: number, t: number): Pick<Verdict, '
   return { clean, units, trailingComment };
 }
 
-/** Bracket errors on a small window of lines around the hole (a cheap secondary score). */
-function localBracketErrors(pre: string, text: string, post: string, comments: CommentSyntax): number {
+/** Bracket errors on the lines around the hole (a cheap secondary score), and how many of them are stray closers. */
+function localBracketErrors(pre: string, text: string, post: string, comments: CommentSyntax): { bracketErrors: number; strayClosers: number } {
   const a = pre.lastIndexOf('\n', Math.max(0, pre.length - 1));
   const lineStartPre = pre.slice(a + 1);
   const b = post.indexOf('\n');
   const lineRestPost = b < 0 ? post : post.slice(0, b);
-  return bracketErrors(lineStartPre + text + lineRestPost, comments);
+  const scan = scanBrackets(lineStartPre + text + lineRestPost, comments);
+  return { bracketErrors: scan.mismatched + scan.unmatchedClosers + scan.open.length, strayClosers: scan.mismatched + scan.unmatchedClosers };
 }
 
 class SyntaxJudge implements Judge {
   readonly kind = 'syntax' as const;
-  readonly baseline: Verdict;
   private readonly base: Tree;
   private readonly start: Point;
   private readonly comments: CommentSyntax;
   /** Offset in the suffix window of its first non-blank character, and its ancestor chain without insertion. */
   private anchorOffset = -1;
   private anchor: string | undefined;
+  private baselineVerdict: Verdict | undefined;
 
   constructor(
     private readonly language: string,
@@ -186,27 +196,19 @@ class SyntaxJudge implements Judge {
     private readonly post: string,
     private readonly full: string,
     base: Tree,
+    private readonly deadline: number,
   ) {
     this.base = base;
     this.start = pointAt(pre, pre.length);
     this.comments = commentSyntax(language);
-    this.baseline = this.fresh({ text: '', replaceSuffix: 0 });
   }
 
-  /** A cut that re-parents the code after the hole is not a whole unit (checked when the baseline there is sane). */
-  private captures(root: Node, c: Candidate): boolean {
-    if (this.anchor === undefined || c.replaceSuffix > 0) return false;
-    return anchorChain(root, this.pre.length + c.text.length + this.anchorOffset) !== this.anchor;
-  }
-
-  private fresh(c: Candidate): Verdict {
-    const post = this.post.slice(c.replaceSuffix);
-    const doc = this.pre + c.text + post;
-    const be = localBracketErrors(this.pre, c.text, post, this.comments);
-    const tree = parseSync(this.language, doc);
-    if (!tree) return { errors: Number.MAX_SAFE_INTEGER, near: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
-    try {
-      if (c.text === '' && c.replaceSuffix === 0) {
+  /** The document without the insertion, parsed fresh the first time it is needed (a whole text with no error needs no comparison). */
+  get baseline(): Verdict {
+    if (!this.baselineVerdict) {
+      const empty = { text: '', replaceSuffix: 0 };
+      const tree = parseSync(this.language, this.pre + this.post, null, { maxMs: this.remainingMs() });
+      if (tree) {
         const m = /\S/.exec(this.post);
         if (m && m.index < 2000) {
           const chain = anchorChain(tree.rootNode, this.pre.length + m.index);
@@ -216,24 +218,62 @@ class SyntaxJudge implements Judge {
           }
         }
       }
-      const lead = c.text.length - c.text.trimStart().length;
-      const u = unitsOf(tree.rootNode, doc, this.pre.length + lead, this.pre.length + c.text.trimEnd().length);
-      if (u.clean && this.captures(tree.rootNode, c)) u.clean = false;
-      const [lo, hi] = nearRange(this.pre, c.text, post);
-      return { errors: countErrors(tree.rootNode), near: countNear(tree.rootNode, lo, hi), bracketErrors: be, ...u };
-    } finally {
-      tree.delete();
+      this.baselineVerdict = this.verdictOf(tree, empty, true);
+      tree?.delete();
     }
+    return this.baselineVerdict;
+  }
+
+  /** A cut that re-parents the code after the hole is not a whole unit (checked when the baseline there is sane). */
+  private captures(root: Node, c: Candidate): boolean {
+    void this.baseline;
+    if (this.anchor === undefined || c.replaceSuffix > 0) return false;
+    return anchorChain(root, this.pre.length + c.text.length + this.anchorOffset) !== this.anchor;
+  }
+
+  private verdictOf(tree: Tree | undefined, c: Candidate, withUnits: boolean): Verdict {
+    const post = this.post.slice(c.replaceSuffix);
+    const be = localBracketErrors(this.pre, c.text, post, this.comments);
+    if (!tree) return { errors: UNJUDGED, near: UNJUDGED, ...be, clean: false, units: 0, trailingComment: false };
+    const root = tree.rootNode;
+    const [lo, hi] = nearRange(this.pre, c.text, post);
+    const v: Verdict = { errors: countErrors(root), near: countNear(root, lo, hi), ...be, clean: false, units: 0, trailingComment: false };
+    if (!withUnits) return v;
+    const lead = c.text.length - c.text.trimStart().length;
+    const u = unitsOf(root, this.pre + c.text + post, this.pre.length + lead, this.pre.length + c.text.trimEnd().length);
+    if (u.clean && c.text !== '' && this.captures(root, c)) u.clean = false;
+    return { ...v, ...u };
+  }
+
+  /** The candidate is the text the window was parsed with: that tree is its fresh parse. */
+  private isFull(c: Candidate): boolean {
+    return c.text === this.full && c.replaceSuffix === 0;
+  }
+
+  private fresh(c: Candidate): Verdict {
+    if (this.isFull(c)) return this.verdictOf(this.base, c, true);
+    const tree = parseSync(this.language, this.pre + c.text + this.post.slice(c.replaceSuffix), null, { maxMs: this.remainingMs() });
+    try {
+      return this.verdictOf(tree, c, true);
+    } finally {
+      tree?.delete();
+    }
+  }
+
+  /** What is left of the time budget for one parse (a parse past it stops, and its candidate is not shown). */
+  private remainingMs(): number {
+    return Math.max(1, this.deadline - performance.now());
   }
 
   verify(c: Candidate, local = false): boolean {
     const v = this.fresh(c);
+    if (v.errors === UNJUDGED) return false;
     return local ? v.near <= this.baseline.near : v.errors <= this.baseline.errors;
   }
 
-  judge(c: Candidate): Verdict {
+  judge(c: Candidate, withUnits = true): Verdict {
+    if (this.isFull(c)) return this.verdictOf(this.base, c, withUnits);
     const post = this.post.slice(c.replaceSuffix);
-    const doc = this.pre + c.text + post;
     const tree = this.base.copy();
     const oldInserted = this.full + this.post.slice(0, c.replaceSuffix);
     tree.edit({
@@ -244,23 +284,12 @@ class SyntaxJudge implements Judge {
       oldEndPosition: advancePoint(this.start, oldInserted),
       newEndPosition: advancePoint(this.start, c.text),
     });
-    const next = parseSync(this.language, doc, tree);
+    const next = parseSync(this.language, this.pre + c.text + post, tree, { maxMs: this.remainingMs() });
     tree.delete();
-    const be = localBracketErrors(this.pre, c.text, post, this.comments);
-    if (!next) return { errors: Number.MAX_SAFE_INTEGER, near: Number.MAX_SAFE_INTEGER, bracketErrors: be, clean: false, units: 0, trailingComment: false };
     try {
-      const root = next.rootNode;
-      const errors = countErrors(root);
-      const [lo, hi] = nearRange(this.pre, c.text, post);
-      const near = countNear(root, lo, hi);
-      const lead = c.text.length - c.text.trimStart().length;
-      const s = this.pre.length + lead;
-      const t = this.pre.length + c.text.trimEnd().length;
-      const u = unitsOf(root, doc, s, t);
-      if (u.clean && this.captures(root, c)) u.clean = false;
-      return { errors, near, bracketErrors: be, ...u };
+      return this.verdictOf(next, c, withUnits);
     } finally {
-      next.delete();
+      next?.delete();
     }
   }
 
@@ -314,7 +343,7 @@ class HeuristicJudge implements Judge {
       if (depth < 0) depth = 0;
     }
     // Brackets are already local (60 lines either side): the near count is the same measure.
-    return { errors, near: errors, bracketErrors: be, clean, units, trailingComment };
+    return { errors, near: errors, ...be, clean, units, trailingComment };
   }
 
   verify(c: Candidate): boolean {
@@ -322,6 +351,16 @@ class HeuristicJudge implements Judge {
   }
 
   dispose(): void {}
+}
+
+/** Loads the grammar of `language` if it has one (before a time budget starts: loading is not judging). */
+export async function prepareJudge(language: string): Promise<void> {
+  if (!hasGrammar(language) || getLoadedLanguage(language)) return;
+  try {
+    await loadLanguage(language);
+  } catch {
+    // A grammar that fails to load falls back to the heuristics (createJudge).
+  }
 }
 
 /**
@@ -335,6 +374,7 @@ export async function createJudge(
   full: string,
   unitIndent: number,
   forceHeuristic = false,
+  deadline = performance.now() + 500,
 ): Promise<Judge> {
   const ws = prefixWindowStart(prefix);
   const we = suffixWindowEnd(suffix);
@@ -344,8 +384,8 @@ export async function createJudge(
     try {
       if (!getLoadedLanguage(language)) await loadLanguage(language);
       if (language === 'php' && ws > 0 && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
-      const tree = parseSync(language, pre + full + post);
-      if (tree) return new SyntaxJudge(language, pre, post, full, tree);
+      const tree = parseSync(language, pre + full + post, null, { maxMs: Math.max(1, deadline - performance.now()) });
+      if (tree) return new SyntaxJudge(language, pre, post, full, tree, deadline);
     } catch {
       // A grammar that fails to load falls back to the heuristics.
     }

@@ -65,11 +65,8 @@ export function isContinuationLine(line: string): boolean {
   return CONTINUATION.test(line);
 }
 
-/** Does this line end by opening a block or a bracket (`{`, `(`, `[`, `:`, `=>`, `do`, `then`)? */
-export function endsWithOpener(line: string): boolean {
-  const t = line.replace(/\s+$/, '');
-  return /[{(\[:]$/.test(t) || /=>$/.test(t) || /(?:^|\s)(?:do(?:\s*\|[^|]*\|)?|then|begin|else)$/.test(t);
-}
+/** Languages whose blocks are delimited by indentation: an empty block parses, so the parse cannot see a missing body. */
+export const INDENTED_BLOCK_LANGUAGES = new Set(['python', 'coffeescript', 'nim', 'gdscript', 'haskell', 'fsharp', 'yaml']);
 
 export function isBlank(s: string): boolean {
   return s.trim() === '';

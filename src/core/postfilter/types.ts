@@ -2,17 +2,30 @@
  * Shared shapes of the post-filter: the input, the result, the analysis of the cursor position, and the
  * signature every rule has. A rule is a small named function `(state, ctx) → state | Rejection`.
  */
+import type { CursorContext } from '../cursor';
 import type { Rejection } from '../types';
+
+/**
+ * How the model's text ended: `stop` — the model ended it itself (end of text, a stop sequence); `length` — it was
+ * cut before the model was done (the token cap, or the pipeline closed the stream once it knew the suggestion).
+ */
+export type Finish = 'stop' | 'length';
 
 export interface PostfilterInput {
   language: string;
   prefix: string;
   suffix: string;
   completion: string;
+  /** How the model's text ended (default `stop`): a text the model ended itself is shown whole when it fits. */
+  finish?: Finish;
   /** Force single-line (false) or let the cursor position decide (true/undefined). */
   multiline?: boolean;
   /** Time budget for judging candidate cuts; later (longer) cuts are skipped past it (default 500 ms; a safety net, not a target). */
   budgetMs?: number;
+  /** Longest text looked at, in characters (default and upper bound 16 KB): a longer answer is cut there first. */
+  maxChars?: number;
+  /** The request's cursor context, when the caller computed it already (the pipeline does, once per request). */
+  cursor?: CursorContext;
 }
 
 export interface PostfilterOk {
@@ -57,15 +70,18 @@ export interface FilterState {
   text: string;
   replaceSuffix: number;
   applied: string[];
+  /** The text does not end where the model ended it (token cap, length cap, a cut of degenerate repetition). */
+  ranOn: boolean;
+  /** Which judge decided the cut (set by the cut rule). */
+  judge?: 'syntax' | 'heuristic';
 }
 
 export interface FilterContext {
   input: PostfilterInput;
+  cursor: CursorContext;
   hole: HoleAnalysis;
   /** The text the completion is judged against (normalized completion), for prefix checks. */
   normalized: string;
-  /** Set by the cut rule: which judge decided. */
-  judge?: 'syntax' | 'heuristic';
 }
 
 export type Rule = (state: FilterState, ctx: FilterContext) => FilterState | Rejection | Promise<FilterState | Rejection>;

@@ -13,6 +13,7 @@
  *   request.
  */
 import type { BackendProfile } from '../config';
+import { cursorContext, type CursorContext } from '../cursor';
 
 export interface RequestShape {
   multiline: boolean;
@@ -39,37 +40,16 @@ export const END_OF_LINE_MAX_TOKENS = 48;
  */
 export const LOCAL_END_OF_LINE_MAX_TOKENS = 96;
 
-const OPENER = /(?:[:{([]|=>|\bthen|\bdo|\belse)\s*$/;
-const ONLY_CLOSERS = /^[\s)\]}>;,'"`]*$/;
-
-export function lineAround(prefix: string, suffix: string): { before: string; after: string } {
-  const before = prefix.slice(prefix.lastIndexOf('\n') + 1);
-  const nl = suffix.indexOf('\n');
-  const after = nl < 0 ? suffix : suffix.slice(0, nl);
-  return { before, after: after.replace(/\r$/, '') };
-}
-
-/** Does the code before the cursor end with something that opens a block? (comments are not code) */
-export function opensBlock(lineBefore: string): boolean {
-  const code = lineBefore.replace(/\s+(?:#|\/\/).*$/, '');
-  return OPENER.test(code);
-}
-
-/** The last non-blank line before the cursor's line. */
-export function previousCodeLine(prefix: string): string {
-  let end = prefix.lastIndexOf('\n');
-  while (end > 0) {
-    const start = prefix.lastIndexOf('\n', end - 1) + 1;
-    const line = prefix.slice(start, end);
-    if (line.trim() !== '') return line;
-    end = start - 1;
-  }
-  return '';
-}
+export { lineAround, opensBlock } from '../cursor';
 
 /** `local`: the backend runs on this machine (a local server or the embedded model), see LOCAL_END_OF_LINE_MAX_TOKENS. */
-export function decideShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>, local = false): RequestShape {
-  const { before, after } = lineAround(prefix, suffix);
+export function decideShape(
+  prefix: string,
+  suffix: string,
+  profile: Pick<BackendProfile, 'maxTokens' | 'stop'>,
+  local = false,
+  cursor: CursorContext = cursorContext(prefix, suffix),
+): RequestShape {
   const linesAhead = Math.min(profile.maxTokens, local ? LOCAL_END_OF_LINE_MAX_TOKENS : END_OF_LINE_MAX_TOKENS);
   const extra = [...(profile.stop ?? [])];
   const single = (why: RequestShape['why']): RequestShape => ({
@@ -79,15 +59,13 @@ export function decideShape(prefix: string, suffix: string, profile: Pick<Backen
     stop: ['\n', ...extra],
     why,
   });
-  if (after.trim() !== '' && !ONLY_CLOSERS.test(after)) return single('mid-line');
-  if (before.trim() === '') {
-    if (after.trim() !== '') return single('mid-line');
+  if (cursor.position === 'mid-line') return single('mid-line');
+  if (cursor.position === 'empty-line') {
     // An empty line right inside a block opener (`def f():⏎█`, `{⏎█`) gets the block; any other empty line
     // gets one line (the next statement).
-    if (opensBlock(previousCodeLine(prefix))) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
+    if (cursor.previousLineOpensBlock) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
     return { multiline: true, maxTokens: linesAhead, stop: extra, why: 'empty-line', toTokenCap: true };
   }
-  if (opensBlock(before)) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
-  if (after.trim() !== '') return single('mid-line');
+  if (cursor.opensBlock) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
   return { multiline: true, maxTokens: linesAhead, stop: extra, why: 'end-of-statement', toTokenCap: true };
 }

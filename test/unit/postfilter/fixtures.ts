@@ -4,6 +4,11 @@
  *   language: python
  *   description: over-generation into the next function
  *   expected: null            (optional: the filter must reject; otherwise give an `--- expected` section)
+ *   expect: unchanged         (optional, instead of `--- expected`: shown exactly as the model wrote it)
+ *   expect: discard           (optional: the same as `expected: null`)
+ *   expect: notEqual          (optional: with `--- expected`, the document after accepting must NOT be that one —
+ *                              a negative case, e.g. the unfiltered text that must not be shown)
+ *   finish: length            (optional: the model ran on to the token cap; default stop — it ended the text)
  *   replaceSuffix: 1          (optional)
  *   --- document
  *   def f(x):
@@ -27,6 +32,9 @@ export interface GoldenCase {
   completion: string;
   /** null: must be rejected. */
   expected: string | null;
+  /** `equal` (the default): the document after accepting is the expected one; `notEqual`: it is not. */
+  directive: 'equal' | 'notEqual';
+  finish?: 'stop' | 'length';
   replaceSuffix: number;
   multiline?: boolean;
 }
@@ -62,9 +70,12 @@ export function parseGolden(text: string, file = '<inline>'): GoldenCase {
   if (doc === undefined || completion === undefined) throw new Error(`${file}: needs --- document and --- completion`);
   const at = doc.indexOf('█');
   if (at < 0 || doc.indexOf('█', at + 1) >= 0) throw new Error(`${file}: the document needs exactly one █`);
-  const expectedNull = header.expected === 'null';
-  const expected = expectedNull ? null : body('expected');
-  if (expected === undefined) throw new Error(`${file}: needs --- expected or "expected: null"`);
+  const directive = header.expect;
+  if (directive !== undefined && !['unchanged', 'discard', 'notEqual'].includes(directive)) throw new Error(`${file}: unknown "expect: ${directive}"`);
+  const expectedNull = header.expected === 'null' || directive === 'discard';
+  const expected = expectedNull ? null : directive === 'unchanged' ? completion : body('expected');
+  if (expected === undefined) throw new Error(`${file}: needs --- expected, "expected: null" or an "expect:" directive`);
+  if (header.finish !== undefined && header.finish !== 'stop' && header.finish !== 'length') throw new Error(`${file}: finish must be stop or length`);
   return {
     file,
     language: header.language ?? 'plaintext',
@@ -73,6 +84,8 @@ export function parseGolden(text: string, file = '<inline>'): GoldenCase {
     suffix: doc.slice(at + 1),
     completion,
     expected,
+    directive: directive === 'notEqual' ? 'notEqual' : 'equal',
+    finish: header.finish as 'stop' | 'length' | undefined,
     replaceSuffix: header.replaceSuffix ? Number(header.replaceSuffix) : 0,
     multiline: header.multiline === undefined ? undefined : header.multiline === 'true',
   };

@@ -1,6 +1,6 @@
 /** Where the cursor is decides what may be shown: the rest of the line, of the statement, one unit, or the block. */
 import { describe, expect, it } from 'vitest';
-import { analyzeHole, wantsMultiline } from '../../../src/core/postfilter';
+import { analyzeHole } from '../../../src/core/postfilter';
 
 const at = (doc: string) => {
   const i = doc.indexOf('█');
@@ -9,14 +9,12 @@ const at = (doc: string) => {
 
 describe('hole analysis', () => {
   it('text after the cursor on its line → line mode, single line', () => {
-    const [p, s] = at('x = foo(█)\n');
+    const [p, s] = at('x = foo(█, 2)\n');
     expect(analyzeHole(p, s).mode).toBe('line');
-    expect(wantsMultiline(p, s)).toBe(false);
   });
   it('code before, nothing after → statement mode', () => {
     const [p, s] = at('  const x = █\n');
     expect(analyzeHole(p, s).mode).toBe('statement');
-    expect(wantsMultiline(p, s)).toBe(true);
   });
   it('empty line with more of the block after it → one unit', () => {
     const [p, s] = at('def f():\n    a = 1\n    █\n    return a\n');

@@ -72,9 +72,9 @@ describe('streaming stop', () => {
   });
 
   it('mid-line: the first newline settles it', async () => {
-    const probe = { language: 'python', prefix: 'x = foo(', suffix: ')\n' };
+    const probe = { language: 'python', prefix: 'x = foo(', suffix: ', 2)\n' };
     expect(await completeUnitReceived(probe, 'a, b')).toBe(false);
-    expect(await completeUnitReceived(probe, 'a, b)\n')).toBe(true);
+    expect(await completeUnitReceived(probe, 'a, b\n')).toBe(true);
   });
 
   it('does not stop inside a unit (deeper lines cannot end it)', async () => {

@@ -1,15 +1,28 @@
 /** The tail that repeats what follows the cursor is dropped; auto-closed characters are not shown twice. */
 import { describe, expect, it } from 'vitest';
 import { postfilter } from '../../../src/core/postfilter';
-import { duplicatedTailLines, sameLineOverlapCandidates } from '../../../src/core/postfilter/rules/suffixOverlap';
+import { sameLineOverlapCandidates, suffixMeeting } from '../../../src/core/postfilter/rules/suffixOverlap';
 
 describe('suffix overlap rule', () => {
-  it('finds whole duplicated lines, whitespace-insensitively', () => {
+  it('finds where the text meets the suffix, whitespace-insensitively', () => {
     const text = 'y = x * 2\nreturn   y';
-    expect(text.slice(0, duplicatedTailLines(text, '\n    return y\n'))).toBe('y = x * 2');
+    expect(suffixMeeting(text, '\n    return y\n', false)).toEqual({ at: 'y = x * 2'.length, content: true });
   });
-  it('does not drop lone closers (the syntax decides those)', () => {
-    expect(duplicatedTailLines('if (a) {\n  b();\n}', '\n}\n')).toBe(-1);
+  it('marks lone closers as no content (the syntax decides those)', () => {
+    expect(suffixMeeting('if (a) {\n  b();\n}', '\n}\n', false)).toMatchObject({ content: false });
+  });
+  it('a text that stopped mid-way through a suffix line meets it only when the model ran on', () => {
+    const suffix = '\ndef g(x):\n    return x\n';
+    expect(suffixMeeting('a = 1\ndef g(x):\n    ret', suffix, false)).toBeUndefined();
+    expect(suffixMeeting('a = 1\ndef g(x):\n    ret', suffix, true)).toEqual({ at: 5, content: true });
+  });
+  it('does not meet the suffix inside a word or on a short same-line tail', () => {
+    expect(suffixMeeting('foobar', 'bar()\n', false)).toBeUndefined();
+    expect(suffixMeeting('x = a', 'a\n', false)).toBeUndefined();
+  });
+  it('leaves the layout to the suffix: the line break before the re-typed lines stays when the suffix starts with indentation', () => {
+    const text = 'a = 1\n    b = 2';
+    expect(suffixMeeting(text, '    b = 2\n', false)).toEqual({ at: 6, content: true });
   });
   it('proposes same-line cuts and replaceSuffix for an auto-closed run', () => {
     const c = sameLineOverlapCandidates('a, b)', ')');

@@ -1,37 +1,75 @@
 /**
- * Syntax-aware truncation and the parse gate, in one rule: the candidate cuts of the completion (line ends, and on
- * the cursor's line the same-line overlap and unmatched-closer cuts) are inserted into the real document and
- * judged. The gate keeps only cuts that add no ERROR/MISSING nodes compared with the document without the
- * completion; among those:
- *  - line:      the least broken (parse, then brackets), preferring the text as written;
- *  - statement: the shortest cut that finishes the statement;
- *  - block:     the longest cut made of whole units of the cursor's block — one unit (a complete if/else or
- *               try/catch chain is one node) when the block goes on after the cursor, the rest of the block when
- *               the cursor is at its end.
+ * The cut rule: which part of the model's text is shown. Three named steps:
+ *
+ *  1. Candidates — the ways to show the text: as written (always one of them); as written, replacing the
+ *     auto-closed characters after the cursor it re-types; cut where it meets the suffix (only closers there);
+ *     cut at line ends; on the cursor's line, cut before a re-typed rest of the line or before unmatched closers.
+ *  2. Scoring — each candidate is inserted into the real document (a window around the hole) and judged: parse
+ *     errors added (ERROR/MISSING nodes), errors around the hole, bracket balance, whole syntax units (./judge).
+ *  3. Selection —
+ *     - the model ended the text itself (finish `stop`) and it fits — the document parses no worse than before
+ *       (around the hole, when the document is already broken) → the text as written, whatever the cursor
+ *       position; where it meets the suffix with only closers, the parse decides whether they are needed;
+ *     - it ran on (token cap, our early stop, a length cap) or breaks the parse → a complete unit for the cursor
+ *       position: line — the least broken rest of the line; statement — the shortest cut that finishes the
+ *       statement; block — the longest cut made of whole units of the cursor's block (one unit when the block goes
+ *       on after the cursor, the rest of the block when the cursor is at its end).
+ *     Ties go to the candidate of the lower PRIORITY (named below), then to the earlier one of its kind.
  * Without a grammar (or when no cut is clean) indentation and brackets stand in for the tree.
  */
 import { reject } from '../../types';
 import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
 import { commentSyntax } from '../brackets';
-import { judgedInput } from '../docComment';
-import { createJudge, type Candidate, type Judge, type Verdict } from '../judge';
-import { indentWidth, isBlank, lineEnds, splitLines } from '../text';
+import { judgedInput, leavesOpenDocComment } from '../docComment';
+import { createJudge, prepareJudge, UNJUDGED, type Candidate, type Judge, type Verdict } from '../judge';
+import { opensBlock } from '../../cursor';
+import { INDENTED_BLOCK_LANGUAGES, indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
-import { sameLineOverlapCandidates } from './suffixOverlap';
+import { autoClosedCandidates, sameLineOverlapCandidates, suffixMeeting } from './suffixOverlap';
 
-/** Default time budget for judging candidate cuts (ms). */
+/** Default time budget for judging candidate cuts (ms): a safety net for huge answers, not a target. */
 export const DEFAULT_BUDGET_MS = 500;
 
-interface Scored {
+/** Where a candidate comes from; among candidates that score the same, the lower priority wins. */
+export type Origin = 'same-line-overlap' | 'as-written' | 'meets-suffix' | 'replaces-auto-closed' | 'line-end' | 'closer-trim';
+
+export const PRIORITY: Readonly<Record<Origin, number>> = {
+  /** The rest of the line re-typed at the end of a single line: dropping it beats showing it twice. */
+  'same-line-overlap': 0,
+  /** The model's text as it wrote it. */
+  'as-written': 1,
+  /** Cut before closers that the suffix already has. */
+  'meets-suffix': 2,
+  /** The model's text, replacing the auto-closed characters after the cursor it re-types. */
+  'replaces-auto-closed': 3,
+  /** A cut at the end of a line. */
+  'line-end': 4,
+  /** A cut of unmatched closers at the end. */
+  'closer-trim': 5,
+};
+
+interface Proposal {
   c: Candidate;
-  v: Verdict;
-  /** Position among line ends (0 = first line); sub-line variants share their line's index. */
+  origin: Origin;
+  /** Index among line ends (0 = first line); variants of a line share it. */
   line: number;
-  /** Preference among variants of the same line (0 = as written). */
-  order: number;
-  /** Ends with a closer line left of the block's indentation (kept only if it repairs the parse). */
+  /** Order among proposals of the same origin and line. */
+  rank: number;
+  /** Ends with a line left of the block's indentation (a closer that leaves the block; kept only if it repairs the parse). */
   closing: boolean;
 }
+
+interface Scored extends Proposal {
+  v: Verdict;
+}
+
+/** Preference among equally scored candidates. */
+function preference(a: Proposal, b: Proposal): number {
+  return PRIORITY[a.origin] - PRIORITY[b.origin] || a.rank - b.rank;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step 1: candidates
 
 /** Indentation a unit starts at: the cursor's column at an empty line, the first content line after an opener. */
 function unitIndentOf(text: string, hole: HoleAnalysis): number {
@@ -57,170 +95,281 @@ export function lineCuts(text: string, hole: HoleAnalysis): { end: number; closi
   return out;
 }
 
-function better(a: Scored, b: Scored): number {
-  return a.v.errors - b.v.errors || a.v.bracketErrors - b.v.bracketErrors;
+/** The text as the model ended it: as written, and replacing the auto-closed characters after the cursor. */
+function wholeProposals(text: string, ctx: FilterContext): Proposal[] {
+  const out: Proposal[] = [{ c: { text, replaceSuffix: 0 }, origin: 'as-written', line: 0, rank: 0, closing: false }];
+  autoClosedCandidates(text, ctx.hole.lineAfter).forEach((c, i) => out.push({ c, origin: 'replaces-auto-closed', line: 0, rank: i, closing: false }));
+  const meeting = suffixMeeting(text, ctx.input.suffix, false, ctx.hole.lineBefore);
+  if (meeting && !meeting.content && meeting.at > 0 && text.slice(0, meeting.at).trim() !== '') {
+    out.push({ c: { text: text.slice(0, meeting.at), replaceSuffix: 0 }, origin: 'meets-suffix', line: 0, rank: 0, closing: false });
+  }
+  return out;
 }
 
-function selectLine(scored: Scored[], base: Verdict): Scored | undefined {
-  const ok = scored.filter((s) => s.v.errors <= base.errors);
-  ok.sort((a, b) => better(a, b) || a.order - b.order);
+/** Proposals on the cursor's line for a single-line hole. */
+function sameLineProposals(text: string, ctx: FilterContext): Proposal[] {
+  const comments = commentSyntax(ctx.input.language);
+  const out: Proposal[] = [];
+  sameLineOverlapCandidates(text, ctx.hole.lineAfter).forEach((c, i) =>
+    out.push({ c, origin: c.replaceSuffix > 0 ? 'replaces-auto-closed' : 'same-line-overlap', line: 0, rank: i, closing: false }),
+  );
+  out.push({ c: { text, replaceSuffix: 0 }, origin: 'as-written', line: 0, rank: 0, closing: false });
+  closerTrimCandidates(text, comments).forEach((c, i) => out.push({ c, origin: 'closer-trim', line: 0, rank: i, closing: false }));
+  return out;
+}
+
+/** Proposals for the cut at line end `i`: the cut, its closer trims, and its auto-closed replacements. */
+function lineEndProposals(text: string, ctx: FilterContext, i: number, end: number, closing: boolean): Proposal[] {
+  const t = text.slice(0, end);
+  if (endsWithHeaderWithoutBody(t, ctx)) return [];
+  const out: Proposal[] = [{ c: { text: t, replaceSuffix: 0 }, origin: 'line-end', line: i, rank: 0, closing }];
+  if (/[)\]}][;,]?$/.test(t)) {
+    closerTrimCandidates(t, commentSyntax(ctx.input.language))
+      .slice(0, 2)
+      .forEach((c, j) => out.push({ c: { ...c, text: c.text.replace(/\s+$/, '') }, origin: 'closer-trim', line: i, rank: j, closing }));
+  }
+  autoClosedCandidates(t, ctx.hole.lineAfter).forEach((c, j) => out.push({ c, origin: 'replaces-auto-closed', line: i, rank: j, closing }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step 2: scoring — see ./judge. A candidate fits when the document parses no worse than without it.
+
+function fits(v: Verdict, base: Verdict): boolean {
+  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && v.errors <= base.errors;
+}
+
+/** On a document that is already broken (being edited), the errors around the hole decide. */
+function fitsAroundHole(v: Verdict, base: Verdict): boolean {
+  // Where the document's own error already covers the hole the count cannot grow: a closer that closes nothing
+  // on the cursor's lines still shows what the insertion broke.
+  return v.near !== UNJUDGED && base.near !== UNJUDGED && base.errors > 0 && v.near <= base.near && v.strayClosers <= base.strayClosers;
+}
+
+/**
+ * The whole text on a document that is already broken: a count that does not grow says little there (one extra
+ * closer and one missing one are both one error), so the text must leave no error around the hole.
+ */
+function wholeFits(v: Verdict, base: Verdict): boolean {
+  if (base.errors === 0) return fits(v, base);
+  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && (v.errors === 0 || (v.near === 0 && v.strayClosers <= base.strayClosers && (v.errors <= base.errors || base.near > 0)));
+}
+
+/**
+ * Scores proposals in order within the time budget (shortest cuts first: past the budget the rest are skipped, so
+ * one call stays bounded whatever the model sent). The same text is judged once.
+ */
+class Scorer {
+  private readonly verdicts = new Map<string, Verdict>();
+  private judged = 0;
+  constructor(
+    private readonly judge: Judge,
+    private readonly deadline: number,
+  ) {}
+
+  score(p: Proposal, withUnits = true): Scored | undefined {
+    const key = `${withUnits ? 'u' : ''}${p.c.replaceSuffix}\u0000${p.c.text}`;
+    let v = this.verdicts.get(key);
+    if (!v) {
+      if (this.judged > 0 && performance.now() > this.deadline) return undefined;
+      v = this.judge.judge(p.c, withUnits);
+      this.judged++;
+      this.verdicts.set(key, v);
+    }
+    return { ...p, v };
+  }
+
+  scoreAll(ps: Proposal[], withUnits = true): Scored[] {
+    return ps.map((p) => this.score(p, withUnits)).filter((s): s is Scored => s !== undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step 3: selection
+
+type Gate = (v: Verdict, base: Verdict) => boolean;
+
+/** The model ended its text and it fits: the best-scoring of the whole-text candidates. */
+function selectWhole(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
+  const ok = scored.filter((s) => gate(s.v, base));
+  ok.sort((a, b) => a.v.errors - b.v.errors || a.v.near - b.v.near || preference(a, b));
   return ok[0];
 }
 
-function selectStatement(scored: Scored[], base: Verdict): Scored | undefined {
-  const ok = scored.filter((s) => s.v.errors <= base.errors);
+/**
+ * A text whose last line opens an indentation-delimited block with no body after it (`def g():` with nothing
+ * deeper below) is unfinished, though the grammar accepts an empty block there: it is not a whole answer.
+ */
+function endsWithHeaderWithoutBody(text: string, ctx: FilterContext): boolean {
+  if (!INDENTED_BLOCK_LANGUAGES.has(ctx.input.language) || !isBlank(ctx.hole.lineAfter) && !/\n[ \t]*$/.test(text)) return false;
+  const lines = splitLines(text).filter((l) => !isBlank(l));
+  const last = lines[lines.length - 1];
+  if (last === undefined || !opensBlock(last, ctx.input.language)) return false;
+  // The line after the text: the rest of the cursor's line when the text ends with a line break, else the next one.
+  const next = /\S/.test(ctx.hole.lineAfter) ? ctx.hole.lineAfter : ctx.cursor.nextLine;
+  return next === undefined || indentWidth(next) <= indentWidth(last);
+}
+
+function errorsOf(s: Scored, gate: Gate): number {
+  return gate === fitsAroundHole ? s.v.near : s.v.errors;
+}
+
+function selectLine(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
+  const ok = scored.filter((s) => gate(s.v, base));
+  ok.sort((a, b) => errorsOf(a, gate) - errorsOf(b, gate) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
+  return ok[0];
+}
+
+function selectStatement(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
+  const ok = scored.filter((s) => gate(s.v, base));
   if (ok.length === 0) return undefined;
-  const minErr = Math.min(...ok.map((s) => s.v.errors));
-  const best = ok.filter((s) => s.v.errors === minErr);
-  best.sort((a, b) => a.line - b.line || a.v.bracketErrors - b.v.bracketErrors || a.order - b.order);
+  const minErr = Math.min(...ok.map((s) => errorsOf(s, gate)));
+  const best = ok.filter((s) => errorsOf(s, gate) === minErr);
+  best.sort((a, b) => a.line - b.line || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
   return best[0];
 }
 
-function selectBlock(scored: Scored[], base: Verdict, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
-  const open = selectBlockAmong(scored.filter((s) => !s.closing), base, unit, allComments);
+function selectBlockAmong(scored: Scored[], base: Verdict, gate: Gate, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
+  const ok = scored.filter(
+    (s) => gate(s.v, base) && s.v.clean && !s.v.trailingComment && (s.v.units >= 1 || allComments) && (unit === 'rest' || s.v.units <= 1),
+  );
+  if (ok.length === 0) return undefined;
+  const minErr = Math.min(...ok.map((s) => errorsOf(s, gate)));
+  const best = ok.filter((s) => errorsOf(s, gate) === minErr);
+  best.sort((a, b) => b.line - a.line || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
+  return best[0];
+}
+
+function selectBlock(scored: Scored[], base: Verdict, gate: Gate, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
+  const open = selectBlockAmong(scored.filter((s) => !s.closing), base, gate, unit, allComments);
   // A closer line that leaves the block is kept only when it repairs the parse (the suffix lacks it).
-  const closing = selectStatement(scored.filter((s) => s.closing), base);
-  if (closing && (!open || closing.v.errors < open.v.errors)) return closing;
+  const closing = selectStatement(scored.filter((s) => s.closing), base, gate);
+  if (closing && (!open || errorsOf(closing, gate) < errorsOf(open, gate))) return closing;
   return open;
 }
 
-function selectBlockAmong(scored: Scored[], base: Verdict, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
-  const ok = scored.filter(
-    (s) =>
-      s.v.errors <= base.errors &&
-      s.v.clean &&
-      !s.v.trailingComment &&
-      (s.v.units >= 1 || allComments) &&
-      (unit === 'rest' || s.v.units <= 1),
-  );
-  if (ok.length === 0) return undefined;
-  const minErr = Math.min(...ok.map((s) => s.v.errors));
-  const best = ok.filter((s) => s.v.errors === minErr);
-  best.sort((a, b) => b.line - a.line || a.v.bracketErrors - b.v.bracketErrors || a.order - b.order);
-  return best[0];
+/** A complete unit for the cursor position (the model ran on, or its whole text breaks the parse). */
+async function selectUnit(scored: Scored[], base: Verdict, gate: Gate, ctx: FilterContext, unitJudge: () => Promise<Judge>): Promise<Scored | undefined> {
+  const { hole } = ctx;
+  if (hole.mode === 'line') return selectLine(scored, base, gate);
+  if (hole.mode === 'statement') return selectStatement(scored, base, gate);
+  const allComments = scored.length > 0 && scored.every((s) => s.v.units === 0 && s.v.clean);
+  let chosen = selectBlock(scored, base, gate, hole.unit, allComments);
+  if (hole.afterOpener) {
+    // After `(`/`[`/`{` of an expression the unit closes the bracket: the statement rule may do better.
+    const st = selectStatement(scored, base, gate);
+    if (st && (!chosen || errorsOf(st, gate) < errorsOf(chosen, gate))) chosen = st;
+  }
+  if (!chosen) {
+    // The tree could not delimit units (e.g. errors elsewhere in the window): indentation/brackets delimit them,
+    // still gated by the parse.
+    const heuristic = await unitJudge();
+    if (heuristic.kind === 'heuristic') {
+      const mixed = scored.map((s) => {
+        const h = heuristic.judge(s.c);
+        return { ...s, v: { ...s.v, clean: h.clean, units: h.units, trailingComment: h.trailingComment }, orig: s };
+      });
+      heuristic.dispose();
+      const m = selectBlock(mixed, base, gate, hole.unit, false) as (Scored & { orig: Scored }) | undefined;
+      chosen = m?.orig;
+    }
+  }
+  return chosen;
 }
+
+/** Selects, then confirms with a fresh parse; a candidate that fails is dropped and the selection runs again. */
+async function selectVerified(pool: Scored[], judge: Judge, gate: Gate, select: (pool: Scored[]) => Promise<Scored | undefined> | Scored | undefined): Promise<Scored | undefined> {
+  const left = [...pool];
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const chosen = await select(left);
+    if (!chosen) return undefined;
+    if (judge.verify(chosen.c, gate === fitsAroundHole)) return chosen;
+    left.splice(left.indexOf(chosen), 1);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 export interface CutDecision {
   candidate?: Candidate;
   judge: Judge['kind'];
-  reason?: string;
 }
 
-export async function decideCut(text: string, ctx: FilterContext): Promise<CutDecision> {
+export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean): Promise<CutDecision> {
   const { hole } = ctx;
   // In a doc comment still being written, comment text is judged in the document as it will be once the comment is
   // closed; a completion that closes it itself is judged as it stands.
   const input = text.includes('*/') ? ctx.input : judgedInput(ctx.input);
-  const comments = commentSyntax(input.language);
   const unitIndent = unitIndentOf(text, hole);
-  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent);
+  await prepareJudge(input.language);
+  const deadline = performance.now() + (input.budgetMs ?? DEFAULT_BUDGET_MS);
+  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, false, deadline);
+  const unitJudge = () => createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true, deadline);
   try {
-    const scored: Scored[] = [];
-    // Time budget: candidates are judged in order (shortest cuts first); past the budget the rest are skipped, so
-    // one call stays bounded whatever the model sent.
-    const started = performance.now();
-    const budget = input.budgetMs ?? DEFAULT_BUDGET_MS;
-    const add = (c: Candidate, line: number, order: number, closing = false) => {
-      if (scored.some((s) => s.c.text === c.text && s.c.replaceSuffix === c.replaceSuffix)) return;
-      if (scored.length > 0 && performance.now() - started > budget) return;
-      scored.push({ c, v: judge.judge(c), line, order, closing });
-    };
-    if (hole.mode === 'line') {
-      // When the parse cannot tell them apart (inside a string or template), dropping the tail that re-types the
-      // text after the cursor beats showing it twice.
-      sameLineOverlapCandidates(text, hole.lineAfter).forEach((c, i) => add(c, 0, c.replaceSuffix > 0 ? 11 + i : i));
-      add({ text, replaceSuffix: 0 }, 0, 10);
-      closerTrimCandidates(text, comments).forEach((c, i) => add(c, 0, 20 + i));
+    const scorer = new Scorer(judge, deadline);
+    const singleLine = hole.mode === 'line' && ctx.input.multiline === false;
+
+    // The model ended the text itself: shown whole when it fits.
+    if (!ranOn && !singleLine && !endsWithHeaderWithoutBody(text, ctx) && !leavesOpenDocComment(ctx.input, text)) {
+      const proposals = wholeProposals(text, ctx);
+      // The common case costs one parse: the text as written leaves no error in the window (that parse is fresh).
+      const asWritten = scorer.score(proposals[0], false);
+      if (asWritten && asWritten.v.errors === 0 && !proposals.some((p) => p.origin === 'meets-suffix')) return { candidate: asWritten.c, judge: judge.kind };
+      const whole = scorer.scoreAll(proposals, false);
+      const base = judge.baseline;
+      const chosen = await selectVerified(whole, judge, fits, (pool) => selectWhole(pool, base, wholeFits));
+      if (chosen) return { candidate: chosen.c, judge: judge.kind };
     }
-    const cuts = hole.mode === 'line' ? [] : lineCuts(text, hole);
-    // Cuts are judged shortest first, and judging stops once longer cuts cannot win: the statement is complete
-    // without errors; a second whole unit appeared (one-unit mode); the block is left while a clean cut inside it
-    // has no errors (a closer line can only win by repairing the parse).
+
+    // It ran on, or its whole text breaks the parse: a complete unit for the cursor position.
     const base = judge.baseline;
-    for (let i = 0; i < cuts.length; i++) {
-      const { end, closing } = cuts[i];
-      if (closing && hole.mode === 'block') {
-        const open = selectBlockAmong(scored.filter((s) => !s.closing), base, hole.unit, false);
-        if (open && open.v.errors === 0) break;
-      }
-      const t = text.slice(0, end);
-      const before = scored.length;
-      add({ text: t, replaceSuffix: 0 }, i, 0, closing);
-      if (/[)\]}][;,]?$/.test(t)) {
-        closerTrimCandidates(t, comments).slice(0, 2).forEach((c, j) => add({ ...c, text: c.text.replace(/\s+$/, '') }, i, 20 + j, closing));
-      }
-      const mine = scored.slice(before);
-      if (hole.mode === 'statement' && mine.some((s) => s.v.errors === 0)) break;
-      if (hole.mode === 'block' && hole.unit === 'one' && !hole.afterOpener && !closing) {
-        if (mine.some((s) => s.v.clean && s.v.errors <= base.errors && s.v.units >= 2)) break;
-      }
-    }
-    const select = async (scored: Scored[], base: Verdict = judge.baseline): Promise<Scored | undefined> => {
-      let chosen: Scored | undefined;
-      if (hole.mode === 'line') {
-        chosen = selectLine(scored, base);
-      } else if (hole.mode === 'statement') {
-        chosen = selectStatement(scored, base);
-      } else {
-        const allComments = scored.length > 0 && scored.every((s) => s.v.units === 0 && s.v.clean);
-        chosen = selectBlock(scored, base, hole.unit, allComments);
-        if (hole.afterOpener) {
-          // After `(`/`[`/`{` of an expression the unit closes the bracket: the statement rule may do better.
-          const st = selectStatement(scored, base);
-          if (st && (!chosen || st.v.errors < chosen.v.errors)) chosen = st;
+    const gates: Gate[] = base.errors > 0 && judge.kind === 'syntax' ? [fits, fitsAroundHole] : [fits];
+    const unitText = hole.mode === 'line' ? firstLine(text) : text;
+    const units: Scored[] = [];
+    if (hole.mode === 'line') {
+      units.push(...scorer.scoreAll(sameLineProposals(unitText, ctx)));
+    } else {
+      const cuts = lineCuts(unitText, hole);
+      // Judging stops once longer cuts cannot win: the statement is complete without errors; a second whole unit
+      // appeared (one-unit mode); the block is left while a clean cut inside it has no errors.
+      for (let i = 0; i < cuts.length; i++) {
+        const { end, closing } = cuts[i];
+        if (closing && hole.mode === 'block') {
+          const open = selectBlockAmong(units.filter((s) => !s.closing), base, fits, hole.unit, false);
+          if (open && open.v.errors === 0) break;
         }
-        if (!chosen && judge.kind === 'syntax') {
-          // The tree could not delimit units (e.g. errors elsewhere in the window): use indentation/brackets for the
-          // units, still gated by the parse.
-          const heuristic = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true);
-          const mixed = scored.map((s) => {
-            const h = heuristic.judge(s.c);
-            return { ...s, v: { ...s.v, clean: h.clean, units: h.units, trailingComment: h.trailingComment }, orig: s };
-          });
-          heuristic.dispose();
-          const m = selectBlock(mixed, base, hole.unit, false) as (Scored & { orig: Scored }) | undefined;
-          chosen = m?.orig;
+        const mine = scorer.scoreAll(lineEndProposals(unitText, ctx, i, end, closing));
+        units.push(...mine);
+        if (hole.mode === 'statement' && mine.some((s) => s.v.errors === 0)) break;
+        if (hole.mode === 'block' && hole.unit === 'one' && !hole.afterOpener && !closing) {
+          if (mine.some((s) => s.v.clean && s.v.errors <= base.errors && s.v.units >= 2)) break;
         }
       }
-      return chosen;
-    };
-    // Select, then confirm the choice with a fresh parse; a candidate that fails is dropped and we select again.
-    const pool = [...scored];
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const chosen = await select(pool);
-      if (!chosen) break;
-      if (judge.verify(chosen.c)) return { candidate: chosen.c, judge: judge.kind };
-      pool.splice(pool.indexOf(chosen), 1);
     }
-    if (judge.kind === 'syntax' && judge.baseline.errors > 0) {
-      // The document is already broken (it is being edited: a header typed above an existing body, a comment not
-      // closed yet, a half-typed line): error recovery elsewhere in the file shifts with any insertion, so the whole
-      // count says little. The gate then compares the errors around the hole — the cursor's line, the inserted
-      // text, the rest of its last line — with those there without the insertion.
-      const local = scored.map((s) => ({ ...s, v: { ...s.v, errors: s.v.near } }));
-      const localBase = { ...judge.baseline, errors: judge.baseline.near };
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const chosen = await select(local, localBase);
-        if (!chosen) break;
-        if (judge.verify(chosen.c, true)) return { candidate: chosen.c, judge: judge.kind };
-        local.splice(local.indexOf(chosen), 1);
-      }
+    for (const gate of gates) {
+      const chosen = await selectVerified(units, judge, gate, (pool) => selectUnit(pool, base, gate, ctx, unitJudge));
+      if (chosen) return { candidate: chosen.c, judge: judge.kind };
     }
-    return { judge: judge.kind, reason: 'parse-error' };
+    return { judge: judge.kind };
   } finally {
     judge.dispose();
   }
 }
 
+function firstLine(text: string): string {
+  const nl = text.search(/\r?\n/);
+  return nl < 0 ? text : text.slice(0, nl);
+}
+
 export const cutRule: Rule = async (state: FilterState, ctx: FilterContext) => {
   if (state.text.trim() === '') return state;
-  const d = await decideCut(state.text, ctx);
-  ctx.judge = d.judge;
+  const d = await decideCut(state.text, ctx, state.ranOn);
   if (!d.candidate) {
     return reject('postfilter', 'parse-error', 'every cut of the completion breaks the syntax of the document');
   }
   const { text, replaceSuffix } = d.candidate;
-  if (text === state.text && replaceSuffix === state.replaceSuffix) return state;
+  if (text === state.text && replaceSuffix === state.replaceSuffix) return { ...state, judge: d.judge };
   const name = d.judge === 'syntax' ? 'syntax-cut' : 'heuristic-cut';
-  return { text, replaceSuffix, applied: [...state.applied, name] };
+  return { ...state, text, replaceSuffix, applied: [...state.applied, name], judge: d.judge };
 };

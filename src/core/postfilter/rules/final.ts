@@ -1,15 +1,11 @@
 /**
- * Last checks: no trailing whitespace; nothing left, or only what the suffix already has, is rejected.
+ * Last checks: nothing left, or only code the suffix already has, is rejected. (Closers the suffix starts with are
+ * the parse's call, in the cut rule: a correct completion may end with the same `}`.)
  */
 import { reject } from '../../types';
 import type { Rule } from '../types';
 import { splitLines } from '../text';
-
-export const trailingWhitespaceRule: Rule = (state, ctx) => {
-  const keep = ctx.hole.mode === 'line' && /^\S/.test(ctx.hole.lineAfter) && state.replaceSuffix === 0;
-  const text = keep ? state.text.replace(/[ \t]*(\r?\n)/g, '$1').replace(/\s*\n\s*$/, '') : state.text.replace(/[ \t]+(?=\r?\n)/g, '').replace(/\s+$/, '');
-  return text === state.text ? state : { ...state, text, applied: [...state.applied, 'trailing-whitespace'] };
-};
+import { hasContent } from './suffixOverlap';
 
 const norm = (s: string) => s.replace(/\s+/g, '');
 
@@ -26,7 +22,11 @@ export const finalRule: Rule = (state, ctx) => {
   if (state.text.trim() === '') {
     return reject('postfilter', 'suffix-duplicate', 'nothing is left once the text that follows the cursor is removed');
   }
-  if (state.replaceSuffix === 0 && duplicatesSuffix(state.text, ctx.input.suffix)) {
+  // Closers that replace the auto-closed ones after the cursor and add nothing but separators the line has already.
+  if (state.replaceSuffix > 0 && !hasContent(state.text) && norm(ctx.input.suffix.slice(0, state.text.length + 64)).startsWith(norm(state.text))) {
+    return reject('postfilter', 'suffix-duplicate', 'the completion only re-types the characters after the cursor');
+  }
+  if (state.replaceSuffix === 0 && hasContent(state.text) && duplicatesSuffix(state.text, ctx.input.suffix)) {
     return reject('postfilter', 'suffix-duplicate', 'the completion only repeats text that follows the cursor');
   }
   return state;

@@ -3,7 +3,8 @@
  * - line endings follow the document's;
  * - at an indented empty line, the first line's own indentation is dropped (the cursor already has it);
  * - leading tabs/spaces follow the document's indentation style;
- * - whitespace at the end of lines is removed (and at the end of the text, unless a word follows the cursor).
+ * - whitespace at the end of lines is removed, and at the end of the text unless it lays out the text after the
+ *   cursor (see keptTail).
  * The result is the "normalized" completion every later cut is a prefix of.
  */
 import type { HoleAnalysis } from '../types';
@@ -31,17 +32,27 @@ export function normalizeCompletion(completion: string, hole: HoleAnalysis): str
     }
     return fixed + line.slice(lead.length);
   });
-  // Trailing whitespace at line ends.
-  // (a stray `\r` at a line end counts as whitespace)
+  // Trailing whitespace at line ends (a stray `\r` at a line end counts as whitespace).
   lines = lines.map((l, i) => (i < lines.length - 1 ? l.replace(/[ \t\r]+$/, '') : l));
-  let text = lines.join(hole.eol);
-  // Trailing whitespace/newlines at the end, unless a word follows the cursor on its line (`x` + ` ` + `y`).
-  const trimmed = text.replace(/\s+$/, '');
-  const tail = text.slice(trimmed.length);
-  const keepSpace = hole.mode === 'line' && /^\S/.test(hole.lineAfter) && /^[ \t]+$/.test(tail);
-  if (!keepSpace) text = trimmed;
   if (lines.every(isBlank)) return '';
-  return text;
+  const text = lines.join(hole.eol);
+  const body = text.replace(/\s+$/, '');
+  return body + keptTail(text.slice(body.length), hole);
+}
+
+/**
+ * The whitespace at the end of the completion is dropped unless it lays out the text after the cursor: when the
+ * rest of the cursor's line follows the completion, a final line break (and the indentation after it) puts that
+ * rest on a line of its own, and a space keeps it apart from the completion's last word; at the start of a line,
+ * the completion's lines end with their line breaks, as the document's lines do.
+ */
+function keptTail(tail: string, hole: HoleAnalysis): string {
+  if (tail === '') return '';
+  const textFollows = !isBlank(hole.lineAfter);
+  if (!tail.includes('\n')) return textFollows && /^\S/.test(hole.lineAfter) && /^[ \t]+$/.test(tail) ? tail : '';
+  if (textFollows) return tail.replace(/[ \t]+(?=\n)/g, '');
+  if (hole.lineBefore === '') return tail.replace(/[ \t]+$/, '');
+  return '';
 }
 
 export const indentationRule: Rule = (state, ctx) => {

@@ -6,8 +6,9 @@
 import { reject } from '../../types';
 import type { Rule } from '../types';
 
+/** A line with code in it (not a lone closer or separator). */
 function significant(line: string): boolean {
-  return /\w{2,}/.test(line) && line.trim().length >= 4;
+  return /\w/.test(line) && line.trim().length >= 4;
 }
 
 /** Offset of the first degenerate repeat in `text`, or -1. */
@@ -60,5 +61,6 @@ export const repetitionRule: Rule = (state, ctx) => {
   const cut = findRepetition(state.text);
   if (cut < 0) return state;
   const text = state.text.slice(0, Math.max(0, cut)).replace(/\s+$/, '');
-  return { ...state, text, applied: [...state.applied, 'repetition'] };
+  // The model looped: what is left no longer ends where the model would have ended it.
+  return { ...state, text, ranOn: true, applied: [...state.applied, 'repetition'] };
 };

@@ -1,55 +1,127 @@
 /**
- * Suffix overlap: the model often writes past the hole and repeats what follows the cursor.
- * - Whole lines: a tail of the completion equal (whitespace-insensitively) to the first lines after the cursor is
- *   dropped, when those lines carry real content (lone `}` lines are left to the syntax rules, which can tell a
- *   needed closer from a duplicate).
- * - Same line: `sameLineOverlapCandidates` proposes cuts of the tail that equals the start of the rest of the
- *   line; the cut rule keeps one only if the parse (or the brackets) says the document is better for it.
+ * Suffix overlap: the model often writes past the hole and re-types what follows the cursor (the rest of the line,
+ * the next lines, the start of the next declaration), possibly with small whitespace differences.
+ * - `suffixMeeting` finds where the text meets the suffix: the earliest point from which the rest of the text is
+ *   the start of the suffix, whitespace-insensitively, through the end of one of the suffix's lines (when the model
+ *   ran on, its last line may stop anywhere).
+ * - The rule cuts there when the re-typed part has real content (code, not only closers and separators): two copies
+ *   of a statement parse as well as one, so the parse cannot tell. When it is only closers (`}`, `end`, `)`) the cut
+ *   is a candidate the parse decides on: a correct middle may end with the same `}` the suffix starts with.
+ * - `sameLineOverlapCandidates` proposes same-line cuts for a single line; the cut rule keeps one only if the parse
+ *   (or the brackets) says the document is better for it.
  */
-import type { Rule } from '../types';
 import type { Candidate } from '../judge';
-import { splitLines } from '../text';
+import type { Rule } from '../types';
 
-const norm = (s: string) => s.replace(/\s+/g, '');
-
-/** Offset where a duplicated tail of whole lines starts (cut there), or -1. */
-export function duplicatedTailLines(text: string, suffix: string): number {
-  const lines = splitLines(text);
-  if (lines.length < 2) return -1;
-  // The suffix's lines after the cursor's own line (the cursor's line is the first, possibly empty).
-  const after = splitLines(suffix.slice(0, 8000));
-  const sufLines = after.map(norm).filter((l, i) => i > 0 || l !== '');
-  const sig = sufLines.filter((l) => l !== '');
-  if (sig.length === 0) return -1;
-  // Offsets of line starts.
-  const starts: number[] = [];
-  let o = 0;
-  for (const l of lines) {
-    starts.push(o);
-    o += l.length + 1;
-  }
-  // Try the earliest start line whose remainder equals the suffix's first non-blank lines (a prefix of them).
-  for (let i = 1; i < lines.length; i++) {
-    const rest = lines.slice(i).map(norm).filter((l) => l !== '');
-    if (rest.length === 0 || rest.length > sig.length) continue;
-    // the last line of the completion may be cut short by the token limit: allow a prefix match there
-    const ok = rest.every((l, j) => (j === rest.length - 1 ? sig[j].startsWith(l) && l.length >= Math.min(6, sig[j].length) : l === sig[j]));
-    if (!ok) continue;
-    const content = rest.some((l) => /\w{2,}/.test(l));
-    if (!content) continue;
-    let cut = starts[i] - 1;
-    if (cut > 0 && text[cut - 1] === '\r') cut--;
-    return cut;
-  }
-  return -1;
+export interface SuffixMeeting {
+  /** Offset in the text where the re-typed part starts (whitespace the suffix lays out itself is left out). */
+  at: number;
+  /** The re-typed part has content beyond closers, separators and blank lines. */
+  content: boolean;
 }
 
+const CLOSER_WORDS = /\b(?:end|fi|done|esac|endif|endfor|endwhile|endforeach|endswitch)\b/g;
+
+/** Text with something in it beyond brackets, separators and block-closing keywords. */
+export function hasContent(s: string): boolean {
+  return /\w/.test(s.replace(CLOSER_WORDS, ''));
+}
+
+/** Shortest overlap (non-whitespace characters) with content that counts as re-typing within a line. */
+const MIN_SAME_LINE_OVERLAP = 4;
+
+/** Looked-at start of the suffix (characters). */
+const SUFFIX_SPAN = 8000;
+
+/**
+ * Where `text` meets `suffix` (see the module comment), or undefined. `ranOn`: the text was cut before the model
+ * ended it, so its last line may stop mid-way through a suffix line.
+ */
+export function suffixMeeting(text: string, suffix: string, ranOn: boolean, lineBefore = ''): SuffixMeeting | undefined {
+  // The suffix and the text without whitespace; for the suffix, which characters end a line.
+  const sfx = suffix.slice(0, SUFFIX_SPAN);
+  let s = '';
+  const lineEndAt: boolean[] = [];
+  for (let i = 0; i < sfx.length; i++) {
+    const ch = sfx[i];
+    if (ch === '\n') {
+      if (s.length > 0) lineEndAt[s.length - 1] = true;
+    } else if (!/\s/.test(ch)) {
+      s += ch;
+      lineEndAt.push(false);
+    }
+  }
+  if (s.length === 0) return undefined;
+  // The end of the document ends a line too.
+  if (sfx.length === suffix.length) lineEndAt[s.length - 1] = true;
+  let t = '';
+  const offsetOf: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!/\s/.test(text[i])) {
+      t += text[i];
+      offsetOf.push(i);
+    }
+  }
+  if (t.length === 0) return undefined;
+  // Knuth–Morris–Pratt: the longest end of t that is a start of s, then shorter ones through the failure links.
+  const fail = new Int32Array(s.length);
+  for (let i = 1, k = 0; i < s.length; i++) {
+    while (k > 0 && s[i] !== s[k]) k = fail[k - 1];
+    if (s[i] === s[k]) k++;
+    fail[i] = k;
+  }
+  let k = 0;
+  for (let i = 0; i < t.length; i++) {
+    while (k > 0 && (k === s.length || t[i] !== s[k])) k = fail[k - 1];
+    if (k < s.length && t[i] === s[k]) k++;
+  }
+  const wordChar = (c: string | undefined) => c !== undefined && /\w/.test(c);
+  // Where the suffix's code starts a line, the re-typed part starts a line of the text too (a `}` at the end of a
+  // one-line method is not the `}` on a line of its own the suffix starts with).
+  const midWord = wordChar(sfx[0]);
+  const suffixStartsLine = /\n/.test(/^\s*/.exec(sfx)![0]) || lineBefore.trim() === '';
+  const startsLine = (at: number) => {
+    const nl = text.lastIndexOf('\n', at - 1);
+    return (nl < 0 ? lineBefore + text.slice(0, at) : text.slice(nl + 1, at)).trim() === '';
+  };
+  for (let len = k; len > 0; len = fail[len - 1]) {
+    const start = offsetOf[t.length - len];
+    // The re-typed part starts a token (not in the middle of a word) — unless the suffix itself starts mid-word.
+    if (!midWord && wordChar(text[start - 1]) && wordChar(text[start])) continue;
+    if (suffixStartsLine && !startsLine(start)) continue;
+    const coversLine = lineEndAt.slice(0, len - 1).some(Boolean);
+    if (!lineEndAt[len - 1] && !(ranOn && coversLine)) continue;
+    const tail = text.slice(start);
+    const content = hasContent(tail);
+    if (content && !coversLine && !/\n/.test(tail) && !startsLine(start) && len < MIN_SAME_LINE_OVERLAP) continue;
+    return { at: layoutCut(text, start, suffix), content };
+  }
+  return undefined;
+}
+
+/**
+ * Where to cut before the re-typed part at `start` so that the text and the suffix's own leading whitespace lay
+ * the code out as the model did: the whitespace before `start` that the suffix repeats is left to the suffix.
+ */
+function layoutCut(text: string, start: number, suffix: string): number {
+  let p0 = start;
+  while (p0 > 0 && /\s/.test(text[p0 - 1])) p0--;
+  const wsText = text.slice(p0, start);
+  const wsSuffix = /^\s*/.exec(suffix)![0];
+  if (wsText.endsWith(wsSuffix)) return start - wsSuffix.length;
+  if (wsSuffix.includes('\n') || !wsText.includes('\n')) return p0;
+  return p0 + wsText.lastIndexOf('\n') + 1;
+}
+
+/**
+ * Cuts the text where it meets the suffix when the re-typed part has content. What is left ends where the model
+ * meant the hole to end, so it counts as finished by the model even if the stream ran on.
+ */
 export const suffixOverlapRule: Rule = (state, ctx) => {
-  if (ctx.hole.mode === 'line') return state;
-  const cut = duplicatedTailLines(state.text, ctx.input.suffix);
-  if (cut < 0) return state;
-  const text = state.text.slice(0, cut).replace(/\s+$/, '');
-  return { ...state, text, applied: [...state.applied, 'suffix-overlap'] };
+  const meeting = suffixMeeting(state.text, ctx.input.suffix, state.ranOn, ctx.hole.lineBefore);
+  if (!meeting || !meeting.content) return state;
+  const text = state.text.slice(0, meeting.at);
+  return { ...state, text, ranOn: false, applied: [...state.applied, 'suffix-overlap'] };
 };
 
 /**
@@ -63,7 +135,13 @@ export function sameLineOverlapCandidates(text: string, lineAfter: string): Cand
   for (let k = Math.min(text.length, after.length); k > 0; k--) {
     if (text.endsWith(after.slice(0, k))) out.push({ text: text.slice(0, text.length - k).replace(/[ \t]+$/, ''), replaceSuffix: 0 });
   }
-  // Auto-closed run right after the cursor (`)`, `]`, `"`, `;` …): the completion may re-type it and go on.
+  out.push(...autoClosedCandidates(text, lineAfter));
+  return out;
+}
+
+/** The auto-closed run right after the cursor (`)`, `]`, `"`, `;` …): the completion may re-type it and go on. */
+export function autoClosedCandidates(text: string, lineAfter: string): Candidate[] {
+  const out: Candidate[] = [];
   const run = /^[)\]}"'`;,>]+/.exec(lineAfter);
   if (run) {
     for (let r = 1; r <= run[0].length; r++) {

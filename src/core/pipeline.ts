@@ -2,14 +2,15 @@
  * The life of one completion request, in one place:
  * snapshot → context → request → backend stream → post-filter → suggestion (or a rejection with its reason).
  */
-import { BackendError, type Backend, type CompletionRequest } from './backends/types';
+import { BackendError, type Backend, type CompletionRequest, type FinishReason } from './backends/types';
 import type { BackendProfile, Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
 import { buildContext, tokenizerFamilyOf } from './context';
 import { planOtherFiles, withOtherFiles, type OtherFiles } from './context/related';
 import type { Logger } from './log';
 import { silentLogger } from './log';
-import { completeUnitReceived, postfilter } from './postfilter';
+import { cursorContext, type CursorContext } from './cursor';
+import { completeUnitReceived, completionCap, postfilter } from './postfilter';
 import { decideShape, type RequestShape } from './scheduling/shape';
 import { codeView, guardChatAnswer } from './prompt/chat';
 import { reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
@@ -71,7 +72,7 @@ export async function prepareRequest(
   snapshot: DocumentSnapshot,
   deps: PipelineDeps,
   rec: StageRecorder,
-): Promise<{ request: CompletionRequest; multiline: boolean; prefixFull: string; suffixFull: string }> {
+): Promise<{ request: CompletionRequest; multiline: boolean; prefixFull: string; suffixFull: string; cursor: CursorContext }> {
   const log = deps.log ?? silentLogger;
   const prefixFull = snapshot.text.slice(0, snapshot.offset);
   const suffixFull = snapshot.text.slice(snapshot.offset);
@@ -101,35 +102,53 @@ export async function prepareRequest(
     );
   }
 
+  // One cursor context per request, read by the multi-line decision and the post-filter.
+  const cursor = cursorContext(prefixFull, suffixFull, snapshot.languageId);
   // One multi-line decision for the extension, the CLI and the benchmarks: the scheduler's, unless it passed one.
-  const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile);
+  const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile, cursor);
   const multiline = shape.multiline;
   const request = withOtherFiles(buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape), related);
   rec.record('prompt');
   log.debug(`request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
-  return { request, multiline, prefixFull, suffixFull };
+  return { request, multiline, prefixFull, suffixFull, cursor };
 }
 
 export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, signal: AbortSignal): Promise<Outcome> {
   const log = deps.log ?? silentLogger;
   const rec = new StageRecorder(deps.now);
-  const { request, multiline, prefixFull, suffixFull } = await prepareRequest(snapshot, deps, rec);
+  const { request, multiline, prefixFull, suffixFull, cursor } = await prepareRequest(snapshot, deps, rec);
   if (signal.aborted) return abortedOutcome(rec.timings);
 
   let raw = '';
-  const unitProbe = { language: snapshot.languageId, prefix: prefixFull, suffix: suffixFull, multiline };
+  const unitProbe = { language: snapshot.languageId, prefix: prefixFull, suffix: suffixFull, multiline, cursor };
+  // How the answer ended: the backend's word for it, or `length` when the pipeline closes the stream itself (the
+  // model had not ended the text there).
+  let finish: FinishReason | undefined;
+  let ended = false;
+  const stream = deps.backend.complete(request, signal)[Symbol.asyncIterator]();
   try {
-    for await (const chunk of deps.backend.complete(request, signal)) {
+    for (;;) {
+      const next = await stream.next();
+      if (next.done) {
+        ended = true;
+        finish = next.value ?? undefined;
+        break;
+      }
+      const chunk = next.value;
       raw += chunk;
       deps.onChunk?.(raw);
       // Single-line: the first newline after some text ends the suggestion; stop the stream now.
       // (An opening markdown fence from a chat model is not that line: codeView skips it.)
-      if (!multiline && /\S[^\n]*\n/.test(codeView(raw))) break;
+      if (!multiline && /\S[^\n]*\n/.test(codeView(raw))) {
+        finish = 'length';
+        break;
+      }
       // Multi-line: once a complete unit has arrived (the post-filter would cut before a line that starts the next
       // unit or leaves the block), nothing later can change the suggestion; stop the stream now.
       // (Unless the scheduler wants the lines after the unit too, to serve them as the user types through: toTokenCap.)
       if (multiline && !deps.shape?.toTokenCap && chunk.includes('\n') && (await completeUnitReceived(unitProbe, codeView(raw)))) {
         log.debug('stream stopped early: a complete unit was received');
+        finish = 'length';
         break;
       }
     }
@@ -138,10 +157,14 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     if (signal.aborted) return abortedOutcome(rec.timings);
     const e = err instanceof BackendError ? err : new BackendError('bad-response', String(err));
     return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+  } finally {
+    // Stopped reading early: close the stream (its HTTP request) now.
+    if (!ended) await stream.return?.(undefined)?.catch(() => undefined);
   }
   rec.record('backend');
   if (signal.aborted) return abortedOutcome(rec.timings);
-  const result = await finishCandidate(snapshot, raw, multiline, log);
+  log.debug(`answer ended by ${ended ? (finish ?? 'the end of the stream') : 'the pipeline (the suggestion was known)'}`);
+  const result = await finishCandidate(snapshot, raw, multiline, log, { finish, cursor, maxTokens: request.maxTokens });
   rec.record('postfilter');
   return { ...result, timings: rec.timings };
 }
@@ -155,6 +178,8 @@ export async function finishCandidate(
   raw: string,
   multiline: boolean,
   log: Logger = silentLogger,
+  /** How the answer ended (default: the model ended it), the request's cursor context and token cap. */
+  ended: { finish?: FinishReason; cursor?: CursorContext; maxTokens?: number } = {},
 ): Promise<(Suggestion & { judge?: 'syntax' | 'heuristic' }) | Rejection> {
   const prefixFull = snapshot.text.slice(0, snapshot.offset);
   const suffixFull = snapshot.text.slice(snapshot.offset);
@@ -172,6 +197,9 @@ export async function finishCandidate(
     suffix: suffixFull,
     completion: modelText,
     multiline,
+    finish: ended.finish,
+    cursor: ended.cursor,
+    maxChars: completionCap(ended.maxTokens),
   });
   if (filtered.kind === 'rejection') return filtered;
   return {

@@ -4,11 +4,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend, type CompletionRequest } from '../../src/core/backends';
+import { llamaCppFinish } from '../../src/core/backends/llamacpp';
 import { parseProfile } from '../../src/core/config';
 import type { Logger } from '../../src/core/log';
 import { renderFim, TEMPLATES } from '../../src/core/prompt/templates';
-import { collect, startServer, writeJSON } from '../helpers/loopback';
-import { API_KEY, deadUrl, startFake, type Fake, type Kind } from './fakes';
+import { collect, collectWithFinish, startServer, writeJSON } from '../helpers/loopback';
+import { API_KEY, deadUrl, KINDS, startFake, type Fake, type Kind } from './fakes';
 import { nativeFimBody, pythonRequest } from './request';
 
 let fake: Fake | undefined;
@@ -256,5 +257,36 @@ describe('404s explain the usual base-URL mistakes', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('finish reason: how the answer ended, from each service\'s own word for it', () => {
+  // OpenAI/DeepSeek `finish_reason`, Codestral `finish_reason`, Ollama `done_reason`, llama.cpp `stop_type` (and the
+  // `stopped_eos`/`stopped_limit` flags): "stop" when the model ended the text, "length" at the token cap.
+  for (const kind of KINDS) {
+    for (const finish of ['stop', 'length'] as const) {
+      it(`${kind}: ${finish}`, async () => {
+        fake = await startFake(kind);
+        fake.finish = finish;
+        const backend = createBackend(parseProfile(fake.profile({ fimTemplate: 'native' })), async () => API_KEY);
+        const got = await collectWithFinish(backend.complete(request, new AbortController().signal));
+        expect(got).toEqual({ text: 'return a + b', finish });
+      });
+    }
+  }
+
+  it('llama.cpp servers that predate stop_type say it with flags', () => {
+    expect(llamaCppFinish({ stop: true, stopped_eos: true, stopped_limit: false })).toBe('stop');
+    expect(llamaCppFinish({ stop: true, stopped_word: true })).toBe('stop');
+    expect(llamaCppFinish({ stop: true, stopped_limit: true })).toBe('length');
+    expect(llamaCppFinish({ stop: false, content: 'x' })).toBeUndefined();
+  });
+
+  it('a stop sequence cut on the client ends the answer as the model\'s own end', async () => {
+    fake = await startFake('openai', ['return a', ' + b\n\nprint(1)']);
+    fake.finish = 'length';
+    const backend = createBackend(parseProfile(fake.profile({ fimTemplate: 'native' })), async () => API_KEY);
+    const got = await collectWithFinish(backend.complete({ ...request, stop: ['\n\n'] }, new AbortController().signal));
+    expect(got).toEqual({ text: 'return a + b', finish: 'stop' });
   });
 });

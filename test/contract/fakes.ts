@@ -30,6 +30,8 @@ export interface Fake {
   fault: Fault;
   /** Text pieces a healthy server streams. */
   pieces: string[];
+  /** How the healthy answer ends, said in the kind's own words on its last event (default: the model stopped). */
+  finish: 'stop' | 'length';
   /** Ollama /api/show answer. */
   show: { template: string; capabilities?: string[]; details?: Record<string, unknown> };
   /** Requests to the completion endpoint (any path that generates). */
@@ -62,11 +64,11 @@ function errorBody(kind: Kind, status: number, message: string): unknown {
 }
 
 /** One streamed event of a healthy answer, in the kind's framing. */
-function frames(kind: Kind, pieces: string[]): string[] {
+function frames(kind: Kind, pieces: string[], finish: 'stop' | 'length' = 'stop'): string[] {
   switch (kind) {
     case 'openai':
     case 'deepseek':
-      return [...openAIChunks(pieces).map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n'];
+      return [...openAIChunks(pieces, 'm', finish).map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n'];
     case 'codestral':
       return [
         ...pieces.map(
@@ -76,7 +78,7 @@ function frames(kind: Kind, pieces: string[]): string[] {
               object: 'chat.completion.chunk',
               created: 1,
               model: 'codestral-latest',
-              choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: p } : { content: p }, finish_reason: i === pieces.length - 1 ? 'stop' : null }],
+              choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: p } : { content: p }, finish_reason: i === pieces.length - 1 ? finish : null }],
             })}\n\n`,
         ),
         'data: [DONE]\n\n',
@@ -84,12 +86,12 @@ function frames(kind: Kind, pieces: string[]): string[] {
     case 'ollama':
       return [
         ...pieces.map((p) => JSON.stringify({ model: MODEL.ollama, created_at: '2024-01-01T00:00:00Z', response: p, done: false }) + '\n'),
-        JSON.stringify({ model: MODEL.ollama, created_at: '2024-01-01T00:00:00Z', response: '', done: true, done_reason: 'stop', total_duration: 1, eval_count: pieces.length }) + '\n',
+        JSON.stringify({ model: MODEL.ollama, created_at: '2024-01-01T00:00:00Z', response: '', done: true, done_reason: finish, total_duration: 1, eval_count: pieces.length }) + '\n',
       ];
     case 'llamacpp':
       return [
         ...pieces.map((p, i) => `data: ${JSON.stringify({ index: 0, content: p, tokens: [i], stop: false, id_slot: 0, tokens_predicted: i + 1 })}\n\n`),
-        `data: ${JSON.stringify({ index: 0, content: '', tokens: [], stop: true, id_slot: 0, stop_type: 'eos', tokens_predicted: pieces.length, timings: {} })}\n\n`,
+        `data: ${JSON.stringify({ index: 0, content: '', tokens: [], stop: true, id_slot: 0, stop_type: finish === 'length' ? 'limit' : 'eos', stopped_eos: finish === 'stop', stopped_word: false, stopped_limit: finish === 'length', tokens_predicted: pieces.length, timings: {} })}\n\n`,
       ];
   }
 }
@@ -108,7 +110,7 @@ const closed = (res: http.ServerResponse, maxMs: number) =>
   });
 
 export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + b']): Promise<Fake> {
-  const fake = { kind, fault: 'none' as Fault, pieces, show: { template: QWEN_OLLAMA_TEMPLATE, capabilities: ['completion', 'insert'], details: { family: 'qwen2' } } } as unknown as Fake;
+  const fake = { kind, fault: 'none' as Fault, pieces, finish: 'stop', show: { template: QWEN_OLLAMA_TEMPLATE, capabilities: ['completion', 'insert'], details: { family: 'qwen2' } } } as unknown as Fake;
   const isCompletion = (path: string) => path === COMPLETION_PATH[kind] || (kind === 'llamacpp' && path === '/completion');
 
   const server = await startServer(async (req, res) => {
@@ -163,7 +165,7 @@ export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + 
       case 'chat-prose':
         return writeFrames(res, kind, ["Sure! Here's the completed function:\n\n```python\n", 'def add(a, b):\n    return a + b\n', '```\n']);
       default:
-        return writeFrames(res, kind, fake.pieces);
+        return writeFrames(res, kind, fake.pieces, fake.finish);
     }
   });
 
@@ -182,9 +184,9 @@ export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + 
   return fake;
 }
 
-async function writeFrames(res: http.ServerResponse, kind: Kind, pieces: string[]) {
+async function writeFrames(res: http.ServerResponse, kind: Kind, pieces: string[], finish: 'stop' | 'length' = 'stop') {
   streamHead(kind, res);
-  for (const f of frames(kind, pieces)) {
+  for (const f of frames(kind, pieces, finish)) {
     if (res.destroyed) return;
     res.write(f);
   }

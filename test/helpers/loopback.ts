@@ -105,14 +105,25 @@ export function writeJSON(res: http.ServerResponse, status: number, body: unknow
 }
 
 /** OpenAI completion stream chunks for a list of text pieces. */
-export function openAIChunks(pieces: string[], model = 'm'): unknown[] {
+export function openAIChunks(pieces: string[], model = 'm', finish: 'stop' | 'length' = 'stop'): unknown[] {
   return pieces.map((text, i) => ({
     id: 'cmpl-1',
     object: 'text_completion',
     created: 1,
     model,
-    choices: [{ text, index: 0, logprobs: null, finish_reason: i === pieces.length - 1 ? 'stop' : null }],
+    choices: [{ text, index: 0, logprobs: null, finish_reason: i === pieces.length - 1 ? finish : null }],
   }));
+}
+
+/** Drains a completion stream: its text, and how it ended (the stream's return value). */
+export async function collectWithFinish<R>(it: AsyncIterable<string, R>): Promise<{ text: string; finish: R | undefined }> {
+  const iter = it[Symbol.asyncIterator]();
+  let text = '';
+  for (;;) {
+    const r = await iter.next();
+    if (r.done) return { text, finish: r.value };
+    text += r.value;
+  }
 }
 
 /** Drains an async iterable into one string. */

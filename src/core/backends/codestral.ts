@@ -8,8 +8,8 @@ import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
 import { apiKey, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
-import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
+import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
+import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 export function codestralBody(profile: BackendProfile, req: CompletionRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -49,33 +49,37 @@ export class CodestralBackend implements Backend {
     }
   }
 
-  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     const key = (this.key = await apiKey(this.profile, this.secrets, true));
     const url = `${this.profile.baseUrl}/fim/completions`;
     const body = codestralBody(this.profile, req);
-    yield* guardedStream({
+    return yield* guardedStream({
       url,
       timeoutMs: this.profile.timeoutMs,
       signal,
       stops: clientStops(undefined, req.stop),
       secrets: key ? [key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
-      open: async function* (call) {
+      open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
         const res = await postJSON(url, body, { ...call, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } });
         if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
-          const text = deltaText(await readJSON(res));
+          const json = await readJSON(res);
+          const text = deltaText(json);
           if (text) yield text;
-          return;
+          return finishReasonOf(json?.choices?.[0]?.finish_reason);
         }
+        let finish: FinishReason | undefined;
         for await (const ev of readSSE(res)) {
-          if (ev.data === '[DONE]') return;
+          if (ev.data === '[DONE]') return finish;
           const chunk = parseChunk(ev.data, 'Codestral');
           if (ev.event === 'error' || chunk?.error || (chunk?.object === 'error' && chunk?.message)) {
             throw new BackendError('server-error', `Codestral reported an error mid-stream: ${errorPayloadMessage(chunk)}`);
           }
           const text = deltaText(chunk);
           if (text) yield text;
+          finish = finishReasonOf(chunk?.choices?.[0]?.finish_reason) ?? finish;
         }
+        return finish;
       },
     });
   }

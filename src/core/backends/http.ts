@@ -3,7 +3,7 @@
  */
 import { redactSecrets } from '../log';
 import { StopCutter } from '../prompt/stops';
-import { BackendError } from './types';
+import { BackendError, type FinishReason } from './types';
 
 /** A signal that aborts when `parent` aborts or after `timeoutMs`; `timedOut()` tells which. */
 export interface Deadline {
@@ -336,8 +336,8 @@ export interface GuardedStreamOptions {
   secrets: readonly string[];
   /** Appended to a 404 message: what the base URL of this kind should look like. */
   notFoundHint?: string;
-  /** Opens the request and yields raw text chunks; gets the deadline-bound signal. */
-  open: (call: { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number }) => AsyncIterable<string>;
+  /** Opens the request, yields raw text chunks and returns the finish reason; gets the deadline-bound signal. */
+  open: (call: { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number }) => AsyncIterable<string, FinishReason | undefined | void>;
 }
 
 /**
@@ -345,20 +345,28 @@ export interface GuardedStreamOptions {
  * cut on the client, every failure typed and scrubbed of secrets, and the HTTP stream closed the moment the
  * consumer stops, the deadline passes or a stop sequence appears.
  */
-export async function* guardedStream(o: GuardedStreamOptions): AsyncGenerator<string> {
+export async function* guardedStream(o: GuardedStreamOptions): AsyncGenerator<string, FinishReason | undefined> {
   const dl = deadline(o.signal, o.timeoutMs);
   let cutter: StopCutter | undefined;
+  const source = o.open({ signal: dl.signal, timedOut: dl.timedOut, timeoutMs: o.timeoutMs })[Symbol.asyncIterator]();
+  let ended = false;
   try {
-    for await (const chunk of o.open({ signal: dl.signal, timedOut: dl.timedOut, timeoutMs: o.timeoutMs })) {
+    for (;;) {
+      const next = await source.next();
+      if (next.done) {
+        ended = true;
+        if (dl.signal.aborted) throw abortError(dl.timedOut(), o.timeoutMs);
+        const rest = cutter?.flush();
+        if (rest) yield rest;
+        return next.value ?? undefined;
+      }
       if (dl.signal.aborted) throw abortError(dl.timedOut(), o.timeoutMs);
       cutter ??= new StopCutter(typeof o.stops === 'function' ? o.stops() : o.stops);
-      const out = cutter.push(chunk);
+      const out = cutter.push(next.value);
       if (out) yield out;
-      if (cutter.done) return;
+      // A stop sequence the server did not apply: the model ended the text there.
+      if (cutter.done) return 'stop';
     }
-    if (dl.signal.aborted) throw abortError(dl.timedOut(), o.timeoutMs);
-    const rest = cutter?.flush();
-    if (rest) yield rest;
   } catch (err) {
     const e = toBackendError(err, o.url, dl.timedOut(), o.timeoutMs, 'body');
     let msg = redactSecrets(e.message, o.secrets);
@@ -367,7 +375,16 @@ export async function* guardedStream(o: GuardedStreamOptions): AsyncGenerator<st
   } finally {
     dl.abort();
     dl.clear();
+    if (!ended) await source.return?.(undefined).catch(() => undefined);
   }
+}
+
+/** The finish reason of a wire protocol's own word for it (`finish_reason`, `done_reason`, `stop_type`), if known. */
+export function finishReasonOf(value: unknown): FinishReason | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^(length|limit|max_tokens|model_length)$/.test(value)) return 'length';
+  if (/^(stop|eos|word|end_turn|stop_sequence)$/.test(value)) return 'stop';
+  return undefined;
 }
 
 /** What a kind's base URL looks like, for 404 messages (the usual mistake is a missing or extra `/v1`). */

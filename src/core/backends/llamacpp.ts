@@ -13,8 +13,8 @@ import { redactSecrets } from '../log';
 import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
-import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
+import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
+import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 /** How long the server may spend generating: most of the deadline, so a partial answer beats a timeout. */
 export function maxPredictMs(timeoutMs: number): number {
@@ -67,21 +67,21 @@ export class LlamaCppBackend implements Backend {
     return this.key ? { authorization: `Bearer ${this.key}` } : {};
   }
 
-  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     this.key = await apiKey(this.profile, this.secrets, false);
     const choice = this.fimChoice();
     const { path, body } = llamaCppRequest(this.profile, req, choice);
     const url = `${this.profile.baseUrl}${path}`;
     const headers = this.headers();
     const profile = this.profile;
-    yield* guardedStream({
+    return yield* guardedStream({
       url,
       timeoutMs: this.profile.timeoutMs,
       signal,
       stops: clientStops(choice.family, req.stop),
       secrets: this.key ? [this.key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
-      open: async function* (call) {
+      open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
         let res: Response;
         try {
           res = await postJSON(url, body, { ...call, headers });
@@ -92,16 +92,19 @@ export class LlamaCppBackend implements Backend {
           const json = await readJSON(res);
           if (typeof json?.content !== 'string') throw new BackendError('bad-response', `llama.cpp ${path}: the answer has no "content"`);
           if (json.content) yield json.content;
-          return;
+          return llamaCppFinish(json);
         }
+        let finish: FinishReason | undefined;
         for await (const ev of readSSE(res)) {
-          if (ev.data === '[DONE]') return;
+          if (ev.data === '[DONE]') return finish;
           const msg = parseChunk(ev.data, `llama.cpp ${path}`);
           if (ev.event === 'error' || msg?.error) throw new BackendError('server-error', `llama.cpp: ${errorPayloadMessage(msg)}`);
           if (msg?.content !== undefined && typeof msg.content !== 'string') throw new BackendError('bad-response', `llama.cpp ${path}: "content" is not text`);
           if (msg?.content) yield msg.content;
-          if (msg?.stop === true) return;
+          finish = llamaCppFinish(msg) ?? finish;
+          if (msg?.stop === true) return finish;
         }
+        return finish;
       },
     });
   }
@@ -126,6 +129,19 @@ export class LlamaCppBackend implements Backend {
       return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };
     });
   }
+}
+
+/**
+ * How llama.cpp says the answer ended, on its last message: `stop_type` ("eos", "word", "limit"; newer servers), or
+ * the flags `stopped_eos` / `stopped_word` / `stopped_limit` (older ones).
+ */
+export function llamaCppFinish(msg: any): FinishReason | undefined {
+  if (!msg || msg.stop !== true) return undefined;
+  const byType = finishReasonOf(msg.stop_type);
+  if (byType) return byType;
+  if (msg.stopped_limit === true) return 'length';
+  if (msg.stopped_eos === true || msg.stopped_word === true) return 'stop';
+  return undefined;
 }
 
 /** llama.cpp answers 501 to /infill when the GGUF has no FIM tokens: say what to change. */

@@ -12,8 +12,8 @@ import { redactSecrets } from '../log';
 import type { FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
-import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
+import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall, finishReasonOf } from './http';
+import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 export interface OllamaShow {
   template?: string;
@@ -85,7 +85,7 @@ export class OllamaBackend implements Backend {
     ));
   }
 
-  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     this.key = await apiKey(this.profile, this.secrets, false);
     const url = `${this.profile.baseUrl}/api/generate`;
     const self = this;
@@ -98,7 +98,7 @@ export class OllamaBackend implements Backend {
       stops: () => clientStops(choice?.family, req.stop),
       secrets: this.key ? [this.key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
-      open: async function* (call) {
+      open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
         choice = await self.decide(call);
         const res = await postJSON(url, ollamaBody(self.profile, req, choice), { ...call, headers: self.headers() });
         for await (const line of readLines(res)) {
@@ -107,12 +107,14 @@ export class OllamaBackend implements Backend {
           if (msg?.error !== undefined) throw new BackendError('server-error', `Ollama: ${errorPayloadMessage(msg)}`);
           if (typeof msg?.response === 'string' && msg.response) yield msg.response;
           else if (msg?.response !== undefined && typeof msg.response !== 'string') throw new BackendError('bad-response', 'Ollama: "response" is not text');
-          if (msg?.done === true) return;
+          // The last line says why generation ended: `done_reason` "stop" (the model's end or a stop sequence) or "length".
+          if (msg?.done === true) return finishReasonOf(msg.done_reason);
         }
+        return undefined;
       },
     });
     try {
-      yield* stream;
+      return yield* stream;
     } catch (err) {
       throw explainInsert(err, this.profile);
     }

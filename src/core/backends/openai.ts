@@ -15,8 +15,8 @@ import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/temp
 import type { FimChoice } from '../prompt/detect';
 import { cutAtStops } from '../prompt/stops';
 import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
-import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, fetchNoRedirect, getJSON, guardedStream, parseChunk, readJSON, readSSE, deadline } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup } from './types';
+import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, fetchNoRedirect, getJSON, guardedStream, parseChunk, readJSON, readSSE, deadline, finishReasonOf } from './http';
+import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 /** Headers-like view over whatever the SDK hands us. */
 function headerGetter(h: unknown): { get(name: string): string | null } | undefined {
@@ -181,7 +181,7 @@ export class OpenAICompatibleBackend implements Backend {
       : undefined;
   }
 
-  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     const timeoutMs = this.profile.timeoutMs;
     const client = await this.client();
     const choice = this.fimChoice();
@@ -192,14 +192,14 @@ export class OpenAICompatibleBackend implements Backend {
       maxStops: this.flavor.maxStops,
     });
     const baseUrl = this.baseUrl;
-    yield* guardedStream({
+    return yield* guardedStream({
       url: `${baseUrl}/completions`,
       timeoutMs,
       signal,
       stops: clientStops(choice.family, req.stop),
       secrets: this.key ? [this.key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
-      open: async function* (call) {
+      open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
         let response: Response;
         try {
           response = await client.completions
@@ -213,17 +213,20 @@ export class OpenAICompatibleBackend implements Backend {
           const json = await readJSON(response);
           const text = choiceText(json);
           if (text) yield text;
-          return;
+          return choiceFinish(json);
         }
+        let finish: FinishReason | undefined;
         for await (const ev of readSSE(response)) {
-          if (ev.data === '[DONE]') return;
+          if (ev.data === '[DONE]') return finish;
           const chunk = parseChunk(ev.data, 'completion');
           if (ev.event === 'error' || (chunk && chunk.error)) {
             throw new BackendError('server-error', `the server reported an error mid-stream: ${errorPayloadMessage(chunk)}`);
           }
           const text = choiceText(chunk);
           if (text) yield text;
+          finish = choiceFinish(chunk) ?? finish;
         }
+        return finish;
       },
     });
   }
@@ -258,6 +261,12 @@ function sdkFetch(input: string | URL | Request, init?: RequestInit): Promise<Re
   });
   for (const name of extra) headers.delete(name);
   return fetchNoRedirect(input, { ...init, headers });
+}
+
+/** `finish_reason` of choice 0 ("stop" or "length"; null until the last chunk). */
+function choiceFinish(json: any): FinishReason | undefined {
+  const c = Array.isArray(json?.choices) ? (json.choices.find((x: { index?: number }) => (x.index ?? 0) === 0) ?? json.choices[0]) : undefined;
+  return finishReasonOf(c?.finish_reason);
 }
 
 /** Text of choice 0 of a completion (chunk), or a bad-response error naming what is missing. */

@@ -23,6 +23,15 @@ export interface CompletionRequest {
   n?: number;
 }
 
+/**
+ * How the model's answer ended, as the server reported it: `stop` — the model ended it itself (end of text, a stop
+ * sequence); `length` — it hit the token cap. The post-filter shows a text the model ended itself whole when it fits.
+ */
+export type FinishReason = 'stop' | 'length';
+
+/** Streamed text chunks; the stream's return value is how the answer ended (undefined when the server did not say). */
+export type CompletionStream = AsyncIterable<string, FinishReason | undefined>;
+
 export type BackendErrorKind =
   | 'unreachable'
   | 'auth'
@@ -68,8 +77,11 @@ export interface ProbeResult {
 /** A model backend: one small adapter per wire protocol. */
 export interface Backend {
   readonly profile: BackendProfile;
-  /** Streams completion text chunks. Throws BackendError. Stops at once when `signal` aborts. */
-  complete(request: CompletionRequest, signal: AbortSignal): AsyncIterable<string>;
+  /**
+   * Streams completion text chunks and returns how the answer ended (the wire protocol's finish reason). Throws
+   * BackendError. Stops at once when `signal` aborts.
+   */
+  complete(request: CompletionRequest, signal: AbortSignal): CompletionStream;
   /**
    * Several whole answers in one call (`request.n` of them, the protocol's `n`), best-effort: may return fewer.
    * Only where the wire protocol supports it; callers fall back to parallel `complete` calls.

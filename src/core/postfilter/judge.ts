@@ -41,6 +41,8 @@ export interface Verdict {
 
 export interface Judge {
   kind: 'syntax' | 'heuristic';
+  /** The document was judged in a window around the hole, not whole. */
+  readonly windowed: boolean;
   /** Score of the document without any insertion. */
   readonly baseline: Verdict;
   /** Scores a candidate; `withUnits: false` skips the unit analysis (errors and brackets only). */
@@ -54,28 +56,62 @@ export interface Judge {
 const PREFIX_WINDOW = 6000;
 const SUFFIX_WINDOW = 3000;
 const HARD_LIMIT = 40000;
+/** Largest document judged whole when the window could not judge it. */
+export const WHOLE_DOCUMENT_LIMIT = 200_000;
 
-/** Start offset in `prefix` of the window: a top-level line start a few KB back. */
-export function prefixWindowStart(prefix: string): number {
+/** Delimiters of strings that may span lines, per language: a window must not start or end inside one. */
+const MULTILINE_STRING_DELIMITERS: Readonly<Record<string, RegExp>> = {
+  python: /"""|'''/g,
+  javascript: /`/g,
+  javascriptreact: /`/g,
+  typescript: /`/g,
+  typescriptreact: /`/g,
+  go: /`/g,
+};
+
+/** Offsets of the language's multi-line string delimiters in `text` (sorted). */
+function delimiterOffsets(text: string, language: string): number[] {
+  const re = MULTILINE_STRING_DELIMITERS[language];
+  if (!re) return [];
+  return [...text.matchAll(re)].map((m) => m.index!);
+}
+
+/** Is `at` outside every multi-line string (an even number of delimiters before it)? Delimiters in comments or
+ *  ordinary strings can fool it; it only has to make a window boundary inside a docstring unlikely. */
+function outsideStrings(delims: number[], at: number): boolean {
+  let lo = 0;
+  let hi = delims.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (delims[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo % 2 === 0;
+}
+
+/** Start offset in `prefix` of the window: a top-level line start a few KB back, outside multi-line strings. */
+export function prefixWindowStart(prefix: string, language = ''): number {
   if (prefix.length <= PREFIX_WINDOW + 2000) return 0;
+  const delims = delimiterOffsets(prefix, language);
   let i = prefix.lastIndexOf('\n', prefix.length - PREFIX_WINDOW);
   const limit = Math.max(0, prefix.length - HARD_LIMIT);
   while (i > limit) {
     const ch = prefix[i + 1];
-    if (ch !== undefined && /[A-Za-z_@#]/.test(ch)) return i + 1;
+    if (ch !== undefined && /[A-Za-z_@#]/.test(ch) && outsideStrings(delims, i + 1)) return i + 1;
     i = prefix.lastIndexOf('\n', i - 1);
   }
   return i <= 0 ? 0 : i + 1;
 }
 
-/** End offset in `suffix` of the window: the start of a top-level line a few KB ahead. */
-export function suffixWindowEnd(suffix: string): number {
+/** End offset in `suffix` of the window: the start of a top-level line a few KB ahead, outside multi-line strings. */
+export function suffixWindowEnd(suffix: string, language = '', prefixDelimiters = 0): number {
   if (suffix.length <= SUFFIX_WINDOW + 2000) return suffix.length;
+  const delims = delimiterOffsets(suffix.slice(0, HARD_LIMIT), language);
   let i = suffix.indexOf('\n', SUFFIX_WINDOW);
   const limit = Math.min(suffix.length, HARD_LIMIT);
   while (i >= 0 && i < limit) {
     const ch = suffix[i + 1];
-    if (ch !== undefined && /[A-Za-z_@#]/.test(ch)) return i + 1;
+    if (ch !== undefined && /[A-Za-z_@#]/.test(ch) && outsideStrings(delims, i + 1) === (prefixDelimiters % 2 === 0)) return i + 1;
     i = suffix.indexOf('\n', i + 1);
   }
   return i < 0 ? suffix.length : i + 1;
@@ -182,6 +218,7 @@ function localBracketErrors(pre: string, text: string, post: string, comments: C
 
 class SyntaxJudge implements Judge {
   readonly kind = 'syntax' as const;
+  windowed = false;
   private readonly base: Tree;
   private readonly start: Point;
   private readonly comments: CommentSyntax;
@@ -301,6 +338,7 @@ class SyntaxJudge implements Judge {
 /** No grammar: brackets for errors, indentation for units. */
 class HeuristicJudge implements Judge {
   readonly kind = 'heuristic' as const;
+  readonly windowed = false;
   readonly baseline: Verdict;
   private readonly comments: CommentSyntax;
   private readonly winPre: string;
@@ -375,9 +413,11 @@ export async function createJudge(
   unitIndent: number,
   forceHeuristic = false,
   deadline = performance.now() + 500,
+  /** Parse the whole document (up to WHOLE_DOCUMENT_LIMIT), not a window: the window may have cut a construct. */
+  whole = false,
 ): Promise<Judge> {
-  const ws = prefixWindowStart(prefix);
-  const we = suffixWindowEnd(suffix);
+  const ws = whole ? 0 : prefixWindowStart(prefix, language);
+  const we = whole ? suffix.length : suffixWindowEnd(suffix, language, delimiterOffsets(prefix.slice(ws), language).length);
   let pre = prefix.slice(ws);
   const post = suffix.slice(0, we);
   if (!forceHeuristic && hasGrammar(language)) {
@@ -385,7 +425,11 @@ export async function createJudge(
       if (!getLoadedLanguage(language)) await loadLanguage(language);
       if (language === 'php' && ws > 0 && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
       const tree = parseSync(language, pre + full + post, null, { maxMs: Math.max(1, deadline - performance.now()) });
-      if (tree) return new SyntaxJudge(language, pre, post, full, tree, deadline);
+      if (tree) {
+        const judge = new SyntaxJudge(language, pre, post, full, tree, deadline);
+        judge.windowed = ws > 0 || we < suffix.length;
+        return judge;
+      }
     } catch {
       // A grammar that fails to load falls back to the heuristics.
     }

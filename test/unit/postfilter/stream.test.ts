@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** A server that streams `pieces` one every `delayMs`, recording how many it wrote before the client left. */
-async function overGeneratingServer(pieces: string[], delayMs: number) {
+async function overGeneratingServer(pieces: string[], delayMs: number, finish: 'stop' | 'length' = 'stop') {
   const stats = { written: 0, closedEarly: false, closed: false };
   server = await startServer(async (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -25,7 +25,7 @@ async function overGeneratingServer(pieces: string[], delayMs: number) {
       stats.closed = true;
       if (stats.written < pieces.length) stats.closedEarly = true;
     });
-    for (const chunk of openAIChunks(pieces)) {
+    for (const chunk of openAIChunks(pieces, 'm', finish)) {
       if (res.destroyed) return;
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       stats.written++;
@@ -82,5 +82,24 @@ describe('streaming stop', () => {
     expect(await completeUnitReceived(probe, 'for x in xs:\n        print(x)\n')).toBe(false);
     expect(await completeUnitReceived(probe, 'for x in xs:\n        print(x)\n    return 1\n')).toBe(false);
     expect(await completeUnitReceived(probe, 'for x in xs:\n        print(x)\n    return 1\n\ndef g():\n')).toBe(true);
+  });
+});
+
+describe('the finish reason reaches the post-filter', () => {
+  const text = 'def f(x):\n    \n    return y\n';
+  const snapshot = { uri: 'file:///f.py', languageId: 'python', text, offset: text.indexOf('    \n') + 4 };
+  // The scheduler's end-of-line shape: streamed to the token cap, no early stop.
+  const shape = { multiline: true, maxTokens: 48, stop: [], toTokenCap: true };
+
+  it('the model ended its answer ("stop"): both statements are shown', async () => {
+    await overGeneratingServer(['y = x + 1\n', '    y += 2'], 1, 'stop');
+    const out = await complete(snapshot, { ...deps(), shape }, new AbortController().signal);
+    expect(out).toMatchObject({ kind: 'suggestion', text: 'y = x + 1\n    y += 2' });
+  });
+
+  it('it hit the token cap ("length"): cut to one complete statement', async () => {
+    await overGeneratingServer(['y = x + 1\n', '    y += 2'], 1, 'length');
+    const out = await complete(snapshot, { ...deps(), shape }, new AbortController().signal);
+    expect(out).toMatchObject({ kind: 'suggestion', text: 'y = x + 1' });
   });
 });

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { BackendProfile } from '../../config';
 import { silentLogger, type Logger } from '../../log';
 import { abortError, deadline } from '../http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult } from '../types';
+import { BackendError, type Backend, type CompletionRequest, type FinishReason, type ProbeResult } from '../types';
 import { GgufError, readGgufInfo, type GgufInfo } from './gguf';
 import { defaultThreads } from './prompt';
 import type { ChildMessage, LoadedInfo, ParentMessage, RequestStats } from './protocol';
@@ -104,7 +104,7 @@ export class EmbeddedBackend implements Backend {
     return this.running?.child.pid;
   }
 
-  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncIterable<string> {
+  async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     const timeoutMs = this.profile.timeoutMs;
     const dl = deadline(signal, timeoutMs);
     let id = -1;
@@ -138,7 +138,8 @@ export class EmbeddedBackend implements Backend {
             if (p.error?.errorKind === 'cancelled' || p.error?.errorKind === 'timeout') break;
           }
           if (p.error) throw p.error;
-          if (p.done) return;
+          // The model process says why generation ended: its end of generation or a stop sequence, or the token cap.
+          if (p.done) return p.stats?.stoppedBy === 'max-tokens' ? 'length' : p.stats?.stoppedBy === 'eog' || p.stats?.stoppedBy === 'stop' ? 'stop' : undefined;
           await new Promise<void>((resolve) => (p.wake = resolve));
           p.wake = undefined;
         }

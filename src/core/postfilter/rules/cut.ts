@@ -21,7 +21,7 @@ import { reject } from '../../types';
 import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
 import { commentSyntax } from '../brackets';
 import { judgedInput, leavesOpenDocComment } from '../docComment';
-import { createJudge, prepareJudge, UNJUDGED, type Candidate, type Judge, type Verdict } from '../judge';
+import { createJudge, prepareJudge, UNJUDGED, WHOLE_DOCUMENT_LIMIT, type Candidate, type Judge, type Verdict } from '../judge';
 import { opensBlock } from '../../cursor';
 import { INDENTED_BLOCK_LANGUAGES, indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
@@ -136,14 +136,23 @@ function lineEndProposals(text: string, ctx: FilterContext, i: number, end: numb
 // Step 2: scoring — see ./judge. A candidate fits when the document parses no worse than without it.
 
 function fits(v: Verdict, base: Verdict): boolean {
-  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && v.errors <= base.errors;
+  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && v.errors <= base.errors && bracketsNoWorse(v, base);
+}
+
+/**
+ * On a document that is already broken the error count can stay the same while the text breaks more (the document's
+ * own error absorbs it): no more closers that close nothing on the cursor's lines either. (An opener left open may
+ * be closed further down, as when a header is typed above an existing body.)
+ */
+function bracketsNoWorse(v: Verdict, base: Verdict): boolean {
+  return base.errors === 0 || v.strayClosers <= base.strayClosers;
 }
 
 /** On a document that is already broken (being edited), the errors around the hole decide. */
 function fitsAroundHole(v: Verdict, base: Verdict): boolean {
   // Where the document's own error already covers the hole the count cannot grow: a closer that closes nothing
   // on the cursor's lines still shows what the insertion broke.
-  return v.near !== UNJUDGED && base.near !== UNJUDGED && base.errors > 0 && v.near <= base.near && v.strayClosers <= base.strayClosers;
+  return v.near !== UNJUDGED && base.near !== UNJUDGED && base.errors > 0 && v.near <= base.near && bracketsNoWorse(v, base);
 }
 
 /**
@@ -152,7 +161,7 @@ function fitsAroundHole(v: Verdict, base: Verdict): boolean {
  */
 function wholeFits(v: Verdict, base: Verdict): boolean {
   if (base.errors === 0) return fits(v, base);
-  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && (v.errors === 0 || (v.near === 0 && v.strayClosers <= base.strayClosers && (v.errors <= base.errors || base.near > 0)));
+  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && (v.errors === 0 || (v.near === 0 && bracketsNoWorse(v, base) && (v.errors <= base.errors || base.near > 0)));
 }
 
 /**
@@ -296,15 +305,16 @@ export interface CutDecision {
   judge: Judge['kind'];
 }
 
-export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean): Promise<CutDecision> {
+export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean, wholeDocument = false, started = performance.now()): Promise<CutDecision> {
   const { hole } = ctx;
   // In a doc comment still being written, comment text is judged in the document as it will be once the comment is
   // closed; a completion that closes it itself is judged as it stands.
   const input = text.includes('*/') ? ctx.input : judgedInput(ctx.input);
   const unitIndent = unitIndentOf(text, hole);
   await prepareJudge(input.language);
-  const deadline = performance.now() + (input.budgetMs ?? DEFAULT_BUDGET_MS);
-  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, false, deadline);
+  if (!wholeDocument) started = performance.now();
+  const deadline = started + (input.budgetMs ?? DEFAULT_BUDGET_MS);
+  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, false, deadline, wholeDocument);
   const unitJudge = () => createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true, deadline);
   try {
     const scorer = new Scorer(judge, deadline);
@@ -351,10 +361,15 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
       const chosen = await selectVerified(units, judge, gate, (pool) => selectUnit(pool, base, gate, ctx, unitJudge));
       if (chosen) return { candidate: chosen.c, judge: judge.kind };
     }
-    return { judge: judge.kind };
   } finally {
     judge.dispose();
   }
+  // Nothing fits in the window: the window may have cut a construct the hole is in (a long class, a string that
+  // spans lines). The whole document decides before nothing is shown.
+  if (judge.windowed && !wholeDocument && input.prefix.length + input.suffix.length <= WHOLE_DOCUMENT_LIMIT) {
+    return decideCut(text, ctx, ranOn, true, started);
+  }
+  return { judge: judge.kind };
 }
 
 function firstLine(text: string): string {

@@ -43,13 +43,13 @@ export function normalizeCompletion(completion: string, hole: HoleAnalysis): str
 /**
  * The whitespace at the end of the completion is dropped unless it lays out the text after the cursor: when the
  * rest of the cursor's line follows the completion, a final line break (and the indentation after it) puts that
- * rest on a line of its own, and a space keeps it apart from the completion's last word; at the start of a line,
+ * rest on a line of its own, and spaces keep it apart from the completion's last word as the model wrote; at the start of a line,
  * the completion's lines end with their line breaks, as the document's lines do.
  */
 function keptTail(tail: string, hole: HoleAnalysis): string {
   if (tail === '') return '';
   const textFollows = !isBlank(hole.lineAfter);
-  if (!tail.includes('\n')) return textFollows && /^\S/.test(hole.lineAfter) && /^[ \t]+$/.test(tail) ? tail : '';
+  if (!tail.includes('\n')) return textFollows ? tail : '';
   if (textFollows) return tail.replace(/[ \t]+(?=\n)/g, '');
   if (hole.lineBefore === '') return tail.replace(/[ \t]+$/, '');
   return '';

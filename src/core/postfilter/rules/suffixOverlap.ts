@@ -76,10 +76,10 @@ export function suffixMeeting(text: string, suffix: string, ranOn: boolean, line
     if (k < s.length && t[i] === s[k]) k++;
   }
   const wordChar = (c: string | undefined) => c !== undefined && /\w/.test(c);
-  // Where the suffix's code starts a line, the re-typed part starts a line of the text too (a `}` at the end of a
-  // one-line method is not the `}` on a line of its own the suffix starts with).
   const midWord = wordChar(sfx[0]);
-  const suffixStartsLine = /\n/.test(/^\s*/.exec(sfx)![0]) || lineBefore.trim() === '';
+  // Where the suffix's code starts on a later line, the re-typed part starts a line of the text too (a `}` at the
+  // end of a one-line method is not the `}` on a line of its own the suffix starts with).
+  const suffixStartsLine = /\n/.test(/^\s*/.exec(sfx)![0]);
   const startsLine = (at: number) => {
     const nl = text.lastIndexOf('\n', at - 1);
     return (nl < 0 ? lineBefore + text.slice(0, at) : text.slice(nl + 1, at)).trim() === '';

@@ -1,7 +1,8 @@
 /**
  * Post-filter on documents being edited: the replay benchmark's typing traces (same files, same seeds as
  * bench/replay.bench.ts), judged at every keystroke. At each document state the completion a perfect model gives
- * (the final file's text after the cursor, shaped as the scheduler would ask for it) goes through the post-filter;
+ * (the final file's text after the cursor, shaped as the scheduler would ask for it; `length` when the request's
+ * token cap cut it, else `stop`) goes through the post-filter;
  * the table reports how often that correct completion comes back whole, cut shorter, or rejected (by reason).
  *
  * With TESSERA_MIDEDIT_WRITE=<dir> the rejected and shortened cases are also written as golden fixtures
@@ -27,6 +28,8 @@ interface MidEditCase {
   suffix: string;
   completion: string;
   multiline: boolean;
+  /** The answer was cut at the request's token cap (`length`), or is the whole unit the model would end (`stop`). */
+  finish: 'stop' | 'length';
 }
 
 /** Every keystroke state of the replay traces with a non-empty perfect answer (deduplicated). */
@@ -48,10 +51,11 @@ function midEditCases(): MidEditCase[] {
         const shape = decideShape(prefix, suffix, { maxTokens: 128, stop: [] });
         const completion = perfectAnswer(header.final, prefix, suffix, shape.multiline, shape.maxTokens * 4);
         if (completion.trim() === '') continue;
+        const finish = perfectAnswer(header.final, prefix, suffix, shape.multiline, Infinity).length > completion.length ? 'length' : 'stop';
         const key = `${ev.offset}\u0000${completion}\u0000${ev.text.length}\u0000${prefix.slice(-200)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ file: f.path, language: f.language, prefix, suffix, completion, multiline: shape.multiline });
+        out.push({ file: f.path, language: f.language, prefix, suffix, completion, multiline: shape.multiline, finish });
       }
     }
   }
@@ -68,6 +72,7 @@ function fixtureText(c: MidEditCase, description: string, expected: string, befo
     `language: ${c.language}`,
     `description: ${description}`,
     `multiline: ${c.multiline}`,
+    ...(c.finish === 'length' ? ['finish: length'] : []),
     '--- document',
     prefix + '█' + suffix,
     '--- completion',
@@ -90,7 +95,7 @@ async function main() {
   let written = 0;
   for (const c of cases) {
     const t0 = performance.now();
-    const res = await postfilter({ language: c.language, prefix: c.prefix, suffix: c.suffix, completion: c.completion, multiline: c.multiline });
+    const res = await postfilter({ language: c.language, prefix: c.prefix, suffix: c.suffix, completion: c.completion, multiline: c.multiline, finish: c.finish });
     ms.push(performance.now() - t0);
     const want = c.completion.replace(/\s+$/, '');
     let bad: string | undefined;

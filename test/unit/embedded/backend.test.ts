@@ -10,6 +10,7 @@ import { readGgufInfo } from '../../../src/core/backends/embedded/gguf';
 import { BackendError, type CompletionRequest } from '../../../src/core/backends/types';
 import type { TinyGgufInfo } from '../../fixtures/gguf/tiny-gguf.cjs';
 import { embeddedProfile, makeFixtures, type Fixtures } from './setup';
+import { collectWithFinish } from '../../helpers/loopback';
 
 let fx: Fixtures;
 let xModel: TinyGgufInfo;
@@ -81,6 +82,12 @@ describe('embedded backend: wiring with tiny models', () => {
   it('streams the known token up to maxTokens', async () => {
     expect(await run(x, req('def f():\n    return ', '\n', { maxTokens: 5 }))).toBe('xxxxx');
     expect(x.lastStats).toMatchObject({ generatedTokens: 5, stoppedBy: 'max-tokens' });
+  });
+
+  it('says how the answer ended: the token cap ("length"), the model\'s end of generation or a stop sequence ("stop")', async () => {
+    expect(await collectWithFinish(x.complete(req('def f():\n    return ', '\n', { maxTokens: 3 }), new AbortController().signal))).toEqual({ text: 'xxx', finish: 'length' });
+    expect(await collectWithFinish(eot.complete(req('def f():\n    return ', '\n', { maxTokens: 3 }), new AbortController().signal))).toEqual({ text: '', finish: 'stop' });
+    expect(await collectWithFinish(x.complete(req('a = ', '', { maxTokens: 10, stop: ['xxx'] }), new AbortController().signal))).toEqual({ text: '', finish: 'stop' });
   });
 
   it('returns nothing from a model that always ends', async () => {

@@ -201,8 +201,17 @@ type Gate = (v: Verdict, base: Verdict) => boolean;
 /** The model ended its text and it fits: the best-scoring of the whole-text candidates. */
 function selectWhole(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
   const ok = scored.filter((s) => gate(s.v, base));
-  ok.sort((a, b) => a.v.errors - b.v.errors || a.v.near - b.v.near || preference(a, b));
+  ok.sort((a, b) => a.v.errors - b.v.errors || a.v.near - b.v.near || closersTie(a, b) || preference(a, b));
   return ok[0];
+}
+
+/**
+ * The text ends with closers the suffix starts with, and the parse scores the document the same with and without
+ * them: a missing closer would have shown as an error, so it is a grammar that tolerates a stray one (Ruby reads a
+ * stray `end` as a name). Showing them twice is the mistake then: the cut before them wins the tie.
+ */
+function closersTie(a: Scored, b: Scored): number {
+  return (b.origin === 'meets-suffix' ? 1 : 0) - (a.origin === 'meets-suffix' ? 1 : 0);
 }
 
 /**

@@ -10,7 +10,7 @@
  *  - else parallel streamed requests with spread temperatures (the first at the profile's own), in waves of at
  *    most `parallel` requests (the backend's concurrency cap; local servers: one at a time).
  */
-import { BackendError, type Backend, type CompletionRequest } from '../backends/types';
+import { BackendError, type Backend, type CompletionRequest, type FinishReason } from '../backends/types';
 import { silentLogger } from '../log';
 import { finishCandidate, prepareRequest, StageRecorder, type PipelineDeps } from '../pipeline';
 import { codeView } from '../prompt/chat';
@@ -41,14 +41,25 @@ function cancelled(timings: Outcome['timings']): Outcome {
   return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
 }
 
-/** Drains one streamed answer; a single-line request ends at the first complete line. */
-async function drain(backend: Backend, request: CompletionRequest, signal: AbortSignal): Promise<string> {
+/** Drains one streamed answer and how it ended; a single-line request ends at the first complete line (then the text ran on). */
+async function drain(backend: Backend, request: CompletionRequest, signal: AbortSignal): Promise<Answer> {
   let raw = '';
-  for await (const chunk of backend.complete(request, signal)) {
-    raw += chunk;
-    if (!request.multiline && /\S[^\n]*\n/.test(codeView(raw))) break;
+  const stream = backend.complete(request, signal)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await stream.next();
+    if (next.done) return { raw, finish: next.value ?? undefined };
+    raw += next.value;
+    if (!request.multiline && /\S[^\n]*\n/.test(codeView(raw))) {
+      await stream.return?.(undefined);
+      return { raw, finish: 'length' };
+    }
   }
-  return raw;
+}
+
+/** One answer and how it ended (unknown for the non-streamed `n` choices: the post-filter then takes the model's end). */
+interface Answer {
+  raw: string;
+  finish?: FinishReason;
 }
 
 /** A server's way of saying "no `n` here" (a 4xx about the request, not auth, not rate limiting). */
@@ -66,10 +77,10 @@ export async function completeAlternatives(
   const rec = new StageRecorder(deps.now);
   const backend = deps.backend;
   const count = Math.max(1, Math.min(8, Math.floor(opts.count)));
-  const { request, multiline } = await prepareRequest(snapshot, deps, rec);
+  const { request, multiline, cursor } = await prepareRequest(snapshot, deps, rec);
   if (signal.aborted) return cancelled(rec.timings);
 
-  const raws: string[] = [];
+  const raws: Answer[] = [];
   const errors: BackendError[] = [];
   const temps = alternativeTemperatures(request.temperature, count);
 
@@ -77,7 +88,7 @@ export async function completeAlternatives(
   if (count > 1 && backend.completeChoices && !noChoices.has(backend)) {
     try {
       const got = await backend.completeChoices({ ...request, n: count, temperature: temps[1] }, signal);
-      raws.push(...got.slice(0, count));
+      raws.push(...got.slice(0, count).map((raw) => ({ raw })));
       if (got.length < count) {
         noChoices.add(backend);
         log.debug(`alternatives: the server returned ${got.length} of ${count} choices; asking with parallel requests from now on`);
@@ -123,7 +134,7 @@ export async function completeAlternatives(
   const candidates: (Candidate & { raw: string; appliedRules: string[] })[] = [];
   const rejections: Rejection[] = [];
   for (let order = 0; order < raws.length; order++) {
-    const r = await finishCandidate(snapshot, raws[order], multiline, log);
+    const r = await finishCandidate(snapshot, raws[order].raw, multiline, log, { finish: raws[order].finish, cursor, maxTokens: request.maxTokens });
     if (r.kind === 'rejection') rejections.push(r);
     else candidates.push({ text: r.text, replaceSuffix: r.replaceSuffix, parseChecked: r.judge === 'syntax', order, raw: r.raw, appliedRules: r.appliedRules });
   }

@@ -120,9 +120,9 @@ export function suffixWindowEnd(suffix: string, language = '', prefixDelimiters 
 /**
  * ERROR + MISSING nodes in the tree, or only those that touch [lo, hi]. Walks with `children` (one call per node,
  * not `child(i)`, which costs O(i) in tree-sitter) and an explicit stack, so a wide or deep ERROR node costs time
- * linear in its size.
+ * linear in its size. `leaves`: also count ERROR leaves (a skipped token reports hasError false).
  */
-function countErrorNodes(root: Node, lo = -Infinity, hi = Infinity): number {
+function countErrorNodes(root: Node, lo: number, hi: number, leaves: boolean): number {
   let n = 0;
   const stack: Node[] = [root];
   while (stack.length > 0) {
@@ -132,21 +132,23 @@ function countErrorNodes(root: Node, lo = -Infinity, hi = Infinity): number {
       n++;
       continue;
     }
-    // An ERROR leaf (a skipped token) reports hasError false: count it before that check.
+    if (!node.hasError) {
+      if (leaves && node.isError) n++;
+      continue;
+    }
     if (node.isError) n++;
-    if (!node.hasError) continue;
     for (const c of node.children) if (c) stack.push(c);
   }
   return n;
 }
 
 function countErrors(root: Node): number {
-  return countErrorNodes(root);
+  return countErrorNodes(root, -Infinity, Infinity, false);
 }
 
 /** ERROR/MISSING nodes that touch [lo, hi] (a MISSING node is zero-width: it touches when it lies inside). */
 function countNear(root: Node, lo: number, hi: number): number {
-  return countErrorNodes(root, lo, hi);
+  return countErrorNodes(root, lo, hi, true);
 }
 
 /** The range the local count looks at, in the document with `text` inserted after `pre` and `post` after it. */

@@ -1,5 +1,5 @@
-// Issue 4: a model server that over-generates; the ghost text shows only the part that fits the code, and
-// accepting it leaves exactly the fitting document on disk.
+// A model server that over-generates (it runs on to the token cap: finish_reason "length"); the ghost text shows
+// only the part that fits the code, and accepting it leaves exactly the fitting document on disk.
 //   1. Python, empty function body: the model writes the body, then wanders into a next function.
 //   2. TypeScript, mid-line inside auto-closed `)`: the model re-types `);` and goes on with another line.
 export const name = 'postfilter: over-generating model, ghost text shows only the fitting part';
@@ -24,7 +24,7 @@ export async function run(ctx) {
   };
   const cases = [py, ts];
   server.setResponder((body) => {
-    for (const c of cases) if (body?.prompt === c.before + c.typed && body?.suffix === c.after) return c.raw;
+    for (const c of cases) if (body?.prompt === c.before + c.typed && body?.suffix === c.after) return { text: c.raw, finishReason: 'length' };
     return '';
   });
 

@@ -29,4 +29,12 @@ describe('post-filter properties (fuzz)', () => {
     ];
     for (const c of cases) expect((await checkCase(c)).failure).toBeUndefined();
   });
+
+  it('regressions: a whole text on a broken document that leaves errors around the hole is not shown', async () => {
+    const cases = [
+      { language: 'javascript', prefix: 'const o = { a: 1, b: [2, 3] };\n    ', suffix: '\n# \n    [\r\n  < ]}?( \\ \nconst g = (a) => `t${a}`;\n', completion: 't${a}`;\n' },
+      { language: 'java', prefix: 'class B {\n    void g() {\n        try {\n            h();\n    ', suffix: '\n        } catch (Exception e) {\n            e.printStackTrace();\n        }\n    }\n}\n\' ./ \n', completion: '$x const&&"\\ return=> const\n     end\n "@ ; /;for ' },
+    ];
+    for (const c of cases) expect((await checkCase(c)).failure).toBeUndefined();
+  });
 });

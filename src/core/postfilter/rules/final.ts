@@ -24,7 +24,7 @@ export const finalRule: Rule = (state, ctx) => {
   }
   // Closers that replace the auto-closed ones after the cursor and add nothing but separators the line has already.
   if (state.replaceSuffix > 0 && !hasContent(state.text) && norm(ctx.input.suffix.slice(0, state.text.length + 64)).startsWith(norm(state.text))) {
-    return reject('postfilter', 'suffix-duplicate', 'the completion only re-types the characters after the cursor');
+    return reject('postfilter', 'suffix-duplicate', 'the completion only re-types the text that follows the cursor');
   }
   if (state.replaceSuffix === 0 && hasContent(state.text) && duplicatesSuffix(state.text, ctx.input.suffix)) {
     return reject('postfilter', 'suffix-duplicate', 'the completion only repeats text that follows the cursor');

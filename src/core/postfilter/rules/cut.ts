@@ -31,7 +31,7 @@ import { autoClosedCandidates, sameLineOverlapCandidates, suffixMeeting } from '
 export const DEFAULT_BUDGET_MS = 500;
 
 /** Where a candidate comes from; among candidates that score the same, the lower priority wins. */
-export type Origin = 'same-line-overlap' | 'as-written' | 'meets-suffix' | 'replaces-auto-closed' | 'line-end' | 'closer-trim';
+export type Origin = 'same-line-overlap' | 'as-written' | 'meets-suffix' | 'line-end' | 'closer-trim' | 'replaces-auto-closed';
 
 export const PRIORITY: Readonly<Record<Origin, number>> = {
   /** The rest of the line re-typed at the end of a single line: dropping it beats showing it twice. */
@@ -40,12 +40,12 @@ export const PRIORITY: Readonly<Record<Origin, number>> = {
   'as-written': 1,
   /** Cut before closers that the suffix already has. */
   'meets-suffix': 2,
-  /** The model's text, replacing the auto-closed characters after the cursor it re-types. */
-  'replaces-auto-closed': 3,
   /** A cut at the end of a line. */
-  'line-end': 4,
-  /** A cut of unmatched closers at the end. */
-  'closer-trim': 5,
+  'line-end': 3,
+  /** A cut of unmatched closers at the end (what is left needs nothing after the cursor replaced). */
+  'closer-trim': 4,
+  /** The model's text, replacing the auto-closed characters after the cursor it re-types. */
+  'replaces-auto-closed': 5,
 };
 
 interface Proposal {

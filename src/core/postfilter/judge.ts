@@ -208,14 +208,19 @@ function unitsOf(root: Node, doc: string, s: number, t: number): Pick<Verdict, '
   return { clean, units, trailingComment };
 }
 
-/** Bracket errors on the lines around the hole (a cheap secondary score), and how many of them are stray closers. */
+/**
+ * Bracket errors on the lines around the hole (a cheap secondary score), and the closers that close nothing or the
+ * wrong bracket from the start of the window through the rest of the inserted text's last line (a `}` that closes a
+ * block opened lines above is not one).
+ */
 function localBracketErrors(pre: string, text: string, post: string, comments: CommentSyntax): { bracketErrors: number; strayClosers: number } {
   const a = pre.lastIndexOf('\n', Math.max(0, pre.length - 1));
   const lineStartPre = pre.slice(a + 1);
   const b = post.indexOf('\n');
   const lineRestPost = b < 0 ? post : post.slice(0, b);
-  const scan = scanBrackets(lineStartPre + text + lineRestPost, comments);
-  return { bracketErrors: scan.mismatched + scan.unmatchedClosers + scan.open.length, strayClosers: scan.mismatched + scan.unmatchedClosers };
+  const local = scanBrackets(lineStartPre + text + lineRestPost, comments);
+  const wide = scanBrackets(pre + text + lineRestPost, comments);
+  return { bracketErrors: local.mismatched + local.unmatchedClosers + local.open.length, strayClosers: wide.mismatched + wide.unmatchedClosers };
 }
 
 class SyntaxJudge implements Judge {

@@ -24,16 +24,17 @@ export class StopCutter {
   push(chunk: string): string {
     if (this.stopped) return '';
     const text = this.held + chunk;
-    let cut = -1;
-    for (const s of this.stops) {
-      if (!s) continue;
-      const i = text.indexOf(s);
-      if (i >= 0 && (cut < 0 || i < cut)) cut = i;
-    }
+    const cut = firstStop(text, this.stops);
     if (cut >= 0) {
-      this.stopped = true;
-      this.held = '';
-      return text.slice(0, cut);
+      // A longer stop that starts earlier may still complete with the next chunk: wait for it before cutting here.
+      const pending = this.pendingBefore(text, cut);
+      if (pending < 0) {
+        this.stopped = true;
+        this.held = '';
+        return text.slice(0, cut);
+      }
+      this.held = text.slice(pending);
+      return text.slice(0, pending);
     }
     // Hold back the longest tail that is a proper prefix of some stop sequence.
     let keep = 0;
@@ -49,13 +50,35 @@ export class StopCutter {
     return text.slice(0, text.length - keep);
   }
 
-  /** End of stream: whatever is held was not a stop after all. */
+  /** The first offset before `end` where `text` could still become a stop with more text, or -1. */
+  private pendingBefore(text: string, end: number): number {
+    for (let j = Math.max(0, text.length - this.maxLen + 1); j < end; j++) {
+      const tail = text.slice(j);
+      if (this.stops.some((s) => s.length > tail.length && s.startsWith(tail))) return j;
+    }
+    return -1;
+  }
+
+  /** End of stream: what is held is cut at a stop it holds, else it was not a stop after all. */
   flush(): string {
     if (this.stopped) return '';
-    const out = this.held;
+    const cut = firstStop(this.held, this.stops);
+    const out = cut >= 0 ? this.held.slice(0, cut) : this.held;
     this.held = '';
+    this.stopped = cut >= 0;
     return out;
   }
+}
+
+/** Offset of the earliest stop sequence in `text`, or -1. */
+function firstStop(text: string, stops: readonly string[]): number {
+  let cut = -1;
+  for (const s of stops) {
+    if (!s) continue;
+    const i = text.indexOf(s);
+    if (i >= 0 && (cut < 0 || i < cut)) cut = i;
+  }
+  return cut;
 }
 
 /** Cuts a finished text at the first stop sequence. */

@@ -27,6 +27,11 @@ describe('StopCutter', () => {
     expect(cutAtStops('a\n\nb<EOT>', ['<EOT>', '\n\n'])).toBe('a');
   });
 
+  it('a longer stop that starts before a shorter one wins, even when it completes in the next chunk', () => {
+    expect(streamCut(['e>', 'x'], ['>', 'e>x']).text).toBe('');
+    expect(streamCut(['e>'], ['>', 'e>x']).text).toBe('e');
+  });
+
   it('streams the same text as cutting the whole answer, for any chunking (property)', () => {
     const alphabet = fc.constantFrom('a', '<', '|', 'e', '>', '\n', 'x');
     fc.assert(

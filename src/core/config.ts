@@ -221,6 +221,14 @@ export function isLocalUrl(url: string | undefined): boolean {
   return url === undefined || isLoopbackUrl(url);
 }
 
+/**
+ * The backend runs on this machine (the embedded model, or a server on loopback): its requests cost the user
+ * nothing, so it gets longer answers, prefetching, and one request at a time by default.
+ */
+export function isLocalBackend(profile: Pick<BackendProfile, 'kind' | 'baseUrl'>): boolean {
+  return profile.kind === 'embedded' || isLocalUrl(profile.baseUrl);
+}
+
 /** Where a setting's value comes from: VS Code's user settings.json, the workspace's, or a folder's `.vscode/settings.json`. */
 export type SettingsSource = 'user' | 'workspace' | 'workspaceFolder';
 

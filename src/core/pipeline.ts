@@ -3,7 +3,7 @@
  * snapshot → context → request → backend stream → post-filter → suggestion (or a rejection with its reason).
  */
 import { BackendError, type Backend, type CompletionRequest, type FinishReason } from './backends/types';
-import type { BackendProfile, Settings } from './config';
+import { isLocalBackend, type BackendProfile, type Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
 import { buildContext, tokenizerFamilyOf } from './context';
 import { planOtherFiles, withOtherFiles, type OtherFiles } from './context/related';
@@ -105,7 +105,7 @@ export async function prepareRequest(
   // One cursor context per request, read by the multi-line decision and the post-filter.
   const cursor = cursorContext(prefixFull, suffixFull, snapshot.languageId);
   // One multi-line decision for the extension, the CLI and the benchmarks: the scheduler's, unless it passed one.
-  const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile, cursor);
+  const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile, isLocalBackend(deps.profile), cursor);
   const multiline = shape.multiline;
   const request = withOtherFiles(buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape), related);
   rec.record('prompt');

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Backend } from '../core/backends/types';
-import { isLocalUrl } from '../core/config';
+import { isLocalBackend } from '../core/config';
 import { MAX_CANDIDATE_CHARS, otherFileCandidates, type OtherFiles } from '../core/context/related';
 import { complete } from '../core/pipeline';
 import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling';
@@ -52,7 +52,7 @@ export const MISSED_TRIGGER_MS = 300;
 
 /** Local servers cost no money: the next completion is fetched right after an accept without waiting. */
 function prefetchFor(active: ActiveBackend, setting: boolean): boolean {
-  return setting || active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl);
+  return setting || isLocalBackend(active.profile);
 }
 
 export class TesseraInlineProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
@@ -176,7 +176,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       const mgr = new RequestManager({
         clock: realClock,
         profile: active.profile,
-        local: active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl),
+        local: isLocalBackend(active.profile),
         debounceMs: c.settings.debounceMs,
         prefetch,
         log: c.log,
@@ -184,7 +184,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         run: (snapshot, shape, onChunk, signal) => {
           const deps = { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s), otherFiles: (s: DocumentSnapshot) => this.otherFilesFor(s) };
           if (!this.wantsAlternatives.has(snapshot)) return complete(snapshot, deps, signal);
-          const parallel = concurrencyLimit(active.profile, active.profile.kind === 'embedded' || isLocalUrl(active.profile.baseUrl));
+          const parallel = concurrencyLimit(active.profile, isLocalBackend(active.profile));
           return completeAlternatives(snapshot, deps, signal, { count: MANUAL_ALTERNATIVES, parallel });
         },
       });

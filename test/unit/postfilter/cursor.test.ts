@@ -12,7 +12,7 @@ const at = (marked: string, language = '') => {
   const prefix = marked.slice(0, i);
   const suffix = marked.slice(i + 1);
   const cursor = cursorContext(prefix, suffix, language);
-  return { shape: decideShape(prefix, suffix, { maxTokens: 128, stop: [] }, cursor), hole: analyzeHole(prefix, suffix, true, language, cursor), cursor };
+  return { shape: decideShape(prefix, suffix, { maxTokens: 128, stop: [] }, false, cursor), hole: analyzeHole(prefix, suffix, true, language, cursor), cursor };
 };
 
 describe('cursor context shared by the multi-line decision and the post-filter', () => {

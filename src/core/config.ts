@@ -21,6 +21,10 @@ export const FIM_TEMPLATES = [
 ] as const;
 export type FimTemplateName = (typeof FIM_TEMPLATES)[number];
 
+/** Edit-prediction prompt layouts (src/core/edits/formats.ts): a profile with one is an edit model. */
+export const EDIT_FORMATS = ['zeta', 'zeta-merge'] as const;
+export type EditFormatName = (typeof EDIT_FORMATS)[number];
+
 const httpUrl = z
   .string()
   .trim()
@@ -64,6 +68,8 @@ export const BackendProfileSchema = z
     threads: z.number().int().min(1).max(256).optional(),
     /** Embedded backend: context size in tokens. */
     contextSize: z.number().int().min(256).max(131072).optional(),
+    /** An edit-prediction model (next edits, tessera.nextEdit.backend): the prompt layout it was trained on. */
+    editFormat: z.enum(EDIT_FORMATS, { message: `must be one of ${EDIT_FORMATS.join(', ')}` }).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.kind !== 'embedded' && !p.baseUrl) {
@@ -104,6 +110,8 @@ export const SettingsSchema = z.object({
   prefetch: z.boolean().default(false),
   /** 'manual': no automatic ghost text; only the Trigger Suggestion command (Alt+\) asks. */
   triggerMode: z.enum(['automatic', 'manual']).default('automatic'),
+  /** Next-edit suggestions: the name of an edit-model profile (one with an editFormat); empty: off. */
+  nextEdit: z.object({ backend: z.string().trim().default('') }).default({ backend: '' }),
 });
 
 export interface Settings {
@@ -117,6 +125,7 @@ export interface Settings {
   debounceMs: number;
   prefetch: boolean;
   triggerMode: 'automatic' | 'manual';
+  nextEdit?: { backend: string };
 }
 
 export interface SettingsReadResult {
@@ -181,12 +190,32 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
         .join(', ')})`,
     );
   }
+  const editName = settings.nextEdit?.backend ?? '';
+  if (editName && settings.backends.length > 0) {
+    const edit = settings.backends.find((b) => b.name === editName);
+    if (!edit) {
+      problems.push(`tessera.nextEdit.backend: no profile named "${editName}" in tessera.backends (have: ${settings.backends.map((b) => b.name).join(', ')})`);
+    } else if (!edit.editFormat) {
+      problems.push(`tessera.nextEdit.backend: profile "${editName}" is not an edit model: add "editFormat": "zeta" (or "zeta-merge") to it`);
+    }
+  }
   return { settings, problems };
 }
 
-/** The profile in use: the named one, else the first, else undefined (the embedded default decides later). */
+/**
+ * The profile in use for ghost text: the named one, else the first that is not an edit model, else undefined (the
+ * embedded default decides later).
+ */
 export function activeProfile(settings: Settings): BackendProfile | undefined {
-  return settings.backends.find((b) => b.name === settings.activeBackend) ?? settings.backends[0];
+  return settings.backends.find((b) => b.name === settings.activeBackend) ?? settings.backends.find((b) => !b.editFormat);
+}
+
+/** The edit-model profile for next edits (tessera.nextEdit.backend), or undefined when off or misconfigured. */
+export function nextEditProfile(settings: Settings): BackendProfile | undefined {
+  const name = settings.nextEdit?.backend ?? '';
+  if (!name) return undefined;
+  const p = settings.backends.find((b) => b.name === name);
+  return p?.editFormat ? p : undefined;
 }
 
 /** Parses one profile (CLI `--backend`, settings panel). Throws an Error whose message names each bad field. */

@@ -77,6 +77,8 @@ export const REJECTION_REASONS = {
     fix: 'VS Code hides such ghost text while the word list is open: Esc closes the list',
   },
   repetition: { kind: 'nothing', says: 'the model repeated itself or the lines above the cursor', fix: 'often a sign of a small model or a too-high `maxTokens`' },
+  'no-change': { kind: 'nothing', says: 'the edit model suggests no change here' },
+  'undoes-last-edit': { kind: 'nothing', says: 'the edit model only suggested undoing your last edit' },
 
   unreachable: {
     kind: 'failure',

@@ -7,7 +7,7 @@
  * the previous request (the KV cache), so the next request evaluates only the tokens after the first change.
  */
 import type { ChildMessage, CompleteMessage, LoadMessage, ParentMessage, RequestStats } from '../core/backends/embedded/protocol';
-import { commonPrefixLength, layoutFimPrompt, type FimIds } from '../core/backends/embedded/prompt';
+import { commonPrefixLength, layoutFimPrompt, layoutWholePrompt, type FimIds } from '../core/backends/embedded/prompt';
 import { createStopMatcher } from '../core/backends/embedded/stop';
 
 type NLC = typeof import('node-llama-cpp', { with: { 'resolution-mode': 'import' } });
@@ -100,7 +100,11 @@ async function complete(msg: CompleteMessage): Promise<void> {
   const isAborted = () => aborted.has(msg.id);
   const { model, sequence } = s;
   const maxTokens = Math.max(1, Math.min(msg.maxTokens, Math.floor(s.contextSize / 2)));
-  const layout = layoutFimPrompt(model.tokenize(msg.prefix, false), model.tokenize(msg.suffix, false), s.fim, s.contextSize - maxTokens);
+  // Text is tokenized without special tokens, so code that contains "<|fim_prefix|>" cannot inject a control token;
+  // only the parts the caller marks special become special tokens.
+  const layout = msg.prompt
+    ? layoutWholePrompt(msg.prompt.map((p) => model.tokenize(p.text, p.special === true)), s.contextSize - maxTokens)
+    : layoutFimPrompt(model.tokenize(msg.prefix, false), model.tokenize(msg.suffix, false), s.fim, s.contextSize - maxTokens);
   const tokens = layout.tokens;
   const stats: RequestStats = {
     promptTokens: tokens.length,

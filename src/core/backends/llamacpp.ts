@@ -10,11 +10,11 @@
  */
 import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
-import { detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
+import { CALLER_PROMPT, detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 /** How long the server may spend generating: most of the deadline, so a partial answer beats a timeout. */
 export function maxPredictMs(timeoutMs: number): number {
@@ -30,6 +30,7 @@ export function llamaCppRequest(profile: BackendProfile, req: CompletionRequest,
     cache_prompt: true,
     t_max_predict_ms: maxPredictMs(profile.timeoutMs),
   };
+  if (req.prompt) return { path: '/completion', body: { prompt: joinPrompt(req.prompt), ...common } };
   if (choice.mode === 'template' && choice.family) {
     const prompt = renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra });
     return { path: '/completion', body: { prompt, ...common } };
@@ -69,7 +70,7 @@ export class LlamaCppBackend implements Backend {
 
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     this.key = await apiKey(this.profile, this.secrets, false);
-    const choice = this.fimChoice();
+    const choice = req.prompt ? CALLER_PROMPT : this.fimChoice();
     const { path, body } = llamaCppRequest(this.profile, req, choice);
     const url = `${this.profile.baseUrl}${path}`;
     const headers = this.headers();

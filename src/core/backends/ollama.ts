@@ -9,11 +9,11 @@
  */
 import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
-import type { FimChoice } from '../prompt/detect';
+import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall, finishReasonOf } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 export interface OllamaShow {
   template?: string;
@@ -26,6 +26,7 @@ export function ollamaBody(profile: BackendProfile, req: CompletionRequest, choi
   const options: Record<string, unknown> = { num_predict: req.maxTokens, temperature: req.temperature };
   const stop = stopsFor(choice.family, req.stop);
   if (stop.length) options.stop = stop;
+  if (req.prompt) return { model: profile.model, prompt: joinPrompt(req.prompt), raw: true, stream: true, options };
   if (choice.mode === 'template' && choice.family) {
     return {
       model: profile.model,
@@ -90,7 +91,7 @@ export class OllamaBackend implements Backend {
     const url = `${this.profile.baseUrl}/api/generate`;
     const self = this;
     // The decision must be known for the client-side stops: decide inside the deadline, before streaming.
-    let choice: FimChoice | undefined = this.choice;
+    let choice: FimChoice | undefined = req.prompt ? CALLER_PROMPT : this.choice;
     const stream = guardedStream({
       url,
       timeoutMs: this.profile.timeoutMs,
@@ -99,8 +100,8 @@ export class OllamaBackend implements Backend {
       secrets: this.key ? [this.key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
-        choice = await self.decide(call);
-        const res = await postJSON(url, ollamaBody(self.profile, req, choice), { ...call, headers: self.headers() });
+        if (!req.prompt) choice = await self.decide(call);
+        const res = await postJSON(url, ollamaBody(self.profile, req, choice ?? CALLER_PROMPT), { ...call, headers: self.headers() });
         for await (const line of readLines(res)) {
           if (!line.trim()) continue;
           const msg = parseChunk(line, 'Ollama NDJSON');

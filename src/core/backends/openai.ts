@@ -12,11 +12,11 @@ import OpenAI from 'openai';
 import type { BackendProfile } from '../config';
 import { redactSecrets } from '../log';
 import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
-import type { FimChoice } from '../prompt/detect';
+import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { cutAtStops } from '../prompt/stops';
 import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
 import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, fetchNoRedirect, getJSON, guardedStream, parseChunk, readJSON, readSSE, deadline, finishReasonOf } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
 /** Headers-like view over whatever the SDK hands us. */
 function headerGetter(h: unknown): { get(name: string): string | null } | undefined {
@@ -106,7 +106,7 @@ export class OpenAICompatibleBackend implements Backend {
   private async choices(req: CompletionRequest, signal: AbortSignal): Promise<string[]> {
     const timeoutMs = this.profile.timeoutMs;
     const client = await this.client();
-    const choice = this.fimChoice();
+    const choice = req.prompt ? CALLER_PROMPT : this.fimChoice();
     const renderedPrompt = this.renderedPrompt(req, choice);
     const body = {
       ...openAICompletionBody(this.profile, req, { renderedPrompt, stop: stopsFor(choice.family, req.stop), maxStops: this.flavor.maxStops }),
@@ -176,6 +176,7 @@ export class OpenAICompatibleBackend implements Backend {
 
   /** The prompt rendered with the model family's FIM template, or undefined for the native `suffix` field. */
   private renderedPrompt(req: CompletionRequest, choice: FimChoice): string | undefined {
+    if (req.prompt) return joinPrompt(req.prompt);
     return choice.mode === 'template' && choice.family
       ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
       : undefined;
@@ -184,7 +185,7 @@ export class OpenAICompatibleBackend implements Backend {
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     const timeoutMs = this.profile.timeoutMs;
     const client = await this.client();
-    const choice = this.fimChoice();
+    const choice = req.prompt ? CALLER_PROMPT : this.fimChoice();
     const renderedPrompt = this.renderedPrompt(req, choice);
     const body = openAICompletionBody(this.profile, req, {
       renderedPrompt,

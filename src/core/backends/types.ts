@@ -21,6 +21,22 @@ export interface CompletionRequest {
   multiline: boolean;
   /** How many alternatives to ask for (the backend may return fewer). Default 1. */
   n?: number;
+  /**
+   * A whole prompt rendered by the caller (edit prediction): sent as a plain completion, no FIM form, only the
+   * request's stops. `prefix`/`suffix` are then unused.
+   */
+  prompt?: PromptPart[];
+}
+
+/** A piece of a rendered prompt; a `special` piece is one special token of the model (never text that happens to match). */
+export interface PromptPart {
+  text: string;
+  special?: boolean;
+}
+
+/** The prompt as servers receive it: one string (they parse the special tokens themselves). */
+export function joinPrompt(parts: readonly PromptPart[]): string {
+  return parts.map((p) => p.text).join('');
 }
 
 /**

@@ -91,6 +91,9 @@ export interface FimChoice {
   note: string;
 }
 
+/** A prompt the caller rendered in full (edit prediction): no FIM form, no family stops. */
+export const CALLER_PROMPT: FimChoice = { mode: 'template', confident: true, note: 'a prompt rendered by the caller' };
+
 /**
  * Decides native vs template and the family. `nativeAvailable` says whether the protocol has a FIM field at all
  * (OpenAI `suffix`, Ollama `suffix`, llama.cpp `/infill`); `defaultFamily` is the family a FIM-only service

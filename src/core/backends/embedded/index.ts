@@ -123,6 +123,7 @@ export class EmbeddedBackend implements Backend {
         maxTokens: req.maxTokens,
         temperature: req.temperature,
         stop: req.stop,
+        prompt: req.prompt,
         reportPromptTokens: true,
       });
       const onAbort = () => {

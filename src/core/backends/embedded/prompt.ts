@@ -40,6 +40,16 @@ export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds,
   return { tokens, trimmed: prefix.length - p + (suffix.length - s) };
 }
 
+/**
+ * A prompt the caller rendered in full (edit prediction) within `budget` tokens: when too long, its start goes (the
+ * related files and the oldest edits come first in such prompts; the cursor's section is at the end).
+ */
+export function layoutWholePrompt(parts: number[][], budget: number): PromptLayout {
+  const all = parts.flat();
+  const room = Math.max(1, budget);
+  return all.length <= room ? { tokens: all, trimmed: 0 } : { tokens: all.slice(all.length - room), trimmed: all.length - room };
+}
+
 /** Length of the common prefix of two token arrays. */
 export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
   const n = Math.min(a.length, b.length);

@@ -24,6 +24,8 @@ export interface CompleteMessage {
   maxTokens: number;
   temperature: number;
   stop: string[];
+  /** A whole prompt rendered by the caller (edit prediction) instead of prefix/suffix: special parts are special tokens. */
+  prompt?: { text: string; special?: boolean }[];
   /** Report the prompt's token ids in the stats (tests, diagnostics). */
   reportPromptTokens?: boolean;
 }

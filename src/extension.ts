@@ -15,6 +15,7 @@ import { registerControlCommands } from './vscode/statusMenu';
 import { StatsStore } from './vscode/stats';
 import { SuggestionTracker } from './vscode/acceptance';
 import { tickBackendStep } from './vscode/walkthrough';
+import { NextEditController } from './vscode/nextEdit/controller';
 
 const TRIGGER = 'editor.action.inlineSuggest.trigger';
 
@@ -39,10 +40,13 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const embedded = new EmbeddedModelManager(context, controller, log);
   context.subscriptions.push(embedded);
+  const nextEdits = new NextEditController(controller, keys.lookup, stats); // tessera.nextEdit.backend: edits beyond the cursor
+  context.subscriptions.push(nextEdits, vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, nextEdits));
   const reload = () => {
     const { settings, problems, sources } = readWorkspaceSettings();
     controller.applySettings(settings, problems, sources);
     embedded.onSettings(settings);
+    nextEdits.onSettings(settings);
   };
   reload();
   const provider = new TesseraInlineProvider(controller, syntaxDocs, tracker);

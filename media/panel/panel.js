@@ -40,6 +40,11 @@
     { label: 'Mistral Codestral (API key)', draft: { name: 'codestral', kind: 'codestral', baseUrl: 'https://codestral.mistral.ai/v1', model: 'codestral-latest', fimTemplate: DEFAULT_FIM } },
     { label: 'Embedded model from a GGUF file', draft: { name: 'embedded', kind: 'embedded', fimTemplate: DEFAULT_FIM } },
   ];
+  // Edit-prediction models for next edits: Zed's open Zeta 2 weights served by llama.cpp or Ollama.
+  const EDIT_PRESETS = [
+    { label: 'Zeta 2 on llama.cpp', draft: { name: 'zeta', kind: 'llamacpp', baseUrl: 'http://127.0.0.1:8080', editFormat: 'zeta', fimTemplate: 'auto', temperature: '0' } },
+    { label: 'Zeta 2 on Ollama', draft: { name: 'zeta', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'zeta', editFormat: 'zeta', fimTemplate: 'auto', temperature: '0' } },
+  ];
   const FIELDS = {
     name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
     kind: { label: 'Kind', hint: 'Wire protocol. OpenAI-compatible: llama.cpp server, vLLM, LM Studio…; Embedded runs inside VS Code.' },
@@ -54,6 +59,7 @@
     modelPath: { label: 'Model file (GGUF)', hint: 'Path to a local .gguf file; empty: the bundled default.' },
     threads: { label: 'Threads', hint: 'Default: cores − 1', inputmode: 'numeric' },
     contextSize: { label: 'Context size (tokens)', hint: '256–131072', inputmode: 'numeric' },
+    editFormat: { label: 'Edit format', hint: 'Only for an edit-prediction model (next edits), e.g. Zeta 2: the prompt layout it was trained on.' },
   };
 
   /** Tiny element builder: h('div', {class: 'x', onclick}, child, 'text'). */
@@ -147,6 +153,7 @@
 
     app.append(renderList());
     if (editor) app.append(renderEditor());
+    app.append(renderNextEdits());
 
     // The connection test's result may be below the fold: bring it into view once it arrives.
     if (editor?.scrollToTest && !editor.testing && editor.test) {
@@ -221,6 +228,31 @@
     }
     if (!editor) section.append(h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add', onclick: () => openEditor(null, { kind: 'openai', fimTemplate: DEFAULT_FIM }) }, 'Add profile')));
     return section;
+  }
+
+  /** The edit model for next edits (tessera.nextEdit.backend) and presets to add one. */
+  function renderNextEdits() {
+    const models = state.profiles.filter((p) => p.draft.editFormat && Object.keys(p.errors).length === 0);
+    const known = models.some((p) => p.name === state.nextEdit);
+    const sel = h('select', { id: 'next-edit', onchange: (e) => vscode.postMessage({ type: 'setNextEdit', name: e.target.value }) },
+      h('option', { value: '' }, 'Off'),
+      models.map((p) => h('option', { value: p.name }, p.name)),
+      state.nextEdit && !known ? h('option', { value: state.nextEdit }, `${state.nextEdit} (not a valid edit model)`) : null,
+    );
+    /** @type {HTMLSelectElement} */ (sel).value = state.nextEdit;
+    return h('section', { class: 'next-edits', 'aria-labelledby': 'next-edits-h' },
+      h('h2', { id: 'next-edits-h' }, 'Next edits'),
+      h('p', { class: 'muted' },
+        'An edit-prediction model proposes the rest of a change near the cursor (the other uses of a renamed name, a parameter added at each call) and Tessera shows it where it applies: Tab goes there, Tab again applies it, Esc dismisses. It receives your recent edits and the code around the cursor; excluded and secret files are never sent.'),
+      h('div', { class: 'field' },
+        h('label', { for: 'next-edit' }, 'Edit model'),
+        sel,
+        h('div', { class: 'hint muted' }, models.length ? 'Profiles with an edit format.' : 'No edit model yet: add one (a profile with an edit format).'),
+      ),
+      editor ? null : h('div', { class: 'presets', role: 'group', 'aria-label': 'Edit model presets' },
+        EDIT_PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `edit-preset-${i}`, onclick: () => openEditor(null, p.draft, 'name') }, `Add ${p.label}`)),
+      ),
+    );
   }
 
   /** The error to show for a field: only once the user has left it, or tried to save or test. */
@@ -305,6 +337,7 @@
         field('model', modelInput),
         datalist,
         field('fimTemplate', select('fimTemplate', state.templates.map((t) => [t, t]))),
+        field('editFormat', select('editFormat', [['', 'none: a ghost-text (FIM) model'], ...state.editFormats.map((f) => [f, f])])),
       ),
       embedded ? null : renderApiKey(stored),
       h('div', { class: 'actions test-actions' },

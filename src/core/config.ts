@@ -190,6 +190,10 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
         .join(', ')})`,
     );
   }
+  const named = settings.backends.find((b) => b.name === settings.activeBackend);
+  if (named?.editFormat) {
+    problems.push(`tessera.activeBackend: "${named.name}" is an edit model (editFormat "${named.editFormat}"): name it in tessera.nextEdit.backend, and a ghost-text (FIM) profile here`);
+  }
   const editName = settings.nextEdit?.backend ?? '';
   if (editName && settings.backends.length > 0) {
     const edit = settings.backends.find((b) => b.name === editName);
@@ -207,7 +211,8 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
  * embedded default decides later).
  */
 export function activeProfile(settings: Settings): BackendProfile | undefined {
-  return settings.backends.find((b) => b.name === settings.activeBackend) ?? settings.backends.find((b) => !b.editFormat);
+  const ghost = settings.backends.filter((b) => !b.editFormat);
+  return ghost.find((b) => b.name === settings.activeBackend) ?? ghost[0];
 }
 
 /** The edit-model profile for next edits (tessera.nextEdit.backend), or undefined when off or misconfigured. */

@@ -7,7 +7,7 @@
  * API keys travel webview → host only, once, to be put in SecretStorage; the host never sends a key back.
  */
 import { z } from 'zod';
-import { BACKEND_KINDS, BackendProfileSchema, FIM_TEMPLATES, type BackendProfile, type BackendProfileInput } from './config';
+import { BACKEND_KINDS, BackendProfileSchema, EDIT_FORMATS, FIM_TEMPLATES, type BackendProfile, type BackendProfileInput } from './config';
 import { backendAllowedInWorkspace } from './exclusions';
 import type { ProbeResult } from './backends/types';
 import { redactUrls } from './log';
@@ -27,6 +27,7 @@ export const PROFILE_FIELDS = [
   'modelPath',
   'threads',
   'contextSize',
+  'editFormat',
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
@@ -59,6 +60,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remove'), index }),
   z.object({ type: z.literal('duplicate'), index }),
   z.object({ type: z.literal('setActive'), name: z.string().min(1).max(200) }),
+  /** The edit-model profile for next edits (tessera.nextEdit.backend); '' turns next edits off. */
+  z.object({ type: z.literal('setNextEdit'), name: z.string().max(200) }),
   /** Probe the form's profile as it stands (unsaved edits included). */
   z.object({ type: z.literal('test'), seq: z.number().int(), index: index.nullable(), draft: DraftSchema, apiKey: apiKey.optional() }),
   z.object({ type: z.literal('clearApiKey'), name: z.string().min(1).max(200) }),
@@ -109,6 +112,9 @@ export interface PanelState {
   target: 'user' | 'workspace';
   kinds: readonly string[];
   templates: readonly string[];
+  editFormats: readonly string[];
+  /** tessera.nextEdit.backend as written ('' = next edits off). */
+  nextEdit: string;
 }
 
 export interface TestReport extends ProbeResult {
@@ -254,6 +260,7 @@ export function summarize(draft: ProfileDraft): string {
   if (draft.kind === 'embedded') parts.push(draft.modelPath ? draft.modelPath : 'default model');
   else if (draft.baseUrl) parts.push(redactUrls(draft.baseUrl)); // an invalid entry may still carry a password
   if (draft.model) parts.push(draft.model);
+  if (draft.editFormat) parts.push(`edit model (${draft.editFormat})`);
   return parts.join(' · ');
 }
 
@@ -264,6 +271,7 @@ export function buildPanelState(args: {
   keyNames: ReadonlySet<string>;
   trusted: boolean;
   target: 'user' | 'workspace';
+  nextEditSetting?: string;
 }): PanelState {
   const list = Array.isArray(args.rawBackends) ? args.rawBackends : [];
   const problems: string[] = [];
@@ -302,5 +310,7 @@ export function buildPanelState(args: {
     target: args.target,
     kinds: BACKEND_KINDS,
     templates: FIM_TEMPLATES,
+    editFormats: EDIT_FORMATS,
+    nextEdit: args.nextEditSetting ?? '',
   };
 }

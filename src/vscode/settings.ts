@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { BackendProfileSchema, readLayeredSettings, type BackendProfile, type SettingLayers, type Settings, type SettingsProblem, type SettingsSource } from '../core/config';
 
-const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'exclude', 'context', 'debounceMs', 'prefetch', 'triggerMode'] as const;
+const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'exclude', 'context', 'debounceMs', 'prefetch', 'triggerMode', 'nextEdit'] as const;
 
 /** Settings an untrusted workspace may not set (package.json `capabilities.untrustedWorkspaces.restrictedConfigurations`). */
 const RESTRICTED = new Set(['backends', 'activeBackend', 'exclude']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { activeProfile, isLocalUrl, parseProfile, readLayeredSettings, readSettings } from '../../src/core/config';
+import { activeProfile, isLocalUrl, nextEditProfile, parseProfile, readLayeredSettings, readSettings } from '../../src/core/config';
 
 const local = { name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'm', fimTemplate: 'native' };
 
@@ -112,5 +112,30 @@ describe('the JSON schema of tessera.backends', () => {
       expect(parseProfile({ name: 'p', kind: 'llamacpp', baseUrl: u }).baseUrl, u).toBeTruthy();
       expect(pattern.test(u), u).toBe(true);
     }
+  });
+});
+
+describe('next-edit settings', () => {
+  const zeta = { name: 'zeta', kind: 'llamacpp', baseUrl: 'http://127.0.0.1:8080', editFormat: 'zeta' };
+
+  it('tessera.nextEdit.backend names an edit model; ghost text never uses one, even when it comes first', () => {
+    const { settings, problems } = readSettings({ backends: [zeta, local], nextEdit: { backend: 'zeta' } });
+    expect(problems).toEqual([]);
+    expect(nextEditProfile(settings)?.name).toBe('zeta');
+    expect(activeProfile(settings)?.name).toBe('local');
+    expect(nextEditProfile(readSettings({ backends: [zeta, local] }).settings)).toBeUndefined();
+  });
+
+  it('says what to fix when the named profile is missing or not an edit model, or when activeBackend names an edit model', () => {
+    expect(readSettings({ backends: [zeta, local], nextEdit: { backend: 'nope' } }).problems).toEqual([
+      'tessera.nextEdit.backend: no profile named "nope" in tessera.backends (have: zeta, local)',
+    ]);
+    expect(readSettings({ backends: [zeta, local], nextEdit: { backend: 'local' } }).problems).toEqual([
+      'tessera.nextEdit.backend: profile "local" is not an edit model: add "editFormat": "zeta" (or "zeta-merge") to it',
+    ]);
+    const r = readSettings({ backends: [zeta, local], activeBackend: 'zeta' });
+    expect(r.problems[0]).toMatch(/^tessera\.activeBackend: "zeta" is an edit model/);
+    expect(activeProfile(r.settings)?.name).toBe('local');
+    expect(readSettings({ backends: [{ ...zeta, editFormat: 'instinct' }] }).problems).toEqual(['tessera.backends[0].editFormat: must be one of zeta, zeta-merge']);
   });
 });

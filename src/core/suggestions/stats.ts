@@ -21,6 +21,8 @@ export interface Counters {
   superseded?: number;
   /** Triggers that showed nothing, by reason (core/reasons.ts). */
   nothingShown: Record<string, number>;
+  /** Next-edit suggestions shown, accepted (Tab), dismissed (Esc). */
+  nextEdits?: { shown: number; accepted: number; dismissed: number };
 }
 
 export interface StatsData {
@@ -143,6 +145,14 @@ export class UsageStats {
     if (s.outcome.kind === 'rejection') this.recordNothingShown(backend, language, s.outcome.reason);
   }
 
+  /** A next-edit suggestion shown, accepted or dismissed (counted under the edit model's profile). */
+  recordNextEdit(backend: string, language: string, what: 'shown' | 'accepted' | 'dismissed'): void {
+    this.each(backend, language, (c) => {
+      c.nextEdits ??= { shown: 0, accepted: 0, dismissed: 0 };
+      c.nextEdits[what]++;
+    });
+  }
+
   recordSuperseded(backend: string, language: string): void {
     this.each(backend, language, (c) => (c.superseded = (c.superseded ?? 0) + 1));
   }
@@ -190,6 +200,12 @@ export class UsageStats {
       t.acceptedPartial += c.acceptedPartial;
       t.acceptedChars += c.acceptedChars;
       t.superseded = (t.superseded ?? 0) + (c.superseded ?? 0);
+      if (c.nextEdits) {
+        t.nextEdits ??= { shown: 0, accepted: 0, dismissed: 0 };
+        t.nextEdits.shown += c.nextEdits.shown;
+        t.nextEdits.accepted += c.nextEdits.accepted;
+        t.nextEdits.dismissed += c.nextEdits.dismissed;
+      }
       for (const [k, v] of Object.entries(c.nothingShown)) t.nothingShown[k] = (t.nothingShown[k] ?? 0) + v;
     }
     return t;
@@ -227,6 +243,9 @@ export class UsageStats {
       `**${t.shown}** suggestions shown · **${t.acceptedFull}** accepted · **${t.acceptedPartial}** partly accepted · ` +
         `**${t.acceptedChars}** characters accepted · acceptance **${rate(t)}** · **${t.requests}** backend requests`,
       '',
+      ...(t.nextEdits
+        ? [`Next edits: **${t.nextEdits.shown}** shown · **${t.nextEdits.accepted}** accepted (Tab) · **${t.nextEdits.dismissed}** dismissed (Esc)`, '']
+        : []),
       table('By backend', d.byBackend),
       table('By language', d.byLanguage),
       '### Why nothing showed',

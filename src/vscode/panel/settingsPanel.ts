@@ -66,7 +66,7 @@ export class SettingsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('tessera.backends') || e.affectsConfiguration('tessera.activeBackend')) void this.pushState();
+        if (e.affectsConfiguration('tessera.backends') || e.affectsConfiguration('tessera.activeBackend') || e.affectsConfiguration('tessera.nextEdit')) void this.pushState();
       }),
       deps.secrets.onDidChange((e) => {
         if (ApiKeys.isKeyEntry(e.key)) void this.pushState();
@@ -104,7 +104,7 @@ export class SettingsPanel implements vscode.Disposable {
   }
 
   /** Writes go where the value lives: workspace settings if the workspace sets it, else user settings. */
-  private targetFor(key: 'backends' | 'activeBackend'): vscode.ConfigurationTarget {
+  private targetFor(key: 'backends' | 'activeBackend' | 'nextEdit.backend'): vscode.ConfigurationTarget {
     const i = this.config().inspect(key);
     if (i?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
     if (i?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
@@ -138,6 +138,7 @@ export class SettingsPanel implements vscode.Disposable {
       keyNames,
       trusted: vscode.workspace.isTrusted,
       target: this.targetFor('backends') === vscode.ConfigurationTarget.Global ? 'user' : 'workspace',
+      nextEditSetting: this.config().get<string>('nextEdit.backend') ?? '',
     });
     this.post({ type: 'state', state });
   }
@@ -182,6 +183,10 @@ export class SettingsPanel implements vscode.Disposable {
         await this.config().update('activeBackend', m.name, this.targetFor('activeBackend'));
         this.deps.log.info(`settings panel: active backend → ${m.name}`);
         return;
+      case 'setNextEdit':
+        await this.config().update('nextEdit.backend', m.name, this.targetFor('nextEdit.backend'));
+        this.deps.log.info(`settings panel: next edits → ${m.name || 'off'}`);
+        return;
       case 'test':
         return this.test(m.seq, m.index, m.draft, m.apiKey);
       case 'clearApiKey':
@@ -223,7 +228,11 @@ export class SettingsPanel implements vscode.Disposable {
 
     await this.config().update('backends', list, this.targetFor('backends'));
     const active = this.config().get<string>('activeBackend') ?? '';
-    if (makeActive || (oldName && active === oldName && oldName !== name) || list.length === 1) {
+    if (v.profile.editFormat) {
+      // An edit model is used for next edits, never for ghost text.
+      const next = this.config().get<string>('nextEdit.backend') ?? '';
+      if (makeActive || (oldName && next === oldName && oldName !== name)) await this.config().update('nextEdit.backend', name, this.targetFor('nextEdit.backend'));
+    } else if (makeActive || (oldName && active === oldName && oldName !== name) || list.length === 1) {
       await this.config().update('activeBackend', name, this.targetFor('activeBackend'));
     }
     this.deps.log.info(`settings panel: saved profile "${name}" (${index === null ? 'new' : `#${index + 1}`})${apiKey ? ' with a new API key' : ''}`);

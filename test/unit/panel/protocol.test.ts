@@ -144,3 +144,22 @@ describe('panel state', () => {
     expect(s.profiles[1].blockedReason).toMatch(/api\.example\.com/);
   });
 });
+
+describe('next edits in the panel', () => {
+  const zeta = { name: 'zeta', kind: 'llamacpp', baseUrl: 'http://127.0.0.1:8080', editFormat: 'zeta' };
+
+  it('an edit model is a profile with an edit format; the state carries tessera.nextEdit.backend and the formats', () => {
+    expect(validateDraft(draftFromRaw(zeta)).ok).toBe(true);
+    expect(validateDraft({ ...draftFromRaw(zeta), editFormat: 'nope' }).errors.editFormat).toBe('must be one of zeta, zeta-merge');
+    const state = buildPanelState({ rawBackends: [good, zeta], activeSetting: 'local', keyNames: new Set(), trusted: true, target: 'user', nextEditSetting: 'zeta' });
+    expect(state.nextEdit).toBe('zeta');
+    expect(state.editFormats).toEqual(['zeta', 'zeta-merge']);
+    expect(state.profiles[1].summary).toBe('llamacpp · http://127.0.0.1:8080 · edit model (zeta)');
+  });
+
+  it('accepts picking an edit model for next edits, and turning them off', () => {
+    expect(parseWebviewMessage({ type: 'setNextEdit', name: 'zeta' })).toEqual({ ok: true, message: { type: 'setNextEdit', name: 'zeta' } });
+    expect(parseWebviewMessage({ type: 'setNextEdit', name: '' }).ok).toBe(true);
+    expect(parseWebviewMessage({ type: 'setNextEdit' }).ok).toBe(false);
+  });
+});

@@ -93,3 +93,16 @@ describe('UsageStats.recordTrigger (why nothing showed)', () => {
     expect(s.toJSON().byBackend.b).toMatchObject({ shown: 1, acceptedFull: 1, acceptedPartial: 0, acceptedChars: 12 });
   });
 });
+
+describe('next-edit statistics', () => {
+  it('counts next edits shown, accepted and dismissed per edit-model profile and says so in the report', () => {
+    const s = new UsageStats(undefined, () => 0);
+    s.recordNextEdit('zeta', 'python', 'shown');
+    s.recordNextEdit('zeta', 'python', 'shown');
+    s.recordNextEdit('zeta', 'python', 'accepted');
+    s.recordNextEdit('zeta', 'python', 'dismissed');
+    expect(s.totals().nextEdits).toEqual({ shown: 2, accepted: 1, dismissed: 1 });
+    expect(s.toMarkdown()).toContain('Next edits: **2** shown · **1** accepted (Tab) · **1** dismissed (Esc)');
+    expect(new UsageStats(s.toJSON()).totals().nextEdits).toEqual({ shown: 2, accepted: 1, dismissed: 1 });
+  });
+});

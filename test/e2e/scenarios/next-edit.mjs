@@ -1,0 +1,241 @@
+// Next-edit suggestions end to end, with a Zeta-format edit model on the loopback server (the same server as the
+// FIM model; requests for model "zeta" are edit requests):
+//   - the user renames `count` on one line; the fake edit model answers the editable region with the rename on the
+//     later lines; the edits are shown (struck-through old names, the new ones beside them) — screenshots dark/light;
+//   - Tab goes to the first edit, a second Tab applies them all; one undo restores; Esc dismisses and changes nothing;
+//   - FIM ghost text keeps working beside it;
+//   - no edit request for a secret file (.env), nor when tessera.nextEdit.backend is empty;
+//   - second window, untrusted workspace: an edit model that is not local gets nothing.
+import { waitFor, sleep, LITERAL_TYPING_SETTINGS } from '../harness.mjs';
+
+export const name = 'next edit';
+export const timeout = 150_000;
+
+const SHOP = [
+  'def price(items):',
+  '    count = 0',
+  '    for item in items:',
+  '        count += item.price',
+  '    return count',
+  '',
+  '',
+  'def label(n):',
+  '    return "n" + str(n)',
+  '',
+].join('\n');
+
+/** The fake edit model: the editable region, with `count` renamed once the user has started that rename. */
+function zetaAnswer(prompt) {
+  const current = prompt.split('<|fim_middle|>current\n')[1]?.split('<|fim_suffix|>')[0];
+  if (current === undefined) return '';
+  const region = current.replace('<|user_cursor|>', '');
+  return /\btotal = 0/.test(region) ? region.replace(/\bcount\b/g, 'total') : region;
+}
+
+const isEdit = (b) => b?.model === 'zeta';
+
+/** What the editor shows of a next edit: struck-through text and the text of `after` decorations. */
+async function nextEditView(w) {
+  return w.page.evaluate(() => {
+    const ed = document.querySelector('.editor-group-container.active .monaco-editor');
+    if (!ed) return { struck: [], after: [] };
+    const all = [...ed.querySelectorAll('.view-lines *')];
+    const struck = all
+      .filter((e) => getComputedStyle(e).textDecorationLine.includes('line-through') && !getComputedStyle(e.parentElement).textDecorationLine.includes('line-through'))
+      .map((e) => e.textContent);
+    const after = all
+      .map((e) => getComputedStyle(e, '::after').content)
+      .filter((c) => c && c !== 'none' && c !== 'normal' && c !== '""')
+      .map((c) => c.replace(/^"|"$/g, ''));
+    return { struck, after };
+  });
+}
+
+/**
+ * WCAG contrast of the next edit's texts against what is painted behind them: the struck-through old text on its
+ * "removed" background, the inserted text (an ::after decoration) on its "inserted" background, the hint.
+ */
+async function nextEditContrast(w) {
+  return w.page.evaluate(() => {
+    const parse = (c) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c ?? '');
+      if (!m) return null;
+      const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+      return { r, g, b, a };
+    };
+    const lum = ({ r, g, b }) => {
+      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const over = (fg, bg) => ({ r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a), a: 1 });
+    const ratio = (fg, bg) => {
+      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
+    };
+    const ed = document.querySelector('.editor-group-container.active .monaco-editor');
+    const editorBg = parse(getComputedStyle(ed.querySelector('.monaco-editor-background') ?? ed).backgroundColor);
+    const behind = (el) => {
+      const layers = [];
+      for (let e = el; e && e !== ed; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c && c.a > 0) layers.push(c);
+      }
+      let bg = editorBg;
+      for (const l of layers.reverse()) bg = over(l, bg);
+      return bg;
+    };
+    const out = { removed: [], inserted: [], hint: [] };
+    for (const el of ed.querySelectorAll('.view-lines *')) {
+      const s = getComputedStyle(el);
+      if (s.textDecorationLine.includes('line-through') && el.children.length === 0) {
+        const bg = behind(el);
+        out.removed.push(ratio(over(parse(s.color), bg), bg));
+      }
+      const a = getComputedStyle(el, '::after');
+      if (a.content && a.content !== 'none' && a.content !== 'normal' && a.content !== '""') {
+        const own = parse(a.backgroundColor);
+        const base = behind(el);
+        const bg = own && own.a > 0 ? over(own, base) : base;
+        (/Tab/.test(a.content) ? out.hint : out.inserted).push(ratio(over(parse(a.color), bg), bg));
+      }
+    }
+    return out;
+  });
+}
+
+/** Preferences: Color Theme → `theme` (the user's way; a settings.json rewrite does not reach a running window). */
+async function switchTheme(w, theme, cls) {
+  const page = w.page;
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
+  await input.waitFor({ state: 'hidden' });
+  await waitFor(() => page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls), { timeout: 10_000, what: `the ${theme} theme applied` });
+}
+
+export async function run(ctx) {
+  const { h, server, assert, log } = ctx;
+  const local = { name: 'local', kind: 'openai', baseUrl: server.baseUrl, model: 'm', fimTemplate: 'native' };
+  const zeta = { name: 'zeta', kind: 'openai', baseUrl: server.baseUrl, model: 'zeta', editFormat: 'zeta', temperature: 0 };
+  server.setResponder((body) => {
+    if (isEdit(body)) return zetaAnswer(body.prompt);
+    return typeof body?.prompt === 'string' && body.prompt.endsWith('print(') ? 'price([]))' : '';
+  });
+  const settings = {
+    ...LITERAL_TYPING_SETTINGS,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'tessera.backends': [local, zeta],
+    'tessera.activeBackend': 'local',
+    'tessera.nextEdit.backend': 'zeta',
+  };
+  const edits = () => server.completions().filter(isEdit);
+  const w = await ctx.openWindow({ files: { 'shop.py': SHOP, '.env': 'TOKEN=abc\n' }, settings });
+  await w.openFile('shop.py', { cursor: { line: 2, column: 10 } });
+
+  // 1. The rename on line 2, typed.
+  for (let i = 0; i < 5; i++) await w.pressKey('Backspace');
+  await w.typeText('total', { delay: 60 });
+  const shown = await waitFor(async () => {
+    const v = await nextEditView(w);
+    return v.struck.length >= 2 ? v : false;
+  }, { timeout: 15_000, what: 'the next edit shown (struck-through old names)' });
+  log(`shown: ${JSON.stringify(shown)}`);
+  assert.deepEqual(shown.struck, ['count', 'count']);
+  assert.ok(shown.after.filter((a) => a === 'total').length === 2, `the new name beside each old one: ${JSON.stringify(shown.after)}`);
+  assert.ok(shown.after.some((a) => /Tab to go to the next edit/.test(a)), 'the hint says Tab goes there');
+  const prompt = edits().at(-1).prompt;
+  assert.ok(prompt.includes('<|file_sep|>edit history\n--- a/shop.py\n+++ b/shop.py\n'), 'the edit history is in the prompt');
+  assert.ok(prompt.includes('-    count = 0\n+    total = 0\n'), 'the rename is the last edit in the history');
+  assert.ok(prompt.endsWith('<|fim_middle|>updated\n'));
+  await w.screenshot('next-edit-dark');
+  const dark = await nextEditContrast(w);
+  log(`contrast (dark): ${JSON.stringify(dark)}`);
+  assert.ok([...dark.removed, ...dark.inserted].every((r) => r >= 4.5), `old and new text legible in the dark theme: ${JSON.stringify(dark)}`);
+  assert.ok(dark.hint.every((r) => r >= 3), `the hint legible in the dark theme: ${JSON.stringify(dark)}`);
+
+  // 2. Tab goes there (nothing typed), Tab applies every occurrence, one undo restores.
+  await w.pressKey('Tab');
+  await waitFor(async () => (await nextEditView(w)).after.some((a) => /Tab to apply/.test(a)), { timeout: 5000, what: 'the hint to say Tab applies' });
+  assert.equal(await w.saveAndRead('shop.py'), SHOP.replace('count = 0', 'total = 0'), 'the first Tab only moves the cursor');
+  await w.pressKey('Tab');
+  await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'the decorations to go after applying' });
+  assert.equal(await w.saveAndRead('shop.py'), SHOP.replaceAll('count', 'total'), 'the second Tab renames every occurrence');
+  await w.pressKey('Control+Z');
+  assert.equal(await w.saveAndRead('shop.py'), SHOP.replace('count = 0', 'total = 0'), 'one undo restores the document before the edit');
+
+  // 3. Shown again after another edit; light theme; Esc dismisses and changes nothing.
+  await switchTheme(w, 'Light Modern', 'vs');
+  await w.goTo(2, 14);
+  await w.typeText(' ');
+  await waitFor(async () => (await nextEditView(w)).struck.length >= 2, { timeout: 15_000, what: 'the next edit shown again' });
+  await w.screenshot('next-edit-light');
+  const light = await nextEditContrast(w);
+  log(`contrast (light): ${JSON.stringify(light)}`);
+  assert.ok([...light.removed, ...light.inserted].every((r) => r >= 4.5), `old and new text legible in the light theme: ${JSON.stringify(light)}`);
+  assert.ok(light.hint.every((r) => r >= 3), `the hint legible in the light theme: ${JSON.stringify(light)}`);
+  await w.pressKey('Escape');
+  await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'Esc to dismiss the next edit' });
+  const afterEsc = SHOP.replace('count = 0', 'total = 0 ');
+  assert.equal(await w.saveAndRead('shop.py'), afterEsc, 'Esc changes nothing');
+  assert.match(await h.tesseraLogs(), /next edit: dismissed/);
+
+  // 4. FIM ghost text beside it: typing at the end of the file still gets ghost text, Tab accepts it.
+  await w.goTo(10, 1);
+  await w.typeText('print(');
+  assert.equal(await w.waitForGhostText(10_000), 'price([]))');
+  await w.pressKey('Tab');
+  assert.equal(await w.saveAndRead('shop.py'), `${afterEsc}print(price([]))`);
+
+  // 5. A secret file: its edits never reach the edit model, nor does its text.
+  const before = edits().length;
+  await w.openFile('.env', { cursor: 'end' });
+  await w.typeText('SECRET=hunter2\n', { delay: 40 });
+  await sleep(2000);
+  assert.equal(edits().length, before, 'no edit request for .env');
+  assert.ok(!server.completions().some((b) => JSON.stringify(b).includes('hunter2')), 'the secret never left the editor');
+
+  // 6. Next edits turned off in the settings panel (tessera.nextEdit.backend empty): no edit request, while ghost
+  //    text requests go on.
+  await w.runCommand('Tessera: Open Settings Panel');
+  const panel = w.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const picker = panel.locator('#next-edit');
+  await picker.waitFor({ timeout: 10_000 });
+  assert.equal(await picker.inputValue(), 'zeta', 'the panel shows the edit model in use');
+  await panel.locator('#next-edits-h').scrollIntoViewIfNeeded();
+  await w.screenshot('next-edit-panel-light');
+  await picker.selectOption('');
+  await waitFor(async () => /next edits: off/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'next edits turned off' });
+  await w.page.locator('.tabs-container .tab', { hasText: 'shop.py' }).first().click();
+  await w.goTo(2, 15);
+  const fimBefore = server.count - edits().length;
+  const editsBefore = edits().length;
+  await w.typeText(' # renamed', { delay: 60 });
+  await sleep(2000);
+  assert.ok(server.count - edits().length > fimBefore, 'ghost-text requests still go out');
+  assert.equal(edits().length, editsBefore, 'no edit request when tessera.nextEdit.backend is empty');
+  await w.close();
+
+  // 7. An untrusted workspace: an edit model that is not on this machine by Tessera's rules gets nothing.
+  // (0.0.0.0 reaches the same server, so silence is Tessera's choice.)
+  server.reset();
+  const remoteZeta = { ...zeta, baseUrl: `http://0.0.0.0:${server.port}/v1` };
+  const u = await ctx.openWindow({
+    workspaceTrust: true,
+    files: { 'shop.py': SHOP },
+    settings: {
+      ...settings,
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+      'tessera.backends': [local, remoteZeta],
+    },
+  });
+  await u.openFile('shop.py', { cursor: { line: 2, column: 10 } });
+  for (let i = 0; i < 5; i++) await u.pressKey('Backspace');
+  await u.typeText('total', { delay: 60 });
+  await waitFor(async () => /next edit: not asked: this workspace is not trusted/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'the log to say why no edit request went out' });
+  await sleep(1000);
+  assert.equal(edits().length, 0, 'no edit request to a non-local server from an untrusted workspace');
+}

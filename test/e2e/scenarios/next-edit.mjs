@@ -154,7 +154,7 @@ export async function run(ctx) {
   const dark = await nextEditContrast(w);
   log(`contrast (dark): ${JSON.stringify(dark)}`);
   assert.ok([...dark.removed, ...dark.inserted].every((r) => r >= 4.5), `old and new text legible in the dark theme: ${JSON.stringify(dark)}`);
-  assert.ok(dark.hint.every((r) => r >= 3), `the hint legible in the dark theme: ${JSON.stringify(dark)}`);
+  assert.ok(dark.hint.every((r) => r >= 4.5), `the hint legible in the dark theme: ${JSON.stringify(dark)}`);
 
   // 2. Tab goes there (nothing typed), Tab applies every occurrence, one undo restores.
   await w.pressKey('Tab');
@@ -175,7 +175,7 @@ export async function run(ctx) {
   const light = await nextEditContrast(w);
   log(`contrast (light): ${JSON.stringify(light)}`);
   assert.ok([...light.removed, ...light.inserted].every((r) => r >= 4.5), `old and new text legible in the light theme: ${JSON.stringify(light)}`);
-  assert.ok(light.hint.every((r) => r >= 3), `the hint legible in the light theme: ${JSON.stringify(light)}`);
+  assert.ok(light.hint.every((r) => r >= 4.5), `the hint legible in the light theme: ${JSON.stringify(light)}`);
   await w.pressKey('Escape');
   await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'Esc to dismiss the next edit' });
   const afterEsc = SHOP.replace('count = 0', 'total = 0 ');

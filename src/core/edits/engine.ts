@@ -17,6 +17,7 @@ import { reject, type DocumentSnapshot, type Rejection, type StageTimings } from
 import { applyEdits, diffRegion, type TextEdit } from './diff';
 import { EDIT_FORMATS, estimateTokens, renderEditPrompt, type EditPromptInput, type RelatedExcerpt } from './formats';
 import { renderEvent, textBefore, type EditHistory } from './history';
+import { lineStarts } from './lines';
 import { DEFAULT_REGION, editRegion, excerptAround, type RegionOptions } from './region';
 
 /** A next edit to show: edits of the document (offsets into the snapshot's text), in order. */
@@ -63,8 +64,7 @@ function relatedExcerpts(history: EditHistory, currentKey: string, allowed: (pat
     if (text === undefined) continue;
     // The event's block as it is now: its newest event's lines have not moved since.
     if (history.lastEvent(e.key) !== e) continue;
-    let from = 0;
-    for (let l = 0; l < e.startLine; l++) from = text.indexOf('\n', from) + 1;
+    const from = lineStarts(text)[e.startLine] ?? text.length;
     const ex = excerptAround(text, from, from + e.newText.length, RELATED_LINES_AROUND);
     out.push({ path: e.path, ...ex });
   }

@@ -15,7 +15,7 @@
  * edit history newest first until the budget is used, then related files.
  */
 import type { EditFormatName } from '../config';
-import type { PromptPart } from '../backends/types';
+import { joinPrompt, type PromptPart } from '../backends/types';
 import { ACCEPTED_MARKER } from './history';
 
 export type { PromptPart };
@@ -152,10 +152,6 @@ export interface RenderedEditPrompt {
   tokens: number;
 }
 
-function partsText(parts: readonly PromptPart[]): string {
-  return parts.map((p) => p.text).join('');
-}
-
 function historyParts(entry: HistoryEntry): PromptPart[] {
   return [plain(`${entry.accepted ? `${ACCEPTED_MARKER}\n` : ''}${nl(entry.diff)}`)];
 }
@@ -170,12 +166,12 @@ function relatedParts(r: RelatedExcerpt): PromptPart[] {
  */
 export function renderEditPrompt(format: EditFormat, input: EditPromptInput, budgetTokens = DEFAULT_EDIT_BUDGET_TOKENS): RenderedEditPrompt {
   const cursor = format.cursorSection(input);
-  let used = estimateTokens(partsText(cursor));
+  let used = estimateTokens(joinPrompt(cursor));
   const header: PromptPart[] = [special(FILE_SEP), plain('edit history\n')];
   const history: PromptPart[][] = [];
   for (let i = input.history.length - 1; i >= 0; i--) {
     const parts = historyParts(input.history[i]);
-    const cost = estimateTokens(partsText(parts)) + (history.length === 0 ? estimateTokens(partsText(header)) : 0);
+    const cost = estimateTokens(joinPrompt(parts)) + (history.length === 0 ? estimateTokens(joinPrompt(header)) : 0);
     if (used + cost > budgetTokens) break;
     used += cost;
     history.unshift(parts);
@@ -183,7 +179,7 @@ export function renderEditPrompt(format: EditFormat, input: EditPromptInput, bud
   const related: PromptPart[][] = [];
   for (const r of input.related) {
     const parts = relatedParts(r);
-    const cost = estimateTokens(partsText(parts));
+    const cost = estimateTokens(joinPrompt(parts));
     if (used + cost > budgetTokens) break;
     used += cost;
     related.push(parts);
@@ -201,9 +197,4 @@ function mergePlain(parts: PromptPart[]): PromptPart[] {
     else if (p.text !== '' || p.special) out.push(p);
   }
   return out;
-}
-
-/** The prompt as one string (what HTTP servers receive; they parse the special tokens themselves). */
-export function promptText(parts: readonly PromptPart[]): string {
-  return partsText(parts);
 }

@@ -9,6 +9,8 @@
  * someone types (a paste of a whole file, a formatter) is dropped, since it says nothing the model can follow.
  */
 
+import { lineOf, lineStarts } from './lines';
+
 /** One change as the editor reports it: `length` characters at `offset` of the text before were replaced by `text`. */
 export interface TextChange {
   offset: number;
@@ -57,24 +59,6 @@ export const DEFAULT_HISTORY_LIMITS: EditHistoryLimits = {
 export const CONTEXT_LINES = 3;
 /** A batch of changes (multi-cursor, an accepted suggestion) spanning at most this many lines is one event. */
 const MAX_BATCH_SPAN = 40;
-
-/** Start offset of every line of `text`. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** Lines [first, last] of `text` (inclusive), joined without the final newline. */
 function linesText(text: string, starts: readonly number[], first: number, last: number): string {

@@ -4,6 +4,7 @@
  * since the rest of a change is usually further down (the remaining call sites, the uses of a renamed name).
  */
 import { estimateTokens } from './formats';
+import { lineOf, lineStarts } from './lines';
 
 export interface RegionOptions {
   linesAbove: number;
@@ -23,17 +24,10 @@ export interface EditRegion {
   excerptEnd: number;
 }
 
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
 export function editRegion(text: string, offset: number, opts: RegionOptions = DEFAULT_REGION): EditRegion {
-  const starts = lineStartsOf(text);
+  const starts = lineStarts(text);
   const lineEnd = (line: number) => (line + 1 < starts.length ? starts[line + 1] : text.length);
-  let cursorLine = 0;
-  while (cursorLine + 1 < starts.length && starts[cursorLine + 1] <= offset) cursorLine++;
+  const cursorLine = lineOf(starts, offset);
   const first = Math.max(0, cursorLine - opts.linesAbove);
   const last = Math.min(starts.length - 1, cursorLine + opts.linesBelow);
   const start = starts[first];
@@ -60,14 +54,9 @@ export function editRegion(text: string, offset: number, opts: RegionOptions = D
 
 /** Lines around [from, to) of `text` for a related-file excerpt, and whether it stops before the end of the file. */
 export function excerptAround(text: string, from: number, to: number, linesAround: number): { text: string; truncated: boolean } {
-  const starts = lineStartsOf(text);
-  const lineOf = (o: number) => {
-    let l = 0;
-    while (l + 1 < starts.length && starts[l + 1] <= o) l++;
-    return l;
-  };
-  const first = Math.max(0, lineOf(from) - linesAround);
-  const last = Math.min(starts.length - 1, lineOf(to) + linesAround);
+  const starts = lineStarts(text);
+  const first = Math.max(0, lineOf(starts, from) - linesAround);
+  const last = Math.min(starts.length - 1, lineOf(starts, to) + linesAround);
   const end = last + 1 < starts.length ? starts[last + 1] : text.length;
   return { text: text.slice(starts[first], end), truncated: end < text.length };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EDIT_FORMATS, promptText, renderEditPrompt, type EditPromptInput } from '../../../src/core/edits/formats';
+import { joinPrompt } from '../../../src/core/backends/types';
+import { EDIT_FORMATS, renderEditPrompt, type EditPromptInput } from '../../../src/core/edits/formats';
 
 const input: EditPromptInput = {
   related: [{ path: 'src/cart.py', text: 'class Cart:\n    items = []', truncated: true }],
@@ -17,7 +18,7 @@ const input: EditPromptInput = {
 describe('Zeta 2 prompt (golden)', () => {
   it('renders related files, edit history (accepted marked) and the cursor file exactly', () => {
     const r = renderEditPrompt(EDIT_FORMATS.zeta, input);
-    expect(promptText(r.parts)).toBe(
+    expect(joinPrompt(r.parts)).toBe(
       '<|file_sep|>src/cart.py\nclass Cart:\n    items = []\n...\n' +
         '<|file_sep|>edit history\n' +
         '--- a/src/shop.py\n+++ b/src/shop.py\n@@ -2 +2 @@\n-    count = 0\n+    total = 0\n' +
@@ -42,7 +43,7 @@ describe('Zeta 2 prompt (golden)', () => {
 
   it('newline-terminates the texts at the end of a file and leaves out an empty history', () => {
     const r = renderEditPrompt(EDIT_FORMATS.zeta, { ...input, related: [], history: [], before: '', region: 'x = 1', cursor: 5, after: '' });
-    expect(promptText(r.parts)).toBe('<|file_sep|>src/shop.py\n<|fim_prefix|>\n<|fim_middle|>current\nx = 1<|user_cursor|>\n<|fim_suffix|>\n<|fim_middle|>updated\n');
+    expect(joinPrompt(r.parts)).toBe('<|file_sep|>src/shop.py\n<|fim_prefix|>\n<|fim_middle|>current\nx = 1<|user_cursor|>\n<|fim_suffix|>\n<|fim_middle|>updated\n');
   });
 
   it('reads the answer as the updated region (cursor marker dropped, the region\'s final newline kept)', () => {
@@ -55,7 +56,7 @@ describe('Zeta 2 prompt (golden)', () => {
 describe('Zeta 2 git-merge-markers prompt (golden)', () => {
   it('renders the cursor file with <<<<<<< CURRENT / ======= and reads the answer up to >>>>>>> UPDATED', () => {
     const r = renderEditPrompt(EDIT_FORMATS['zeta-merge'], { ...input, related: [], history: input.history.slice(0, 1) });
-    expect(promptText(r.parts)).toBe(
+    expect(joinPrompt(r.parts)).toBe(
       '<|file_sep|>edit history\n' +
         '--- a/src/shop.py\n+++ b/src/shop.py\n@@ -2 +2 @@\n-    count = 0\n+    total = 0\n' +
         '<|file_sep|>src/shop.py\n<|fim_prefix|>import cart\n<|fim_suffix|>    return count\n<|fim_middle|>' +
@@ -75,7 +76,7 @@ describe('budget', () => {
       { ...input, history: [{ diff: big(600), accepted: false }, { diff: big(30), accepted: false }], related: [{ path: 'r.py', text: 'r'.repeat(600), truncated: false }] },
       250,
     );
-    const text = promptText(r.parts);
+    const text = joinPrompt(r.parts);
     expect([r.historyUsed, r.relatedUsed]).toEqual([1, 0]);
     expect(text).toContain('b'.repeat(30));
     expect(text).not.toContain('b'.repeat(600));

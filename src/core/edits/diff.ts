@@ -52,6 +52,13 @@ function trimmedEdit(oldText: string, newText: string, base: number): TextEdit[]
   return [{ start: base + s, end: base + oldText.length - e, text: newText.slice(s, newText.length - e) }];
 }
 
+/** Where each piece starts in the pieces' concatenation, and (last) its length. */
+function startOffsets(pieces: readonly string[]): number[] {
+  const out = [0];
+  for (const p of pieces) out.push(out[out.length - 1] + p.length);
+  return out;
+}
+
 const WORD = /[\p{L}\p{N}_$]+|[^\S\n]+|\n|[^\p{L}\p{N}_$\s]/gu;
 
 /** Word-level edits between two versions of one line. */
@@ -60,13 +67,7 @@ function wordEdits(oldLine: string, newLine: string, base: number): TextEdit[] {
   const b = newLine.match(WORD) ?? [];
   const ops = lcsScript(a, b);
   if (!ops) return trimmedEdit(oldLine, newLine, base);
-  const aOff: number[] = [];
-  let o = 0;
-  for (const t of a) {
-    aOff.push(o);
-    o += t.length;
-  }
-  aOff.push(o);
+  const aOff = startOffsets(a);
   const edits: TextEdit[] = [];
   let cur: TextEdit | undefined;
   for (const op of ops) {
@@ -95,13 +96,7 @@ export function diffRegion(oldText: string, newText: string, base = 0): TextEdit
   const b = newText.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   const ops = lcsScript(a, b);
   if (!ops) return trimmedEdit(oldText, newText, base);
-  const aStart: number[] = [];
-  let off = 0;
-  for (const line of a) {
-    aStart.push(off);
-    off += line.length;
-  }
-  aStart.push(off);
+  const aStart = startOffsets(a);
   const edits: TextEdit[] = [];
   // Walk runs of non-equal ops: a run replacing old lines [i0, i1) with new lines [j0, j1).
   let k = 0;

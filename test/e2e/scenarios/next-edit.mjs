@@ -7,6 +7,7 @@
 //   - no edit request for a secret file (.env), nor when tessera.nextEdit.backend is empty;
 //   - second window, untrusted workspace: an edit model that is not local gets nothing.
 import { waitFor, sleep, LITERAL_TYPING_SETTINGS } from '../harness.mjs';
+import { assertLegible, contrasts } from '../contrast.mjs';
 
 export const name = 'next edit';
 export const timeout = 150_000;
@@ -52,55 +53,33 @@ async function nextEditView(w) {
 }
 
 /**
- * WCAG contrast of the next edit's texts against what is painted behind them: the struck-through old text on its
- * "removed" background, the inserted text (an ::after decoration) on its "inserted" background, the hint.
+ * The next edit is legible in the current theme (WCAG AA, 4.5:1): the struck-through old text on its "removed"
+ * background, the inserted text and the hint (::after decorations) on what is behind them. Decorations get generated
+ * class names, so the elements are found by what they show and measured by their class.
  */
-async function nextEditContrast(w) {
-  return w.page.evaluate(() => {
-    const parse = (c) => {
-      const m = /rgba?\(([^)]+)\)/.exec(c ?? '');
-      if (!m) return null;
-      const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-      return { r, g, b, a };
-    };
-    const lum = ({ r, g, b }) => {
-      const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const over = (fg, bg) => ({ r: fg.r * fg.a + bg.r * (1 - fg.a), g: fg.g * fg.a + bg.g * (1 - fg.a), b: fg.b * fg.a + bg.b * (1 - fg.a), a: 1 });
-    const ratio = (fg, bg) => {
-      const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-      return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
-    };
+async function assertNextEditLegible(w, theme, log) {
+  const classes = await w.page.evaluate(() => {
     const ed = document.querySelector('.editor-group-container.active .monaco-editor');
-    const editorBg = parse(getComputedStyle(ed.querySelector('.monaco-editor-background') ?? ed).backgroundColor);
-    const behind = (el) => {
-      const layers = [];
-      for (let e = el; e && e !== ed; e = e.parentElement) {
-        const c = parse(getComputedStyle(e).backgroundColor);
-        if (c && c.a > 0) layers.push(c);
-      }
-      let bg = editorBg;
-      for (const l of layers.reverse()) bg = over(l, bg);
-      return bg;
+    const cls = (e) => [...e.classList].find((c) => c.startsWith('ced-'));
+    const all = [...ed.querySelectorAll('.view-lines *')];
+    const after = (e) => getComputedStyle(e, '::after').content;
+    const struck = cls(all.find((e) => e.children.length === 0 && getComputedStyle(e).textDecorationLine.includes('line-through')));
+    // Monaco splits a decoration type into classes "…-1" (inline: the line-through) and "…-0" (its background, drawn
+    // in the view-overlays layer under the text).
+    const background = [...ed.querySelectorAll('.view-overlays *')].map(cls).find((c) => c && struck && c.replace(/-\d+$/, '') === struck.replace(/-\d+$/, ''));
+    return {
+      removed: struck,
+      removedBackground: background,
+      inserted: cls(all.find((e) => after(e) === '"total"')),
+      hint: cls(all.find((e) => /Tab to/.test(after(e)))),
     };
-    const out = { removed: [], inserted: [], hint: [] };
-    for (const el of ed.querySelectorAll('.view-lines *')) {
-      const s = getComputedStyle(el);
-      if (s.textDecorationLine.includes('line-through') && el.children.length === 0) {
-        const bg = behind(el);
-        out.removed.push(ratio(over(parse(s.color), bg), bg));
-      }
-      const a = getComputedStyle(el, '::after');
-      if (a.content && a.content !== 'none' && a.content !== 'normal' && a.content !== '""') {
-        const own = parse(a.backgroundColor);
-        const base = behind(el);
-        const bg = own && own.a > 0 ? over(own, base) : base;
-        (/Tab/.test(a.content) ? out.hint : out.inserted).push(ratio(over(parse(a.color), bg), bg));
-      }
-    }
-    return out;
   });
+  if (!classes.removedBackground) throw new Error(`no overlay background found for the removed text (${JSON.stringify(classes)})`);
+  const removed = await contrasts(w.page, [`.${classes.removed}`], { overlay: `.monaco-editor .view-overlays .${classes.removedBackground}` });
+  const decorations = await contrasts(w.page, [`.${classes.inserted}`, `.${classes.hint}`], { pseudo: '::after' });
+  log(`contrast (${theme}): removed ${JSON.stringify(removed)}, inserted and hint ${JSON.stringify(decorations)}`);
+  assertLegible(removed, 4.5, `${theme} theme, removed text`);
+  assertLegible(decorations, 4.5, `${theme} theme, inserted text and hint`);
 }
 
 /** Preferences: Color Theme → `theme` (the user's way; a settings.json rewrite does not reach a running window). */
@@ -151,10 +130,7 @@ export async function run(ctx) {
   assert.ok(prompt.includes('-    count = 0\n+    total = 0\n'), 'the rename is the last edit in the history');
   assert.ok(prompt.endsWith('<|fim_middle|>updated\n'));
   await w.screenshot('next-edit-dark');
-  const dark = await nextEditContrast(w);
-  log(`contrast (dark): ${JSON.stringify(dark)}`);
-  assert.ok([...dark.removed, ...dark.inserted].every((r) => r >= 4.5), `old and new text legible in the dark theme: ${JSON.stringify(dark)}`);
-  assert.ok(dark.hint.every((r) => r >= 4.5), `the hint legible in the dark theme: ${JSON.stringify(dark)}`);
+  await assertNextEditLegible(w, 'dark', log);
 
   // 2. Tab goes there (nothing typed), Tab applies every occurrence, one undo restores.
   await w.pressKey('Tab');
@@ -172,10 +148,7 @@ export async function run(ctx) {
   await w.typeText(' ');
   await waitFor(async () => (await nextEditView(w)).struck.length >= 2, { timeout: 15_000, what: 'the next edit shown again' });
   await w.screenshot('next-edit-light');
-  const light = await nextEditContrast(w);
-  log(`contrast (light): ${JSON.stringify(light)}`);
-  assert.ok([...light.removed, ...light.inserted].every((r) => r >= 4.5), `old and new text legible in the light theme: ${JSON.stringify(light)}`);
-  assert.ok(light.hint.every((r) => r >= 4.5), `the hint legible in the light theme: ${JSON.stringify(light)}`);
+  await assertNextEditLegible(w, 'light', log);
   await w.pressKey('Escape');
   await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'Esc to dismiss the next edit' });
   const afterEsc = SHOP.replace('count = 0', 'total = 0 ');

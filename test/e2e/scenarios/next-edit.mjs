@@ -23,6 +23,9 @@ const SHOP = [
   'def label(n):',
   '    return "n" + str(n)',
   '',
+  // Enough lines below for the view to scroll the edit out of sight.
+  ...Array.from({ length: 40 }, (_, i) => `LIMIT_${i} = ${i}`),
+  '',
 ].join('\n');
 
 /** The fake edit model: the editable region, with `count` renamed once the user has started that rename. */
@@ -132,13 +135,21 @@ export async function run(ctx) {
   await w.screenshot('next-edit-dark');
   await assertNextEditLegible(w, 'dark', log);
 
-  // 2. Tab goes there (nothing typed), Tab applies every occurrence, one undo restores.
+  // 2. Scrolled out of sight, an arrow says where the edit is; Tab goes there (nothing typed, the view follows),
+  //    Tab applies every occurrence, one undo restores.
+  for (let i = 0; i < 8; i++) await w.pressKey('Control+ArrowDown'); // scrolls the view, not the cursor
+  await waitFor(async () => (await nextEditView(w)).after.some((a) => /↑ Next edit at line 4/.test(a)), { timeout: 5000, what: 'the arrow to the edit above the view' });
+  await w.screenshot('next-edit-offscreen-dark');
   await w.pressKey('Tab');
-  await waitFor(async () => (await nextEditView(w)).after.some((a) => /Tab to apply/.test(a)), { timeout: 5000, what: 'the hint to say Tab applies' });
+  await waitFor(async () => {
+    const v = await nextEditView(w);
+    return v.after.some((a) => /Tab to apply/.test(a)) && !v.after.some((a) => /Next edit at line/.test(a));
+  }, { timeout: 5000, what: 'the hint to say Tab applies, the edit in view' });
   assert.equal(await w.saveAndRead('shop.py'), SHOP.replace('count = 0', 'total = 0'), 'the first Tab only moves the cursor');
   await w.pressKey('Tab');
   await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'the decorations to go after applying' });
   assert.equal(await w.saveAndRead('shop.py'), SHOP.replaceAll('count', 'total'), 'the second Tab renames every occurrence');
+  await waitFor(() => edits().some((b) => b.prompt.includes('// User accepted prediction:\n--- a/shop.py\n')), { timeout: 10_000, what: 'the accepted edit in the next prompt\'s history, marked' });
   await w.pressKey('Control+Z');
   assert.equal(await w.saveAndRead('shop.py'), SHOP.replace('count = 0', 'total = 0'), 'one undo restores the document before the edit');
 
@@ -160,7 +171,7 @@ export async function run(ctx) {
   await w.typeText('print(');
   assert.equal(await w.waitForGhostText(10_000), 'price([]))');
   await w.pressKey('Tab');
-  assert.equal(await w.saveAndRead('shop.py'), `${afterEsc}print(price([]))`);
+  assert.equal(await w.saveAndRead('shop.py'), afterEsc.replace('str(n)\n\n', 'str(n)\nprint(price([]))\n'));
 
   // 5. A secret file: its edits never reach the edit model, nor does its text.
   const before = edits().length;

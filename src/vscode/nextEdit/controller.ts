@@ -139,7 +139,11 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     }
     if (this.shown?.uri === key && this.applying !== key) this.clear();
     if (this.ghost?.uri === key) {
-      if (accepted) this.stats?.stats.recordNextEdit(this.ghost.profile, doc.languageId, 'accepted');
+      if (accepted) {
+        this.stats?.stats.recordNextEdit(this.ghost.profile, doc.languageId, 'accepted');
+        this.stats?.changed();
+        this.log.info('next edit: accepted (ghost text)');
+      }
       this.ghost = undefined;
     }
     this.cancel();

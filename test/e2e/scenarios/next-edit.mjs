@@ -28,10 +28,14 @@ const SHOP = [
   '',
 ].join('\n');
 
-/** The fake edit model: the editable region, with `count` renamed once the user has started that rename. */
+/**
+ * The fake edit model: the editable region, with `count` renamed once the user has started that rename; after
+ * `log(` at the cursor it only completes the call there (an insertion at the cursor: ghost text).
+ */
 function zetaAnswer(prompt) {
   const current = prompt.split('<|fim_middle|>current\n')[1]?.split('<|fim_suffix|>')[0];
   if (current === undefined) return '';
+  if (current.includes('log(<|user_cursor|>')) return current.replace('log(<|user_cursor|>', 'log(total)');
   const region = current.replace('<|user_cursor|>', '');
   return /\btotal = 0/.test(region) ? region.replace(/\bcount\b/g, 'total') : region;
 }
@@ -173,7 +177,14 @@ export async function run(ctx) {
   await w.pressKey('Tab');
   assert.equal(await w.saveAndRead('shop.py'), afterEsc.replace('str(n)\n\n', 'str(n)\nprint(price([]))\n'));
 
-  // 5. A secret file: its edits never reach the edit model, nor does its text.
+  // 5. A next edit that only inserts at the cursor is ordinary ghost text (the ghost-text model has nothing here).
+  await w.typeText('\nlog(');
+  assert.equal(await w.waitForGhostText(15_000), 'total)');
+  await w.pressKey('Tab');
+  assert.equal(await w.saveAndRead('shop.py'), afterEsc.replace('str(n)\n\n', 'str(n)\nprint(price([]))\nlog(total)\n'));
+  await waitFor(async () => /next edit: accepted \(ghost text\)/.test(await h.tesseraLogs()), { timeout: 5000, what: 'the accepted ghost text counted' });
+
+  // 6. A secret file: its edits never reach the edit model, nor does its text.
   const before = edits().length;
   await w.openFile('.env', { cursor: 'end' });
   await w.typeText('SECRET=hunter2\n', { delay: 40 });
@@ -181,7 +192,7 @@ export async function run(ctx) {
   assert.equal(edits().length, before, 'no edit request for .env');
   assert.ok(!server.completions().some((b) => JSON.stringify(b).includes('hunter2')), 'the secret never left the editor');
 
-  // 6. Next edits turned off in the settings panel (tessera.nextEdit.backend empty): no edit request, while ghost
+  // 7. Next edits turned off in the settings panel (tessera.nextEdit.backend empty): no edit request, while ghost
   //    text requests go on.
   await w.runCommand('Tessera: Open Settings Panel');
   const panel = w.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -202,7 +213,7 @@ export async function run(ctx) {
   assert.equal(edits().length, editsBefore, 'no edit request when tessera.nextEdit.backend is empty');
   await w.close();
 
-  // 7. An untrusted workspace: an edit model that is not on this machine by Tessera's rules gets nothing.
+  // 8. An untrusted workspace: an edit model that is not on this machine by Tessera's rules gets nothing.
   // (0.0.0.0 reaches the same server, so silence is Tessera's choice.)
   server.reset();
   const remoteZeta = { ...zeta, baseUrl: `http://0.0.0.0:${server.port}/v1` };

@@ -197,8 +197,11 @@
       for (const p of state.profiles) {
         const isActive = p.name === state.active;
         const invalid = Object.keys(p.errors).length > 0;
+        // An edit model is picked under "Next edits", never as the ghost-text model.
+        const editModel = !!p.draft.editFormat;
         const badges = [];
         if (isActive) badges.push(h('span', { class: 'badge active' }, 'active'));
+        if (editModel && p.name === state.nextEdit) badges.push(h('span', { class: 'badge active' }, 'next edits'));
         if (p.hasApiKey) badges.push(h('span', { class: 'badge' }, 'API key stored'));
         if (invalid) badges.push(h('span', { class: 'badge error' }, 'invalid'));
         if (p.blockedReason) badges.push(h('span', { class: 'badge warn' }, 'not used here'));
@@ -206,7 +209,7 @@
         list.append(
           h('li', { class: `row${isActive ? ' is-active' : ''}`, 'data-name': p.name },
             h('input', {
-              type: 'radio', name: 'active', id: `use-${p.index}`, checked: isActive, disabled: invalid,
+              type: 'radio', name: 'active', id: `use-${p.index}`, checked: isActive, disabled: invalid || editModel,
               'aria-label': `Use ${p.name}`,
               onchange: () => vscode.postMessage({ type: 'setActive', name: p.name }),
             }),

@@ -201,6 +201,15 @@ export async function run(ctx) {
   assert.equal(await picker.inputValue(), 'zeta', 'the panel shows the edit model in use');
   await panel.locator('#next-edits-h').scrollIntoViewIfNeeded();
   await w.screenshot('next-edit-panel-light');
+  // The preset adds an edit model; "Save and use" makes it the one for next edits (not the ghost-text model).
+  await panel.locator('#edit-preset-0').click();
+  await panel.locator('#f-name').fill('zeta-llama');
+  assert.equal(await panel.locator('#f-editFormat').inputValue(), 'zeta');
+  await panel.locator('#save-use').click();
+  await waitFor(async () => (await picker.inputValue()) === 'zeta-llama', { timeout: 10_000, what: 'the new edit model picked for next edits' });
+  await waitFor(async () => /next edits: zeta-llama \(llamacpp http:\/\/127\.0\.0\.1:8080, zeta format\)/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'next edits on the new profile' });
+  assert.ok(await panel.locator('#use-0').isChecked(), 'ghost text keeps its model');
+  assert.ok(await panel.locator('#use-2').isDisabled(), 'an edit model is not offered for ghost text');
   await picker.selectOption('');
   await waitFor(async () => /next edits: off/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'next edits turned off' });
   await w.page.locator('.tabs-container .tab', { hasText: 'shop.py' }).first().click();

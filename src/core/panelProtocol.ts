@@ -292,7 +292,8 @@ export function buildPanelState(args: {
       blockedReason: v.ok ? backendAllowedInWorkspace(v.profile, args.trusted).reason : undefined,
     };
   });
-  const validNames = profiles.filter((p) => Object.keys(p.errors).length === 0).map((p) => p.name);
+  // The ghost-text model: a valid profile that is not an edit model (those are picked for next edits).
+  const validNames = profiles.filter((p) => Object.keys(p.errors).length === 0 && !p.draft.editFormat).map((p) => p.name);
   let active = validNames.includes(args.activeSetting) ? args.activeSetting : (validNames[0] ?? '');
   if (args.activeSetting && validNames.length > 0 && !validNames.includes(args.activeSetting)) {
     problems.push(`tessera.activeBackend names "${args.activeSetting}", which is not a valid profile; "${active}" is used instead`);

@@ -155,6 +155,8 @@ describe('next edits in the panel', () => {
     expect(state.nextEdit).toBe('zeta');
     expect(state.editFormats).toEqual(['zeta', 'zeta-merge']);
     expect(state.profiles[1].summary).toBe('llamacpp · http://127.0.0.1:8080 · edit model (zeta)');
+    // Ghost text never falls back to an edit model, even one listed first.
+    expect(buildPanelState({ rawBackends: [zeta, good], activeSetting: '', keyNames: new Set(), trusted: true, target: 'user' }).active).toBe('local');
   });
 
   it('accepts picking an edit model for next edits, and turning them off', () => {

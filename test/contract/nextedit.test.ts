@@ -77,6 +77,26 @@ describe.each([
   });
 });
 
+describe('next edit in the git-merge-markers layout (zeta-merge) over llama.cpp', () => {
+  it('the server gets the <<<<<<< CURRENT / ======= prompt and the merge stops; the answer up to >>>>>>> UPDATED becomes the edits', async () => {
+    // The server cuts at its stop, so the marker never arrives; the answer is the region and a newline.
+    fake = await startFake('llamacpp', [RENAMED.slice(0, 30), RENAMED.slice(30)]);
+    const profile = parseProfile(fake.profile({ editFormat: 'zeta-merge', temperature: 0 }));
+    const backend = createBackend(profile, async () => undefined);
+    const { history, snapshot } = renameState();
+    const out = await predictNextEdit(snapshot, { backend, profile, history, path: 'shop.py' }, new AbortController().signal);
+    const body = fake.completions()[0].body;
+    expect(body.prompt).toBe(
+      '<|file_sep|>edit history\n' +
+        '--- a/shop.py\n+++ b/shop.py\n@@ -1,5 +1,5 @@\n def price(items):\n-    count = 0\n+    total = 0\n     for i in items:\n         count += i\n     return count\n' +
+        '<|file_sep|>shop.py\n<|fim_prefix|><|fim_suffix|>\n<|fim_middle|><<<<<<< CURRENT\n' +
+        'def price(items):\n    total<|user_cursor|> = 0\n    for i in items:\n        count += i\n    return count\n=======\n',
+    );
+    expect(body.stop).toEqual(['>>>>>>> UPDATED', '<|file_sep|>', '<|endoftext|>', '<<<<<<<']);
+    expect(out.kind === 'next-edit' && applyEdits(AFTER, out.edits)).toBe(RENAMED);
+  });
+});
+
 describe('next edit over the embedded backend (tiny GGUF, real child process)', () => {
   let fx: Fixtures;
   let backend: EmbeddedBackend;

@@ -105,3 +105,18 @@ describe('next-edit engine', () => {
     expect(joinPrompt(requests[0].prompt!)).not.toContain('.env');
   });
 });
+
+describe('related files in the prompt', () => {
+  it('another file the user just edited comes first, as an excerpt around that edit ("..." when it stops before the end)', async () => {
+    const { snapshot, deps, requests, history } = setup(() => RENAMED);
+    const other = Array.from({ length: 40 }, (_, i) => `line_${i} = ${i}`).join('\n') + '\n';
+    history.open('file:///w/cart.py', 'src/cart.py', other);
+    history.record('file:///w/cart.py', [{ offset: other.indexOf('line_20'), length: 7, text: 'basket' }], 5);
+    await predictNextEdit(snapshot, deps, new AbortController().signal);
+    const prompt = joinPrompt(requests[0].prompt!);
+    const excerpt = Array.from({ length: 17 }, (_, i) => (i + 12 === 20 ? 'basket = 20' : `line_${i + 12} = ${i + 12}`)).join('\n');
+    expect(prompt.startsWith(`<|file_sep|>src/cart.py\n${excerpt}\n...\n<|file_sep|>edit history\n`)).toBe(true);
+    // Its edit is in the history too, after the rename (oldest first).
+    expect(prompt.indexOf('--- a/src/shop.py')).toBeLessThan(prompt.indexOf('--- a/src/cart.py'));
+  });
+});

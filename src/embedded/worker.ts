@@ -19,7 +19,8 @@ type Sequence = ReturnType<Awaited<ReturnType<Model['createContext']>>['getSeque
 interface State {
   model: Model;
   sequence: Sequence;
-  fim: FimIds;
+  /** Undefined when the model has no FIM tokens: it then takes whole prompts only (an edit model). */
+  fim: FimIds | undefined;
   contextSize: number;
   /** Tokens per prefill call, adapted to the measured speed so one call takes about `prefillTargetMs`. */
   chunk: number;
@@ -57,9 +58,7 @@ async function load(msg: LoadMessage): Promise<void> {
   const model = await llama.loadModel({ modelPath: msg.modelPath, useMlock: false });
   const t3 = now();
   const infill = model.tokens.infill;
-  if (infill.prefix === null || infill.suffix === null || infill.middle === null) {
-    throw new Error('the model has no fill-in-the-middle tokens (a FIM-trained base model such as Qwen2.5-Coder is needed)');
-  }
+  const fim = infill.prefix === null || infill.suffix === null || infill.middle === null ? undefined : { prefix: infill.prefix, suffix: infill.suffix, middle: infill.middle };
   const contextSize = Math.max(256, Math.min(msg.contextSize, model.trainContextSize || msg.contextSize));
   const context = await model.createContext({
     contextSize,
@@ -72,7 +71,7 @@ async function load(msg: LoadMessage): Promise<void> {
   state = {
     model,
     sequence: context.getSequence(),
-    fim: { prefix: infill.prefix, suffix: infill.suffix, middle: infill.middle },
+    fim,
     contextSize: context.contextSize,
     chunk: Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, msg.prefillChunk)),
     prefillTargetMs: msg.prefillTargetMs,
@@ -104,7 +103,11 @@ async function complete(msg: CompleteMessage): Promise<void> {
   // only the parts the caller marks special become special tokens.
   const layout = msg.prompt
     ? layoutWholePrompt(msg.prompt.map((p) => model.tokenize(p.text, p.special === true)), s.contextSize - maxTokens)
-    : layoutFimPrompt(model.tokenize(msg.prefix, false), model.tokenize(msg.suffix, false), s.fim, s.contextSize - maxTokens);
+    : s.fim && layoutFimPrompt(model.tokenize(msg.prefix, false), model.tokenize(msg.suffix, false), s.fim, s.contextSize - maxTokens);
+  if (!layout) {
+    send({ type: 'error', id: msg.id, message: 'the model has no fill-in-the-middle tokens (a FIM-trained base model such as Qwen2.5-Coder is needed)' });
+    return;
+  }
   const tokens = layout.tokens;
   const stats: RequestStats = {
     promptTokens: tokens.length,

@@ -131,4 +131,27 @@ describe('next edit over the embedded backend (tiny GGUF, real child process)', 
     expect(out.kind).toBe('next-edit');
     if (out.kind === 'next-edit') expect(applyEdits(text, out.edits)).toMatch(/^x+\n$/);
   }, 60_000);
+
+  it('an edit model needs no FIM tokens (whole prompts); the same model refuses a FIM request with the reason', async () => {
+    const noFim = fx.model('no-fim-x', { always: 'x', fim: false });
+    const edit = new EmbeddedBackend(embeddedProfile(noFim.path, { editFormat: 'zeta' }), { workerPath: fx.workerPath });
+    try {
+      const { history, snapshot } = renameState();
+      const out = await predictNextEdit({ ...snapshot, languageId: 'plaintext' }, { backend: edit, profile: edit.profile, history, path: 'shop.py' }, new AbortController().signal);
+      expect(out.kind).toBe('next-edit');
+      let err: unknown;
+      try {
+        for await (const _ of edit.complete({ prefix: 'a', suffix: '', language: 'python', maxTokens: 4, temperature: 0, stop: [], multiline: false }, new AbortController().signal)) void _;
+      } catch (e) {
+        err = e;
+      }
+      expect(String((err as Error)?.message)).toMatch(/no fill-in-the-middle tokens/);
+      // A ghost-text profile on that model is refused before loading.
+      const fimProfile = new EmbeddedBackend(embeddedProfile(noFim.path), { workerPath: fx.workerPath });
+      expect((await fimProfile.probe()).error?.message).toMatch(/no fill-in-the-middle tokens/);
+      await fimProfile.dispose();
+    } finally {
+      await edit.dispose();
+    }
+  }, 60_000);
 });

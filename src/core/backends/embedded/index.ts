@@ -228,7 +228,8 @@ export class EmbeddedBackend implements Backend {
         if (err instanceof GgufError) throw new BackendError('config', err.message, { cause: err });
         throw err;
       }
-      if (!this.gguf.fim) {
+      // An edit model gets whole prompts (edit formats), so it needs no FIM tokens.
+      if (!this.gguf.fim && !this.profile.editFormat) {
         throw new BackendError('config', `${modelPath} has no fill-in-the-middle tokens: use a FIM-trained code model (e.g. Qwen2.5-Coder base)`);
       }
       if (!existsSync(this.opts.workerPath)) {

@@ -39,8 +39,8 @@ export type ParentMessage = LoadMessage | CompleteMessage | AbortMessage | { typ
 
 export interface LoadedInfo {
   modelName: string;
-  /** FIM token ids as llama.cpp reports them for this model. */
-  fim: { prefix: number; suffix: number; middle: number };
+  /** FIM token ids as llama.cpp reports them for this model (none: whole prompts only, e.g. an edit model). */
+  fim?: { prefix: number; suffix: number; middle: number };
   eos?: number;
   contextSize: number;
   threads: number;

@@ -95,6 +95,12 @@ export class EditHistory {
   private readonly docs = new Map<string, Tracked>();
   /** Oldest first, across files. */
   private list: EditEvent[] = [];
+  /**
+   * Documents changed since their newest recorded event by a change that was not recorded (too large, or one the
+   * history never saw): that event's lines may have moved, so nothing merges into it and it does not stand for
+   * "the last edit" until the document has a new event.
+   */
+  private readonly moved = new Set<string>();
   private readonly limits: EditHistoryLimits;
 
   constructor(limits: Partial<EditHistoryLimits> = {}) {
@@ -117,6 +123,7 @@ export class EditHistory {
   /** Stops tracking a document and drops its events (closed, excluded, or no longer wanted). */
   forget(key: string): void {
     this.docs.delete(key);
+    this.moved.delete(key);
     this.list = this.list.filter((e) => e.key !== key);
   }
 
@@ -137,6 +144,7 @@ export class EditHistory {
     const after = applyChanges(before, changes);
     if (opts.textAfter !== undefined && opts.textAfter !== after) {
       this.open(key, doc.path, opts.textAfter);
+      this.moved.add(key);
       return;
     }
     if (after.length > this.limits.maxDocumentChars) {
@@ -167,6 +175,7 @@ export class EditHistory {
     const merge =
       prev !== undefined &&
       prev.key === key &&
+      !this.moved.has(key) &&
       !prev.accepted &&
       !accepted &&
       now - prev.at <= this.limits.pauseMs &&
@@ -182,7 +191,6 @@ export class EditHistory {
       const above = startLine < prev.startLine ? linesText(before, starts, startLine, prev.startLine - 1) + '\n' : '';
       const below = endBefore > prevLast ? '\n' + linesText(before, starts, prevLast + 1, endBefore) : '';
       oldText = above + prev.oldText + below;
-      this.list.pop();
     } else {
       startLine = first;
       endBefore = last;
@@ -201,7 +209,13 @@ export class EditHistory {
       at: now,
       accepted,
     };
-    if (event.oldText.length + event.newText.length > this.limits.maxEventChars) return;
+    if (event.oldText.length + event.newText.length > this.limits.maxEventChars) {
+      // Too large to keep (what came before it stays, as it was).
+      this.moved.add(key);
+      return;
+    }
+    if (merge) this.list.pop();
+    this.moved.delete(key);
     this.list.push(event);
     this.prune();
   }
@@ -222,8 +236,9 @@ export class EditHistory {
     return this.list.filter((e) => e.oldText !== e.newText && keep(e.path));
   }
 
-  /** The newest event of a document that changed something, if any. */
+  /** The newest event of a document that changed something, if any (and if no unrecorded change came after it). */
   lastEvent(key: string): EditEvent | undefined {
+    if (this.moved.has(key)) return undefined;
     for (let i = this.list.length - 1; i >= 0; i--) {
       const e = this.list[i];
       if (e.key === key && e.oldText !== e.newText) return e;

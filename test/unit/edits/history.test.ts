@@ -101,6 +101,20 @@ describe('edit history: bounds and safety', () => {
     expect(h.events()).toHaveLength(1);
   });
 
+  it('after a change too large to keep, nothing merges into the older event and it is no longer "the last edit"', () => {
+    const h = fresh(DOC, { maxEventChars: 200 });
+    const s = typeAt(h, DOC, DOC.indexOf(' = 0'), 's', 0); // "counts = 0": an event on line 2
+    const at = s.doc.indexOf('\n') + 1; // a paste above line 2 moves it down
+    h.record(KEY, [{ offset: at, length: 0, text: 'x = 1\n'.repeat(60) }], 100);
+    expect(h.lastEvent(KEY)).toBeUndefined();
+    const doc = h.textOf(KEY)!;
+    typeAt(h, doc, doc.indexOf('counts') + 6, 'x', 200); // within the pause, on the moved line
+    const events = h.events();
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({ startLine: 61, oldText: '    counts = 0', newText: '    countsx = 0' });
+    expect(h.lastEvent(KEY)).toBe(events[1]);
+  });
+
   it('does not track documents that were never opened, nor ones above maxDocumentChars; forget drops events', () => {
     const h = new EditHistory({ maxDocumentChars: 100 });
     h.record('nope', [{ offset: 0, length: 0, text: 'x' }], 0);

@@ -104,6 +104,7 @@ function scripted(answer: string): Backend {
     profile: parseProfile({ name: 'bench', kind: 'llamacpp', baseUrl: 'http://127.0.0.1:9', editFormat: 'zeta' }),
     async *complete() {
       yield answer;
+      return 'stop' as const;
     },
     async probe() {
       return { reachable: true, models: [], latencyMs: 0 };

@@ -167,7 +167,8 @@
     if (want) {
       const el = document.getElementById(want);
       if (el) {
-        el.focus();
+        // Re-rendering must not scroll: the user may be about to click something else on the page.
+        el.focus({ preventScroll: true });
         if (selStart !== null && 'setSelectionRange' in el && want === activeId) {
           try { /** @type {any} */ (el).setSelectionRange(selStart, selStart); } catch { /* not a text input */ }
         }

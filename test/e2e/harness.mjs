@@ -10,6 +10,7 @@
 //
 // Every wait is bounded by a timeout; h.stop() kills Chromium and code-server (also installed as an
 // exit/signal hook, so a crash or Ctrl+C does not leave processes behind).
+// E2E_TRACE=1 starts code-server with `--log trace`: the Tessera log then has every trigger and request.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -220,7 +221,7 @@ export async function startHarness(options = {}) {
   const started = Date.now();
   const cs = spawn(process.execPath, [
     CODE_SERVER_ENTRY,
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []), '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override',
     '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
   ], {

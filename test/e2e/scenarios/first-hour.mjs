@@ -71,6 +71,12 @@ export async function run(ctx) {
 
   // ── 1. the word list and the ghost text together ────────────────────────────────────────────────
   await w.openFile('main.go', { cursor: { line: 6, column: 2 } });
+  // The word list's first opening in a file waits for the editor's word worker to start; by then VS Code has asked
+  // for the bare cursor and keeps that answer. A user's word list is warm after their first keystrokes: warm it.
+  await w.pressKey('Control+Space');
+  await page.locator(WIDGET).waitFor({ timeout: 10_000 });
+  await w.pressKey('Escape');
+  await page.locator(WIDGET).waitFor({ state: 'hidden', timeout: 5000 });
   await w.typeText('f', { delay: 60 });
   await page.locator(WIDGET).waitFor({ timeout: 10_000 });
   const item = await selectedItem();

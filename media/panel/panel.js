@@ -281,10 +281,21 @@
     );
   }
 
+  /** Fields a connection test's result depends on: once one changes, the result shown is about another server. */
+  const TESTED_FIELDS = new Set(['kind', 'baseUrl', 'model']);
+
+  /** Drops a connection test's result that no longer describes the form. */
+  function forgetTestResult() {
+    if (!editor?.test) return;
+    editor.test = undefined;
+    document.getElementById('test-result')?.replaceChildren();
+  }
+
   function onInput(name) {
     return (ev) => {
       if (!editor) return;
       editor.draft[name] = ev.target.value;
+      if (TESTED_FIELDS.has(name)) forgetTestResult();
       persist();
       if (name === 'kind') {
         editor.focus = 'kind';
@@ -386,7 +397,7 @@
       type: 'password', id: 'f-apiKey', value: ed.apiKey, autocomplete: 'off', spellcheck: 'false',
       placeholder: has ? '•••••••• (stored; type to replace)' : 'none (local servers need none)',
       'aria-describedby': 'h-apiKey',
-      oninput: (e) => { ed.apiKey = e.target.value; },
+      oninput: (e) => { ed.apiKey = e.target.value; forgetTestResult(); },
     });
     return h('div', { class: 'apikey' },
       h('div', { class: 'field' },

@@ -86,6 +86,20 @@ export async function waitFor(fn, { timeout = 10_000, interval = 100, what = 'co
   }
 }
 
+/**
+ * Clicks until `started()` says the click took effect. A webview is laid out again some frames after the window
+ * or its content changes, and a click in between lands outside it; clicking again must be harmless.
+ */
+export async function clickUntil(locator, started, what) {
+  await waitFor(async () => (await started()) || (await locator.click({ timeout: 2000 }), started()), { what });
+}
+
+/** The settings panel's Test connection, clicked until this test has started (see clickUntil); call it after changing a field the test depends on (the panel then drops the old result). */
+export async function clickTestConnection(frame) {
+  const started = async () => /Testing/.test(await frame.locator('#test').innerText()) || (await frame.locator('#test-result h3').count()) > 0;
+  await clickUntil(frame.locator('#test'), started, 'Test connection to start');
+}
+
 /** Rejects after ms with a clear message. */
 export function withTimeout(promise, ms, what) {
   let t;

@@ -16,7 +16,9 @@ const CHOICES = ['a + b', 'b + a', 'sum((a, b))'];
 export async function run(ctx) {
   const log = ctx.log ?? console.log;
   const model = ctx.server;
-  model.setResponder((body) => (body?.n > 1 ? { texts: CHOICES } : 'a + b'));
+  // Only the finished `return ` gets an answer: on a loaded machine the typing pauses mid-indent too, and a
+  // suggestion shown there would count as one more shown.
+  model.setResponder((body) => (body?.n > 1 ? { texts: CHOICES } : String(body?.prompt ?? '').endsWith('return ') ? 'a + b' : ''));
   const w = await ctx.openWindow({ files: { 'calc.py': 'def add(a, b):\n' } });
   await w.openFile('calc.py', { cursor: { line: 2, column: 1 } });
   const line2 = async () => (await w.editorText()).split('\n')[1] ?? '';

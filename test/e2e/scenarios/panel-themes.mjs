@@ -5,7 +5,7 @@
 // against the background it is drawn on.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { waitFor } from '../harness.mjs';
+import { clickTestConnection, waitFor } from '../harness.mjs';
 import { contrasts, assertLegible } from '../contrast.mjs';
 import { setColorTheme } from '../flows.mjs';
 
@@ -72,7 +72,7 @@ export async function run(ctx) {
   const closed = await new Promise((r) => { const s = http.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
   await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);
   await f.locator('#f-model').fill('x');
-  await f.locator('#test').click();
+  await clickTestConnection(f);
   await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
   await f.locator('details summary').click();
   await f.locator('#f-temperature').fill('7');
@@ -97,7 +97,7 @@ export async function run(ctx) {
   try {
     await f.locator('#f-baseUrl').fill(model.baseUrl);
     await f.locator('#f-model').fill('');
-    await f.locator('#test').click();
+    await clickTestConnection(f);
     await f.locator('#test-result h3', { hasText: 'Reachable' }).waitFor({ timeout: 15_000 });
     await f.locator('#test-result button.chip', { hasText: MODEL }).click();
     await waitFor(async () => (await f.locator('#f-model').inputValue()) === MODEL, { what: 'model picked from the list' });
@@ -122,7 +122,7 @@ export async function run(ctx) {
     await waitFor(async () => (await contrasts(f, ['h1'])).h1?.bgLum > 0.8, { timeout: 10_000, what: 'the open panel turned light' });
     await row.locator('button', { hasText: 'Edit' }).click();
     await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);
-    await f.locator('#test').click();
+    await clickTestConnection(f);
     await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
     if (!(await f.locator('#f-temperature').isVisible())) await f.locator('details summary').click();
     await f.locator('#f-temperature').fill('7');

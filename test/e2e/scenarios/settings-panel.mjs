@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { LITERAL_TYPING_SETTINGS, waitFor, sleep } from '../harness.mjs';
+import { LITERAL_TYPING_SETTINGS, clickTestConnection, waitFor, sleep } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
 
 export const name = 'settings-panel';
@@ -96,10 +96,7 @@ export async function run(ctx) {
     await f.locator('#f-model').fill('x');
     // In a short window the result is below the fold: it is scrolled into view when it arrives.
     await page.setViewportSize({ width: 1280, height: 560 });
-    // The webview is laid out again some frames after the window resizes; a click in between lands outside it,
-    // so click until the test has started (a second click only runs the test again).
-    const testStarted = async () => (await f.locator('#test-result h3').count()) > 0 || /Testing/.test(await f.locator('#test').innerText());
-    await waitFor(async () => (await testStarted()) || (await f.locator('#test').click({ timeout: 2000 }), testStarted()), { what: 'Test connection to start' });
+    await clickTestConnection(f);
     await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
     const inView = await f.locator('#test-result').evaluate((el) => {
       const r = el.getBoundingClientRect();
@@ -124,7 +121,7 @@ export async function run(ctx) {
     await f.locator('#f-baseUrl').fill(proxy.baseUrl);
     await f.locator('#f-model').fill('');
     await f.locator('#f-apiKey').fill(API_KEY);
-    await f.locator('#test').click();
+    await clickTestConnection(f);
     await f.locator('#test-result h3', { hasText: 'Reachable' }).waitFor({ timeout: 15_000 });
     const result = await f.locator('#test-result').innerText();
     assert.match(await f.locator('#test-models').innerText(), /1 available/);

@@ -3,22 +3,45 @@
  * the levels around the cursor), kept per document and updated from the previous text, so that a keystroke costs a
  * rescan of the lines it changed instead of the whole file.
  *
- * A declaration site is a name after a declaring keyword (`function|class|interface|type|enum|struct|union|trait|def|
- * fn|func|const|let|var|module|namespace|record`), after a Go receiver (`func (r *T) name`), or a member at the
- * start of a line (`[modifiers] name(` / `name:` / `name =` / `name<`).
+ * A declaration site is a name after one of the language's declaration keywords (`def`, `class`, `const`, …; see
+ * ../languages), after a Go receiver (`func (r *T) name`), or a member at the start of a line (`[modifiers] name(` /
+ * `name:` / `name =` / `name<`).
  */
+import { languageOrAny, type Language } from '../languages';
 
-const KEYWORDS = 'function\\*?|class|interface|type|enum|struct|union|trait|def|fn|func|const|let|var|module|namespace|record';
-const MODIFIERS = 'public|private|protected|internal|static|readonly|abstract|override|async|final|pub|get|set|declare|export|default';
 const NAME = '[A-Za-z_$][\\w$]*';
+const alternatives = (ws: readonly string[]) => ws.map((w) => (w === 'function' ? 'function\\*?' : w)).join('|');
+
 /**
  * One pass finds all three kinds; group 1, 2 or 3 is the declared name. A match never crosses a line break, so the
  * sites of a line depend on that line alone: an edit only needs its own lines scanned again.
  */
-const SITE = new RegExp(
-  `(?:^|[^\\w$.\\n])(?:${KEYWORDS})[ \\t]+(${NAME})|\\bfunc[ \\t]*\\([^)\\n]*\\)[ \\t]*(${NAME})|^[ \\t]*(?:(?:${MODIFIERS})[ \\t]+)*(${NAME})[!?]?[ \\t]*[(:=<]`,
-  'gm',
-);
+const sitePatterns = new Map<Language, RegExp>();
+function sitePattern(language: Language): RegExp {
+  let re = sitePatterns.get(language);
+  if (!re) {
+    const keywords = alternatives(language.declarationKeywords);
+    const modifiers = language.modifiers.length ? `(?:(?:${alternatives(language.modifiers)})[ \\t]+)*` : '';
+    const parts = [
+      keywords ? `(?:^|[^\\w$.\\n])(?:${keywords})[ \\t]+(${NAME})` : '(?!)()',
+      language.declarationKeywords.includes('func') ? `\\bfunc[ \\t]*\\([^)\\n]*\\)[ \\t]*(${NAME})` : '(?!)()',
+      `^[ \\t]*${modifiers}(${NAME})[!?]?[ \\t]*[(:=<]`,
+    ];
+    sitePatterns.set(language, (re = new RegExp(parts.join('|'), 'gm')));
+  }
+  return re;
+}
+
+/** `<declaration keyword><spaces>` at the end of a text (the line before a name): group 1 is the keyword. */
+const keywordBeforePatterns = new Map<Language, RegExp>();
+export function declarationKeywordBefore(language: Language): RegExp {
+  let re = keywordBeforePatterns.get(language);
+  if (!re) {
+    const keywords = alternatives(language.declarationKeywords) || '(?!)';
+    keywordBeforePatterns.set(language, (re = new RegExp(`(?:^|[^\\w$.])(${keywords})[ \\t]+$`)));
+  }
+  return re;
+}
 
 /** Declaration sites in offset order. */
 export interface Sites {
@@ -27,9 +50,9 @@ export interface Sites {
 }
 
 /** Sites on the lines in [from, to) of `text` (both at line starts). */
-function scan(text: string, from: number, to: number): Sites {
+function scan(text: string, from: number, to: number, language: Language): Sites {
   const out: Sites = { names: [], offsets: [] };
-  const re = new RegExp(SITE.source, SITE.flags);
+  const re = new RegExp(sitePattern(language));
   re.lastIndex = from;
   for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
     const name = m[1] ?? m[2] ?? m[3];
@@ -87,7 +110,7 @@ function lowerBound(offsets: number[], x: number): number {
  * The sites of `next` from the sites of `prev`, which it equals except for the region between their common prefix
  * (`p` characters) and common suffix (`s` characters): only that region's lines are scanned again.
  */
-export function updateSites(prev: string, sites: Sites, next: string, p: number, s: number): Sites {
+export function updateSites(prev: string, sites: Sites, next: string, p: number, s: number, language: Language): Sites {
   // The changed lines: from the start of the line of the first change to the end of the line of the last one.
   const from = lineStartAt(next, p);
   const nextEnd = lineEndAt(next, next.length - s);
@@ -95,7 +118,7 @@ export function updateSites(prev: string, sites: Sites, next: string, p: number,
   const prevEnd = nextEnd - delta;
   const lo = lowerBound(sites.offsets, from);
   const hi = lowerBound(sites.offsets, prevEnd);
-  const mid = scan(next, from, nextEnd);
+  const mid = scan(next, from, nextEnd, language);
   const names = sites.names.slice(0, lo).concat(mid.names, sites.names.slice(hi));
   const offsets = sites.offsets.slice(0, lo).concat(mid.offsets);
   for (let i = hi; i < sites.offsets.length; i++) offsets.push(sites.offsets[i] + delta);
@@ -109,6 +132,8 @@ const MAX_RESCAN_CHARS = 20_000;
 export interface IndexedText {
   text: string;
   version?: number;
+  /** The language whose declaration words were scanned for. */
+  language: Language;
   sites: Sites;
 }
 
@@ -120,16 +145,18 @@ export class SiteCache<E extends IndexedText = IndexedText> {
   private readonly entries = new Map<string, E>();
   constructor(private readonly capacity: number) {}
 
-  get(key: string, text: string, version?: number): E {
+  get(key: string, text: string, version: number | undefined, languageId: string | undefined): E {
+    const language = languageOrAny(languageId);
     const hit = this.entries.get(key);
     let entry: E | undefined;
-    if (hit && ((version !== undefined && hit.version === version && hit.text.length === text.length) || hit.text === text)) entry = hit;
+    if (hit && hit.language !== language) entry = undefined;
+    else if (hit && ((version !== undefined && hit.version === version && hit.text.length === text.length) || hit.text === text)) entry = hit;
     else if (hit && Math.abs(hit.text.length - text.length) < MAX_RESCAN_CHARS) {
       const p = commonPrefix(hit.text, text);
       const s = commonSuffix(hit.text, text, Math.min(hit.text.length, text.length) - p);
-      if (text.length - p - s < MAX_RESCAN_CHARS) entry = { text, version, sites: updateSites(hit.text, hit.sites, text, p, s) } as E;
+      if (text.length - p - s < MAX_RESCAN_CHARS) entry = { text, version, language, sites: updateSites(hit.text, hit.sites, text, p, s, language) } as E;
     }
-    entry ??= { text, version, sites: scan(text, 0, text.length) } as E;
+    entry ??= { text, version, language, sites: scan(text, 0, text.length, language) } as E;
     entry.version = version;
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -142,8 +169,8 @@ export class SiteCache<E extends IndexedText = IndexedText> {
 const edited = new SiteCache(8);
 
 /** Declaration sites of `text`, reusing the previous text of the same document (`key`) when it differs a little. */
-export function declarationSites(text: string, key = ''): Sites {
-  return edited.get(key, text).sites;
+export function declarationSites(text: string, key: string, languageId: string | undefined): Sites {
+  return edited.get(key, text, undefined, languageId).sites;
 }
 
 /**

@@ -13,6 +13,7 @@
  * cursor with at least the rest of the cursor line (same exception).
  */
 import type { Tree } from 'web-tree-sitter';
+import { languageOf } from '../languages';
 import { grammarFor, loadLanguage, parseSync } from '../syntax';
 import type { FimContext } from '../types';
 import { fitByChars, lineWindow } from './lines';
@@ -77,7 +78,7 @@ function withTree(req: ContextRequest, tree: Tree): ContextResult {
     text,
     cursor,
     tree,
-    grammar: grammarFor(req.language)!,
+    language: languageOf(req.language)!,
     budgetTokens: req.budgetTokens,
     suffixShare: req.suffixShare ?? 0.25,
     family,

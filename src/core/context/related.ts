@@ -17,8 +17,9 @@
  */
 import type { BackendProfile } from '../config';
 import type { ExclusionMatcher } from '../exclusions';
+import { languageFamily, languageOrAny, lineCommentOf, type Language } from '../languages';
 import { detectFromModelName } from '../prompt/detect';
-import { declarationSites, SiteCache, type IndexedText, type Sites } from './declarations';
+import { declarationKeywordBefore, declarationSites, SiteCache, type IndexedText, type Sites } from './declarations';
 import { estimateTokens, type TokenizerFamily } from './tokens';
 
 /** Another open document, as the shell hands it over. */
@@ -75,76 +76,7 @@ export interface RelatedResult {
   imported: string[];
 }
 
-// ————————————————————————————————————————————————————————————— language families and comment syntax
-
-const FAMILY: Record<string, string> = {
-  typescript: 'js',
-  typescriptreact: 'js',
-  javascript: 'js',
-  javascriptreact: 'js',
-  c: 'c',
-  cpp: 'c',
-  cuda: 'c',
-  'cuda-cpp': 'c',
-  objectivec: 'c',
-  objectivecpp: 'c',
-};
-
-/** The language family of a VS Code language id (ts/js/tsx/jsx together; c/cpp together; else the id itself). */
-export function languageFamily(languageId: string): string {
-  return FAMILY[languageId] ?? languageId;
-}
-
-const HASH_COMMENT = new Set([
-  'python',
-  'ruby',
-  'shellscript',
-  'perl',
-  'r',
-  'elixir',
-  'powershell',
-  'makefile',
-  'dockerfile',
-  'yaml',
-  'toml',
-  'coffeescript',
-  'julia',
-  'nim',
-]);
-const DASH_COMMENT = new Set(['lua', 'sql', 'haskell', 'elm', 'ada']);
-const SLASH_COMMENT = new Set([
-  'typescript',
-  'typescriptreact',
-  'javascript',
-  'javascriptreact',
-  'c',
-  'cpp',
-  'cuda',
-  'cuda-cpp',
-  'objectivec',
-  'objectivecpp',
-  'csharp',
-  'java',
-  'go',
-  'rust',
-  'kotlin',
-  'scala',
-  'swift',
-  'dart',
-  'groovy',
-  'zig',
-  'solidity',
-  'proto',
-  'jsonc',
-]);
-
-/** The line-comment marker of a language, or undefined when it has none the prompt could safely use (PHP, HTML, JSON…). */
-export function lineCommentOf(languageId: string): string | undefined {
-  if (SLASH_COMMENT.has(languageId)) return '//';
-  if (HASH_COMMENT.has(languageId)) return '#';
-  if (DASH_COMMENT.has(languageId)) return '--';
-  return undefined;
-}
+export { languageFamily, lineCommentOf } from '../languages';
 
 // ————————————————————————————————————————————————————————————— candidates (the security boundary)
 
@@ -256,21 +188,11 @@ function renderedCost(snippets: readonly RelatedSnippet[], req: Pick<RelatedRequ
 
 const WORD = /[A-Za-z_$][\w$]*/g;
 
-/** Words that are never worth looking up (keywords and the most common built-ins of the supported languages). */
-const NOT_NAMES = new Set(
-  (
-    'if else for while do return function const let var class def import from export default new this self ' +
-    'true false null undefined None True False and or not in is with as try catch finally except raise throw ' +
-    'public private protected internal static final void int long short byte char float double string bool boolean ' +
-    'async await yield fn pub mut impl struct enum union type interface package func go defer range map chan select ' +
-    'case switch break continue end elif lambda pass use mod crate where match loop namespace using typeof instanceof ' +
-    'keyof readonly declare abstract of extends implements super override get set number any unknown never object ' +
-    'symbol bigint require module exports console print len str dict list tuple nil begin then unless until ' +
-    'sizeof struct typedef include define ifdef ifndef endif auto register volatile extern unsigned signed ' +
-    'Self Some Ok Err Option Result Vec String Box usize isize u8 u16 u32 u64 i8 i16 i32 i64 f32 f64 ' +
-    'Promise Array Object Map Set Error Math JSON Date RegExp Number Boolean Symbol window document'
-  ).split(' '),
-);
+/** Words that are never worth looking up: the language's keywords and most common built-ins. */
+function notNames(language: string | undefined): (w: string) => boolean {
+  const l = languageOrAny(language);
+  return (w) => l.keywords.has(w) || l.builtins.has(w);
+}
 
 /**
  * Identifiers used around the cursor, most important first: the cursor line (nearest the cursor first), then the
@@ -292,6 +214,7 @@ function codeEnd(text: string, from: number, to: number, marker: string | undefi
 
 export function identifiersNear(text: string, cursor: number, linesAbove = 8, linesBelow = 2, max = 16, language?: string): string[] {
   const marker = language === undefined ? '//' : lineCommentOf(language);
+  const isNotName = notNames(language);
   const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
   let lineEnd = text.indexOf('\n', cursor);
   if (lineEnd < 0) lineEnd = text.length;
@@ -303,7 +226,7 @@ export function identifiersNear(text: string, cursor: number, linesAbove = 8, li
     WORD.lastIndex = from;
     for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
       const w = m[0];
-      if (w.length < 2 || NOT_NAMES.has(w) || /^\d/.test(w)) continue;
+      if (w.length < 2 || isNotName(w) || /^\d/.test(w)) continue;
       if (m.index > 0 && text.charCodeAt(m.index - 1) === 46 /* . */ && !(m.index > 1 && text.charCodeAt(m.index - 2) === 46)) continue;
       found.push({ w, d: nearest === undefined ? 0 : Math.abs(m.index - nearest) });
     }
@@ -346,7 +269,7 @@ interface DocIndex extends IndexedText {
 const indexes = new SiteCache<DocIndex>(48);
 
 function indexOf(doc: OtherDocument): DocIndex {
-  return indexes.get(doc.key ?? doc.path, doc.text, doc.version);
+  return indexes.get(doc.key ?? doc.path, doc.text, doc.version, doc.languageId);
 }
 
 function sitesNamed(idx: DocIndex, name: string): number[] | undefined {
@@ -365,11 +288,6 @@ function sitesNamed(idx: DocIndex, name: string): number[] | undefined {
 
 // ————————————————————————————————————————————————————————————— one declaration's text
 
-const DECL_KEYWORD = /(?:^|[^\w$.])(function\*?|class|interface|type|enum|struct|union|trait|def|fn|func|const|let|var|module|namespace|record|impl|object)[ \t]+$/;
-const CLASS_LIKE = new Set(['class', 'interface', 'type', 'enum', 'struct', 'union', 'trait', 'module', 'namespace', 'record', 'impl', 'object']);
-
-const INDENT_LANGS = new Set(['python', 'yaml', 'coffeescript', 'nim']);
-
 function lineStartOf(text: string, at: number): number {
   return text.lastIndexOf('\n', at - 1) + 1;
 }
@@ -386,13 +304,13 @@ function indentOf(line: string): number {
 }
 
 /** How good a site is as "the" declaration of its name: 0 keyword at top level … 3 not a declaration worth showing. */
-function siteRank(text: string, at: number): { rank: number; keyword?: string } {
+function siteRank(text: string, at: number, language: Language): { rank: number; keyword?: string } {
   const ls = lineStartOf(text, at);
   const before = text.slice(ls, at);
   const indent = indentOf(before);
   // A word in a comment ("… the type the user …") is no declaration.
   if (/^\s*(?:\/\/|\/\*|\*(?![*=])|#(?![a-z])|--)/.test(before)) return { rank: 3 };
-  const k = DECL_KEYWORD.exec(before);
+  const k = declarationKeywordBefore(language).exec(before);
   if (k) return { rank: indent === 0 ? 0 : 1, keyword: k[1].replace('*', '') };
   if (/^\s*func\s*\(/.test(before)) return { rank: 1, keyword: 'func' }; // Go method
   // `name = …` / `name: …` at the top level (Python constants, exported object members, Ruby/Elixir …).
@@ -402,8 +320,8 @@ function siteRank(text: string, at: number): { rank: number; keyword?: string } 
 }
 
 /** Whether the current file declares `name` (a real declaration site, not a call at the start of a line). */
-function declaresItself(own: Sites, text: string, name: string): boolean {
-  for (let i = own.names.indexOf(name); i >= 0; i = own.names.indexOf(name, i + 1)) if (siteRank(text, own.offsets[i]).rank < 3) return true;
+function declaresItself(own: Sites, text: string, name: string, language: Language): boolean {
+  for (let i = own.names.indexOf(name); i >= 0; i = own.names.indexOf(name, i + 1)) if (siteRank(text, own.offsets[i], language).rank < 3) return true;
   return false;
 }
 
@@ -516,12 +434,12 @@ function indentDeclEnd(text: string, ls: number): { end: number; headerEnd: numb
   return { end, headerEnd };
 }
 
-function declarationText(text: string, site: number, language: string, keyword: string | undefined): DeclText {
+function declarationText(text: string, site: number, language: Language, keyword: string | undefined): DeclText {
   const ls = lineStartOf(text, site);
   const start = docCommentStart(text, ls);
   const docs = text.slice(start, ls);
-  const classLike = keyword !== undefined && CLASS_LIKE.has(keyword);
-  if (INDENT_LANGS.has(language)) {
+  const classLike = keyword !== undefined && language.typeKeywords.includes(keyword);
+  if (language.offside) {
     const { end, headerEnd } = indentDeclEnd(text, ls);
     const whole = text.slice(start, end);
     const head = text.slice(ls, headerEnd);
@@ -760,7 +678,7 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
       const at = sitesNamed(indexOf(docs[d]), name);
       if (!at) continue;
       for (const off of at) {
-        const r = siteRank(docs[d].text, off);
+        const r = siteRank(docs[d].text, off, languageOrAny(docs[d].languageId));
         if (r.rank < 3 && (!best || r.rank < best.rank)) best = { doc: d, at: off, rank: r.rank, keyword: r.keyword };
         if (best?.rank === 0) break;
       }
@@ -768,8 +686,8 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
     }
     if (!best) continue;
     // Declared in the current file too: the cursor context has it (its declaration index is the context builder's).
-    own ??= declarationSites(req.text, req.documentKey ?? req.path);
-    if (declaresItself(own, req.text, name)) continue;
+    own ??= declarationSites(req.text, req.documentKey ?? req.path, req.language);
+    if (declaresItself(own, req.text, name, languageOrAny(req.language))) continue;
     if (covered(best.doc, best.at)) {
       declared.push(name);
       continue;
@@ -777,7 +695,7 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
     const idx = indexOf(docs[best.doc]);
     idx.decls ??= new Map();
     let d = idx.decls.get(best.at);
-    if (!d) idx.decls.set(best.at, (d = declarationText(docs[best.doc].text, best.at, docs[best.doc].languageId, best.keyword)));
+    if (!d) idx.decls.set(best.at, (d = declarationText(docs[best.doc].text, best.at, languageOrAny(docs[best.doc].languageId), best.keyword)));
     // One big declaration must not starve the next names: whole or summarized only within a cap; else its header.
     const tries = [d.whole, d.summary, d.header].filter((t): t is string => t !== undefined && t.trim() !== '');
     for (const [i, text] of tries.entries()) {
@@ -804,7 +722,7 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
     const lines: Piece[] = [];
     for (let i = 0; i < idx.sites.offsets.length && lines.length < MAX_OUTLINE_LINES; i++) {
       const at = idx.sites.offsets[i];
-      const r = siteRank(text, at);
+      const r = siteRank(text, at, languageOrAny(docs[d].languageId));
       if (r.rank !== 0 && r.rank !== 2) continue;
       if (covered(d, at) || lines.some((l) => at >= l.start && at < l.end)) continue;
       const ls = lineStartOf(text, at);

@@ -17,7 +17,7 @@
  * line. The prefix ends exactly at the cursor and the suffix starts exactly there.
  */
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
-import type { GrammarName } from '../syntax/registry';
+import type { Language } from '../languages';
 import type { FimContext } from '../types';
 import { declarationSites, declarationsOf } from './declarations';
 import { estimateTokens, type TokenizerFamily } from './tokens';
@@ -26,7 +26,7 @@ export interface SyntaxContextInput {
   text: string;
   cursor: number;
   tree: Tree;
-  grammar: GrammarName;
+  language: Language;
   budgetTokens: number;
   suffixShare: number;
   family: TokenizerFamily;
@@ -42,15 +42,11 @@ interface Span {
 }
 
 const BODY_TYPE = /block|body|declaration_list|compound_statement|suite|statement_list|class_body|enum_body/;
-const IMPORT_TYPE =
-  /^(import_statement|import_from_statement|future_import_statement|import_declaration|use_declaration|using_directive|preproc_include|namespace_use_declaration|extern_crate_declaration|package_clause|package_declaration|namespace_use_clause)$/;
 /** Siblings read on each side of the cursor per level, and first children read per level (imports, constants). */
 const SIBLING_WINDOW = 80;
 const HEAD_CHILDREN = 80;
 const CLOSING_LINE = /^[\s)\]};,]*(end)?[\s)\]};,]*$/;
 const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
-/** Where fields are assigned (Python `__init__`, JS/TS `constructor`, Ruby `initialize`). */
-const CONSTRUCTOR = /^\s*(async\s+)?(def __init__|constructor\s*\(|def initialize\b)/;
 
 // Plain loops: lines are short, and this is called ~1000 times per request (a builtin call costs more here).
 function lineStartAt(text: string, off: number): number {
@@ -72,16 +68,8 @@ function linesOf(text: string, start: number, end: number): Span {
   return { start: lineStartAt(text, start), end: lineEndAt(text, Math.max(start, end - 1)) };
 }
 
-function markerFor(grammar: GrammarName, indent: string): string {
-  switch (grammar) {
-    case 'python':
-      return `${indent}...\n`;
-    case 'ruby':
-    case 'bash':
-      return `${indent}# ...\n`;
-    default:
-      return `${indent}// ...\n`;
-  }
+function markerFor(language: Language, indent: string): string {
+  return `${indent}${language.elision}\n`;
 }
 
 /** The node's body child (a block), looking through export/decorator/declarator wrappers. */
@@ -156,20 +144,10 @@ function declaredWords(text: string, start: number): string[] {
   return head.match(WORD) ?? [];
 }
 
-const KEYWORDS = new Set(
-  (
-    'if else for while do return function const let var class def import from export default new this self ' +
-    'true false null undefined None True False and or not in is with as try catch finally except raise throw ' +
-    'public private protected static final void int string bool async await yield fn pub mut impl struct enum ' +
-    'type interface package func go defer range map chan select case switch break continue end elif lambda pass ' +
-    'use mod crate where match loop namespace using typeof instanceof of extends implements super override'
-  ).split(' '),
-);
-
-/** Identifiers in a piece of code (approximate: words minus keywords). */
-function identifiersIn(code: string): Set<string> {
+/** Identifiers in a piece of code (approximate: words minus the language's keywords and common built-ins). */
+function identifiersIn(code: string, language: Language): Set<string> {
   const out = new Set<string>();
-  for (const w of code.match(WORD) ?? []) if (w.length > 1 && !KEYWORDS.has(w)) out.add(w);
+  for (const w of code.match(WORD) ?? []) if (w.length > 1 && !language.keywords.has(w) && !language.builtins.has(w)) out.add(w);
   return out;
 }
 
@@ -275,7 +253,7 @@ class Selection {
 }
 
 /** Renders the selected spans plus the cursor line, with an elision line in each gap; split at the cursor. */
-function render(text: string, spans: Span[], grammar: GrammarName, cursorLine: Span, cursor: number): { prefix: string; suffix: string } {
+function render(text: string, spans: Span[], language: Language, cursorLine: Span, cursor: number): { prefix: string; suffix: string } {
   const all = [...spans.filter((s) => s.end <= cursorLine.start || s.start >= cursorLine.end), cursorLine].sort((a, b) => a.start - b.start);
   let prefix = '';
   let suffix = '';
@@ -284,7 +262,7 @@ function render(text: string, spans: Span[], grammar: GrammarName, cursorLine: S
     let piece = '';
     if (pos >= 0 && s.start > pos) {
       const indent = /^[ \t]*/.exec(text.slice(pos, lineEndAt(text, pos)))![0];
-      piece += markerFor(grammar, indent);
+      piece += markerFor(language, indent);
     }
     if (s === cursorLine) {
       prefix += piece + text.slice(s.start, cursor);
@@ -446,14 +424,14 @@ function siblingsByCursor(parent: Node, child: Node, lineStart: number, lineEnd:
 }
 
 export function syntaxContext(input: SyntaxContextInput): FimContext {
-  const { cursor, tree, grammar, budgetTokens: budget, family } = input;
+  const { cursor, tree, language, budgetTokens: budget, family } = input;
   // A concatenated string is a rope; charCodeAt on it is slow. ToNumber flattens it once, in place.
   const text = input.text;
   void Number(text);
   const deadline = performance.now() + (input.maxMs ?? 200);
   const lineStart = lineStartAt(text, cursor);
   const lineEnd = lineEndAt(text, cursor);
-  const markerCost = estimateTokens(markerFor(grammar, '        '), family);
+  const markerCost = estimateTokens(markerFor(language, '        '), family);
   const sel = new Selection(text, lineStart, lineEnd, family, markerCost);
 
   const suffixCap = Math.floor(budget * input.suffixShare);
@@ -503,7 +481,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
 
   // Identifiers the code near the cursor uses (the lines selected so far around the cursor).
   const near = text.slice(lineAbove(lineStart, 12).start, lineBelow(lineEnd, 3).end);
-  const wanted = identifiersIn(near);
+  const wanted = identifiersIn(near, language);
   const usesSelf = /\b(self|this)\b|@\w/.test(near);
 
   // Levels: for each ancestor with a parent, the parent's named children around it.
@@ -567,7 +545,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
       for (const list of [lv.before, lv.after, lv.head]) {
         for (const s of list) {
           if (s.type.includes('comment')) continue;
-          const isImport = IMPORT_TYPE.test(s.type);
+          const isImport = language.importNodes.includes(s.type);
           if (pass === 'imports') {
             if (isImport && s.end - s.start < 4000) importLines(s, refTotal);
             continue;
@@ -575,7 +553,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
           if (isImport) continue;
           let hit = false;
           for (const w of declaredWords(text, s.start)) if (wanted.has(w)) hit = true;
-          if (!hit && usesSelf && CONSTRUCTOR.test(text.slice(s.start, s.start + 40))) hit = true;
+          if (!hit && usesSelf && language.constructorStart?.test(text.slice(s.start, s.start + 40))) hit = true;
           if (hit) wholeOrHeader(lv, s, refWhole, refTotal);
         }
       }
@@ -586,7 +564,7 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   // declared far away): find their declaration lines in the whole file, on files small enough to scan fast.
   if (text.length <= FILE_SCAN_MAX_CHARS && performance.now() < deadline) {
     const names = [...wanted].filter((w) => w.length >= 4).slice(0, 24);
-    for (const at of declarationsOf(declarationSites(text, input.documentKey), names, cursor)) {
+    for (const at of declarationsOf(declarationSites(text, input.documentKey ?? '', language.ids[0]), names, cursor)) {
       if (at >= lineStart && at < lineEnd) continue;
       sel.tryAdd(linesOf(text, at, at + 1), prefixCap, suffixCap, refTotal);
     }
@@ -633,18 +611,18 @@ export function syntaxContext(input: SyntaxContextInput): FimContext {
   if (top) {
     for (const s of [...top.head, ...[...top.before].reverse()]) {
       if (performance.now() > deadline) break;
-      if (IMPORT_TYPE.test(s.type)) sel.tryAdd(linesOf(text, s.start, s.end), budget, budget, budget);
+      if (language.importNodes.includes(s.type)) sel.tryAdd(linesOf(text, s.start, s.end), budget, budget, budget);
     }
   }
 
   const cursorLine = { start: lineStart, end: lineEnd };
-  let { prefix, suffix } = render(text, sel.spans, grammar, cursorLine, cursor);
+  let { prefix, suffix } = render(text, sel.spans, language, cursorLine, cursor);
   // The per-span charges are an upper bound; check the real strings, and drop the farthest spans if needed.
   let tokens = estimateTokens(prefix, family) + estimateTokens(suffix, family);
   while (tokens > budget && sel.spans.length > 0) {
     const far = sel.spans.reduce((a, b) => (Math.abs(a.start - cursor) > Math.abs(b.start - cursor) ? a : b));
     sel.spans = sel.spans.filter((x) => x !== far);
-    ({ prefix, suffix } = render(text, sel.spans, grammar, cursorLine, cursor));
+    ({ prefix, suffix } = render(text, sel.spans, language, cursorLine, cursor));
     tokens = estimateTokens(prefix, family) + estimateTokens(suffix, family);
   }
   return { prefix, suffix, tokens };

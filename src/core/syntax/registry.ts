@@ -1,7 +1,9 @@
 /**
  * Which tree-sitter grammar parses which VS Code language id. Pure data; no loading here.
- * The `.wasm` file names match what scripts/copy-grammars.mjs copies into grammars/.
+ * The `.wasm` file names match what scripts/copy-grammars.mjs copies into grammars/; which language id takes which
+ * grammar is in the language table (../languages).
  */
+import { LANGUAGES, languageOf } from '../languages';
 
 export type GrammarName =
   | 'python'
@@ -38,28 +40,14 @@ export const GRAMMAR_FILES: Readonly<Record<GrammarName, string>> = {
 /** web-tree-sitter's own runtime, located through `Parser.init({ locateFile })`. */
 export const RUNTIME_FILE = 'tree-sitter.wasm';
 
-/** VS Code language id → grammar. The javascript grammar parses JSX; `typescriptreact` needs tsx. */
-export const LANGUAGE_GRAMMARS: Readonly<Record<string, GrammarName>> = {
-  python: 'python',
-  javascript: 'javascript',
-  javascriptreact: 'javascript',
-  typescript: 'typescript',
-  typescriptreact: 'tsx',
-  go: 'go',
-  rust: 'rust',
-  java: 'java',
-  c: 'c',
-  cpp: 'cpp',
-  'cuda-cpp': 'cpp',
-  csharp: 'c_sharp',
-  ruby: 'ruby',
-  php: 'php',
-  shellscript: 'bash',
-};
+/** VS Code language id → grammar (from the language table). The javascript grammar parses JSX; `typescriptreact` needs tsx. */
+export const LANGUAGE_GRAMMARS: Readonly<Record<string, GrammarName>> = Object.fromEntries(
+  LANGUAGES.flatMap((l) => (l.grammar ? l.ids.map((id) => [id, l.grammar!] as const) : [])),
+);
 
 /** The grammar for a VS Code language id, or undefined (the caller takes the heuristic path). */
 export function grammarFor(languageId: string): GrammarName | undefined {
-  return Object.prototype.hasOwnProperty.call(LANGUAGE_GRAMMARS, languageId) ? LANGUAGE_GRAMMARS[languageId] : undefined;
+  return languageOf(languageId)?.grammar;
 }
 
 /** True when `languageId` has a shipped grammar. Sync, no loading. */

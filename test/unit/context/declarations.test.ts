@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../src/sim/random';
 import { commonPrefix, commonSuffix, declarationSites, declarationsOf, updateSites } from '../../../src/core/context/declarations';
+import { languageOrAny } from '../../../src/core/languages';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 
-const fresh = (text: string) => declarationSites(text, `fresh-${Math.random()}`);
+const fresh = (text: string, language?: string) => declarationSites(text, `fresh-${Math.random()}`, language);
 const sitesAsPairs = (s: { names: string[]; offsets: number[] }) => s.names.map((n, i) => `${n}@${s.offsets[i]}`);
 
 describe('declaration index', () => {
@@ -31,6 +32,23 @@ describe('declaration index', () => {
       expect(text.slice(at(name), at(name) + name.length)).toBe(name);
     }
     expect(s.names).not.toContain('bar');
+  });
+
+  it("reads each language's own declaration words", () => {
+    const rust = 'pub struct Point { x: f64 }\nimpl Point {\n    pub fn norm(&self) -> f64 { 0.0 }\n}\ntrait Shape {}\n';
+    const r = fresh(rust, 'rust');
+    expect(r.names.filter((n) => n === 'Point')).toHaveLength(2); // the struct and its impl block
+    expect(r.names).toEqual(expect.arrayContaining(['norm', 'Shape']));
+    // `object` declares in Scala, `val` in Kotlin; in Python neither is a declaration word.
+    expect(fresh('object Registry {\n  val size = 3\n}\n', 'scala').names).toEqual(expect.arrayContaining(['Registry', 'size']));
+    expect(fresh('x = object Registry\n', 'python').names).not.toContain('Registry');
+    // A Go receiver method, and no receiver pattern where `func` is not a keyword.
+    expect(fresh('func (s *Server) Handle() {}\n', 'go').names).toContain('Handle');
+    expect(fresh('  print(func (s) Handle)\n', 'python').names).not.toContain('Handle');
+    // The declaration index follows a change of language (a document re-opened as another language).
+    const key = `lang-${Math.random()}`;
+    expect(declarationSites('object Registry {}\n', key, 'scala').names).toContain('Registry');
+    expect(declarationSites('object Registry {}\n', key, 'python').names).not.toContain('Registry');
   });
 
   it('picks, per name, the nearest declaration before the cursor, else the first after it', () => {
@@ -75,7 +93,7 @@ describe('declaration index', () => {
         const next = prev.slice(0, at) + ins + prev.slice(at + del);
         const p = commonPrefix(prev, next);
         const s = commonSuffix(prev, next, Math.min(prev.length, next.length) - p);
-        sites = updateSites(prev, sites, next, p, s);
+        sites = updateSites(prev, sites, next, p, s, languageOrAny(undefined));
         expect(sitesAsPairs(sites), `${file} edit ${i} at ${at}`).toEqual(sitesAsPairs(fresh(next)));
         prev = next;
       }
@@ -85,11 +103,11 @@ describe('declaration index', () => {
   it('per document: typing keeps the index right; other documents keep their own', () => {
     const a0 = 'function alpha() {}\nconst beta = 1;\n';
     const b0 = 'class Gamma {}\n';
-    expect(declarationsOf(declarationSites(a0, 'a'), ['alpha', 'beta'], 0)).toHaveLength(2);
-    expect(declarationsOf(declarationSites(b0, 'b'), ['Gamma'], 0)).toEqual([6]);
+    expect(declarationsOf(declarationSites(a0, 'a', 'typescript'), ['alpha', 'beta'], 0)).toHaveLength(2);
+    expect(declarationsOf(declarationSites(b0, 'b', 'typescript'), ['Gamma'], 0)).toEqual([6]);
     const a1 = 'const zeta = 0;\n' + a0;
-    const got = declarationsOf(declarationSites(a1, 'a'), ['alpha', 'zeta'], a1.length).sort((x, y) => x - y);
+    const got = declarationsOf(declarationSites(a1, 'a', 'typescript'), ['alpha', 'zeta'], a1.length).sort((x, y) => x - y);
     expect(got).toEqual([a1.indexOf('zeta'), a1.indexOf('alpha')]);
-    expect(declarationsOf(declarationSites(b0, 'b'), ['Gamma'], 0)).toEqual([6]);
+    expect(declarationsOf(declarationSites(b0, 'b', 'typescript'), ['Gamma'], 0)).toEqual([6]);
   });
 });

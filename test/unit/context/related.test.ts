@@ -10,7 +10,6 @@ import { estimateTokens } from '../../../src/core/context/tokens';
 import {
   identifiersNear,
   importedPaths,
-  languageFamily,
   otherFileCandidates,
   otherFilesBudget,
   otherFilesForm,
@@ -163,12 +162,6 @@ describe('selectRelated: declarations of names used at the cursor', () => {
 });
 
 describe('language families', () => {
-  it('ts/js/tsx/jsx together, c/cpp together, everything else alone', () => {
-    expect(new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(languageFamily)).size).toBe(1);
-    expect(languageFamily('c')).toBe(languageFamily('cpp'));
-    expect(languageFamily('python')).not.toBe(languageFamily('ruby'));
-  });
-
   it('a Python file declaring the name is not used for TypeScript; a JavaScript one is', () => {
     const py: OtherDocument = { path: 'rect.py', languageId: 'python', text: 'class Rect:\n    width: int\n' };
     const js: OtherDocument = { path: 'lib/rect.js', languageId: 'javascript', text: 'export class Rect {\n  constructor(w) { this.w = w; }\n}\n' };

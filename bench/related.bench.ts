@@ -11,7 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildContextSync } from '../src/core/context';
-import { otherFileCandidates, planOtherFiles, renderRelatedComments, type OtherDocument } from '../src/core/context/related';
+import { otherFileCandidates, planOtherFiles, type OtherDocument } from '../src/core/context/related';
+import { renderRelatedComments } from '../src/core/prompt/otherFiles';
 import { compileExclusions } from '../src/core/exclusions';
 import { loadLanguage, parseSync, setGrammarDir } from '../src/core/syntax';
 import { pct, rng } from './stats';

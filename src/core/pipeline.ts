@@ -6,7 +6,8 @@ import { BackendError, type Backend, type CompletionRequest, type FinishReason }
 import { isLocalBackend, type BackendProfile, type Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
 import { buildContext, tokenizerFamilyOf } from './context';
-import { planOtherFiles, withOtherFiles, type OtherFiles } from './context/related';
+import { planOtherFiles, type OtherFiles } from './context/related';
+import { withOtherFiles } from './prompt/otherFiles';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { cursorContext, type CursorContext } from './cursor';

@@ -6,3 +6,4 @@ export * from './templates';
 export * from './detect';
 export * from './stops';
 export * from './chat';
+export * from './otherFiles';

@@ -44,6 +44,16 @@ export interface FimTemplate {
 
 const STARCODER_MARKERS = ['<fim_prefix>', '<fim_suffix>', '<fim_middle>'];
 
+/** Qwen2.5-Coder's repository form: its first line (the repository's name). */
+export function repoHeader(repoName = 'workspace'): string {
+  return `<|repo_name|>${repoName}\n`;
+}
+
+/** Qwen2.5-Coder's repository form: one file (`<|file_sep|>path` and its text; llama.cpp formats `input_extra` alike). */
+export function repoFile(f: ExtraFile): string {
+  return `<|file_sep|>${f.filename}\n${f.text.endsWith('\n') || f.text === '' ? f.text : `${f.text}\n`}`;
+}
+
 function psm(pre: string, suf: string, mid: string) {
   return ({ prefix, suffix }: FimInput) => `${pre}${prefix}${suf}${suffix}${mid}`;
 }
@@ -95,9 +105,9 @@ export const TEMPLATES: Record<FimFamily, FimTemplate> = {
       const fim = `<|fim_prefix|>${input.prefix}<|fim_suffix|>${input.suffix}<|fim_middle|>`;
       if (!input.extra?.length && !input.repoName) return fim;
       // Repository-level form: every context file, then the current file holding the hole.
-      let out = `<|repo_name|>${input.repoName ?? 'workspace'}\n`;
-      for (const f of input.extra ?? []) out += `<|file_sep|>${f.filename}\n${f.text.endsWith('\n') ? f.text : `${f.text}\n`}`;
-      out += `<|file_sep|>${input.filename ?? 'untitled'}\n${fim}`;
+      let out = repoHeader(input.repoName);
+      for (const f of input.extra ?? []) out += repoFile(f);
+      out += repoFile({ filename: input.filename ?? 'untitled', text: '' }) + fim;
       return out;
     },
     stop: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>'],

@@ -12,13 +12,11 @@ import {
   importedPaths,
   otherFileCandidates,
   otherFilesBudget,
-  otherFilesForm,
-  relatedTokens,
-  renderRelatedComments,
   selectRelated,
   type OtherDocument,
   type RelatedRequest,
 } from '../../../src/core/context/related';
+import { relatedTokens, renderRelatedComments } from '../../../src/core/prompt/otherFiles';
 import { compileExclusions } from '../../../src/core/exclusions';
 
 const SHAPES = `import { Vec } from './vec';
@@ -154,6 +152,16 @@ describe('selectRelated: declarations of names used at the cursor', () => {
     );
   });
 
+  it('files keep one order whatever the order of the names at the cursor (the snippets do not reorder while typing)', () => {
+    const vec: OtherDocument = { path: 'src/vec.ts', languageId: 'typescript', text: 'export interface Vec {\n  x: number;\n  y: number;\n}\n' };
+    const a = selectRelated(req('const r: Rect = █\nconst v: Vec = null;', [shapes, vec]));
+    const b = selectRelated(req('const v: Vec = █\nconst r: Rect = null;', [shapes, vec]));
+    expect(a.snippets.map((s) => s.filename)).toEqual(['src/vec.ts', 'src/shapes.ts']);
+    expect(b.snippets).toEqual(a.snippets);
+    expect(a.declared).toEqual(['Rect', 'Vec']);
+    expect(b.declared).toEqual(['Vec', 'Rect']);
+  });
+
   it('deterministic: the same inputs give the same snippets', () => {
     const a = selectRelated(req("import { area } from './shapes';\nconst r: Rect = area(█", [shapes]));
     const b = selectRelated(req("import { area } from './shapes';\nconst r: Rect = area(█", [{ ...shapes }]));
@@ -272,20 +280,5 @@ describe('otherFileCandidates: what may be read at all', () => {
       maxChars: 500,
     });
     expect(capped.map((d) => d.path)).toEqual(['a.ts', 'c.ts']);
-  });
-});
-
-describe('otherFilesForm: how each backend receives other files', () => {
-  it('files for llama.cpp /infill and the Qwen template; comments for every other template and native FIM API', () => {
-    expect(otherFilesForm({ kind: 'llamacpp', fimTemplate: 'auto', model: undefined })).toBe('files');
-    expect(otherFilesForm({ kind: 'llamacpp', fimTemplate: 'native', model: undefined })).toBe('files');
-    expect(otherFilesForm({ kind: 'llamacpp', fimTemplate: 'starcoder', model: undefined })).toBe('comments');
-    expect(otherFilesForm({ kind: 'openai', fimTemplate: 'qwen', model: 'x' })).toBe('files');
-    expect(otherFilesForm({ kind: 'openai', fimTemplate: 'auto', model: 'Qwen2.5-Coder-7B' })).toBe('files');
-    expect(otherFilesForm({ kind: 'openai', fimTemplate: 'native', model: 'Qwen2.5-Coder-7B' })).toBe('comments');
-    expect(otherFilesForm({ kind: 'ollama', fimTemplate: 'auto', model: 'qwen2.5-coder:1.5b' })).toBe('comments');
-    expect(otherFilesForm({ kind: 'codestral', fimTemplate: 'auto', model: 'codestral-latest' })).toBe('comments');
-    expect(otherFilesForm({ kind: 'deepseek', fimTemplate: 'auto', model: 'deepseek-chat' })).toBe('comments');
-    expect(otherFilesForm({ kind: 'embedded', fimTemplate: 'auto', model: undefined })).toBe('comments');
   });
 });

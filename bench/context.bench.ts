@@ -1,18 +1,26 @@
 /**
- * Syntax layer and context builder on real, large files from node_modules (numbers only, no pass/fail):
+ * Syntax layer and context builder while typing in real, large files (numbers only, no pass/fail):
  *   - full parse (web-tree-sitter, and the native binding as the yardstick),
  *   - incremental reparse after a one-character edit,
- *   - context building with the tree while typing (each request follows a keystroke; per-document work is updated
- *     from the previous keystroke, as in the editor), and the first request in a document,
- * each as p50/p95 and as a ratio to one full parse; and the identifier coverage: how often the definitions
- * (imports, signatures, fields, declarations) of identifiers used on the cursor line, found elsewhere in the file,
- * are in the trimmed context versus in a plain window of the nearest lines with the same token budget.
- * Env: BENCH_N (positions per measure, default 200; each is timed 3 times), BENCH_MISSES=1 lists coverage misses.
+ *   - typing sessions: at fixed random places, 6 lines are cut out and typed again character by character, the tree
+ *     kept up to date incrementally; after each keystroke the context is built with the document's key (as in the
+ *     editor) and compared with a plain window of the nearest lines that slides with the cursor (same budget):
+ *       time per call (p50/p95; min of 3 per keystroke; the first keystroke at a place), over budget;
+ *       prefill: prompt tokens after the longest prefix shared with the previous keystroke's prompt — what a server
+ *       with prefix caching processes again — in a prefix-first (PSM, StarCoder) and a suffix-first (SPM, Codestral)
+ *       template;
+ *       recall of the identifiers of the rest of the typed lines (found elsewhere in the document) in the prompt.
+ * Files: zod's types.ts (5.1k lines, TypeScript), the Python standard library's _pydecimal.py (6.4k lines), the first
+ * 50k lines of typescript.js (JavaScript). Env: BENCH_N (positions for the parse measures, default 200),
+ * BENCH_SESSIONS (typing sessions per file and budget, default 6), BENCH_FILES (filter on the file names).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildContextSync, estimateTokens, lineWindow } from '../src/core/context';
-import { loadLanguage, parseSync, pointAt, setGrammarDir, toEdit, type Node, type Tree } from '../src/core/syntax';
+import { renderFim } from '../src/core/prompt/templates';
+import { loadLanguage, parseSync, setGrammarDir, toEdit, type Tree } from '../src/core/syntax';
+import { codeIdentifiers, wordSet } from './holes';
+import { stdlibFile } from './corpus';
 import { pct, rng } from './stats';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -37,62 +45,150 @@ function subjects(): Subject[] {
   let cut = 50_000;
   while (cut < ts.length && !ts[cut].startsWith('function ')) cut++;
   const ts50k = ts.slice(0, cut).join('\n') + '\n})({});\n';
+  const pydecimal = stdlibFile('_pydecimal.py');
   return [
     { name: 'zod/src/v3/types.ts', language: 'typescript', text: zod, native: () => require('tree-sitter-typescript').typescript },
+    ...(pydecimal ? [{ name: 'python stdlib _pydecimal.py', language: 'python', text: pydecimal, native: () => require('tree-sitter-python') }] : []),
     { name: 'typescript.js[:50k]', language: 'javascript', text: ts50k, native: () => require('tree-sitter-javascript') },
   ];
 }
 
-/** Declaration sites: identifier-like nodes that are the declared name of their parent (or an imported name). */
-function definitionSites(tree: Tree): Map<string, number[]> {
-  const sites = new Map<string, number[]>();
-  const c = tree.walk();
-  const visit = () => {
-    const type = c.nodeType;
-    if (/identifier$/.test(type) && c.currentFieldName === 'name') add(c.nodeText, c.startPosition.row);
-    else if (/identifier$/.test(type)) {
-      const p = c.currentNode.parent;
-      if (p && /^(import_specifier|namespace_import|import_clause|required_parameter|optional_parameter|formal_parameters)$/.test(p.type))
-        add(c.nodeText, c.startPosition.row);
-    }
-  };
-  const add = (name: string, row: number) => {
-    let list = sites.get(name);
-    if (!list) sites.set(name, (list = []));
-    list.push(row);
-  };
-  // Iterative pre-order walk.
-  for (;;) {
-    visit();
-    if (c.gotoFirstChild()) continue;
-    while (!c.gotoNextSibling()) {
-      if (!c.gotoParent()) {
-        c.delete();
-        return sites;
-      }
-    }
-  }
+interface Stats {
+  ms: number[];
+  /** CPU time of the call (this thread's user + system time): what a shared, busy machine does not inflate. */
+  cpu: number[];
+  msMin: number[];
+  first: number[];
+  over: number;
+  keystrokes: number;
+  /** Prompt tokens a prefix-caching server processes again (after the longest common prefix with the previous prompt). */
+  prefill: { tessera: { psm: number; spm: number }; sliding: { psm: number; spm: number } };
+  promptTokens: { tessera: number; sliding: number };
+  recall: { wanted: number; tessera: number; sliding: number };
 }
 
-function identifiersOnLine(tree: Tree, text: string, lineStart: number, lineEnd: number): string[] {
-  const out = new Set<string>();
-  const visit = (n: Node) => {
-    if (n.endIndex <= lineStart || n.startIndex >= lineEnd) return;
-    if (n.childCount === 0) {
-      if (/identifier$/.test(n.type)) out.add(text.slice(n.startIndex, n.endIndex));
-      return;
-    }
-    for (const ch of n.children) if (ch) visit(ch);
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Tokens of `prompt` after the longest prefix it shares with `previous` (all of it when there is none). */
+function prefillOf(prompt: string, previous: string | undefined): number {
+  const all = estimateTokens(prompt);
+  if (previous === undefined) return all;
+  return all - estimateTokens(prompt.slice(0, commonPrefixLength(prompt, previous)));
+}
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 6);
+const TYPED_LINES = 6;
+
+function typingSessions(s: Subject, base: Tree, budget: number): void {
+  const text = s.text;
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const rand = rng(budget * 7 + 3);
+  const st: Stats = {
+    ms: [],
+    cpu: [],
+    msMin: [],
+    first: [],
+    over: 0,
+    keystrokes: 0,
+    prefill: { tessera: { psm: 0, spm: 0 }, sliding: { psm: 0, spm: 0 } },
+    promptTokens: { tessera: 0, sliding: 0 },
+    recall: { wanted: 0, tessera: 0, sliding: 0 },
   };
-  const top = tree.rootNode.descendantForIndex(lineStart, Math.max(lineStart, lineEnd - 1));
-  if (top) visit(top.parent ?? top);
-  return [...out];
+  for (let session = 0; session < SESSIONS; session++) {
+    // A run of non-blank code lines to type again.
+    let row = 0;
+    for (let tries = 0; tries < 1000; tries++) {
+      row = 20 + Math.floor(rand() * (starts.length - TYPED_LINES - 40));
+      const chunk = text.slice(starts[row], starts[row + TYPED_LINES]);
+      if (chunk.split('\n').slice(0, TYPED_LINES).every((l) => l.trim() !== '' && !/^\s*(\/\/|#|\*|\/\*)/.test(l))) break;
+    }
+    const start = starts[row];
+    const end = starts[row + TYPED_LINES];
+    const typed = text.slice(start, end);
+    let doc = text.slice(0, start) + text.slice(end);
+    let tree = parseSync(s.language, doc)!;
+    const keys = [0, 1, 2].map((k) => `${s.name}#${budget}#${session}#${k}`);
+    const previous: { tessera: { psm?: string; spm?: string }; sliding: { psm?: string; spm?: string } } = { tessera: {}, sliding: {} };
+    for (let k = 1; k <= typed.length; k++) {
+      const at = start + k - 1;
+      const ch = typed[k - 1];
+      const next = doc.slice(0, at) + ch + doc.slice(at);
+      tree.edit(toEdit({ offset: at, deletedLength: 0, inserted: ch }, doc));
+      const t2 = parseSync(s.language, next, tree)!;
+      tree.delete();
+      tree = t2;
+      doc = next;
+      void Number(doc); // flat, as a document's text is
+      const cursor = start + k;
+      const prefix = doc.slice(0, cursor);
+      const suffix = doc.slice(cursor);
+      let best = Infinity;
+      let ctx: ReturnType<typeof buildContextSync> | undefined;
+      for (const documentKey of keys) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        ctx = buildContextSync({ language: s.language, prefix, suffix, text: doc, budgetTokens: budget, tree, documentKey });
+        const ms = performance.now() - t0;
+        const c1 = process.cpuUsage(c0);
+        st.ms.push(ms);
+        st.cpu.push((c1.user + c1.system) / 1000);
+        best = Math.min(best, ms);
+        if (k === 1 && documentKey === keys[0]) st.first.push(ms);
+      }
+      st.msMin.push(best);
+      st.keystrokes++;
+      if (ctx!.tokens > budget || estimateTokens(ctx!.prefix) + estimateTokens(ctx!.suffix) > budget) st.over++;
+      const win = lineWindow(prefix, suffix, budget, 0.25, 'bpe-code');
+      for (const [who, c] of [['tessera', ctx!], ['sliding', win]] as const) {
+        const psm = renderFim('starcoder', c);
+        const spm = renderFim('codestral', c);
+        st.prefill[who].psm += prefillOf(psm, previous[who].psm);
+        st.prefill[who].spm += prefillOf(spm, previous[who].spm);
+        previous[who] = { psm, spm };
+        st.promptTokens[who] += estimateTokens(c.prefix) + estimateTokens(c.suffix);
+      }
+      // What the rest of the typed lines needs (their identifiers found elsewhere in the document).
+      const rest = codeIdentifiers(base, text, start + k, end);
+      const elsewhere = wordSet(doc.slice(0, cursor) + doc.slice(cursor + (end - start - k)));
+      const tWords = wordSet(ctx!.prefix + ctx!.suffix);
+      const wWords = wordSet(win.prefix + win.suffix);
+      for (const w of rest) {
+        if (!elsewhere.has(w)) continue;
+        st.recall.wanted++;
+        if (tWords.has(w)) st.recall.tessera++;
+        if (wWords.has(w)) st.recall.sliding++;
+      }
+    }
+    tree.delete();
+  }
+  const n = st.keystrokes;
+  const r = (x: number) => (x / n).toFixed(0);
+  console.log(
+    `  context (budget ${budget}) typing ${SESSIONS}×${TYPED_LINES} lines, ${n} keystrokes: p50 ${f(pct(st.ms, 50))}  p95 ${f(pct(st.ms, 95))}` +
+      `   [min of 3 per keystroke: p50 ${f(pct(st.msMin, 50))}  p95 ${f(pct(st.msMin, 95))}]   [CPU time: p50 ${f(pct(st.cpu, 50))}  p95 ${f(pct(st.cpu, 95))}]` +
+      `   [first keystroke at a place: p50 ${f(pct(st.first, 50))}]   over budget ${st.over}`,
+  );
+  console.log(
+    `    prefill per keystroke (prompt tokens after the common prefix with the previous one): PSM (StarCoder) ${r(st.prefill.tessera.psm)} vs sliding window ${r(st.prefill.sliding.psm)}` +
+      ` (${(st.prefill.sliding.psm / Math.max(1, st.prefill.tessera.psm)).toFixed(1)}× fewer);  SPM (Codestral) ${r(st.prefill.tessera.spm)} vs ${r(st.prefill.sliding.spm)}` +
+      ` (${(st.prefill.sliding.spm / Math.max(1, st.prefill.tessera.spm)).toFixed(1)}× fewer);  prompt ${r(st.promptTokens.tessera)} vs ${r(st.promptTokens.sliding)} tokens`,
+  );
+  console.log(
+    `    recall of the rest of the typed lines' identifiers: ${((100 * st.recall.tessera) / st.recall.wanted).toFixed(1)}% vs sliding window ${((100 * st.recall.sliding) / st.recall.wanted).toFixed(1)}%  (${st.recall.wanted} identifier-keystrokes)`,
+  );
 }
 
 function main(): void {
   void (async () => {
     console.log(`context benchmark — ${N} samples per measure; times in ms`);
     for (const s of subjects()) {
+      if (process.env.BENCH_FILES && !s.name.includes(process.env.BENCH_FILES)) continue;
       await loadLanguage(s.language);
       const text = s.text;
       const lines = text.split('\n');
@@ -187,102 +283,10 @@ function main(): void {
           `   [min of 3 per position: p50 ${f(pct(incMin, 50))}  p95 ${f(pct(incMin, 95))}]`,
       );
 
-      // Context building as it happens while typing: each request follows one keystroke (a character typed at the
-      // end of a random code line of the current document, kept incrementally parsed outside the timing), with the
-      // document's identity, so per-document work (the declaration index) is updated from the previous keystroke's
-      // text, as in the editor. Each keystroke is timed 3 times (3 document keys, each one keystroke behind), so
-      // every run does the same work; the per-keystroke minimum filters out the noise of a shared machine.
-      for (const budget of BUDGETS) {
-        const typing: number[] = [];
-        const typingMin: number[] = [];
-        const cold: number[] = [];
-        const tRand = rng(7);
-        const lens = lines.map((l) => l.length);
-        let cur = text;
-        let tree = base.copy();
-        const keys = [0, 1, 2].map((r) => `${s.name}#${budget}#${r}`);
-        const offsetOf = (row: number) => {
-          let off = 0;
-          for (let r = 0; r < row; r++) off += lens[r] + 1;
-          return off;
-        };
-        for (const documentKey of keys) buildContextSync({ language: s.language, prefix: cur.slice(0, 1), suffix: cur.slice(1), text: cur, budgetTokens: budget, tree, documentKey });
-        for (let i = 0; i < N; i++) {
-          const row = codeLines[Math.floor(tRand() * codeLines.length)];
-          const column = lens[row];
-          const offset = offsetOf(row) + column;
-          cur = cur.slice(0, offset) + 'x' + cur.slice(offset);
-          lens[row]++;
-          tree.edit(toEdit({ offset, deletedLength: 0, inserted: 'x', startPosition: { row, column }, oldEndPosition: { row, column } }));
-          const next = parseSync(s.language, cur, tree)!;
-          tree.delete();
-          tree = next;
-          void Number(cur); // flat, as a document's text is
-          const req = { language: s.language, prefix: cur.slice(0, offset + 1), suffix: cur.slice(offset + 1), text: cur, budgetTokens: budget, tree };
-          let best = Infinity;
-          for (const documentKey of keys) {
-            const t0 = performance.now();
-            buildContextSync({ ...req, documentKey });
-            const ms = performance.now() - t0;
-            typing.push(ms);
-            best = Math.min(best, ms);
-          }
-          typingMin.push(best);
-          if (i < 20) {
-            // The first request in a document (or after a big change): the per-document index is built from scratch.
-            const c0 = performance.now();
-            buildContextSync({ ...req, documentKey: `${s.name}-cold-${budget}-${i}` });
-            cold.push(performance.now() - c0);
-          }
-        }
-        tree.delete();
-        console.log(
-          `  context (budget ${budget}) while typing: p50 ${f(pct(typing, 50))}  p95 ${f(pct(typing, 95))}  max ${f(Math.max(...typing))}   p95/full ${(pct(typing, 95) / fullMs).toFixed(3)}×` +
-            `   [min of 3 per keystroke: p50 ${f(pct(typingMin, 50))}  p95 ${f(pct(typingMin, 95))}]   [first request in a document: p50 ${f(pct(cold, 50))}]`,
-        );
-      }
-
-      const sites = definitionSites(base);
-      for (const budget of BUDGETS) {
-        // What the context holds, cursor at the end of a random code line: identifier coverage and tokens.
-        const ctxRand = rng(7);
-        let covered = 0;
-        let coveredWindow = 0;
-        let wanted = 0;
-        let tokens = 0;
-        let tokensWindow = 0;
-        for (let i = 0; i < N; i++) {
-          const row = codeLines[Math.floor(ctxRand() * codeLines.length)];
-          const cursor = lineStarts[row] + lines[row].length;
-          const prefix = text.slice(0, cursor);
-          const suffix = text.slice(cursor);
-          const ctx = buildContextSync({ language: s.language, prefix, suffix, text, budgetTokens: budget, tree: base, documentKey: s.name });
-          const win = lineWindow(prefix, suffix, budget, 0.25, 'bpe-code');
-          tokens += ctx.tokens;
-          tokensWindow += win.tokens;
-
-          // Identifiers on the cursor line whose definition is elsewhere (more than 3 lines away).
-          const ctxLines = new Set((ctx.prefix + ctx.suffix).split('\n'));
-          const winLines = new Set((win.prefix + win.suffix).split('\n'));
-          for (const id of identifiersOnLine(base, text, lineStarts[row], cursor)) {
-            const defs = sites.get(id);
-            if (!defs) continue;
-            const before = defs.filter((r) => r < row);
-            const def = before.length > 0 ? before[before.length - 1] : defs[0];
-            if (Math.abs(def - row) <= 3) continue;
-            wanted++;
-            if (ctxLines.has(lines[def])) covered++;
-            else if (process.env.BENCH_MISSES && budget === 1536)
-              console.log(`    miss: ${id} (line ${row + 1} uses it; defined line ${def + 1}: ${lines[def].trim().slice(0, 70)})`);
-            if (winLines.has(lines[def])) coveredWindow++;
-          }
-        }
-        console.log(
-          `  context (budget ${budget}) identifier coverage: ${wanted} far-defined identifiers used on the cursor line; definition line in context: ` +
-            `syntax ${((100 * covered) / wanted).toFixed(1)}%  vs  nearest-lines window ${((100 * coveredWindow) / wanted).toFixed(1)}%` +
-            `   mean tokens ${(tokens / N).toFixed(0)} (window ${(tokensWindow / N).toFixed(0)})`,
-        );
-      }
+      // Typing sessions: at a random place, lines are cut out and typed again, one character per keystroke, the tree
+      // kept up to date incrementally (outside the timing), a context built after each keystroke with the document's
+      // key (per-document work is updated, the plan kept while it fits, as in the editor).
+      for (const budget of BUDGETS) typingSessions(s, base, budget);
       base.delete();
     }
 

@@ -54,6 +54,12 @@ export function stdlibSet(minLines = STDLIB_MIN_LINES): CorpusSet {
   return set;
 }
 
+/** One module of the Python standard library (first root that has it), or undefined. */
+export function stdlibFile(rel: string): string | undefined {
+  const root = STDLIB_ROOTS.find((r) => existsSync(path.join(r, rel)));
+  return root ? readFileSync(path.join(root, rel), 'utf8') : undefined;
+}
+
 /** Hand-written (not generated, not minified) long sources in node_modules, by language. */
 const NODE_MODULES: Record<string, { language: string; files: string[] }> = {
   typescript: {

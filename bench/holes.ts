@@ -7,6 +7,7 @@
  * "holds" one when it contains it as a word.
  */
 import { languageOrAny } from '../src/core/languages';
+import type { Tree } from '../src/core/syntax';
 
 export interface Hole {
   kind: 'rest-of-line' | 'lines';
@@ -61,6 +62,33 @@ export function identifiers(text: string, language: string): Set<string> {
   return out;
 }
 
+/**
+ * The identifiers of the code in [start, end) by the syntax tree: the leaves the grammar calls identifiers (names,
+ * attributes, fields, types, properties), not words in comments or strings.
+ */
+export function codeIdentifiers(tree: Tree, text: string, start: number, end: number): Set<string> {
+  const out = new Set<string>();
+  const c = tree.walk();
+  try {
+    const visit = (): void => {
+      if (c.endIndex <= start || c.startIndex >= end) return;
+      if (c.startIndex >= start && c.endIndex <= end && /identifier$|^(name|constant|field_identifier|namespace_identifier)$/.test(c.nodeType)) {
+        const w = text.slice(c.startIndex, c.endIndex);
+        if (/^[A-Za-z_$][\w$]*$/.test(w)) out.add(w);
+      }
+      if (c.gotoFirstChild()) {
+        do visit();
+        while (c.gotoNextSibling());
+        c.gotoParent();
+      }
+    };
+    visit();
+  } finally {
+    c.delete();
+  }
+  return out;
+}
+
 /** Words of a text, as a set (for "does the prompt hold this identifier"). */
 export function wordSet(text: string): Set<string> {
   return new Set(text.match(WORD) ?? []);
@@ -103,8 +131,8 @@ export interface HoleScore {
   farFound: string[];
 }
 
-export function scoreHole(middle: string, elsewhere: Set<string>, language: string, prompt: Set<string>, window: Set<string>): HoleScore {
-  const wanted = [...identifiers(middle, language)].filter((w) => elsewhere.has(w));
+export function scoreHole(answer: Iterable<string>, elsewhere: Set<string>, prompt: Set<string>, window: Set<string>): HoleScore {
+  const wanted = [...answer].filter((w) => elsewhere.has(w));
   const far = wanted.filter((w) => !window.has(w));
   return {
     wanted,

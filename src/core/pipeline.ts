@@ -5,7 +5,7 @@
 import { BackendError, type Backend, type CompletionRequest, type FinishReason } from './backends/types';
 import { isLocalBackend, type BackendProfile, type Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
-import { buildContext, tokenizerFamilyOf } from './context';
+import { buildContext, describeParts, tokenizerFamilyOf } from './context';
 import { planOtherFiles, type OtherFiles } from './context/related';
 import { withOtherFiles } from './prompt/otherFiles';
 import type { Logger } from './log';
@@ -97,6 +97,7 @@ export async function prepareRequest(
   });
   rec.record('context');
   if (ctx.fallbackReason) log.debug(`context: line window (${ctx.fallbackReason})`);
+  else if (ctx.parts) log.debug(`context: lines shown by source: ${describeParts(ctx.parts, snapshot.text)}`);
   if (related) {
     log.debug(
       `context: other files as ${related.form}: ${related.snippets.map((s) => s.filename).join(', ')} (${related.tokens}/${related.budgetTokens} tokens; declarations of ${related.declared.join(', ') || 'none'}${related.imported.length ? `; outline of ${related.imported.join(', ')}` : ''})`,

@@ -135,6 +135,39 @@ export interface IndexedText {
   /** The language whose declaration words were scanned for. */
   language: Language;
   sites: Sites;
+  /** How often each word occurs in the text, once asked for (see wordCounts); kept up to date across edits. */
+  counts?: Map<string, number>;
+}
+
+const COUNT_WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+
+function countWords(counts: Map<string, number>, text: string, from: number, to: number, sign: 1 | -1): void {
+  const re = new RegExp(COUNT_WORD);
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    const n = (counts.get(m[0]) ?? 0) + sign;
+    if (n > 0) counts.set(m[0], n);
+    else counts.delete(m[0]);
+  }
+}
+
+/** How often each word occurs in the indexed text (counted once per text, then updated with each edit). */
+export function wordCounts(entry: IndexedText): Map<string, number> {
+  if (!entry.counts) {
+    entry.counts = new Map();
+    countWords(entry.counts, entry.text, 0, entry.text.length, 1);
+  }
+  return entry.counts;
+}
+
+/** The counts of `next` from those of `prev`, which it equals outside [p, length − s): only the changed lines are counted. */
+function updateCounts(counts: Map<string, number>, prev: string, next: string, p: number, s: number): Map<string, number> {
+  const from = lineStartAt(next, p);
+  const nextEnd = lineEndAt(next, next.length - s);
+  const prevEnd = nextEnd - (next.length - prev.length);
+  countWords(counts, prev, from, prevEnd, -1);
+  countWords(counts, next, from, nextEnd, 1);
+  return counts;
 }
 
 /**
@@ -154,7 +187,11 @@ export class SiteCache<E extends IndexedText = IndexedText> {
     else if (hit && Math.abs(hit.text.length - text.length) < MAX_RESCAN_CHARS) {
       const p = commonPrefix(hit.text, text);
       const s = commonSuffix(hit.text, text, Math.min(hit.text.length, text.length) - p);
-      if (text.length - p - s < MAX_RESCAN_CHARS) entry = { text, version, language, sites: updateSites(hit.text, hit.sites, text, p, s, language) } as E;
+      if (text.length - p - s < MAX_RESCAN_CHARS) {
+        // The counts move on to the new entry (the previous one is replaced, never read again).
+        const counts = hit.counts && updateCounts(hit.counts, hit.text, text, p, s);
+        entry = { text, version, language, sites: updateSites(hit.text, hit.sites, text, p, s, language), counts } as E;
+      }
     }
     entry ??= { text, version, language, sites: scan(text, 0, text.length, language) } as E;
     entry.version = version;
@@ -171,6 +208,11 @@ const edited = new SiteCache(8);
 /** Declaration sites of `text`, reusing the previous text of the same document (`key`) when it differs a little. */
 export function declarationSites(text: string, key: string, languageId: string | undefined): Sites {
   return edited.get(key, text, undefined, languageId).sites;
+}
+
+/** The index of a document being edited (declaration sites; word counts on demand), updated from its previous text. */
+export function documentIndex(text: string, key: string, languageId: string | undefined): IndexedText {
+  return edited.get(key, text, undefined, languageId);
 }
 
 /**

@@ -17,11 +17,12 @@ import { languageOf } from '../languages';
 import { grammarFor, loadLanguage, parseSync } from '../syntax';
 import type { FimContext } from '../types';
 import { fitByChars, lineWindow } from './lines';
-import { syntaxContext } from './syntax';
+import { syntaxContext, type ContextPart } from './syntax';
 import { estimateTokens, type TokenizerFamily } from './tokens';
 
 export { estimateTokens, tokenizerFamilyOf, type TokenizerFamily } from './tokens';
 export { lineWindow } from './lines';
+export type { ContextPart, PartSource } from './syntax';
 
 export interface ContextRequest {
   /** VS Code language id. */
@@ -51,7 +52,20 @@ export interface ContextRequest {
 export interface ContextResult extends FimContext {
   /** How it was built: by syntax, or the line window (with the reason). */
   strategy: 'syntax' | 'lines';
+  /** With syntax: the document's spans the prompt shows, by source (nearest lines, headers, definitions …). */
+  parts?: ContextPart[];
   fallbackReason?: 'no-grammar' | 'no-tree' | 'too-large' | 'parse-timeout' | 'grammar-not-loaded' | 'cursor-line-over-budget';
+}
+
+/** What a syntax context shows, for the log: lines per source (`lines 64, headers 2, similar 9`). */
+export function describeParts(parts: readonly ContextPart[], text: string): string {
+  const lines = new Map<string, number>();
+  for (const p of parts) {
+    let n = 0;
+    for (let i = text.indexOf('\n', p.start); i >= 0 && i < p.end; i = text.indexOf('\n', i + 1)) n++;
+    lines.set(p.source, (lines.get(p.source) ?? 0) + Math.max(1, n));
+  }
+  return [...lines].map(([source, n]) => `${source} ${n}`).join(', ');
 }
 
 /** Documents longer than this are never parsed without a tree from the caller (the editor caps its own). */

@@ -1,26 +1,37 @@
 /**
- * Syntax-aware context: spends a token budget on the code that matters to the cursor, in whole lines, chosen
- * from the tree-sitter tree of the document.
+ * Syntax-aware context: a token budget spent on the code the answer needs, in whole lines, with the document's
+ * tree-sitter tree.
  *
- * Order in which the budget is spent (each step only adds what still fits):
- *   1. the cursor line, and the lines right next to it, verbatim;
- *   2. the headers of the enclosing scopes (function/class/method signatures, loop and `if` heads, the first line
- *      of an enclosing object or call) up to the root, innermost first;
- *   3. declarations the code near the cursor refers to: imports, and the declarations at each enclosing level
- *      (fields, sibling functions, top-level types and constants) whose name appears near the cursor — small ones
- *      whole, big ones as their header;
- *   4. the closing lines of the enclosing scopes below the cursor;
- *   5. the nearest siblings at each level, innermost level first, alternating above/below the cursor: whole
- *      while they fit, otherwise as header with the body elided, so far-away bodies are the first to go;
- *   6. with budget left: the file's imports, then top-level headers.
- * Gaps are marked with one elision line (`// ...`, `# ...`, Python `...`) at the indentation of the first elided
- * line. The prefix ends exactly at the cursor and the suffix starts exactly there.
+ * How the budget is spent:
+ *   1. the cursor line and the line after it, always;
+ *   2. the nearest whole lines around the cursor (the suffix side up to its share), as far as the budget reaches,
+ *      less a share (FAR_SHARE) where far code competes with more nearby lines;
+ *   3. the header lines of the enclosing scopes above the window (function, class, block), innermost first;
+ *   4. in that share, far lines (./far: the rest of the enclosing function, the enclosing type's members, the
+ *      declarations of names used near the cursor, code like the code above the cursor and what follows it there,
+ *      imports, top-level statements) against the next nearby lines, by value per token: the value of a line is the
+ *      likelihood (./likelihood) of the names it would add to the prompt, summed, weighted by its source; a far line
+ *      costs its tokens plus a dropped-code line, and must be worth FAR_MARGIN times the next nearby lines' value per
+ *      token. Where far code is worth less, the window gets the lines.
+ * Far lines come first in the prefix, in file order (those from below the cursor too), then the window: the suffix is
+ * only the nearest lines after the cursor. Dropped code is marked with one line (the language's elision line,
+ * ../languages) at the indentation of the first dropped line, and counted. The prefix ends exactly at the cursor and
+ * the suffix starts exactly there.
+ *
+ * Stable prompts: with a document key, the plan (window ends and far lines) is kept for the next keystrokes while
+ * it still fits the budget (./plans), so the prompt's start does not slide on every line typed.
  */
-import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Language } from '../languages';
 import type { FimContext } from '../types';
-import { declarationSites, declarationsOf } from './declarations';
+import { documentIndex, wordCounts } from './declarations';
+import { candidateNames, enclosingHeaders, farCandidates, type FarSource } from './far';
+import { nameWeight, type NameModel } from './likelihood';
+import { lastPlan, rememberPlan, type Plan, type PlannedSpan } from './plans';
+import { ancestorsAt, enclosing } from './scope';
+import { indentAt, lineEndAt, lineStartAt, namesIn, type Span } from './text';
 import { estimateTokens, type TokenizerFamily } from './tokens';
+import { windowEnd, windowStart } from './window';
 
 export interface SyntaxContextInput {
   text: string;
@@ -30,600 +41,366 @@ export interface SyntaxContextInput {
   budgetTokens: number;
   suffixShare: number;
   family: TokenizerFamily;
-  /** Identifies the document across calls (its URI): its declaration index is then updated, not rebuilt. */
+  /** Identifies the document across calls (its URI): its indexes are updated, not rebuilt, and its plan is kept. */
   documentKey?: string;
-  /** Safety net: stop scanning far siblings after this many ms (default 200; the result stays valid, just less complete). */
+  /** Safety net: stop looking for far code after this many ms (default 200; the result stays valid, just nearer). */
   maxMs?: number;
 }
 
-interface Span {
-  start: number;
-  end: number;
+/** Where a piece of the prompt comes from. */
+export type PartSource = 'cursor' | 'lines' | FarSource;
+
+export interface ContextPart extends Span {
+  source: PartSource;
 }
 
-const BODY_TYPE = /block|body|declaration_list|compound_statement|suite|statement_list|class_body|enum_body/;
-/** Siblings read on each side of the cursor per level, and first children read per level (imports, constants). */
-const SIBLING_WINDOW = 80;
-const HEAD_CHILDREN = 80;
-const CLOSING_LINE = /^[\s)\]};,]*(end)?[\s)\]};,]*$/;
-const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
-
-// Plain loops: lines are short, and this is called ~1000 times per request (a builtin call costs more here).
-function lineStartAt(text: string, off: number): number {
-  let i = off - 1;
-  while (i >= 0 && text.charCodeAt(i) !== 10) i--;
-  return i + 1;
+export interface SyntaxContext extends FimContext {
+  /** The document's spans the prompt shows, in order, by source. */
+  parts: ContextPart[];
 }
 
-/** End (exclusive, after the newline) of the line containing `off`. */
-function lineEndAt(text: string, off: number): number {
-  const n = text.length;
-  let i = off;
-  while (i < n && text.charCodeAt(i) !== 10) i++;
-  return i < n ? i + 1 : n;
+/** Share of the budget where far code competes with more nearby lines. */
+export const FAR_SHARE = 0.45;
+/** Share of the budget the enclosing scopes' headers may take. */
+const HEADER_SHARE = 0.1;
+/** A far line must be worth this many times the next nearby lines per token (it splits the code apart). */
+const FAR_MARGIN = 1.2;
+/**
+ * What a line's names are worth, per source, relative to their likelihood (measured on the benchmark's holes: lines
+ * after code like the code above the cursor bring the answer's names twice as often as their names alone suggest;
+ * the file's imports and top-level statements half as often).
+ */
+const SOURCE_WEIGHT: Partial<Record<FarSource, number>> = { similar: 2, imports: 0.5, module: 0.5 };
+/** Nearby lines compete with far ones in chunks of about this many tokens. */
+const EDGE_CHUNK = 24;
+/** Share of the budget a new plan leaves free, so that the next lines typed fit without moving the window. */
+export const HEADROOM = 0.08;
+/** Text around the cursor read for the names of the enclosing function and type. */
+const SCOPE_READ_CHARS = 20_000;
+
+interface Rendered extends FimContext {
+  parts: ContextPart[];
 }
 
-/** Whole lines covering [start, end). */
-function linesOf(text: string, start: number, end: number): Span {
-  return { start: lineStartAt(text, start), end: lineEndAt(text, Math.max(start, end - 1)) };
-}
-
-function markerFor(language: Language, indent: string): string {
-  return `${indent}${language.elision}\n`;
-}
-
-/** The node's body child (a block), looking through export/decorator/declarator wrappers. */
-function findBody(node: Node, depth = 0): Node | null {
-  const body = node.childForFieldName('body');
-  if (body) return body;
-  if (depth >= 3) return null;
-  for (const field of ['declaration', 'definition', 'value', 'declarator']) {
-    const inner = node.childForFieldName(field);
-    if (inner) {
-      const b = findBody(inner, depth + 1);
-      if (b) return b;
-    }
-  }
-  const count = node.namedChildCount;
-  if (count > 0 && count <= 6) {
-    for (let i = count - 1; i >= 0; i--) {
-      const c = node.namedChild(i);
-      if (!c) continue;
-      if (BODY_TYPE.test(c.type) && c.startIndex > node.startIndex) return c;
-      if (depth < 2 && c.type.endsWith('declarator')) {
-        const b = findBody(c, depth + 1);
-        if (b) return b;
-      }
-    }
-  }
-  return null;
-}
-
-/** Lines of a node's header: from its first line through the line that opens its body. */
-function headerSpan(text: string, node: Node, maxLines: number): Span {
-  const start = lineStartAt(text, node.startIndex);
-  const body = findBody(node);
-  let end: number;
-  if (!body || body.startIndex <= node.startIndex) {
-    end = lineEndAt(text, node.startIndex);
-  } else {
-    const b = body.startIndex;
-    const opensOnItsLine = text.charCodeAt(b) === 123 /* { */ || lineStartAt(text, b) <= start;
-    if (opensOnItsLine) end = lineEndAt(text, b);
-    else {
-      let k = b - 1;
-      while (k > node.startIndex && /\s/.test(text[k])) k--;
-      end = lineEndAt(text, k);
-    }
-  }
-  end = Math.min(end, lineEndAt(text, Math.max(node.startIndex, node.endIndex - 1)));
-  // Cap very long headers (huge parameter lists): keep the first `maxLines` lines.
-  let cut = start;
-  for (let i = 0; i < maxLines && cut < end; i++) cut = lineEndAt(text, cut);
-  return { start, end: Math.min(end, cut) };
-}
-
-/** The node's last line if it only closes brackets (`}`, `});`, `end`). */
-function closingLine(text: string, node: Node): Span | undefined {
-  const last = linesOf(text, node.endIndex - 1, node.endIndex);
-  if (last.start <= node.startIndex) return undefined;
-  return CLOSING_LINE.test(text.slice(last.start, last.end)) ? last : undefined;
-}
-
-/** The words a sibling declares, approximated from its header line: the words before the first `(`, `=`, `:`, `{`. */
-function declaredWords(text: string, start: number): string[] {
-  let end = text.indexOf('\n', start);
-  if (end < 0) end = text.length;
-  let line = text.slice(start, Math.min(end, start + 200));
-  if (line.startsWith('func (')) {
-    const close = line.indexOf(')');
-    line = close > 0 ? line.slice(close + 1) : line;
-  }
-  const stop = line.search(/[(=:{;<]/);
-  const head = stop >= 0 ? line.slice(0, stop) : line;
-  return head.match(WORD) ?? [];
-}
-
-/** Identifiers in a piece of code (approximate: words minus the language's keywords and common built-ins). */
-function identifiersIn(code: string, language: Language): Set<string> {
-  const out = new Set<string>();
-  for (const w of code.match(WORD) ?? []) if (w.length > 1 && !language.keywords.has(w) && !language.builtins.has(w)) out.add(w);
-  return out;
-}
-
-/** Files up to this size are scanned for declarations of identifiers the enclosing levels do not declare. */
-const FILE_SCAN_MAX_CHARS = 600_000;
-
-/** The selection: disjoint, sorted line spans, with a running token count per side. */
-class Selection {
-  spans: Span[] = [];
-  prefixTokens = 0;
-  suffixTokens = 0;
-  constructor(
-    readonly text: string,
-    readonly lineStart: number,
-    readonly lineEnd: number,
-    readonly family: TokenizerFamily,
-    readonly markerCost: number,
-  ) {}
-
-  /** Parts of [start, end) not yet selected. */
-  private uncovered(start: number, end: number): Span[] {
-    const out: Span[] = [];
-    let pos = start;
-    for (const s of this.spans) {
-      if (s.end <= pos) continue;
-      if (s.start >= end) break;
-      if (s.start > pos) out.push({ start: pos, end: s.start });
-      pos = Math.max(pos, s.end);
-      if (pos >= end) break;
-    }
-    if (pos < end) out.push({ start: pos, end });
-    return out;
-  }
-
-  /** Token cost of adding [start, end): the new text plus one elision marker per new gap (upper bound). */
-  cost(start: number, end: number, limit: number): number {
-    let c = 0;
-    for (const u of this.uncovered(start, end)) {
-      // Cheap reject: the estimate is at least length / 16.
-      if ((u.end - u.start) / 16 > limit) return Infinity;
-      // A piece touching selected text (or the cursor line) on either side opens no new gap: no marker.
-      const touches = this.touches(u);
-      c += estimateTokens(this.text, this.family, u.start, u.end, limit - c) + (touches ? 0 : this.markerCost);
-      if (c > limit) return Infinity;
-    }
-    return c;
-  }
-
-  private touches(u: Span): boolean {
-    if (u.start === this.lineEnd || u.end === this.lineStart) return true;
-    for (const s of this.spans) if (s.end === u.start || s.start === u.end) return true;
-    return false;
-  }
-
-  side(start: number): 'prefix' | 'suffix' {
-    return start < this.lineStart ? 'prefix' : 'suffix';
-  }
-
-  /** Adds the span if it fits within `cap` tokens for its side and `total` overall; returns whether it did. */
-  tryAdd(span: Span, capPrefix: number, capSuffix: number, total: number): boolean {
-    // Spans never straddle the cursor line: clip to one side.
-    let { start, end } = span;
-    if (start < this.lineStart && end > this.lineStart) end = this.lineStart;
-    if (start < this.lineEnd && end > this.lineEnd) start = this.lineEnd;
-    if (start >= end) return true;
-    const side = this.side(start);
-    const used = this.prefixTokens + this.suffixTokens;
-    const sideUsed = side === 'prefix' ? this.prefixTokens : this.suffixTokens;
-    const cap = side === 'prefix' ? capPrefix : capSuffix;
-    const limit = Math.min(cap - sideUsed, total - used);
-    if (limit <= 0) return false;
-    const c = this.cost(start, end, limit);
-    if (c === Infinity) return false;
-    if (c === 0) return true;
-    this.insert(start, end);
-    if (side === 'prefix') this.prefixTokens += c;
-    else this.suffixTokens += c;
-    return true;
-  }
-
-  private insert(start: number, end: number): void {
-    const merged: Span[] = [];
-    let s = start;
-    let e = end;
-    let placed = false;
-    for (const sp of this.spans) {
-      if (sp.end < s) merged.push(sp);
-      else if (sp.start > e) {
-        if (!placed) {
-          merged.push({ start: s, end: e });
-          placed = true;
-        }
-        merged.push(sp);
-      } else {
-        s = Math.min(s, sp.start);
-        e = Math.max(e, sp.end);
-      }
-    }
-    if (!placed) merged.push({ start: s, end: e });
-    this.spans = merged;
-  }
-
-}
-
-/** Renders the selected spans plus the cursor line, with an elision line in each gap; split at the cursor. */
-function render(text: string, spans: Span[], language: Language, cursorLine: Span, cursor: number): { prefix: string; suffix: string } {
-  const all = [...spans.filter((s) => s.end <= cursorLine.start || s.start >= cursorLine.end), cursorLine].sort((a, b) => a.start - b.start);
+/**
+ * Renders spans in the given order (disjoint, none overlapping the cursor line; those before the cursor line's span
+ * go into the prefix, those after it into the suffix), with an elision line wherever a span does not continue the
+ * previous one (at the indentation of the first dropped line, or of the span's own first line after a jump back).
+ */
+function render(text: string, spans: readonly ContextPart[], language: Language, cursor: number): Rendered {
   let prefix = '';
   let suffix = '';
   let pos = -1;
-  for (const s of all) {
+  let afterCursor = false;
+  for (const s of spans) {
     let piece = '';
-    if (pos >= 0 && s.start > pos) {
-      const indent = /^[ \t]*/.exec(text.slice(pos, lineEndAt(text, pos)))![0];
-      piece += markerFor(language, indent);
-    }
-    if (s === cursorLine) {
+    if (pos >= 0 && s.start !== pos) piece = `${indentAt(text, s.start > pos ? pos : s.start)}${language.elision}\n`;
+    if (s.source === 'cursor') {
       prefix += piece + text.slice(s.start, cursor);
       suffix += text.slice(cursor, s.end);
-    } else if (s.end <= cursorLine.start) prefix += piece + text.slice(s.start, s.end);
-    else suffix += piece + text.slice(s.start, s.end);
+      afterCursor = true;
+    } else if (afterCursor) suffix += piece + text.slice(s.start, s.end);
+    else prefix += piece + text.slice(s.start, s.end);
     pos = s.end;
   }
-  return { prefix, suffix };
+  return { prefix, suffix, tokens: 0, parts: [...spans] };
 }
 
-/** A named sibling at one level of the ancestor chain (its node is only looked up when a header is needed). */
-interface Sib {
-  start: number;
-  end: number;
-  type: string;
-  readonly node: Node;
+function withTokens(r: Rendered, family: TokenizerFamily): Rendered {
+  r.tokens = estimateTokens(r.prefix, family) + estimateTokens(r.suffix, family);
+  return r;
 }
 
-/** Named siblings a level offers, nearest first on each side, plus the level's first children (imports live there). */
-interface LevelSibs {
-  before: Sib[];
-  after: Sib[];
-  head: Sib[];
-}
-
-function sibOf(node: Node): Sib {
-  return { start: node.startIndex, end: node.endIndex, type: node.type, node };
-}
-
-/**
- * Moves a cursor over `parent` onto its child spanning [start, end), in one call into the C library when possible.
- *
- * web-tree-sitter 0.25.10's `TreeCursor.gotoFirstChildForIndex` is broken: the JS side writes the goal index after
- * the 4 marshalled cursor words, the C side reads it from the 4th word (the cursor's `root_alias_symbol`, unused while
- * moving). So the goal is passed in that word and the word restored afterwards. The landing is checked, and a
- * linear walk (one WASM call per child: slow on levels with thousands of children) is the fallback.
- */
-function toChild(c: TreeCursor, parent: Node, start: number, end: number): boolean {
-  c.reset(parent);
-  const raw = c as unknown as Record<number, number>;
-  if (typeof raw[3] === 'number') {
-    const saved = raw[3];
-    raw[3] = start;
-    try {
-      c.gotoFirstChildForIndex(start);
-    } finally {
-      raw[3] = saved;
-    }
-    if (c.currentDepth === 1 && c.startIndex === start && c.endIndex === end) return true;
-    c.reset(parent);
+/** The prompt a plan gives for this cursor, or undefined when the plan no longer holds or no longer fits. */
+function fromPlan(plan: Plan, input: SyntaxContextInput, ls: number, le: number, fresh = false): Rendered | undefined {
+  const { text, budgetTokens: budget } = input;
+  const len = text.length;
+  if (plan.start > ls || !text.startsWith(plan.startLine, plan.start)) return undefined;
+  const end = len - plan.endFromEnd;
+  const nextEnd = le < len ? lineEndAt(text, le) : le;
+  // A kept plan must still show the line after the cursor (a new one shows it whenever it fits).
+  if (end < (fresh ? le : nextEnd) || !text.startsWith(plan.endLine, end - plan.endLine.length)) return undefined;
+  // Far code, from above and below the window, all before it: the suffix is then only the nearest lines below the
+  // cursor, which a prefix-first prompt sends again with every keystroke anyway (the far code stays cached).
+  const parts: ContextPart[] = [];
+  for (const s of plan.above) {
+    if (s.end > plan.start || !text.startsWith(s.text, s.start)) return undefined;
+    parts.push({ start: s.start, end: s.end, source: s.source });
   }
-  if (!c.gotoFirstChild()) return false;
-  while (c.startIndex !== start || c.endIndex !== end) if (!c.gotoNextSibling()) return false;
-  return true;
+  for (const s of plan.below) {
+    const start = len - s.start;
+    if (start < end || !text.startsWith(s.text, start)) return undefined;
+    parts.push({ start, end: len - s.end, source: s.source });
+  }
+  if (plan.start < ls) parts.push({ start: plan.start, end: ls, source: 'lines' });
+  parts.push({ start: ls, end: le, source: 'cursor' });
+  if (end > le) parts.push({ start: le, end, source: 'lines' });
+  const r = withTokens(render(text, parts, input.language, input.cursor), input.family);
+  return r.tokens <= budget ? r : undefined;
 }
 
-/**
- * Reads at most `window` named siblings on each side of `child`, and the first `head` named children of `parent`
- * (big levels, such as a bundle's 10k top-level functions, are never read whole).
- */
-function siblingsAround(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
-  // A level small enough is read in one call into the library; a big one with a cursor, around the child only.
-  return parent.namedChildCount <= 2 * window + head
-    ? siblingsFromChildren(parent, child, lineStart, lineEnd, window, head)
-    : siblingsByCursor(parent, child, lineStart, lineEnd, window, head);
+interface Unit extends Span {
+  source: FarSource | 'lines';
+  names: string[];
+  cost: number;
+  /** Value per token when first scored (the order of the queue). */
+  score: number;
 }
 
-function siblingsFromChildren(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
-  const out: LevelSibs = { before: [], after: [], head: [] };
-  const all = parent.namedChildren.filter((n): n is Node => n !== null);
-  // The first named child that does not start before `child` (startIndex is a plain field: no call into WASM).
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid].startIndex < child.startIndex) lo = mid + 1;
-    else hi = mid;
-  }
-  const next = lo < all.length && all[lo].id === child.id ? lo + 1 : lo;
-  let i = lo - 1;
-  for (; i >= 0 && out.before.length < window; i--) {
-    const s = sibOf(all[i]);
-    if (s.end <= lineStart) out.before.push(s);
-  }
-  for (let j = next; j < all.length && out.after.length < window; j++) {
-    if (all[j].startIndex < lineEnd) continue;
-    out.after.push(sibOf(all[j]));
-  }
-  if (i >= 0) {
-    const stopAt = out.before.length > 0 ? out.before[out.before.length - 1].start : child.startIndex;
-    for (let j = 0; j < all.length && out.head.length < head && all[j].startIndex < stopAt; j++) out.head.push(sibOf(all[j]));
-  }
-  return out;
-}
-
-/** A sibling read with a cursor: its node (a JS object and a walk) is only looked up when asked for. */
-class CursorSib implements Sib {
-  private found: Node | undefined;
-  constructor(
-    private readonly parent: Node,
-    readonly start: number,
-    readonly end: number,
-    readonly type: string,
-  ) {}
-
-  get node(): Node {
-    if (!this.found) {
-      const w = this.parent.walk();
-      try {
-        this.found = toChild(w, this.parent, this.start, this.end) ? w.currentNode : (this.parent.descendantForIndex(this.start, this.end) ?? this.parent);
-      } finally {
-        w.delete();
-      }
-    }
-    return this.found;
-  }
-}
-
-function siblingsByCursor(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
-  const out: LevelSibs = { before: [], after: [], head: [] };
-  const c = parent.walk();
-  try {
-    const read = (): Sib => new CursorSib(parent, c.startIndex, c.endIndex, c.nodeType);
-    if (!toChild(c, parent, child.startIndex, child.endIndex)) return out;
-    const anchorStart = c.startIndex;
-    let n = 0;
-    while (n < window && c.gotoPreviousSibling()) {
-      if (!c.nodeIsNamed || c.endIndex > lineStart) continue;
-      out.before.push(read());
-      n++;
-    }
-    const reachedFirst = n < window;
-    if (!toChild(c, parent, child.startIndex, child.endIndex)) return out;
-    n = 0;
-    while (n < window && c.gotoNextSibling()) {
-      if (!c.nodeIsNamed || c.startIndex < lineEnd) continue;
-      out.after.push(read());
-      n++;
-    }
-    if (!reachedFirst) {
-      c.reset(parent);
-      if (c.gotoFirstChild()) {
-        n = 0;
-        const stopAt = out.before.length > 0 ? out.before[out.before.length - 1].start : anchorStart;
-        do {
-          if (c.startIndex >= stopAt) break;
-          if (c.nodeIsNamed) {
-            out.head.push(read());
-            n++;
-          }
-        } while (n < head && c.gotoNextSibling());
-      }
-    }
-  } finally {
-    c.delete();
-  }
-  return out;
-}
-
-export function syntaxContext(input: SyntaxContextInput): FimContext {
-  const { cursor, tree, language, budgetTokens: budget, family } = input;
-  // A concatenated string is a rope; charCodeAt on it is slow. ToNumber flattens it once, in place.
-  const text = input.text;
-  void Number(text);
+/** A new plan for this cursor: the window, the headers above it and the far lines that beat more nearby lines. */
+function makePlan(input: SyntaxContextInput, ls: number, le: number, params: string): Plan {
+  const { text, cursor, tree, language, budgetTokens: budget, family } = input;
   const deadline = performance.now() + (input.maxMs ?? 200);
-  const lineStart = lineStartAt(text, cursor);
-  const lineEnd = lineEndAt(text, cursor);
-  const markerCost = estimateTokens(markerFor(language, '        '), family);
-  const sel = new Selection(text, lineStart, lineEnd, family, markerCost);
+  const len = text.length;
+  const cursorTokens = estimateTokens(text, family, ls, cursor) + estimateTokens(text, family, cursor, le);
+  let headroom = input.documentKey !== undefined ? Math.floor(budget * HEADROOM) : 0;
+  if (budget - cursorTokens - headroom < 0) headroom = 0;
+  const room = Math.max(0, budget - cursorTokens - headroom);
+  const markerCost = estimateTokens(`        ${language.elision}\n`, family);
 
-  const suffixCap = Math.floor(budget * input.suffixShare);
-  const prefixCap = budget - suffixCap;
+  // The window at its largest: the suffix side up to its share (at least the next line), then the prefix side;
+  // a side that reaches the end of the file gives the rest to the other.
+  const nextLine = le < len ? estimateTokens(text, family, le, lineEndAt(text, le)) : 0;
+  const suffixShare = Math.max(nextLine, Math.floor(budget * input.suffixShare) - estimateTokens(text, family, cursor, le));
+  let below = windowEnd(text, le, Math.min(room, suffixShare), family);
+  const upMax = windowStart(text, ls, room - below.tokens, family);
+  if (upMax.start === 0) below = windowEnd(text, le, room - upMax.tokens, family);
+  const end = below.end;
 
-  // 1. The cursor line (always: the caller checked it fits) and its neighbours.
-  sel.prefixTokens = estimateTokens(text.slice(lineStart, cursor), family);
-  sel.suffixTokens = estimateTokens(text.slice(cursor, lineEnd), family);
-  const lineAbove = (off: number, n: number): Span => {
-    let s = off;
-    for (let i = 0; i < n && s > 0; i++) s = lineStartAt(text, s - 1);
-    return { start: s, end: off };
-  };
-  const lineBelow = (off: number, n: number): Span => {
-    let e = off;
-    for (let i = 0; i < n && e < text.length; i++) e = lineEndAt(text, e);
-    return { start: off, end: e };
-  };
-  for (let n = 1; n <= 3; n++) sel.tryAdd(lineAbove(lineStart, n), prefixCap, suffixCap, budget);
-  sel.tryAdd(lineBelow(lineEnd, 1), prefixCap, suffixCap, budget);
-  sel.tryAdd(lineBelow(lineEnd, 2), prefixCap, suffixCap, budget);
+  // The window at its smallest; between the two, far lines compete with nearby ones.
+  const farRoom = Math.min(upMax.tokens, Math.floor(budget * FAR_SHARE));
+  const upMin = windowStart(text, ls, upMax.tokens - farRoom, family);
+  let start = upMin.start;
+  let left = upMax.tokens - upMin.tokens;
 
-  // Ancestors of the cursor position, innermost first.
-  const root = tree.rootNode;
-  const probe = cursor > 0 && (cursor >= text.length || /\s/.test(text[cursor])) ? cursor - 1 : cursor;
-  let node: Node | null = root.descendantForIndex(Math.max(0, probe));
-  const chain: Node[] = [];
-  while (node) {
-    chain.push(node);
-    node = node.parent;
+  const chain = ancestorsAt(tree, text, cursor);
+  const above: PlannedSpan[] = [];
+  const farBelow: PlannedSpan[] = [];
+  const covered = namesIn(text, language, start, end);
+  namesIn(text, language, ls, le, covered);
+
+  // Headers of the enclosing scopes above the window, innermost first, within their share.
+  let headerTokens = 0;
+  const headers = enclosingHeaders({ text, chain, shown: { start, end } }).reverse();
+  for (const h of headers) {
+    const cost = estimateTokens(text, family, h.start, h.end) + markerCost;
+    if (headerTokens + cost > Math.min(left, Math.floor(budget * HEADER_SHARE))) continue;
+    headerTokens += cost;
+    above.push({ ...h, text: text.slice(h.start, h.end) });
+    namesIn(text, language, h.start, h.end, covered);
   }
-  const maxHeaderLines = 6;
-  const headerCap = Math.max(24, Math.floor(budget * 0.1));
+  left -= headerTokens;
 
-  // 2. Enclosing headers.
-  for (const a of chain) {
-    if (a.startIndex >= lineStart || a.id === root.id) continue;
-    if (a.endIndex <= lineStart) continue;
-    // A block's first line is its first statement, not a header (its owner's header is added instead).
-    if (BODY_TYPE.test(a.type)) continue;
-    const h = headerSpan(text, a, maxHeaderLines);
-    if (h.end <= h.start) continue;
-    if (!sel.tryAdd(h, prefixCap, suffixCap, Math.min(budget, sel.prefixTokens + sel.suffixTokens + headerCap))) {
-      sel.tryAdd(linesOf(text, a.startIndex, a.startIndex + 1), prefixCap, suffixCap, budget);
+  if (left > 0 && performance.now() < deadline) {
+    const { fn, type } = enclosing(chain, language);
+    const index = documentIndex(text, input.documentKey ?? '', language.ids[0]);
+    const model: NameModel = {
+      counts: wordCounts(index),
+      inFunction: fn ? scopeNames(text, language, fn, cursor) : new Set(),
+      inType: type ? scopeNames(text, language, type, cursor) : new Set(),
+    };
+    const used = new Set(covered);
+    for (const w of model.inFunction) used.add(w);
+    const candidates = farCandidates({ text, cursor, language, chain, fn, type, shown: { start: upMax.start, end }, used, sites: index.sites, counts: model.counts }).filter(
+      (c) => !above.some((h) => c.start < h.end && c.end > h.start),
+    );
+    const value = (u: Pick<Unit, 'names'>) => {
+      let v = 0;
+      for (const w of u.names) if (!covered.has(w)) v += nameWeight(model, w);
+      return v;
+    };
+    // A far line next to one already taken opens no new gap: it costs no dropped-code line.
+    const bounds = new Set<number>([start, end]);
+    for (const h of above) bounds.add(h.start).add(h.end);
+    const costOf = (u: Unit) => u.cost + (bounds.has(u.start) || bounds.has(u.end) ? 0 : markerCost);
+    const scoreOf = (u: Unit) => (value(u) * (u.source === 'lines' ? 1 : (SOURCE_WEIGHT[u.source] ?? 1))) / costOf(u);
+    const units: Unit[] = [];
+    const byStart = new Map<number, Unit>();
+    const byEnd = new Map<number, Unit>();
+    for (const c of candidates) {
+      const names = candidateNames(text, language, c.start, c.end);
+      if (names.length === 0) continue;
+      const unit: Unit = { ...c, names, cost: estimateTokens(text, family, c.start, c.end), score: 0 };
+      unit.score = scoreOf(unit);
+      if (unit.score <= 0) continue;
+      units.push(unit);
+      byStart.set(unit.start, unit);
+      byEnd.set(unit.end, unit);
     }
-  }
-
-  // Identifiers the code near the cursor uses (the lines selected so far around the cursor).
-  const near = text.slice(lineAbove(lineStart, 12).start, lineBelow(lineEnd, 3).end);
-  const wanted = identifiersIn(near, language);
-  const usesSelf = /\b(self|this)\b|@\w/.test(near);
-
-  // Levels: for each ancestor with a parent, the parent's named children around it.
-  interface Level extends LevelSibs {
-    parent: Node;
-  }
-  const levels: Level[] = [];
-  for (let i = 0; i + 1 < chain.length; i++) {
-    const child = chain[i];
-    const parent = chain[i + 1];
-    if (parent.namedChildCount < 2) continue;
-    if (performance.now() > deadline && levels.length > 0) break;
-    levels.push({ parent, ...siblingsAround(parent, child, lineStart, lineEnd, SIBLING_WINDOW, HEAD_CHILDREN) });
-  }
-  const wholeOrHeader = (_lv: Level, s: Sib, wholeLimit: number, total: number, cp = prefixCap, cs = suffixCap): boolean => {
-    const whole = linesOf(text, s.start, s.end);
-    const wholeTotal = Math.min(total, sel.prefixTokens + sel.suffixTokens + wholeLimit);
-    if (sel.tryAdd(whole, cp, cs, wholeTotal)) return true;
-    const n = s.node;
-    const h = headerSpan(text, n, maxHeaderLines);
-    if (!sel.tryAdd(h, cp, cs, total)) return false;
-    const close = closingLine(text, n);
-    if (close) sel.tryAdd(close, cp, cs, total);
-    return true;
-  };
-
-  // 3. Referenced declarations and imports (at most ~30% of the budget).
-  const refTotal = Math.floor(budget * 0.3) + sel.prefixTokens + sel.suffixTokens;
-  const refWhole = Math.max(32, Math.floor(budget * 0.12));
-  /** An import that names a wanted identifier: whole if one line, else its first and last lines and the lines naming it. */
-  const importLines = (s: Sib, total: number): void => {
-    const lines = linesOf(text, s.start, s.end);
-    const body = text.slice(lines.start, lines.end);
-    const hits: Span[] = [];
-    let off = lines.start;
-    for (const line of body.split('\n')) {
-      const end = Math.min(lines.end, off + line.length + 1);
-      for (const w of line.match(WORD) ?? []) {
-        if (wanted.has(w)) {
-          hits.push({ start: off, end });
-          break;
-        }
+    const queue = new MaxQueue(units.map((u) => ({ unit: u, score: u.score })));
+    const taken = new Set<Unit>();
+    // Nearby lines above the smallest window, in chunks, nearest first.
+    const edge: Unit[] = [];
+    for (let s = upMin.start; s > upMax.start; ) {
+      let cs = s;
+      let cost = 0;
+      while (cs > upMax.start && cost < EDGE_CHUNK) {
+        const prev = lineStartAt(text, cs - 1);
+        cost += estimateTokens(text, family, prev, cs);
+        cs = prev;
       }
-      off = end;
+      edge.push({ start: cs, end: s, source: 'lines', names: candidateNames(text, language, cs, s), cost, score: 0 });
+      s = cs;
     }
-    if (hits.length === 0) return;
-    const first = linesOf(text, s.start, s.start + 1);
-    const last = linesOf(text, s.end - 1, s.end);
-    if (first.end >= last.end) {
-      sel.tryAdd(first, prefixCap, suffixCap, total);
-      return;
-    }
-    if (!sel.tryAdd(first, prefixCap, suffixCap, total)) return;
-    for (const h of hits) sel.tryAdd(h, prefixCap, suffixCap, total);
-    sel.tryAdd(last, prefixCap, suffixCap, total);
-  };
-  // Imports first (a line each), then declarations, innermost level first.
-  for (const pass of ['imports', 'declarations'] as const) {
-    for (const lv of levels) {
-      if (performance.now() > deadline) break;
-      for (const list of [lv.before, lv.after, lv.head]) {
-        for (const s of list) {
-          if (s.type.includes('comment')) continue;
-          const isImport = language.importNodes.includes(s.type);
-          if (pass === 'imports') {
-            if (isImport && s.end - s.start < 4000) importLines(s, refTotal);
-            continue;
-          }
-          if (isImport) continue;
-          let hit = false;
-          for (const w of declaredWords(text, s.start)) if (wanted.has(w)) hit = true;
-          if (!hit && usesSelf && language.constructorStart?.test(text.slice(s.start, s.start + 40))) hit = true;
-          if (hit) wholeOrHeader(lv, s, refWhole, refTotal);
+    let ei = 0;
+    while (left > 0 && performance.now() < deadline) {
+      // The best far line still worth its score (re-scored when on top: names get covered, neighbours taken).
+      let top = queue.peek();
+      while (top) {
+        if (taken.has(top.unit) || (top.unit.start >= start && top.unit.start < end)) {
+          queue.pop();
+        } else {
+          const now = scoreOf(top.unit);
+          if (now >= top.score * 0.999) break;
+          queue.pop();
+          if (now > 0) queue.push({ unit: top.unit, score: now });
         }
+        top = queue.peek();
       }
+      const near = ei < edge.length ? edge[ei] : undefined;
+      const nearScore = near ? value(near) / Math.max(1, near.cost) : 0;
+      const far = top?.unit;
+      const farCost = far ? costOf(far) : 0;
+      if (far && top!.score >= nearScore * FAR_MARGIN && farCost <= left) {
+        queue.pop();
+        taken.add(far);
+        left -= farCost;
+        for (const w of far.names) covered.add(w);
+        bounds.add(far.start).add(far.end);
+        const planned = { start: far.start, end: far.end, source: far.source as FarSource, text: text.slice(far.start, far.end) };
+        if (far.start < start) above.push(planned);
+        else farBelow.push(planned);
+        // Its neighbours now cost less: queue them again with their new score.
+        for (const n of [byEnd.get(far.start), byStart.get(far.end)]) if (n && !taken.has(n)) queue.push({ unit: n, score: scoreOf(n) });
+      } else if (near && near.cost <= left) {
+        ei++;
+        left -= near.cost;
+        start = near.start;
+        bounds.add(start);
+        for (const w of near.names) covered.add(w);
+      } else if (far && farCost > left) queue.pop();
+      else break;
     }
   }
 
-  // 3b. Identifiers still unresolved (declared outside the enclosing levels: another class's members, a type
-  // declared far away): find their declaration lines in the whole file, on files small enough to scan fast.
-  if (text.length <= FILE_SCAN_MAX_CHARS && performance.now() < deadline) {
-    const names = [...wanted].filter((w) => w.length >= 4).slice(0, 24);
-    for (const at of declarationsOf(declarationSites(text, input.documentKey ?? '', language.ids[0]), names, cursor)) {
-      if (at >= lineStart && at < lineEnd) continue;
-      sel.tryAdd(linesOf(text, at, at + 1), prefixCap, suffixCap, refTotal);
-    }
-  }
-
-  // 4. Closing lines of the enclosing scopes below the cursor.
-  for (const a of chain) {
-    if (a.id === root.id || a.endIndex <= lineEnd) continue;
-    const close = closingLine(text, a);
-    if (close) sel.tryAdd(close, prefixCap, suffixCap, budget);
-  }
-
-  // 5. Nearest siblings, level by level, alternating sides; then again with the side caps lifted.
-  const expand = (cp: number, cs: number) => {
-    // A side closes after a few consecutive siblings that fit neither whole nor as header (the budget is spent).
-    const minUseful = markerCost + 4;
-    for (const lv of levels) {
-      let bi = 0;
-      let ai = 0;
-      let beforeMisses = 0;
-      let afterMisses = 0;
-      const beforeOpen = () => beforeMisses < 3 && bi < lv.before.length && sel.prefixTokens + minUseful <= cp;
-      const afterOpen = () => afterMisses < 3 && ai < lv.after.length && sel.suffixTokens + minUseful <= cs;
-      while (beforeOpen() || afterOpen()) {
-        if (sel.prefixTokens + sel.suffixTokens + minUseful > budget) return;
-        if (performance.now() > deadline) return;
-        // Two above for one below: the prefix matters more.
-        for (let k = 0; k < 2 && beforeOpen(); k++) {
-          if (wholeOrHeader(lv, lv.before[bi++], budget, budget, cp, cs)) beforeMisses = 0;
-          else beforeMisses++;
-        }
-        if (afterOpen()) {
-          if (wholeOrHeader(lv, lv.after[ai++], budget, budget, cp, cs)) afterMisses = 0;
-          else afterMisses++;
-        }
-      }
-    }
+  // Far lines the window grew over are part of it now; what is left of the room goes to more nearby lines.
+  const kept = above.filter((s) => s.end <= start).sort((a, b) => a.start - b.start);
+  const spent = kept.reduce((n, s, i) => n + estimateTokens(s.text, family) + (i > 0 && kept[i - 1].end === s.start ? 0 : markerCost), 0);
+  const windowTokens = estimateTokens(text, family, start, ls);
+  const floor = kept.length > 0 ? kept[kept.length - 1].end : 0;
+  const farBelowSpent = farBelow.reduce((n, s) => n + estimateTokens(s.text, family) + markerCost, 0);
+  const more = windowStart(text, start, Math.max(0, room - below.tokens - windowTokens - spent - farBelowSpent), family, floor);
+  start = more.start;
+  const plan: Plan = {
+    params,
+    start,
+    startLine: start < ls ? text.slice(start, lineEndAt(text, start)) : '',
+    endFromEnd: len - end,
+    endLine: end > le ? text.slice(lineStartAt(text, end - 1), end) : '',
+    above: kept.filter((s) => s.end <= start),
+    below: farBelow
+      .filter((s) => s.start >= end)
+      .sort((a, b) => a.start - b.start)
+      .map((s) => ({ ...s, start: len - s.start, end: len - s.end })),
   };
-  expand(prefixCap, suffixCap);
-  if (sel.prefixTokens + sel.suffixTokens < budget - markerCost) expand(budget, budget);
+  return plan;
+}
 
-  // 6. Imports of the outermost level with what is left.
-  const top = levels.length > 0 ? levels[levels.length - 1] : undefined;
-  if (top) {
-    for (const s of [...top.head, ...[...top.before].reverse()]) {
-      if (performance.now() > deadline) break;
-      if (language.importNodes.includes(s.type)) sel.tryAdd(linesOf(text, s.start, s.end), budget, budget, budget);
+interface Entry {
+  unit: Unit;
+  score: number;
+}
+
+/** A binary max-heap of units by score (an entry whose unit changed is pushed again; the stale one is skipped). */
+class MaxQueue {
+  constructor(private readonly items: Entry[]) {
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  peek(): Entry | undefined {
+    return this.items[0];
+  }
+  pop(): Entry | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (this.items.length > 0 && last) {
+      this.items[0] = last;
+      this.down(0);
+    }
+    return top;
+  }
+  push(e: Entry): void {
+    const a = this.items;
+    a.push(e);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i], a[p])) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
     }
   }
-
-  const cursorLine = { start: lineStart, end: lineEnd };
-  let { prefix, suffix } = render(text, sel.spans, language, cursorLine, cursor);
-  // The per-span charges are an upper bound; check the real strings, and drop the farthest spans if needed.
-  let tokens = estimateTokens(prefix, family) + estimateTokens(suffix, family);
-  while (tokens > budget && sel.spans.length > 0) {
-    const far = sel.spans.reduce((a, b) => (Math.abs(a.start - cursor) > Math.abs(b.start - cursor) ? a : b));
-    sel.spans = sel.spans.filter((x) => x !== far);
-    ({ prefix, suffix } = render(text, sel.spans, language, cursorLine, cursor));
-    tokens = estimateTokens(prefix, family) + estimateTokens(suffix, family);
+  private down(i: number): void {
+    const a = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && before(a[l], a[m])) m = l;
+      if (r < a.length && before(a[r], a[m])) m = r;
+      if (m === i) return;
+      [a[i], a[m]] = [a[m], a[i]];
+      i = m;
+    }
   }
-  return { prefix, suffix, tokens };
+}
+
+/** Higher score first; equal scores nearer the top of the file first (a stable, deterministic order). */
+function before(a: Entry, b: Entry): boolean {
+  return a.score > b.score || (a.score === b.score && a.unit.start < b.unit.start);
+}
+
+/** Names used in a scope (a function or type), read around the cursor only when the scope is long. */
+function scopeNames(text: string, language: Language, node: Node, cursor: number): Set<string> {
+  const from = Math.max(node.startIndex, cursor - SCOPE_READ_CHARS);
+  const to = Math.min(node.endIndex, cursor + SCOPE_READ_CHARS);
+  const names = namesIn(text, language, from, to);
+  // The scope's own first line (its name and parameters) even when it starts further up.
+  if (from > node.startIndex) namesIn(text, language, node.startIndex, lineEndAt(text, node.startIndex), names);
+  return names;
+}
+
+export function syntaxContext(input: SyntaxContextInput): SyntaxContext {
+  const { text, cursor, budgetTokens: budget, family, language } = input;
+  // A concatenated string is a rope; charCodeAt on it is slow. ToNumber flattens it once, in place.
+  void Number(text);
+  const ls = lineStartAt(text, cursor);
+  const le = lineEndAt(text, cursor);
+  const params = `${budget}|${input.suffixShare}|${family}|${language.ids[0]}`;
+  const previous = lastPlan(input.documentKey);
+  if (previous && previous.params === params) {
+    const r = fromPlan(previous, input, ls, le);
+    if (r) return r;
+  }
+  const plan = makePlan(input, ls, le, params);
+  let r = fromPlan(plan, input, ls, le, true);
+  // The plan's costs are estimated per piece; should the whole be over, drop far spans, the farthest first.
+  while (!r && plan.above.length + plan.below.length > 0) {
+    const a = plan.above[0];
+    const b = plan.below[plan.below.length - 1];
+    if (a && (!b || cursor - a.start >= text.length - b.end - cursor)) plan.above.shift();
+    else plan.below.pop();
+    r = fromPlan(plan, input, ls, le, true);
+  }
+  if (!r) {
+    // The window alone is over (estimates of its lines add up to more than the whole): shrink it.
+    while (!r && (plan.start < ls || plan.endFromEnd < text.length - le)) {
+      if (plan.start < ls) plan.start = lineEndAt(text, plan.start);
+      else plan.endFromEnd = text.length - lineStartAt(text, text.length - plan.endFromEnd - 1);
+      plan.startLine = plan.start < ls ? text.slice(plan.start, lineEndAt(text, plan.start)) : '';
+      const e = text.length - plan.endFromEnd;
+      plan.endLine = e > le ? text.slice(lineStartAt(text, e - 1), e) : '';
+      r = fromPlan(plan, input, ls, le, true);
+    }
+  }
+  rememberPlan(input.documentKey, plan);
+  return r ?? withTokens(render(text, [{ start: ls, end: le, source: 'cursor' }], language, cursor), family);
 }

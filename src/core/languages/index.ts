@@ -45,6 +45,10 @@ export interface Language {
   typeKeywords: readonly string[];
   /** tree-sitter node types of import statements (grammar languages). */
   importNodes: readonly string[];
+  /** tree-sitter node types of functions and methods (grammar languages). */
+  functionNodes: readonly string[];
+  /** tree-sitter node types of classes and other declarations with members (grammar languages). */
+  typeNodes: readonly string[];
   /** How the first line of a constructor starts (where fields are assigned), for languages that have one. */
   constructorStart?: RegExp;
 }
@@ -93,6 +97,8 @@ function lang(ids: string[], spec: Partial<Language> & { keywords?: ReadonlySet<
     modifiers: spec.modifiers ?? [],
     typeKeywords: spec.typeKeywords ?? [],
     importNodes: spec.importNodes ?? [],
+    functionNodes: spec.functionNodes ?? [],
+    typeNodes: spec.typeNodes ?? [],
     constructorStart: spec.constructorStart,
   };
 }
@@ -104,6 +110,8 @@ const slashComments = (ids: string[], extra: Partial<Language> = {}) => lang(ids
 const JS_DECLARATIONS = ['function', 'class', 'const', 'let', 'var'];
 const TS_DECLARATIONS = [...JS_DECLARATIONS, 'interface', 'type', 'enum', 'namespace', 'module'];
 const JS_CONSTRUCTOR = /^\s*constructor\s*\(/;
+const JS_FUNCTIONS = ['function_declaration', 'function_expression', 'generator_function_declaration', 'generator_function', 'arrow_function', 'method_definition'];
+const TS_TYPES = ['class_declaration', 'abstract_class_declaration', 'class', 'interface_declaration', 'enum_declaration', 'internal_module', 'module'];
 const TS_MODIFIERS = ['export', 'default', 'declare', 'abstract', 'public', 'private', 'protected', 'static', 'readonly', 'async', 'override', 'get', 'set'];
 
 export const LANGUAGES: readonly Language[] = [
@@ -121,6 +129,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['async'],
     typeKeywords: ['class'],
     importNodes: ['import_statement', 'import_from_statement', 'future_import_statement'],
+    functionNodes: ['function_definition'],
+    typeNodes: ['class_definition'],
     constructorStart: /^\s*(async\s+)?def __init__\b/,
   }),
   slashComments(['typescript'], {
@@ -132,6 +142,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: TS_MODIFIERS,
     typeKeywords: ['class', 'interface', 'type', 'enum', 'namespace', 'module'],
     importNodes: ['import_statement'],
+    functionNodes: JS_FUNCTIONS,
+    typeNodes: TS_TYPES,
     constructorStart: JS_CONSTRUCTOR,
   }),
   slashComments(['typescriptreact'], {
@@ -143,6 +155,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: TS_MODIFIERS,
     typeKeywords: ['class', 'interface', 'type', 'enum', 'namespace', 'module'],
     importNodes: ['import_statement'],
+    functionNodes: JS_FUNCTIONS,
+    typeNodes: TS_TYPES,
     constructorStart: JS_CONSTRUCTOR,
   }),
   slashComments(['javascript', 'javascriptreact'], {
@@ -154,6 +168,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['export', 'default', 'async', 'static', 'get', 'set'],
     typeKeywords: ['class'],
     importNodes: ['import_statement'],
+    functionNodes: JS_FUNCTIONS,
+    typeNodes: TS_TYPES,
     constructorStart: JS_CONSTRUCTOR,
   }),
   slashComments(['go'], {
@@ -167,6 +183,8 @@ export const LANGUAGES: readonly Language[] = [
     declarationKeywords: ['func', 'type', 'const', 'var'],
     typeKeywords: ['type', 'struct', 'interface'],
     importNodes: ['import_declaration', 'package_clause'],
+    functionNodes: ['function_declaration', 'method_declaration', 'func_literal'],
+    typeNodes: ['type_declaration'],
   }),
   slashComments(['rust'], {
     grammar: 'rust',
@@ -179,6 +197,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['pub', 'async', 'unsafe', 'extern'],
     typeKeywords: ['struct', 'enum', 'trait', 'impl', 'mod', 'union'],
     importNodes: ['use_declaration', 'extern_crate_declaration'],
+    functionNodes: ['function_item', 'closure_expression'],
+    typeNodes: ['struct_item', 'enum_item', 'impl_item', 'trait_item', 'mod_item', 'union_item'],
   }),
   slashComments(['java'], {
     grammar: 'java',
@@ -193,6 +213,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['public', 'private', 'protected', 'static', 'final', 'abstract', 'synchronized', 'native', 'default'],
     typeKeywords: ['class', 'interface', 'enum', 'record'],
     importNodes: ['import_declaration', 'package_declaration'],
+    functionNodes: ['method_declaration', 'constructor_declaration', 'lambda_expression'],
+    typeNodes: ['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration'],
   }),
   slashComments(['c'], {
     family: 'c',
@@ -202,6 +224,8 @@ export const LANGUAGES: readonly Language[] = [
     declarationKeywords: ['struct', 'union', 'enum', 'typedef'],
     typeKeywords: ['struct', 'union', 'enum'],
     importNodes: ['preproc_include'],
+    functionNodes: ['function_definition'],
+    typeNodes: ['struct_specifier', 'union_specifier', 'enum_specifier'],
   }),
   slashComments(['cpp', 'cuda-cpp'], {
     family: 'c',
@@ -212,6 +236,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['static', 'inline', 'virtual', 'explicit', 'constexpr', 'extern'],
     typeKeywords: ['class', 'struct', 'union', 'enum', 'namespace'],
     importNodes: ['preproc_include', 'using_declaration'],
+    functionNodes: ['function_definition', 'lambda_expression'],
+    typeNodes: ['class_specifier', 'struct_specifier', 'union_specifier', 'enum_specifier', 'namespace_definition'],
   }),
   slashComments(['csharp'], {
     grammar: 'c_sharp',
@@ -227,6 +253,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['public', 'private', 'protected', 'internal', 'static', 'readonly', 'abstract', 'override', 'virtual', 'sealed', 'async', 'partial'],
     typeKeywords: ['class', 'interface', 'struct', 'enum', 'record', 'namespace'],
     importNodes: ['using_directive'],
+    functionNodes: ['method_declaration', 'constructor_declaration', 'local_function_statement', 'lambda_expression'],
+    typeNodes: ['class_declaration', 'interface_declaration', 'struct_declaration', 'enum_declaration', 'record_declaration', 'namespace_declaration'],
   }),
   hashComments(['ruby'], {
     grammar: 'ruby',
@@ -239,6 +267,8 @@ export const LANGUAGES: readonly Language[] = [
     builtins: words('puts print require require_relative attr_reader attr_accessor attr_writer raise'),
     declarationKeywords: ['def', 'class', 'module'],
     typeKeywords: ['class', 'module'],
+    functionNodes: ['method', 'singleton_method'],
+    typeNodes: ['class', 'module'],
     constructorStart: /^\s*def initialize\b/,
   }),
   lang(['php'], {
@@ -255,6 +285,8 @@ export const LANGUAGES: readonly Language[] = [
     modifiers: ['public', 'private', 'protected', 'static', 'final', 'abstract', 'readonly'],
     typeKeywords: ['class', 'interface', 'trait', 'enum'],
     importNodes: ['namespace_use_declaration', 'namespace_use_clause'],
+    functionNodes: ['function_definition', 'method_declaration', 'anonymous_function'],
+    typeNodes: ['class_declaration', 'interface_declaration', 'trait_declaration', 'enum_declaration'],
     constructorStart: /^\s*(?:public\s+)?function __construct\b/,
   }),
   hashComments(['shellscript'], {
@@ -263,6 +295,7 @@ export const LANGUAGES: readonly Language[] = [
     keywords: words('if then else elif fi case esac for select while until do done in function time local export declare readonly return'),
     builtins: words('echo printf cd test read set unset shift exit'),
     declarationKeywords: ['function'],
+    functionNodes: ['function_definition'],
   }),
   // Languages without a shipped grammar: comments, blocks and declarations for the text heuristics.
   slashComments(['objectivec', 'objectivecpp', 'cuda'], { family: 'c', keywords: words(C_KEYWORDS), declarationKeywords: ['struct', 'union', 'enum', 'typedef'], typeKeywords: ['struct', 'union', 'enum'] }),

@@ -17,32 +17,40 @@ function at(doc: string): { prefix: string; suffix: string } {
 }
 
 describe('syntax-trimmed context (python)', () => {
-  it('keeps the enclosing headers, the imports and fields the cursor code uses, within budget', async () => {
+  it('the nearest lines first, then the enclosing headers and far lines that bring names the window lacks, within budget', async () => {
     const { prefix, suffix } = at(PY);
     const ctx = await buildContext({ language: 'python', prefix, suffix, budgetTokens: 600 });
     expect(ctx.strategy).toBe('syntax');
     expect(ctx.tokens).toBeLessThanOrEqual(600);
     expect(estimateTokens(ctx.prefix) + estimateTokens(ctx.suffix)).toBe(ctx.tokens);
-    expect(ctx.prefix.endsWith('            json.dump(')).toBe(true);
-    expect(ctx.suffix.startsWith('\n        return name')).toBe(true);
-    // Enclosing scopes, up to the root.
+    // The code right around the cursor, verbatim and whole: the method being written and the lines after it.
+    expect(ctx.prefix.endsWith(prefix.slice(prefix.indexOf('    def save('))));
+    expect(ctx.suffix.startsWith('\n        return name\n\ndef helper_0(values, limit=0):\n')).toBe(true);
+    // The enclosing class's header, though hundreds of lines above.
     expect(ctx.prefix).toContain('class InventoryStore:\n');
-    expect(ctx.prefix).toContain('    def save(self, name: str, count: int) -> Optional[str]:\n');
-    expect(ctx.prefix).toContain('        for attempt in range(RETRY_LIMIT):\n');
-    // Definitions the nearby code refers to, though far above.
-    expect(ctx.prefix).toContain('import os\n');
-    expect(ctx.prefix).toContain('import json\n');
-    expect(ctx.prefix).toContain('RETRY_LIMIT = 5\n');
-    expect(ctx.prefix).toContain('self.capacity = capacity');
-    // Far bodies are elided, and the elision is marked.
-    expect(ctx.prefix).not.toContain('def helper_3(');
-    expect(ctx.prefix).toMatch(/\n *\.\.\.\n/);
-
-    // A plain window of the nearest lines with the same budget has none of that.
-    const window = lineWindow(prefix, suffix, 600, 0.25, 'bpe-code');
+    // Far lines with names the window does not have: the class's other methods, as signatures, bodies elided.
+    expect(ctx.prefix).toContain('    def method_0(self, values, limit=0):\n        ...\n');
+    expect(ctx.prefix).not.toContain('total += sum(v * 0');
+    expect(ctx.parts?.map((p) => p.source)).toEqual(expect.arrayContaining(['headers', 'type', 'lines', 'cursor']));
+    // A window of the nearest lines holding as many characters has none of that.
+    const window = lineWindow(prefix, suffix, ctx.tokens, 0.25, 'bpe-code');
     expect(window.prefix).not.toContain('class InventoryStore:');
-    expect(window.prefix).not.toContain('RETRY_LIMIT = 5');
-    expect(window.prefix).not.toContain('import json');
+    expect(window.prefix).not.toContain('def method_0(');
+  });
+
+  it('far code that brings no name the nearby lines lack is not taken: the budget goes to the nearest lines', async () => {
+    const fn = 'def step(state):\n    value = state.read()\n    state.write(value + 1)\n    return value\n';
+    const text = Array.from({ length: 200 }, () => fn).join('\n');
+    const cursor = text.indexOf('    return value', Math.floor(text.length / 2));
+    const prefix = text.slice(0, cursor);
+    const suffix = text.slice(cursor);
+    const ctx = await buildContext({ language: 'python', prefix, suffix, budgetTokens: 400 });
+    expect(ctx.tokens).toBeLessThanOrEqual(400);
+    expect(ctx.parts?.map((p) => p.source)).toEqual(['lines', 'cursor', 'lines']);
+    // One stretch of whole lines around the cursor, nothing elided.
+    expect(prefix.endsWith(ctx.prefix)).toBe(true);
+    expect(suffix.startsWith(ctx.suffix)).toBe(true);
+    expect(ctx.tokens).toBeGreaterThan(400 - 40);
   });
 
   it('the line window keeps a whole document that starts with an empty line (no endless scan at its first line)', () => {

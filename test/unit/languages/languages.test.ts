@@ -17,12 +17,13 @@ describe('the language table', () => {
     expect(grammarFor('markdown')).toBeUndefined();
   });
 
-  it('every grammar language knows its elision line, keywords, declaration words and import nodes', () => {
+  it('every grammar language knows its elision line, keywords, declaration words, import and function nodes', () => {
     for (const l of LANGUAGES.filter((x) => x.grammar)) {
       expect(l.elision, l.ids[0]).toMatch(/\.\.\.$/);
       expect(l.keywords.size, l.ids[0]).toBeGreaterThan(10);
       expect(l.declarationKeywords.length, l.ids[0]).toBeGreaterThan(0);
       if (l.ids[0] !== 'ruby' && l.ids[0] !== 'shellscript') expect(l.importNodes.length, l.ids[0]).toBeGreaterThan(0);
+      expect(l.functionNodes.length, l.ids[0]).toBeGreaterThan(0);
     }
     expect(languageOf('python')!.elision).toBe('...'); // valid Python where a body was dropped
     expect(languageOf('ruby')!.elision).toBe('# ...');

@@ -8,7 +8,9 @@
  * the nearest whole lines holding the same number of characters on each side:
  *   - recall: of the answer's identifiers that occur elsewhere in the file, the share the prompt holds (vs the window);
  *   - far: of those the window does not hold, the share the prompt holds;
- *   - over budget (must be 0), the cursor line and the next line kept whole, time per call (p50/p95).
+ *   - recall of a window of the nearest lines that fills the whole budget (what a plain prompt of that budget holds);
+ *   - over budget (must be 0), the cursor line and the next line kept whole, time per call (p50/p95, wall clock and
+ *     CPU time) for a new place in the document (its plan made afresh).
  * Per set (language) and budget, per hole kind, and the worst set; and per source of the prompt (nearest lines,
  * headers, definitions …): its share of the prompt's tokens and the far identifiers only it brought.
  * Env: BENCH_HOLES (holes per set, spread over its files; default 400), BENCH_SETS (filter on set names, e.g. "python"), BENCH_PART (even or
@@ -53,10 +55,12 @@ interface Tally {
   lineKept: number;
   lineChecked: number;
   ms: number[];
+  /** CPU time of the call (this thread): what a busy, shared machine does not inflate. */
+  cpu: number[];
 }
 
 const counts = (): Counts => ({ wanted: 0, found: 0, windowFound: 0, budgetWindowFound: 0, far: 0, farFound: 0 });
-const tally = (): Tally => ({ holes: 0, sources: new Map(), code: counts(), words: counts(), overBudget: 0, lineKept: 0, lineChecked: 0, ms: [] });
+const tally = (): Tally => ({ holes: 0, sources: new Map(), code: counts(), words: counts(), overBudget: 0, lineKept: 0, lineChecked: 0, ms: [], cpu: [] });
 const share = (a: number, b: number) => (b === 0 ? '   —  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
 
 function hash(s: string): number {
@@ -99,9 +103,11 @@ async function runSet(set: CorpusSet): Promise<Map<string, Tally>> {
         for (const budget of BUDGETS) {
           // A new place in the document: its plan is made afresh (the hole's document is another text each time).
           forgetPlan(file.name);
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           const ctx = buildContextSync({ language: set.language, prefix, suffix, text: doc, budgetTokens: budget, tree, documentKey: file.name });
           const ms = performance.now() - t0;
+          const c1 = process.cpuUsage(c0);
           const win = nearestLines(prefix, suffix, ctx.prefix.length, ctx.suffix.length);
           const promptWords = wordSet(ctx.prefix + ctx.suffix);
           const windowWords = wordSet(win.prefix + win.suffix);
@@ -145,6 +151,7 @@ async function runSet(set: CorpusSet): Promise<Map<string, Tally>> {
               if (kept) t.lineKept++;
             }
             t.ms.push(ms);
+            t.cpu.push((c1.user + c1.system) / 1000);
           }
         }
       } finally {
@@ -172,8 +179,8 @@ function main(): void {
       if (SETS && !set.name.includes(SETS)) continue;
       const lines = set.files.reduce((n, f) => n + f.text.split('\n').length, 0);
       console.log(`\n${set.name}: ${set.files.length} files, ${lines} lines${set.missing.length ? ` (missing: ${set.missing.join(', ')})` : ''}`);
-      console.log('                             code identifiers                             words                                                         ms per call');
-      console.log('  budget  kind          holes  recall  window   Δ     budget  far found         recall  window   Δ     budget  far found         over  lines kept   p50    p95');
+      console.log('                             code identifiers                             words                                                         ms per call (wall, CPU)');
+      console.log('  budget  kind          holes  recall  window   Δ     budget  far found         recall  window   Δ     budget  far found         over  lines kept   p50    p95      p50    p95');
       const t = await runSet(set);
       for (const budget of BUDGETS) {
         for (const kind of ['', 'rest-of-line', 'lines']) {
@@ -181,7 +188,7 @@ function main(): void {
           if (!x) continue;
           console.log(
             `  ${String(budget).padStart(6)}  ${(kind || 'all').padEnd(12)} ${String(x.holes).padStart(6)}  ${row(x.code)}   ${row(x.words)}` +
-              `  ${String(x.overBudget).padStart(5)}  ${share(x.lineKept, x.lineChecked)}  ${pct(x.ms, 50).toFixed(2).padStart(6)} ${pct(x.ms, 95).toFixed(2).padStart(6)}`,
+              `  ${String(x.overBudget).padStart(5)}  ${share(x.lineKept, x.lineChecked)}  ${pct(x.ms, 50).toFixed(2).padStart(6)} ${pct(x.ms, 95).toFixed(2).padStart(6)}   ${pct(x.cpu, 50).toFixed(2).padStart(6)} ${pct(x.cpu, 95).toFixed(2).padStart(6)}`,
           );
           if (!kind && x.sources.size > 0) {
             const total = [...x.sources.values()].reduce((n, v) => n + v.tokens, 0);

@@ -112,7 +112,19 @@ const TS_DECLARATIONS = [...JS_DECLARATIONS, 'interface', 'type', 'enum', 'names
 const JS_CONSTRUCTOR = /^\s*constructor\s*\(/;
 const JS_FUNCTIONS = ['function_declaration', 'function_expression', 'generator_function_declaration', 'generator_function', 'arrow_function', 'method_definition'];
 const TS_TYPES = ['class_declaration', 'abstract_class_declaration', 'class', 'interface_declaration', 'enum_declaration', 'internal_module', 'module'];
-const TS_MODIFIERS = ['export', 'default', 'declare', 'abstract', 'public', 'private', 'protected', 'static', 'readonly', 'async', 'override', 'get', 'set'];
+/** TypeScript and TSX differ only in their grammar. */
+const TYPESCRIPT: Partial<Language> = {
+  family: 'js',
+  keywords: words(TS_KEYWORDS),
+  builtins: words(JS_BUILTINS),
+  declarationKeywords: TS_DECLARATIONS,
+  modifiers: ['export', 'default', 'declare', 'abstract', 'public', 'private', 'protected', 'static', 'readonly', 'async', 'override', 'get', 'set'],
+  typeKeywords: ['class', 'interface', 'type', 'enum', 'namespace', 'module'],
+  importNodes: ['import_statement'],
+  functionNodes: JS_FUNCTIONS,
+  typeNodes: TS_TYPES,
+  constructorStart: JS_CONSTRUCTOR,
+};
 
 export const LANGUAGES: readonly Language[] = [
   hashComments(['python'], {
@@ -133,32 +145,8 @@ export const LANGUAGES: readonly Language[] = [
     typeNodes: ['class_definition'],
     constructorStart: /^\s*(async\s+)?def __init__\b/,
   }),
-  slashComments(['typescript'], {
-    family: 'js',
-    grammar: 'typescript',
-    keywords: words(TS_KEYWORDS),
-    builtins: words(JS_BUILTINS),
-    declarationKeywords: TS_DECLARATIONS,
-    modifiers: TS_MODIFIERS,
-    typeKeywords: ['class', 'interface', 'type', 'enum', 'namespace', 'module'],
-    importNodes: ['import_statement'],
-    functionNodes: JS_FUNCTIONS,
-    typeNodes: TS_TYPES,
-    constructorStart: JS_CONSTRUCTOR,
-  }),
-  slashComments(['typescriptreact'], {
-    family: 'js',
-    grammar: 'tsx',
-    keywords: words(TS_KEYWORDS),
-    builtins: words(JS_BUILTINS),
-    declarationKeywords: TS_DECLARATIONS,
-    modifiers: TS_MODIFIERS,
-    typeKeywords: ['class', 'interface', 'type', 'enum', 'namespace', 'module'],
-    importNodes: ['import_statement'],
-    functionNodes: JS_FUNCTIONS,
-    typeNodes: TS_TYPES,
-    constructorStart: JS_CONSTRUCTOR,
-  }),
+  slashComments(['typescript'], { ...TYPESCRIPT, grammar: 'typescript' }),
+  slashComments(['typescriptreact'], { ...TYPESCRIPT, grammar: 'tsx' }),
   slashComments(['javascript', 'javascriptreact'], {
     family: 'js',
     grammar: 'javascript',

@@ -9,6 +9,15 @@
  *    `<|repo_name|>R\n<|file_sep|>path\ncontent\n…<|file_sep|>path\n<|fim_prefix|>…`.
  *  - Codestral: suffix first, `[SUFFIX]S[PREFIX]P` (Mistral's SPM order).
  *  - CodeGemma: `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>`, ends with `<|file_separator|>`.
+ *
+ * Order and prefix caching: a server with prefix caching processes again everything after the first token that differs
+ * from the previous prompt, and typing changes the prompt at the cursor. Prefix first (PSM), the whole suffix is
+ * processed again with every request; suffix first (SPM), only what was typed. Only Codestral's published format is
+ * suffix first. StarCoder/SantaCoder (bigcode's FIM training mixed PSM and SPM) and CodeLlama (its paper trains both
+ * formats; its reference code has `suffix_first`) also saw SPM in training, but their model cards document only the
+ * prefix-first prompt (CodeLlama's SPM is defined on tokens, with a SentencePiece space a text prompt cannot pin down;
+ * StarCoder2, Granite and Stable Code, which share the StarCoder template, do not state an SPM share): their formats
+ * stay as documented.
  */
 
 export const FIM_FAMILIES = ['starcoder', 'codellama', 'deepseek', 'qwen', 'codestral', 'codegemma', 'granite', 'stablecode'] as const;

@@ -1,7 +1,7 @@
 /** The tail that repeats what follows the cursor is dropped; auto-closed characters are not shown twice. */
 import { describe, expect, it } from 'vitest';
 import { postfilter } from '../../../src/core/postfilter';
-import { sameLineOverlapCandidates, suffixMeeting } from '../../../src/core/postfilter/rules/suffixOverlap';
+import { autoClosedCandidates, sameLineOverlapCandidates, suffixMeeting } from '../../../src/core/postfilter/rules/suffixOverlap';
 
 describe('suffix overlap rule', () => {
   it('finds where the text meets the suffix, whitespace-insensitively', () => {
@@ -40,5 +40,22 @@ describe('suffix overlap rule', () => {
   it('replaces the auto-closed paren when the completion goes on past it', async () => {
     const r = await postfilter({ language: 'javascript', prefix: 'const y = f(', suffix: ')\n', completion: 'a) + g(b);' });
     expect(r).toMatchObject({ kind: 'ok', completion: 'a) + g(b);', replaceSuffix: 1 });
+  });
+  it('replaces the auto-closed characters the completion re-types in order, with code between them', async () => {
+    // `"` and `)` were auto-closed after `print("`; the model types the string's end, more code, then the `)`.
+    const prefix = 'def f(tok):\n    if tok:\n        print("shl';
+    const suffix = '")\n    return tok\n';
+    const completion = 'ex: pushing token " + repr(tok))';
+    const r = await postfilter({ language: 'python', prefix, suffix, completion });
+    expect(r).toMatchObject({ kind: 'ok', completion, replaceSuffix: 2 });
+  });
+  it('proposes replacing only an auto-closed run the text contains as a subsequence', () => {
+    expect(autoClosedCandidates('a" + b)', '")')).toEqual([
+      { text: 'a" + b)', replaceSuffix: 1 },
+      { text: 'a" + b)', replaceSuffix: 2 },
+    ]);
+    // `)` before `"`: the text does not re-type `")` in order.
+    expect(autoClosedCandidates('a) + "b', '")')).toEqual([{ text: 'a) + "b', replaceSuffix: 1 }]);
+    expect(autoClosedCandidates('abc', '")')).toEqual([]);
   });
 });

@@ -139,14 +139,23 @@ export function sameLineOverlapCandidates(text: string, lineAfter: string): Cand
   return out;
 }
 
-/** The auto-closed run right after the cursor (`)`, `]`, `"`, `;` …): the completion may re-type it and go on. */
+/**
+ * The auto-closed run right after the cursor (`)`, `]`, `"`, `;` …): the completion may re-type it and go on. It
+ * re-types the first `r` of them when it contains them in order, with its own code between them (`print("█")` and
+ * `x " + repr(y))` close the string, go on, then close the call): accepting replaces them, as the editor overtypes
+ * an auto-closed character — and the replaced characters stay in the shown text, so it is shown as insertions only.
+ * Which `r` (if any) is right, the parse decides.
+ */
 export function autoClosedCandidates(text: string, lineAfter: string): Candidate[] {
   const out: Candidate[] = [];
   const run = /^[)\]}"'`;,>]+/.exec(lineAfter);
-  if (run) {
-    for (let r = 1; r <= run[0].length; r++) {
-      if (text.includes(lineAfter.slice(0, r))) out.push({ text, replaceSuffix: r });
-    }
+  if (!run) return out;
+  let from = 0;
+  for (let r = 1; r <= run[0].length; r++) {
+    const at = text.indexOf(run[0][r - 1], from);
+    if (at < 0) break;
+    from = at + 1;
+    out.push({ text, replaceSuffix: r });
   }
   return out;
 }

@@ -35,16 +35,23 @@ export interface BracketScan {
   lastUnderflowEnd: number;
   /** Lowest depth reached (0 or negative). */
   minDepth: number;
+  /** The text ended inside a comment or string that may go on past it: a scan cannot resume after it. */
+  endsInside: boolean;
 }
 
-/** Scans `text` for brackets, skipping string literals ('…', "…", `…`) and comments. */
-export function scanBrackets(text: string, comments: CommentSyntax): BracketScan {
-  const stack: string[] = [];
-  let unmatchedClosers = 0;
-  let mismatched = 0;
-  let lastUnderflowEnd = -1;
-  let depth = 0;
-  let minDepth = 0;
+/**
+ * Scans `text` for brackets, skipping string literals ('…', "…", `…`) and comments. `after`: the scan of the text
+ * just before this one (which did not end inside a comment or string): the result is that of scanning both as one.
+ */
+export function scanBrackets(text: string, comments: CommentSyntax, after?: { scan: BracketScan; length: number }): BracketScan {
+  const stack: string[] = after ? [...after.scan.open] : [];
+  let unmatchedClosers = after?.scan.unmatchedClosers ?? 0;
+  let mismatched = after?.scan.mismatched ?? 0;
+  let lastUnderflowEnd = after?.scan.lastUnderflowEnd ?? -1;
+  const offset = after?.length ?? 0;
+  let depth = after ? after.scan.open.length - after.scan.unmatchedClosers : 0;
+  let minDepth = after?.scan.minDepth ?? 0;
+  let endsInside = false;
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -52,6 +59,7 @@ export function scanBrackets(text: string, comments: CommentSyntax): BracketScan
     // comments
     if (comments.block && ch === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
+      if (end < 0) endsInside = true;
       i = end < 0 ? n : end + 2;
       continue;
     }
@@ -64,6 +72,7 @@ export function scanBrackets(text: string, comments: CommentSyntax): BracketScan
     }
     if (isLineComment) {
       const end = text.indexOf('\n', i);
+      if (end < 0) endsInside = true;
       i = end < 0 ? n : end;
       continue;
     }
@@ -80,6 +89,7 @@ export function scanBrackets(text: string, comments: CommentSyntax): BracketScan
         if (c === '\n' && ch !== '`') break;
         j++;
       }
+      if (j >= n) endsInside = true;
       i = j + 1;
       continue;
     }
@@ -94,7 +104,7 @@ export function scanBrackets(text: string, comments: CommentSyntax): BracketScan
         if (depth < minDepth) minDepth = depth;
         if (stack.length === 0) {
           unmatchedClosers++;
-          lastUnderflowEnd = i + 1;
+          lastUnderflowEnd = offset + i + 1;
         } else {
           const top = stack.pop()!;
           if (OPEN.indexOf(top) !== c) mismatched++;
@@ -103,7 +113,7 @@ export function scanBrackets(text: string, comments: CommentSyntax): BracketScan
     }
     i++;
   }
-  return { open: stack, unmatchedClosers, mismatched, lastUnderflowEnd, minDepth };
+  return { open: stack, unmatchedClosers, mismatched, lastUnderflowEnd, minDepth, endsInside };
 }
 
 /** A bracket-mismatch count for a document window: mismatched pairs + unmatched closers + unclosed openers. */

@@ -7,6 +7,22 @@ import { closerTrimCandidates } from '../../../src/core/postfilter/rules/bracket
 const js = commentSyntax('javascript');
 
 describe('bracket balance', () => {
+  it('a scan resumed after a first part counts the same as one scan of both parts', () => {
+    const c = commentSyntax('typescript');
+    const parts = ['f(a, [b', '{ x: "(", y: `[', '`}\n', '/* ( */ ]) }', ') // )\n', "x = '{'; g(", ''];
+    for (const a of parts) {
+      for (const b of parts) {
+        const head = scanBrackets(a, c);
+        if (head.endsInside) continue;
+        const { endsInside, ...whole } = scanBrackets(a + b, c);
+        const { endsInside: e2, ...resumed } = scanBrackets(b, c, { scan: head, length: a.length });
+        expect(resumed, JSON.stringify([a, b])).toEqual(whole);
+        expect(e2).toBe(endsInside);
+      }
+    }
+    expect(scanBrackets('x = `a\n(', c).endsInside).toBe(true);
+    expect(scanBrackets('/* (', c).endsInside).toBe(true);
+  });
   it('scans brackets outside strings and comments', () => {
     expect(scanBrackets('f(a, "(", `)`, /* ) */ b) // )', js)).toMatchObject({ open: [], unmatchedClosers: 0, mismatched: 0 });
     expect(scanBrackets('a)]', js).unmatchedClosers).toBe(2);

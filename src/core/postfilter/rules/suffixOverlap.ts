@@ -20,6 +20,12 @@ export interface SuffixMeeting {
   content: boolean;
 }
 
+/** Whitespace as `\s` means it, for one character (a regular expression per character is the slow part here). */
+function isSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(ch));
+}
+
 const CLOSER_WORDS = /\b(?:end|fi|done|esac|endif|endfor|endwhile|endforeach|endswitch)\b/g;
 
 /** Text with something in it beyond brackets, separators and block-closing keywords. */
@@ -40,28 +46,32 @@ const SUFFIX_SPAN = 8000;
 export function suffixMeeting(text: string, suffix: string, ranOn: boolean, lineBefore = ''): SuffixMeeting | undefined {
   // The suffix and the text without whitespace; for the suffix, which characters end a line.
   const sfx = suffix.slice(0, SUFFIX_SPAN);
-  let s = '';
+  const sChars: string[] = [];
   const lineEndAt: boolean[] = [];
   for (let i = 0; i < sfx.length; i++) {
     const ch = sfx[i];
     if (ch === '\n') {
-      if (s.length > 0) lineEndAt[s.length - 1] = true;
-    } else if (!/\s/.test(ch)) {
-      s += ch;
+      if (sChars.length > 0) lineEndAt[sChars.length - 1] = true;
+    } else if (!isSpace(ch)) {
+      sChars.push(ch);
       lineEndAt.push(false);
     }
   }
+  const s = sChars.join('');
   if (s.length === 0) return undefined;
   // The end of the document ends a line too.
   if (sfx.length === suffix.length) lineEndAt[s.length - 1] = true;
-  let t = '';
+  // The first suffix character (non-whitespace count) that ends a line: a re-typed part longer than it covers a line.
+  const firstLineEnd = lineEndAt.indexOf(true);
+  const tChars: string[] = [];
   const offsetOf: number[] = [];
   for (let i = 0; i < text.length; i++) {
-    if (!/\s/.test(text[i])) {
-      t += text[i];
+    if (!isSpace(text[i])) {
+      tChars.push(text[i]);
       offsetOf.push(i);
     }
   }
+  const t = tChars.join('');
   if (t.length === 0) return undefined;
   // Knuth–Morris–Pratt: the longest end of t that is a start of s, then shorter ones through the failure links.
   const fail = new Int32Array(s.length);
@@ -89,7 +99,7 @@ export function suffixMeeting(text: string, suffix: string, ranOn: boolean, line
     // The re-typed part starts a token (not in the middle of a word) — unless the suffix itself starts mid-word.
     if (!midWord && wordChar(text[start - 1]) && wordChar(text[start])) continue;
     if (suffixStartsLine && !startsLine(start)) continue;
-    const coversLine = lineEndAt.slice(0, len - 1).some(Boolean);
+    const coversLine = firstLineEnd >= 0 && firstLineEnd < len - 1;
     if (!lineEndAt[len - 1] && !(ranOn && coversLine)) continue;
     const tail = text.slice(start);
     const content = hasContent(tail);

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const holes: (Hole & { sibling?: string })[] = [];
   const used: Record<string, number> = {};
   const missing: string[] = [];
+  const missingFrom: string[] = [];
   for (const src of sources()) {
     if (only && src.language !== only) continue;
     const files: string[] = [];
@@ -98,7 +99,10 @@ async function main(): Promise<void> {
       tree.delete();
     }
     used[src.language] = taken;
-    if (taken === 0) missing.push(src.language);
+    if (taken === 0) {
+      missing.push(src.language);
+      missingFrom.push(`    ${src.language}: no parseable source files under ${src.roots.length ? src.roots.join(', ') : '(no source root found)'}${src.from ? ` — from ${src.from}` : ''}`);
+    } else if (taken < src.files) missingFrom.push(`    ${src.language}: only ${taken} of ${src.files} files found`);
   }
 
   // Warm up the grammars (loading is not what this measures).
@@ -142,7 +146,8 @@ async function main(): Promise<void> {
   const of = (rs: Row[], v: Variant) => rs.filter((r) => r.variant === v);
   console.log(`infilling: ${holes.length} holes from ${Object.values(used).reduce((a, b) => a + b, 0)} files, ${rows.length} filter calls`);
   console.log(`  files per language: ${Object.entries(used).map(([l, n]) => `${l} ${n}`).join(', ')}`);
-  if (missing.length) console.log(`  no sources on this machine for: ${missing.join(', ')}`);
+  if (missing.length) console.log(`  SKIPPED (no sources on this machine, not in the numbers below): ${missing.join(', ')}`);
+  for (const m of missingFrom) console.log(m);
   const header = `  ${'group'.padEnd(16)} ${'holes'.padStart(5)} ${'true=='.padStart(7)} ${'nothing'.padStart(7)} ${'suffix'.padStart(7)} ${'sibling'.padStart(7)} ${'length'.padStart(7)} ${'broken'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)}`;
   const line = (name: string, rs: Row[]) => {
     const t = of(rs, 'true');

@@ -17,7 +17,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Language } from '../languages';
 import { declarationsOf, type Sites } from './declarations';
-import { findBody, headerSpan, isBody, siblingsAround, type Sib } from './scope';
+import { findBody, headerSpan, isBody, moduleLevel, siblingsAround, type Sib } from './scope';
 import { lineEndAt, lineStartAt, namesIn, type Span } from './text';
 
 export type FarSource = 'headers' | 'function' | 'type' | 'definitions' | 'imports' | 'module' | 'similar';
@@ -147,8 +147,7 @@ export function farCandidates(input: FarInput): Candidate[] {
   }
 
   // The file's imports and the first lines of its top-level statements.
-  const top = chain.length >= 2 ? chain[chain.length - 2] : undefined;
-  const root = chain[chain.length - 1];
+  const { root, top } = moduleLevel(chain, language, text.length);
   if (top && root) {
     const level = siblingsAround(root, top, shown.start, shown.end, TOP_LEVEL / 2, TOP_LEVEL / 2);
     for (const s of [...level.head, ...level.before, ...level.after]) {

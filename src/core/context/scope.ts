@@ -24,12 +24,37 @@ export function ancestorsAt(tree: Tree, text: string, cursor: number): Node[] {
   return chain;
 }
 
-/** The innermost enclosing function and type (class, struct, impl …) in a chain of ancestors. */
-export function enclosing(chain: readonly Node[], language: Language): { fn?: Node; type?: Node } {
+/**
+ * A function holding more than this share of the file wraps the module (a UMD factory, an immediately invoked
+ * function, lodash's `runInContext`): code in it is the file's top level, not the body of one function.
+ */
+const WRAPPER_SHARE = 0.5;
+
+/** Whether `node` is a function wrapping the module of a text of `textLength` characters. */
+export function isModuleWrapper(node: Node, language: Language, textLength: number): boolean {
+  return node.endIndex - node.startIndex > textLength * WRAPPER_SHARE && language.functionNodes.includes(node.type);
+}
+
+/**
+ * The file's top level in a chain of ancestors: the root, or the body of the innermost function wrapping the module;
+ * and the chain's node at that level (the top-level statement holding the cursor).
+ */
+export function moduleLevel(chain: readonly Node[], language: Language, textLength: number): { root?: Node; top?: Node } {
+  for (let i = 2; i < chain.length; i++) {
+    if (isBody(chain[i - 1]) && isModuleWrapper(chain[i], language, textLength)) return { root: chain[i - 1], top: chain[i - 2] };
+  }
+  return { root: chain[chain.length - 1], top: chain.length >= 2 ? chain[chain.length - 2] : undefined };
+}
+
+/**
+ * The innermost enclosing function and type (class, struct, impl …) in a chain of ancestors; a function wrapping the
+ * module (in a text of `textLength` characters, when given) is not one.
+ */
+export function enclosing(chain: readonly Node[], language: Language, textLength = Infinity): { fn?: Node; type?: Node } {
   let fn: Node | undefined;
   let type: Node | undefined;
   for (const n of chain) {
-    if (!fn && !type && language.functionNodes.includes(n.type)) fn = n;
+    if (!fn && !type && language.functionNodes.includes(n.type) && !isModuleWrapper(n, language, textLength)) fn = n;
     if (!type && language.typeNodes.includes(n.type)) type = n;
   }
   return { fn, type };

@@ -192,7 +192,7 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
   left -= headerTokens;
 
   if (left > 0 && performance.now() < deadline) {
-    const { fn, type } = enclosing(chain, language);
+    const { fn, type } = enclosing(chain, language, len);
     const index = documentIndex(text, input.documentKey ?? '', language.ids[0]);
     const model: NameModel = {
       counts: wordCounts(index),

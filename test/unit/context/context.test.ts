@@ -77,6 +77,27 @@ describe('syntax-trimmed context (python)', () => {
   });
 });
 
+describe('a file wrapped in one function (UMD factory, immediately invoked function)', () => {
+  it('gets the far code of its top level, as the same file unwrapped does', async () => {
+    const body = (i: number) => Array.from({ length: 8 }, (_, k) => `    total += values[${k}] * rate_${i} + offset_${i};\n`).join('');
+    const helpers = Array.from({ length: 60 }, (_, i) => `  function helper_${i}(values, rate_${i}, offset_${i}) {\n    var total = 0;\n${body(i)}    return total;\n  }\n`).join('');
+    const inner = `  var VERSION = '1.0';\n${helpers}  function last(values) {\n    var n = helper_2(values, 1, 2);\n    █\n    return n;\n  }\n`;
+    const far = async (doc: string) => {
+      const { prefix, suffix } = at(doc);
+      const ctx = await buildContext({ language: 'javascript', prefix, suffix, budgetTokens: 400 });
+      return ctx.parts!.filter((p) => p.source === 'module').map((p) => doc.replace('█', '').slice(p.start, p.end));
+    };
+    const plain = await far(inner);
+    const wrapped = await far(`(function () {\n${inner}}());\n`);
+    // The signatures of the file's other functions, bodies elided.
+    const signatures = (lines: string[]) => lines.filter((l) => /^ {2}function helper_\d+\(.*\{\n$/.test(l));
+    expect(signatures(plain).length).toBeGreaterThan(2);
+    // The same ones (the wrapper's own first line takes the room of one at most).
+    expect(signatures(wrapped).length).toBeGreaterThanOrEqual(signatures(plain).length - 1);
+    expect(signatures(plain)).toEqual(expect.arrayContaining(signatures(wrapped)));
+  });
+});
+
 describe('fallbacks', () => {
   it('takes the line window for languages without a grammar', async () => {
     const text = Array.from({ length: 400 }, (_, i) => `line ${i} of some prose`).join('\n');

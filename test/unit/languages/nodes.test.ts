@@ -3,7 +3,7 @@
  * a method is found inside its function and its type, and the import statements are the table's import nodes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enclosing, ancestorsAt } from '../../../src/core/context/scope';
+import { ancestorsAt, enclosing, moduleLevel } from '../../../src/core/context/scope';
 import { languageOf } from '../../../src/core/languages';
 import { loadLanguage, parseSync } from '../../../src/core/syntax';
 import { ensureGrammars } from '../syntax/grammars';
@@ -48,4 +48,31 @@ describe('node types in the language table', () => {
       }
     });
   }
+});
+
+describe('a function wrapping the module', () => {
+  // A UMD factory or an immediately invoked function holds the whole file: code in it is the file's top level.
+  const helpers = Array.from({ length: 40 }, (_, i) => `  function helper_${i}(values) {\n    return values.length + ${i};\n  }\n`).join('');
+  const wrapped = `(function () {\n  var VERSION = '1.0';\n${helpers}  function last(values) {\n    var n = 1;█\n    return n;\n  }\n  return last;\n}());\n`;
+
+  it('is not the enclosing function; a function in it is, and its body is the top level', async () => {
+    await loadLanguage('javascript');
+    const language = languageOf('javascript')!;
+    const cursor = wrapped.indexOf('█');
+    const text = wrapped.replace('█', '');
+    const tree = parseSync('javascript', text)!;
+    try {
+      const chain = ancestorsAt(tree, text, cursor);
+      expect(enclosing(chain, language, text.length).fn?.text).toMatch(/^function last\(values\)/);
+      // Without knowing the file's length, the wrapper is just the outer function.
+      const between = ancestorsAt(tree, text, text.indexOf("var VERSION"));
+      expect(enclosing(between, language).fn).toBeDefined();
+      expect(enclosing(between, language, text.length).fn).toBeUndefined();
+      const { root, top } = moduleLevel(chain, language, text.length);
+      expect(root?.type).toBe('statement_block');
+      expect(top?.text).toMatch(/^function last\(values\)/);
+    } finally {
+      tree.delete();
+    }
+  });
 });

@@ -7,7 +7,10 @@
  *   - the frequent ones: per name, ~0.5‰ for a name that occurs once in the file, 0.9‰ twice, 1.3‰ 3–5 times,
  *     2.7‰ 6–20 times, 5‰ 21–100 times and more above;
  *   - the ones of the enclosing function (8× the rate of the others; 3× in TypeScript) and of the enclosing type
- *     (class, struct, impl: 1.8×).
+ *     (class, struct, impl: 1.8×);
+ *   - the ones used close to the window (within NEAR_CHARS of it): code near the cursor is about the same things.
+ *     Per name, 0.65‰ vs 0.31‰ for all others in Python, 2.4‰ vs 0.55‰ in TypeScript, 1.3‰ vs 0.37‰ in JavaScript
+ *     (names used only 40,000 characters or more away: 0.1–0.26‰); about 3×, whatever the scope.
  * Only the ratios matter here (values are compared with each other and with more nearby lines), so the weights
  * below are those rates rounded.
  */
@@ -25,16 +28,22 @@ export function frequencyWeight(count: number): number {
 /** Weight of a name by where else it occurs: in the enclosing function, the enclosing type, or elsewhere. */
 export const SCOPE_WEIGHT = { function: 8, type: 1.8, elsewhere: 0.8 } as const;
 
+/** Characters on each side of the window where a name counts as used close to it, and its weight there. */
+export const NEAR_CHARS = 5_000;
+const NEAR_WEIGHT = 3;
+
 export interface NameModel {
   /** Occurrences of each word in the document. */
   counts: ReadonlyMap<string, number>;
   /** Names used in the enclosing function and type (outside the part the prompt already shows, or not). */
   inFunction: ReadonlySet<string>;
   inType: ReadonlySet<string>;
+  /** Names used within NEAR_CHARS of the window. */
+  near: ReadonlySet<string>;
 }
 
 /** The weight of one name the prompt lacks. */
 export function nameWeight(model: NameModel, name: string): number {
   const scope = model.inFunction.has(name) ? SCOPE_WEIGHT.function : model.inType.has(name) ? SCOPE_WEIGHT.type : SCOPE_WEIGHT.elsewhere;
-  return frequencyWeight(model.counts.get(name) ?? 1) * scope;
+  return frequencyWeight(model.counts.get(name) ?? 1) * scope * (model.near.has(name) ? NEAR_WEIGHT : 1);
 }

@@ -26,7 +26,7 @@ import type { Language } from '../languages';
 import type { FimContext } from '../types';
 import { documentIndex, wordCounts } from './declarations';
 import { candidateNames, enclosingHeaders, farCandidates, type FarSource } from './far';
-import { nameWeight, type NameModel } from './likelihood';
+import { NEAR_CHARS, nameWeight, type NameModel } from './likelihood';
 import { lastPlan, rememberPlan, type Plan, type PlannedSpan } from './plans';
 import { ancestorsAt, enclosing } from './scope';
 import { indentAt, lineEndAt, lineStartAt, namesIn, type Span } from './text';
@@ -198,6 +198,7 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
       counts: wordCounts(index),
       inFunction: fn ? scopeNames(text, language, fn, cursor) : new Set(),
       inType: type ? scopeNames(text, language, type, cursor) : new Set(),
+      near: namesIn(text, language, lineStartAt(text, Math.max(0, upMax.start - NEAR_CHARS)), lineEndAt(text, Math.min(len, end + NEAR_CHARS))),
     };
     const used = new Set(covered);
     for (const w of model.inFunction) used.add(w);

@@ -28,9 +28,10 @@ describe('syntax-trimmed context (python)', () => {
     expect(ctx.suffix.startsWith('\n        return name\n\ndef helper_0(values, limit=0):\n')).toBe(true);
     // The enclosing class's header, though hundreds of lines above.
     expect(ctx.prefix).toContain('class InventoryStore:\n');
-    // Far lines with names the window does not have: the class's other methods, as signatures, bodies elided.
-    expect(ctx.prefix).toContain('    def method_0(self, values, limit=0):\n        ...\n');
-    expect(ctx.prefix).not.toContain('total += sum(v * 0');
+    // Far lines with names the window does not have: the class's other methods, the nearest first (names used close
+    // to the cursor are likelier in the answer), as signatures, bodies elided.
+    expect(ctx.prefix).toContain('    def method_19(self, values, limit=19):\n        ...\n');
+    expect(ctx.prefix).not.toContain('def method_0(');
     expect(ctx.parts?.map((p) => p.source)).toEqual(expect.arrayContaining(['headers', 'type', 'lines', 'cursor']));
     // A window of the nearest lines holding as many characters has none of that.
     const window = lineWindow(prefix, suffix, ctx.tokens, 0.25, 'bpe-code');

@@ -21,7 +21,9 @@ export async function ghostTextLifeCycle(ctx, { file, before = '', after = '', t
   await w.openFile(file, { cursor: { line: lines.length, column: lines.at(-1).length + 1 } });
   await w.typeText(typed);
 
-  const ghost = await w.waitForGhostText(5000);
+  // The first request of a window waits for the backend's detection (a probe of the server), which on a loaded
+  // machine takes seconds after activation.
+  const ghost = await w.waitForGhostText(20_000);
   assert.equal(ghost, completion, 'ghost text equals the programmed completion');
   const matching = server.completions().filter((b) => b.prompt === prefix);
   assert.ok(matching.length >= 1, `the server got a request with the typed prefix; got ${JSON.stringify(server.completions().map((b) => b.prompt))}`);

@@ -140,6 +140,8 @@ interface Trigger {
   signal: AbortSignal;
   /** Time spent in the debounce and waiting for a slot. */
   waitedMs: number;
+  /** When the trigger came (the keystroke, plus the editor's own delay). */
+  at: number;
   /** The user just used a suggestion up (typed through or accepted): with prefetch, no debounce. */
   consumed: boolean;
   /** The user typed the last single-line suggestion at the end of this line to its end: the line is complete. */
@@ -150,7 +152,7 @@ interface Trigger {
 const LOOK_AGAIN = Symbol('look again');
 
 /** How many times one trigger looks again before giving up. */
-const MAX_LOOKS = 3;
+const MAX_LOOKS = 4;
 
 function cancelledOutcome(detail: string): Outcome {
   return { ...reject('schedule', 'cancelled', detail), timings: {} };
@@ -240,13 +242,13 @@ export class RequestManager {
         if (joined) return joined;
         const empty = this.knownEmptyHere(t);
         if (empty) return empty;
-        if (look === 0) {
-          const waited = await this.debounceTrigger(t);
-          if (waited === LOOK_AGAIN) continue;
-          if (waited) return waited;
-        }
+        const waited = await this.debounceTrigger(t);
+        if (waited === LOOK_AGAIN) continue;
+        if (waited) return waited;
       }
-      return this.request(t);
+      const sent = await this.request(t);
+      if (sent === LOOK_AGAIN) continue;
+      return sent;
     }
     return this.cancelled(t, 'no usable answer for this position');
   }
@@ -265,6 +267,7 @@ export class RequestManager {
       manual: options.manual ?? false,
       signal: options.signal,
       waitedMs: 0,
+      at: this.opts.clock.now(),
       consumed: false,
     };
     this.stats.triggers++;
@@ -342,13 +345,17 @@ export class RequestManager {
   }
 
   /**
-   * The adaptive debounce. While it waits, a request may have finished or started for this very position: then
-   * the trigger looks again instead of sending another.
+   * The adaptive debounce, counted from the trigger: a trigger that looks again (after joining a request that did
+   * not cover what was typed, or after waiting for a slot) only waits for what it still owes — more when the line
+   * went quiet meanwhile. While it waits, a request may have finished or started for this very position: then the
+   * trigger looks again instead of sending another.
    */
   private async debounceTrigger(t: Trigger): Promise<ScheduledOutcome | typeof LOOK_AGAIN | undefined> {
     const clock = this.opts.clock;
+    const owed = this.owedDebounce(t);
+    if (owed <= 0) return undefined;
     const t0 = clock.now();
-    const slept = await sleep(clock, this.waitFor(t.snapshot.uri, t.scope, t.prefix, t.suffix, t.consumed), t.signal);
+    const slept = await sleep(clock, owed, t.signal);
     t.waitedMs += clock.now() - t0;
     if (!slept) return this.cancelled(t, 'a newer keystroke arrived during the debounce');
     const hit = this.cache.lookup(t.scope, t.prefix, t.suffix);
@@ -356,13 +363,27 @@ export class RequestManager {
     return undefined;
   }
 
-  /** A slot under the backend's concurrency cap, then a new request, streamed. */
-  private async request(t: Trigger): Promise<ScheduledOutcome> {
+  /** What is left of this trigger's debounce. */
+  private owedDebounce(t: Trigger): number {
+    return this.waitFor(t.snapshot.uri, t.scope, t.prefix, t.suffix, t.consumed) - (this.opts.clock.now() - t.at);
+  }
+
+  /**
+   * A slot under the backend's concurrency cap, then a new request, streamed. While the trigger waited for the
+   * slot, the request holding it may have been cancelled because the user typed against its answer: the line is
+   * then quiet, and the trigger goes back to owe the longer debounce that applies there — otherwise every
+   * cancelled answer would hand its slot to a request for the next keystroke, to be contradicted in turn.
+   */
+  private async request(t: Trigger): Promise<ScheduledOutcome | typeof LOOK_AGAIN> {
     const clock = this.opts.clock;
     const t0 = clock.now();
     const got = await this.slots.acquire(t.signal);
     t.waitedMs += clock.now() - t0;
     if (!got) return this.cancelled(t, 'a newer keystroke arrived while waiting for the backend');
+    if (!t.manual && clock.now() > t0 && this.owedDebounce(t) > 0) {
+      this.slots.release();
+      return LOOK_AGAIN;
+    }
     const flight = this.start(t.snapshot, t.scope, t.prefix, t.suffix, t.shape, t.manual ? 'manual' : 'trigger');
     const { outcome } = await this.join(flight, t.prefix, t.signal);
     if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && flight.outcome?.timings) outcome.timings = { ...flight.outcome.timings, ...outcome.timings };
@@ -491,7 +512,7 @@ export class RequestManager {
       flight.raw = raw;
       for (const l of [...flight.listeners]) l();
       // A chunk that contradicts what the user has typed since makes the request useless: close it now.
-      if (!this.usableForLatest(flight)) this.abortFlight(flight, 'what was typed no longer matches the stream');
+      if (!this.usableForLatest(flight)) this.abortContradicted(flight, 'what was typed no longer matches the stream');
     };
     flight.done = (async () => {
       let outcome: Outcome;
@@ -597,7 +618,20 @@ export class RequestManager {
   }
 
   private cancelUnusable(): void {
-    for (const f of this.flights) if (!this.usableForLatest(f)) this.abortFlight(f, 'the cursor moved or the text changed away from it');
+    for (const f of this.flights) if (!this.usableForLatest(f)) this.abortContradicted(f, 'the cursor moved or the text changed away from it');
+  }
+
+  /**
+   * Cancels a request the latest position cannot use. When the user typed on from the request's position and what
+   * they typed disagrees with the answer, the model's idea of this line is not the user's: the line is quiet (see
+   * waitFor) — asking again after every short hesitation would be cancelled the same way a keystroke later.
+   */
+  private abortContradicted(flight: Flight, why: string): void {
+    const l = this.latest;
+    if (l && !flight.speculative && l.uri === flight.uri && l.prefix.length > flight.prefix.length && l.prefix.startsWith(flight.prefix)) {
+      this.quietLine = lineKey(l.prefix);
+    }
+    this.abortFlight(flight, why);
   }
 
   private compatibleFlight(uri: string, scope: string, prefix: string, suffix: string): Flight | undefined {

@@ -257,6 +257,21 @@ describe('RequestManager', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
+  it('typing steadily against the answers does not turn each cancelled request into a new one for the next key', async () => {
+    // The model's answers disagree with what the user types (FINAL knows another line): each answer is cancelled
+    // at its first chunk. The trigger of the next keystroke, already past its short debounce and waiting for the
+    // only slot, must not inherit that slot at once: the line has gone quiet, a request waits for a real pause.
+    const { clock, fake, trigger } = setup({ latency: 300 });
+    const line = 'def volume(depth, width, height, unit):';
+    for (let i = 1; i <= line.length; i++) {
+      trigger(`${line.slice(0, i)}█`);
+      await clock.advanceBy(i % 2 ? 150 : 200);
+    }
+    await clock.advanceBy(2000);
+    expect(fake.calls.filter((c) => c.abortedAt !== undefined).length).toBeLessThanOrEqual(2);
+    expect(fake.calls.length).toBeLessThanOrEqual(3); // the first answer, one contradicted, the pause at the end
+  });
+
   it('a request in flight stays joinable when typing `(` made the editor auto-insert `)`', async () => {
     const { clock, fake, mgr, trigger } = setup({ latency: 400 });
     trigger('def area█');

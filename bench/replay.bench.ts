@@ -7,7 +7,10 @@
  *   accept-heavy — lines typed with pauses, and a Tab on what a perfect model shows after a third of the pauses;
  *   type-through — whole functions typed character by character (the user types what they already know):
  *                  editor auto-indent and auto-close, pauses after Enter and mid-line, the rest of a line accepted
- *                  now and then, rarely a whole suggestion, other names typed and deleted (src/sim/typeThrough.ts).
+ *                  now and then, rarely a whole suggestion, other names typed and deleted (src/sim/typeThrough.ts);
+ *   auto-indent — eight short Python functions typed the plainest way (src/sim/autoIndentTyping.ts): Enter brings
+ *                  the editor's auto-indent and no whitespace is ever typed or deleted, so from the first line the
+ *                  file indents less, what is typed disagrees with what the simulated model answers.
  * Two backends: a local server (250 ms to the first token, 40 tokens/s; prefetch on, the local default) and a
  * cloud API (450 ms, 120 tokens/s; prefetch off, the paid default).
  * Policies: tessera; fixed350 — a fixed 350 ms debounce, no cache, no reuse (superseded requests run to their end).
@@ -23,6 +26,7 @@ import { rng } from '../src/sim/random';
 import type { Trace } from '../src/sim/trace';
 import { generateTrace } from '../src/sim/tracegen';
 import { functionRegions, generateTypeThroughTrace } from '../src/sim/typeThrough';
+import { generateAutoIndentTrace } from '../src/sim/autoIndentTyping';
 import { pct } from './stats';
 import { REPLAY_FILES } from './replay-files';
 
@@ -70,6 +74,27 @@ function typeThroughTraces(): NamedTrace[] {
       const [region] = regions.splice(Math.floor(r() * regions.length), 1);
       out.push({ file: f.path, language: f.language, ...generateTypeThroughTrace(text, f.language, { seed: Math.floor(r() * 1e9), ...region }) });
     }
+  }
+  return out;
+}
+
+/** Eight short functions of Python's standard library (fixed seed), typed with the editor's auto-indent. */
+function autoIndentTraces(): NamedTrace[] {
+  const modules = ['textwrap', 'shlex', 'fnmatch', 'posixpath', 'glob', 'heapq', 'csv', 'json/encoder', 'bisect', 'colorsys', 'base64', 'copy', 'difflib', 'calendar'];
+  const r = rng(3);
+  const out: NamedTrace[] = [];
+  const picked = new Set<string>();
+  for (let tries = 0; out.length < 8 && tries < 1000; tries++) {
+    const path = `${PYTHON_LIB}/${modules[Math.floor(r() * modules.length)]}.py`;
+    if (!existsSync(path)) continue;
+    const text = readFileSync(path, 'utf8');
+    const regions = functionRegions(text, 'python', 4, 14);
+    if (regions.length === 0) continue;
+    const region = regions[Math.floor(r() * regions.length)];
+    const key = `${path}:${region.startLine}`;
+    if (text.split('\n').slice(region.startLine, region.endLine).join('\n').length > 450 || picked.has(key)) continue;
+    picked.add(key);
+    out.push({ file: path, language: 'python', ...generateAutoIndentTrace(text, 'python', { seed: 1000 + out.length, ...region }) });
   }
   return out;
 }
@@ -162,6 +187,7 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
 
 async function main() {
   await run('type-through', typeThroughTraces());
+  await run('auto-indent', autoIndentTraces());
   await run('accept-heavy', acceptHeavyTraces());
   console.log(
     [

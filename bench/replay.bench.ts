@@ -105,15 +105,15 @@ const BACKENDS = [
 ];
 
 type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> &
-  Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens'> & { unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
+  Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens' | 'prefillAfterCursorTokens' | 'plainWindowPrefillAfterCursorTokens'> & { unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
 
 function emptySums(): Sums {
-  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, unshown: 0, byReason: new Map() };
+  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, prefillAfterCursorTokens: 0, plainWindowPrefillAfterCursorTokens: 0, unshown: 0, byReason: new Map() };
 }
 
 function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
   for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'generatedTokens', 'prefillTokens'] as const) s[k] += summary[k];
-  for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens'] as const) s[k] += detail[k];
+  for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens', 'prefillAfterCursorTokens', 'plainWindowPrefillAfterCursorTokens'] as const) s[k] += detail[k];
   s.pauseToGhost.push(...detail.pauseToGhost);
   s.unshown += detail.requestLog.filter((q) => !q.shown).length;
   for (const q of detail.requestLog) {
@@ -173,10 +173,25 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
         console.log(
           `           ${s.traceChars} chars; prompt tokens without a prefix cache ${(s.promptTokens / Math.max(1, s.requests)).toFixed(0)}/req; prefill vs plain window ${ratio(s.plainWindowPrefillTokens, s.prefillTokens)}× fewer; hits: cache ${s.cacheHits}, typed-ahead ${s.typedAheadHits}`,
         );
+        const share = (a: number, b: number) => `${Math.round((100 * a) / Math.max(1, b))}%`;
+        console.log(
+          `           prefill from the cursor on (the suffix, in a prefix-first template): ${(s.prefillAfterCursorTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.prefillAfterCursorTokens, s.prefillTokens)} of it (plain window: ${(s.plainWindowPrefillAfterCursorTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.plainWindowPrefillAfterCursorTokens, s.plainWindowPrefillTokens)})`,
+        );
         const reasons = [...s.byReason.entries()].sort((a, c) => c[1].n - a[1].n);
         console.log(`           requests by reason/shape (never shown, cancelled): ${reasons.map(([k, r]) => `${k} ${r.n} (${r.unshown}, ${r.cancelled})`).join('; ')}`);
         for (const [lang, l] of perLanguage) {
           console.log(`           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms`);
+        }
+        if (kind === 'type-through' && b.local) {
+          // The same requests' prompts in Codestral's suffix-first (SPM) template: the suffix before the prefix.
+          const spm = emptySums();
+          for (const tr of traces) {
+            const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy: POLICIES.tessera, prefetch: b.prefetch, local: b.local, fimTemplate: 'codestral' });
+            add(spm, summary, detail);
+          }
+          console.log(
+            `           suffix-first (Codestral SPM): prefill ${(spm.prefillTokens / Math.max(1, spm.requests)).toFixed(0)}/req, plain window ${(spm.plainWindowPrefillTokens / Math.max(1, spm.requests)).toFixed(0)}/req: ${ratio(spm.plainWindowPrefillTokens, spm.prefillTokens)}× fewer`,
+          );
         }
         const worst = [...perTrace.entries()].sort((a, c) => c[1] - a[1])[0];
         if (worst) console.log(`           worst trace: ${worst[0].file.replace(/^.*node_modules\//, '')} ${worst[1].toFixed(1)} req/100ch`);

@@ -21,13 +21,19 @@ export class PrefixCacheMeter {
   /** Tokens of all prompts, as a server without a prefix cache would process them. */
   promptTokens = 0;
   prompts = 0;
+  /** Of the prefill, the tokens from the cursor on (the suffix and what follows it in the prompt). */
+  afterCursorTokens = 0;
 
   constructor(private readonly family: TokenizerFamily) {}
 
-  /** A prompt the server receives; returns its prefill (the tokens after what it shares with the previous one). */
-  add(prompt: string): number {
+  /**
+   * A prompt the server receives; returns its prefill (the tokens after what it shares with the previous one).
+   * `cursorAt`: where the cursor falls in the prompt (the end of the prefix), to tell what is re-processed from there.
+   */
+  add(prompt: string, cursorAt = prompt.length): number {
     const shared = commonPrefixLength(this.previous, prompt);
     const prefill = shared === prompt.length ? 0 : estimateTokens(prompt.slice(shared), this.family);
+    if (prefill > 0) this.afterCursorTokens += estimateTokens(prompt.slice(Math.max(shared, cursorAt)), this.family);
     this.previous = prompt;
     this.prompts++;
     this.prefillTokens += prefill;

@@ -114,8 +114,17 @@ export interface ReplayDetail {
   promptTokens: number;
   /** Prefill, on the same requests, of a plain FIM prompt of the nearest lines within the same budget. */
   plainWindowPrefillTokens: number;
+  /** Of each prefill, the tokens from the cursor on (the suffix, when the template puts it after the prefix). */
+  prefillAfterCursorTokens: number;
+  plainWindowPrefillAfterCursorTokens: number;
   servedBy: Record<ServedBy, number>;
   requestLog: RequestRecord[];
+}
+
+/** Where the cursor falls in a rendered prompt: the end of the prefix text (the last occurrence: other files come first). */
+function cursorIn(rendered: string, prefix: string): number {
+  const at = rendered.lastIndexOf(prefix);
+  return at < 0 ? rendered.length : at + prefix.length;
 }
 
 function percentile(xs: number[], p: number): number {
@@ -181,10 +190,11 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   /** The request a pipeline run belongs to (runs start one at a time, synchronously). */
   const onRequest = (record: RequestRecord | undefined) => (request: CompletionRequest, snapshot: DocumentSnapshot) => {
     const rendered = renderFim(fimTemplate, { prefix: request.prefix, suffix: request.suffix, filename: request.filename, extra: request.extra });
-    const prefill = prompts.add(rendered);
+    const prefill = prompts.add(rendered, cursorIn(rendered, request.prefix));
     if (record) record.prefill = prefill;
     const plain = lineWindow(snapshot.text.slice(0, snapshot.offset), snapshot.text.slice(snapshot.offset), settings.context.maxPromptTokens, settings.context.suffixShare, family);
-    plainPrompts.add(renderFim(fimTemplate, { prefix: plain.prefix, suffix: plain.suffix }));
+    const plainRendered = renderFim(fimTemplate, { prefix: plain.prefix, suffix: plain.suffix });
+    plainPrompts.add(plainRendered, cursorIn(plainRendered, plain.prefix));
   };
 
   const scheduler = (opts.policy ?? POLICIES.tessera).create({
@@ -250,6 +260,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     pausesWithAnswerAndGhost: 0,
     promptTokens: 0,
     plainWindowPrefillTokens: 0,
+    prefillAfterCursorTokens: 0,
+    plainWindowPrefillAfterCursorTokens: 0,
     servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
     requestLog: [],
   };
@@ -376,6 +388,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   detail.inflightHits = scheduler.stats.inflightHits;
   detail.promptTokens = prompts.promptTokens;
   detail.plainWindowPrefillTokens = plainPrompts.prefillTokens;
+  detail.prefillAfterCursorTokens = prompts.afterCursorTokens;
+  detail.plainWindowPrefillAfterCursorTokens = plainPrompts.afterCursorTokens;
   detail.requestLog = [...records.values()].sort((a, b) => a.id - b.id);
   const summary: ReplaySummary = {
     keystrokes,

@@ -105,15 +105,16 @@ const BACKENDS = [
 ];
 
 type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> &
-  Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens' | 'prefillAfterCursorTokens' | 'plainWindowPrefillAfterCursorTokens'> & { unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
+  Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens' | 'prefillAfterCursorTokens' | 'plainWindowPrefillAfterCursorTokens' | 'firstPrefillTokens' | 'plainWindowFirstPrefillTokens'> & { traces: number; unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
 
 function emptySums(): Sums {
-  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, prefillAfterCursorTokens: 0, plainWindowPrefillAfterCursorTokens: 0, unshown: 0, byReason: new Map() };
+  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, prefillAfterCursorTokens: 0, plainWindowPrefillAfterCursorTokens: 0, firstPrefillTokens: 0, plainWindowFirstPrefillTokens: 0, traces: 0, unshown: 0, byReason: new Map() };
 }
 
 function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
   for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'generatedTokens', 'prefillTokens'] as const) s[k] += summary[k];
-  for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens', 'prefillAfterCursorTokens', 'plainWindowPrefillAfterCursorTokens'] as const) s[k] += detail[k];
+  for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens', 'prefillAfterCursorTokens', 'plainWindowPrefillAfterCursorTokens', 'firstPrefillTokens', 'plainWindowFirstPrefillTokens'] as const) s[k] += detail[k];
+  s.traces++;
   s.pauseToGhost.push(...detail.pauseToGhost);
   s.unshown += detail.requestLog.filter((q) => !q.shown).length;
   for (const q of detail.requestLog) {
@@ -177,6 +178,10 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
         console.log(
           `           prefill from the cursor on (the suffix, in a prefix-first template): ${(s.prefillAfterCursorTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.prefillAfterCursorTokens, s.prefillTokens)} of it (plain window: ${(s.plainWindowPrefillAfterCursorTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.plainWindowPrefillAfterCursorTokens, s.plainWindowPrefillTokens)})`,
         );
+        const warm = (n: number, first: number) => (n - first) / Math.max(1, s.requests - s.traces);
+        console.log(
+          `           after each trace's first request (a cold cache, the whole prompt for both): prefill ${warm(s.prefillTokens, s.firstPrefillTokens).toFixed(0)}/req, plain window ${warm(s.plainWindowPrefillTokens, s.plainWindowFirstPrefillTokens).toFixed(0)}/req: ${ratio(s.plainWindowPrefillTokens - s.plainWindowFirstPrefillTokens, s.prefillTokens - s.firstPrefillTokens)}× fewer`,
+        );
         const reasons = [...s.byReason.entries()].sort((a, c) => c[1].n - a[1].n);
         console.log(`           requests by reason/shape (never shown, cancelled): ${reasons.map(([k, r]) => `${k} ${r.n} (${r.unshown}, ${r.cancelled})`).join('; ')}`);
         for (const [lang, l] of perLanguage) {
@@ -190,7 +195,7 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
             add(spm, summary, detail);
           }
           console.log(
-            `           suffix-first (Codestral SPM): prefill ${(spm.prefillTokens / Math.max(1, spm.requests)).toFixed(0)}/req, plain window ${(spm.plainWindowPrefillTokens / Math.max(1, spm.requests)).toFixed(0)}/req: ${ratio(spm.plainWindowPrefillTokens, spm.prefillTokens)}× fewer`,
+            `           suffix-first (Codestral SPM): prefill ${(spm.prefillTokens / Math.max(1, spm.requests)).toFixed(0)}/req, plain window ${(spm.plainWindowPrefillTokens / Math.max(1, spm.requests)).toFixed(0)}/req: ${ratio(spm.plainWindowPrefillTokens, spm.prefillTokens)}× fewer; after each trace's first request ${ratio(spm.plainWindowPrefillTokens - spm.plainWindowFirstPrefillTokens, spm.prefillTokens - spm.firstPrefillTokens)}× fewer`,
           );
         }
         const worst = [...perTrace.entries()].sort((a, c) => c[1] - a[1])[0];

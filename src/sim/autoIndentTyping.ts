@@ -13,23 +13,10 @@
  */
 import { logNormal, rng } from './random';
 import type { Trace, TraceEvent } from './trace';
-import { indentUnit } from './typeThrough';
+import { indentUnit, type TypeThroughOptions } from './typeThrough';
 
-export interface AutoIndentTypingOptions {
-  seed: number;
-  /** The typed region: lines [startLine, endLine) of the file. */
-  startLine: number;
-  endLine: number;
-  /** Median gap between keys (ms), and the spread of the log-normal. */
-  medianGapMs?: number;
-  gapSigma?: number;
-  /** Probability of a pause right after Enter (before a line with code). */
-  pauseAfterEnter?: number;
-  /** Probability of a pause after a space, `(`, `.`, `,` or `=` within a line. */
-  pauseMidLine?: number;
-  /** Share of mid-line pauses that end with Tab on the rest of the line. */
-  acceptRestOfLine?: number;
-}
+/** The same knobs as a type-through trace's, without typos, auto-closed brackets or second thoughts. */
+export type AutoIndentTypingOptions = Pick<TypeThroughOptions, 'seed' | 'startLine' | 'endLine' | 'medianGapMs' | 'gapSigma' | 'pauseAfterEnter' | 'pauseMidLine' | 'acceptRestOfLine'>;
 
 const indentOf = (line: string) => /^[ \t]*/.exec(line)![0];
 

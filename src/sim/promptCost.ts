@@ -21,6 +21,8 @@ export class PrefixCacheMeter {
   /** Tokens of all prompts, as a server without a prefix cache would process them. */
   promptTokens = 0;
   prompts = 0;
+  /** The prefill of the first prompt (the cold cache: the whole prompt). */
+  firstPrefillTokens = 0;
   /** Of the prefill, the tokens from the cursor on (the suffix and what follows it in the prompt). */
   afterCursorTokens = 0;
 
@@ -35,6 +37,7 @@ export class PrefixCacheMeter {
     const prefill = shared === prompt.length ? 0 : estimateTokens(prompt.slice(shared), this.family);
     if (prefill > 0) this.afterCursorTokens += estimateTokens(prompt.slice(Math.max(shared, cursorAt)), this.family);
     this.previous = prompt;
+    if (this.prompts === 0) this.firstPrefillTokens = prefill;
     this.prompts++;
     this.prefillTokens += prefill;
     this.promptTokens += estimateTokens(prompt, this.family);

@@ -117,6 +117,9 @@ export interface ReplayDetail {
   /** Of each prefill, the tokens from the cursor on (the suffix, when the template puts it after the prefix). */
   prefillAfterCursorTokens: number;
   plainWindowPrefillAfterCursorTokens: number;
+  /** The first request's prefill (a cold cache: the whole prompt), for Tessera and the plain window. */
+  firstPrefillTokens: number;
+  plainWindowFirstPrefillTokens: number;
   servedBy: Record<ServedBy, number>;
   requestLog: RequestRecord[];
 }
@@ -262,6 +265,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     plainWindowPrefillTokens: 0,
     prefillAfterCursorTokens: 0,
     plainWindowPrefillAfterCursorTokens: 0,
+    firstPrefillTokens: 0,
+    plainWindowFirstPrefillTokens: 0,
     servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
     requestLog: [],
   };
@@ -390,6 +395,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   detail.plainWindowPrefillTokens = plainPrompts.prefillTokens;
   detail.prefillAfterCursorTokens = prompts.afterCursorTokens;
   detail.plainWindowPrefillAfterCursorTokens = plainPrompts.afterCursorTokens;
+  detail.firstPrefillTokens = prompts.firstPrefillTokens;
+  detail.plainWindowFirstPrefillTokens = plainPrompts.firstPrefillTokens;
   detail.requestLog = [...records.values()].sort((a, b) => a.id - b.id);
   const summary: ReplaySummary = {
     keystrokes,

@@ -10,7 +10,7 @@
  *   3. joinInFlight — a request whose position the user has typed ahead of, and whose streamed text matches what
  *      was typed, is joined instead of sending another;
  *   4. knownEmptyHere — the model had nothing for this very position a moment ago;
- *   5. debounceTrigger — the adaptive debounce (skipped for manual triggers and, with prefetch on, right after a
+ *   5. debounceTrigger — the adaptive debounce, counted from the trigger (skipped for manual triggers and, with prefetch on, right after a
  *      suggestion was accepted or typed through to its end);
  *   6. request — a slot under the backend's concurrency cap, then the pipeline, streaming; each chunk is checked
  *      against the latest position so a request that can no longer be used is cancelled mid-stream.
@@ -512,7 +512,7 @@ export class RequestManager {
       flight.raw = raw;
       for (const l of [...flight.listeners]) l();
       // A chunk that contradicts what the user has typed since makes the request useless: close it now.
-      if (!this.usableForLatest(flight)) this.abortContradicted(flight, 'what was typed no longer matches the stream');
+      if (!this.usableForLatest(flight)) this.abortUnusable(flight, 'what was typed no longer matches the stream');
     };
     flight.done = (async () => {
       let outcome: Outcome;
@@ -618,7 +618,7 @@ export class RequestManager {
   }
 
   private cancelUnusable(): void {
-    for (const f of this.flights) if (!this.usableForLatest(f)) this.abortContradicted(f, 'the cursor moved or the text changed away from it');
+    for (const f of this.flights) if (!this.usableForLatest(f)) this.abortUnusable(f, 'the cursor moved or the text changed away from it');
   }
 
   /**
@@ -626,7 +626,7 @@ export class RequestManager {
    * they typed disagrees with the answer, the model's idea of this line is not the user's: the line is quiet (see
    * waitFor) — asking again after every short hesitation would be cancelled the same way a keystroke later.
    */
-  private abortContradicted(flight: Flight, why: string): void {
+  private abortUnusable(flight: Flight, why: string): void {
     const l = this.latest;
     if (l && !flight.speculative && l.uri === flight.uri && l.prefix.length > flight.prefix.length && l.prefix.startsWith(flight.prefix)) {
       this.quietLine = lineKey(l.prefix);

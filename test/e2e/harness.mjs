@@ -22,6 +22,11 @@ import { createRequire } from 'node:module';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS_DIR = path.join(REPO, 'test-results', 'e2e');
+/** Is `p` the repository or inside it? (By path segments: /tmp/x-tmp is not inside /tmp/x.) */
+export const insideRepo = (p) => {
+  const rel = path.relative(REPO, p);
+  return !rel.startsWith('..') && !path.isAbsolute(rel);
+};
 export const CODE_SERVER_ENTRY = path.join(REPO, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const CHROMIUM = process.env.TESSERA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, waitFor } from '../harness.mjs';
+import { REPO, insideRepo, waitFor } from '../harness.mjs';
 import { runStart } from '../start-command.mjs';
 
 export const name = 'start downloads the built-in model';
@@ -74,7 +74,7 @@ export async function run(ctx) {
     assert.ok(fs.readFileSync(cached).equals(fs.readFileSync(file)), 'the exact file is in the cache');
     // The run state is in the per-user place, not in the repository.
     assert.equal(st.folder, path.join(root, 'home', '.local', 'state', 'tessera', 'start', 'workspace'));
-    assert.ok(!st.folder.startsWith(REPO));
+    assert.ok(!insideRepo(st.folder), 'the sample copy is outside the repository');
 
     // VS Code: the zero-setup path picks the cached model (npm start passes the cache to it).
     w = await h.openWindowAt(st.url, st.folder);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO, waitFor } from '../harness.mjs';
+import { insideRepo, waitFor } from '../harness.mjs';
 import { runStart } from '../start-command.mjs';
 
 export const name = 'start --model';
@@ -24,7 +24,7 @@ export async function run(ctx) {
   try {
     await st.ready();
     assert.match(st.output, new RegExp(`backend: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} inside VS Code \\(tessera-tiny-fim`));
-    assert.ok(!st.folder.startsWith(REPO), 'the sample copy is outside the repository');
+    assert.ok(!insideRepo(st.folder), 'the sample copy is outside the repository');
     assert.ok(fs.existsSync(path.join(st.folder, 'shapes.py')), 'the sample workspace was copied');
     w = await h.openWindowAt(st.url, st.folder);
     await w.openFile('shapes.py', { cursor: { line: 19, column: 9 } });

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { EmbeddedBackend } from '../src/core/backends/embedded';
 import type { CompletionRequest } from '../src/core/backends/types';
 import { parseProfile } from '../src/core/config';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { writeTinyGguf } = require('../test/fixtures/gguf/tiny-gguf.cjs') as typeof import('../test/fixtures/gguf/tiny-gguf.cjs');
 
 const WORKER = path.resolve('dist/embedded-worker.mjs');
@@ -62,7 +61,7 @@ async function benchModel(label: string, modelPath: string, bytes: number): Prom
       prefill.push((s.evaluatedTokens / s.prefillMs) * 1000);
       const w = await drain(b, req(`${p}x`, '\n', 1)); // one more character typed
       warm.push(w.firstMs);
-      const g = await drain(b, req(`${p}xy`, '\n', 128));
+      await drain(b, req(`${p}xy`, '\n', 128));
       const gs = b.lastStats!;
       if (gs.generatedTokens > 1) gen.push((gs.generatedTokens / gs.generationMs) * 1000);
     }

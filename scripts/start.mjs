@@ -87,6 +87,8 @@ function runDir() {
 // is re-parented: the parent is watched too, and when it goes, everything stops.
 const children = [];
 const cleanups = [];
+// Assigned once code-server is spawned (below); the exit handler reads it before and after that.
+// eslint-disable-next-line prefer-const
 let cs;
 let stopping = false;
 const startAbort = new AbortController();
@@ -154,7 +156,7 @@ for (const e of fs.readdirSync(dirs.extensions)) {
   }
 }
 
-let folder = opts['--folder'] ? path.resolve(opts['--folder']) : sampleCopy;
+const folder = opts['--folder'] ? path.resolve(opts['--folder']) : sampleCopy;
 if (!opts['--folder'] && !fs.existsSync(sampleCopy)) {
   fs.cpSync(path.join(REPO, 'samples/workspace'), sampleCopy, { recursive: true });
   say(`sample workspace copied to ${sampleCopy} (npm start -- --reset restores it)`);

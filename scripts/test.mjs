@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every suite, in order of cost — typecheck, build, unit + contract (vitest), end-to-end (real VS Code).
+// `npm test`: every suite, in order of cost — typecheck, lint (ESLint + Prettier), build, unit + contract (vitest),
+// end-to-end (real VS Code).
 // Stops at the first failing step and ends with one line `tessera: N passed, M failed` over all suites.
 // Set TESSERA_SKIP_E2E=1 to skip the end-to-end suite locally (CI never does).
 import { spawn } from 'node:child_process';
@@ -27,6 +28,7 @@ function run(cmd, args) {
 const counts = { passed: 0, failed: 0 };
 const steps = [
   ['typecheck', 'npx', ['tsc', '--noEmit', '-p', '.'], () => {}],
+  ['lint', 'npm', ['run', '--silent', 'lint'], () => {}],
   ['build', process.execPath, ['esbuild.config.mjs'], () => {}],
   [
     'unit + contract',

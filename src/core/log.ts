@@ -33,5 +33,5 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('‹redacted›');
   return out
     .replace(/(authorization["']?\s*[:=]\s*["']?(?:bearer\s+)?)[^\s"',}]+/gi, '$1‹redacted›')
-    .replace(/\b(sk|api|key|token)[-_][A-Za-z0-9_\-]{12,}\b/g, '‹redacted›');
+    .replace(/\b(sk|api|key|token)[-_][A-Za-z0-9_-]{12,}\b/g, '‹redacted›');
 }

@@ -3,7 +3,7 @@
  * headers, JSON body) and the text Tessera produces from each service's stream framing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackend, type CompletionRequest } from '../../src/core/backends';
+import { createBackend } from '../../src/core/backends';
 import { llamaCppFinish } from '../../src/core/backends/llamacpp';
 import { parseProfile } from '../../src/core/config';
 import type { Logger } from '../../src/core/log';

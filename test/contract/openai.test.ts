@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAICompatibleBackend } from '../../src/core/backends/openai';
-import { BackendError, type CompletionRequest } from '../../src/core/backends/types';
+import { BackendError } from '../../src/core/backends/types';
 import { parseProfile } from '../../src/core/config';
 import { collect, openAIChunks, sleep, startServer, writeJSON, writeSSE, type LoopbackServer } from '../helpers/loopback';
 import { nativeFimBody, pythonRequest } from './request';

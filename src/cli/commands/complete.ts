@@ -12,7 +12,7 @@ export function completeCommand(args: Map<string, string>): LineHandler {
   try {
     json = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`--backend is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`--backend is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const profile = parseProfile(json, '--backend');
   const apiKey = process.env.TESSERA_API_KEY?.trim() || undefined;

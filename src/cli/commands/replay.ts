@@ -42,7 +42,7 @@ async function readAll(input: NodeJS.ReadableStream): Promise<unknown[]> {
     try {
       out.push(JSON.parse(line));
     } catch (err) {
-      throw new Error(`line ${n}: not JSON (${(err as Error).message})`);
+      throw new Error(`line ${n}: not JSON (${(err as Error).message})`, { cause: err });
     }
   }
   return out;

@@ -5,7 +5,6 @@
  * `data: [DONE]`. The service formats the FIM prompt itself, so `fimTemplate` does not apply.
  */
 import type { BackendProfile } from '../config';
-import { redactSecrets } from '../log';
 import { clientStops } from '../prompt/templates';
 import { apiKey, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';

@@ -9,7 +9,6 @@
  * mid-stream comes as an `error: {…}` line. `/props` (model path, chat template) or `/v1/models` for probe().
  */
 import type { BackendProfile } from '../config';
-import { redactSecrets } from '../log';
 import { CALLER_PROMPT, detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
@@ -120,11 +119,9 @@ export class LlamaCppBackend implements Backend {
       } catch (err) {
         if (!(err instanceof BackendError) || err.status !== 404) throw err;
       }
-      let models: string[] = [];
-      if (props?.model_path) models = [props.model_path];
-      else {
-        models = openAIModelIds(await getJSON(`${this.profile.baseUrl}/v1/models`, call));
-      }
+      const models = props?.model_path
+        ? [props.model_path]
+        : openAIModelIds(await getJSON(`${this.profile.baseUrl}/v1/models`, call));
       const name = props?.model_alias ?? models[0] ?? this.profile.model;
       const family = detectFromTokens(props?.chat_template, name)?.family ?? detectFromModelName(name)?.family;
       return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };

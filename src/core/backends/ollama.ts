@@ -8,7 +8,6 @@
  * found in the template, else in the model name → raw template. `/api/tags` lists the models for probe().
  */
 import type { BackendProfile } from '../config';
-import { redactSecrets } from '../log';
 import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
@@ -89,9 +88,11 @@ export class OllamaBackend implements Backend {
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
     this.key = await apiKey(this.profile, this.secrets, false);
     const url = `${this.profile.baseUrl}/api/generate`;
-    const self = this;
     // The decision must be known for the client-side stops: decide inside the deadline, before streaming.
     let choice: FimChoice | undefined = req.prompt ? CALLER_PROMPT : this.choice;
+    const { profile } = this;
+    const decide = (call: HttpCall) => this.decide(call);
+    const headers = () => this.headers();
     const stream = guardedStream({
       url,
       timeoutMs: this.profile.timeoutMs,
@@ -99,9 +100,9 @@ export class OllamaBackend implements Backend {
       stops: () => clientStops(choice?.family, req.stop),
       secrets: this.key ? [this.key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
-      open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
-        if (!req.prompt) choice = await self.decide(call);
-        const res = await postJSON(url, ollamaBody(self.profile, req, choice ?? CALLER_PROMPT), { ...call, headers: self.headers() });
+      open: async function* (this: void, call): AsyncGenerator<string, FinishReason | undefined> {
+        if (!req.prompt) choice = await decide(call);
+        const res = await postJSON(url, ollamaBody(profile, req, choice ?? CALLER_PROMPT), { ...call, headers: headers() });
         for await (const line of readLines(res)) {
           if (!line.trim()) continue;
           const msg = parseChunk(line, 'Ollama NDJSON');

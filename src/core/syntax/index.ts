@@ -99,7 +99,9 @@ async function loadGrammar(name: GrammarName): Promise<Language> {
   try {
     return await Language.load(file);
   } catch (err) {
-    throw new Error(`grammar ${name} failed to load from ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`grammar ${name} failed to load from ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
 }
 

@@ -299,7 +299,7 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     const last = s.edits[s.edits.length - 1];
     const endOffset = last.start + last.text.length + s.edits.slice(0, -1).reduce((d, e) => d + e.text.length - (e.end - e.start), 0);
     this.applying = s.uri;
-    let ok = false;
+    let ok: boolean;
     try {
       // One edit call with undo stops around it: the whole suggestion is one undo step.
       ok = await editor.edit((b) => ranges.forEach((r) => b.replace(r.range, r.text)), { undoStopBefore: true, undoStopAfter: true });

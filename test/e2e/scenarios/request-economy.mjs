@@ -6,8 +6,7 @@
 //   3. typing through an auto-closed bracket keeps the ghost and sends nothing;
 //   4. typing four spaces on a fresh line and pausing sends a request (and shows its ghost text).
 import assert from 'node:assert/strict';
-import { LITERAL_TYPING_SETTINGS, sleep, waitFor } from '../harness.mjs';
-import { startModelServer } from '../model-server.mjs';
+import { sleep, waitFor } from '../harness.mjs';
 
 export const name = 'request-economy';
 /** Three windows, each typed into at human speed: more than the default 90 s on a loaded 2-core machine. */

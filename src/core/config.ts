@@ -5,7 +5,6 @@
 import { z } from 'zod';
 
 export const BACKEND_KINDS = ['openai', 'ollama', 'llamacpp', 'codestral', 'deepseek', 'embedded'] as const;
-export type BackendKind = (typeof BACKEND_KINDS)[number];
 
 export const FIM_TEMPLATES = [
   'native',

@@ -166,7 +166,7 @@ describe('ollama (POST {baseUrl}/api/generate, NDJSON)', () => {
   });
 
   it('a model that "does not support insert" → a config error that says which setting to change', async () => {
-    const s = await startServer((req, res) => writeJSON(res, 400, { error: 'registry.ollama.ai/library/llama3:latest does not support insert' }));
+    const s = await startServer((_req, res) => writeJSON(res, 400, { error: 'registry.ollama.ai/library/llama3:latest does not support insert' }));
     try {
       const backend = createBackend(parseProfile({ name: 'o', kind: 'ollama', baseUrl: s.url, model: 'llama3', fimTemplate: 'native' }));
       const err = await collect(backend.complete(request, new AbortController().signal)).catch((e) => e);
@@ -247,7 +247,7 @@ describe('404s explain the usual base-URL mistakes', () => {
     ['ollama', '/v1', /server root, e\.g\. http:\/\/127\.0\.0\.1:11434/],
     ['llamacpp', '/v1', /server root/],
   ] as const)('%s with baseUrl "…%s"', async (kind, suffix, hint) => {
-    const s = await startServer((req, res) => writeJSON(res, 404, { error: 'not found' }));
+    const s = await startServer((_req, res) => writeJSON(res, 404, { error: 'not found' }));
     try {
       const backend = createBackend(parseProfile({ name: 'x', kind, baseUrl: s.url + suffix, model: 'm', fimTemplate: 'native' }));
       const err = await collect(backend.complete(request, new AbortController().signal)).catch((e) => e);

@@ -22,7 +22,7 @@ function backendFor(url: string, extra: Record<string, unknown> = {}) {
 
 describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
   it('sends the native FIM body and streams the SSE answer', async () => {
-    server = await startServer((req, res) => writeSSE(res, openAIChunks(['return ', 'a + b'])));
+    server = await startServer((_req, res) => writeSSE(res, openAIChunks(['return ', 'a + b'])));
     const text = await collect(backendFor(server.url).complete(request, new AbortController().signal));
     expect(text).toBe('return a + b');
     expect(server.requests).toHaveLength(1);
@@ -34,7 +34,7 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
   });
 
   it('accepts a server that ignores stream:true and answers with one JSON body', async () => {
-    server = await startServer((req, res) =>
+    server = await startServer((_req, res) =>
       writeJSON(res, 200, { id: 'x', object: 'text_completion', choices: [{ text: 'return a + b', index: 0, finish_reason: 'stop' }] }),
     );
     expect(await collect(backendFor(server.url).complete(request, new AbortController().signal))).toBe('return a + b');
@@ -42,7 +42,7 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
 
   it('closes the stream at once when the caller aborts mid-stream', async () => {
     let wrote = 0;
-    server = await startServer(async (req, res) => {
+    server = await startServer(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (let i = 0; i < 200 && !res.destroyed; i++) {
         res.write(`data: ${JSON.stringify(openAIChunks(['x'])[0])}\n\n`);
@@ -88,7 +88,7 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
   });
 
   it('times out a stream that stalls midway within timeoutMs', async () => {
-    server = await startServer(async (req, res) => {
+    server = await startServer(async (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`data: ${JSON.stringify(openAIChunks(['x'])[0])}\n\n`);
       await sleep(5000);
@@ -101,7 +101,7 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
   });
 
   it('probe lists the models and measures latency', async () => {
-    server = await startServer((req, res) => writeJSON(res, 200, { object: 'list', data: [{ id: 'm', object: 'model' }, { id: 'n', object: 'model' }] }));
+    server = await startServer((_req, res) => writeJSON(res, 200, { object: 'list', data: [{ id: 'm', object: 'model' }, { id: 'n', object: 'model' }] }));
     const p = await backendFor(server.url).probe();
     expect(p.reachable).toBe(true);
     expect(p.models).toEqual(['m', 'n']);

@@ -32,11 +32,6 @@ export interface AlternativesOptions {
 /** Backends whose server refused or ignored `n`: parallel requests from then on. */
 const noChoices = new WeakSet<Backend>();
 
-/** Forgets what was learnt about `n` support (tests). */
-export function forgetChoiceSupport(backend: Backend): void {
-  noChoices.delete(backend);
-}
-
 function cancelled(timings: Outcome['timings']): Outcome {
   return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
 }

@@ -37,7 +37,7 @@ function choicesJSON(texts: string[]) {
 
 describe('completeAlternatives', () => {
   it('asks an OpenAI-compatible server for n choices in one request, post-filters, dedups and ranks them', async () => {
-    server = await startServer((req, res) => writeJSON(res, 200, choicesJSON(['a + b', 'b + a\n\nprint(add(1, 2))', 'a + b   ', 'a * b'])));
+    server = await startServer((_req, res) => writeJSON(res, 200, choicesJSON(['a + b', 'b + a\n\nprint(add(1, 2))', 'a + b   ', 'a * b'])));
     const { profile, backend } = openai(server.url);
     const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 4, parallel: 2 });
     expect(server.requests).toHaveLength(1);
@@ -107,7 +107,7 @@ describe('completeAlternatives', () => {
   });
 
   it('says which post-filter rule dropped the answers when none survives', async () => {
-    server = await startServer((req, res) => writeJSON(res, 200, choicesJSON(['))))', ')))) )'])));
+    server = await startServer((_req, res) => writeJSON(res, 200, choicesJSON(['))))', ')))) )'])));
     const { profile, backend } = openai(server.url);
     const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 2, parallel: 2 });
     expect(out).toMatchObject({ kind: 'rejection', stage: 'postfilter' });
@@ -115,7 +115,7 @@ describe('completeAlternatives', () => {
   });
 
   it('reports a failing backend as a typed backend rejection (no fallback hammering)', async () => {
-    server = await startServer((req, res) => writeJSON(res, 401, { error: { message: 'bad key' } }));
+    server = await startServer((_req, res) => writeJSON(res, 401, { error: { message: 'bad key' } }));
     const { profile, backend } = openai(server.url);
     const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 3, parallel: 2 });
     expect(out).toMatchObject({ kind: 'rejection', stage: 'backend', reason: 'auth' });
@@ -123,7 +123,7 @@ describe('completeAlternatives', () => {
   });
 
   it('returns cancelled, not an error, when aborted mid-request', async () => {
-    server = await startServer(async (req, res) => {
+    server = await startServer(async (_req, res) => {
       await sleep(500);
       writeJSON(res, 200, choicesJSON(['a + b']));
     });

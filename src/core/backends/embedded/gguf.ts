@@ -206,7 +206,7 @@ export async function readGgufInfo(path: string): Promise<GgufInfo> {
       tensorCount,
       vocabSize: tokens?.length ?? 0,
       eosId: num('tokenizer.ggml.eos_token_id'),
-      fim: findFimTokens(metadata, tokens ?? [], num),
+      fim: findFimTokens(tokens ?? [], num),
       metadata,
     };
   } finally {
@@ -214,11 +214,7 @@ export async function readGgufInfo(path: string): Promise<GgufInfo> {
   }
 }
 
-function findFimTokens(
-  metadata: GgufInfo['metadata'],
-  tokens: string[],
-  num: (k: string) => number | undefined,
-): FimTokens | undefined {
+function findFimTokens(tokens: string[], num: (k: string) => number | undefined): FimTokens | undefined {
   const pre = num('tokenizer.ggml.fim_pre_token_id') ?? num('tokenizer.ggml.prefix_token_id');
   const suf = num('tokenizer.ggml.fim_suf_token_id') ?? num('tokenizer.ggml.suffix_token_id');
   const mid = num('tokenizer.ggml.fim_mid_token_id') ?? num('tokenizer.ggml.middle_token_id');

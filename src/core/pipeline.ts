@@ -2,7 +2,7 @@
  * The life of one completion request, in one place:
  * snapshot → context → request → backend stream → post-filter → suggestion (or a rejection with its reason).
  */
-import { BackendError, type Backend, type CompletionRequest, type FinishReason } from './backends/types';
+import type { Backend, CompletionRequest, FinishReason } from './backends/types';
 import { isLocalBackend, type BackendProfile, type Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
 import { buildContext, describeParts, tokenizerFamilyOf } from './context';
@@ -14,7 +14,7 @@ import { cursorContext, type CursorContext } from './cursor';
 import { completeUnitReceived, completionCap, postfilter } from './postfilter';
 import { decideShape, type RequestShape } from './scheduling/shape';
 import { codeView, guardChatAnswer } from './prompt/chat';
-import { reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
+import { backendFailure, cancelledOutcome, reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
 
 /** What the pipeline needs of a request shape. */
 export type RequestShapeLike = Pick<RequestShape, 'multiline' | 'maxTokens' | 'stop'>;
@@ -62,10 +62,6 @@ export function buildRequest(language: string, prefix: string, suffix: string, p
     stop: [...new Set([...shape.stop, ...(profile.stop ?? [])])],
     multiline: shape.multiline,
   };
-}
-
-function abortedOutcome(timings: StageTimings): Outcome {
-  return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
 }
 
 /** Context and backend request for this cursor position (the part shared by one request and several candidates). */
@@ -119,7 +115,7 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   const log = deps.log ?? silentLogger;
   const rec = new StageRecorder(deps.now);
   const { request, multiline, prefixFull, suffixFull, cursor } = await prepareRequest(snapshot, deps, rec);
-  if (signal.aborted) return abortedOutcome(rec.timings);
+  if (signal.aborted) return cancelledOutcome(rec.timings);
 
   let raw = '';
   const unitProbe = { language: snapshot.languageId, prefix: prefixFull, suffix: suffixFull, multiline, cursor };
@@ -156,15 +152,14 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     }
   } catch (err) {
     rec.record('backend');
-    if (signal.aborted) return abortedOutcome(rec.timings);
-    const e = err instanceof BackendError ? err : new BackendError('bad-response', String(err));
-    return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+    if (signal.aborted) return cancelledOutcome(rec.timings);
+    return backendFailure(err, rec.timings);
   } finally {
     // Stopped reading early: close the stream (its HTTP request) now.
     if (!ended) await stream.return?.(undefined)?.catch(() => undefined);
   }
   rec.record('backend');
-  if (signal.aborted) return abortedOutcome(rec.timings);
+  if (signal.aborted) return cancelledOutcome(rec.timings);
   log.debug(`answer ended by ${ended ? (finish ?? 'the end of the stream') : 'the pipeline (the suggestion was known)'}`);
   const result = await finishCandidate(snapshot, raw, multiline, log, { finish, cursor, maxTokens: request.maxTokens });
   rec.record('postfilter');

@@ -28,6 +28,7 @@ export type Stage =
   | 'backend'
   | 'postfilter';
 
+import { asBackendError } from './backends/types';
 import type { RejectionReason } from './reasons';
 
 /** A stage's typed "no": why nothing is shown. */
@@ -63,6 +64,17 @@ export type Outcome = (Suggestion | Rejection) & { timings: StageTimings };
 
 export function reject(stage: Stage, reason: RejectionReason, detail: string): Rejection {
   return { kind: 'rejection', stage, reason, detail };
+}
+
+/** A request made pointless by what the user did since (a newer keystroke or edit): not a failure, nothing to show. */
+export function cancelledOutcome(timings: StageTimings = {}, detail = 'a newer keystroke superseded this request'): Outcome {
+  return { ...reject('schedule', 'cancelled', detail), timings };
+}
+
+/** A failed backend call as the rejection users see: the error's kind is the reason, its message the detail. */
+export function backendFailure(err: unknown, timings: StageTimings): Outcome {
+  const e = asBackendError(err);
+  return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings };
 }
 
 export function isRejection(x: unknown): x is Rejection {

@@ -77,6 +77,11 @@ export class BackendError extends Error {
   }
 }
 
+/** Whatever a backend call threw, as a BackendError: an unexpected error keeps its text under `fallback`. */
+export function asBackendError(err: unknown, fallback: BackendErrorKind = 'bad-response'): BackendError {
+  return err instanceof BackendError ? err : new BackendError(fallback, err instanceof Error ? err.message : String(err), { cause: err });
+}
+
 export interface ProbeResult {
   reachable: boolean;
   /** Model ids the server offers (may be empty when the server has no listing endpoint). */

@@ -10,11 +10,11 @@
  *  - else parallel streamed requests with spread temperatures (the first at the profile's own), in waves of at
  *    most `parallel` requests (the backend's concurrency cap; local servers: one at a time).
  */
-import { BackendError, type Backend, type CompletionRequest, type FinishReason } from '../backends/types';
+import { asBackendError, BackendError, type Backend, type CompletionRequest, type FinishReason } from '../backends/types';
 import { silentLogger } from '../log';
 import { finishCandidate, prepareRequest, StageRecorder, type PipelineDeps } from '../pipeline';
 import { codeView } from '../prompt/chat';
-import { reject, type DocumentSnapshot, type Outcome, type Rejection } from '../types';
+import { backendFailure, cancelledOutcome, reject, type DocumentSnapshot, type Outcome, type Rejection } from '../types';
 import { alternativeTemperatures, rankAlternatives, type Candidate } from './alternatives';
 
 export interface AlternativesOptions {
@@ -31,10 +31,6 @@ export interface AlternativesOptions {
 
 /** Backends whose server refused or ignored `n`: parallel requests from then on. */
 const noChoices = new WeakSet<Backend>();
-
-function cancelled(timings: Outcome['timings']): Outcome {
-  return { ...reject('schedule', 'cancelled', 'a newer keystroke superseded this request'), timings };
-}
 
 /** Drains one streamed answer and how it ended; a single-line request ends at the first complete line (then the text ran on). */
 async function drain(backend: Backend, request: CompletionRequest, signal: AbortSignal): Promise<Answer> {
@@ -73,7 +69,7 @@ export async function completeAlternatives(
   const backend = deps.backend;
   const count = Math.max(1, Math.min(8, Math.floor(opts.count)));
   const { request, multiline, cursor } = await prepareRequest(snapshot, deps, rec);
-  if (signal.aborted) return cancelled(rec.timings);
+  if (signal.aborted) return cancelledOutcome(rec.timings);
 
   const raws: Answer[] = [];
   const errors: BackendError[] = [];
@@ -89,11 +85,10 @@ export async function completeAlternatives(
         log.debug(`alternatives: the server returned ${got.length} of ${count} choices; asking with parallel requests from now on`);
       }
     } catch (err) {
-      if (signal.aborted) return cancelled(rec.timings);
+      if (signal.aborted) return cancelledOutcome(rec.timings);
       if (!refusesN(err)) {
         rec.record('backend');
-        const e = err instanceof BackendError ? err : new BackendError('bad-response', String(err));
-        return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+        return backendFailure(err, rec.timings);
       }
       noChoices.add(backend);
       log.debug(`alternatives: the server refused n=${count} (${(err as Error).message}); asking with parallel requests`);
@@ -113,16 +108,15 @@ export async function completeAlternatives(
     const results = await Promise.allSettled(wave.map((temperature) => drain(backend, { ...request, temperature }, signal)));
     for (const r of results) {
       if (r.status === 'fulfilled') raws.push(r.value);
-      else errors.push(r.reason instanceof BackendError ? r.reason : new BackendError('bad-response', String(r.reason)));
+      else errors.push(asBackendError(r.reason));
     }
     // A failing backend fails every request alike: don't hammer it for alternatives.
     if (errors.length > 0) break;
   }
   rec.record('backend');
-  if (signal.aborted) return cancelled(rec.timings);
+  if (signal.aborted) return cancelledOutcome(rec.timings);
   if (raws.length === 0) {
-    const e = errors[0] ?? new BackendError('bad-response', 'no answer');
-    return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+    return backendFailure(errors[0] ?? new BackendError('bad-response', 'no answer'), rec.timings);
   }
 
   // 3. Post-filter each candidate, then dedup + rank.

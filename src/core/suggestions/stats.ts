@@ -4,6 +4,7 @@
  * in VS Code's global state and show it.
  */
 import { reasonSays, reasonKind, type RejectionReason } from '../reasons';
+import { percentileOfSorted } from '../stats';
 import type { ScheduledOutcome } from '../scheduling/manager';
 import type { StageTimings } from '../types';
 import type { AcceptCount } from './acceptance';
@@ -43,12 +44,6 @@ export interface LatencySummary {
 
 function emptyCounters(): Counters {
   return { requests: 0, shown: 0, acceptedFull: 0, acceptedPartial: 0, acceptedChars: 0, superseded: 0, nothingShown: {} };
-}
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
 }
 
 /**
@@ -178,7 +173,8 @@ export class UsageStats {
   latencySummary(): LatencySummary[] {
     return Object.entries(this.data.latency).map(([stage, xs]) => {
       const sorted = [...xs].sort((a, b) => a - b);
-      return { stage, count: xs.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+      const at = (p: number) => (sorted.length ? percentileOfSorted(sorted, p) : 0);
+      return { stage, count: xs.length, p50: at(50), p95: at(95) };
     });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RejectionReason } from '../../../src/core/reasons';
-import { percentile, UsageStats } from '../../../src/core/suggestions/stats';
+import { UsageStats } from '../../../src/core/suggestions/stats';
 
 describe('UsageStats', () => {
   it('counts per backend and per language, and reports acceptance', () => {
@@ -49,10 +49,6 @@ describe('UsageStats', () => {
     s.recordRequest('b', 'l');
     s.reset();
     expect(s.toJSON().byBackend).toEqual({});
-  });
-
-  it('percentile of an empty list is 0', () => {
-    expect(percentile([], 50)).toBe(0);
   });
 });
 

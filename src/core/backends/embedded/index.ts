@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { BackendProfile } from '../../config';
 import { silentLogger, type Logger } from '../../log';
 import { abortError, deadline } from '../http';
-import { BackendError, type Backend, type CompletionRequest, type FinishReason, type ProbeResult } from '../types';
+import { asBackendError, BackendError, type Backend, type CompletionRequest, type FinishReason, type ProbeResult } from '../types';
 import { GgufError, readGgufInfo, type GgufInfo } from './gguf';
 import { defaultThreads } from './prompt';
 import type { ChildMessage, LoadedInfo, ParentMessage, RequestStats } from './protocol';
@@ -185,7 +185,7 @@ export class EmbeddedBackend implements Backend {
         templateHint: fim ? `${fim.prefix.text}{prefix}${fim.suffix.text}{suffix}${fim.middle.text}` : undefined,
       };
     } catch (err) {
-      const e = err instanceof BackendError ? err : new BackendError('server-error', String(err));
+      const e = asBackendError(err, 'server-error');
       return { reachable: false, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
     }
   }

@@ -1,0 +1,51 @@
+/**
+ * Lines and indentation of plain text, shared by the context builder, the post-filter, the replay and the
+ * suggestion pipeline. Offsets are UTF-16 indices into the text; a line ends at `\n` (a `\r` before it stays part
+ * of the line's text).
+ */
+
+/** Columns a tab advances to the next multiple of (the editor's default tab size). */
+export const TAB_WIDTH = 4;
+
+/** The spaces and tabs a line starts with. */
+export function leadingWhitespace(line: string): string {
+  let i = 0;
+  while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+  return line.slice(0, i);
+}
+
+/** Indentation width of a line in columns: a tab advances to the next multiple of `tabWidth`. */
+export function indentWidth(line: string, tabWidth = TAB_WIDTH): number {
+  let w = 0;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line.charCodeAt(i);
+    if (ch === 32) w++;
+    else if (ch === 9) w += tabWidth - (w % tabWidth);
+    else break;
+  }
+  return w;
+}
+
+// Plain loops rather than lastIndexOf/indexOf: lines are short and the context builder calls these about a
+// thousand times per request, where a builtin call costs more than the scan.
+
+/** Offset of the first character of the line containing `offset`. */
+export function lineStartAt(text: string, offset: number): number {
+  let i = Math.min(offset, text.length) - 1;
+  while (i >= 0 && text.charCodeAt(i) !== 10) i--;
+  return i + 1;
+}
+
+/** Offset of the `\n` that ends the line containing `offset`, or the text's length on its last line. */
+export function lineEndAt(text: string, offset: number): number {
+  const n = text.length;
+  let i = Math.max(0, offset);
+  while (i < n && text.charCodeAt(i) !== 10) i++;
+  return i;
+}
+
+/** Offset of the line after the one containing `offset` (just past its `\n`), or the text's length on the last line. */
+export function nextLineStartAt(text: string, offset: number): number {
+  const end = lineEndAt(text, offset);
+  return end < text.length ? end + 1 : end;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { indentWidth, leadingWhitespace, lineEndAt, lineStartAt, nextLineStartAt } from '../../src/core/text';
+
+describe('indentWidth', () => {
+  it('counts columns: a tab advances to the next multiple of the tab width', () => {
+    expect(indentWidth('    x')).toBe(4);
+    expect(indentWidth('\tx')).toBe(4);
+    expect(indentWidth('  \tx')).toBe(4); // two spaces then a tab still end at column 4
+    expect(indentWidth('\t  x')).toBe(6);
+    expect(indentWidth('\t\tx', 8)).toBe(16);
+    expect(indentWidth('x  ')).toBe(0);
+    expect(indentWidth('   ')).toBe(3);
+  });
+});
+
+describe('leadingWhitespace', () => {
+  it('is the spaces and tabs before the first other character', () => {
+    expect(leadingWhitespace(' \t x = 1')).toBe(' \t ');
+    expect(leadingWhitespace('x')).toBe('');
+  });
+});
+
+describe('line bounds', () => {
+  const text = 'ab\ncd\r\n\nef';
+  it('finds the start of the line holding an offset', () => {
+    expect(lineStartAt(text, 0)).toBe(0);
+    expect(lineStartAt(text, 2)).toBe(0); // on the newline itself
+    expect(lineStartAt(text, 3)).toBe(3);
+    expect(lineStartAt(text, 5)).toBe(3); // the \r belongs to the line
+    expect(lineStartAt(text, 8)).toBe(8);
+    expect(lineStartAt(text, text.length)).toBe(8);
+  });
+  it('finds the newline ending it, or the end of the text', () => {
+    expect(lineEndAt(text, 0)).toBe(2);
+    expect(lineEndAt(text, 3)).toBe(6);
+    expect(lineEndAt(text, 7)).toBe(7); // an empty line
+    expect(lineEndAt(text, 9)).toBe(text.length);
+  });
+  it('finds the start of the next line, or the end of the text on the last one', () => {
+    expect(nextLineStartAt(text, 1)).toBe(3);
+    expect(nextLineStartAt(text, 7)).toBe(8);
+    expect(nextLineStartAt(text, 9)).toBe(text.length);
+  });
+});

@@ -13,6 +13,9 @@ import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling'
 import { completeAlternatives } from '../core/suggestions/many';
 import { filterPartial } from '../core/scheduling/partial';
 import { OwnTriggers } from '../core/scheduling/ownTrigger';
+import { RecentDocuments } from '../core/documents/recent';
+import { VersionedTextCache } from '../core/documents/textCache';
+import { isTypingEdit, MissedTriggerWatchdog } from '../core/missedTrigger';
 import { reasonSays } from '../core/reasons';
 import { asIfInserted, visibleWithItem, withSelectedItem, type SelectedItem } from '../core/suggestions/suggestWidget';
 import type { DocumentSnapshot } from '../core/types';
@@ -43,13 +46,6 @@ function selectedItemOf(document: vscode.TextDocument, context: vscode.InlineCom
   return { start: document.offsetAt(info.range.start), end: document.offsetAt(info.range.end), text: info.text };
 }
 
-/**
- * VS Code creates an editor's inline-suggest controller lazily (when idle after the editor opens): keys typed right
- * after a file opens never reach the provider, and nothing asks again until the next key. If a typing edit in the
- * active editor is not followed by a provider call within this time, Tessera asks VS Code for one.
- */
-export const MISSED_TRIGGER_MS = 300;
-
 /** Local servers cost no money: the next completion is fetched right after an accept without waiting. */
 function prefetchFor(active: ActiveBackend, setting: boolean): boolean {
   return setting || isLocalBackend(active.profile);
@@ -59,42 +55,52 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   private requestId = 0;
   private manager: { backend: Backend; mgr: RequestManager } | undefined;
 
-  /** Per document: the version the provider was last called for (evidence for the missed-trigger watchdog). */
-  private readonly calledFor = new Map<string, number>();
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** A user who types and pauses gets a request even when VS Code misses the trigger (see core/missedTrigger). */
+  private readonly watchdog: MissedTriggerWatchdog;
   /** Triggers Tessera issued itself for missed automatic ones: served as automatic, not as a manual ask. */
   private readonly own = new OwnTriggers();
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** Document URIs, most recently active first (candidates for the prompt's other files). */
-  private readonly recent: string[] = [];
-  /** Text per document version, so unchanged documents are not copied out of the editor on every request. */
-  private readonly texts = new Map<string, { version: number; text: string }>();
+  /** Candidates for the prompt's other files, most recently active first. */
+  private readonly recent = new RecentDocuments();
+  private readonly texts = new VersionedTextCache(MAX_CANDIDATE_CHARS);
 
   constructor(
     private readonly controller: Controller,
     private readonly syntaxDocs?: SyntaxDocuments,
     private readonly tracker?: SuggestionTracker,
   ) {
+    const activeDocument = (uri: string) => {
+      const doc = vscode.window.activeTextEditor?.document;
+      return doc && !doc.isClosed && doc.uri.toString() === uri ? doc : undefined;
+    };
+    this.watchdog = new MissedTriggerWatchdog(realClock, {
+      unchanged: (uri, version) => activeDocument(uri)?.version === version,
+      gated: (uri) => {
+        const doc = activeDocument(uri);
+        return !doc || this.controller.gate(doc, false) !== undefined;
+      },
+      ask: (uri, version) => {
+        this.controller.log.debug(`VS Code did not ask for a suggestion after typing in ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))} (v${version}): asking it to`);
+        this.own.issued(uri, version);
+        void Promise.resolve(vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')).finally(() => this.own.settled(uri, version));
+      },
+    });
     this.subscriptions.push(
-      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const doc = e.document;
+        if (vscode.window.activeTextEditor?.document !== doc || !SCHEMES.has(doc.uri.scheme)) return;
+        if (isTypingEdit(e.contentChanges, e.reason)) this.watchdog.typed(doc.uri.toString(), doc.version);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         const uri = d.uri.toString();
-        this.calledFor.delete(uri);
-        this.texts.delete(uri);
-        const i = this.recent.indexOf(uri);
-        if (i >= 0) this.recent.splice(i, 1);
+        this.watchdog.forget(uri);
+        this.texts.forget(uri);
+        this.recent.forget(uri);
       }),
-      vscode.window.onDidChangeActiveTextEditor((e) => e && this.touch(e.document.uri.toString())),
+      vscode.window.onDidChangeActiveTextEditor((e) => e && this.recent.touch(e.document.uri.toString())),
     );
     const active = vscode.window.activeTextEditor;
-    if (active) this.touch(active.document.uri.toString());
-  }
-
-  private touch(uri: string): void {
-    const i = this.recent.indexOf(uri);
-    if (i >= 0) this.recent.splice(i, 1);
-    this.recent.unshift(uri);
-    if (this.recent.length > 100) this.recent.length = 100;
+    if (active) this.recent.touch(active.document.uri.toString());
   }
 
   /**
@@ -106,20 +112,17 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   private otherFilesFor(snapshot: DocumentSnapshot): OtherFiles | undefined {
     const c = this.controller;
     if (c.settings.context.otherFiles === false) return undefined;
-    const rank = (uri: string) => {
-      const i = this.recent.indexOf(uri);
-      return i < 0 ? Infinity : i;
-    };
-    const docs = vscode.workspace.textDocuments
-      .filter((d) => (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && !d.isClosed && !c.excluded(d))
-      .map((d, i) => ({ d, i, r: rank(d.uri.toString()) }))
-      .sort((a, b) => a.r - b.r || a.i - b.i)
-      .map(({ d }) => ({
+    const open = vscode.workspace.textDocuments.filter(
+      (d) => (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && !d.isClosed && !c.excluded(d),
+    );
+    const docs = this.recent
+      .order(open, (d) => d.uri.toString())
+      .map((d) => ({
         key: d.uri.toString(),
         path: vscode.workspace.asRelativePath(d.uri, false),
         languageId: d.languageId,
         version: d.version,
-        text: () => this.textOf(d),
+        text: () => this.texts.get(d.uri.toString(), d.version, () => d.getText()),
       }));
     const current = vscode.workspace.textDocuments.find((d) => d.uri.toString() === snapshot.uri);
     const path = current ? vscode.workspace.asRelativePath(current.uri, false) : snapshot.uri;
@@ -131,41 +134,6 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
     });
     return { path, candidates };
   }
-
-  private textOf(d: vscode.TextDocument): string {
-    const uri = d.uri.toString();
-    const hit = this.texts.get(uri);
-    if (hit && hit.version === d.version) return hit.text;
-    const text = d.getText();
-    if (text.length <= MAX_CANDIDATE_CHARS) this.texts.set(uri, { version: d.version, text });
-    return text;
-  }
-
-  /** A user who types and pauses must get a request, even when VS Code missed the trigger (see MISSED_TRIGGER_MS). */
-  private onEdit(e: vscode.TextDocumentChangeEvent): void {
-    const doc = e.document;
-    if (vscode.window.activeTextEditor?.document !== doc || !SCHEMES.has(doc.uri.scheme)) return;
-    const change = e.contentChanges.length === 1 ? e.contentChanges[0] : undefined;
-    // Typing only (a key, Enter with its indentation, an auto-closed pair): not undo/redo, paste or a formatter.
-    if (!change || e.reason !== undefined || !/^(?:[^\n]{1,8}|\r?\n[ \t]*)$/.test(change.text)) return;
-    if (this.watchdog) clearTimeout(this.watchdog);
-    const version = doc.version;
-    const uri = doc.uri.toString();
-    const check = (attempt: number) => {
-      this.watchdog = undefined;
-      if (doc.isClosed || doc.version !== version || vscode.window.activeTextEditor?.document !== doc) return;
-      if ((this.calledFor.get(uri) ?? -1) >= version || this.controller.gate(doc, false)) return;
-      this.controller.log.debug(`VS Code did not ask for a suggestion after typing in ${vscode.workspace.asRelativePath(doc.uri)} (v${version}): asking it to`);
-      this.own.issued(uri, version);
-      void Promise.resolve(vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')).finally(() => this.own.settled(uri, version));
-      // The editor's inline-suggest controller may not exist yet either: look again a little later.
-      if (attempt < 3) this.watchdog = setTimeout(() => check(attempt + 1), MISSED_TRIGGER_MS * 2);
-    };
-    this.watchdog = setTimeout(() => check(1), MISSED_TRIGGER_MS);
-  }
-
-  /** Snapshots of manual triggers: their request asks for several candidates (the manager hands the same object to `run`). */
-  private readonly wantsAlternatives = new WeakSet<DocumentSnapshot>();
 
   /** The request manager of the active backend (a new backend starts with a fresh cache and measurements). */
   private managerFor(active: ActiveBackend): RequestManager {
@@ -181,9 +149,10 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         prefetch,
         log: c.log,
         postfilter: filterPartial,
-        run: (snapshot, shape, onChunk, signal) => {
+        run: (snapshot, shape, onChunk, signal, request) => {
           const deps = { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s), otherFiles: (s: DocumentSnapshot) => this.otherFilesFor(s) };
-          if (!this.wantsAlternatives.has(snapshot)) return complete(snapshot, deps, signal);
+          // A manual trigger's request asks for several candidates, to cycle with Alt+] / Alt+[.
+          if (request?.reason !== 'manual') return complete(snapshot, deps, signal);
           const parallel = concurrencyLimit(active.profile, isLocalBackend(active.profile));
           return completeAlternatives(snapshot, deps, signal, { count: MANUAL_ALTERNATIVES, parallel });
         },
@@ -206,7 +175,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
     try {
       if (!SCHEMES.has(document.uri.scheme)) return undefined;
       const uri = document.uri.toString();
-      this.calledFor.set(uri, document.version);
+      this.watchdog.providerCalled(uri, document.version);
       const explicit = context.triggerKind === vscode.InlineCompletionTriggerKind.Invoke;
       const own = this.own.onCall({ uri, version: document.version, offset: document.offsetAt(position) }, explicit);
       const manual = explicit && !own;
@@ -232,7 +201,6 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       // The suggest widget is open: complete as if its selected item were inserted (see core/suggestions/suggestWidget).
       const selected = selectedItemOf(document, context);
       const snapshot = (selected && asIfInserted(real, selected)) || real;
-      if (manual) this.wantsAlternatives.add(snapshot);
       c.log.trace(
         `#${id} trigger=${manual ? 'manual' : 'auto'} ${document.languageId} ${vscode.workspace.asRelativePath(document.uri)}:${position.line + 1}:${position.character + 1} backend=${active.profile.name}${snapshot !== real ? ` as if "${selected!.text}" (suggest widget) were inserted` : ''}`,
       );
@@ -302,7 +270,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
   }
 
   dispose(): void {
-    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog.dispose();
     for (const d of this.subscriptions) d.dispose();
     this.manager?.mgr.dispose();
     this.manager = undefined;

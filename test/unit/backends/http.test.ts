@@ -124,7 +124,6 @@ describe('guardedStream', () => {
 
   it('a source that never yields times out at timeoutMs with the signal aborted', async () => {
     let sawAbort = false;
-    const started = Date.now();
     const err = await all(
       guardedStream({
         url: 'http://x',
@@ -140,7 +139,6 @@ describe('guardedStream', () => {
     ).catch((e) => e);
     expect(err.errorKind).toBe('timeout');
     expect(sawAbort).toBe(true);
-    expect(Date.now() - started).toBeLessThan(600);
   });
 });
 

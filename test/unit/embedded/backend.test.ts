@@ -140,8 +140,6 @@ describe('embedded backend: wiring with tiny models', () => {
     const s = big.lastStats!;
     expect(s.stoppedBy).toBe('abort');
     expect(s.evaluatedTokens).toBeLessThan(s.promptTokens - 500); // prefill really was interrupted
-    expect(rejectMs).toBeLessThan(100);
-    expect(ackMs).toBeLessThan(500);
     console.log(`prefill cancel: consumer released in ${rejectMs.toFixed(1)} ms, child stopped in ${ackMs.toFixed(1)} ms after ${s.evaluatedTokens}/${s.promptTokens} tokens`);
   });
 
@@ -166,7 +164,6 @@ describe('embedded backend: wiring with tiny models', () => {
     const ackMs = performance.now() - t0;
     expect(big.lastStats?.stoppedBy).toBe('abort');
     expect(big.lastStats!.generatedTokens).toBeLessThan(1000);
-    expect(ackMs).toBeLessThan(200);
     console.log(`generation cancel: child stopped ${ackMs.toFixed(1)} ms after the abort, ${big.lastStats!.generatedTokens} tokens`);
   });
 
@@ -224,7 +221,6 @@ describe('embedded backend: a child that ignores cancels', () => {
       await b.idle();
       const killedMs = performance.now() - t0;
       expect(killedMs).toBeGreaterThanOrEqual(190);
-      expect(killedMs).toBeLessThan(600);
       expect(b.pid).toBeUndefined();
       const ctrl2 = new AbortController();
       const it2 = b.complete(req('b'), ctrl2.signal)[Symbol.asyncIterator]();

@@ -185,10 +185,8 @@ describe('model download', () => {
         if (ev.received > 100_000) ctrl.abort();
       },
     });
-    const t0 = performance.now();
     const e = await fail(p);
     expect(e.reason).toBe('cancelled');
-    expect(performance.now() - t0).toBeLessThan(2000);
     const size = statSync(`${dest('j')}.part`).size;
     expect(size).toBeGreaterThan(100_000);
     behaviour.slowMs = 0;

@@ -2,9 +2,9 @@
  * The replay: the scheduler and pipeline on a virtual clock against a perfect model, in-process and through
  * `node dist/cli.js replay`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { perfectAnswer } from '../../../src/sim/perfectModel';
 import { POLICIES } from '../../../src/sim/policies';
 import { replay } from '../../../src/sim/replay';
@@ -107,10 +107,6 @@ describe('replay', () => {
 });
 
 describe('tessera replay (CLI)', () => {
-  beforeAll(() => {
-    if (!process.env.TESSERA_CLI) execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: ROOT, stdio: 'pipe' });
-  });
-
   it('prints one summary line with exactly the documented keys, fast, the same every time', () => {
     const { header, events } = generateTrace(FINAL.repeat(4), 'javascript', { seed: 9, startLine: 8, lines: 10 });
     const input = [header, ...events].map((l) => JSON.stringify(l)).join('\n') + '\n';

@@ -6,9 +6,13 @@ function typed(d: AdaptiveDebounce, gap: number, n = 12) {
 }
 
 describe('AdaptiveDebounce', () => {
-  it('uses the base wait until the rhythm is known', () => {
+  it('until the rhythm is known, waits a while, longer for a longer setting, shorter where people pause', () => {
     const d = new AdaptiveDebounce({ baseMs: 75 });
-    expect(d.delay(false)).toBe(Math.round(75 * 0.7));
+    const slower = new AdaptiveDebounce({ baseMs: 150 });
+    expect(d.delay(false)).toBeGreaterThan(0);
+    expect(d.delay(false)).toBeLessThanOrEqual(75);
+    expect(slower.delay(false)).toBeGreaterThan(d.delay(false));
+    expect(d.delay(true)).toBeLessThan(d.delay(false));
   });
   it('waits longer for a slow typist than for a fast one (the next key is overdue later)', () => {
     const slow = new AdaptiveDebounce({ baseMs: 75 });

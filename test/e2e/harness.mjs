@@ -478,19 +478,30 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
     /** Asks VS Code for an inline suggestion at the cursor (Alt+\, editor.action.inlineSuggest.trigger). */
     async triggerSuggest() { await page.keyboard.press('Alt+Backslash'); },
 
-    /** Ghost text currently shown in the active editor ('' if none); nbsp normalized to spaces. */
+    /**
+     * Ghost text currently shown in the active editor ('' if none), all of its lines; nbsp normalized to spaces.
+     * VS Code 1.100 draws the first line inline (ghost-text decorations inside the editor's view line) and the
+     * further lines in a view zone below it (`.view-zones > div > .suggest-preview-text > .view-line…`, whose
+     * inner spans carry the ghost-text class): each zone holding ghost text is read line by line, top to bottom.
+     */
     async ghostText() {
       return page.evaluate(() => {
         const ed = document.querySelector('.editor-group-container.active .monaco-editor');
         if (!ed) return '';
-        // Inline part (first line): decorations with ghost-text classes inside view lines.
-        const inline = [...ed.querySelectorAll('.view-lines [class*="ghost-text"]')]
-          .filter((e) => !e.parentElement?.closest('[class*="ghost-text"]'))
+        const ghost = '[class*="ghost-text"]';
+        const top = (el) => el.getBoundingClientRect().top; // where it is drawn: DOM order need not be line order
+        // Inline part (first line): outermost ghost-text decorations inside the view lines.
+        const inline = [...ed.querySelectorAll(`.view-lines ${ghost}`)]
+          .filter((e) => !e.parentElement?.closest(ghost))
           .map((e) => e.textContent ?? '').join('');
-        // Further lines: a view zone div.ghost-text with its own .view-line children.
-        const zones = [...ed.querySelectorAll('.view-zones .ghost-text, .view-zones [class*="ghost-text-view"]')]
-          .map((z) => [...z.querySelectorAll('.view-line')].map((l) => l.textContent ?? '').join('\n'))
-          .filter((s) => s.length > 0);
+        // Further lines: the view zones (direct children of .view-zones) that hold ghost text.
+        const zones = [...(ed.querySelector('.view-zones')?.children ?? [])]
+          .filter((z) => z.matches(ghost) || z.querySelector(ghost))
+          .sort((a, b) => top(a) - top(b))
+          .flatMap((z) => {
+            const lines = [...z.querySelectorAll('.view-line')].sort((a, b) => top(a) - top(b));
+            return lines.length ? lines.map((l) => l.textContent ?? '') : [z.textContent ?? ''];
+          });
         const text = zones.length ? [inline, ...zones].join('\n') : inline;
         return text.replace(/\u00a0/g, ' ');
       });

@@ -5,6 +5,17 @@
 import { z } from 'zod';
 
 export const BACKEND_KINDS = ['openai', 'ollama', 'llamacpp', 'codestral', 'deepseek', 'embedded'] as const;
+export type BackendKind = (typeof BACKEND_KINDS)[number];
+
+/** How each kind is named to a user (the settings panel's kind list). */
+export const BACKEND_KIND_LABELS: Record<BackendKind, string> = {
+  openai: 'OpenAI-compatible',
+  ollama: 'Ollama',
+  llamacpp: 'llama.cpp /infill',
+  codestral: 'Mistral Codestral',
+  deepseek: 'DeepSeek',
+  embedded: 'Embedded model',
+};
 
 export const FIM_TEMPLATES = [
   'native',

@@ -7,7 +7,7 @@
  * API keys travel webview → host only, once, to be put in SecretStorage; the host never sends a key back.
  */
 import { z } from 'zod';
-import { BACKEND_KINDS, BackendProfileSchema, EDIT_FORMATS, FIM_TEMPLATES, type BackendProfile, type BackendProfileInput } from './config';
+import { BACKEND_KIND_LABELS, BACKEND_KINDS, BackendProfileSchema, EDIT_FORMATS, FIM_TEMPLATES, type BackendProfile, type BackendProfileInput } from './config';
 import { backendAllowedInWorkspace } from './exclusions';
 import type { ProbeResult } from './backends/types';
 import { redactUrls } from './log';
@@ -43,6 +43,70 @@ const DraftSchema = z.record(z.string(), z.string().max(100_000)).transform((r) 
   return out;
 });
 
+/** How the panel shows a form field: its label, help line, and the input's placeholder and keyboard. */
+export interface FieldSpec {
+  label: string;
+  hint: string;
+  placeholder?: string;
+  inputmode?: 'numeric' | 'decimal';
+}
+
+/** Bounds and default of a numeric profile field, read from `BackendProfileSchema` (the one place they are set). */
+export function numberBounds(field: ProfileField): { min?: number; max?: number; integer: boolean; default?: number } | undefined {
+  let t = BackendProfileSchema.shape[field] as unknown as {
+    unwrap?: () => unknown;
+    def: { defaultValue?: unknown };
+    minValue?: number | null;
+    maxValue?: number | null;
+    isInt?: boolean;
+  };
+  let dflt: number | undefined;
+  while (!('minValue' in t) && t.unwrap) {
+    if (typeof t.def.defaultValue === 'number') dflt = t.def.defaultValue;
+    t = t.unwrap() as typeof t;
+  }
+  if (!('minValue' in t)) return undefined;
+  const finite = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined);
+  return { min: finite(t.minValue), max: finite(t.maxValue), integer: !!t.isInt, default: dflt };
+}
+
+/** "1–4096, default 128" for a numeric field (bounds from the schema), then `extra`. */
+function numberHint(field: ProfileField, extra?: string): string {
+  const b = numberBounds(field);
+  if (!b) return extra ?? '';
+  const range = b.min !== undefined && b.max !== undefined ? `${b.min}–${b.max}` : b.min !== undefined ? `at least ${b.min}` : '';
+  return [range, b.default !== undefined ? `default ${b.default}` : extra].filter(Boolean).join(', ');
+}
+
+function numberField(field: ProfileField, label: string, extra?: string): FieldSpec {
+  const b = numberBounds(field);
+  const dflt = b?.default;
+  return { label, hint: numberHint(field, extra), placeholder: dflt !== undefined ? String(dflt) : undefined, inputmode: b?.integer === false ? 'decimal' : 'numeric' };
+}
+
+/** Every form field as the panel shows it; bounds and defaults come from the settings schema. */
+export function profileFieldSpecs(): Record<ProfileField, FieldSpec> {
+  return {
+    name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
+    kind: { label: 'Kind', hint: 'Wire protocol. OpenAI-compatible: llama.cpp server, vLLM, LM Studio…; Embedded runs inside VS Code.' },
+    baseUrl: { label: 'Base URL', hint: 'As the service documents it, e.g. http://127.0.0.1:8080/v1', placeholder: 'http://127.0.0.1:8080/v1' },
+    model: { label: 'Model', hint: 'Model id sent to the server. Test connection lists the available ones.' },
+    fimTemplate: {
+      label: 'FIM template',
+      hint: 'auto (default): the server’s own fill-in-the-middle when it reports one, else the template of the model family, else native — right unless you know better. native: the server’s suffix field. A family: that model’s FIM tokens.',
+    },
+    maxTokens: numberField('maxTokens', 'Max tokens'),
+    temperature: numberField('temperature', 'Temperature'),
+    timeoutMs: numberField('timeoutMs', 'Timeout (ms)'),
+    concurrency: { ...numberField('concurrency', 'Concurrency'), hint: `Requests in flight, ${numberHint('concurrency')} (default 1 local, 2 remote)` },
+    stop: { label: 'Extra stop sequences', hint: 'One per line; write a newline as \\n.' },
+    modelPath: { label: 'Model file (GGUF)', hint: 'Path to a local .gguf file; empty: the bundled default.' },
+    threads: { ...numberField('threads', 'Threads'), hint: 'Default: cores − 1' },
+    contextSize: numberField('contextSize', 'Context size (tokens)'),
+    editFormat: { label: 'Edit format', hint: 'Only for an edit-prediction model (next edits), e.g. Zeta 2: the prompt layout it was trained on.' },
+  };
+}
+
 /** Field → message, for the fields that are wrong. `form` is for errors that belong to no single field. */
 export type FieldErrors = Partial<Record<ProfileField | 'form', string>>;
 
@@ -71,6 +135,8 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('useBuiltinModel') }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
+/** A message as the webview sends it (before the host parses it with WebviewMessageSchema). */
+export type WebviewMessageInput = z.input<typeof WebviewMessageSchema>;
 
 /** Parses a message from the webview; anything else (wrong shape, unknown type) is an error, never a crash. */
 export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
@@ -111,6 +177,10 @@ export interface PanelState {
   /** Where the panel writes: 'user' or 'workspace' settings. */
   target: 'user' | 'workspace';
   kinds: readonly string[];
+  /** How each kind is named in the kind list. */
+  kindLabels: Readonly<Record<string, string>>;
+  /** Label, help and input hints of each form field (numeric bounds from the settings schema). */
+  fields: Record<ProfileField, FieldSpec>;
   templates: readonly string[];
   editFormats: readonly string[];
   /** tessera.nextEdit.backend as written ('' = next edits off). */
@@ -310,6 +380,8 @@ export function buildPanelState(args: {
     problems,
     target: args.target,
     kinds: BACKEND_KINDS,
+    kindLabels: BACKEND_KIND_LABELS,
+    fields: profileFieldSpecs(),
     templates: FIM_TEMPLATES,
     editFormats: EDIT_FORMATS,
     nextEdit: args.nextEditSetting ?? '',

@@ -50,7 +50,7 @@ export class SettingsPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Tessera Settings', vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'media')],
+      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'media'), vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
     });
     SettingsPanel.current = new SettingsPanel(panel, deps);
     return SettingsPanel.current;
@@ -77,7 +77,7 @@ export class SettingsPanel implements vscode.Disposable {
 
   private html(): string {
     const w = this.panel.webview;
-    const media = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', ...p)).toString();
+    const uri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
     const n = nonce();
     return `<!DOCTYPE html>
 <html lang="en">
@@ -85,12 +85,12 @@ export class SettingsPanel implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${w.cspSource} data:; style-src ${w.cspSource}; font-src ${w.cspSource}; script-src 'nonce-${n}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('panel', 'panel.css')}">
+<link rel="stylesheet" href="${uri('media', 'panel', 'panel.css')}">
 <title>Tessera Settings</title>
 </head>
 <body>
 <main id="app" aria-busy="true"><p class="muted">Loading…</p></main>
-<script nonce="${n}" src="${media('panel', 'panel.js')}"></script>
+<script nonce="${n}" src="${uri('dist', 'webview', 'panel.js')}"></script>
 </body>
 </html>`;
   }

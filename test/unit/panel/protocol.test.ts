@@ -5,7 +5,10 @@ import {
   draftFromRaw,
   draftToInput,
   mergeIntoRaw,
+  numberBounds,
   parseWebviewMessage,
+  PROFILE_FIELDS,
+  profileFieldSpecs,
   uniqueName,
   validateDraft,
 } from '../../../src/core/panelProtocol';
@@ -108,6 +111,27 @@ describe('form validation with the settings schema', () => {
   it('duplicate names', () => {
     expect(uniqueName('local', ['local'])).toBe('local copy');
     expect(uniqueName('local', ['local', 'local copy', 'local copy 2'])).toBe('local copy 3');
+  });
+});
+
+describe('form fields in the panel', () => {
+  it('show the bounds and defaults the settings schema enforces, so the hint and the error agree', () => {
+    const f = profileFieldSpecs();
+    expect(f.maxTokens).toMatchObject({ hint: '1–4096, default 128', placeholder: '128', inputmode: 'numeric' });
+    expect(f.temperature).toMatchObject({ hint: '0–2, default 0.2', inputmode: 'decimal' });
+    expect(f.contextSize.hint).toBe('256–131072');
+    // The hint's upper bound is the one validation rejects just above.
+    const max = numberBounds('maxTokens')!.max!;
+    expect(validateDraft({ ...good, maxTokens: String(max) }).ok).toBe(true);
+    expect(validateDraft({ ...good, maxTokens: String(max + 1) }).errors.maxTokens).toBe(`must be at most ${max}`);
+  });
+
+  it('every field has a label, and every kind a name, in the state the webview renders', () => {
+    const s = buildPanelState({ rawBackends: [], activeSetting: '', keyNames: new Set(), trusted: true, target: 'user' });
+    expect(Object.keys(s.fields)).toEqual([...PROFILE_FIELDS]);
+    for (const f of PROFILE_FIELDS) expect(s.fields[f].label.length).toBeGreaterThan(0);
+    for (const k of s.kinds) expect(s.kindLabels[k]).toBeTruthy();
+    expect(s.kindLabels.llamacpp).toBe('llama.cpp /infill');
   });
 });
 

@@ -169,7 +169,7 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
   await pick?.run?.();
 }
 
-/** Registers the commands of issue #6 that live outside the panel. */
+/** Registers the control commands that live outside the panel: status menu, toggles, snooze, backend, API key. */
 export function registerControlCommands(controller: Controller, openPanel: () => unknown, keys: ApiKeys): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('tessera.statusMenu', () => showStatusMenu(controller, openPanel, keys)),

@@ -1,4 +1,4 @@
-// Issue 2 (a): ghost text in a Python file from the loopback OpenAI-compatible server; Esc, Alt+\, Tab, save.
+// Ghost text in a Python file from the loopback OpenAI-compatible server; Esc, Alt+\, Tab, save.
 import { ghostTextLifeCycle } from '../flows.mjs';
 
 export const name = 'python: ghost text from the model, Esc dismisses, Tab accepts, saved to disk';

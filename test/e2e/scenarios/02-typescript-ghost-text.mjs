@@ -1,4 +1,4 @@
-// Issue 2 (b): the same life cycle in a TypeScript file.
+// The ghost-text life cycle of the Python scenario, in a TypeScript file.
 import { ghostTextLifeCycle } from '../flows.mjs';
 
 export const name = 'typescript: ghost text from the model, Esc dismisses, Tab accepts, saved to disk';

@@ -1,4 +1,4 @@
-// Other open files in the prompt (issue #5 leftover / #3 quality): the declaration of a type used at the cursor,
+// Other open files in the prompt: the declaration of a type used at the cursor,
 // from another open tab, reaches the model; a secret file and a tessera.exclude file open in other tabs never do —
 // even though `.env` is made a TypeScript document (files.associations) that declares a name used at the cursor.
 import { sleep } from '../harness.mjs';

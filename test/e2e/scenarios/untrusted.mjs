@@ -1,4 +1,4 @@
-// Untrusted workspace end to end (issue #6): a window on a folder that is NOT trusted (Restricted Mode).
+// Untrusted workspace end to end: a window on a folder that is NOT trusted (Restricted Mode).
 //   - the user's active profile points at a server that is not on this machine by Tessera's rules
 //     (http://0.0.0.0:PORT: reachable here, but not loopback): typing and even an explicit trigger send it
 //     nothing, and the status bar says why;

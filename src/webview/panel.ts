@@ -310,10 +310,21 @@ function field(state: PanelState, name: ProfileField, control: HTMLElement): HTM
   );
 }
 
+/** Fields a connection test's result depends on: once one changes, the result shown is about another server. */
+const TESTED_FIELDS = new Set<ProfileField>(['kind', 'baseUrl', 'model']);
+
+/** Drops a connection test's result that no longer describes the form. */
+function forgetTestResult(): void {
+  if (!editor?.test) return;
+  editor.test = undefined;
+  document.getElementById('test-result')?.replaceChildren();
+}
+
 function onInput(name: ProfileField) {
   return (ev: Event) => {
     if (!editor) return;
     editor.draft[name] = valueOf(ev);
+    if (TESTED_FIELDS.has(name)) forgetTestResult();
     persist();
     if (name === 'kind') {
       editor.focus = 'kind';
@@ -413,7 +424,7 @@ function renderApiKey(ed: Editor, stored: PanelProfile | undefined): HTMLElement
     type: 'password', id: 'f-apiKey', value: ed.apiKey, autocomplete: 'off', spellcheck: 'false',
     placeholder: has ? '•••••••• (stored; type to replace)' : 'none (local servers need none)',
     'aria-describedby': 'h-apiKey',
-    oninput: (e: Event) => { ed.apiKey = valueOf(e); },
+    oninput: (e: Event) => { ed.apiKey = valueOf(e); forgetTestResult(); },
   });
   return h('div', { class: 'apikey' },
     h('div', { class: 'field' },

@@ -4,7 +4,7 @@
  * the hole (postfilter/hole.ts). One definition of "this line opens a block", so the request and the filter never
  * disagree about the same line.
  */
-import { commentSyntax } from './postfilter/brackets';
+import { languageOf } from './languages';
 
 export interface CursorContext {
   language: string;
@@ -39,7 +39,7 @@ const OPENER = /(?:[{([:]|=>|(?<![\w.$])(?:then|do|begin|else)|(?:(?<![\w.$])do|
 
 /** The line without a trailing comment (the language's line-comment markers, after whitespace). */
 function codeOf(line: string, language: string): string {
-  const markers = language ? commentSyntax(language).line : ['#', '//'];
+  const markers = language ? (languageOf(language)?.lineComments ?? ['//']) : ['#', '//'];
   let code = line;
   for (const m of markers) {
     const re = new RegExp(`(^|\\s)${m.replace(/[/#-]/g, (c) => `\\${c}`)}.*$`);

@@ -4,7 +4,7 @@
  * prompt and the previous one are processed again ("prefill"). A FIM prompt changes at the cursor on every
  * keystroke; whatever comes before that point in the rendered prompt is free if it did not move.
  */
-import { estimateTokens, type TokenizerFamily } from '../core/context/tokens';
+import { estimateTokens, type TokenizerFamily } from '../core/tokens';
 
 export function commonPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

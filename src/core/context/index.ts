@@ -18,9 +18,9 @@ import { grammarFor, loadLanguage, parseSync } from '../syntax';
 import type { FimContext } from '../types';
 import { fitByChars, lineWindow } from './lines';
 import { syntaxContext, type ContextPart } from './syntax';
-import { estimateTokens, type TokenizerFamily } from './tokens';
+import { estimateTokens, type TokenizerFamily } from '../tokens';
 
-export { estimateTokens, tokenizerFamilyOf, type TokenizerFamily } from './tokens';
+export { estimateTokens, tokenizerFamilyOf, type TokenizerFamily } from '../tokens';
 export { lineWindow } from './lines';
 export type { ContextPart, PartSource } from './syntax';
 

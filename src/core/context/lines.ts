@@ -3,7 +3,7 @@
  * over the parse size cap, a parse that ran out of time). Also the baseline the benchmark compares against.
  */
 import type { FimContext } from '../types';
-import { estimateTokens, type TokenizerFamily } from './tokens';
+import { estimateTokens, type TokenizerFamily } from '../tokens';
 
 /** Keeps the last lines of `prefix` that fit `budget` tokens; always keeps the cursor line's text before the cursor. */
 function tailLines(prefix: string, budget: number, family: TokenizerFamily): string {

@@ -30,7 +30,7 @@ import { NEAR_CHARS, nameWeight, type NameModel } from './likelihood';
 import { lastPlan, rememberPlan, type Plan, type PlannedSpan } from './plans';
 import { ancestorsAt, enclosing } from './scope';
 import { indentAt, lineEndAt, lineStartAt, namesIn, type Span } from './text';
-import { estimateTokens, type TokenizerFamily } from './tokens';
+import { estimateTokens, type TokenizerFamily } from '../tokens';
 import { windowEnd, windowStart } from './window';
 
 export interface SyntaxContextInput {

@@ -2,7 +2,7 @@
  * The window of nearest whole lines: how far up from the cursor line, and how far down, a token budget reaches.
  */
 import { lineEndAt, lineStartAt } from './text';
-import { estimateTokens, type TokenizerFamily } from './tokens';
+import { estimateTokens, type TokenizerFamily } from '../tokens';
 
 /** The start of the nearest whole lines above `lineStart` (down to `floor`) that fit `budget` tokens, and their cost. */
 export function windowStart(text: string, lineStart: number, budget: number, family: TokenizerFamily, floor = 0): { start: number; tokens: number } {

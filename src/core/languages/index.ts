@@ -7,7 +7,21 @@
  *   languageFamily(id)  documents that can see each other's declarations (TS/JS/TSX/JSX; C/C++/CUDA; else the id)
  *   lineCommentOf(id)   the line-comment marker usable at the top of a file, or undefined (none, or PHP/HTML)
  */
-import type { GrammarName } from '../syntax/registry';
+/** The tree-sitter grammars Tessera ships (core/syntax/registry.ts has their files). */
+export type GrammarName =
+  | 'python'
+  | 'javascript'
+  | 'typescript'
+  | 'tsx'
+  | 'go'
+  | 'rust'
+  | 'java'
+  | 'c'
+  | 'cpp'
+  | 'c_sharp'
+  | 'ruby'
+  | 'php'
+  | 'bash';
 
 export interface Language {
   /** The VS Code language ids this entry covers (the first is its name). */

@@ -6,7 +6,7 @@
  *             commented out before the prefix (Copilot's form), then `// Path: <current file>`.
  */
 import type { BackendProfile } from '../config';
-import { estimateTokens, type TokenizerFamily } from '../context/tokens';
+import { estimateTokens, type TokenizerFamily } from '../tokens';
 import { lineCommentOf } from '../languages';
 import { detectFromModelName } from './detect';
 import { repoFile, repoHeader, type ExtraFile } from './templates';

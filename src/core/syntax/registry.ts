@@ -3,22 +3,9 @@
  * The `.wasm` file names match what scripts/copy-grammars.mjs copies into grammars/; which language id takes which
  * grammar is in the language table (../languages).
  */
-import { LANGUAGES, languageOf } from '../languages';
+import { LANGUAGES, languageOf, type GrammarName } from '../languages';
 
-export type GrammarName =
-  | 'python'
-  | 'javascript'
-  | 'typescript'
-  | 'tsx'
-  | 'go'
-  | 'rust'
-  | 'java'
-  | 'c'
-  | 'cpp'
-  | 'c_sharp'
-  | 'ruby'
-  | 'php'
-  | 'bash';
+export type { GrammarName };
 
 /** Grammar → its `.wasm` file in the grammar directory. */
 export const GRAMMAR_FILES: Readonly<Record<GrammarName, string>> = {

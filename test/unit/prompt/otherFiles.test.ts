@@ -3,7 +3,7 @@
  * form's cost, counted on the same text the Qwen template renders.
  */
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../../../src/core/context/tokens';
+import { estimateTokens } from '../../../src/core/tokens';
 import { otherFilesForm, relatedTokens, renderRelatedComments, takesSnippets, withOtherFiles } from '../../../src/core/prompt/otherFiles';
 import { renderFim } from '../../../src/core/prompt/templates';
 

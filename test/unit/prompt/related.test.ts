@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../../../src/core/backends';
 import { parseProfile, type BackendProfile } from '../../../src/core/config';
-import { estimateTokens, tokenizerFamilyOf } from '../../../src/core/context/tokens';
+import { estimateTokens, tokenizerFamilyOf } from '../../../src/core/tokens';
 import type { OtherFiles } from '../../../src/core/context/related';
 import { prepareRequest, StageRecorder, type PipelineDeps } from '../../../src/core/pipeline';
 import { renderFim } from '../../../src/core/prompt/templates';

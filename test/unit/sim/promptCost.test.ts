@@ -1,6 +1,6 @@
 /** Prefill as a server with a prefix cache pays it: the tokens after what the prompt shares with the previous one. */
 import { describe, expect, it } from 'vitest';
-import { estimateTokens } from '../../../src/core/context/tokens';
+import { estimateTokens } from '../../../src/core/tokens';
 import { PrefixCacheMeter } from '../../../src/sim/promptCost';
 
 describe('PrefixCacheMeter', () => {

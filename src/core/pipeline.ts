@@ -2,7 +2,7 @@
  * The life of one completion request, in one place:
  * snapshot → context → request → backend stream → post-filter → suggestion (or a rejection with its reason).
  */
-import type { Backend, CompletionRequest, FinishReason } from './backends/types';
+import { backendFailure, type Backend, type CompletionRequest, type FinishReason } from './backends/types';
 import { isLocalBackend, type BackendProfile, type Settings } from './config';
 import type { Tree } from 'web-tree-sitter';
 import { buildContext, describeParts, tokenizerFamilyOf } from './context';
@@ -14,7 +14,7 @@ import { cursorContext, type CursorContext } from './cursor';
 import { completeUnitReceived, completionCap, postfilter } from './postfilter';
 import { decideShape, type RequestShape } from './scheduling/shape';
 import { codeView, guardChatAnswer } from './prompt/chat';
-import { backendFailure, cancelledOutcome, reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
+import { cancelledOutcome, SUPERSEDED, reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
 
 /** What the pipeline needs of a request shape. */
 export type RequestShapeLike = Pick<RequestShape, 'multiline' | 'maxTokens' | 'stop'>;
@@ -115,7 +115,7 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   const log = deps.log ?? silentLogger;
   const rec = new StageRecorder(deps.now);
   const { request, multiline, prefixFull, suffixFull, cursor } = await prepareRequest(snapshot, deps, rec);
-  if (signal.aborted) return cancelledOutcome(rec.timings);
+  if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
 
   let raw = '';
   const unitProbe = { language: snapshot.languageId, prefix: prefixFull, suffix: suffixFull, multiline, cursor };
@@ -152,14 +152,14 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
     }
   } catch (err) {
     rec.record('backend');
-    if (signal.aborted) return cancelledOutcome(rec.timings);
+    if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
     return backendFailure(err, rec.timings);
   } finally {
     // Stopped reading early: close the stream (its HTTP request) now.
     if (!ended) await stream.return?.(undefined)?.catch(() => undefined);
   }
   rec.record('backend');
-  if (signal.aborted) return cancelledOutcome(rec.timings);
+  if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
   log.debug(`answer ended by ${ended ? (finish ?? 'the end of the stream') : 'the pipeline (the suggestion was known)'}`);
   const result = await finishCandidate(snapshot, raw, multiline, log, { finish, cursor, maxTokens: request.maxTokens });
   rec.record('postfilter');

@@ -36,16 +36,16 @@ export function lineStartAt(text: string, offset: number): number {
   return i + 1;
 }
 
-/** Offset of the `\n` that ends the line containing `offset`, or the text's length on its last line. */
-export function lineEndAt(text: string, offset: number): number {
+/** Offset of the `\n` that ends the line containing `offset` (where its text ends), or the text's length on the last line. */
+export function lineBreakAt(text: string, offset: number): number {
   const n = text.length;
   let i = Math.max(0, offset);
   while (i < n && text.charCodeAt(i) !== 10) i++;
   return i;
 }
 
-/** Offset of the line after the one containing `offset` (just past its `\n`), or the text's length on the last line. */
-export function nextLineStartAt(text: string, offset: number): number {
-  const end = lineEndAt(text, offset);
+/** End (exclusive, after its `\n`) of the line containing `offset`: where the next line starts, or the text's length. */
+export function lineEndAt(text: string, offset: number): number {
+  const end = lineBreakAt(text, offset);
   return end < text.length ? end + 1 : end;
 }

@@ -28,7 +28,6 @@ export type Stage =
   | 'backend'
   | 'postfilter';
 
-import { asBackendError } from './backends/types';
 import type { RejectionReason } from './reasons';
 
 /** A stage's typed "no": why nothing is shown. */
@@ -66,15 +65,12 @@ export function reject(stage: Stage, reason: RejectionReason, detail: string): R
   return { kind: 'rejection', stage, reason, detail };
 }
 
-/** A request made pointless by what the user did since (a newer keystroke or edit): not a failure, nothing to show. */
-export function cancelledOutcome(timings: StageTimings = {}, detail = 'a newer keystroke superseded this request'): Outcome {
-  return { ...reject('schedule', 'cancelled', detail), timings };
-}
+/** Why most requests are cancelled. */
+export const SUPERSEDED = 'a newer keystroke superseded this request';
 
-/** A failed backend call as the rejection users see: the error's kind is the reason, its message the detail. */
-export function backendFailure(err: unknown, timings: StageTimings): Outcome {
-  const e = asBackendError(err);
-  return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings };
+/** A request made pointless by what the user did since (a newer keystroke or edit): not a failure, nothing to show. */
+export function cancelledOutcome(detail: string, timings: StageTimings = {}): Rejection & { timings: StageTimings } {
+  return { ...reject('schedule', 'cancelled', detail), timings };
 }
 
 export function isRejection(x: unknown): x is Rejection {

@@ -7,13 +7,10 @@
 import type { Backend, CompletionRequest, ProbeResult } from '../core/backends/types';
 import { BackendError } from '../core/backends/types';
 import type { BackendProfile } from '../core/config';
+import { indentWidth } from '../core/text';
 import type { DocumentSnapshot } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
 
-function indentOf(line: string): number {
-  const m = /^[ \t]*/.exec(line)![0];
-  return m.replace(/\t/g, '    ').length;
-}
 
 /**
  * What a perfect model answers at this cursor: the final document's text after the cursor, to the end of the
@@ -37,10 +34,10 @@ export function perfectAnswer(final: string, prefix: string, suffix: string, mul
     const first = lines.slice(1).find((l) => l.trim() !== '');
     // The block: its first line sets the indentation; it ends at the first line indented less.
     const lineBefore = prefix.slice(prefix.lastIndexOf('\n') + 1);
-    const blockIndent = lines[0].trim() !== '' ? indentOf(lineBefore + lines[0]) : first !== undefined ? indentOf(first) : 0;
+    const blockIndent = lines[0].trim() !== '' ? indentWidth(lineBefore + lines[0]) : first !== undefined ? indentWidth(first) : 0;
     for (let i = 1; i < lines.length; i++) {
       const l = lines[i];
-      if (l.trim() !== '' && indentOf(l) < blockIndent) break;
+      if (l.trim() !== '' && indentWidth(l) < blockIndent) break;
       if (l.trim() !== '' && blockIndent === 0 && i > 1 && /^\S/.test(l) && lines[0].trim() !== '') break;
       out.push(l);
     }

@@ -5,7 +5,7 @@
  * to its end, unused. Their request shape is the classic one (classicShape).
  */
 import type { BackendProfile } from '../core/config';
-import { reject, type DocumentSnapshot, type Outcome } from '../core/types';
+import { cancelledOutcome, type DocumentSnapshot } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
 import type { PipelineRunner, ScheduledOutcome, SchedulerStats, TriggerOptions } from '../core/scheduling/manager';
 import { cursorContext } from '../core/cursor';
@@ -28,10 +28,6 @@ export function classicShape(prefix: string, suffix: string, profile: Pick<Backe
 export interface ReferencePolicy {
   debounceMs: number;
   cancel: 'trigger' | 'never';
-}
-
-function cancelledOutcome(detail: string): Outcome {
-  return { ...reject('schedule', 'cancelled', detail), timings: {} };
 }
 
 export class ReferenceScheduler {

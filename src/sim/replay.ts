@@ -21,6 +21,7 @@ import { complete } from '../core/pipeline';
 import { postfilter } from '../core/postfilter';
 import { FIM_FAMILIES, renderFim, type FimFamily } from '../core/prompt/templates';
 import type { Logger } from '../core/log';
+import { percentile } from '../core/stats';
 import type { DocumentSnapshot } from '../core/types';
 import { VirtualClock, type Clock } from '../core/scheduling/clock';
 import type { RequestReason, ServedBy } from '../core/scheduling/manager';
@@ -130,10 +131,9 @@ function cursorIn(rendered: string, prefix: string): number {
   return at < 0 ? rendered.length : at + prefix.length;
 }
 
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]);
+/** The CLI contract's percentiles: whole milliseconds, 0 when there are no samples. */
+function percentileMs(xs: number[], p: number): number {
+  return xs.length ? Math.round(percentile(xs, p)) : 0;
 }
 
 interface Ghost {
@@ -406,8 +406,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     typedAheadHits: scheduler.stats.typedAheadHits,
     pauses,
     pausesWithGhost,
-    pauseToGhostP50: percentile(detail.pauseToGhost, 50),
-    pauseToGhostP95: percentile(detail.pauseToGhost, 95),
+    pauseToGhostP50: percentileMs(detail.pauseToGhost, 50),
+    pauseToGhostP95: percentileMs(detail.pauseToGhost, 95),
     generatedTokens,
     prefillTokens: prompts.prefillTokens,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indentWidth, leadingWhitespace, lineEndAt, lineStartAt, nextLineStartAt } from '../../src/core/text';
+import { indentWidth, leadingWhitespace, lineBreakAt, lineEndAt, lineStartAt } from '../../src/core/text';
 
 describe('indentWidth', () => {
   it('counts columns: a tab advances to the next multiple of the tab width', () => {
@@ -31,14 +31,14 @@ describe('line bounds', () => {
     expect(lineStartAt(text, text.length)).toBe(8);
   });
   it('finds the newline ending it, or the end of the text', () => {
-    expect(lineEndAt(text, 0)).toBe(2);
-    expect(lineEndAt(text, 3)).toBe(6);
-    expect(lineEndAt(text, 7)).toBe(7); // an empty line
-    expect(lineEndAt(text, 9)).toBe(text.length);
+    expect(lineBreakAt(text, 0)).toBe(2);
+    expect(lineBreakAt(text, 3)).toBe(6);
+    expect(lineBreakAt(text, 7)).toBe(7); // an empty line
+    expect(lineBreakAt(text, 9)).toBe(text.length);
   });
-  it('finds the start of the next line, or the end of the text on the last one', () => {
-    expect(nextLineStartAt(text, 1)).toBe(3);
-    expect(nextLineStartAt(text, 7)).toBe(8);
-    expect(nextLineStartAt(text, 9)).toBe(text.length);
+  it('ends a line after its newline (where the next starts), or at the end of the text on the last one', () => {
+    expect(lineEndAt(text, 1)).toBe(3);
+    expect(lineEndAt(text, 7)).toBe(8);
+    expect(lineEndAt(text, 9)).toBe(text.length);
   });
 });

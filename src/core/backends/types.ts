@@ -1,5 +1,6 @@
 import type { BackendProfile } from '../config';
 import { redactUrls } from '../log';
+import { reject, type Rejection, type StageTimings } from '../types';
 
 /** One request to a model backend. Prompt rendering has already happened where it applies. */
 export interface CompletionRequest {
@@ -80,6 +81,12 @@ export class BackendError extends Error {
 /** Whatever a backend call threw, as a BackendError: an unexpected error keeps its text under `fallback`. */
 export function asBackendError(err: unknown, fallback: BackendErrorKind = 'bad-response'): BackendError {
   return err instanceof BackendError ? err : new BackendError(fallback, err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+/** A failed backend call as the rejection users see: the error's kind is the reason, its message the detail. */
+export function backendFailure(err: unknown, timings: StageTimings): Rejection & { timings: StageTimings } {
+  const e = asBackendError(err);
+  return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings };
 }
 
 export interface ProbeResult {

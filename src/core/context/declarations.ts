@@ -8,6 +8,7 @@
  * `name:` / `name =` / `name<`).
  */
 import { languageOrAny, type Language } from '../languages';
+import { lineEndAt, lineStartAt } from '../text';
 
 const NAME = '[A-Za-z_$][\\w$]*';
 const alternatives = (ws: readonly string[]) => ws.map((w) => (w === 'function' ? 'function\\*?' : w)).join('|');
@@ -83,15 +84,6 @@ export function commonSuffix(a: string, b: string, max: number): number {
   }
   while (i < max && a.charCodeAt(la - i - 1) === b.charCodeAt(lb - i - 1)) i++;
   return i;
-}
-
-function lineStartAt(text: string, off: number): number {
-  return off <= 0 ? 0 : text.lastIndexOf('\n', off - 1) + 1;
-}
-
-function lineEndAt(text: string, off: number): number {
-  const nl = text.indexOf('\n', off);
-  return nl < 0 ? text.length : nl + 1;
 }
 
 /** First index in the sorted `offsets` with a value >= x. */

@@ -3,26 +3,14 @@
  * request, on short lines, where a builtin call costs more than the scan.
  */
 import type { Language } from '../languages';
+import { lineEndAt, lineStartAt } from '../text';
+
+export { lineEndAt, lineStartAt };
 
 /** A half-open range of offsets [start, end). */
 export interface Span {
   start: number;
   end: number;
-}
-
-/** Start of the line containing `off`. */
-export function lineStartAt(text: string, off: number): number {
-  let i = off - 1;
-  while (i >= 0 && text.charCodeAt(i) !== 10) i--;
-  return i + 1;
-}
-
-/** End (exclusive, after the newline) of the line containing `off`. */
-export function lineEndAt(text: string, off: number): number {
-  const n = text.length;
-  let i = off;
-  while (i < n && text.charCodeAt(i) !== 10) i++;
-  return i < n ? i + 1 : n;
 }
 
 /** Whole lines covering [start, end). */

@@ -8,12 +8,12 @@
  * do that when unsure: it is never what the user wants next), and an edit that adds a parse error to the code
  * (the same syntax judge as ghost text, tree-sitter where the language has a grammar, brackets otherwise).
  */
-import { BackendError, type Backend, type CompletionRequest } from '../backends/types';
+import { backendFailure, type Backend, type CompletionRequest } from '../backends/types';
 import type { BackendProfile } from '../config';
 import { silentLogger, type Logger } from '../log';
 import { StageRecorder } from '../pipeline';
 import { createJudge } from '../postfilter/judge';
-import { reject, type DocumentSnapshot, type Rejection, type StageTimings } from '../types';
+import { cancelledOutcome, reject, type DocumentSnapshot, type Rejection, type StageTimings } from '../types';
 import { applyEdits, diffRegion, type TextEdit } from './diff';
 import { EDIT_FORMATS, estimateTokens, renderEditPrompt, type EditPromptInput, type RelatedExcerpt } from './formats';
 import { renderEvent, textBefore, type EditHistory } from './history';
@@ -143,7 +143,7 @@ export async function predictNextEdit(snapshot: DocumentSnapshot, deps: NextEdit
   log.debug(
     `next edit: ${format.label} prompt, ~${prompt.tokens} tokens (${prompt.historyUsed}/${input.history.length} edits, ${prompt.relatedUsed}/${input.related.length} related files), region ${input.region.split('\n').length - (input.region.endsWith('\n') ? 1 : 0)} lines`,
   );
-  const cancelled = () => ({ ...reject('schedule', 'cancelled', 'a newer edit superseded this request'), timings: rec.timings });
+  const cancelled = () => cancelledOutcome('a newer edit superseded this request', rec.timings);
   if (signal.aborted) return cancelled();
 
   let raw = '';
@@ -152,8 +152,7 @@ export async function predictNextEdit(snapshot: DocumentSnapshot, deps: NextEdit
   } catch (err) {
     rec.record('backend');
     if (signal.aborted) return cancelled();
-    const e = err instanceof BackendError ? err : new BackendError('bad-response', String(err));
-    return { ...reject('backend', e.errorKind, e.message), retryAfterMs: e.retryAfterMs, timings: rec.timings };
+    return backendFailure(err, rec.timings);
   }
   rec.record('backend');
   if (signal.aborted) return cancelled();

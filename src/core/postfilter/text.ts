@@ -2,22 +2,7 @@
  * Small text helpers shared by the rules: lines, indentation widths, closers and continuation keywords.
  */
 
-export const TAB_WIDTH = 4;
-
-/** Indentation width in columns of a line (tabs count as TAB_WIDTH). */
-export function indentWidth(line: string): number {
-  let w = 0;
-  for (const ch of line) {
-    if (ch === ' ') w++;
-    else if (ch === '\t') w += TAB_WIDTH - (w % TAB_WIDTH);
-    else break;
-  }
-  return w;
-}
-
-export function leadingWhitespace(line: string): string {
-  return /^[ \t]*/.exec(line)![0];
-}
+export { indentWidth, leadingWhitespace, TAB_WIDTH } from '../text';
 
 /** Offsets in `text` where each line ends (before `\r\n`/`\n`), including the end of the text. */
 export function lineEnds(text: string): number[] {
@@ -36,27 +21,10 @@ export function splitLines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
-/** The first `n` non-blank lines of `text` (trimmed). */
-export function firstNonBlankLines(text: string, n: number): string[] {
-  const out: string[] = [];
-  for (const l of splitLines(text)) {
-    if (l.trim() === '') continue;
-    out.push(l);
-    if (out.length >= n) break;
-  }
-  return out;
-}
-
 const CLOSER_LINE = /^\s*(?:[)\]}]|end\b|fi\b|done\b|esac\b|endif\b|endfor\b|endwhile\b|endforeach\b|endswitch\b|<\/)/;
 /** A line that closes a block (`}`, `)`, `end`, `fi`, …). */
 export function isCloserLine(line: string): boolean {
   return CLOSER_LINE.test(line);
-}
-
-/** A line that only closes brackets/blocks, e.g. `}`, `});`, `end`, `]`. */
-export function isCloserOnlyLine(line: string): boolean {
-  const t = line.trim();
-  return t !== '' && (/^[)\]}>;,\s]+$/.test(t) || /^(?:end|fi|done|esac|endif|endfor|endwhile|endforeach|endswitch)\b;?$/.test(t));
 }
 
 const CONTINUATION = /^\s*(?:else\b|elif\b|elsif\b|except\b|catch\b|finally\b|rescue\b|ensure\b|when\b|then\b|do\b|where\b|[.?:]\s*\S|&&|\|\||\+(?!\+)|-(?![-\d])|\*(?!\/)|\/(?![/*])|\|>|=>|[)\]}])/;

@@ -13,6 +13,7 @@
  * - the position: after Enter, on an empty line or after a block opener people usually stop to think, so the wait
  *   is shortened there.
  */
+import { median } from '../stats';
 
 export interface DebounceOptions {
   /** The user's base debounce (tessera.debounceMs): the wait when nothing is known yet. */
@@ -67,8 +68,7 @@ export class AdaptiveDebounce {
   /** Median gap between keystrokes in a burst, if enough are known. */
   get typicalGap(): number | undefined {
     if (this.gaps.length < 4) return undefined;
-    const s = [...this.gaps].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
+    return median(this.gaps);
   }
 
   get latency(): number | undefined {

@@ -21,7 +21,7 @@
  */
 import type { BackendProfile } from '../config';
 import { silentLogger, type Logger } from '../log';
-import { reject, type DocumentSnapshot, type Outcome, type Suggestion } from '../types';
+import { cancelledOutcome, reject, type DocumentSnapshot, type Outcome, type Suggestion } from '../types';
 import { LRUCache } from 'lru-cache';
 import { cacheKey, CompletionCache } from './cache';
 import { sleep, type Clock } from './clock';
@@ -153,10 +153,6 @@ const LOOK_AGAIN = Symbol('look again');
 
 /** How many times one trigger looks again before giving up. */
 const MAX_LOOKS = 4;
-
-function cancelledOutcome(detail: string): Outcome {
-  return { ...reject('schedule', 'cancelled', detail), timings: {} };
-}
 
 function suggestionOf(text: string, from: Suggestion | { replaceSuffix: number; raw: string; appliedRules: string[] }): Outcome {
   return { kind: 'suggestion', text, replaceSuffix: from.replaceSuffix, raw: from.raw, appliedRules: from.appliedRules, timings: {} };

@@ -10,11 +10,11 @@
  *  - else parallel streamed requests with spread temperatures (the first at the profile's own), in waves of at
  *    most `parallel` requests (the backend's concurrency cap; local servers: one at a time).
  */
-import { asBackendError, BackendError, type Backend, type CompletionRequest, type FinishReason } from '../backends/types';
+import { backendFailure, asBackendError, BackendError, type Backend, type CompletionRequest, type FinishReason } from '../backends/types';
 import { silentLogger } from '../log';
 import { finishCandidate, prepareRequest, StageRecorder, type PipelineDeps } from '../pipeline';
 import { codeView } from '../prompt/chat';
-import { backendFailure, cancelledOutcome, reject, type DocumentSnapshot, type Outcome, type Rejection } from '../types';
+import { cancelledOutcome, SUPERSEDED, reject, type DocumentSnapshot, type Outcome, type Rejection } from '../types';
 import { alternativeTemperatures, rankAlternatives, type Candidate } from './alternatives';
 
 export interface AlternativesOptions {
@@ -69,7 +69,7 @@ export async function completeAlternatives(
   const backend = deps.backend;
   const count = Math.max(1, Math.min(8, Math.floor(opts.count)));
   const { request, multiline, cursor } = await prepareRequest(snapshot, deps, rec);
-  if (signal.aborted) return cancelledOutcome(rec.timings);
+  if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
 
   const raws: Answer[] = [];
   const errors: BackendError[] = [];
@@ -85,7 +85,7 @@ export async function completeAlternatives(
         log.debug(`alternatives: the server returned ${got.length} of ${count} choices; asking with parallel requests from now on`);
       }
     } catch (err) {
-      if (signal.aborted) return cancelledOutcome(rec.timings);
+      if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
       if (!refusesN(err)) {
         rec.record('backend');
         return backendFailure(err, rec.timings);
@@ -114,7 +114,7 @@ export async function completeAlternatives(
     if (errors.length > 0) break;
   }
   rec.record('backend');
-  if (signal.aborted) return cancelledOutcome(rec.timings);
+  if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
   if (raws.length === 0) {
     return backendFailure(errors[0] ?? new BackendError('bad-response', 'no answer'), rec.timings);
   }

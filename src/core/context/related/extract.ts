@@ -5,6 +5,7 @@
  * member bodies elided, header only); and an outline line of a file.
  */
 import { languageOrAny, type Language } from '../../languages';
+import { indentWidth, lineBreakAt, lineStartAt } from '../../text';
 import { declarationKeywordBefore, SiteCache, type IndexedText, type Sites } from '../declarations';
 import type { OtherDocument } from './candidates';
 
@@ -36,33 +37,18 @@ export function sitesNamed(idx: DocIndex, name: string): number[] | undefined {
   return idx.byName.get(name);
 }
 
-export function lineStartOf(text: string, at: number): number {
-  return text.lastIndexOf('\n', at - 1) + 1;
-}
-
-export function lineEndOf(text: string, at: number): number {
-  const nl = text.indexOf('\n', at);
-  return nl < 0 ? text.length : nl;
-}
-
-function indentOf(line: string): number {
-  let i = 0;
-  while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
-  return i;
-}
-
 /** How good a site is as "the" declaration of its name: 0 keyword at top level … 3 not a declaration worth showing. */
 export function siteRank(text: string, at: number, language: Language): { rank: number; keyword?: string } {
-  const ls = lineStartOf(text, at);
+  const ls = lineStartAt(text, at);
   const before = text.slice(ls, at);
-  const indent = indentOf(before);
+  const indent = indentWidth(before);
   // A word in a comment ("… the type the user …") is no declaration.
   if (/^\s*(?:\/\/|\/\*|\*(?![*=])|#(?![a-z])|--)/.test(before)) return { rank: 3 };
   const k = declarationKeywordBefore(language).exec(before);
   if (k) return { rank: indent === 0 ? 0 : 1, keyword: k[1].replace('*', '') };
   if (/^\s*func\s*\(/.test(before)) return { rank: 1, keyword: 'func' }; // Go method
   // `name = …` / `name: …` at the top level (Python constants, exported object members, Ruby/Elixir …).
-  const after = text.slice(at, lineEndOf(text, at));
+  const after = text.slice(at, lineBreakAt(text, at));
   if (indent === 0 && /^[\w$]+[!?]?\s*(?:=(?!=)|:(?!:))/.test(after)) return { rank: 2 };
   return { rank: 3 };
 }
@@ -78,9 +64,9 @@ function docCommentStart(text: string, ls: number, max = 4): number {
   let start = ls;
   let n = 0;
   while (start > 0) {
-    const ps = lineStartOf(text, start - 1);
+    const ps = lineStartAt(text, start - 1);
     const line = text.slice(ps, start - 1).trim();
-    if (!/^(?:\/\/|\/\*\*?|\*|#(?![a-z!\[])|--)/.test(line) || line === '') break;
+    if (!/^(?:\/\/|\/\*\*?|\*|#(?![a-z![])|--)/.test(line) || line === '') break;
     start = ps;
     if (++n > max) return ls;
   }
@@ -107,11 +93,11 @@ function braceDeclEnd(text: string, ls: number): { end: number; open: number } {
   let depth = 0;
   let open = -1;
   let lines = 0;
-  const baseIndent = indentOf(text.slice(ls, lineEndOf(text, ls)));
+  const baseIndent = indentWidth(text.slice(ls, lineBreakAt(text, ls)));
   for (let i = ls; i < text.length; i++) {
     const c = text[i];
     if (c === '/' && text[i + 1] === '/') {
-      i = lineEndOf(text, i) - 1;
+      i = lineBreakAt(text, i) - 1;
       continue;
     }
     if (c === '/' && text[i + 1] === '*') {
@@ -130,19 +116,19 @@ function braceDeclEnd(text: string, ls: number): { end: number; open: number } {
       depth++;
     } else if (c === '}' || c === ')' || c === ']') {
       depth--;
-      if (depth <= 0 && c === '}' && open >= 0) return { end: lineEndOf(text, i), open };
-      if (depth < 0) return { end: lineStartOf(text, i), open };
+      if (depth <= 0 && c === '}' && open >= 0) return { end: lineBreakAt(text, i), open };
+      if (depth < 0) return { end: lineStartAt(text, i), open };
     } else if (c === ';' && depth === 0) {
-      return { end: lineEndOf(text, i), open };
+      return { end: lineBreakAt(text, i), open };
     } else if (c === '\n') {
       if (++lines > MAX_DECL_LINES) return { end: i, open };
       if (depth === 0) {
         // A statement without braces ends at a line break unless the next line continues it (more indented, or
         // starting with an operator: `| B`, `.then(`, `? a : b`) or this one ends with an operator.
-        const cur = text.slice(lineStartOf(text, i), i).trimEnd();
-        const ne = lineEndOf(text, i + 1);
+        const cur = text.slice(lineStartAt(text, i), i).trimEnd();
+        const ne = lineBreakAt(text, i + 1);
         const next = text.slice(i + 1, ne);
-        const continues = /[=,|&(+\-*/:?<>]$|=>$/.test(cur) || /^\s*(?:[|&.?:+\-*/=<>]|=>)/.test(next) || (next.trim() !== '' && indentOf(next) > baseIndent);
+        const continues = /[=,|&(+\-*/:?<>]$|=>$/.test(cur) || /^\s*(?:[|&.?:+\-*/=<>]|=>)/.test(next) || (next.trim() !== '' && indentWidth(next) > baseIndent);
         if (!continues) return { end: i, open };
       }
     }
@@ -152,11 +138,11 @@ function braceDeclEnd(text: string, ls: number): { end: number; open: number } {
 
 /** End of an indentation-language declaration (Python): the header up to its `:`, then every more-indented line. */
 function indentDeclEnd(text: string, ls: number): { end: number; headerEnd: number } {
-  const base = indentOf(text.slice(ls, lineEndOf(text, ls)));
+  const base = indentWidth(text.slice(ls, lineBreakAt(text, ls)));
   // The header may span lines (open brackets); it ends at the line whose brackets are balanced.
   let depth = 0;
   let i = ls;
-  let headerEnd = lineEndOf(text, ls);
+  let headerEnd = lineBreakAt(text, ls);
   for (; i < text.length; i++) {
     const c = text[i];
     if (c === '(' || c === '[' || c === '{') depth++;
@@ -171,10 +157,10 @@ function indentDeclEnd(text: string, ls: number): { end: number; headerEnd: numb
   let pos = headerEnd + 1;
   let lines = 0;
   while (pos < text.length && lines++ < MAX_DECL_LINES) {
-    const le = lineEndOf(text, pos);
+    const le = lineBreakAt(text, pos);
     const line = text.slice(pos, le);
     if (line.trim() !== '') {
-      if (indentOf(line) <= base) break;
+      if (indentWidth(line) <= base) break;
       end = le;
     }
     pos = le + 1;
@@ -183,7 +169,7 @@ function indentDeclEnd(text: string, ls: number): { end: number; headerEnd: numb
 }
 
 export function declarationText(text: string, site: number, language: Language, keyword: string | undefined): DeclText {
-  const ls = lineStartOf(text, site);
+  const ls = lineStartAt(text, site);
   const start = docCommentStart(text, ls);
   const docs = text.slice(start, ls);
   const classLike = keyword !== undefined && language.typeKeywords.includes(keyword);
@@ -194,13 +180,13 @@ export function declarationText(text: string, site: number, language: Language, 
     const header = docs + head;
     if (end <= headerEnd) return { start, end, whole, header };
     const body = text.slice(headerEnd + 1, end).split('\n');
-    const memberIndent = Math.min(...body.filter((l) => l.trim() !== '').map(indentOf));
+    const memberIndent = Math.min(...body.filter((l) => l.trim() !== '').map(indentWidth));
     let summary: string;
     if (classLike) {
       const members: string[] = [];
       for (let k = 0; k < body.length; k++) {
         const l = body[k];
-        if (l.trim() === '' || indentOf(l) !== memberIndent) continue;
+        if (l.trim() === '' || indentWidth(l) !== memberIndent) continue;
         // A method: its def line with the body elided (`def f(self): ...` is valid Python); a field: the line.
         members.push(/:\s*$/.test(l) ? `${l.trimEnd()} ...` : l);
       }
@@ -213,22 +199,22 @@ export function declarationText(text: string, site: number, language: Language, 
   const { end, open } = braceDeclEnd(text, ls);
   const whole = text.slice(start, end);
   if (open < 0) return { start, end, whole, header: whole };
-  const openLineEnd = lineEndOf(text, open);
+  const openLineEnd = lineBreakAt(text, open);
   const head = text.slice(ls, openLineEnd);
-  const closeLine = text.slice(lineStartOf(text, end), end);
-  const closeIndent = ' '.repeat(indentOf(closeLine));
+  const closeLine = text.slice(lineStartAt(text, end), end);
+  const closeIndent = ' '.repeat(indentWidth(closeLine));
   const elided = head.trimEnd().endsWith('{') ? `${head.trimEnd()} ... }` : `${head}\n${closeIndent}... }`;
   const header = docs + elided;
   let summary: string | undefined;
   if (classLike) {
-    const bodyLines = text.slice(openLineEnd + 1, lineStartOf(text, end)).split('\n');
+    const bodyLines = text.slice(openLineEnd + 1, lineStartAt(text, end)).split('\n');
     const nonBlank = bodyLines.filter((l) => l.trim() !== '');
     if (nonBlank.length) {
-      const memberIndent = Math.min(...nonBlank.map(indentOf));
+      const memberIndent = Math.min(...nonBlank.map(indentWidth));
       const members: string[] = [];
       for (const l of bodyLines) {
         // Not blank lines, nested lines, or the closing brackets of members' bodies.
-        if (l.trim() === '' || indentOf(l) !== memberIndent || /^\s*[}\])]+[;,]?\s*$/.test(l)) continue;
+        if (l.trim() === '' || indentWidth(l) !== memberIndent || /^\s*[}\])]+[;,]?\s*$/.test(l)) continue;
         const t = l.trimEnd();
         // A member with a body (a method): its header line, the body elided.
         members.push(t.endsWith('{') ? `${t} ... }` : t);
@@ -255,8 +241,8 @@ export function outlineLines(doc: OtherDocument, max: number, skip: (at: number)
     const r = siteRank(text, at, language);
     if (r.rank !== 0 && r.rank !== 2) continue;
     if (skip(at) || lines.some((l) => at >= l.start && at < l.end)) continue;
-    const ls = lineStartOf(text, at);
-    const le = lineEndOf(text, at);
+    const ls = lineStartAt(text, at);
+    const le = lineBreakAt(text, at);
     let line = text.slice(ls, le).trimEnd();
     if (line.length > 160) line = `${line.slice(0, 160)} ...`;
     else if (line.endsWith('{')) line = `${line} ... }`;

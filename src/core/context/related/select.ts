@@ -12,9 +12,10 @@ import type { BackendProfile } from '../../config';
 import { languageFamily, languageOrAny } from '../../languages';
 import { otherFilesForm, relatedTokens, snippetCosts, takesSnippets, type RelatedForm, type RelatedSnippet } from '../../prompt/otherFiles';
 import { declarationSites } from '../declarations';
-import { estimateTokens, type TokenizerFamily } from '../tokens';
+import { estimateTokens, type TokenizerFamily } from '../../tokens';
 import type { OtherDocument } from './candidates';
-import { declarationText, declaresItself, indexOf, lineEndOf, outlineLines, siteRank, sitesNamed } from './extract';
+import { lineBreakAt } from '../../text';
+import { declarationText, declaresItself, indexOf, outlineLines, siteRank, sitesNamed } from './extract';
 import { cachedImports, matchesImport } from './imports';
 import { identifiersNear } from './names';
 
@@ -220,7 +221,7 @@ export function otherFilesBudget(text: string, offset: number, budgetTokens: num
   // Every 16 characters cost at least a token: a long document is over the budget without a scan.
   const fileTokens = text.length / 16 > budgetTokens ? Infinity : estimateTokens(text, family, 0, text.length, budgetTokens);
   const ls = text.lastIndexOf('\n', offset - 1) + 1;
-  const le = lineEndOf(text, offset);
+  const le = lineBreakAt(text, offset);
   const line = estimateTokens(text, family, ls, le);
   let b = fileTokens <= budgetTokens ? Math.min(share, budgetTokens - fileTokens) : share;
   b = Math.min(b, budgetTokens - line);

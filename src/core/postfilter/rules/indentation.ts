@@ -9,7 +9,7 @@
  */
 import type { HoleAnalysis } from '../types';
 import type { Rule } from '../types';
-import { TAB_WIDTH, isBlank } from '../text';
+import { indentWidth, isBlank, leadingWhitespace, TAB_WIDTH } from '../text';
 
 export function normalizeCompletion(completion: string, hole: HoleAnalysis): string {
   let lines = completion.split(/\r?\n/);
@@ -21,11 +21,11 @@ export function normalizeCompletion(completion: string, hole: HoleAnalysis): str
   const unit = hole.indentUnit;
   lines = lines.map((line, i) => {
     if (i === 0) return line;
-    const lead = /^[ \t]*/.exec(line)![0];
+    const lead = leadingWhitespace(line);
     if (lead === '') return line;
     let fixed = lead;
     if (unit === '\t' && lead.includes(' ')) {
-      const width = [...lead].reduce((w, ch) => (ch === '\t' ? w + TAB_WIDTH - (w % TAB_WIDTH) : w + 1), 0);
+      const width = indentWidth(lead);
       fixed = '\t'.repeat(Math.floor(width / TAB_WIDTH)) + ' '.repeat(width % TAB_WIDTH);
     } else if (unit !== '\t' && unit !== '' && lead.includes('\t')) {
       fixed = lead.replace(/\t/g, unit);

@@ -6,7 +6,7 @@
  */
 import type { BackendProfile } from '../config';
 import { clientStops } from '../prompt/templates';
-import { apiKey, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
+import { httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
 import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
@@ -33,23 +33,16 @@ function deltaText(chunk: any): string {
   return content;
 }
 
-export class CodestralBackend implements Backend {
-  private readonly log;
-  private key: string | undefined;
-
-  constructor(
-    readonly profile: BackendProfile,
-    private readonly secrets: SecretLookup,
-    opts: BackendOptions = {},
-  ) {
-    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+export class CodestralBackend extends KeyedBackend implements Backend {
+  constructor(profile: BackendProfile, secrets: SecretLookup, opts: BackendOptions = {}) {
+    super(profile, secrets, opts);
     if (profile.fimTemplate !== 'auto' && profile.fimTemplate !== 'native') {
       this.log.info(`backend ${profile.name}: fimTemplate "${profile.fimTemplate}" ignored: Codestral's /fim/completions formats the prompt itself`);
     }
   }
 
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
-    const key = (this.key = await apiKey(this.profile, this.secrets, true));
+    const key = (await this.readKey(true));
     const url = `${this.profile.baseUrl}/fim/completions`;
     const body = codestralBody(this.profile, req);
     return yield* guardedStream({
@@ -89,7 +82,7 @@ export class CodestralBackend implements Backend {
       signal,
       () => this.key,
       async (call, started) => {
-        const key = (this.key = await apiKey(this.profile, this.secrets, true));
+        const key = (await this.readKey(true));
         const models = openAIModelIds(await getJSON(`${this.profile.baseUrl}/models`, { ...call, headers: { authorization: `Bearer ${key}` } }));
         return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
       },

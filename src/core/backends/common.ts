@@ -42,6 +42,34 @@ export async function apiKey(profile: BackendProfile, secrets: SecretLookup, req
   return key;
 }
 
+/**
+ * What every HTTP backend keeps: its profile, where its API key comes from, the key read for the latest request, and
+ * a log that never shows that key.
+ */
+export abstract class KeyedBackend {
+  protected readonly log: Logger;
+  /** The API key read for the latest request (it may change between requests: the user can set a new one). */
+  protected key: string | undefined;
+
+  constructor(
+    readonly profile: BackendProfile,
+    protected readonly secrets: SecretLookup = async () => undefined,
+    opts: BackendOptions = {},
+  ) {
+    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+  }
+
+  /** Reads the API key for a request; `required`: fail with an auth error when there is none. */
+  protected async readKey(required: boolean): Promise<string | undefined> {
+    return (this.key = await apiKey(this.profile, this.secrets, required));
+  }
+
+  /** The `authorization` header, when there is a key. */
+  protected headers(): Record<string, string> {
+    return this.key ? { authorization: `Bearer ${this.key}` } : {};
+  }
+}
+
 /** Model ids of an OpenAI-style model list (`{"data":[{"id":…},…]}`); anything else lists none. */
 export function openAIModelIds(json: unknown): string[] {
   const data = (json as { data?: unknown } | null)?.data;

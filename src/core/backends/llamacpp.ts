@@ -11,7 +11,7 @@
 import type { BackendProfile } from '../config';
 import { CALLER_PROMPT, detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
+import { FimDecision, httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
 import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
@@ -40,17 +40,11 @@ export function llamaCppRequest(profile: BackendProfile, req: CompletionRequest,
   };
 }
 
-export class LlamaCppBackend implements Backend {
-  private readonly log;
+export class LlamaCppBackend extends KeyedBackend implements Backend {
   private readonly fim;
-  private key: string | undefined;
 
-  constructor(
-    readonly profile: BackendProfile,
-    private readonly secrets: SecretLookup,
-    opts: BackendOptions = {},
-  ) {
-    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+  constructor(profile: BackendProfile, secrets: SecretLookup, opts: BackendOptions = {}) {
+    super(profile, secrets, opts);
     this.fim = new FimDecision(profile, this.log);
   }
 
@@ -63,12 +57,8 @@ export class LlamaCppBackend implements Backend {
     return this.fim.decide({}, true);
   }
 
-  private headers(): Record<string, string> {
-    return this.key ? { authorization: `Bearer ${this.key}` } : {};
-  }
-
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
-    this.key = await apiKey(this.profile, this.secrets, false);
+    await this.readKey(false);
     const choice = req.prompt ? CALLER_PROMPT : this.fimChoice();
     const { path, body } = llamaCppRequest(this.profile, req, choice);
     const url = `${this.profile.baseUrl}${path}`;
@@ -111,7 +101,7 @@ export class LlamaCppBackend implements Backend {
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
     return httpProbe(this.profile, signal, () => this.key, async (opts, started) => {
-      this.key = await apiKey(this.profile, this.secrets, false);
+      await this.readKey(false);
       const call = { ...opts, headers: this.headers() };
       let props: { model_path?: string; chat_template?: string; model_alias?: string } | undefined;
       try {

@@ -10,7 +10,7 @@
 import type { BackendProfile } from '../config';
 import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
-import { apiKey, FimDecision, redactingLogger, type BackendOptions, httpProbe } from './common';
+import { FimDecision, httpProbe, KeyedBackend, type BackendOptions } from './common';
 import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall, finishReasonOf } from './http';
 import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
@@ -44,24 +44,14 @@ export function ollamaDoesFim(show: OllamaShow): boolean {
   return typeof show.template === 'string' && show.template.includes('.Suffix');
 }
 
-export class OllamaBackend implements Backend {
-  private readonly log;
+export class OllamaBackend extends KeyedBackend implements Backend {
   private readonly fim;
-  private key: string | undefined;
   /** The FIM decision, made once per backend (after /api/show answered). */
   private choice: FimChoice | undefined;
 
-  constructor(
-    readonly profile: BackendProfile,
-    private readonly secrets: SecretLookup,
-    opts: BackendOptions = {},
-  ) {
-    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+  constructor(profile: BackendProfile, secrets: SecretLookup, opts: BackendOptions = {}) {
+    super(profile, secrets, opts);
     this.fim = new FimDecision(profile, this.log);
-  }
-
-  private headers(): Record<string, string> {
-    return this.key ? { authorization: `Bearer ${this.key}` } : {};
   }
 
   private async show(call: HttpCall): Promise<OllamaShow> {
@@ -86,7 +76,7 @@ export class OllamaBackend implements Backend {
   }
 
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
-    this.key = await apiKey(this.profile, this.secrets, false);
+    await this.readKey(false);
     const url = `${this.profile.baseUrl}/api/generate`;
     // The decision must be known for the client-side stops: decide inside the deadline, before streaming.
     let choice: FimChoice | undefined = req.prompt ? CALLER_PROMPT : this.choice;
@@ -124,7 +114,7 @@ export class OllamaBackend implements Backend {
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
     return httpProbe(this.profile, signal, () => this.key, async (opts, started) => {
-      this.key = await apiKey(this.profile, this.secrets, false);
+      await this.readKey(false);
       const call = { ...opts, headers: this.headers() };
       const tags = (await getJSON(`${this.profile.baseUrl}/api/tags`, call)) as { models?: { name?: string; model?: string }[] };
       const models = Array.isArray(tags?.models) ? tags.models.map((m) => String(m.name ?? m.model)) : [];

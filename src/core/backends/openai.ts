@@ -14,7 +14,7 @@ import { redactSecrets } from '../log';
 import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/templates';
 import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { cutAtStops } from '../prompt/stops';
-import { apiKey, FimDecision, httpProbe, openAIModelIds, redactingLogger, type BackendOptions } from './common';
+import { FimDecision, httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
 import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, fetchNoRedirect, getJSON, guardedStream, parseChunk, readJSON, readSSE, deadline, finishReasonOf } from './http';
 import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
 
@@ -83,18 +83,16 @@ export interface OpenAIFlavor {
 
 export const OPENAI_FLAVOR: OpenAIFlavor = { nativeOnly: false, maxStops: 4, requireKey: false };
 
-export class OpenAICompatibleBackend implements Backend {
-  private readonly log;
+export class OpenAICompatibleBackend extends KeyedBackend implements Backend {
   private readonly fim;
-  private key: string | undefined;
 
   constructor(
-    readonly profile: BackendProfile,
-    private readonly secret: SecretLookup = async () => undefined,
+    profile: BackendProfile,
+    secrets?: SecretLookup,
     opts: BackendOptions = {},
     private readonly flavor: OpenAIFlavor = OPENAI_FLAVOR,
   ) {
-    this.log = redactingLogger(opts.log, () => (this.key ? [this.key] : []));
+    super(profile, secrets, opts);
     this.fim = new FimDecision(profile, this.log);
     // `n` choices in one request: OpenAI-compatible servers (vLLM, OpenAI); not DeepSeek's FIM service.
     if (!flavor.nativeOnly) this.completeChoices = (req, signal) => this.choices(req, signal);
@@ -140,7 +138,7 @@ export class OpenAICompatibleBackend implements Backend {
 
   /** The SDK client, rebuilt only when the key changes (a user may set it while the backend lives). */
   private async client(): Promise<OpenAI> {
-    this.key = await apiKey(this.profile, this.secret, this.flavor.requireKey);
+    await this.readKey(this.flavor.requireKey);
     if (this.cached && this.cached.key === this.key) return this.cached.client;
     const client = this.newClient();
     this.cached = { key: this.key, client };
@@ -240,7 +238,7 @@ export class OpenAICompatibleBackend implements Backend {
       signal,
       () => this.key,
       async (call, started) => {
-        this.key = await apiKey(this.profile, this.secret, this.flavor.requireKey);
+        await this.readKey(this.flavor.requireKey);
         const json = await getJSON(`${this.baseUrl}/models`, { ...call, headers: this.key ? { authorization: `Bearer ${this.key}` } : {} });
         return { reachable: true, models: openAIModelIds(json), latencyMs: Date.now() - started, fimSupported: fim, templateHint: this.fimChoice().family };
       },

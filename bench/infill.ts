@@ -160,11 +160,10 @@ export function makeHoles(language: string, file: string, text: string, rng: Rng
  * rest of the cursor's line first when the hole ends mid-line), with small whitespace differences when `fuzz`.
  */
 export function suffixLines(suffix: string, lines: number, fuzz: boolean, rng: Rng): string {
-  let end = 0;
   let seen = 0;
   const first = lineEnd(suffix, 0);
   if (suffix.slice(0, first).trim() !== '') seen++;
-  end = first;
+  let end = first;
   while (seen < lines && end < suffix.length) {
     const e = lineEnd(suffix, end + 1);
     if (suffix.slice(end + 1, e).trim() !== '') seen++;

@@ -49,9 +49,7 @@ describe('streaming stop', () => {
     const stats = await overGeneratingServer([...body, ...ramble], 40);
     const text = 'import math\n\ndef area(r):\n    \n\ndef main():\n    print(area(2))\n';
     const offset = text.indexOf('    \n') + 4;
-    const started = performance.now();
     const out = await complete({ uri: 'file:///a.py', languageId: 'python', text, offset }, deps(), new AbortController().signal);
-    const ms = performance.now() - started;
     expect(out.kind).toBe('suggestion');
     if (out.kind !== 'suggestion') return;
     expect(out.text).toBe('return math.pi * r * r');
@@ -60,7 +58,6 @@ describe('streaming stop', () => {
     for (let i = 0; i < 40 && !stats.closed; i++) await sleep(50);
     expect(stats.closedEarly).toBe(true);
     expect(stats.written).toBeLessThan(45);
-    expect(ms).toBeLessThan(2000);
     expect(server!.activeResponses()).toBe(0);
   });
 

@@ -49,3 +49,32 @@ export function lineEndAt(text: string, offset: number): number {
   const end = lineBreakAt(text, offset);
   return end < text.length ? end + 1 : end;
 }
+
+/** Start offset of every line of `text` (the first is 0; a final newline starts an empty last line). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line containing `offset`, given the text's line starts. */
+export function lineOf(starts: readonly number[], offset: number): number {
+  return Math.max(0, lowerBoundBy(starts, offset + 1, (s) => s) - 1);
+}
+
+/** First index in the ascending `offsets` whose value is >= x (`offsets.length` when none is). */
+export function lowerBound(offsets: readonly number[], x: number): number {
+  return lowerBoundBy(offsets, x, (o) => o);
+}
+
+/** First index in `items` (ascending by `offsetOf`) whose offset is >= x (`items.length` when none is). */
+export function lowerBoundBy<T>(items: readonly T[], x: number, offsetOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsetOf(items[mid]) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

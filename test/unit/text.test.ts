@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indentWidth, leadingWhitespace, lineBreakAt, lineEndAt, lineStartAt } from '../../src/core/text';
+import { indentWidth, leadingWhitespace, lineBreakAt, lineEndAt, lineOf, lineStarts, lineStartAt, lowerBound, lowerBoundBy } from '../../src/core/text';
 
 describe('indentWidth', () => {
   it('counts columns: a tab advances to the next multiple of the tab width', () => {
@@ -40,5 +40,20 @@ describe('line bounds', () => {
     expect(lineEndAt(text, 1)).toBe(3);
     expect(lineEndAt(text, 7)).toBe(8);
     expect(lineEndAt(text, 9)).toBe(text.length);
+  });
+});
+
+describe('line numbers and sorted offsets', () => {
+  it('numbers the line of an offset from the line starts', () => {
+    const starts = lineStarts('ab\ncd\n');
+    expect(starts).toEqual([0, 3, 6]);
+    expect([0, 2, 3, 5, 6, 99].map((o) => lineOf(starts, o))).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+  it('finds the first offset at or after a value', () => {
+    expect(lowerBound([2, 4, 4, 8], 4)).toBe(1);
+    expect(lowerBound([2, 4, 4, 8], 5)).toBe(3);
+    expect(lowerBound([2, 4, 4, 8], 9)).toBe(4);
+    expect(lowerBound([], 1)).toBe(0);
+    expect(lowerBoundBy([{ at: 1 }, { at: 7 }], 7, (x) => x.at)).toBe(1);
   });
 });

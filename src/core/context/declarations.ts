@@ -8,7 +8,7 @@
  * `name:` / `name =` / `name<`).
  */
 import { languageOrAny, type Language } from '../languages';
-import { lineEndAt, lineStartAt } from '../text';
+import { lineEndAt, lineStartAt, lowerBound } from '../text';
 
 const NAME = '[A-Za-z_$][\\w$]*';
 const alternatives = (ws: readonly string[]) => ws.map((w) => (w === 'function' ? 'function\\*?' : w)).join('|');
@@ -86,17 +86,6 @@ export function commonSuffix(a: string, b: string, max: number): number {
   return i;
 }
 
-/** First index in the sorted `offsets` with a value >= x. */
-function lowerBound(offsets: number[], x: number): number {
-  let lo = 0;
-  let hi = offsets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (offsets[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The sites of `next` from the sites of `prev`, which it equals except for the region between their common prefix

@@ -5,6 +5,7 @@
  */
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Language } from '../languages';
+import { lowerBoundBy } from '../text';
 import { lineEndAt, lineStartAt, linesOf, type Span } from './text';
 
 const BODY_TYPE = /block|body|declaration_list|compound_statement|suite|statement_list|class_body|enum_body/;
@@ -179,13 +180,7 @@ function siblingsFromChildren(parent: Node, child: Node, lineStart: number, line
   const out: LevelSibs = { before: [], after: [], head: [] };
   const all = parent.namedChildren.filter((n): n is Node => n !== null);
   // The first named child that does not start before `child` (startIndex is a plain field: no call into WASM).
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid].startIndex < child.startIndex) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBoundBy(all, child.startIndex, (n) => n.startIndex);
   const next = lo < all.length && all[lo].id === child.id ? lo + 1 : lo;
   let i = lo - 1;
   for (; i >= 0 && out.before.length < window; i--) {

@@ -17,7 +17,7 @@ import { cancelledOutcome, reject, type DocumentSnapshot, type Rejection, type S
 import { applyEdits, diffRegion, type TextEdit } from './diff';
 import { EDIT_FORMATS, estimateTokens, renderEditPrompt, type EditPromptInput, type RelatedExcerpt } from './formats';
 import { renderEvent, textBefore, type EditHistory } from './history';
-import { lineStarts } from './lines';
+import { lineStarts } from '../text';
 import { DEFAULT_REGION, editRegion, excerptAround, type RegionOptions } from './region';
 
 /** A next edit to show: edits of the document (offsets into the snapshot's text), in order. */

@@ -9,7 +9,7 @@
  * someone types (a paste of a whole file, a formatter) is dropped, since it says nothing the model can follow.
  */
 
-import { lineOf, lineStarts } from './lines';
+import { lineOf, lineStarts } from '../text';
 
 /** One change as the editor reports it: `length` characters at `offset` of the text before were replaced by `text`. */
 export interface TextChange {

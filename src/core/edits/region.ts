@@ -4,7 +4,7 @@
  * since the rest of a change is usually further down (the remaining call sites, the uses of a renamed name).
  */
 import { estimateTokens } from './formats';
-import { lineOf, lineStarts } from './lines';
+import { lineOf, lineStarts } from '../text';
 
 export interface RegionOptions {
   linesAbove: number;

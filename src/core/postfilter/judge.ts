@@ -8,6 +8,7 @@
  */
 import { advancePoint, getLoadedLanguage, hasGrammar, loadLanguage, parseSync, pointAt, type Node, type Point, type Tree } from '../syntax';
 import { bracketErrors, commentSyntax, scanBrackets, type CommentSyntax } from './brackets';
+import { lowerBound } from '../text';
 import { indentWidth, isBlank, isContinuationLine, splitLines } from './text';
 
 export interface Candidate {
@@ -79,14 +80,7 @@ function delimiterOffsets(text: string, language: string): number[] {
 /** Is `at` outside every multi-line string (an even number of delimiters before it)? Delimiters in comments or
  *  ordinary strings can fool it; it only has to make a window boundary inside a docstring unlikely. */
 function outsideStrings(delims: number[], at: number): boolean {
-  let lo = 0;
-  let hi = delims.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (delims[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo % 2 === 0;
+  return lowerBound(delims, at) % 2 === 0;
 }
 
 /** Start offset in `prefix` of the window: a top-level line start a few KB back, outside multi-line strings. */

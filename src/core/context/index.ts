@@ -117,8 +117,13 @@ export function buildContextSync(req: ContextRequest): ContextResult {
   if (req.tree && req.tree.rootNode.endIndex <= req.prefix.length + req.suffix.length) return withTree(req, req.tree);
   if (req.parse === false) return fallback(req, 'no-tree');
   if (req.prefix.length + req.suffix.length > MAX_PARSE_CHARS) return fallback(req, 'too-large');
+  return fromFreshTree(req, 'grammar-not-loaded');
+}
+
+/** The context from a tree parsed for this request alone (freed after); `noTree` says why when parsing fails. */
+function fromFreshTree(req: ContextRequest, noTree: Parameters<typeof fallback>[1]): ContextResult {
   const tree = parseSync(req.language, req.text ?? req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
-  if (!tree) return fallback(req, 'grammar-not-loaded');
+  if (!tree) return fallback(req, noTree);
   try {
     return withTree(req, tree);
   } finally {
@@ -135,13 +140,7 @@ export async function buildContext(req: ContextRequest): Promise<ContextResult> 
     } catch {
       return fallback(req, 'grammar-not-loaded'); // missing or incompatible grammar file: keep completing
     }
-    const tree = parseSync(req.language, req.text ?? req.prefix + req.suffix, null, { maxMs: req.maxParseMs ?? 1000 });
-    if (!tree) return fallback(req, 'parse-timeout');
-    try {
-      return withTree(req, tree);
-    } finally {
-      tree.delete();
-    }
+    return fromFreshTree(req, 'parse-timeout');
   }
   return buildContextSync(req);
 }

@@ -238,24 +238,28 @@ function selectLine(scored: Scored[], base: Verdict, gate: Gate): Scored | undef
   return ok[0];
 }
 
-function selectStatement(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
-  const ok = scored.filter((s) => gate(s.v, base));
+/** Among the candidates with the fewest errors, the first by line order (`earliest` or latest), then fewest bracket errors. */
+function fewestErrors(ok: Scored[], gate: Gate, earliest: boolean): Scored | undefined {
   if (ok.length === 0) return undefined;
   const minErr = Math.min(...ok.map((s) => errorsOf(s, gate)));
   const best = ok.filter((s) => errorsOf(s, gate) === minErr);
-  best.sort((a, b) => a.line - b.line || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
+  best.sort((a, b) => (earliest ? a.line - b.line : b.line - a.line) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
   return best[0];
+}
+
+function selectStatement(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
+  return fewestErrors(
+    scored.filter((s) => gate(s.v, base)),
+    gate,
+    true,
+  );
 }
 
 function selectBlockAmong(scored: Scored[], base: Verdict, gate: Gate, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
   const ok = scored.filter(
     (s) => gate(s.v, base) && s.v.clean && !s.v.trailingComment && (s.v.units >= 1 || allComments) && (unit === 'rest' || s.v.units <= 1),
   );
-  if (ok.length === 0) return undefined;
-  const minErr = Math.min(...ok.map((s) => errorsOf(s, gate)));
-  const best = ok.filter((s) => errorsOf(s, gate) === minErr);
-  best.sort((a, b) => b.line - a.line || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
-  return best[0];
+  return fewestErrors(ok, gate, false);
 }
 
 function selectBlock(scored: Scored[], base: Verdict, gate: Gate, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {

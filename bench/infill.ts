@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from '../src/core/syntax';
+import { lineBreakAt, lineStarts } from '../src/core/text';
 
 export type HoleKind = 'lines' | 'span' | 'across';
 
@@ -95,18 +96,6 @@ export function listFiles(root: string, ext: RegExp, out: string[] = [], depth =
 export type Rng = () => number;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 
-/** Offsets where each line starts. */
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
-function lineEnd(text: string, start: number): number {
-  const e = text.indexOf('\n', start);
-  return e < 0 ? text.length : e;
-}
-
 const MAX_MIDDLE = 1500;
 
 /** `count` random holes of each kind in `text`. */
@@ -123,7 +112,7 @@ export function makeHoles(language: string, file: string, text: string, rng: Rng
   // The first content column of line i and its end.
   const content = (i: number) => {
     const s = starts[i];
-    const e = lineEnd(text, s);
+    const e = lineBreakAt(text, s);
     const line = text.slice(s, e);
     const lead = line.length - line.trimStart().length;
     const trail = line.trimEnd().length;
@@ -161,11 +150,11 @@ export function makeHoles(language: string, file: string, text: string, rng: Rng
  */
 export function suffixLines(suffix: string, lines: number, fuzz: boolean, rng: Rng): string {
   let seen = 0;
-  const first = lineEnd(suffix, 0);
+  const first = lineBreakAt(suffix, 0);
   if (suffix.slice(0, first).trim() !== '') seen++;
   let end = first;
   while (seen < lines && end < suffix.length) {
-    const e = lineEnd(suffix, end + 1);
+    const e = lineBreakAt(suffix, end + 1);
     if (suffix.slice(end + 1, e).trim() !== '') seen++;
     end = e;
   }
@@ -196,7 +185,7 @@ export function nextSibling(root: Node, text: string, holeEnd: number): string |
       if (c.endPosition.row - c.startPosition.row > 30) return undefined;
       if (c.endIndex - c.startIndex < 8) continue;
       // A model writes whole lines: through the end of the sibling's last line.
-      return text.slice(holeEnd, lineEnd(text, c.endIndex));
+      return text.slice(holeEnd, lineBreakAt(text, c.endIndex));
     }
   }
   return undefined;

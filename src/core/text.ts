@@ -39,7 +39,7 @@ export function lineStartAt(text: string, offset: number): number {
 /** Offset of the `\n` that ends the line containing `offset` (where its text ends), or the text's length on the last line. */
 export function lineBreakAt(text: string, offset: number): number {
   const n = text.length;
-  let i = Math.max(0, offset);
+  let i = Math.min(Math.max(0, offset), n);
   while (i < n && text.charCodeAt(i) !== 10) i++;
   return i;
 }

@@ -33,7 +33,13 @@ const entries = [
   // The embedded model's child process: ESM, so its `import('node-llama-cpp')` stays a real dynamic import.
   { entryPoints: ['src/embedded/worker.ts'], outfile: 'dist/embedded-worker.mjs', format: 'esm' },
   // The settings panel's webview script: a browser IIFE, loaded by src/vscode/panel/settingsPanel.ts.
-  { entryPoints: ['src/webview/panel.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  {
+    entryPoints: ['src/webview/panel.ts'],
+    outfile: 'dist/webview/panel.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 if (watch) {

@@ -6,7 +6,18 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'bench/results/**', '.bench-out/**', 'coverage/**', '.package/**', 'out-vsix/**', 'grammars/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      'test-results/**',
+      'bench/results/**',
+      '.bench-out/**',
+      'coverage/**',
+      '.package/**',
+      'out-vsix/**',
+      'grammars/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

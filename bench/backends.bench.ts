@@ -26,8 +26,14 @@ async function main() {
   console.log(`backend adapters over loopback, ${N} requests each, 64 streamed chunks per answer (ms)`);
   console.log('kind       first-chunk p50  p95    total p50  p95');
   for (const kind of KINDS) {
-    const fake = await startFake(kind, Array.from({ length: 64 }, (_, i) => `t${i} `));
-    const backend = createBackend(parseProfile(fake.profile({ fimTemplate: kind === 'ollama' ? 'native' : 'auto' })), async () => API_KEY);
+    const fake = await startFake(
+      kind,
+      Array.from({ length: 64 }, (_, i) => `t${i} `),
+    );
+    const backend = createBackend(
+      parseProfile(fake.profile({ fimTemplate: kind === 'ollama' ? 'native' : 'auto' })),
+      async () => API_KEY,
+    );
     const first: number[] = [];
     const total: number[] = [];
     for (let i = 0; i < N + 10; i++) {
@@ -40,7 +46,9 @@ async function main() {
         total.push(t2 - t0);
       }
     }
-    console.log(`${kind.padEnd(10)} ${f(pct(first, 50)).padStart(15)} ${f(pct(first, 95)).padStart(6)} ${f(pct(total, 50)).padStart(10)} ${f(pct(total, 95)).padStart(6)}`);
+    console.log(
+      `${kind.padEnd(10)} ${f(pct(first, 50)).padStart(15)} ${f(pct(first, 95)).padStart(6)} ${f(pct(total, 50)).padStart(10)} ${f(pct(total, 95)).padStart(6)}`,
+    );
     await fake.close();
   }
 
@@ -56,7 +64,9 @@ async function main() {
     runs.push(performance.now() - t0);
   }
   const mb = text.length / 1024 / 1024;
-  console.log(`\nStopCutter: ${stops.length} stops, ${mb.toFixed(2)} MB in 4-char chunks: median ${f(pct(runs, 50))} ms (${f(mb / (pct(runs, 50) / 1000))} MB/s)`);
+  console.log(
+    `\nStopCutter: ${stops.length} stops, ${mb.toFixed(2)} MB in 4-char chunks: median ${f(pct(runs, 50))} ms (${f(mb / (pct(runs, 50) / 1000))} MB/s)`,
+  );
 }
 
 void main();

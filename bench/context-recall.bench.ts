@@ -60,7 +60,17 @@ interface Tally {
 }
 
 const counts = (): Counts => ({ wanted: 0, found: 0, windowFound: 0, budgetWindowFound: 0, far: 0, farFound: 0 });
-const tally = (): Tally => ({ holes: 0, sources: new Map(), code: counts(), words: counts(), overBudget: 0, lineKept: 0, lineChecked: 0, ms: [], cpu: [] });
+const tally = (): Tally => ({
+  holes: 0,
+  sources: new Map(),
+  code: counts(),
+  words: counts(),
+  overBudget: 0,
+  lineKept: 0,
+  lineChecked: 0,
+  ms: [],
+  cpu: [],
+});
 const share = (a: number, b: number) => (b === 0 ? '   —  ' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
 
 function hash(s: string): number {
@@ -70,7 +80,13 @@ function hash(s: string): number {
 }
 
 /** The cursor line and the line after it, whole in the prompt (when the two fit the budget at all). */
-function keepsCursorLines(prefix: string, suffix: string, ctxPrefix: string, ctxSuffix: string, budget: number): boolean | undefined {
+function keepsCursorLines(
+  prefix: string,
+  suffix: string,
+  ctxPrefix: string,
+  ctxSuffix: string,
+  budget: number,
+): boolean | undefined {
   const before = prefix.slice(prefix.lastIndexOf('\n') + 1);
   let e = suffix.indexOf('\n');
   e = e < 0 ? suffix.length : suffix.indexOf('\n', e + 1);
@@ -85,7 +101,12 @@ async function runSet(set: CorpusSet): Promise<Map<string, Tally>> {
   const get = (k: string) => out.get(k) ?? (out.set(k, tally()), out.get(k)!);
   for (const [fileIndex, file] of set.files.entries()) {
     if ((PART === 'even' && fileIndex % 2 === 1) || (PART === 'odd' && fileIndex % 2 === 0)) continue;
-    const holes: Hole[] = sampleHoles(file.text, set.language, Math.ceil(HOLES / set.files.length), rng(SEED ^ hash(file.name)));
+    const holes: Hole[] = sampleHoles(
+      file.text,
+      set.language,
+      Math.ceil(HOLES / set.files.length),
+      rng(SEED ^ hash(file.name)),
+    );
     const original = parseSync(set.language, file.text);
     if (!original) continue;
     for (const hole of holes) {
@@ -105,7 +126,15 @@ async function runSet(set: CorpusSet): Promise<Map<string, Tally>> {
           forgetPlan(file.name);
           const c0 = process.cpuUsage();
           const t0 = performance.now();
-          const ctx = buildContextSync({ language: set.language, prefix, suffix, text: doc, budgetTokens: budget, tree, documentKey: file.name });
+          const ctx = buildContextSync({
+            language: set.language,
+            prefix,
+            suffix,
+            text: doc,
+            budgetTokens: budget,
+            tree,
+            documentKey: file.name,
+          });
           const ms = performance.now() - t0;
           const c1 = process.cpuUsage(c0);
           const win = nearestLines(prefix, suffix, ctx.prefix.length, ctx.suffix.length);
@@ -129,7 +158,10 @@ async function runSet(set: CorpusSet): Promise<Map<string, Tally>> {
           for (const key of [`${budget}`, `${budget}|${hole.kind}`]) {
             const t = get(key);
             t.holes++;
-            for (const [c, sc] of [[t.code, code], [t.words, words]] as const) {
+            for (const [c, sc] of [
+              [t.code, code],
+              [t.words, words],
+            ] as const) {
               c.wanted += sc.wanted.length;
               c.found += sc.found.length;
               c.windowFound += sc.windowFound.length;
@@ -142,7 +174,9 @@ async function runSet(set: CorpusSet): Promise<Map<string, Tally>> {
               for (const [source, e] of bySource) {
                 const x = t.sources.get(source) ?? { tokens: 0, far: 0 };
                 x.tokens += e.tokens;
-                x.far += code.farFound.filter((w) => [...bySource].every(([s2, e2]) => s2 === source || !e2.words.has(w))).length;
+                x.far += code.farFound.filter((w) =>
+                  [...bySource].every(([s2, e2]) => s2 === source || !e2.words.has(w)),
+                ).length;
                 t.sources.set(source, x);
               }
             }
@@ -172,15 +206,25 @@ const delta = (c: Counts) => (c.wanted ? (100 * (c.found - c.windowFound)) / c.w
 function main(): void {
   void (async () => {
     console.log(`context recall benchmark — ${HOLES} holes per set (half rest-of-line, half 1–10 lines), seed ${SEED}`);
-    console.log('recall: the answer\'s identifiers found elsewhere in the file that the prompt holds (code: by the syntax tree; words: every word,');
-    console.log('comments and strings too); window: the nearest whole lines with the same characters per side; far: of those the window lacks');
+    console.log(
+      "recall: the answer's identifiers found elsewhere in the file that the prompt holds (code: by the syntax tree; words: every word,",
+    );
+    console.log(
+      'comments and strings too); window: the nearest whole lines with the same characters per side; far: of those the window lacks',
+    );
     const worst = new Map<string, { set: string; delta: number; recall: number; window: number }>();
     for (const set of allSets(ROOT)) {
       if (SETS && !set.name.includes(SETS)) continue;
       const lines = set.files.reduce((n, f) => n + f.text.split('\n').length, 0);
-      console.log(`\n${set.name}: ${set.files.length} files, ${lines} lines${set.missing.length ? ` (missing: ${set.missing.join(', ')})` : ''}`);
-      console.log('                             code identifiers                             words                                                         ms per call (wall, CPU)');
-      console.log('  budget  kind          holes  recall  window   Δ     budget  far found         recall  window   Δ     budget  far found         over  lines kept   p50    p95      p50    p95');
+      console.log(
+        `\n${set.name}: ${set.files.length} files, ${lines} lines${set.missing.length ? ` (missing: ${set.missing.join(', ')})` : ''}`,
+      );
+      console.log(
+        '                             code identifiers                             words                                                         ms per call (wall, CPU)',
+      );
+      console.log(
+        '  budget  kind          holes  recall  window   Δ     budget  far found         recall  window   Δ     budget  far found         over  lines kept   p50    p95      p50    p95',
+      );
       const t = await runSet(set);
       for (const budget of BUDGETS) {
         for (const kind of ['', 'rest-of-line', 'lines']) {
@@ -193,18 +237,32 @@ function main(): void {
           if (!kind && x.sources.size > 0) {
             const total = [...x.sources.values()].reduce((n, v) => n + v.tokens, 0);
             const parts = [...x.sources.entries()].sort((a, b) => b[1].tokens - a[1].tokens);
-            console.log(`          sources: ${parts.map(([k, v]) => `${k} ${((100 * v.tokens) / total).toFixed(0)}%${k === 'cursor' || k === 'lines' ? '' : ` (${v.far} far)`}`).join(', ')}`);
+            console.log(
+              `          sources: ${parts.map(([k, v]) => `${k} ${((100 * v.tokens) / total).toFixed(0)}%${k === 'cursor' || k === 'lines' ? '' : ` (${v.far} far)`}`).join(', ')}`,
+            );
           }
-          for (const [metric, c] of [['code', x.code], ['words', x.words]] as const) {
+          for (const [metric, c] of [
+            ['code', x.code],
+            ['words', x.words],
+          ] as const) {
             const key = `${budget} ${metric} ${kind || 'all'}`;
             const w = worst.get(key);
-            if (!w || delta(c) < w.delta) worst.set(key, { set: set.name, delta: delta(c), recall: (100 * c.found) / c.wanted, window: (100 * c.windowFound) / c.wanted });
+            if (!w || delta(c) < w.delta)
+              worst.set(key, {
+                set: set.name,
+                delta: delta(c),
+                recall: (100 * c.found) / c.wanted,
+                window: (100 * c.windowFound) / c.wanted,
+              });
           }
         }
       }
     }
     console.log('\nworst set per budget, metric and hole kind (recall − window):');
-    for (const [key, w] of worst) console.log(`  ${key.padEnd(28)} ${w.set.padEnd(30)} ${w.recall.toFixed(1)}% vs ${w.window.toFixed(1)}%  (${w.delta >= 0 ? '+' : ''}${w.delta.toFixed(1)})`);
+    for (const [key, w] of worst)
+      console.log(
+        `  ${key.padEnd(28)} ${w.set.padEnd(30)} ${w.recall.toFixed(1)}% vs ${w.window.toFixed(1)}%  (${w.delta >= 0 ? '+' : ''}${w.delta.toFixed(1)})`,
+      );
   })();
 }
 

@@ -31,7 +31,6 @@ const BUDGETS = [1536, 512];
 
 const f = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 
-
 interface Subject {
   name: string;
   language: string;
@@ -48,9 +47,28 @@ function subjects(): Subject[] {
   const ts50k = ts.slice(0, cut).join('\n') + '\n})({});\n';
   const pydecimal = stdlibFile('_pydecimal.py');
   return [
-    { name: 'zod/src/v3/types.ts', language: 'typescript', text: zod, native: () => require('tree-sitter-typescript').typescript },
-    ...(pydecimal ? [{ name: 'python stdlib _pydecimal.py', language: 'python', text: pydecimal, native: () => require('tree-sitter-python') }] : []),
-    { name: 'typescript.js[:50k]', language: 'javascript', text: ts50k, native: () => require('tree-sitter-javascript') },
+    {
+      name: 'zod/src/v3/types.ts',
+      language: 'typescript',
+      text: zod,
+      native: () => require('tree-sitter-typescript').typescript,
+    },
+    ...(pydecimal
+      ? [
+          {
+            name: 'python stdlib _pydecimal.py',
+            language: 'python',
+            text: pydecimal,
+            native: () => require('tree-sitter-python'),
+          },
+        ]
+      : []),
+    {
+      name: 'typescript.js[:50k]',
+      language: 'javascript',
+      text: ts50k,
+      native: () => require('tree-sitter-javascript'),
+    },
   ];
 }
 
@@ -108,7 +126,13 @@ function typingSessions(s: Subject, base: Tree, budget: number): void {
     for (let tries = 0; tries < 1000; tries++) {
       row = 20 + Math.floor(rand() * (starts.length - TYPED_LINES - 40));
       const chunk = text.slice(starts[row], starts[row + TYPED_LINES]);
-      if (chunk.split('\n').slice(0, TYPED_LINES).every((l) => l.trim() !== '' && !/^\s*(\/\/|#|\*|\/\*)/.test(l))) break;
+      if (
+        chunk
+          .split('\n')
+          .slice(0, TYPED_LINES)
+          .every((l) => l.trim() !== '' && !/^\s*(\/\/|#|\*|\/\*)/.test(l))
+      )
+        break;
     }
     const start = starts[row];
     const end = starts[row + TYPED_LINES];
@@ -116,7 +140,10 @@ function typingSessions(s: Subject, base: Tree, budget: number): void {
     let doc = text.slice(0, start) + text.slice(end);
     let tree = parseSync(s.language, doc)!;
     const keys = [0, 1, 2].map((k) => `${s.name}#${budget}#${session}#${k}`);
-    const previous: { tessera: { psm?: string; spm?: string }; sliding: { psm?: string; spm?: string } } = { tessera: {}, sliding: {} };
+    const previous: { tessera: { psm?: string; spm?: string }; sliding: { psm?: string; spm?: string } } = {
+      tessera: {},
+      sliding: {},
+    };
     for (let k = 1; k <= typed.length; k++) {
       const at = start + k - 1;
       const ch = typed[k - 1];
@@ -135,7 +162,15 @@ function typingSessions(s: Subject, base: Tree, budget: number): void {
       for (const documentKey of keys) {
         const c0 = process.cpuUsage();
         const t0 = performance.now();
-        ctx = buildContextSync({ language: s.language, prefix, suffix, text: doc, budgetTokens: budget, tree, documentKey });
+        ctx = buildContextSync({
+          language: s.language,
+          prefix,
+          suffix,
+          text: doc,
+          budgetTokens: budget,
+          tree,
+          documentKey,
+        });
         const ms = performance.now() - t0;
         const c1 = process.cpuUsage(c0);
         st.ms.push(ms);
@@ -147,7 +182,10 @@ function typingSessions(s: Subject, base: Tree, budget: number): void {
       st.keystrokes++;
       if (ctx!.tokens > budget || estimateTokens(ctx!.prefix) + estimateTokens(ctx!.suffix) > budget) st.over++;
       const win = lineWindow(prefix, suffix, budget, 0.25, 'bpe-code');
-      for (const [who, c] of [['tessera', ctx!], ['sliding', win]] as const) {
+      for (const [who, c] of [
+        ['tessera', ctx!],
+        ['sliding', win],
+      ] as const) {
         const psm = renderFim('starcoder', c);
         const spm = renderFim('codestral', c);
         st.prefill[who].psm += prefillOf(psm, previous[who].psm);
@@ -233,14 +271,17 @@ function main(): void {
       }
       console.log(
         `  full parse           web-tree-sitter p50 ${f(fullMs)}` +
-          (nativeMs !== undefined ? `   native p50 ${f(nativeMs)}   wasm/native ${(fullMs / nativeMs).toFixed(2)}×` : ''),
+          (nativeMs !== undefined
+            ? `   native p50 ${f(nativeMs)}   wasm/native ${(fullMs / nativeMs).toFixed(2)}×`
+            : ''),
       );
 
       const base = parseSync(s.language, text)!;
       const rand = rng(42);
       // Code lines (non-blank, not comments), for edits and cursors.
       const codeLines: number[] = [];
-      for (let i = 0; i < lines.length; i++) if (/\S/.test(lines[i]) && !/^\s*(\/\/|\*|\/\*)/.test(lines[i])) codeLines.push(i);
+      for (let i = 0; i < lines.length; i++)
+        if (/\S/.test(lines[i]) && !/^\s*(\/\/|\*|\/\*)/.test(lines[i])) codeLines.push(i);
 
       // Incremental reparse after typing one character at the end of a random code line.
       const inc: number[] = [];
@@ -253,7 +294,15 @@ function main(): void {
         for (let r = 0; r < 3; r++) {
           const t = base.copy();
           const t0 = performance.now();
-          t.edit(toEdit({ offset, deletedLength: 0, inserted: 'x', startPosition: { row, column: lines[row].length }, oldEndPosition: { row, column: lines[row].length } }));
+          t.edit(
+            toEdit({
+              offset,
+              deletedLength: 0,
+              inserted: 'x',
+              startPosition: { row, column: lines[row].length },
+              oldEndPosition: { row, column: lines[row].length },
+            }),
+          );
           const t2 = parseSync(s.language, newText, t)!;
           const ms = performance.now() - t0;
           inc.push(ms);
@@ -268,7 +317,9 @@ function main(): void {
         const nrand = rng(42);
         const nat: number[] = [];
         // Typing 10 characters at each of 6 random line ends (later positions first, so offsets stay valid).
-        const rows = Array.from({ length: 6 }, () => codeLines[Math.floor(nrand() * codeLines.length)]).sort((x, y) => y - x);
+        const rows = Array.from({ length: 6 }, () => codeLines[Math.floor(nrand() * codeLines.length)]).sort(
+          (x, y) => y - x,
+        );
         let cur = text;
         let tree = native.parser.parse(cur, undefined, native.opts);
         for (const row of rows) {
@@ -277,7 +328,14 @@ function main(): void {
             const column = lines[row].length + k;
             cur = cur.slice(0, offset) + 'x' + cur.slice(offset);
             const t0 = performance.now();
-            tree.edit({ startIndex: offset, oldEndIndex: offset, newEndIndex: offset + 1, startPosition: { row, column }, oldEndPosition: { row, column }, newEndPosition: { row, column: column + 1 } });
+            tree.edit({
+              startIndex: offset,
+              oldEndIndex: offset,
+              newEndIndex: offset + 1,
+              startPosition: { row, column },
+              oldEndPosition: { row, column },
+              newEndPosition: { row, column: column + 1 },
+            });
             tree = native.parser.parse(cur, tree, { bufferSize: cur.length * 2 + 1 });
             nat.push(performance.now() - t0);
           }
@@ -295,7 +353,6 @@ function main(): void {
       for (const budget of BUDGETS) typingSessions(s, base, budget);
       base.delete();
     }
-
   })();
 }
 

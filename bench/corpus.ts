@@ -33,7 +33,11 @@ function walkPython(dir: string, root: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
     const p = path.join(dir, name);
     const rel = path.relative(root, p);
-    if (/^(test|tests|idle_test|site-packages|dist-packages|__pycache__)$/.test(name) || rel.startsWith('lib2to3/tests')) continue;
+    if (
+      /^(test|tests|idle_test|site-packages|dist-packages|__pycache__)$/.test(name) ||
+      rel.startsWith('lib2to3/tests')
+    )
+      continue;
     const st = statSync(p);
     if (st.isDirectory()) walkPython(p, root, out);
     else if (name.endsWith('.py')) out.push(rel);
@@ -43,7 +47,12 @@ function walkPython(dir: string, root: string, out: string[]): void {
 /** The Python standard library's modules over 1,500 lines (first root that exists). */
 export function stdlibSet(minLines = STDLIB_MIN_LINES): CorpusSet {
   const root = STDLIB_ROOTS.find((r) => existsSync(r));
-  const set: CorpusSet = { name: 'python (stdlib > 1,500 lines)', language: 'python', files: [], missing: root ? [] : STDLIB_ROOTS };
+  const set: CorpusSet = {
+    name: 'python (stdlib > 1,500 lines)',
+    language: 'python',
+    files: [],
+    missing: root ? [] : STDLIB_ROOTS,
+  };
   if (!root) return set;
   const rels: string[] = [];
   walkPython(root, root, rels);
@@ -129,5 +138,7 @@ export function nodeModulesSet(root: string, key: keyof typeof NODE_MODULES | st
 
 /** Every set: the Python standard library, then TypeScript, JavaScript, C and C++ from node_modules. */
 export function allSets(repoRoot: string): CorpusSet[] {
-  return [stdlibSet(), ...Object.keys(NODE_MODULES).map((k) => nodeModulesSet(repoRoot, k))].filter((s) => s.files.length > 0);
+  return [stdlibSet(), ...Object.keys(NODE_MODULES).map((k) => nodeModulesSet(repoRoot, k))].filter(
+    (s) => s.files.length > 0,
+  );
 }

@@ -10,10 +10,12 @@ import * as path from 'node:path';
 import { EmbeddedBackend } from '../src/core/backends/embedded';
 import type { CompletionRequest } from '../src/core/backends/types';
 import { parseProfile } from '../src/core/config';
-const { writeTinyGguf } = require('../test/fixtures/gguf/tiny-gguf.cjs') as typeof import('../test/fixtures/gguf/tiny-gguf.cjs');
+const { writeTinyGguf } =
+  require('../test/fixtures/gguf/tiny-gguf.cjs') as typeof import('../test/fixtures/gguf/tiny-gguf.cjs');
 
 const WORKER = path.resolve('dist/embedded-worker.mjs');
-const CODE = 'def area(width, height):\n    return width * height\n\n\nclass Shape:\n    def __init__(self, name):\n        self.name = name\n';
+const CODE =
+  'def area(width, height):\n    return width * height\n\n\nclass Shape:\n    def __init__(self, name):\n        self.name = name\n';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
@@ -23,7 +25,11 @@ function req(prefix: string, suffix: string, maxTokens: number): CompletionReque
   return { prefix, suffix, language: 'python', maxTokens, temperature: 0, stop: [], multiline: true };
 }
 
-async function drain(b: EmbeddedBackend, r: CompletionRequest, signal = new AbortController().signal): Promise<{ text: string; firstMs: number; ms: number }> {
+async function drain(
+  b: EmbeddedBackend,
+  r: CompletionRequest,
+  signal = new AbortController().signal,
+): Promise<{ text: string; firstMs: number; ms: number }> {
   const t0 = performance.now();
   let first = -1;
   let text = '';
@@ -36,9 +42,20 @@ async function drain(b: EmbeddedBackend, r: CompletionRequest, signal = new Abor
 
 async function benchModel(label: string, modelPath: string, bytes: number): Promise<void> {
   const threads = Math.max(1, availableParallelism() - 1);
-  const b = new EmbeddedBackend(parseProfile({ name: label, kind: 'embedded', modelPath, threads, contextSize: 8192, timeoutMs: 120_000, temperature: 0 }), {
-    workerPath: WORKER,
-  });
+  const b = new EmbeddedBackend(
+    parseProfile({
+      name: label,
+      kind: 'embedded',
+      modelPath,
+      threads,
+      contextSize: 8192,
+      timeoutMs: 120_000,
+      temperature: 0,
+    }),
+    {
+      workerPath: WORKER,
+    },
+  );
   try {
     const t0 = performance.now();
     const probe = await b.probe();
@@ -46,7 +63,9 @@ async function benchModel(label: string, modelPath: string, bytes: number): Prom
     const loadMs = performance.now() - t0;
     const t = b.info!.timings;
     console.log(`\n[${label}] ${(bytes / 1e6).toFixed(1)} MB, ${threads} thread(s)`);
-    console.log(`  load: ${f1(loadMs)} ms total (import ${t.importMs}, getLlama ${t.llamaMs}, model ${t.modelMs}, context ${t.contextMs}; rest = fork + GGUF check)`);
+    console.log(
+      `  load: ${f1(loadMs)} ms total (import ${t.importMs}, getLlama ${t.llamaMs}, model ${t.modelMs}, context ${t.contextMs}; rest = fork + GGUF check)`,
+    );
 
     const prefix = CODE.repeat(40); // ~4k tokens of prompt
     const cold: number[] = [];
@@ -68,8 +87,12 @@ async function benchModel(label: string, modelPath: string, bytes: number): Prom
     const promptTokens = b.lastStats!.promptTokens;
     console.log(`  prompt ${promptTokens} tokens`);
     console.log(`  first token, cold prompt:          median ${f1(median(cold))} ms, p95 ${f1(p95(cold))} ms`);
-    console.log(`  first token, after a 1-char edit:  median ${f1(median(warm))} ms, p95 ${f1(p95(warm))} ms (${f1(median(cold) / median(warm))}× faster: KV cache reused)`);
-    console.log(`  prefill: median ${Math.round(median(prefill))} tokens/s; generation: median ${gen.length ? Math.round(median(gen)) : 'n/a'} tokens/s`);
+    console.log(
+      `  first token, after a 1-char edit:  median ${f1(median(warm))} ms, p95 ${f1(p95(warm))} ms (${f1(median(cold) / median(warm))}× faster: KV cache reused)`,
+    );
+    console.log(
+      `  prefill: median ${Math.round(median(prefill))} tokens/s; generation: median ${gen.length ? Math.round(median(gen)) : 'n/a'} tokens/s`,
+    );
 
     // Cancel during prefill: start a cold long prompt, abort after 150 ms, time until the child stopped.
     const prefillCancel: number[] = [];
@@ -93,9 +116,15 @@ async function benchModel(label: string, modelPath: string, bytes: number): Prom
       await b.idle();
       if (b.lastStats?.stoppedBy === 'abort') genCancel.push(performance.now() - tb);
     }
-    if (prefillCancel.length) console.log(`  cancel during prefill: child stopped in median ${f1(median(prefillCancel))} ms, p95 ${f1(p95(prefillCancel))} ms (n=${prefillCancel.length})`);
+    if (prefillCancel.length)
+      console.log(
+        `  cancel during prefill: child stopped in median ${f1(median(prefillCancel))} ms, p95 ${f1(p95(prefillCancel))} ms (n=${prefillCancel.length})`,
+      );
     else console.log('  cancel during prefill: prefill finished before 150 ms (model too fast to measure)');
-    if (genCancel.length) console.log(`  cancel during generation: child stopped in median ${f1(median(genCancel))} ms, p95 ${f1(p95(genCancel))} ms (n=${genCancel.length})`);
+    if (genCancel.length)
+      console.log(
+        `  cancel during generation: child stopped in median ${f1(median(genCancel))} ms, p95 ${f1(p95(genCancel))} ms (n=${genCancel.length})`,
+      );
 
     // Crash and respawn: kill the child, time the next request (fork + load + prompt).
     process.kill(b.pid!, 'SIGKILL');

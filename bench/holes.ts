@@ -72,7 +72,11 @@ export function codeIdentifiers(tree: Tree, text: string, start: number, end: nu
   try {
     const visit = (): void => {
       if (c.endIndex <= start || c.startIndex >= end) return;
-      if (c.startIndex >= start && c.endIndex <= end && /identifier$|^(name|constant|field_identifier|namespace_identifier)$/.test(c.nodeType)) {
+      if (
+        c.startIndex >= start &&
+        c.endIndex <= end &&
+        /identifier$|^(name|constant|field_identifier|namespace_identifier)$/.test(c.nodeType)
+      ) {
         const w = text.slice(c.startIndex, c.endIndex);
         if (/^[A-Za-z_$][\w$]*$/.test(w)) out.add(w);
       }
@@ -98,7 +102,12 @@ export function wordSet(text: string): Set<string> {
  * The plain baseline: the nearest whole lines around the cursor with (at most) the given number of characters on each
  * side — the cursor line's parts always, then whole lines outwards while they fit.
  */
-export function nearestLines(prefix: string, suffix: string, prefixChars: number, suffixChars: number): { prefix: string; suffix: string } {
+export function nearestLines(
+  prefix: string,
+  suffix: string,
+  prefixChars: number,
+  suffixChars: number,
+): { prefix: string; suffix: string } {
   let start = prefix.lastIndexOf('\n') + 1;
   for (;;) {
     if (start === 0) break;
@@ -131,7 +140,12 @@ export interface HoleScore {
   farFound: string[];
 }
 
-export function scoreHole(answer: Iterable<string>, elsewhere: Set<string>, prompt: Set<string>, window: Set<string>): HoleScore {
+export function scoreHole(
+  answer: Iterable<string>,
+  elsewhere: Set<string>,
+  prompt: Set<string>,
+  window: Set<string>,
+): HoleScore {
   const wanted = [...answer].filter((w) => elsewhere.has(w));
   const far = wanted.filter((w) => !window.has(w));
   return {

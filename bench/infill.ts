@@ -38,13 +38,20 @@ export interface Source {
 
 /** The JDK ships its sources as a zip: a fixed set of java.util files is extracted once into node_modules/.cache. */
 function jdkSources(): string[] {
-  const zip = ['/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip', '/usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip'].find((p) => existsSync(p));
+  const zip = ['/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip', '/usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip'].find(
+    (p) => existsSync(p),
+  );
   if (!zip) return [];
   const dir = join('node_modules', '.cache', 'tessera-bench-java');
   if (!existsSync(join(dir, 'java.base'))) {
     mkdirSync(dir, { recursive: true });
     try {
-      execFileSync('python3', ['-c', `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n  if n.startswith(('java.base/java/util/','java.base/java/io/')) and n.endswith('.java') and n.count('/')==3: z.extract(n, sys.argv[2])`, zip, dir]);
+      execFileSync('python3', [
+        '-c',
+        `import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n  if n.startswith(('java.base/java/util/','java.base/java/io/')) and n.endswith('.java') and n.count('/')==3: z.extract(n, sys.argv[2])`,
+        zip,
+        dir,
+      ]);
     } catch {
       return [];
     }
@@ -52,23 +59,141 @@ function jdkSources(): string[] {
   return [join(dir, 'java.base')];
 }
 
-const GRAMMAR_PKGS = ['bash', 'c', 'c-sharp', 'cpp', 'go', 'java', 'javascript', 'php', 'python', 'ruby', 'rust', 'typescript'].map((g) => `node_modules/tree-sitter-${g}`);
+const GRAMMAR_PKGS = [
+  'bash',
+  'c',
+  'c-sharp',
+  'cpp',
+  'go',
+  'java',
+  'javascript',
+  'php',
+  'python',
+  'ruby',
+  'rust',
+  'typescript',
+].map((g) => `node_modules/tree-sitter-${g}`);
 
 export function sources(): Source[] {
   return [
-    { language: 'python', roots: ['/usr/lib/python3.11', '/root/.pyenv/versions/3.11.7/lib/python3.11'], ext: /\.py$/, files: 30, from: 'the Python 3.11 standard library (Debian: libpython3.11-stdlib)' },
-    { language: 'typescript', roots: ['node_modules/zod/src', 'node_modules/openai/src', 'node_modules/lru-cache/src', 'node_modules/typescript/lib'], ext: /\.ts$/, files: 30 },
-    { language: 'typescriptreact', roots: ['node_modules/openai/src', 'node_modules/zod/src'], ext: /(?<!\.d)\.ts$/, files: 12 },
-    { language: 'javascript', roots: ['node_modules/picomatch', 'node_modules/lru-cache/dist', 'node_modules/openai', ...GRAMMAR_PKGS.map((g) => `${g}/bindings/node`), ...GRAMMAR_PKGS.map((g) => `${g}/grammar.js`)], ext: /\.(c|m)?js$/, files: 30 },
-    { language: 'c', roots: [...GRAMMAR_PKGS.map((g) => `${g}/src/scanner.c`), 'node_modules/tree-sitter/vendor/tree-sitter/lib/src', 'node_modules/web-tree-sitter/lib'], ext: /\.c$/, files: 24 },
-    { language: 'cpp', roots: ['node_modules/node-llama-cpp/llama/addon', 'node_modules/tree-sitter/src', ...GRAMMAR_PKGS.map((g) => `${g}/bindings/node/binding.cc`)], ext: /\.(cc|cpp)$/, files: 24 },
-    { language: 'go', roots: ['/usr/share/go-1.19/src/strings', '/usr/share/go-1.19/src/bufio', '/usr/share/go-1.19/src/net/http', '/usr/share/go-1.19/src/encoding/json', '/usr/share/go-1.19/src/sort', '/usr/share/doc/git/contrib/persistent-https'], ext: /(?<!_test)\.go$/, files: 24, from: 'the Go 1.19 sources (Debian: golang-1.19-src)' },
-    { language: 'rust', roots: ['/usr/share/cargo/registry'], ext: /\.rs$/, files: 24, from: 'Rust crate sources (Debian: librust-*-dev, e.g. librust-regex-dev)' },
-    { language: 'java', roots: jdkSources(), ext: /\.java$/, files: 24, from: 'a JDK with lib/src.zip (e.g. Debian: openjdk-17-source)' },
-    { language: 'ruby', roots: ['/usr/lib/ruby/3.1.0', '/usr/share/rubygems-integration/all/gems'], ext: /\.rb$/, files: 24, from: 'the Ruby 3.1 standard library (Debian: libruby3.1)' },
-    { language: 'php', roots: ['/usr/lib/google-cloud-sdk/platform/google_appengine/php/sdk/google/appengine'], ext: /\.php$/, files: 20, from: 'the Google Cloud SDK App Engine PHP SDK (google-cloud-cli-app-engine-python ships it)' },
-    { language: 'shellscript', roots: ['node_modules/playwright-core/bin', '/usr/share/doc/git/contrib', '/usr/share/debconf', '/usr/share/ucf', '/usr/share/dpkg/sh', '/usr/share/go-1.19/src/syscall'], ext: /\.sh$/, files: 16, from: 'shell scripts in node_modules, git, debconf, ucf, dpkg' },
-    { language: 'csharp', roots: ['node_modules/cmake-js/lib', '/usr/lib/node_modules/npm/node_modules/node-gyp/lib'], ext: /\.cs$/, files: 4 },
+    {
+      language: 'python',
+      roots: ['/usr/lib/python3.11', '/root/.pyenv/versions/3.11.7/lib/python3.11'],
+      ext: /\.py$/,
+      files: 30,
+      from: 'the Python 3.11 standard library (Debian: libpython3.11-stdlib)',
+    },
+    {
+      language: 'typescript',
+      roots: [
+        'node_modules/zod/src',
+        'node_modules/openai/src',
+        'node_modules/lru-cache/src',
+        'node_modules/typescript/lib',
+      ],
+      ext: /\.ts$/,
+      files: 30,
+    },
+    {
+      language: 'typescriptreact',
+      roots: ['node_modules/openai/src', 'node_modules/zod/src'],
+      ext: /(?<!\.d)\.ts$/,
+      files: 12,
+    },
+    {
+      language: 'javascript',
+      roots: [
+        'node_modules/picomatch',
+        'node_modules/lru-cache/dist',
+        'node_modules/openai',
+        ...GRAMMAR_PKGS.map((g) => `${g}/bindings/node`),
+        ...GRAMMAR_PKGS.map((g) => `${g}/grammar.js`),
+      ],
+      ext: /\.(c|m)?js$/,
+      files: 30,
+    },
+    {
+      language: 'c',
+      roots: [
+        ...GRAMMAR_PKGS.map((g) => `${g}/src/scanner.c`),
+        'node_modules/tree-sitter/vendor/tree-sitter/lib/src',
+        'node_modules/web-tree-sitter/lib',
+      ],
+      ext: /\.c$/,
+      files: 24,
+    },
+    {
+      language: 'cpp',
+      roots: [
+        'node_modules/node-llama-cpp/llama/addon',
+        'node_modules/tree-sitter/src',
+        ...GRAMMAR_PKGS.map((g) => `${g}/bindings/node/binding.cc`),
+      ],
+      ext: /\.(cc|cpp)$/,
+      files: 24,
+    },
+    {
+      language: 'go',
+      roots: [
+        '/usr/share/go-1.19/src/strings',
+        '/usr/share/go-1.19/src/bufio',
+        '/usr/share/go-1.19/src/net/http',
+        '/usr/share/go-1.19/src/encoding/json',
+        '/usr/share/go-1.19/src/sort',
+        '/usr/share/doc/git/contrib/persistent-https',
+      ],
+      ext: /(?<!_test)\.go$/,
+      files: 24,
+      from: 'the Go 1.19 sources (Debian: golang-1.19-src)',
+    },
+    {
+      language: 'rust',
+      roots: ['/usr/share/cargo/registry'],
+      ext: /\.rs$/,
+      files: 24,
+      from: 'Rust crate sources (Debian: librust-*-dev, e.g. librust-regex-dev)',
+    },
+    {
+      language: 'java',
+      roots: jdkSources(),
+      ext: /\.java$/,
+      files: 24,
+      from: 'a JDK with lib/src.zip (e.g. Debian: openjdk-17-source)',
+    },
+    {
+      language: 'ruby',
+      roots: ['/usr/lib/ruby/3.1.0', '/usr/share/rubygems-integration/all/gems'],
+      ext: /\.rb$/,
+      files: 24,
+      from: 'the Ruby 3.1 standard library (Debian: libruby3.1)',
+    },
+    {
+      language: 'php',
+      roots: ['/usr/lib/google-cloud-sdk/platform/google_appengine/php/sdk/google/appengine'],
+      ext: /\.php$/,
+      files: 20,
+      from: 'the Google Cloud SDK App Engine PHP SDK (google-cloud-cli-app-engine-python ships it)',
+    },
+    {
+      language: 'shellscript',
+      roots: [
+        'node_modules/playwright-core/bin',
+        '/usr/share/doc/git/contrib',
+        '/usr/share/debconf',
+        '/usr/share/ucf',
+        '/usr/share/dpkg/sh',
+        '/usr/share/go-1.19/src/syscall',
+      ],
+      ext: /\.sh$/,
+      files: 16,
+      from: 'shell scripts in node_modules, git, debconf, ucf, dpkg',
+    },
+    {
+      language: 'csharp',
+      roots: ['node_modules/cmake-js/lib', '/usr/lib/node_modules/npm/node_modules/node-gyp/lib'],
+      ext: /\.cs$/,
+      files: 4,
+    },
   ];
 }
 
@@ -163,7 +288,10 @@ export function suffixLines(suffix: string, lines: number, fuzz: boolean, rng: R
     // What a model changes when it re-types a line: the indentation of a line, a space around an operator.
     const parts = dup.split('\n');
     const i = int(rng, 0, parts.length - 1);
-    if (i > 0 && /^\s+\S/.test(parts[i])) parts[i] = parts[i].replace(/^(\s*)/, (w) => (w.includes('\t') ? w.replace(/\t/, '    ') : w.slice(0, Math.max(0, w.length - 1))));
+    if (i > 0 && /^\s+\S/.test(parts[i]))
+      parts[i] = parts[i].replace(/^(\s*)/, (w) =>
+        w.includes('\t') ? w.replace(/\t/, '    ') : w.slice(0, Math.max(0, w.length - 1)),
+      );
     else parts[i] = parts[i].replace(/, (?=\S)/, ',').replace(/ = /, '=');
     dup = parts.join('\n');
   }

@@ -51,11 +51,22 @@ function midEditCases(): MidEditCase[] {
         const shape = decideShape(prefix, suffix, { maxTokens: 128, stop: [] });
         const completion = perfectAnswer(header.final, prefix, suffix, shape.multiline, shape.maxTokens * 4);
         if (completion.trim() === '') continue;
-        const finish = perfectAnswer(header.final, prefix, suffix, shape.multiline, Infinity).length > completion.length ? 'length' : 'stop';
+        const finish =
+          perfectAnswer(header.final, prefix, suffix, shape.multiline, Infinity).length > completion.length
+            ? 'length'
+            : 'stop';
         const key = `${ev.offset}\u0000${completion}\u0000${ev.text.length}\u0000${prefix.slice(-200)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({ file: f.path, language: f.language, prefix, suffix, completion, multiline: shape.multiline, finish });
+        out.push({
+          file: f.path,
+          language: f.language,
+          prefix,
+          suffix,
+          completion,
+          multiline: shape.multiline,
+          finish,
+        });
       }
     }
   }
@@ -63,7 +74,13 @@ function midEditCases(): MidEditCase[] {
 }
 
 /** A window of the document around the cursor for a fixture: whole lines, `before`/`after` lines each side. */
-function fixtureText(c: MidEditCase, description: string, expected: string, before = Infinity, after = Infinity): string {
+function fixtureText(
+  c: MidEditCase,
+  description: string,
+  expected: string,
+  before = Infinity,
+  after = Infinity,
+): string {
   const pre = c.prefix.split('\n');
   const post = c.suffix.split('\n');
   const prefix = pre.slice(Math.max(0, pre.length - before)).join('\n');
@@ -95,7 +112,14 @@ async function main() {
   let written = 0;
   for (const c of cases) {
     const t0 = performance.now();
-    const res = await postfilter({ language: c.language, prefix: c.prefix, suffix: c.suffix, completion: c.completion, multiline: c.multiline, finish: c.finish });
+    const res = await postfilter({
+      language: c.language,
+      prefix: c.prefix,
+      suffix: c.suffix,
+      completion: c.completion,
+      multiline: c.multiline,
+      finish: c.finish,
+    });
     ms.push(performance.now() - t0);
     const want = c.completion.replace(/\s+$/, '');
     let bad: string | undefined;
@@ -108,22 +132,32 @@ async function main() {
       if (res.completion.trim() === '') bad = 'cut to nothing';
     } else other++;
     if (writeDir && bad && res.kind !== 'ok' && res.reason === 'parse-error') {
-      const base = c.file.split('/').slice(-2).join('-').replace(/\.\w+$/, '');
+      const base = c.file
+        .split('/')
+        .slice(-2)
+        .join('-')
+        .replace(/\.\w+$/, '');
       const name = `${base}-${String(++written).padStart(3, '0')}.txt`;
-      writeFileSync(join(writeDir, name), fixtureText(c, `mid-edit (${c.file}): the correct completion was ${bad}`, want));
+      writeFileSync(
+        join(writeDir, name),
+        fixtureText(c, `mid-edit (${c.file}): the correct completion was ${bad}`, want),
+      );
     }
   }
   const n = cases.length;
   const pct = (x: number) => `${((100 * x) / Math.max(1, n)).toFixed(1)}%`;
   ms.sort((a, b) => a - b);
   const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]?.toFixed(1);
-  console.log(`${n} keystroke states with a correct (perfect-model) completion, replay traces of ${FILES.length} files`);
+  console.log(
+    `${n} keystroke states with a correct (perfect-model) completion, replay traces of ${FILES.length} files`,
+  );
   console.log(`  shown whole:        ${whole} (${pct(whole)})`);
   console.log(`  shown cut shorter:  ${shorter} (${pct(shorter)})`);
   console.log(`  shown otherwise:    ${other} (${pct(other)})`);
   const rejected = [...byReason.values()].reduce((a, b) => a + b, 0);
   console.log(`  rejected:           ${rejected} (${pct(rejected)})`);
-  for (const [reason, k] of [...byReason].sort((a, b) => b[1] - a[1])) console.log(`    ${reason.padEnd(18)}${k} (${pct(k)})`);
+  for (const [reason, k] of [...byReason].sort((a, b) => b[1] - a[1]))
+    console.log(`    ${reason.padEnd(18)}${k} (${pct(k)})`);
   console.log(`  ms per call: p50 ${q(50)}, p95 ${q(95)}, max ${ms[ms.length - 1]?.toFixed(1)}`);
   if (writeDir) console.log(`  wrote ${written} parse-error cases to ${writeDir}`);
 }

@@ -72,7 +72,8 @@ async function casesOf(file: string, language: string, pick: () => number): Prom
     .map((n) => ({ name: n.text, start: n.startIndex, row: n.startPosition.row }))
     .filter((n) => n.name.length >= 3);
   tree.delete();
-  const next = (n: (typeof ids)[number]) => ids.find((m) => m.name === n.name && m.row > n.row && m.row - n.row <= WITHIN_LINES);
+  const next = (n: (typeof ids)[number]) =>
+    ids.find((m) => m.name === n.name && m.row > n.row && m.row - n.row <= WITHIN_LINES);
   const candidates = ids.filter((n) => next(n));
   const out: Case[] = [];
   const used = new Set<number>();
@@ -95,7 +96,8 @@ function lineDiffMarked(oldRegion: string, newRegion: string): number {
   const a = oldRegion.split('\n');
   const b = newRegion.split('\n');
   let n = 0;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) n += (a[i] ?? '').length + (b[i] ?? '').length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    if (a[i] !== b[i]) n += (a[i] ?? '').length + (b[i] ?? '').length;
   return n;
 }
 
@@ -133,7 +135,16 @@ async function main(): Promise<void> {
       console.log(`(missing: ${f.path})`);
       continue;
     }
-    const row = rows.get(f.language) ?? { cases: 0, exact: 0, falseDrops: {}, brokenDropped: 0, undoDropped: 0, wordChars: 0, lineChars: 0, ms: [] };
+    const row = rows.get(f.language) ?? {
+      cases: 0,
+      exact: 0,
+      falseDrops: {},
+      brokenDropped: 0,
+      undoDropped: 0,
+      wordChars: 0,
+      lineChars: 0,
+      ms: [],
+    };
     rows.set(f.language, row);
     for (const c of await casesOf(file, f.language, pick)) {
       const uri = `file:///${f.path}`;
@@ -149,7 +160,12 @@ async function main(): Promise<void> {
       const perfect = rename(region);
       if (perfect === region) continue; // the other occurrence is outside the region (a long line count)
       const expected = after.slice(0, r.start) + perfect + after.slice(r.end);
-      const ask = (answer: string) => predictNextEdit(snapshot, { backend: scripted(answer), profile: scripted(answer).profile, history, path: f.path }, new AbortController().signal);
+      const ask = (answer: string) =>
+        predictNextEdit(
+          snapshot,
+          { backend: scripted(answer), profile: scripted(answer).profile, history, path: f.path },
+          new AbortController().signal,
+        );
 
       row.cases++;
       const good = await ask(perfect);
@@ -166,7 +182,10 @@ async function main(): Promise<void> {
       }
       // The rename with a stray "(" after the next occurrence (an identifier in code, so it is a syntax error).
       const at = c.other + (newName.length - c.name.length) - r.start;
-      const broken = at >= 0 && at < region.length ? `${rename(region.slice(0, at))}${newName}(${rename(region.slice(at + c.name.length))}` : `${perfect}(`;
+      const broken =
+        at >= 0 && at < region.length
+          ? `${rename(region.slice(0, at))}${newName}(${rename(region.slice(at + c.name.length))}`
+          : `${perfect}(`;
       const b = await ask(broken);
       if (b.kind === 'rejection' && b.reason === 'parse-error') row.brokenDropped++;
       const undone = c.text.slice(r.start, r.end + (c.text.length - after.length));
@@ -178,12 +197,28 @@ async function main(): Promise<void> {
   const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
   const rate = (a: number, n: number) => (n ? `${((100 * a) / n).toFixed(0)}%` : '–');
   console.log('\nNext edits: the rest of a rename on real code (perfect / broken / undoing model answers)');
-  console.log('| language | cases | perfect answer shown exactly | false drops | broken answer dropped (no filter: 0%) | undo dropped | chars read: word edits / whole lines | engine ms p50 / p95 |');
+  console.log(
+    '| language | cases | perfect answer shown exactly | false drops | broken answer dropped (no filter: 0%) | undo dropped | chars read: word edits / whole lines | engine ms p50 / p95 |',
+  );
   console.log('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
-  const all: Row = { cases: 0, exact: 0, falseDrops: {}, brokenDropped: 0, undoDropped: 0, wordChars: 0, lineChars: 0, ms: [] };
+  const all: Row = {
+    cases: 0,
+    exact: 0,
+    falseDrops: {},
+    brokenDropped: 0,
+    undoDropped: 0,
+    wordChars: 0,
+    lineChars: 0,
+    ms: [],
+  };
   for (const [lang, r] of rows) {
-    const drops = Object.entries(r.falseDrops).map(([k, v]) => `${k} ×${v}`).join(', ') || '–';
-    console.log(`| ${lang} | ${r.cases} | ${rate(r.exact, r.cases)} | ${drops} | ${rate(r.brokenDropped, r.cases)} | ${rate(r.undoDropped, r.cases)} | ${r.wordChars} / ${r.lineChars} (${f1(r.lineChars / Math.max(1, r.wordChars))}×) | ${f1(pct(r.ms, 50))} / ${f1(pct(r.ms, 95))} |`);
+    const drops =
+      Object.entries(r.falseDrops)
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(', ') || '–';
+    console.log(
+      `| ${lang} | ${r.cases} | ${rate(r.exact, r.cases)} | ${drops} | ${rate(r.brokenDropped, r.cases)} | ${rate(r.undoDropped, r.cases)} | ${r.wordChars} / ${r.lineChars} (${f1(r.lineChars / Math.max(1, r.wordChars))}×) | ${f1(pct(r.ms, 50))} / ${f1(pct(r.ms, 95))} |`,
+    );
     all.cases += r.cases;
     all.exact += r.exact;
     all.brokenDropped += r.brokenDropped;
@@ -192,7 +227,9 @@ async function main(): Promise<void> {
     all.lineChars += r.lineChars;
     all.ms.push(...r.ms);
   }
-  console.log(`| all | ${all.cases} | ${rate(all.exact, all.cases)} | ${worst.length} | ${rate(all.brokenDropped, all.cases)} | ${rate(all.undoDropped, all.cases)} | ${all.wordChars} / ${all.lineChars} (${f1(all.lineChars / Math.max(1, all.wordChars))}×) | ${f1(pct(all.ms, 50))} / ${f1(pct(all.ms, 95))} |`);
+  console.log(
+    `| all | ${all.cases} | ${rate(all.exact, all.cases)} | ${worst.length} | ${rate(all.brokenDropped, all.cases)} | ${rate(all.undoDropped, all.cases)} | ${all.wordChars} / ${all.lineChars} (${f1(all.lineChars / Math.max(1, all.wordChars))}×) | ${f1(pct(all.ms, 50))} / ${f1(pct(all.ms, 95))} |`,
+  );
   for (const w of worst.slice(0, 8)) console.log(`  false drop: ${w.file} "${w.name}": ${w.reason}`);
 }
 

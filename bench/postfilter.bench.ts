@@ -101,7 +101,9 @@ async function main(): Promise<void> {
     used[src.language] = taken;
     if (taken === 0) {
       missing.push(src.language);
-      missingFrom.push(`    ${src.language}: no parseable source files under ${src.roots.length ? src.roots.join(', ') : '(no source root found)'}${src.from ? ` — from ${src.from}` : ''}`);
+      missingFrom.push(
+        `    ${src.language}: no parseable source files under ${src.roots.length ? src.roots.join(', ') : '(no source root found)'}${src.from ? ` — from ${src.from}` : ''}`,
+      );
     } else if (taken < src.files) missingFrom.push(`    ${src.language}: only ${taken} of ${src.files} files found`);
   }
 
@@ -115,7 +117,8 @@ async function main(): Promise<void> {
       let completion: string;
       let finish: 'stop' | 'length' = 'stop';
       if (variant === 'true') completion = h.middle;
-      else if (variant === 'suffix') completion = h.middle + suffixLines(h.suffix, 1 + Math.floor(rng() * 3), rng() < 0.5, rng);
+      else if (variant === 'suffix')
+        completion = h.middle + suffixLines(h.suffix, 1 + Math.floor(rng() * 3), rng() < 0.5, rng);
       else if (variant === 'length') {
         completion = h.middle + suffixLines(h.suffix, 1 + Math.floor(rng() * 3), false, rng);
         finish = 'length';
@@ -127,7 +130,13 @@ async function main(): Promise<void> {
         if ((await errorsOf(h.language, h.prefix + completion + h.suffix)) === 0) continue;
       }
       if (completion === h.middle && variant !== 'true') continue;
-      const input: PostfilterInput & { finish: 'stop' | 'length' } = { language: h.language, prefix: h.prefix, suffix: h.suffix, completion, finish };
+      const input: PostfilterInput & { finish: 'stop' | 'length' } = {
+        language: h.language,
+        prefix: h.prefix,
+        suffix: h.suffix,
+        completion,
+        finish,
+      };
       const c0 = process.cpuUsage();
       const r = await postfilter(input);
       const ms = process.cpuUsage(c0).user / 1000;
@@ -135,18 +144,41 @@ async function main(): Promise<void> {
       const doc = shown === null ? null : h.prefix + shown + h.suffix.slice(r.kind === 'ok' ? r.replaceSuffix : 0);
       let ok: boolean;
       // The post-filter's promise: accepting never adds a parse error to the document as it is (full-file parse).
-      if (variant === 'broken') ok = doc === null || (await errorsOf(h.language, doc)) <= (await errorsOf(h.language, h.prefix + h.suffix));
+      if (variant === 'broken')
+        ok = doc === null || (await errorsOf(h.language, doc)) <= (await errorsOf(h.language, h.prefix + h.suffix));
       else ok = doc === original;
-      if (!ok && process.env.TESSERA_BENCH_DUMP) appendFileSync(process.env.TESSERA_BENCH_DUMP, JSON.stringify({ variant, kind: h.kind, ...input, middle: h.middle }) + '\n');
-      rows.push({ language: h.language, kind: h.kind, variant, ok, nothing: shown === null, ms, got: r.kind === 'ok' ? r.completion : `(${r.reason}: ${r.detail})`, want: h.middle, file: h.file });
+      if (!ok && process.env.TESSERA_BENCH_DUMP)
+        appendFileSync(
+          process.env.TESSERA_BENCH_DUMP,
+          JSON.stringify({ variant, kind: h.kind, ...input, middle: h.middle }) + '\n',
+        );
+      rows.push({
+        language: h.language,
+        kind: h.kind,
+        variant,
+        ok,
+        nothing: shown === null,
+        ms,
+        got: r.kind === 'ok' ? r.completion : `(${r.reason}: ${r.detail})`,
+        want: h.middle,
+        file: h.file,
+      });
     }
   }
 
-  const share = (rs: Row[], f: (r: Row) => boolean) => (rs.length ? `${((100 * rs.filter(f).length) / rs.length).toFixed(1)}%` : '—');
+  const share = (rs: Row[], f: (r: Row) => boolean) =>
+    rs.length ? `${((100 * rs.filter(f).length) / rs.length).toFixed(1)}%` : '—';
   const of = (rs: Row[], v: Variant) => rs.filter((r) => r.variant === v);
-  console.log(`infilling: ${holes.length} holes from ${Object.values(used).reduce((a, b) => a + b, 0)} files, ${rows.length} filter calls`);
-  console.log(`  files per language: ${Object.entries(used).map(([l, n]) => `${l} ${n}`).join(', ')}`);
-  if (missing.length) console.log(`  SKIPPED (no sources on this machine, not in the numbers below): ${missing.join(', ')}`);
+  console.log(
+    `infilling: ${holes.length} holes from ${Object.values(used).reduce((a, b) => a + b, 0)} files, ${rows.length} filter calls`,
+  );
+  console.log(
+    `  files per language: ${Object.entries(used)
+      .map(([l, n]) => `${l} ${n}`)
+      .join(', ')}`,
+  );
+  if (missing.length)
+    console.log(`  SKIPPED (no sources on this machine, not in the numbers below): ${missing.join(', ')}`);
   for (const m of missingFrom) console.log(m);
   const header = `  ${'group'.padEnd(16)} ${'holes'.padStart(5)} ${'true=='.padStart(7)} ${'nothing'.padStart(7)} ${'suffix'.padStart(7)} ${'sibling'.padStart(7)} ${'length'.padStart(7)} ${'broken'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)}`;
   const line = (name: string, rs: Row[]) => {
@@ -154,14 +186,30 @@ async function main(): Promise<void> {
     const ms = rs.map((r) => r.ms);
     return `  ${name.padEnd(16)} ${String(t.length).padStart(5)} ${share(t, (r) => r.ok).padStart(7)} ${share(t, (r) => r.nothing).padStart(7)} ${share(of(rs, 'suffix'), (r) => r.ok).padStart(7)} ${share(of(rs, 'sibling'), (r) => r.ok).padStart(7)} ${share(of(rs, 'length'), (r) => r.ok).padStart(7)} ${share(of(rs, 'broken'), (r) => r.ok).padStart(7)} ${pct(ms, 50).toFixed(2).padStart(7)} ${pct(ms, 95).toFixed(2).padStart(7)}`;
   };
-  console.log('\n  true== : the true middle shown unchanged; nothing: shown as nothing; suffix/sibling/length: the middle');
-  console.log('  recovered from over-generation; broken: nothing or a cut that adds no parse error (no filter: 100/0/0/0/0/0%)');
+  console.log(
+    '\n  true== : the true middle shown unchanged; nothing: shown as nothing; suffix/sibling/length: the middle',
+  );
+  console.log(
+    '  recovered from over-generation; broken: nothing or a cut that adds no parse error (no filter: 100/0/0/0/0/0%)',
+  );
   console.log(header);
   const langs = [...new Set(rows.map((r) => r.language))];
-  for (const l of langs) console.log(line(l, rows.filter((r) => r.language === l)));
+  for (const l of langs)
+    console.log(
+      line(
+        l,
+        rows.filter((r) => r.language === l),
+      ),
+    );
   console.log(line('ALL', rows));
   console.log('\n  by hole kind:');
-  for (const k of ['lines', 'span', 'across'] as HoleKind[]) console.log(line(k, rows.filter((r) => r.kind === k)));
+  for (const k of ['lines', 'span', 'across'] as HoleKind[])
+    console.log(
+      line(
+        k,
+        rows.filter((r) => r.kind === k),
+      ),
+    );
   const worst = (v: Variant) => {
     let w = { l: '', s: Infinity };
     for (const l of langs) {
@@ -172,12 +220,16 @@ async function main(): Promise<void> {
     }
     return `${w.l} ${(100 * w.s).toFixed(1)}%`;
   };
-  console.log(`\n  worst language: true== ${worst('true')}; suffix ${worst('suffix')}; sibling ${worst('sibling')}; broken ${worst('broken')}`);
+  console.log(
+    `\n  worst language: true== ${worst('true')}; suffix ${worst('suffix')}; sibling ${worst('sibling')}; broken ${worst('broken')}`,
+  );
   const verbose = Number(process.env.TESSERA_BENCH_VERBOSE ?? 0);
   if (verbose > 0) {
     const want = process.env.TESSERA_BENCH_VARIANT;
     for (const m of rows.filter((r) => !r.ok && (!want || r.variant === want)).slice(0, verbose)) {
-      console.log(`\nMISS ${m.language} ${m.kind}/${m.variant} ${m.file}\n  want ${JSON.stringify(m.want).slice(0, 400)}\n  got  ${JSON.stringify(m.got).slice(0, 400)}`);
+      console.log(
+        `\nMISS ${m.language} ${m.kind}/${m.variant} ${m.file}\n  want ${JSON.stringify(m.want).slice(0, 400)}\n  got  ${JSON.stringify(m.got).slice(0, 400)}`,
+      );
     }
   }
 
@@ -185,8 +237,20 @@ async function main(): Promise<void> {
   const longSizes = (process.env.TESSERA_BENCH_LONG ?? '10000,40000,100000').split(',').filter(Boolean).map(Number);
   if (longSizes.length) console.log('\nlong completions (ms per call; median of 3):');
   const longCases: [string, (n: number) => PostfilterInput][] = [
-    ['python, "(" × n', (n) => ({ language: 'python', prefix: 'def f(x):\n    return g(', suffix: ')\n', completion: '('.repeat(n) })],
-    ['typescript, code × n', (n) => ({ language: 'typescript', prefix: 'function f() {\n  ', suffix: '\n}\n', completion: 'const x = [1, 2, 3].map((v) => v * 2);\n  '.repeat(Math.ceil(n / 40)).slice(0, n), finish: 'length' })],
+    [
+      'python, "(" × n',
+      (n) => ({ language: 'python', prefix: 'def f(x):\n    return g(', suffix: ')\n', completion: '('.repeat(n) }),
+    ],
+    [
+      'typescript, code × n',
+      (n) => ({
+        language: 'typescript',
+        prefix: 'function f() {\n  ',
+        suffix: '\n}\n',
+        completion: 'const x = [1, 2, 3].map((v) => v * 2);\n  '.repeat(Math.ceil(n / 40)).slice(0, n),
+        finish: 'length',
+      }),
+    ],
   ];
   for (const [name, mk] of longSizes.length ? longCases : []) {
     const cols: string[] = [];
@@ -218,12 +282,17 @@ async function main(): Promise<void> {
         ms.push(o.ms);
         if (o.failure) {
           failures++;
-          if (first.length < 5) first.push(`${language}: ${o.failure.slice(0, 300)}\n    ${JSON.stringify(input).slice(0, 400)}`);
+          if (first.length < 5)
+            first.push(`${language}: ${o.failure.slice(0, 300)}\n    ${JSON.stringify(input).slice(0, 400)}`);
         }
       }
     }
-    console.log(`\nfuzz: ${per * FUZZ_LANGUAGES.length} cases over ${FUZZ_LANGUAGES.length} languages in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    console.log(`  failures ${failures}; per call p50 ${pct(ms, 50).toFixed(2)} ms, p95 ${pct(ms, 95).toFixed(2)} ms, max ${Math.max(...ms).toFixed(1)} ms`);
+    console.log(
+      `\nfuzz: ${per * FUZZ_LANGUAGES.length} cases over ${FUZZ_LANGUAGES.length} languages in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+    console.log(
+      `  failures ${failures}; per call p50 ${pct(ms, 50).toFixed(2)} ms, p95 ${pct(ms, 95).toFixed(2)} ms, max ${Math.max(...ms).toFixed(1)} ms`,
+    );
     for (const f of first) console.log('  ' + f);
   }
 }

@@ -24,7 +24,6 @@ const PROFILE = { kind: 'openai' as const, fimTemplate: 'native' as const, model
 
 const f = (x: number) => (x < 10 ? x.toFixed(3) : x.toFixed(1));
 
-
 const read = (rel: string) => readFileSync(path.join(ROOT, 'node_modules', rel), 'utf8');
 const lines = (t: string) => t.split('\n').length;
 
@@ -44,21 +43,40 @@ function timing(): void {
     'openai/src/lib/transform.ts',
     '@huggingface/jinja/src/runtime.ts',
   ];
-  const docs: OtherDocument[] = others.map((rel) => ({ path: rel, languageId: 'typescript', text: read(rel), key: `file:///${rel}`, version: 1 }));
+  const docs: OtherDocument[] = others.map((rel) => ({
+    path: rel,
+    languageId: 'typescript',
+    text: read(rel),
+    key: `file:///${rel}`,
+    version: 1,
+  }));
   const sizes = docs.map((d) => lines(d.text));
   console.log(
     `timing: current ${currentRel} (${lines(read(currentRel))} lines), ${docs.length} open files of ${Math.min(...sizes)}-${Math.max(...sizes)} lines (${Math.round(docs.reduce((n, d) => n + d.text.length, 0) / 1024)} KB)`,
   );
   let text = read(currentRel);
   const other = { path: currentRel, candidates: docs };
-  const plan = (t: string, offset: number) => planOtherFiles({ text: t, offset, languageId: 'typescript', uri: `file:///${currentRel}` }, other, PROFILE, 1536, 'bpe-code');
+  const plan = (t: string, offset: number) =>
+    planOtherFiles(
+      { text: t, offset, languageId: 'typescript', uri: `file:///${currentRel}` },
+      other,
+      PROFILE,
+      1536,
+      'bpe-code',
+    );
 
   // First request after the files opened: every open file is scanned once.
   const cold: number[] = [];
   for (let i = 0; i < 15; i++) {
     const fresh = { path: currentRel, candidates: docs.map((d) => ({ ...d, key: `${d.key}#cold${i}` })) };
     const t0 = performance.now();
-    planOtherFiles({ text, offset: Math.floor(text.length / 2), languageId: 'typescript', uri: `file:///cold${i}` }, fresh, PROFILE, 1536, 'bpe-code');
+    planOtherFiles(
+      { text, offset: Math.floor(text.length / 2), languageId: 'typescript', uri: `file:///cold${i}` },
+      fresh,
+      PROFILE,
+      1536,
+      'bpe-code',
+    );
     cold.push(performance.now() - t0);
   }
 
@@ -87,14 +105,19 @@ function timing(): void {
     }
     text = text.slice(0, at) + word + text.slice(at);
   }
-  console.log(`  per keystroke (planOtherFiles, budget 1536): p50 ${f(pct(times, 50))} ms, p95 ${f(pct(times, 95))} ms, max ${f(Math.max(...times))} ms over ${times.length} keystrokes`);
+  console.log(
+    `  per keystroke (planOtherFiles, budget 1536): p50 ${f(pct(times, 50))} ms, p95 ${f(pct(times, 95))} ms, max ${f(Math.max(...times))} ms over ${times.length} keystrokes`,
+  );
   console.log(`  first request after opening the files: p50 ${f(pct(cold, 50))} ms, p95 ${f(pct(cold, 95))} ms`);
-  console.log(`  requests with snippets: ${withSnippets}/${times.length}, mean ${withSnippets ? Math.round(tokens / withSnippets) : 0} tokens`);
+  console.log(
+    `  requests with snippets: ${withSnippets}/${times.length}, mean ${withSnippets ? Math.round(tokens / withSnippets) : 0} tokens`,
+  );
 }
 
 // ———————————————————————————————————————————————————————————— coverage
 
-const DECL = /^(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|namespace)\s+([A-Za-z_$][\w$]*)/gm;
+const DECL =
+  /^(?:export\s+)?(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|interface|type|enum|const|let|var|namespace)\s+([A-Za-z_$][\w$]*)/gm;
 
 /** Top-level declarations of a file: name → the declaration's start text (`export interface ZodIssueBase`). */
 function declarations(text: string): Map<string, string> {
@@ -103,7 +126,11 @@ function declarations(text: string): Map<string, string> {
   return m;
 }
 
-const TYPE_KEYWORDS = new Set('string number boolean object symbol bigint any unknown never undefined null void true false this typeof keyof'.split(' '));
+const TYPE_KEYWORDS = new Set(
+  'string number boolean object symbol bigint any unknown never undefined null void true false this typeof keyof'.split(
+    ' ',
+  ),
+);
 
 function tsFiles(dir: string): string[] {
   const out: string[] = [];
@@ -141,14 +168,18 @@ async function coverage(pkg: string): Promise<void> {
         }
       }
       // Import/export lines name what they import: they are not code that uses the names.
-      if (names.length && !/^\s*(?:import|export\s+\*|export\s*\{)/.test(line)) positions.push({ file: fi, offset: ls + first, names });
+      if (names.length && !/^\s*(?:import|export\s+\*|export\s*\{)/.test(line))
+        positions.push({ file: fi, offset: ls + first, names });
       ls += full.length + 1;
     }
   });
   const r = rng(11);
-  const sample = positions.length <= N ? positions : Array.from({ length: N }, () => positions[Math.floor(r() * positions.length)]);
+  const sample =
+    positions.length <= N ? positions : Array.from({ length: N }, () => positions[Math.floor(r() * positions.length)]);
   const trees = files.map((x) => parseSync('typescript', x.text, null, { maxMs: 5000 }));
-  console.log(`coverage: ${pkg} (${files.length} files, ${files.reduce((n, x) => n + lines(x.text), 0)} lines), ${sample.length} positions of ${positions.length}`);
+  console.log(
+    `coverage: ${pkg} (${files.length} files, ${files.reduce((n, x) => n + lines(x.text), 0)} lines), ${sample.length} positions of ${positions.length}`,
+  );
   for (const budget of [1536, 512]) {
     let targets = 0;
     let hitAlone = 0;
@@ -157,21 +188,38 @@ async function coverage(pkg: string): Promise<void> {
     let withAny = 0;
     for (const pos of sample) {
       const cur = files[pos.file];
-      const docs = files.filter((_, i) => i !== pos.file).map((o) => ({ key: o.rel, path: o.rel, languageId: 'typescript', text: o.text }));
-      const candidates = otherFileCandidates(docs, { language: 'typescript', currentKey: cur.rel, matcher: compileExclusions([]) });
+      const docs = files
+        .filter((_, i) => i !== pos.file)
+        .map((o) => ({ key: o.rel, path: o.rel, languageId: 'typescript', text: o.text }));
+      const candidates = otherFileCandidates(docs, {
+        language: 'typescript',
+        currentKey: cur.rel,
+        matcher: compileExclusions([]),
+      });
       const snapshot = { text: cur.text, offset: pos.offset, languageId: 'typescript', uri: cur.rel };
       const plan = planOtherFiles(snapshot, { path: cur.rel, candidates }, PROFILE, budget, 'bpe-code');
-      const ctxReq = { language: 'typescript', prefix: cur.text.slice(0, pos.offset), suffix: cur.text.slice(pos.offset), text: cur.text, tree: trees[pos.file] ?? undefined, documentKey: cur.rel };
+      const ctxReq = {
+        language: 'typescript',
+        prefix: cur.text.slice(0, pos.offset),
+        suffix: cur.text.slice(pos.offset),
+        text: cur.text,
+        tree: trees[pos.file] ?? undefined,
+        documentKey: cur.rel,
+      };
       const alone = buildContextSync({ ...ctxReq, budgetTokens: budget });
       const ctx = plan ? buildContextSync({ ...ctxReq, budgetTokens: budget - plan.tokens }) : alone;
       const promptAlone = alone.prefix + alone.suffix;
-      const promptWith = (plan ? renderRelatedComments(plan.snippets, 'typescript', cur.rel) : '') + ctx.prefix + ctx.suffix;
+      const promptWith =
+        (plan ? renderRelatedComments(plan.snippets, 'typescript', cur.rel) : '') + ctx.prefix + ctx.suffix;
       if (plan) {
         withAny++;
         relTokens += plan.tokens;
       }
       for (const name of pos.names) {
-        const starts = files.filter((_, i) => i !== pos.file).map((o) => decls.get(o.rel)!.get(name)).filter((s): s is string => !!s);
+        const starts = files
+          .filter((_, i) => i !== pos.file)
+          .map((o) => decls.get(o.rel)!.get(name))
+          .filter((s): s is string => !!s);
         targets++;
         if (starts.some((s) => promptAlone.includes(s))) hitAlone++;
         if (starts.some((s) => promptWith.includes(s))) hitWith++;

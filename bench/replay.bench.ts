@@ -30,11 +30,16 @@ import { generateAutoIndentTrace } from '../src/sim/autoIndentTyping';
 import { pct } from './stats';
 import { REPLAY_FILES } from './replay-files';
 
-const PYTHON_LIB = ['/usr/lib/python3.11', '/root/.pyenv/versions/3.11.7/lib/python3.11'].find((d) => existsSync(`${d}/textwrap.py`));
+const PYTHON_LIB = ['/usr/lib/python3.11', '/root/.pyenv/versions/3.11.7/lib/python3.11'].find((d) =>
+  existsSync(`${d}/textwrap.py`),
+);
 
 /** Files whose functions the type-through traces type (two functions each, whole files up to MAX_LINES). */
 const TYPE_THROUGH_FILES: { path: string; language: string }[] = [
-  ...['textwrap', 'shlex', 'fnmatch', 'posixpath', 'glob', 'heapq', 'csv', 'json/encoder'].map((m) => ({ path: `${PYTHON_LIB}/${m}.py`, language: 'python' })),
+  ...['textwrap', 'shlex', 'fnmatch', 'posixpath', 'glob', 'heapq', 'csv', 'json/encoder'].map((m) => ({
+    path: `${PYTHON_LIB}/${m}.py`,
+    language: 'python',
+  })),
   ...REPLAY_FILES.filter((f) => f.language !== 'c'),
 ];
 const MAX_LINES = 1500;
@@ -54,7 +59,11 @@ function acceptHeavyTraces(): NamedTrace[] {
     const lines = text.split('\n').length;
     for (let k = 0; k < 2; k++) {
       const startLine = 20 + Math.floor(r() * Math.max(1, lines - 60));
-      out.push({ file: f.path, language: f.language, ...generateTrace(text, f.language, { seed: Math.floor(r() * 1e9), startLine, lines: 28 }) });
+      out.push({
+        file: f.path,
+        language: f.language,
+        ...generateTrace(text, f.language, { seed: Math.floor(r() * 1e9), startLine, lines: 28 }),
+      });
     }
   }
   return out;
@@ -72,7 +81,11 @@ function typeThroughTraces(): NamedTrace[] {
     const regions = functionRegions(text, f.language, 5, 25);
     for (let k = 0; k < 2 && regions.length > 0; k++) {
       const [region] = regions.splice(Math.floor(r() * regions.length), 1);
-      out.push({ file: f.path, language: f.language, ...generateTypeThroughTrace(text, f.language, { seed: Math.floor(r() * 1e9), ...region }) });
+      out.push({
+        file: f.path,
+        language: f.language,
+        ...generateTypeThroughTrace(text, f.language, { seed: Math.floor(r() * 1e9), ...region }),
+      });
     }
   }
   return out;
@@ -80,7 +93,22 @@ function typeThroughTraces(): NamedTrace[] {
 
 /** Eight short functions of Python's standard library (fixed seed), typed with the editor's auto-indent. */
 function autoIndentTraces(): NamedTrace[] {
-  const modules = ['textwrap', 'shlex', 'fnmatch', 'posixpath', 'glob', 'heapq', 'csv', 'json/encoder', 'bisect', 'colorsys', 'base64', 'copy', 'difflib', 'calendar'];
+  const modules = [
+    'textwrap',
+    'shlex',
+    'fnmatch',
+    'posixpath',
+    'glob',
+    'heapq',
+    'csv',
+    'json/encoder',
+    'bisect',
+    'colorsys',
+    'base64',
+    'copy',
+    'difflib',
+    'calendar',
+  ];
   const r = rng(3);
   const out: NamedTrace[] = [];
   const picked = new Set<string>();
@@ -94,26 +122,93 @@ function autoIndentTraces(): NamedTrace[] {
     const key = `${path}:${region.startLine}`;
     if (text.split('\n').slice(region.startLine, region.endLine).join('\n').length > 450 || picked.has(key)) continue;
     picked.add(key);
-    out.push({ file: path, language: 'python', ...generateAutoIndentTrace(text, 'python', { seed: 1000 + out.length, ...region }) });
+    out.push({
+      file: path,
+      language: 'python',
+      ...generateAutoIndentTrace(text, 'python', { seed: 1000 + out.length, ...region }),
+    });
   }
   return out;
 }
 
 const BACKENDS = [
-  { name: 'local server (250 ms to first token, 40 tok/s; prefetch on)', latencyMs: 250, tokensPerS: 40, prefetch: true, local: true },
-  { name: 'cloud API (450 ms, 120 tok/s; prefetch off)', latencyMs: 450, tokensPerS: 120, prefetch: false, local: false },
+  {
+    name: 'local server (250 ms to first token, 40 tok/s; prefetch on)',
+    latencyMs: 250,
+    tokensPerS: 40,
+    prefetch: true,
+    local: true,
+  },
+  {
+    name: 'cloud API (450 ms, 120 tok/s; prefetch off)',
+    latencyMs: 450,
+    tokensPerS: 120,
+    prefetch: false,
+    local: false,
+  },
 ];
 
 type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> &
-  Pick<ReplayDetail, 'traceChars' | 'pauseToGhost' | 'promptTokens' | 'plainWindowPrefillTokens' | 'prefillAfterCursorTokens' | 'plainWindowPrefillAfterCursorTokens' | 'firstPrefillTokens' | 'plainWindowFirstPrefillTokens'> & { traces: number; unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
+  Pick<
+    ReplayDetail,
+    | 'traceChars'
+    | 'pauseToGhost'
+    | 'promptTokens'
+    | 'plainWindowPrefillTokens'
+    | 'prefillAfterCursorTokens'
+    | 'plainWindowPrefillAfterCursorTokens'
+    | 'firstPrefillTokens'
+    | 'plainWindowFirstPrefillTokens'
+  > & { traces: number; unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
 
 function emptySums(): Sums {
-  return { keystrokes: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, pauses: 0, pausesWithGhost: 0, generatedTokens: 0, prefillTokens: 0, traceChars: 0, pauseToGhost: [], promptTokens: 0, plainWindowPrefillTokens: 0, prefillAfterCursorTokens: 0, plainWindowPrefillAfterCursorTokens: 0, firstPrefillTokens: 0, plainWindowFirstPrefillTokens: 0, traces: 0, unshown: 0, byReason: new Map() };
+  return {
+    keystrokes: 0,
+    requests: 0,
+    cancelled: 0,
+    cacheHits: 0,
+    typedAheadHits: 0,
+    pauses: 0,
+    pausesWithGhost: 0,
+    generatedTokens: 0,
+    prefillTokens: 0,
+    traceChars: 0,
+    pauseToGhost: [],
+    promptTokens: 0,
+    plainWindowPrefillTokens: 0,
+    prefillAfterCursorTokens: 0,
+    plainWindowPrefillAfterCursorTokens: 0,
+    firstPrefillTokens: 0,
+    plainWindowFirstPrefillTokens: 0,
+    traces: 0,
+    unshown: 0,
+    byReason: new Map(),
+  };
 }
 
 function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
-  for (const k of ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'generatedTokens', 'prefillTokens'] as const) s[k] += summary[k];
-  for (const k of ['traceChars', 'promptTokens', 'plainWindowPrefillTokens', 'prefillAfterCursorTokens', 'plainWindowPrefillAfterCursorTokens', 'firstPrefillTokens', 'plainWindowFirstPrefillTokens'] as const) s[k] += detail[k];
+  for (const k of [
+    'keystrokes',
+    'requests',
+    'cancelled',
+    'cacheHits',
+    'typedAheadHits',
+    'pauses',
+    'pausesWithGhost',
+    'generatedTokens',
+    'prefillTokens',
+  ] as const)
+    s[k] += summary[k];
+  for (const k of [
+    'traceChars',
+    'promptTokens',
+    'plainWindowPrefillTokens',
+    'prefillAfterCursorTokens',
+    'plainWindowPrefillAfterCursorTokens',
+    'firstPrefillTokens',
+    'plainWindowFirstPrefillTokens',
+  ] as const)
+    s[k] += detail[k];
   s.traces++;
   s.pauseToGhost.push(...detail.pauseToGhost);
   s.unshown += detail.requestLog.filter((q) => !q.shown).length;
@@ -131,13 +226,26 @@ const per100 = (n: number, chars: number) => ((100 * n) / Math.max(1, chars)).to
 const ratio = (a: number, b: number) => (b === 0 ? '–' : (a / b).toFixed(1));
 
 const COLS: [string, number][] = [
-  ['policy', 10], ['req/100ch', 10], ['unshown', 8], ['gen/100ch', 10], ['prefill/100ch', 14], ['prefill/req', 12], ['plain/req', 10], ['ghost@pause', 12], ['p2g p50', 8], ['p95', 6], ['ms', 7],
+  ['policy', 10],
+  ['req/100ch', 10],
+  ['unshown', 8],
+  ['gen/100ch', 10],
+  ['prefill/100ch', 14],
+  ['prefill/req', 12],
+  ['plain/req', 10],
+  ['ghost@pause', 12],
+  ['p2g p50', 8],
+  ['p95', 6],
+  ['ms', 7],
 ];
-const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(COLS[i][1]) : c.padStart(COLS[i][1]))).join('');
+const row = (cells: string[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(COLS[i][1]) : c.padStart(COLS[i][1]))).join('');
 
 async function run(kind: string, traces: NamedTrace[]): Promise<void> {
   const chars = traces.reduce((n, t) => n + t.events.filter((e) => 'text' in e).length, 0);
-  console.log(`\n##### ${kind}: ${traces.length} traces from ${new Set(traces.map((t) => t.file)).size} files, ${chars} keystrokes, ${traces.reduce((n, t) => n + t.events.filter((e) => 'accept' in e).length, 0)} accepts`);
+  console.log(
+    `\n##### ${kind}: ${traces.length} traces from ${new Set(traces.map((t) => t.file)).size} files, ${chars} keystrokes, ${traces.reduce((n, t) => n + t.events.filter((e) => 'accept' in e).length, 0)} accepts`,
+  );
   for (const b of BACKENDS) {
     console.log(`\nbackend: ${b.name}`);
     console.log(row(COLS.map(([h]) => h)));
@@ -147,7 +255,13 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
       const started = performance.now();
       const s = emptySums();
       for (const tr of traces) {
-        const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy: POLICIES[name], prefetch: b.prefetch, local: b.local });
+        const { summary, detail } = await replay(tr.header, tr.events, {
+          latencyMs: b.latencyMs,
+          tokensPerS: b.tokensPerS,
+          policy: POLICIES[name],
+          prefetch: b.prefetch,
+          local: b.local,
+        });
         add(s, summary, detail);
         if (name === 'tessera') {
           perTrace.set(tr, (100 * summary.requests) / Math.max(1, detail.traceChars));
@@ -183,15 +297,26 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
           `           after each trace's first request (a cold cache, the whole prompt for both): prefill ${warm(s.prefillTokens, s.firstPrefillTokens).toFixed(0)}/req, plain window ${warm(s.plainWindowPrefillTokens, s.plainWindowFirstPrefillTokens).toFixed(0)}/req: ${ratio(s.plainWindowPrefillTokens - s.plainWindowFirstPrefillTokens, s.prefillTokens - s.firstPrefillTokens)}× fewer`,
         );
         const reasons = [...s.byReason.entries()].sort((a, c) => c[1].n - a[1].n);
-        console.log(`           requests by reason/shape (never shown, cancelled): ${reasons.map(([k, r]) => `${k} ${r.n} (${r.unshown}, ${r.cancelled})`).join('; ')}`);
+        console.log(
+          `           requests by reason/shape (never shown, cancelled): ${reasons.map(([k, r]) => `${k} ${r.n} (${r.unshown}, ${r.cancelled})`).join('; ')}`,
+        );
         for (const [lang, l] of perLanguage) {
-          console.log(`           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms`);
+          console.log(
+            `           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms`,
+          );
         }
         if (kind === 'type-through' && b.local) {
           // The same requests' prompts in Codestral's suffix-first (SPM) template: the suffix before the prefix.
           const spm = emptySums();
           for (const tr of traces) {
-            const { summary, detail } = await replay(tr.header, tr.events, { latencyMs: b.latencyMs, tokensPerS: b.tokensPerS, policy: POLICIES.tessera, prefetch: b.prefetch, local: b.local, fimTemplate: 'codestral' });
+            const { summary, detail } = await replay(tr.header, tr.events, {
+              latencyMs: b.latencyMs,
+              tokensPerS: b.tokensPerS,
+              policy: POLICIES.tessera,
+              prefetch: b.prefetch,
+              local: b.local,
+              fimTemplate: 'codestral',
+            });
             add(spm, summary, detail);
           }
           console.log(
@@ -199,7 +324,10 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
           );
         }
         const worst = [...perTrace.entries()].sort((a, c) => c[1] - a[1])[0];
-        if (worst) console.log(`           worst trace: ${worst[0].file.replace(/^.*node_modules\//, '')} ${worst[1].toFixed(1)} req/100ch`);
+        if (worst)
+          console.log(
+            `           worst trace: ${worst[0].file.replace(/^.*node_modules\//, '')} ${worst[1].toFixed(1)} req/100ch`,
+          );
       }
     }
   }

@@ -8,7 +8,9 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const filter = process.argv[2] ?? '';
-const files = readdirSync('bench').filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+const files = readdirSync('bench')
+  .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))
+  .sort();
 mkdirSync('.bench-out', { recursive: true });
 console.log(`Tessera benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 for (const f of files) {

@@ -78,7 +78,14 @@ for (const g of GRAMMARS) {
   copyIfChanged(src, dest);
   const bytes = statSync(dest).size;
   total += bytes;
-  manifest.grammars.push({ language: g.language, package: g.package, version, file: g.file, bytes, sha256: sha256(dest) });
+  manifest.grammars.push({
+    language: g.language,
+    package: g.package,
+    version,
+    file: g.file,
+    bytes,
+    sha256: sha256(dest),
+  });
 }
 
 const text = JSON.stringify(manifest, null, 2) + '\n';

@@ -7,7 +7,10 @@ export const SAMPLE_GAPS = [
   [/def area\(self\) -> float:\n\s+$/, 'return self.width * self.height'],
   [/total\(\): number \{\n\s+$/, 'return this.items.reduce((sum, i) => sum + i.price * i.quantity, 0);'],
   [/if \(n < 2\) return n;\n\s+$/, 'return fibonacci(n - 1) + fibonacci(n - 2);'],
-  [/runes := \[\]rune\(s\)\n\s+$/, 'for i, j := 0, len(runes)-1; i < j; i, j = i+1, j-1 {\n\t\trunes[i], runes[j] = runes[j], runes[i]\n\t}'],
+  [
+    /runes := \[\]rune\(s\)\n\s+$/,
+    'for i, j := 0, len(runes)-1; i < j; i, j = i+1, j-1 {\n\t\trunes[i], runes[j] = runes[j], runes[i]\n\t}',
+  ],
   [/fn gcd\(a: u64, b: u64\) -> u64 \{\n\s+$/, 'if b == 0 { a } else { gcd(b, a % b) }'],
 ];
 

@@ -35,7 +35,9 @@ if (!binaryPkg) {
 }
 
 const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
-const llamaVersion = JSON.parse(readFileSync(path.join(REPO, 'node_modules/node-llama-cpp/package.json'), 'utf8')).version;
+const llamaVersion = JSON.parse(
+  readFileSync(path.join(REPO, 'node_modules/node-llama-cpp/package.json'), 'utf8'),
+).version;
 const binaryDir = path.join(REPO, 'node_modules', binaryPkg);
 if (!existsSync(binaryDir)) {
   console.error(
@@ -45,7 +47,8 @@ if (!existsSync(binaryDir)) {
   process.exit(2);
 }
 
-if (!args.includes('--no-build')) execFileSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: REPO, stdio: 'inherit' });
+if (!args.includes('--no-build'))
+  execFileSync(process.execPath, ['esbuild.config.mjs', '--production'], { cwd: REPO, stdio: 'inherit' });
 
 /** node-llama-cpp's runtime dependency closure (regular dependencies only; optional = other platforms). */
 function closure(root) {
@@ -59,7 +62,10 @@ function closure(root) {
       // Packages whose "exports" hide package.json: walk node_modules up from fromDir.
       for (let d = fromDir; ; d = path.dirname(d)) {
         const c = path.join(d, 'node_modules', name);
-        if (existsSync(path.join(c, 'package.json'))) { dir = c; break; }
+        if (existsSync(path.join(c, 'package.json'))) {
+          dir = c;
+          break;
+        }
         if (d === path.dirname(d)) throw new Error(`cannot find ${name} from ${fromDir}`);
       }
     }
@@ -89,7 +95,8 @@ for (const dir of modules) {
   });
 }
 // Drop what the runtime never loads: node-llama-cpp's bundled llama.cpp sources and templates.
-for (const sub of ['llama/llama.cpp', 'templates', 'llama/gitRelease.bundle']) rmSync(path.join(stage, 'node_modules/node-llama-cpp', sub), { recursive: true, force: true });
+for (const sub of ['llama/llama.cpp', 'templates', 'llama/gitRelease.bundle'])
+  rmSync(path.join(stage, 'node_modules/node-llama-cpp', sub), { recursive: true, force: true });
 
 // The staged package.json: no devDependencies, no scripts; dependencies limited to what is shipped.
 const shipped = { ...pkg };
@@ -97,18 +104,26 @@ delete shipped.devDependencies;
 delete shipped.scripts;
 shipped.dependencies = { 'node-llama-cpp': pkg.dependencies['node-llama-cpp'] };
 writeFileSync(path.join(stage, 'package.json'), JSON.stringify(shipped, null, 2));
-writeFileSync(path.join(stage, '.vscodeignore'), ['**/*.map', '**/*.ts', '!**/*.d.ts', 'node_modules/**/test/**', 'node_modules/**/docs/**', ''].join('\n'));
-if (!existsSync(path.join(stage, 'LICENSE'))) writeFileSync(path.join(stage, 'LICENSE'), `${pkg.license ?? 'MIT'} License\n`);
+writeFileSync(
+  path.join(stage, '.vscodeignore'),
+  ['**/*.map', '**/*.ts', '!**/*.d.ts', 'node_modules/**/test/**', 'node_modules/**/docs/**', ''].join('\n'),
+);
+if (!existsSync(path.join(stage, 'LICENSE')))
+  writeFileSync(path.join(stage, 'LICENSE'), `${pkg.license ?? 'MIT'} License\n`);
 
 mkdirSync(outDir, { recursive: true });
 const vsix = path.join(outDir, `${pkg.name}-${pkg.version}-${target}.vsix`);
 const vsce = path.join(REPO, 'node_modules/@vscode/vsce/vsce');
 // With dependencies (no --no-dependencies): vsce asks npm for the production tree of the staged folder, which is
 // exactly node-llama-cpp, its closure and the one binary package.
-execFileSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--target', target, '-o', vsix], {
-  cwd: stage,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+execFileSync(
+  process.execPath,
+  [vsce, 'package', '--allow-missing-repository', '--skip-license', '--target', target, '-o', vsix],
+  {
+    cwd: stage,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
 
 const du = (p) => {
   const st = statSync(p);
@@ -117,6 +132,10 @@ const du = (p) => {
 };
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 console.log(`\n${path.relative(REPO, vsix)}: ${mb(statSync(vsix).size)} (target ${target})`);
-console.log(`  unpacked: ${mb(du(stage))} — dist ${mb(du(path.join(stage, 'dist')))}, grammars ${existsSync(path.join(stage, 'grammars')) ? mb(du(path.join(stage, 'grammars'))) : '-'}, node-llama-cpp + deps ${mb(du(path.join(stage, 'node_modules')) - du(path.join(stage, path.relative(REPO, binaryDir))))}, ${binaryPkg} ${mb(du(path.join(stage, path.relative(REPO, binaryDir))))}`);
-console.log(`  ${modules.length} packages copied; staging dir ${path.relative(REPO, stage)}${args.includes('--keep') ? '' : ' (removed)'}`);
+console.log(
+  `  unpacked: ${mb(du(stage))} — dist ${mb(du(path.join(stage, 'dist')))}, grammars ${existsSync(path.join(stage, 'grammars')) ? mb(du(path.join(stage, 'grammars'))) : '-'}, node-llama-cpp + deps ${mb(du(path.join(stage, 'node_modules')) - du(path.join(stage, path.relative(REPO, binaryDir))))}, ${binaryPkg} ${mb(du(path.join(stage, path.relative(REPO, binaryDir))))}`,
+);
+console.log(
+  `  ${modules.length} packages copied; staging dir ${path.relative(REPO, stage)}${args.includes('--keep') ? '' : ' (removed)'}`,
+);
 if (!args.includes('--keep')) rmSync(stage, { recursive: true, force: true });

@@ -50,7 +50,10 @@ const opts = {};
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const [name, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
     if (FLAGS.has(name)) opts[name] = true;
     else if (VALUED.has(name)) {
       const v = inline ?? argv[++i];
@@ -67,17 +70,26 @@ if ([opts['--model'], opts['--server'], opts['--fake-model']].filter(Boolean).le
   fatal('choose one of --model, --server and --fake-model');
 }
 
-function say(...a) { console.log('[start]', ...a); }
-function fatal(msg) { console.error(`[start] ${msg}`); process.exit(2); }
+function say(...a) {
+  console.log('[start]', ...a);
+}
+function fatal(msg) {
+  console.error(`[start] ${msg}`);
+  process.exit(2);
+}
 
 /** Per-user folder for VS Code's state and the sample copy: outside the repository, so the sample's language
  *  services never see Tessera's own node_modules. */
 function runDir() {
   if (process.env.TESSERA_RUN_DIR) return path.resolve(process.env.TESSERA_RUN_DIR);
   const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'tessera', 'start');
+  if (process.platform === 'win32')
+    return path.join(process.env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'tessera', 'start');
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'tessera', 'start');
-  const state = process.env.XDG_STATE_HOME && path.isAbsolute(process.env.XDG_STATE_HOME) ? process.env.XDG_STATE_HOME : path.join(home, '.local', 'state');
+  const state =
+    process.env.XDG_STATE_HOME && path.isAbsolute(process.env.XDG_STATE_HOME)
+      ? process.env.XDG_STATE_HOME
+      : path.join(home, '.local', 'state');
   return path.join(state, 'tessera', 'start');
 }
 
@@ -97,16 +109,44 @@ function shutdown(code = 0, why = 'stopping') {
   stopping = true;
   startAbort.abort();
   say(why);
-  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
-  for (const f of cleanups) { try { f(); } catch { /* best effort */ } }
+  for (const c of children) {
+    try {
+      c.kill('SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const f of cleanups) {
+    try {
+      f();
+    } catch {
+      /* best effort */
+    }
+  }
   if (!cs || cs.exitCode !== null || cs.signalCode !== null) process.exit(code);
-  try { process.kill(-cs.pid, 'SIGTERM'); } catch { /* gone */ }
-  const force = setTimeout(() => { try { process.kill(-cs.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(code); }, 5000);
-  cs.once('exit', () => { clearTimeout(force); process.exit(code); });
+  try {
+    process.kill(-cs.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const force = setTimeout(() => {
+    try {
+      process.kill(-cs.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    process.exit(code);
+  }, 5000);
+  cs.once('exit', () => {
+    clearTimeout(force);
+    process.exit(code);
+  });
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(0, `${sig}: stopping`));
 const parent = process.ppid;
-setInterval(() => { if (process.ppid !== parent) shutdown(0, 'the parent process (npm) ended: stopping'); }, 500).unref();
+setInterval(() => {
+  if (process.ppid !== parent) shutdown(0, 'the parent process (npm) ended: stopping');
+}, 500).unref();
 
 // ── 1. build (when the sources changed), code-server and Chromium's dependencies ────────────────────────────
 function newest(p) {
@@ -118,7 +158,10 @@ function newest(p) {
 }
 const built = ['dist/extension.js', 'dist/start.js', 'dist/embedded-worker.mjs'].map((f) => path.join(REPO, f));
 const builtAt = Math.min(...built.map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
-const sourcesAt = Math.max(newest(path.join(REPO, 'src')), ...['package.json', 'esbuild.config.mjs'].map((f) => fs.statSync(path.join(REPO, f)).mtimeMs));
+const sourcesAt = Math.max(
+  newest(path.join(REPO, 'src')),
+  ...['package.json', 'esbuild.config.mjs'].map((f) => fs.statSync(path.join(REPO, f)).mtimeMs),
+);
 if (sourcesAt > builtAt || opts['--watch']) {
   say('building the extension');
   execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: REPO, stdio: 'inherit' });
@@ -143,7 +186,8 @@ if (opts['--reset']) {
   say(`reset: fresh samples and VS Code state in ${RUN} (the model cache is kept)`);
 }
 for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
-if (fs.existsSync(path.join(REPO, '.tessera-run'))) say(`${path.join(REPO, '.tessera-run')} (the old place of this state) is no longer used: delete it`);
+if (fs.existsSync(path.join(REPO, '.tessera-run')))
+  say(`${path.join(REPO, '.tessera-run')} (the old place of this state) is no longer used: delete it`);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 // Copies package.json + dist/ into the extensions dir (symlinks for grammars/, media/, node_modules/).
@@ -163,15 +207,22 @@ if (!opts['--folder'] && !fs.existsSync(sampleCopy)) {
 }
 
 // ── 3. port ─────────────────────────────────────────────────────────────────────────────────────────────────
-const portFree = (port) => new Promise((resolve) => {
-  const s = net.createServer();
-  s.once('error', () => resolve(false));
-  s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-});
+const portFree = (port) =>
+  new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 let port = Number(process.env.TESSERA_PORT ?? 8080);
 if (!(await portFree(port))) {
   if (process.env.TESSERA_PORT) fatal(`port ${port} (TESSERA_PORT) is in use`);
-  port = await new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  port = await new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
   say(`port 8080 is in use; using ${port}`);
 }
 
@@ -198,7 +249,10 @@ if (opts['--fake-model']) {
   const file = path.resolve(opts['--model']);
   try {
     const info = await start.readGgufInfo(file);
-    if (!info.fim) fatal(`--model: ${file} has no fill-in-the-middle tokens: use a FIM-trained code model (e.g. Qwen2.5-Coder base)`);
+    if (!info.fim)
+      fatal(
+        `--model: ${file} has no fill-in-the-middle tokens: use a FIM-trained code model (e.g. Qwen2.5-Coder base)`,
+      );
     backendLine = `${file} inside VS Code (${info.name ?? info.architecture}, ${start.formatBytes(info.fileBytes)})`;
   } catch (err) {
     fatal(`--model: ${err.message}`);
@@ -211,8 +265,13 @@ if (opts['--fake-model']) {
     backendLine = `${found.description} (found on the sample profile's port)`;
   } else {
     say(`no server on ${serverUrl}: using the built-in model`);
-    const model = await start.ensureDefaultModel({ env: process.env, out: { write: (t) => process.stdout.write(t), isTTY: !!process.stdout.isTTY }, signal: startAbort.signal });
-    if (model.ok) backendLine = `the built-in model ${model.path} inside VS Code${model.downloaded ? '' : ' (from the cache)'}`;
+    const model = await start.ensureDefaultModel({
+      env: process.env,
+      out: { write: (t) => process.stdout.write(t), isTTY: !!process.stdout.isTTY },
+      signal: startAbort.signal,
+    });
+    if (model.ok)
+      backendLine = `the built-in model ${model.path} inside VS Code${model.downloaded ? '' : ' (from the cache)'}`;
     else {
       console.log(`\n${model.paragraph}\n`);
       backendLine = `none yet: ${model.line}`;
@@ -234,8 +293,11 @@ let settings = {
   'git.openRepositoryInParentFolders': 'never',
 };
 if (fs.existsSync(userSettings)) {
-  try { settings = parseJsonc(fs.readFileSync(userSettings, 'utf8')); }
-  catch (err) { fatal(`${userSettings} is not valid JSON (${err.message}): fix it, or start with --reset`); }
+  try {
+    settings = parseJsonc(fs.readFileSync(userSettings, 'utf8'));
+  } catch (err) {
+    fatal(`${userSettings} is not valid JSON (${err.message}): fix it, or start with --reset`);
+  }
 }
 settings['tessera.backends'] = backends;
 settings['tessera.activeBackend'] = backends[0]?.name ?? '';
@@ -277,31 +339,47 @@ if (opts['--watch']) {
         copied = m;
         installExtension(dirs.extensions);
         say('rebuilt: reload the window (Developer: Reload Window) to use it');
+      } catch (err) {
+        say(`could not copy the rebuilt extension: ${err.message}`);
       }
-      catch (err) { say(`could not copy the rebuilt extension: ${err.message}`); }
     }, 500);
   });
 }
 
 // ── 7. code-server ───────────────────────────────────────────────────────────────────────────────────────────
 const csLogPath = path.join(RUN, 'code-server.log');
-cs = spawn(process.execPath, [
-  CODE_SERVER_ENTRY,
-  '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-  '--disable-workspace-trust', '--disable-getting-started-override',
-  '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-  folder,
-], {
-  cwd: RUN,
-  detached: true, // its own process group, so stopping ends the whole tree
-  stdio: ['ignore', 'pipe', 'pipe'],
-  env: {
-    ...process.env,
-    XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
-    // code-server's own XDG folders are private to this run; the model cache is the user's, shared.
-    TESSERA_MODEL_CACHE: start.modelCacheDir(process.env),
+cs = spawn(
+  process.execPath,
+  [
+    CODE_SERVER_ENTRY,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+    folder,
+  ],
+  {
+    cwd: RUN,
+    detached: true, // its own process group, so stopping ends the whole tree
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: dirs.xdgConfig,
+      XDG_DATA_HOME: dirs.xdgData,
+      XDG_CACHE_HOME: dirs.xdgCache,
+      // code-server's own XDG folders are private to this run; the model cache is the user's, shared.
+      TESSERA_MODEL_CACHE: start.modelCacheDir(process.env),
+    },
   },
-});
+);
 fs.writeFileSync(path.join(RUN, 'code-server.pid'), String(cs.pid));
 const csLog = fs.createWriteStream(csLogPath, { flags: 'a' });
 cs.stdout.pipe(csLog);
@@ -310,8 +388,20 @@ cs.on('exit', (code, signal) => {
   if (stopping) return;
   say(`code-server exited (${signal ?? code}); see ${csLogPath}`);
   stopping = true;
-  for (const c of children) { try { c.kill('SIGTERM'); } catch { /* gone */ } }
-  for (const f of cleanups) { try { f(); } catch { /* best effort */ } }
+  for (const c of children) {
+    try {
+      c.kill('SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const f of cleanups) {
+    try {
+      f();
+    } catch {
+      /* best effort */
+    }
+  }
   process.exit(code || 1);
 });
 
@@ -331,7 +421,12 @@ const poll = setInterval(async () => {
       say(`logs: ${csLogPath}; Tessera's own log: Output panel → "Tessera"`);
       say('Ctrl+C to stop');
     }
-  } catch { /* not yet */ }
-  if (!ready && Date.now() - started > 60_000) { clearInterval(poll); shutdown(1, `code-server did not come up within 60 s; see ${csLogPath}`); }
+  } catch {
+    /* not yet */
+  }
+  if (!ready && Date.now() - started > 60_000) {
+    clearInterval(poll);
+    shutdown(1, `code-server did not come up within 60 s; see ${csLogPath}`);
+  }
 }, 250);
 cleanups.push(() => clearInterval(poll));

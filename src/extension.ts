@@ -23,7 +23,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Tessera', { log: true });
   const status = new StatusBar('tessera.statusMenu');
   const keys = new ApiKeys(context.secrets, askToSendKey(log));
-  void keys.migrate(userBackendProfiles()).catch((err) => log.error(`API keys: could not move keys saved by name only: ${String(err)}`));
+  void keys
+    .migrate(userBackendProfiles())
+    .catch((err) => log.error(`API keys: could not move keys saved by name only: ${String(err)}`));
   const controller = new Controller(log, status, keys.lookup);
   context.subscriptions.push(
     log,
@@ -41,7 +43,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const embedded = new EmbeddedModelManager(context, controller, log);
   context.subscriptions.push(embedded);
   const nextEdits = new NextEditController(controller, keys.lookup, stats); // tessera.nextEdit.backend: edits beyond the cursor
-  context.subscriptions.push(nextEdits, vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, nextEdits));
+  context.subscriptions.push(
+    nextEdits,
+    vscode.languages.registerInlineCompletionItemProvider({ pattern: '**' }, nextEdits),
+  );
   const reload = () => {
     const { settings, problems, sources } = readWorkspaceSettings();
     controller.applySettings(settings, problems, sources);
@@ -51,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): void {
   reload();
   const provider = new TesseraInlineProvider(controller, syntaxDocs, tracker);
   context.subscriptions.push(tickBackendStep(() => controller.activeBackend() !== undefined));
-  const openPanel = () => SettingsPanel.show({ extensionUri: context.extensionUri, keys, secrets: context.secrets, log });
+  const openPanel = () =>
+    SettingsPanel.show({ extensionUri: context.extensionUri, keys, secrets: context.secrets, log });
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tessera')) reload();
@@ -97,7 +103,9 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     ),
   );
-  log.info(`Tessera ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, ${vscode.env.appName})`);
+  log.info(
+    `Tessera ${context.extension.packageJSON.version} activated (VS Code ${vscode.version}, ${vscode.env.appName})`,
+  );
 }
 
 /**
@@ -105,9 +113,14 @@ export function activate(context: vscode.ExtensionContext): void {
  * say what to do. Returns the editor to ask in.
  */
 async function focusSourceEditor(): Promise<vscode.TextEditor | undefined> {
-  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled');
+  const visible = vscode.window.visibleTextEditors.find(
+    (e) => e.document.uri.scheme === 'file' || e.document.uri.scheme === 'untitled',
+  );
   if (visible) return vscode.window.showTextDocument(visible.document, visible.viewColumn);
-  const pick = await vscode.window.showInformationMessage('Tessera: open a source file first, put the cursor where code should go, then press Alt+\\.', 'Open File…');
+  const pick = await vscode.window.showInformationMessage(
+    'Tessera: open a source file first, put the cursor where code should go, then press Alt+\\.',
+    'Open File…',
+  );
   if (pick) await vscode.commands.executeCommand('workbench.action.quickOpen');
   return undefined;
 }

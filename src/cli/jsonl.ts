@@ -24,7 +24,11 @@ function errorMessage(err: unknown): string {
 }
 
 /** Runs `handler` over every line of `input`, writing one JSON line per input line. */
-export async function runJsonLines(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, handler: LineHandler): Promise<void> {
+export async function runJsonLines(
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  handler: LineHandler,
+): Promise<void> {
   const rl = readline.createInterface({ input, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
@@ -32,7 +36,8 @@ export async function runJsonLines(input: NodeJS.ReadableStream, output: NodeJS.
     let result: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(line);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('each line must be a JSON object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('each line must be a JSON object');
       result = await handler(parsed as Record<string, unknown>);
     } catch (err) {
       result = { error: errorMessage(err) };

@@ -154,7 +154,10 @@ export class ApiKeys {
     let answer = this.asked.get(k);
     if (!answer) {
       answer = Promise.resolve(this.ask({ profileName: name, origin, savedFor }))
-        .then((yes) => yes === true, () => false)
+        .then(
+          (yes) => yes === true,
+          () => false,
+        )
         .then(async (yes) => {
           if (yes) await this.bind(name, origin);
           return yes;

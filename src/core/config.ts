@@ -55,7 +55,13 @@ const httpUrl = z
 
 /** Does the URL carry credentials (`user:pass@`) or parameters (`?key=…`, `#…`) that must never be shown? */
 function hasUrlSecrets(u: URL): boolean {
-  return u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '' || /[?#]/.test(u.href.slice(u.origin.length));
+  return (
+    u.username !== '' ||
+    u.password !== '' ||
+    u.search !== '' ||
+    u.hash !== '' ||
+    /[?#]/.test(u.href.slice(u.origin.length))
+  );
 }
 
 export const BackendProfileSchema = z
@@ -193,7 +199,11 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
     });
   }
 
-  if (settings.activeBackend && settings.backends.length > 0 && !settings.backends.some((b) => b.name === settings.activeBackend)) {
+  if (
+    settings.activeBackend &&
+    settings.backends.length > 0 &&
+    !settings.backends.some((b) => b.name === settings.activeBackend)
+  ) {
     problems.push(
       `tessera.activeBackend: no profile named "${settings.activeBackend}" in tessera.backends (have: ${settings.backends
         .map((b) => b.name)
@@ -202,15 +212,21 @@ export function readSettings(raw: Record<string, unknown>): SettingsReadResult {
   }
   const named = settings.backends.find((b) => b.name === settings.activeBackend);
   if (named?.editFormat) {
-    problems.push(`tessera.activeBackend: "${named.name}" is an edit model (editFormat "${named.editFormat}"): name it in tessera.nextEdit.backend, and a ghost-text (FIM) profile here`);
+    problems.push(
+      `tessera.activeBackend: "${named.name}" is an edit model (editFormat "${named.editFormat}"): name it in tessera.nextEdit.backend, and a ghost-text (FIM) profile here`,
+    );
   }
   const editName = settings.nextEdit?.backend ?? '';
   if (editName && settings.backends.length > 0) {
     const edit = settings.backends.find((b) => b.name === editName);
     if (!edit) {
-      problems.push(`tessera.nextEdit.backend: no profile named "${editName}" in tessera.backends (have: ${settings.backends.map((b) => b.name).join(', ')})`);
+      problems.push(
+        `tessera.nextEdit.backend: no profile named "${editName}" in tessera.backends (have: ${settings.backends.map((b) => b.name).join(', ')})`,
+      );
     } else if (!edit.editFormat) {
-      problems.push(`tessera.nextEdit.backend: profile "${editName}" is not an edit model: add "editFormat": "zeta" (or "zeta-merge") to it`);
+      problems.push(
+        `tessera.nextEdit.backend: profile "${editName}" is not an edit model: add "editFormat": "zeta" (or "zeta-merge") to it`,
+      );
     }
   }
   return { settings, problems };
@@ -296,7 +312,11 @@ export interface SettingsProblem {
 /** Most specific first, as VS Code applies them. */
 const PRECEDENCE: readonly SettingsSource[] = ['workspaceFolder', 'workspace', 'user'];
 
-export const SOURCE_NAMES: Record<SettingsSource, string> = { user: 'user settings', workspace: 'workspace settings', workspaceFolder: 'folder settings' };
+export const SOURCE_NAMES: Record<SettingsSource, string> = {
+  user: 'user settings',
+  workspace: 'workspace settings',
+  workspaceFolder: 'folder settings',
+};
 
 /**
  * Reads settings from each file's values, as VS Code combines them (the most specific file wins; `ignoreWorkspace`
@@ -316,10 +336,13 @@ export function readLayeredSettings(
     if (key === 'exclude') {
       Object.assign(raw, layeredExclusions(l, opts.ignoreWorkspace?.(key) ?? false));
       sources.exclude = 'user';
-      sources.workspaceExclude = l.workspaceFolder !== undefined && l.workspaceFolder !== null ? 'workspaceFolder' : 'workspace';
+      sources.workspaceExclude =
+        l.workspaceFolder !== undefined && l.workspaceFolder !== null ? 'workspaceFolder' : 'workspace';
       continue;
     }
-    const usable = PRECEDENCE.filter((s) => l[s] !== undefined && l[s] !== null && (s === 'user' || !opts.ignoreWorkspace?.(key)));
+    const usable = PRECEDENCE.filter(
+      (s) => l[s] !== undefined && l[s] !== null && (s === 'user' || !opts.ignoreWorkspace?.(key)),
+    );
     if (usable.length === 0) continue;
     raw[key] = l.value !== undefined && l.value !== null ? l.value : l[usable[0]];
     sources[key] = usable[0];
@@ -344,11 +367,18 @@ export function readLayeredSettings(
  * user's), and they are kept apart: a workspace's "!" globs must not re-allow what the user or a built-in secret
  * pattern excludes. `ignoreWorkspace`: an untrusted workspace's own exclusions are not read at all.
  */
-function layeredExclusions(l: SettingLayers, ignoreWorkspace: boolean): { exclude: unknown; workspaceExclude: unknown } {
-  const inWorkspace = ignoreWorkspace ? [] : [l.workspace, l.workspaceFolder].filter((v) => v !== undefined && v !== null);
+function layeredExclusions(
+  l: SettingLayers,
+  ignoreWorkspace: boolean,
+): { exclude: unknown; workspaceExclude: unknown } {
+  const inWorkspace = ignoreWorkspace
+    ? []
+    : [l.workspace, l.workspaceFolder].filter((v) => v !== undefined && v !== null);
   return {
     exclude: l.user ?? [],
-    workspaceExclude: inWorkspace.every(Array.isArray) ? (inWorkspace as unknown[][]).flat() : inWorkspace.find((v) => !Array.isArray(v)),
+    workspaceExclude: inWorkspace.every(Array.isArray)
+      ? (inWorkspace as unknown[][]).flat()
+      : inWorkspace.find((v) => !Array.isArray(v)),
   };
 }
 

@@ -131,7 +131,9 @@ function compileGlobs(globs: readonly string[], label: string, problems: string[
       const test: Test = onName ? (s) => m(baseName(s)) : m;
       (negated ? allow : exclude).push({ glob, test });
     } catch (err) {
-      problems.push(`${label}[${i}]: "${glob}" is not a valid glob (${err instanceof Error ? err.message : String(err)})`);
+      problems.push(
+        `${label}[${i}]: "${glob}" is not a valid glob (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
   });
   return { exclude, allow };
@@ -146,7 +148,10 @@ function compileGlobs(globs: readonly string[], label: string, problems: string[
  * workspace's settings re-allows only what the workspace's own globs exclude: a cloned repository's
  * `.vscode/settings.json` must not be able to send your `.env` or `id_rsa` (`"!**"`) or undo your own exclusions.
  */
-export function compileExclusions(userGlobs: readonly string[] = [], workspaceGlobs: readonly string[] = []): ExclusionMatcher {
+export function compileExclusions(
+  userGlobs: readonly string[] = [],
+  workspaceGlobs: readonly string[] = [],
+): ExclusionMatcher {
   const problems: string[] = [];
   const user = compileGlobs(userGlobs, 'tessera.exclude', problems);
   const workspace = compileGlobs(workspaceGlobs, 'tessera.exclude (workspace settings)', problems);
@@ -161,16 +166,30 @@ export function compileExclusions(userGlobs: readonly string[] = [], workspaceGl
       const hit = (g: Glob) => g.test(rel) || g.test(p);
       if (user.allow.some(hit)) return undefined;
       for (const s of secretName) {
-        if (s.test(name)) return { source: 'secret', pattern: s.glob, detail: `${name} looks like a ${s.what} (built-in pattern "${s.glob}"): never sent to a backend` };
+        if (s.test(name))
+          return {
+            source: 'secret',
+            pattern: s.glob,
+            detail: `${name} looks like a ${s.what} (built-in pattern "${s.glob}"): never sent to a backend`,
+          };
       }
       for (const s of secretPath) {
-        if (s.test(p) || s.test(`/${p}`)) return { source: 'secret', pattern: s.glob, detail: `${p} is in a ${s.what} location ("${s.glob}"): never sent to a backend` };
+        if (s.test(p) || s.test(`/${p}`))
+          return {
+            source: 'secret',
+            pattern: s.glob,
+            detail: `${p} is in a ${s.what} location ("${s.glob}"): never sent to a backend`,
+          };
       }
       const u = user.exclude.find(hit);
       if (u) return { source: 'user', pattern: u.glob, detail: `${name} matches "${u.glob}" in tessera.exclude` };
       const w = workspace.exclude.find(hit);
       if (w && !workspace.allow.some(hit)) {
-        return { source: 'workspace', pattern: w.glob, detail: `${name} matches "${w.glob}" in tessera.exclude (workspace settings)` };
+        return {
+          source: 'workspace',
+          pattern: w.glob,
+          detail: `${name} matches "${w.glob}" in tessera.exclude (workspace settings)`,
+        };
       }
       return undefined;
     },
@@ -181,15 +200,26 @@ export function compileExclusions(userGlobs: readonly string[] = [], workspaceGl
  * Why a document must not be sent: its own path, or — when it is a symlink, or lies in a symlinked folder — the path
  * of the file it really is (`config.txt → .env`). Either one excluded excludes it.
  */
-export function matchDocument(matcher: ExclusionMatcher, where: { path: string; realPath?: string }): Exclusion | undefined {
+export function matchDocument(
+  matcher: ExclusionMatcher,
+  where: { path: string; realPath?: string },
+): Exclusion | undefined {
   const own = matcher.match(where.path);
   if (own || !where.realPath || where.realPath === where.path) return own;
   const real = matcher.match(where.realPath);
-  return real && { ...real, detail: `${baseName(normalizePath(where.path))} is a link to ${normalizePath(where.realPath)}: ${real.detail}` };
+  return (
+    real && {
+      ...real,
+      detail: `${baseName(normalizePath(where.path))} is a link to ${normalizePath(where.realPath)}: ${real.detail}`,
+    }
+  );
 }
 
 /** Memoizes the matcher for the last lists of globs (settings change rarely, documents often). */
-export function exclusionMatcherCache(): (userGlobs: readonly string[], workspaceGlobs?: readonly string[]) => ExclusionMatcher {
+export function exclusionMatcherCache(): (
+  userGlobs: readonly string[],
+  workspaceGlobs?: readonly string[],
+) => ExclusionMatcher {
   let key = '';
   let cached: ExclusionMatcher | undefined;
   return (userGlobs, workspaceGlobs = []) => {
@@ -212,7 +242,10 @@ export interface TrustDecision {
  * In an untrusted workspace, code may only go to a server on this machine or to the embedded model:
  * a cloned repository could otherwise point `tessera.backends` at a remote server and receive your code.
  */
-export function backendAllowedInWorkspace(profile: Pick<BackendProfile, 'name' | 'kind' | 'baseUrl'>, trusted: boolean): TrustDecision {
+export function backendAllowedInWorkspace(
+  profile: Pick<BackendProfile, 'name' | 'kind' | 'baseUrl'>,
+  trusted: boolean,
+): TrustDecision {
   if (trusted) return { allowed: true };
   if (profile.kind === 'embedded') return { allowed: true };
   if (profile.baseUrl && isLoopbackUrl(profile.baseUrl)) return { allowed: true };

@@ -7,7 +7,15 @@
  * API keys travel webview → host only, once, to be put in SecretStorage; the host never sends a key back.
  */
 import { z } from 'zod';
-import { BACKEND_KIND_LABELS, BACKEND_KINDS, BackendProfileSchema, EDIT_FORMATS, FIM_TEMPLATES, type BackendProfile, type BackendProfileInput } from './config';
+import {
+  BACKEND_KIND_LABELS,
+  BACKEND_KINDS,
+  BackendProfileSchema,
+  EDIT_FORMATS,
+  FIM_TEMPLATES,
+  type BackendProfile,
+  type BackendProfileInput,
+} from './config';
 import { backendAllowedInWorkspace } from './exclusions';
 import type { ProbeResult } from './backends/types';
 import { redactUrls } from './log';
@@ -31,7 +39,14 @@ export const PROFILE_FIELDS = [
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
-const NUMBER_FIELDS = new Set<ProfileField>(['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'threads', 'contextSize']);
+const NUMBER_FIELDS = new Set<ProfileField>([
+  'maxTokens',
+  'temperature',
+  'timeoutMs',
+  'concurrency',
+  'threads',
+  'contextSize',
+]);
 const INTEGER_FIELDS = new Set<ProfileField>(['maxTokens', 'timeoutMs', 'concurrency', 'threads', 'contextSize']);
 
 /** A profile form as the webview holds it: every field a string (stop sequences: one per line). */
@@ -52,7 +67,9 @@ export interface FieldSpec {
 }
 
 /** Bounds and default of a numeric profile field, read from `BackendProfileSchema` (the one place they are set). */
-export function numberBounds(field: ProfileField): { min?: number; max?: number; integer: boolean; default?: number } | undefined {
+export function numberBounds(
+  field: ProfileField,
+): { min?: number; max?: number; integer: boolean; default?: number } | undefined {
   let t = BackendProfileSchema.shape[field] as unknown as {
     unwrap?: () => unknown;
     def: { defaultValue?: unknown };
@@ -66,7 +83,8 @@ export function numberBounds(field: ProfileField): { min?: number; max?: number;
     t = t.unwrap() as typeof t;
   }
   if (!('minValue' in t)) return undefined;
-  const finite = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined);
+  const finite = (n: number | null | undefined) =>
+    typeof n === 'number' && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined;
   return { min: finite(t.minValue), max: finite(t.maxValue), integer: !!t.isInt, default: dflt };
 }
 
@@ -74,22 +92,35 @@ export function numberBounds(field: ProfileField): { min?: number; max?: number;
 function numberHint(field: ProfileField, extra?: string): string {
   const b = numberBounds(field);
   if (!b) return extra ?? '';
-  const range = b.min !== undefined && b.max !== undefined ? `${b.min}–${b.max}` : b.min !== undefined ? `at least ${b.min}` : '';
+  const range =
+    b.min !== undefined && b.max !== undefined ? `${b.min}–${b.max}` : b.min !== undefined ? `at least ${b.min}` : '';
   return [range, b.default !== undefined ? `default ${b.default}` : extra].filter(Boolean).join(', ');
 }
 
 function numberField(field: ProfileField, label: string, extra?: string): FieldSpec {
   const b = numberBounds(field);
   const dflt = b?.default;
-  return { label, hint: numberHint(field, extra), placeholder: dflt !== undefined ? String(dflt) : undefined, inputmode: b?.integer === false ? 'decimal' : 'numeric' };
+  return {
+    label,
+    hint: numberHint(field, extra),
+    placeholder: dflt !== undefined ? String(dflt) : undefined,
+    inputmode: b?.integer === false ? 'decimal' : 'numeric',
+  };
 }
 
 /** Every form field as the panel shows it; bounds and defaults come from the settings schema. */
 export function profileFieldSpecs(): Record<ProfileField, FieldSpec> {
   return {
     name: { label: 'Name', hint: 'Unique; tessera.activeBackend refers to it.' },
-    kind: { label: 'Kind', hint: 'Wire protocol. OpenAI-compatible: llama.cpp server, vLLM, LM Studio…; Embedded runs inside VS Code.' },
-    baseUrl: { label: 'Base URL', hint: 'As the service documents it, e.g. http://127.0.0.1:8080/v1', placeholder: 'http://127.0.0.1:8080/v1' },
+    kind: {
+      label: 'Kind',
+      hint: 'Wire protocol. OpenAI-compatible: llama.cpp server, vLLM, LM Studio…; Embedded runs inside VS Code.',
+    },
+    baseUrl: {
+      label: 'Base URL',
+      hint: 'As the service documents it, e.g. http://127.0.0.1:8080/v1',
+      placeholder: 'http://127.0.0.1:8080/v1',
+    },
     model: { label: 'Model', hint: 'Model id sent to the server. Test connection lists the available ones.' },
     fimTemplate: {
       label: 'FIM template',
@@ -98,12 +129,18 @@ export function profileFieldSpecs(): Record<ProfileField, FieldSpec> {
     maxTokens: numberField('maxTokens', 'Max tokens'),
     temperature: numberField('temperature', 'Temperature'),
     timeoutMs: numberField('timeoutMs', 'Timeout (ms)'),
-    concurrency: { ...numberField('concurrency', 'Concurrency'), hint: `Requests in flight, ${numberHint('concurrency')} (default 1 local, 2 remote)` },
+    concurrency: {
+      ...numberField('concurrency', 'Concurrency'),
+      hint: `Requests in flight, ${numberHint('concurrency')} (default 1 local, 2 remote)`,
+    },
     stop: { label: 'Extra stop sequences', hint: 'One per line; write a newline as \\n.' },
     modelPath: { label: 'Model file (GGUF)', hint: 'Path to a local .gguf file; empty: the bundled default.' },
     threads: { ...numberField('threads', 'Threads'), hint: 'Default: cores − 1' },
     contextSize: numberField('contextSize', 'Context size (tokens)'),
-    editFormat: { label: 'Edit format', hint: 'Only for an edit-prediction model (next edits), e.g. Zeta 2: the prompt layout it was trained on.' },
+    editFormat: {
+      label: 'Edit format',
+      hint: 'Only for an edit-prediction model (next edits), e.g. Zeta 2: the prompt layout it was trained on.',
+    },
   };
 }
 
@@ -120,14 +157,26 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   /** Live validation while typing. `index` is the profile being edited (null: a new one). */
   z.object({ type: z.literal('validate'), seq: z.number().int(), index: index.nullable(), draft: DraftSchema }),
   /** Save the form into `tessera.backends` (append when index is null); an API key, if typed, goes to SecretStorage. */
-  z.object({ type: z.literal('save'), index: index.nullable(), draft: DraftSchema, apiKey: apiKey.optional(), makeActive: z.boolean().optional() }),
+  z.object({
+    type: z.literal('save'),
+    index: index.nullable(),
+    draft: DraftSchema,
+    apiKey: apiKey.optional(),
+    makeActive: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('remove'), index }),
   z.object({ type: z.literal('duplicate'), index }),
   z.object({ type: z.literal('setActive'), name: z.string().min(1).max(200) }),
   /** The edit-model profile for next edits (tessera.nextEdit.backend); '' turns next edits off. */
   z.object({ type: z.literal('setNextEdit'), name: z.string().max(200) }),
   /** Probe the form's profile as it stands (unsaved edits included). */
-  z.object({ type: z.literal('test'), seq: z.number().int(), index: index.nullable(), draft: DraftSchema, apiKey: apiKey.optional() }),
+  z.object({
+    type: z.literal('test'),
+    seq: z.number().int(),
+    index: index.nullable(),
+    draft: DraftSchema,
+    apiKey: apiKey.optional(),
+  }),
   z.object({ type: z.literal('clearApiKey'), name: z.string().min(1).max(200) }),
   z.object({ type: z.literal('openSettingsJson') }),
   z.object({ type: z.literal('showLog') }),
@@ -139,11 +188,16 @@ export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 export type WebviewMessageInput = z.input<typeof WebviewMessageSchema>;
 
 /** Parses a message from the webview; anything else (wrong shape, unknown type) is an error, never a crash. */
-export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
+export function parseWebviewMessage(
+  raw: unknown,
+): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
   const r = WebviewMessageSchema.safeParse(raw);
   if (r.success) return { ok: true, message: r.data };
   const first = r.error.issues[0];
-  return { ok: false, error: `malformed panel message${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}` };
+  return {
+    ok: false,
+    error: `malformed panel message${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}`,
+  };
 }
 
 // ─── host → webview ────────────────────────────────────────────────────────────────────────────────────────
@@ -228,7 +282,9 @@ export function draftFromRaw(raw: unknown): ProfileDraft {
     const v = r[f];
     if (v === undefined || v === null) continue;
     if (f === 'stop' && Array.isArray(v)) d.stop = v.map((s) => escapeStop(String(s))).join('\n');
-    else d[f] = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+    else
+      d[f] =
+        typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
   }
   return d;
 }
@@ -251,7 +307,10 @@ export function draftToInput(draft: ProfileDraft): Record<string, unknown> {
     const raw = draft[f];
     if (raw === undefined) continue;
     if (f === 'stop') {
-      const lines = raw.split('\n').filter((l) => l.length > 0).map(unescapeStop);
+      const lines = raw
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map(unescapeStop);
       if (lines.length) out.stop = lines;
       continue;
     }
@@ -286,14 +345,21 @@ export type ValidationResult =
  * Validates a form against `BackendProfileSchema` plus the rule zod cannot see alone: names are unique among
  * the other profiles. `otherNames` are the names of every profile except the one being edited.
  */
-export function validateDraft(draft: ProfileDraft, otherNames: readonly string[] = [], opts: { trusted?: boolean } = {}): ValidationResult {
+export function validateDraft(
+  draft: ProfileDraft,
+  otherNames: readonly string[] = [],
+  opts: { trusted?: boolean } = {},
+): ValidationResult {
   const input = draftToInput(draft);
   const errors: FieldErrors = {};
   const r = BackendProfileSchema.safeParse(input);
   if (!r.success) {
     for (const issue of r.error.issues) {
       const head = issue.path[0];
-      const field: ProfileField | 'form' = typeof head === 'string' && (PROFILE_FIELDS as readonly string[]).includes(head) ? (head as ProfileField) : 'form';
+      const field: ProfileField | 'form' =
+        typeof head === 'string' && (PROFILE_FIELDS as readonly string[]).includes(head)
+          ? (head as ProfileField)
+          : 'form';
       errors[field] ??= fieldMessage(field, issue, input);
     }
   }
@@ -310,7 +376,10 @@ export function validateDraft(draft: ProfileDraft, otherNames: readonly string[]
  * written them by hand), every form field is replaced, and a field emptied in the form is removed.
  */
 export function mergeIntoRaw(stored: unknown, input: Record<string, unknown>): Record<string, unknown> {
-  const base = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { ...(stored as Record<string, unknown>) } : {};
+  const base =
+    typeof stored === 'object' && stored !== null && !Array.isArray(stored)
+      ? { ...(stored as Record<string, unknown>) }
+      : {};
   for (const f of PROFILE_FIELDS) delete base[f];
   const ordered: Record<string, unknown> = {};
   for (const f of PROFILE_FIELDS) if (input[f] !== undefined) ordered[f] = input[f];
@@ -345,7 +414,8 @@ export function buildPanelState(args: {
 }): PanelState {
   const list = Array.isArray(args.rawBackends) ? args.rawBackends : [];
   const problems: string[] = [];
-  if (args.rawBackends !== undefined && !Array.isArray(args.rawBackends)) problems.push('tessera.backends is not a list: fix it in settings.json');
+  if (args.rawBackends !== undefined && !Array.isArray(args.rawBackends))
+    problems.push('tessera.backends is not a list: fix it in settings.json');
   const names = list.map((r) => draftToInput(draftFromRaw(r)).name).map((n) => (typeof n === 'string' ? n : ''));
   const profiles: PanelProfile[] = list.map((raw, i) => {
     const draft = draftFromRaw(raw);
@@ -363,10 +433,14 @@ export function buildPanelState(args: {
     };
   });
   // The ghost-text model: a valid profile that is not an edit model (those are picked for next edits).
-  const validNames = profiles.filter((p) => Object.keys(p.errors).length === 0 && !p.draft.editFormat).map((p) => p.name);
+  const validNames = profiles
+    .filter((p) => Object.keys(p.errors).length === 0 && !p.draft.editFormat)
+    .map((p) => p.name);
   let active = validNames.includes(args.activeSetting) ? args.activeSetting : (validNames[0] ?? '');
   if (args.activeSetting && validNames.length > 0 && !validNames.includes(args.activeSetting)) {
-    problems.push(`tessera.activeBackend names "${args.activeSetting}", which is not a valid profile; "${active}" is used instead`);
+    problems.push(
+      `tessera.activeBackend names "${args.activeSetting}", which is not a valid profile; "${active}" is used instead`,
+    );
   }
   if (validNames.length === 0) active = '';
   return {

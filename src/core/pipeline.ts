@@ -14,7 +14,17 @@ import { cursorContext, type CursorContext } from './cursor';
 import { completeUnitReceived, completionCap, postfilter } from './postfilter';
 import { decideShape, type RequestShape } from './scheduling/shape';
 import { codeView, guardChatAnswer } from './prompt/chat';
-import { cancelledOutcome, SUPERSEDED, reject, type DocumentSnapshot, type Outcome, type Rejection, type Stage, type StageTimings, type Suggestion } from './types';
+import {
+  cancelledOutcome,
+  SUPERSEDED,
+  reject,
+  type DocumentSnapshot,
+  type Outcome,
+  type Rejection,
+  type Stage,
+  type StageTimings,
+  type Suggestion,
+} from './types';
 
 /** What the pipeline needs of a request shape. */
 export type RequestShapeLike = Pick<RequestShape, 'multiline' | 'maxTokens' | 'stop'>;
@@ -52,7 +62,13 @@ export class StageRecorder {
 }
 
 /** Builds the backend request for this cursor position from the request shape (multi-line decision, limits, stops). */
-export function buildRequest(language: string, prefix: string, suffix: string, profile: BackendProfile, shape: RequestShapeLike): CompletionRequest {
+export function buildRequest(
+  language: string,
+  prefix: string,
+  suffix: string,
+  profile: BackendProfile,
+  shape: RequestShapeLike,
+): CompletionRequest {
   return {
     prefix,
     suffix,
@@ -69,7 +85,13 @@ export async function prepareRequest(
   snapshot: DocumentSnapshot,
   deps: PipelineDeps,
   rec: StageRecorder,
-): Promise<{ request: CompletionRequest; multiline: boolean; prefixFull: string; suffixFull: string; cursor: CursorContext }> {
+): Promise<{
+  request: CompletionRequest;
+  multiline: boolean;
+  prefixFull: string;
+  suffixFull: string;
+  cursor: CursorContext;
+}> {
   const log = deps.log ?? silentLogger;
   const prefixFull = snapshot.text.slice(0, snapshot.offset);
   const suffixFull = snapshot.text.slice(snapshot.offset);
@@ -105,9 +127,14 @@ export async function prepareRequest(
   // One multi-line decision for the extension, the CLI and the benchmarks: the scheduler's, unless it passed one.
   const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile, isLocalBackend(deps.profile), cursor);
   const multiline = shape.multiline;
-  const request = withOtherFiles(buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape), related);
+  const request = withOtherFiles(
+    buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape),
+    related,
+  );
   rec.record('prompt');
-  log.debug(`request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`);
+  log.debug(
+    `request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`,
+  );
   return { request, multiline, prefixFull, suffixFull, cursor };
 }
 
@@ -144,7 +171,12 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
       // Multi-line: once a complete unit has arrived (the post-filter would cut before a line that starts the next
       // unit or leaves the block), nothing later can change the suggestion; stop the stream now.
       // (Unless the scheduler wants the lines after the unit too, to serve them as the user types through: toTokenCap.)
-      if (multiline && !deps.shape?.toTokenCap && chunk.includes('\n') && (await completeUnitReceived(unitProbe, codeView(raw)))) {
+      if (
+        multiline &&
+        !deps.shape?.toTokenCap &&
+        chunk.includes('\n') &&
+        (await completeUnitReceived(unitProbe, codeView(raw)))
+      ) {
         log.debug('stream stopped early: a complete unit was received');
         finish = 'length';
         break;
@@ -160,7 +192,9 @@ export async function complete(snapshot: DocumentSnapshot, deps: PipelineDeps, s
   }
   rec.record('backend');
   if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
-  log.debug(`answer ended by ${ended ? (finish ?? 'the end of the stream') : 'the pipeline (the suggestion was known)'}`);
+  log.debug(
+    `answer ended by ${ended ? (finish ?? 'the end of the stream') : 'the pipeline (the suggestion was known)'}`,
+  );
   const result = await finishCandidate(snapshot, raw, multiline, log, { finish, cursor, maxTokens: request.maxTokens });
   rec.record('postfilter');
   return { ...result, timings: rec.timings };

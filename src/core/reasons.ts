@@ -24,13 +24,21 @@ export interface ReasonText {
 export const REJECTION_REASONS = {
   cancelled: { kind: 'superseded', says: 'a newer keystroke replaced this request' },
 
-  disabled: { kind: 'choice', says: 'Tessera is turned off', fix: 'turn it on in the status bar menu, or set `tessera.enable` to true' },
+  disabled: {
+    kind: 'choice',
+    says: 'Tessera is turned off',
+    fix: 'turn it on in the status bar menu, or set `tessera.enable` to true',
+  },
   'manual-only': {
     kind: 'choice',
     says: 'automatic suggestions are off',
     fix: '`tessera.triggerMode` is "manual": press Alt+\\ to ask for a suggestion',
   },
-  'language-disabled': { kind: 'blocked', says: 'turned off for this language', fix: 'status bar menu → Enable for this language (`tessera.languages`)' },
+  'language-disabled': {
+    kind: 'blocked',
+    says: 'turned off for this language',
+    fix: 'status bar menu → Enable for this language (`tessera.languages`)',
+  },
   excluded: {
     kind: 'blocked',
     says: 'this file is never sent to a model',
@@ -41,7 +49,11 @@ export const REJECTION_REASONS = {
     says: 'this backend is not used in an untrusted workspace',
     fix: 'trust the workspace, or use a backend on this machine (localhost) or the embedded model',
   },
-  snoozed: { kind: 'blocked', says: 'suggestions are snoozed', fix: 'status bar menu → Resume now (or **Tessera: Resume Suggestions**); Alt+\\ still asks' },
+  snoozed: {
+    kind: 'blocked',
+    says: 'suggestions are snoozed',
+    fix: 'status bar menu → Resume now (or **Tessera: Resume Suggestions**); Alt+\\ still asks',
+  },
   'no-backend': {
     kind: 'blocked',
     says: 'no backend is set up',
@@ -59,13 +71,21 @@ export const REJECTION_REASONS = {
     says: 'the model had nothing for this spot a moment ago',
     fix: 'the same spot is not asked again automatically for 20 s: Alt+\\ asks anyway',
   },
-  empty: { kind: 'nothing', says: 'the model returned nothing', fix: 'normal now and then; if it is always so, check the model is a code model with FIM' },
+  empty: {
+    kind: 'nothing',
+    says: 'the model returned nothing',
+    fix: 'normal now and then; if it is always so, check the model is a code model with FIM',
+  },
   'chat-prose': {
     kind: 'nothing',
     says: 'the model answered in prose, like a chat model',
     fix: 'use a base/FIM model (e.g. Qwen2.5-Coder base), not a chat or instruct model, or set `fimTemplate` to its family',
   },
-  'suffix-duplicate': { kind: 'nothing', says: 'the suggestion only repeated the code after the cursor', fix: 'nothing to do: the code there is already what the model would write' },
+  'suffix-duplicate': {
+    kind: 'nothing',
+    says: 'the suggestion only repeated the code after the cursor',
+    fix: 'nothing to do: the code there is already what the model would write',
+  },
   'parse-error': {
     kind: 'nothing',
     says: 'every version of the suggestion broke the syntax',
@@ -76,7 +96,11 @@ export const REJECTION_REASONS = {
     says: "the suggestion does not continue the word list's selected item",
     fix: 'VS Code hides such ghost text while the word list is open: Esc closes the list',
   },
-  repetition: { kind: 'nothing', says: 'the model repeated itself or the lines above the cursor', fix: 'often a sign of a small model or a too-high `maxTokens`' },
+  repetition: {
+    kind: 'nothing',
+    says: 'the model repeated itself or the lines above the cursor',
+    fix: 'often a sign of a small model or a too-high `maxTokens`',
+  },
   'no-change': { kind: 'nothing', says: 'the edit model suggests no change here' },
   'undoes-last-edit': { kind: 'nothing', says: 'the edit model only suggested undoing your last edit' },
 
@@ -85,9 +109,21 @@ export const REJECTION_REASONS = {
     says: 'the backend is not reachable',
     fix: 'the server is not running, or the port or base URL is wrong. Tessera pauses requests to a failing backend with a growing back-off, tells you once per failure episode, and recovers by itself once the server answers',
   },
-  auth: { kind: 'failure', says: 'the backend refused the API key', fix: 'missing or wrong API key: **Tessera: Set API Key…** (a key saved for another server is not sent there until you agree)' },
-  'rate-limited': { kind: 'failure', says: 'the backend asked Tessera to slow down', fix: "requests pause for the server's `Retry-After`" },
-  timeout: { kind: 'failure', says: 'the backend took too long to answer', fix: "raise the profile's `timeoutMs`, or use a smaller model" },
+  auth: {
+    kind: 'failure',
+    says: 'the backend refused the API key',
+    fix: 'missing or wrong API key: **Tessera: Set API Key…** (a key saved for another server is not sent there until you agree)',
+  },
+  'rate-limited': {
+    kind: 'failure',
+    says: 'the backend asked Tessera to slow down',
+    fix: "requests pause for the server's `Retry-After`",
+  },
+  timeout: {
+    kind: 'failure',
+    says: 'the backend took too long to answer',
+    fix: "raise the profile's `timeoutMs`, or use a smaller model",
+  },
   'server-error': { kind: 'failure', says: 'the backend had an internal error', fix: "see the server's own log" },
   'bad-response': {
     kind: 'failure',
@@ -100,7 +136,11 @@ export const REJECTION_REASONS = {
     fix: '"does not support insert" / "cannot do /infill": the model has no native FIM: set `fimTemplate` to its family',
   },
 
-  internal: { kind: 'bug', says: 'an internal error in Tessera', fix: 'the Tessera log has the details; please report it' },
+  internal: {
+    kind: 'bug',
+    says: 'an internal error in Tessera',
+    fix: 'the Tessera log has the details; please report it',
+  },
 } as const satisfies Record<string, ReasonText>;
 
 /** Why nothing was shown: the one union of reasons (core stages, backend errors, the editor's gate). */
@@ -142,7 +182,12 @@ export function reasonFix(reason: string): string | undefined {
 
 /** Does the detail only say the reason again in other words (it starts like it: "the model returned no text")? */
 function sameWords(detail: string, says: string): boolean {
-  const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim().split(' ');
+  const words = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()
+      .split(' ');
   const d = words(detail);
   const r = words(says);
   return r.slice(0, 3).every((w, i) => d[i] === w);

@@ -26,7 +26,8 @@ export interface StatusView {
 const MENU_HINT = 'Click for the menu: enable/disable, snooze, backend, settings, log, statistics';
 
 /** How to end a snooze, said where the snooze is shown. */
-export const RESUME_HINT = 'To resume now: click here and choose "Resume now", or run "Tessera: Resume Suggestions". Alt+\\ still asks for a suggestion.';
+export const RESUME_HINT =
+  'To resume now: click here and choose "Resume now", or run "Tessera: Resume Suggestions". Alt+\\ still asks for a suggestion.';
 
 /** "No suggestion: <reason>" for the last trigger, or undefined when it showed one. */
 export function lastResultLine(last: LastResult | undefined): string | undefined {
@@ -34,7 +35,12 @@ export function lastResultLine(last: LastResult | undefined): string | undefined
   return `Last: no suggestion — ${explainReason(last.reason, last.detail)}`;
 }
 
-export function statusView(state: TesseraState, last: LastResult | undefined, backend: string, timeOf: (ms: number) => string): StatusView {
+export function statusView(
+  state: TesseraState,
+  last: LastResult | undefined,
+  backend: string,
+  timeOf: (ms: number) => string,
+): StatusView {
   const on = backend ? ` · ${backend}` : '';
   let icon = '$(sparkle)';
   let label = 'ready';
@@ -70,10 +76,14 @@ export function statusView(state: TesseraState, last: LastResult | undefined, ba
     case 'idle': {
       // The last request at a glance: its latency when it showed something, "no suggestion" when it did not (the
       // user's own switches, such as manual mode, are not a missing suggestion).
-      const quiet = last && !last.shown && reasonKind(last.reason) !== 'choice' && reasonKind(last.reason) !== 'superseded';
+      const quiet =
+        last && !last.shown && reasonKind(last.reason) !== 'choice' && reasonKind(last.reason) !== 'superseded';
       if (last?.shown && last.latencyMs !== undefined) suffix = ` ${Math.round(last.latencyMs)} ms`;
       else if (quiet) suffix = ': no suggestion';
-      const head = last?.shown && last.latencyMs !== undefined ? `Tessera: ready${on} · last suggestion in ${Math.round(last.latencyMs)} ms` : `Tessera: ready${on}`;
+      const head =
+        last?.shown && last.latencyMs !== undefined
+          ? `Tessera: ready${on} · last suggestion in ${Math.round(last.latencyMs)} ms`
+          : `Tessera: ready${on}`;
       tooltip = [head, ...(state.detail ? [state.detail] : []), MENU_HINT];
       break;
     }
@@ -82,7 +92,12 @@ export function statusView(state: TesseraState, last: LastResult | undefined, ba
   if (why) tooltip.splice(1, 0, why);
   const text = `${icon} Tessera${suffix}`;
   const joined = tooltip.join('\n');
-  return { text, tooltip: joined, ariaLabel: `Tessera ${label}. ${joined.replace(/\n/g, '. ')}`, warning: state.kind === 'error' };
+  return {
+    text,
+    tooltip: joined,
+    ariaLabel: `Tessera ${label}. ${joined.replace(/\n/g, '. ')}`,
+    warning: state.kind === 'error',
+  };
 }
 
 /**

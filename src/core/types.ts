@@ -18,15 +18,7 @@ export interface DocumentSnapshot {
 
 /** The pipeline stages, in the order a request passes them. */
 export type Stage =
-  | 'config'
-  | 'trigger'
-  | 'exclude'
-  | 'schedule'
-  | 'cache'
-  | 'context'
-  | 'prompt'
-  | 'backend'
-  | 'postfilter';
+  'config' | 'trigger' | 'exclude' | 'schedule' | 'cache' | 'context' | 'prompt' | 'backend' | 'postfilter';
 
 import type { RejectionReason } from './reasons';
 

@@ -6,7 +6,13 @@
  * One model, one context, one sequence. Requests run one at a time; the sequence keeps the evaluated prompt of
  * the previous request (the KV cache), so the next request evaluates only the tokens after the first change.
  */
-import type { ChildMessage, CompleteMessage, LoadMessage, ParentMessage, RequestStats } from '../core/backends/embedded/protocol';
+import type {
+  ChildMessage,
+  CompleteMessage,
+  LoadMessage,
+  ParentMessage,
+  RequestStats,
+} from '../core/backends/embedded/protocol';
 import { commonPrefixLength, layoutFimPrompt, layoutWholePrompt, type FimIds } from '../core/backends/embedded/prompt';
 import { createStopMatcher } from '../core/backends/embedded/stop';
 
@@ -58,7 +64,10 @@ async function load(msg: LoadMessage): Promise<void> {
   const model = await llama.loadModel({ modelPath: msg.modelPath, useMlock: false });
   const t3 = now();
   const infill = model.tokens.infill;
-  const fim = infill.prefix === null || infill.suffix === null || infill.middle === null ? undefined : { prefix: infill.prefix, suffix: infill.suffix, middle: infill.middle };
+  const fim =
+    infill.prefix === null || infill.suffix === null || infill.middle === null
+      ? undefined
+      : { prefix: infill.prefix, suffix: infill.suffix, middle: infill.middle };
   const contextSize = Math.max(256, Math.min(msg.contextSize, model.trainContextSize || msg.contextSize));
   const context = await model.createContext({
     contextSize,
@@ -102,10 +111,23 @@ async function complete(msg: CompleteMessage): Promise<void> {
   // Text is tokenized without special tokens, so code that contains "<|fim_prefix|>" cannot inject a control token;
   // only the parts the caller marks special become special tokens.
   const layout = msg.prompt
-    ? layoutWholePrompt(msg.prompt.map((p) => model.tokenize(p.text, p.special === true)), s.contextSize - maxTokens)
-    : s.fim && layoutFimPrompt(model.tokenize(msg.prefix, false), model.tokenize(msg.suffix, false), s.fim, s.contextSize - maxTokens);
+    ? layoutWholePrompt(
+        msg.prompt.map((p) => model.tokenize(p.text, p.special === true)),
+        s.contextSize - maxTokens,
+      )
+    : s.fim &&
+      layoutFimPrompt(
+        model.tokenize(msg.prefix, false),
+        model.tokenize(msg.suffix, false),
+        s.fim,
+        s.contextSize - maxTokens,
+      );
   if (!layout) {
-    send({ type: 'error', id: msg.id, message: 'the model has no fill-in-the-middle tokens (a FIM-trained base model such as Qwen2.5-Coder is needed)' });
+    send({
+      type: 'error',
+      id: msg.id,
+      message: 'the model has no fill-in-the-middle tokens (a FIM-trained base model such as Qwen2.5-Coder is needed)',
+    });
     return;
   }
   const tokens = layout.tokens;
@@ -129,13 +151,14 @@ async function complete(msg: CompleteMessage): Promise<void> {
   // KV-cache reuse: keep the evaluated tokens this prompt shares with the last one (at least the final token
   // is evaluated again, since generation needs its logits).
   const keep = Math.min(commonPrefixLength(sequence.contextTokens, tokens), tokens.length - 1);
-  if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+  if (keep < sequence.nextTokenIndex)
+    await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
   stats.reusedTokens = keep;
 
   // Prefill in chunks: a native evaluation cannot be interrupted, so cancellation waits at most one chunk.
   // Each call is sized from the speed measured so far, so it lasts about prefillTargetMs on any machine/model.
   const pending = tokens.slice(keep, -1);
-  for (let i = 0; i < pending.length; ) {
+  for (let i = 0; i < pending.length;) {
     if (isAborted()) {
       stats.prefillMs = ms(now() - started);
       return finish();
@@ -210,7 +233,9 @@ process.on('message', (raw: ParentMessage) => {
   switch (raw.type) {
     case 'load':
       queue = queue.then(() =>
-        load(raw).catch((err: unknown) => send({ type: 'load-error', message: err instanceof Error ? err.message : String(err) })),
+        load(raw).catch((err: unknown) =>
+          send({ type: 'load-error', message: err instanceof Error ? err.message : String(err) }),
+        ),
       );
       break;
     case 'complete':

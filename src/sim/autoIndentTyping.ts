@@ -16,13 +16,24 @@ import type { Trace, TraceEvent } from './trace';
 import { indentUnit, type TypeThroughOptions } from './typeThrough';
 
 /** The same knobs as a type-through trace's, without typos, auto-closed brackets or second thoughts. */
-export type AutoIndentTypingOptions = Pick<TypeThroughOptions, 'seed' | 'startLine' | 'endLine' | 'medianGapMs' | 'gapSigma' | 'pauseAfterEnter' | 'pauseMidLine' | 'acceptRestOfLine'>;
+export type AutoIndentTypingOptions = Pick<
+  TypeThroughOptions,
+  | 'seed'
+  | 'startLine'
+  | 'endLine'
+  | 'medianGapMs'
+  | 'gapSigma'
+  | 'pauseAfterEnter'
+  | 'pauseMidLine'
+  | 'acceptRestOfLine'
+>;
 
 const indentOf = (line: string) => /^[ \t]*/.exec(line)![0];
 
 /** The region as an editor's auto-indent leaves it when the user types no leading whitespace. */
 export function autoIndented(region: string, language: string, unit: string): string {
-  const opens = (line: string) => (language === 'python' ? /:\s*(?:#.*)?$/.test(line) : /[{([]\s*(?:\/\/.*)?$/.test(line));
+  const opens = (line: string) =>
+    language === 'python' ? /:\s*(?:#.*)?$/.test(line) : /[{([]\s*(?:\/\/.*)?$/.test(line);
   const lines = region.split('\n');
   const out = [lines[0]];
   let last = lines[0];

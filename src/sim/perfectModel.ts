@@ -11,12 +11,17 @@ import { indentWidth } from '../core/text';
 import type { DocumentSnapshot } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
 
-
 /**
  * What a perfect model answers at this cursor: the final document's text after the cursor, to the end of the
  * line (single-line) or of the block (multi-line), at most `maxChars`.
  */
-export function perfectAnswer(final: string, prefix: string, suffix: string, multiline: boolean, maxChars: number): string {
+export function perfectAnswer(
+  final: string,
+  prefix: string,
+  suffix: string,
+  multiline: boolean,
+  maxChars: number,
+): string {
   let middle: string;
   if (final.startsWith(prefix) && final.endsWith(suffix) && prefix.length + suffix.length <= final.length) {
     middle = final.slice(prefix.length, final.length - suffix.length);
@@ -34,7 +39,8 @@ export function perfectAnswer(final: string, prefix: string, suffix: string, mul
     const first = lines.slice(1).find((l) => l.trim() !== '');
     // The block: its first line sets the indentation; it ends at the first line indented less.
     const lineBefore = prefix.slice(prefix.lastIndexOf('\n') + 1);
-    const blockIndent = lines[0].trim() !== '' ? indentWidth(lineBefore + lines[0]) : first !== undefined ? indentWidth(first) : 0;
+    const blockIndent =
+      lines[0].trim() !== '' ? indentWidth(lineBefore + lines[0]) : first !== undefined ? indentWidth(first) : 0;
     for (let i = 1; i < lines.length; i++) {
       const l = lines[i];
       if (l.trim() !== '' && indentWidth(l) < blockIndent) break;

@@ -5,7 +5,14 @@
 import type { BackendProfile } from '../core/config';
 import type { Logger } from '../core/log';
 import type { Clock } from '../core/scheduling/clock';
-import { RequestManager, type PartialFilterResult, type PipelineRunner, type ScheduledOutcome, type SchedulerStats, type TriggerOptions } from '../core/scheduling/manager';
+import {
+  RequestManager,
+  type PartialFilterResult,
+  type PipelineRunner,
+  type ScheduledOutcome,
+  type SchedulerStats,
+  type TriggerOptions,
+} from '../core/scheduling/manager';
 import { decideShape, type RequestShape } from '../core/scheduling/shape';
 import { ReferenceScheduler, type ReferencePolicy } from './reference';
 
@@ -27,7 +34,12 @@ export interface SchedulerDeps {
   prefetch: boolean;
   speculate?: boolean;
   log?: Logger;
-  postfilter: (language: string, prefix: string, suffix: string, completion: string) => Promise<PartialFilterResult | undefined>;
+  postfilter: (
+    language: string,
+    prefix: string,
+    suffix: string,
+    completion: string,
+  ) => Promise<PartialFilterResult | undefined>;
 }
 
 export interface SimPolicy {
@@ -37,7 +49,10 @@ export interface SimPolicy {
 }
 
 function reference(policy: ReferencePolicy, description: string): SimPolicy {
-  return { description, create: (d) => new ReferenceScheduler({ clock: d.clock, run: d.run, profile: d.profile, policy }) };
+  return {
+    description,
+    create: (d) => new ReferenceScheduler({ clock: d.clock, run: d.run, profile: d.profile, policy }),
+  };
 }
 
 export const POLICIES: Record<string, SimPolicy> = {
@@ -45,9 +60,17 @@ export const POLICIES: Record<string, SimPolicy> = {
     description: "Tessera's scheduler, as the extension runs it",
     create: (d) => {
       const m = new RequestManager(d);
-      return Object.assign(m, { shapeAt: (prefix: string, suffix: string) => decideShape(prefix, suffix, d.profile, d.local) });
+      return Object.assign(m, {
+        shapeAt: (prefix: string, suffix: string) => decideShape(prefix, suffix, d.profile, d.local),
+      });
     },
   },
-  fixed350: reference({ debounceMs: 350, cancel: 'never' }, 'a fixed 350 ms debounce, no cache, no reuse; superseded requests run to their end'),
-  cancel75: reference({ debounceMs: 75, cancel: 'trigger' }, 'a 75 ms debounce; a superseded request is cancelled; nothing is reused'),
+  fixed350: reference(
+    { debounceMs: 350, cancel: 'never' },
+    'a fixed 350 ms debounce, no cache, no reuse; superseded requests run to their end',
+  ),
+  cancel75: reference(
+    { debounceMs: 75, cancel: 'trigger' },
+    'a 75 ms debounce; a superseded request is cancelled; nothing is reused',
+  ),
 };

@@ -15,10 +15,19 @@ import { SINGLE_LINE_MAX_TOKENS, type RequestShape } from '../core/scheduling/sh
  * The classic multi-line decision of simple providers: the block at an empty line right after a block opener or
  * at the end of an opener; one line everywhere else.
  */
-export function classicShape(prefix: string, suffix: string, profile: Pick<BackendProfile, 'maxTokens' | 'stop'>): RequestShape {
+export function classicShape(
+  prefix: string,
+  suffix: string,
+  profile: Pick<BackendProfile, 'maxTokens' | 'stop'>,
+): RequestShape {
   const cursor = cursorContext(prefix, suffix);
   const extra = [...(profile.stop ?? [])];
-  const single = (why: RequestShape['why']): RequestShape => ({ multiline: false, maxTokens: Math.min(profile.maxTokens, SINGLE_LINE_MAX_TOKENS), stop: ['\n', ...extra], why });
+  const single = (why: RequestShape['why']): RequestShape => ({
+    multiline: false,
+    maxTokens: Math.min(profile.maxTokens, SINGLE_LINE_MAX_TOKENS),
+    stop: ['\n', ...extra],
+    why,
+  });
   const block: RequestShape = { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
   if (cursor.position === 'mid-line') return single('mid-line');
   if (cursor.position === 'empty-line') return cursor.previousLineOpensBlock ? block : single('empty-line');
@@ -31,7 +40,14 @@ export interface ReferencePolicy {
 }
 
 export class ReferenceScheduler {
-  readonly stats: SchedulerStats = { triggers: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, inflightHits: 0 };
+  readonly stats: SchedulerStats = {
+    triggers: 0,
+    requests: 0,
+    cancelled: 0,
+    cacheHits: 0,
+    typedAheadHits: 0,
+    inflightHits: 0,
+  };
   private readonly running = new Set<AbortController>();
 
   constructor(
@@ -48,7 +64,12 @@ export class ReferenceScheduler {
     this.stats.triggers++;
     const t0 = this.opts.clock.now();
     if (!(await sleep(this.opts.clock, this.opts.policy.debounceMs, options.signal))) {
-      return { outcome: cancelledOutcome('a newer keystroke arrived during the debounce'), servedBy: 'request', waitedMs: this.opts.clock.now() - t0, shape };
+      return {
+        outcome: cancelledOutcome('a newer keystroke arrived during the debounce'),
+        servedBy: 'request',
+        waitedMs: this.opts.clock.now() - t0,
+        shape,
+      };
     }
     const ctrl = new AbortController();
     this.running.add(ctrl);

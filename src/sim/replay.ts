@@ -158,14 +158,24 @@ async function warmUp(header: TraceHeader): Promise<void> {
   const suffix = header.final.slice(half);
   const { settings } = readSettings({});
   try {
-    await buildContext({ language: header.language, prefix, suffix, budgetTokens: settings.context.maxPromptTokens, suffixShare: settings.context.suffixShare });
+    await buildContext({
+      language: header.language,
+      prefix,
+      suffix,
+      budgetTokens: settings.context.maxPromptTokens,
+      suffixShare: settings.context.suffixShare,
+    });
     await postfilter({ language: header.language, prefix, suffix, completion: 'x' });
   } catch {
     // A language without a grammar takes the heuristic path; nothing to load.
   }
 }
 
-export async function replay(header: TraceHeader, events: TraceEvent[], opts: ReplayOptions): Promise<{ summary: ReplaySummary; detail: ReplayDetail }> {
+export async function replay(
+  header: TraceHeader,
+  events: TraceEvent[],
+  opts: ReplayOptions,
+): Promise<{ summary: ReplaySummary; detail: ReplayDetail }> {
   // Pipeline runs doing work off the virtual clock (context, post-filter, grammar loading): time waits for them.
   let busy = 0;
   const clock = new VirtualClock(0, () => busy === 0);
@@ -192,10 +202,21 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   let generatedTokens = 0;
   /** The request a pipeline run belongs to (runs start one at a time, synchronously). */
   const onRequest = (record: RequestRecord | undefined) => (request: CompletionRequest, snapshot: DocumentSnapshot) => {
-    const rendered = renderFim(fimTemplate, { prefix: request.prefix, suffix: request.suffix, filename: request.filename, extra: request.extra });
+    const rendered = renderFim(fimTemplate, {
+      prefix: request.prefix,
+      suffix: request.suffix,
+      filename: request.filename,
+      extra: request.extra,
+    });
     const prefill = prompts.add(rendered, cursorIn(rendered, request.prefix));
     if (record) record.prefill = prefill;
-    const plain = lineWindow(snapshot.text.slice(0, snapshot.offset), snapshot.text.slice(snapshot.offset), settings.context.maxPromptTokens, settings.context.suffixShare, family);
+    const plain = lineWindow(
+      snapshot.text.slice(0, snapshot.offset),
+      snapshot.text.slice(snapshot.offset),
+      settings.context.maxPromptTokens,
+      settings.context.suffixShare,
+      family,
+    );
     const plainRendered = renderFim(fimTemplate, { prefix: plain.prefix, suffix: plain.suffix });
     plainPrompts.add(plainRendered, cursorIn(plainRendered, plain.prefix));
   };
@@ -218,20 +239,42 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
     },
     run: async (snapshot, shape, onChunk, signal, info) => {
       const record: RequestRecord | undefined = info
-        ? { id: info.id, t: clock.now(), reason: info.reason, why: shape.why, shown: false, cancelled: false, tokens: 0, prefill: 0, snapshot }
+        ? {
+            id: info.id,
+            t: clock.now(),
+            reason: info.reason,
+            why: shape.why,
+            shown: false,
+            cancelled: false,
+            tokens: 0,
+            prefill: 0,
+            snapshot,
+          }
         : undefined;
       if (record) records.set(record.id, record);
       busy++;
       try {
-        const backend = new PerfectModelBackend(profile, clock, header.final, snapshot, opts.latencyMs, opts.tokensPerS, {
-          onWait: (waiting) => (busy += waiting ? -1 : 1),
-          onRequest: onRequest(record),
-          onToken: () => {
-            generatedTokens++;
-            if (record) record.tokens++;
+        const backend = new PerfectModelBackend(
+          profile,
+          clock,
+          header.final,
+          snapshot,
+          opts.latencyMs,
+          opts.tokensPerS,
+          {
+            onWait: (waiting) => (busy += waiting ? -1 : 1),
+            onRequest: onRequest(record),
+            onToken: () => {
+              generatedTokens++;
+              if (record) record.tokens++;
+            },
           },
-        });
-        const outcome = await complete(snapshot, { backend, profile, settings, shape, onChunk, now: () => clock.now() }, signal);
+        );
+        const outcome = await complete(
+          snapshot,
+          { backend, profile, settings, shape, onChunk, now: () => clock.now() },
+          signal,
+        );
         if (record) {
           record.cancelled = signal.aborted;
           record.endedAt = clock.now();
@@ -286,7 +329,11 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       void scheduler.complete(snapshot, { signal: ctrl.signal }).then((r) => {
         if (ctrl.signal.aborted || version !== myVersion) return;
         detail.servedBy[r.servedBy]++;
-        if (opts.onMissedPause || opts.onLatePause) answerLog.push({ t: clock.now(), msg: `${r.servedBy}${r.requestId ? ` #${r.requestId}` : ''}: ${r.outcome.kind === 'suggestion' ? JSON.stringify(r.outcome.text) : `${r.outcome.stage}/${r.outcome.reason} ${r.outcome.detail}`} (${r.shape.why})` });
+        if (opts.onMissedPause || opts.onLatePause)
+          answerLog.push({
+            t: clock.now(),
+            msg: `${r.servedBy}${r.requestId ? ` #${r.requestId}` : ''}: ${r.outcome.kind === 'suggestion' ? JSON.stringify(r.outcome.text) : `${r.outcome.stage}/${r.outcome.reason} ${r.outcome.detail}`} (${r.shape.why})`,
+          });
         const prefix = text.slice(0, offset);
         const suffix = text.slice(offset);
         if (r.outcome.kind === 'suggestion') {
@@ -309,7 +356,8 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
   const settleTypedThrough = () => {
     if (!openTypedThrough) return;
     const stillShown = visible(ghost, text.slice(0, offset), text.slice(offset)) !== undefined;
-    if (stillShown && scheduler.stats.requests === openTypedThrough.requests) detail.typedThroughServed += openTypedThrough.chars;
+    if (stillShown && scheduler.stats.requests === openTypedThrough.requests)
+      detail.typedThroughServed += openTypedThrough.chars;
     openTypedThrough = undefined;
   };
 
@@ -379,14 +427,26 @@ export async function replay(header: TraceHeader, events: TraceEvent[], opts: Re
       if (hasAnswer) detail.pausesWithAnswerAndGhost++;
       detail.pauseToGhost.push(at - start);
       if (at > start && opts.onLatePause) {
-        opts.onLatePause({ t: start, ms: at - start, prefixTail: p.slice(-80), suffixHead: sfx.slice(0, 40), last: answerLog.filter((a) => a.t >= start - 1000 && a.t < end).map((a) => `${Math.round(a.t - start)}: ${a.msg}`).join(' | ') });
+        opts.onLatePause({
+          t: start,
+          ms: at - start,
+          prefixTail: p.slice(-80),
+          suffixHead: sfx.slice(0, 40),
+          last: answerLog
+            .filter((a) => a.t >= start - 1000 && a.t < end)
+            .map((a) => `${Math.round(a.t - start)}: ${a.msg}`)
+            .join(' | '),
+        });
       }
     } else if (opts.onMissedPause) {
       opts.onMissedPause({
         t: start,
         prefixTail: p.slice(-80),
         suffixHead: sfx.slice(0, 40),
-        last: answerLog.filter((a) => a.t >= start && a.t < end).map((a) => a.msg).join(' | '),
+        last: answerLog
+          .filter((a) => a.t >= start && a.t < end)
+          .map((a) => a.msg)
+          .join(' | '),
       });
     }
   }

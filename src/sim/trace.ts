@@ -26,11 +26,13 @@ export function parseTrace(lines: unknown[]): Trace {
   const events = rest.map((e, i) => {
     const where = `line ${i + 2}`;
     if (typeof e !== 'object' || e === null) throw new Error(`${where}: must be a JSON object`);
-    if (typeof e.t !== 'number' || !Number.isFinite(e.t)) throw new Error(`${where}: "t" must be a number (ms since start)`);
+    if (typeof e.t !== 'number' || !Number.isFinite(e.t))
+      throw new Error(`${where}: "t" must be a number (ms since start)`);
     if (e.t < last) throw new Error(`${where}: "t" goes back in time (${e.t} < ${last})`);
     last = e.t;
     if (e.accept === true) return { t: e.t, accept: true as const };
-    if (typeof e.text !== 'string') throw new Error(`${where}: needs "text" (document after the key) or "accept": true`);
+    if (typeof e.text !== 'string')
+      throw new Error(`${where}: needs "text" (document after the key) or "accept": true`);
     if (typeof e.offset !== 'number' || !Number.isInteger(e.offset) || e.offset < 0 || e.offset > e.text.length) {
       throw new Error(`${where}: "offset" must be an integer cursor offset within "text"`);
     }

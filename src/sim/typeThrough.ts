@@ -102,7 +102,12 @@ function opensBlockForEditor(line: string, language: string): boolean {
  * declarations (C-like)
  * spanning minLines..maxLines lines, as [startLine, endLine) ranges.
  */
-export function functionRegions(file: string, language: string, minLines = 4, maxLines = 30): { startLine: number; endLine: number }[] {
+export function functionRegions(
+  file: string,
+  language: string,
+  minLines = 4,
+  maxLines = 30,
+): { startLine: number; endLine: number }[] {
   const lines = file.split('\n');
   const out: { startLine: number; endLine: number }[] = [];
   const python = language === 'python';
@@ -162,7 +167,8 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
     t += Math.max(15, Math.round(gap));
     events.push({ t, text: before + typed + pending + after, offset: before.length + typed.length });
   };
-  const keyGap = (ch: string, prev: string) => logNormal(r, median, sigma) * (/\s/.test(prev) || /[^\w]/.test(ch) ? 1.35 : 1);
+  const keyGap = (ch: string, prev: string) =>
+    logNormal(r, median, sigma) * (/\s/.test(prev) || /[^\w]/.test(ch) ? 1.35 : 1);
   const pause = () => {
     t += 500 + logNormal(r, 1100, 0.5);
   };
@@ -199,7 +205,11 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
       emit(region.slice(0, pos) + '\n' + auto, keyGap('\n', region[pos - 1] ?? '\n'));
       pos++;
       // Blank lines: Enter again; the editor removes the auto-indent it left on the line.
-      for (let nl = region.indexOf('\n', pos); nl >= 0 && region.slice(pos, nl).trim() === ''; nl = region.indexOf('\n', pos)) {
+      for (
+        let nl = region.indexOf('\n', pos);
+        nl >= 0 && region.slice(pos, nl).trim() === '';
+        nl = region.indexOf('\n', pos)
+      ) {
         pos = nl + 1;
         emit(region.slice(0, pos) + auto, keyGap('\n', '\n'));
       }
@@ -217,7 +227,8 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
       }
       while (cur.length > want.length) {
         // Backspace in leading whitespace goes back to the previous tab stop.
-        cur = cur.endsWith(unit) && cur.length - unit.length >= want.length ? cur.slice(0, -unit.length) : cur.slice(0, -1);
+        cur =
+          cur.endsWith(unit) && cur.length - unit.length >= want.length ? cur.slice(0, -unit.length) : cur.slice(0, -1);
         emit(region.slice(0, pos) + cur, logNormal(r, 180, 0.3));
       }
       while (cur.length < want.length) {
@@ -241,7 +252,8 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
       if (other !== word && !other.startsWith(word)) {
         // Types (part of) another name, stops, deletes it, then types the file's own.
         const n = Math.min(other.length, 2 + Math.floor(r() * 6));
-        for (let i = 1; i <= n; i++) emit(emitState + other.slice(0, i), i === 1 ? gap : keyGap(other[i - 1], other[i - 2]));
+        for (let i = 1; i <= n; i++)
+          emit(emitState + other.slice(0, i), i === 1 ? gap : keyGap(other[i - 1], other[i - 2]));
         if (r() < 0.5) pause();
         for (let i = n - 1; i >= 0; i--) emit(emitState + other.slice(0, i), logNormal(r, 120, 0.3));
         gap = keyGap(ch, ' ');
@@ -254,7 +266,8 @@ export function generateTypeThroughTrace(file: string, language: string, o: Type
       gap = logNormal(r, median, sigma);
     }
     if (autoClose && pending.startsWith(ch)) pending = pending.slice(1);
-    else if (autoClose && ch in CLOSER && closesOnLine(region, pos) && (ch !== CLOSER[ch] || quoteOpens(region, pos))) pending = CLOSER[ch] + pending;
+    else if (autoClose && ch in CLOSER && closesOnLine(region, pos) && (ch !== CLOSER[ch] || quoteOpens(region, pos)))
+      pending = CLOSER[ch] + pending;
     pos++;
     emitState = region.slice(0, pos);
     emit(emitState, gap);

@@ -5,7 +5,17 @@
  */
 import { existsSync } from 'node:fs';
 import { DownloadError, downloadModel, downloadState, failureHeadline } from '../core/backends/embedded/download';
-import { catalogModel, downloadSource, formatBytes, hostInDomains, isPinned, MODEL_HOST, MODEL_HOST_DOMAINS, modelCacheDir, modelFilePath } from '../core/backends/embedded/models';
+import {
+  catalogModel,
+  downloadSource,
+  formatBytes,
+  hostInDomains,
+  isPinned,
+  MODEL_HOST,
+  MODEL_HOST_DOMAINS,
+  modelCacheDir,
+  modelFilePath,
+} from '../core/backends/embedded/models';
 import { nodeGet, type HttpGet } from '../core/net/httpGet';
 import { progressPrinter, type ProgressOutput } from './progress';
 
@@ -23,8 +33,7 @@ export interface EnsureModelOptions {
 }
 
 export type EnsureModelResult =
-  | { ok: true; path: string; downloaded: boolean }
-  | { ok: false; path: string; paragraph: string; line: string };
+  { ok: true; path: string; downloaded: boolean } | { ok: false; path: string; paragraph: string; line: string };
 
 export const WAYS_ON =
   'Three ways on: `npm start -- --model FILE.gguf` runs a GGUF model you already have; `npm start -- --server URL` ' +
@@ -32,7 +41,10 @@ export const WAYS_ON =
   "completes the sample files' gaps.";
 
 /** The terminal's paragraph for a failed download. */
-export function failureParagraph(e: { reason: DownloadError['reason']; message: string; status?: number }, where: { path: string; partBytes: number }): string {
+export function failureParagraph(
+  e: { reason: DownloadError['reason']; message: string; status?: number },
+  where: { path: string; partBytes: number },
+): string {
   const kept =
     where.partBytes > 0
       ? `The ${formatBytes(where.partBytes)} downloaded so far are kept in ${where.path}.part; the next \`npm start\` resumes from there.`
@@ -52,9 +64,18 @@ export async function ensureDefaultModel(opts: EnsureModelOptions): Promise<Ensu
   const dest = modelFilePath(modelCacheDir(env), model);
   if (existsSync(dest)) return { ok: true, path: dest, downloaded: false };
   const say = (line: string) => out.write(`[start] ${line}\n`);
-  const fail = async (e: { reason: DownloadError['reason']; message: string; status?: number }): Promise<EnsureModelResult> => {
+  const fail = async (e: {
+    reason: DownloadError['reason'];
+    message: string;
+    status?: number;
+  }): Promise<EnsureModelResult> => {
     const { partBytes } = await downloadState(dest);
-    return { ok: false, path: dest, paragraph: failureParagraph(e, { path: dest, partBytes }), line: `model not downloaded (${failureHeadline(e.reason, e.status)})` };
+    return {
+      ok: false,
+      path: dest,
+      paragraph: failureParagraph(e, { path: dest, partBytes }),
+      line: `model not downloaded (${failureHeadline(e.reason, e.status)})`,
+    };
   };
 
   const source = downloadSource(model, env);
@@ -64,7 +85,9 @@ export async function ensureDefaultModel(opts: EnsureModelOptions): Promise<Ensu
     ? `checked against ${source.mirror && !model.sha256 ? 'TESSERA_MODEL_SHA256' : 'its pinned SHA-256'}`
     : `checked against the SHA-256 ${MODEL_HOST} declares for it (not pinned)`;
   say(`downloading ${model.label}, about ${formatBytes(model.approxBytes)}, from ${from} into ${dest}`);
-  say(`once: later starts and the Tessera extension of this user use that file; ${check}${isPinned(model) || source.mirror ? '' : ` at the branch "main"`}`);
+  say(
+    `once: later starts and the Tessera extension of this user use that file; ${check}${isPinned(model) || source.mirror ? '' : ` at the branch "main"`}`,
+  );
 
   const attempts = opts.attempts ?? 5;
   const get = opts.get ?? nodeGet(env);
@@ -83,8 +106,13 @@ export async function ensureDefaultModel(opts: EnsureModelOptions): Promise<Ensu
         onProgress: (p) => bar.update(p),
       });
       bar.end();
-      const revision = r.revision && hostInDomains(new URL(source.url).hostname, MODEL_HOST_DOMAINS) ? `, commit ${r.revision.slice(0, 12)}` : '';
-      say(`model ready: ${formatBytes(r.bytes)}, SHA-256 ${r.sha256.slice(0, 16)}… matches the ${r.verifiedWith === 'pinned' ? 'pinned hash' : `hash ${from} declared`}${revision}`);
+      const revision =
+        r.revision && hostInDomains(new URL(source.url).hostname, MODEL_HOST_DOMAINS)
+          ? `, commit ${r.revision.slice(0, 12)}`
+          : '';
+      say(
+        `model ready: ${formatBytes(r.bytes)}, SHA-256 ${r.sha256.slice(0, 16)}… matches the ${r.verifiedWith === 'pinned' ? 'pinned hash' : `hash ${from} declared`}${revision}`,
+      );
       return { ok: true, path: dest, downloaded: true };
     } catch (err) {
       bar.end();

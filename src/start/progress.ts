@@ -21,7 +21,12 @@ export function renderProgress(p: DownloadProgress, width = 24): string {
   const filled = Math.round(frac * width);
   const bar = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
   const pct = `${Math.floor(frac * 100)}%`.padStart(4);
-  const left = p.received >= p.total ? 'done' : p.bytesPerSecond > 0 ? `${formatDuration((p.total - p.received) / p.bytesPerSecond)} left` : 'time left unknown';
+  const left =
+    p.received >= p.total
+      ? 'done'
+      : p.bytesPerSecond > 0
+        ? `${formatDuration((p.total - p.received) / p.bytesPerSecond)} left`
+        : 'time left unknown';
   return `${bar} ${pct}  ${formatBytes(p.received)} of ${formatBytes(p.total)} · ${speed} · ${left}`;
 }
 

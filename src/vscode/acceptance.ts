@@ -26,7 +26,9 @@ export class SuggestionTracker implements vscode.Disposable {
     this.core = new CoreTracker(store.stats);
     store.onReset(() => this.core.statisticsReset());
     this.disposables.push(
-      vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: unknown) => this.accepted(typeof id === 'number' ? id : -1)),
+      vscode.commands.registerCommand(ACCEPTED_COMMAND, (id: unknown) =>
+        this.accepted(typeof id === 'number' ? id : -1),
+      ),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
     );
   }
@@ -47,7 +49,13 @@ export class SuggestionTracker implements vscode.Disposable {
    * The inline completion items for a suggestion and its alternatives (best first), each with the accept command;
    * `s` holds texts from `position` minus `opts.typed` (the suggest widget's item range).
    */
-  items(document: vscode.TextDocument, position: vscode.Position, s: Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>, backend: string, opts: ShowOptions): vscode.InlineCompletionItem[] {
+  items(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    s: Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>,
+    backend: string,
+    opts: ShowOptions,
+  ): vscode.InlineCompletionItem[] {
     const offset = document.offsetAt(position);
     const shown = this.core.show(document.uri.toString(), offset, document.languageId, backend, s, opts);
     this.store.changed();
@@ -64,7 +72,10 @@ export class SuggestionTracker implements vscode.Disposable {
   }
 
   private item(document: vscode.TextDocument, offset: number, i: ShownItem): vscode.InlineCompletionItem {
-    const item = new vscode.InlineCompletionItem(i.text, new vscode.Range(document.positionAt(i.anchor), document.positionAt(offset + i.replaceSuffix)));
+    const item = new vscode.InlineCompletionItem(
+      i.text,
+      new vscode.Range(document.positionAt(i.anchor), document.positionAt(offset + i.replaceSuffix)),
+    );
     item.command = { command: ACCEPTED_COMMAND, title: 'Tessera: suggestion accepted', arguments: [i.id] };
     return item;
   }

@@ -5,11 +5,22 @@
 import * as vscode from 'vscode';
 import { createBackend, type Backend, type SecretLookup } from '../core/backends';
 import { redactUrl } from '../core/backends/http';
-import { activeProfile, type BackendProfile, type Settings, type SettingsProblem, type SettingsSource } from '../core/config';
+import {
+  activeProfile,
+  type BackendProfile,
+  type Settings,
+  type SettingsProblem,
+  type SettingsSource,
+} from '../core/config';
 import { explainReason, type ReasonsOfKind, type RejectionReason } from '../core/reasons';
 import { BackendHealth, isBackendFailure } from '../core/scheduling/backoff';
 import type { Outcome } from '../core/types';
-import { backendAllowedInWorkspace, exclusionMatcherCache, matchDocument, type ExclusionMatcher } from '../core/exclusions';
+import {
+  backendAllowedInWorkspace,
+  exclusionMatcherCache,
+  matchDocument,
+  type ExclusionMatcher,
+} from '../core/exclusions';
 import { documentPaths } from './documentPaths';
 import { settingsFile } from './settings';
 import type { StatusBar } from './statusBar';
@@ -43,9 +54,16 @@ export class Controller implements vscode.Disposable {
    * Applies new settings: rebuilds the backend when its profile changed, reports each new problem once, naming the
    * settings file that has it (and opening that file from the warning). `sources`: the file each key comes from.
    */
-  applySettings(settings: Settings, problems: SettingsProblem[], sources: Partial<Record<string, SettingsSource>> = {}): void {
+  applySettings(
+    settings: Settings,
+    problems: SettingsProblem[],
+    sources: Partial<Record<string, SettingsSource>> = {},
+  ): void {
     this.settings = settings;
-    problems = [...problems, ...this.exclusionMatcher().problems.map((text) => ({ text, source: sources.exclude ?? ('user' as const) }))];
+    problems = [
+      ...problems,
+      ...this.exclusionMatcher().problems.map((text) => ({ text, source: sources.exclude ?? ('user' as const) })),
+    ];
     const key = (p: SettingsProblem) => `${p.source}\u0000${p.text}`;
     const fresh = problems.filter((p) => !this.reportedProblems.has(key(p)));
     this.reportedProblems = new Map(problems.map((p) => [key(p), p]));
@@ -54,7 +72,10 @@ export class Controller implements vscode.Disposable {
       const file = settingsFile(fresh[0].source);
       const button = `Open ${file.name}`;
       void vscode.window
-        .showWarningMessage(`Tessera: ${fresh[0].text} (in ${file.name})${fresh.length > 1 ? ` (+${fresh.length - 1} more in the log)` : ''}`, button)
+        .showWarningMessage(
+          `Tessera: ${fresh[0].text} (in ${file.name})${fresh.length > 1 ? ` (+${fresh.length - 1} more in the log)` : ''}`,
+          button,
+        )
         .then((pick) => {
           if (pick === button) void file.open();
         });
@@ -65,7 +86,11 @@ export class Controller implements vscode.Disposable {
       void this.active?.backend.dispose?.();
       this.active = profile ? { profile, backend: createBackend(profile, this.secrets, { log: this.log }) } : undefined;
       this.health.recordSuccess();
-      this.log.info(profile ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ? redactUrl(profile.baseUrl) : (profile.modelPath ?? '')} model=${profile.model ?? '-'})` : 'backend: none configured');
+      this.log.info(
+        profile
+          ? `backend: ${profile.name} (${profile.kind} ${profile.baseUrl ? redactUrl(profile.baseUrl) : (profile.modelPath ?? '')} model=${profile.model ?? '-'})`
+          : 'backend: none configured',
+      );
     }
     // A new backend starts without the old one's latency and "Last: …" (e.g. "not trusted: "remote" sends code to …").
     this.status.setBackend(this.active?.profile.name ?? '');
@@ -117,15 +142,30 @@ export class Controller implements vscode.Disposable {
     const excluded = this.excluded(document);
     if (excluded) return { reason: 'excluded', detail: excluded };
     const lang = s.languages[document.languageId] ?? s.languages['*'] ?? true;
-    if (!lang) return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
-    if (!manual && s.triggerMode === 'manual') return { reason: 'manual-only', detail: 'automatic suggestions are off (tessera.triggerMode is "manual"): press Alt+\\ to ask for one' };
-    if (!manual && this.snoozed) return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
-    if (!this.active) return { reason: 'no-backend', detail: this.fallbackProblem ?? 'no backend configured: add a profile to tessera.backends, or run "Tessera: Download Embedded Model" to complete with a local model' };
+    if (!lang)
+      return { reason: 'language-disabled', detail: `disabled for ${document.languageId} (tessera.languages)` };
+    if (!manual && s.triggerMode === 'manual')
+      return {
+        reason: 'manual-only',
+        detail: 'automatic suggestions are off (tessera.triggerMode is "manual"): press Alt+\\ to ask for one',
+      };
+    if (!manual && this.snoozed)
+      return { reason: 'snoozed', detail: `snoozed until ${new Date(this.snoozedUntil).toLocaleTimeString()}` };
+    if (!this.active)
+      return {
+        reason: 'no-backend',
+        detail:
+          this.fallbackProblem ??
+          'no backend configured: add a profile to tessera.backends, or run "Tessera: Download Embedded Model" to complete with a local model',
+      };
     const trust = backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
     if (!trust.allowed) return { reason: 'untrusted', detail: trust.reason ?? 'workspace not trusted' };
     const paused = this.health.pausedFor(Date.now());
     if (paused > 0 && !manual) {
-      return { reason: 'backoff', detail: `backend failing (${this.health.lastError?.message ?? 'error'}); retrying in ${Math.ceil(paused / 1000)} s` };
+      return {
+        reason: 'backoff',
+        detail: `backend failing (${this.health.lastError?.message ?? 'error'}); retrying in ${Math.ceil(paused / 1000)} s`,
+      };
     }
     return undefined;
   }
@@ -174,10 +214,16 @@ export class Controller implements vscode.Disposable {
     if (outcome.stage === 'backend' && isBackendFailure(outcome.reason)) {
       const rec = this.health.recordFailure(outcome.reason, outcome.detail, Date.now(), outcome.retryAfterMs);
       this.status.set({ kind: 'error', detail: outcome.detail });
-      this.log.warn(`backend ${this.active?.profile.name}: ${outcome.reason}: ${outcome.detail}; pausing until ${new Date(rec.retryAt).toLocaleTimeString()}`);
+      this.log.warn(
+        `backend ${this.active?.profile.name}: ${outcome.reason}: ${outcome.detail}; pausing until ${new Date(rec.retryAt).toLocaleTimeString()}`,
+      );
       if (rec.newEpisode) {
         void vscode.window
-          .showWarningMessage(`Tessera: backend "${this.active?.profile.name}" — ${outcome.detail}`, 'Open Settings', 'Show Log')
+          .showWarningMessage(
+            `Tessera: backend "${this.active?.profile.name}" — ${outcome.detail}`,
+            'Open Settings',
+            'Show Log',
+          )
           .then((pick) => {
             if (pick === 'Open Settings') void vscode.commands.executeCommand('tessera.openSettings');
             if (pick === 'Show Log') this.log.show();
@@ -185,7 +231,8 @@ export class Controller implements vscode.Disposable {
       }
       return;
     }
-    if (outcome.stage === 'backend' && outcome.reason === 'empty' && this.health.recordSuccess()) this.log.info('backend recovered');
+    if (outcome.stage === 'backend' && outcome.reason === 'empty' && this.health.recordSuccess())
+      this.log.info('backend recovered');
     if (outcome.reason !== 'cancelled') this.explain(outcome.reason, outcome.detail);
     this.refreshStatus();
   }
@@ -197,13 +244,20 @@ export class Controller implements vscode.Disposable {
     const excluded = doc && this.excluded(doc);
     const trust = this.active && backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
     if (!this.settings.enable) this.status.set({ kind: 'disabled', detail: 'tessera.enable is false' });
-    else if (doc && lang === false) this.status.set({ kind: 'disabled', detail: `disabled for ${doc.languageId} (tessera.languages)` });
+    else if (doc && lang === false)
+      this.status.set({ kind: 'disabled', detail: `disabled for ${doc.languageId} (tessera.languages)` });
     else if (excluded) this.status.set({ kind: 'disabled', detail: excluded });
-    else if (trust && !trust.allowed) this.status.set({ kind: 'disabled', detail: trust.reason ?? 'workspace not trusted' });
+    else if (trust && !trust.allowed)
+      this.status.set({ kind: 'disabled', detail: trust.reason ?? 'workspace not trusted' });
     else if (this.snoozed) this.status.set({ kind: 'snoozed', until: this.snoozedUntil });
-    else if (this.health.failing) this.status.set({ kind: 'error', detail: this.health.lastError?.message ?? 'backend error' });
+    else if (this.health.failing)
+      this.status.set({ kind: 'error', detail: this.health.lastError?.message ?? 'backend error' });
     else if (!this.active && this.fallbackProblem) this.status.set({ kind: 'error', detail: this.fallbackProblem });
-    else if (!this.active) this.status.set({ kind: 'idle', detail: 'No backend configured: add one in tessera.backends, or run "Tessera: Download Embedded Model"' });
+    else if (!this.active)
+      this.status.set({
+        kind: 'idle',
+        detail: 'No backend configured: add one in tessera.backends, or run "Tessera: Download Embedded Model"',
+      });
     else if (this.loadingModel) this.status.set({ kind: 'loading', detail: this.loadingModel });
     else this.status.set({ kind: 'idle' });
   }

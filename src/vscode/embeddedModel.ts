@@ -74,12 +74,17 @@ export class EmbeddedModelManager implements vscode.Disposable {
     const consent = this.context.globalState.get<string>(CONSENT_KEY);
     const state = await downloadState(this.modelPath());
     if (state.lastError) {
-      this.controller.setFallbackProfile(undefined, this.problemLine(state.lastError.reason, state.lastError.message, state.lastError.status));
+      this.controller.setFallbackProfile(
+        undefined,
+        this.problemLine(state.lastError.reason, state.lastError.message, state.lastError.status),
+      );
     }
     // A download this user began (here, in another editor, or in the terminal) did not finish: resume it,
     // once per session so an offline machine is not nagged — unless it failed for a reason that trying again
     // cannot fix (the file itself was refused).
-    const refused = ['checksum', 'unverified', 'redirect', 'invalid-file', 'not-found'].includes(state.lastError?.reason ?? '');
+    const refused = ['checksum', 'unverified', 'redirect', 'invalid-file', 'not-found'].includes(
+      state.lastError?.reason ?? '',
+    );
     const begun = (state.partBytes > 0 || state.url !== undefined) && !refused;
     if ((consent === 'yes' || (begun && consent !== 'no')) && !this.resumed) {
       this.resumed = true;
@@ -220,10 +225,13 @@ export class EmbeddedModelManager implements vscode.Disposable {
       const e = err instanceof DownloadError ? err : new DownloadError('io', String(err));
       this.log.warn(`embedded model download: ${e.reason}: ${e.message}`);
       if (e.reason === 'cancelled') {
-        void vscode.window.showInformationMessage('Tessera: model download paused. Run "Tessera: Download Embedded Model" to resume it.');
+        void vscode.window.showInformationMessage(
+          'Tessera: model download paused. Run "Tessera: Download Embedded Model" to resume it.',
+        );
       } else {
         // One line in the status bar says it; a pop-up only when the user just asked for the download.
-        if (noBackends()) this.controller.setFallbackProfile(undefined, this.problemLine(e.reason, e.message, e.options.status));
+        if (noBackends())
+          this.controller.setFallbackProfile(undefined, this.problemLine(e.reason, e.message, e.options.status));
         if (interactive) {
           void vscode.window.showWarningMessage(`Tessera: ${e.message}`, 'Retry', 'Show Log').then((pick) => {
             if (pick === 'Retry') void this.download();

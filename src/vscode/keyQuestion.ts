@@ -7,8 +7,13 @@ import type { KeyQuestion } from '../core/apiKeys';
 
 export function askToSendKey(log: vscode.LogOutputChannel): (q: KeyQuestion) => Promise<boolean> {
   return async (q) => {
-    const saved = q.savedFor.length > 0 ? `It was saved for ${q.savedFor.join(', ')}` : 'It was saved before Tessera tied keys to a server';
-    log.warn(`API key of "${q.profileName}" held back from ${q.origin}: ${saved.toLowerCase()}; asking whether to send it`);
+    const saved =
+      q.savedFor.length > 0
+        ? `It was saved for ${q.savedFor.join(', ')}`
+        : 'It was saved before Tessera tied keys to a server';
+    log.warn(
+      `API key of "${q.profileName}" held back from ${q.origin}: ${saved.toLowerCase()}; asking whether to send it`,
+    );
     const send = `Send to ${q.origin.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}`; // an origin is scheme://host[:port]
     const pick = await vscode.window.showWarningMessage(
       `Tessera: send the API key of profile "${q.profileName}" to ${q.origin}? ${saved}. Until you agree, requests go there without it.`,

@@ -40,7 +40,10 @@ export function snapshotOf(document: vscode.TextDocument, position: vscode.Posit
 }
 
 /** The suggest widget's selected item, in offsets of the document, if the widget is open. */
-function selectedItemOf(document: vscode.TextDocument, context: vscode.InlineCompletionContext): SelectedItem | undefined {
+function selectedItemOf(
+  document: vscode.TextDocument,
+  context: vscode.InlineCompletionContext,
+): SelectedItem | undefined {
   const info = context.selectedCompletionInfo;
   if (!info) return undefined;
   return { start: document.offsetAt(info.range.start), end: document.offsetAt(info.range.end), text: info.text };
@@ -80,9 +83,13 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         return !doc || this.controller.gate(doc, false) !== undefined;
       },
       ask: (uri, version) => {
-        this.controller.log.debug(`VS Code did not ask for a suggestion after typing in ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))} (v${version}): asking it to`);
+        this.controller.log.debug(
+          `VS Code did not ask for a suggestion after typing in ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))} (v${version}): asking it to`,
+        );
         this.own.issued(uri, version);
-        void Promise.resolve(vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')).finally(() => this.own.settled(uri, version));
+        void Promise.resolve(vscode.commands.executeCommand('editor.action.inlineSuggest.trigger')).finally(() =>
+          this.own.settled(uri, version),
+        );
       },
     });
     this.subscriptions.push(
@@ -150,7 +157,16 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         log: c.log,
         postfilter: filterPartial,
         run: (snapshot, shape, onChunk, signal, request) => {
-          const deps = { backend: active.backend, profile: active.profile, settings: c.settings, log: c.log, shape, onChunk, syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s), otherFiles: (s: DocumentSnapshot) => this.otherFilesFor(s) };
+          const deps = {
+            backend: active.backend,
+            profile: active.profile,
+            settings: c.settings,
+            log: c.log,
+            shape,
+            onChunk,
+            syntaxTree: (s: DocumentSnapshot) => this.syntaxDocs?.treeFor(s),
+            otherFiles: (s: DocumentSnapshot) => this.otherFilesFor(s),
+          };
           // A manual trigger's request asks for several candidates, to cycle with Alt+] / Alt+[.
           if (request?.reason !== 'manual') return complete(snapshot, deps, signal);
           const parallel = concurrencyLimit(active.profile, isLocalBackend(active.profile));
@@ -187,7 +203,10 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         c.explain(gate.reason, gate.detail);
         if (manual) c.tellNothingHere(gate.reason, gate.detail);
         // An explicit trigger that shows nothing deserves a visible line; automatic ones would flood the log.
-        (manual ? c.log.info : c.log.debug).call(c.log, `#${id} ${manual ? 'manual trigger: nothing shown' : 'skipped'} — ${reasonSays(gate.reason)} [${gate.reason}]: ${gate.detail}`);
+        (manual ? c.log.info : c.log.debug).call(
+          c.log,
+          `#${id} ${manual ? 'manual trigger: nothing shown' : 'skipped'} — ${reasonSays(gate.reason)} [${gate.reason}]: ${gate.detail}`,
+        );
         this.tracker?.onSkipped(document, c.activeBackend()?.profile.name ?? 'none', gate.reason);
         return undefined;
       }
@@ -214,7 +233,10 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       }
       const { outcome, servedBy, waitedMs, requestId, shape } = scheduled;
       const total = Math.round(performance.now() - started);
-      const stages = [`schedule=${Math.round(waitedMs)}ms`, ...Object.entries(outcome.timings).map(([k, v]) => `${k}=${Math.round(v ?? 0)}ms`)].join(' ');
+      const stages = [
+        `schedule=${Math.round(waitedMs)}ms`,
+        ...Object.entries(outcome.timings).map(([k, v]) => `${k}=${Math.round(v ?? 0)}ms`),
+      ].join(' ');
       const via = `${servedBy}${requestId ? ` #r${requestId}` : ''}, ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why})`;
 
       if (servedBy === 'cache' || servedBy === 'typed-ahead') {
@@ -252,9 +274,24 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
       if (servedBy === 'request') c.log.info(line);
       else c.log.debug(line);
       if (this.tracker) {
-        return new vscode.InlineCompletionList(this.tracker.items(document, position, shown, active.profile.name, { manual, typed, scheduled, totalMs: total, withWidget: !!selected, version: document.version }));
+        return new vscode.InlineCompletionList(
+          this.tracker.items(document, position, shown, active.profile.name, {
+            manual,
+            typed,
+            scheduled,
+            totalMs: total,
+            withWidget: !!selected,
+            version: document.version,
+          }),
+        );
       }
-      const item = new vscode.InlineCompletionItem(shown.text, new vscode.Range(document.positionAt(real.offset - typed.length), document.positionAt(real.offset + shown.replaceSuffix)));
+      const item = new vscode.InlineCompletionItem(
+        shown.text,
+        new vscode.Range(
+          document.positionAt(real.offset - typed.length),
+          document.positionAt(real.offset + shown.replaceSuffix),
+        ),
+      );
       return new vscode.InlineCompletionList([item]);
     } catch (err) {
       // A broken document or an unexpected bug must never surface as an exception in the editor.
@@ -266,7 +303,11 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
 
   /** Before a user's explicit ask in this editor: true when VS Code must be made to ask again (see OwnTriggers). */
   askAgain(document: vscode.TextDocument, position: vscode.Position): boolean {
-    return this.own.askAgain({ uri: document.uri.toString(), version: document.version, offset: document.offsetAt(position) });
+    return this.own.askAgain({
+      uri: document.uri.toString(),
+      version: document.version,
+      offset: document.offsetAt(position),
+    });
   }
 
   dispose(): void {

@@ -3,9 +3,28 @@
  * problem's warning names the file and opens it.
  */
 import * as vscode from 'vscode';
-import { BackendProfileSchema, readLayeredSettings, type BackendProfile, type SettingLayers, type Settings, type SettingsProblem, type SettingsSource } from '../core/config';
+import {
+  BackendProfileSchema,
+  readLayeredSettings,
+  type BackendProfile,
+  type SettingLayers,
+  type Settings,
+  type SettingsProblem,
+  type SettingsSource,
+} from '../core/config';
 
-const KEYS = ['enable', 'backends', 'activeBackend', 'languages', 'exclude', 'context', 'debounceMs', 'prefetch', 'triggerMode', 'nextEdit'] as const;
+const KEYS = [
+  'enable',
+  'backends',
+  'activeBackend',
+  'languages',
+  'exclude',
+  'context',
+  'debounceMs',
+  'prefetch',
+  'triggerMode',
+  'nextEdit',
+] as const;
 
 /** Settings an untrusted workspace may not set (package.json `capabilities.untrustedWorkspaces.restrictedConfigurations`). */
 const RESTRICTED = new Set(['backends', 'activeBackend', 'exclude']);
@@ -21,7 +40,12 @@ export function readWorkspaceSettings(): WorkspaceSettings {
   const layers: Record<string, SettingLayers> = {};
   for (const key of KEYS) {
     const i = cfg.inspect(key);
-    layers[key] = { value: cfg.get(key), user: i?.globalValue, workspace: i?.workspaceValue, workspaceFolder: i?.workspaceFolderValue };
+    layers[key] = {
+      value: cfg.get(key),
+      user: i?.globalValue,
+      workspace: i?.workspaceValue,
+      workspaceFolder: i?.workspaceFolderValue,
+    };
   }
   return readLayeredSettings(layers, { ignoreWorkspace: (key) => !vscode.workspace.isTrusted && RESTRICTED.has(key) });
 }
@@ -31,13 +55,20 @@ export function settingsFile(source: SettingsSource): { name: string; open: () =
   const folder = vscode.workspace.workspaceFolders?.[0];
   const folderFile = folder && vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
   const openUri = (uri: vscode.Uri) => vscode.window.showTextDocument(uri);
-  if (source === 'user') return { name: 'user settings.json', open: () => vscode.commands.executeCommand('workbench.action.openSettingsJson') };
+  if (source === 'user')
+    return {
+      name: 'user settings.json',
+      open: () => vscode.commands.executeCommand('workbench.action.openSettingsJson'),
+    };
   const workspaceFile = vscode.workspace.workspaceFile;
   if (source === 'workspace' && workspaceFile && workspaceFile.scheme !== 'untitled') {
     return { name: vscode.workspace.asRelativePath(workspaceFile), open: () => openUri(workspaceFile) };
   }
   if (folderFile) return { name: `${vscode.workspace.asRelativePath(folderFile)}`, open: () => openUri(folderFile) };
-  return { name: 'workspace settings', open: () => vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile') };
+  return {
+    name: 'workspace settings',
+    open: () => vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile'),
+  };
 }
 
 /** The valid backend profiles of the user's own settings (a workspace's are not the user's choice). */

@@ -28,7 +28,9 @@ export class StatsStore implements vscode.Disposable, vscode.TextDocumentContent
       this.changeEmitter,
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
       vscode.commands.registerCommand('tessera.showStatistics', () => this.show()),
-      vscode.commands.registerCommand('tessera.resetStatistics', (confirmed?: unknown) => this.reset(confirmed === true)),
+      vscode.commands.registerCommand('tessera.resetStatistics', (confirmed?: unknown) =>
+        this.reset(confirmed === true),
+      ),
     );
   }
 
@@ -74,7 +76,11 @@ export class StatsStore implements vscode.Disposable, vscode.TextDocumentContent
 
   async reset(confirmed = false): Promise<void> {
     if (!confirmed) {
-      const pick = await vscode.window.showWarningMessage('Reset Tessera statistics? Counts and latency samples are deleted.', { modal: true }, 'Reset');
+      const pick = await vscode.window.showWarningMessage(
+        'Reset Tessera statistics? Counts and latency samples are deleted.',
+        { modal: true },
+        'Reset',
+      );
       if (pick !== 'Reset') return;
     }
     this.stats.reset();

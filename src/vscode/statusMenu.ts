@@ -46,17 +46,40 @@ export function languageEnabled(controller: Controller, languageId: string): boo
 
 function languageName(id: string): string {
   const names: Record<string, string> = {
-    javascript: 'JavaScript', typescript: 'TypeScript', typescriptreact: 'TypeScript React', javascriptreact: 'JavaScript React',
-    python: 'Python', go: 'Go', rust: 'Rust', java: 'Java', c: 'C', cpp: 'C++', csharp: 'C#', ruby: 'Ruby', php: 'PHP',
-    shellscript: 'Shell Script', markdown: 'Markdown', plaintext: 'Plain Text', json: 'JSON', yaml: 'YAML', html: 'HTML', css: 'CSS',
+    javascript: 'JavaScript',
+    typescript: 'TypeScript',
+    typescriptreact: 'TypeScript React',
+    javascriptreact: 'JavaScript React',
+    python: 'Python',
+    go: 'Go',
+    rust: 'Rust',
+    java: 'Java',
+    c: 'C',
+    cpp: 'C++',
+    csharp: 'C#',
+    ruby: 'Ruby',
+    php: 'PHP',
+    shellscript: 'Shell Script',
+    markdown: 'Markdown',
+    plaintext: 'Plain Text',
+    json: 'JSON',
+    yaml: 'YAML',
+    html: 'HTML',
+    css: 'CSS',
   };
   return names[id] ?? id;
 }
 
 export async function pickSnooze(controller: Controller): Promise<void> {
-  const items: MenuItem[] = SNOOZE_CHOICES.map((m) => ({ label: `$(clock) Snooze for ${m} minutes`, run: () => controller.snooze(m) }));
+  const items: MenuItem[] = SNOOZE_CHOICES.map((m) => ({
+    label: `$(clock) Snooze for ${m} minutes`,
+    run: () => controller.snooze(m),
+  }));
   if (controller.snoozed) items.unshift({ label: '$(play) Resume now', run: () => controller.unsnooze() });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Tessera: Snooze', placeHolder: 'Hide ghost text for a while (manual trigger still works)' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Tessera: Snooze',
+    placeHolder: 'Hide ghost text for a while (manual trigger still works)',
+  });
   await pick?.run?.();
 }
 
@@ -65,11 +88,16 @@ export async function pickBackend(controller: Controller, openPanel: () => unkno
   const current = activeProfile(s)?.name;
   const items: MenuItem[] = s.backends.map((b) => ({
     label: `${b.name === current ? '$(check) ' : '$(blank) '}${b.name}`,
-    description: [b.kind, b.kind === 'embedded' ? (b.modelPath ?? 'default model') : b.baseUrl, b.model].filter(Boolean).join(' · '),
+    description: [b.kind, b.kind === 'embedded' ? (b.modelPath ?? 'default model') : b.baseUrl, b.model]
+      .filter(Boolean)
+      .join(' · '),
     run: () => updateWhereSet('activeBackend', b.name),
   }));
   items.push({ label: '$(add) Add or edit profiles…', run: openPanel });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Tessera: Select Backend', placeHolder: s.backends.length ? 'Backend profile to use' : 'No profile yet' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Tessera: Select Backend',
+    placeHolder: s.backends.length ? 'Backend profile to use' : 'No profile yet',
+  });
   await pick?.run?.();
 }
 
@@ -83,7 +111,10 @@ export async function setApiKey(controller: Controller, keys: ApiKeys, profileNa
     }
     const active = activeProfile(controller.settings)?.name;
     const pick = await vscode.window.showQuickPick(
-      profiles.map((b) => ({ label: b.name, description: `${b.kind} · ${b.baseUrl ?? ''}${b.name === active ? ' · active' : ''}` })),
+      profiles.map((b) => ({
+        label: b.name,
+        description: `${b.kind} · ${b.baseUrl ?? ''}${b.name === active ? ' · active' : ''}`,
+      })),
       { title: 'Tessera: Set API Key', placeHolder: 'Profile the key belongs to' },
     );
     name = pick?.label;
@@ -93,7 +124,7 @@ export async function setApiKey(controller: Controller, keys: ApiKeys, profileNa
   const has = await keys.has(profile);
   const key = await vscode.window.showInputBox({
     title: `Tessera: API key for "${name}"`,
-    prompt: `Stored in the OS keychain (SecretStorage), never in settings.json; sent only to ${keyOrigin(profile.baseUrl) || 'this profile\'s server'}.${has ? ' Leave empty to remove the stored key.' : ''}`,
+    prompt: `Stored in the OS keychain (SecretStorage), never in settings.json; sent only to ${keyOrigin(profile.baseUrl) || "this profile's server"}.${has ? ' Leave empty to remove the stored key.' : ''}`,
     password: true,
     ignoreFocusOut: true,
     placeHolder: has ? 'a key is stored; type a new one to replace it' : 'paste the key',
@@ -140,26 +171,47 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
     const on = languageEnabled(controller, lang);
     items.push(
       on
-        ? { label: `$(circle-slash) Disable for ${languageName(lang)}`, description: 'tessera.languages', run: () => setLanguageEnabled(lang, false) }
-        : { label: `$(check) Enable for ${languageName(lang)}`, description: 'tessera.languages', run: () => setLanguageEnabled(lang, true) },
+        ? {
+            label: `$(circle-slash) Disable for ${languageName(lang)}`,
+            description: 'tessera.languages',
+            run: () => setLanguageEnabled(lang, false),
+          }
+        : {
+            label: `$(check) Enable for ${languageName(lang)}`,
+            description: 'tessera.languages',
+            run: () => setLanguageEnabled(lang, true),
+          },
     );
   }
-  if (controller.snoozed) items.push({ label: '$(play) Resume now', description: stateText, run: () => controller.unsnooze() });
-  for (const m of SNOOZE_CHOICES) items.push({ label: `$(clock) Snooze ${m} minutes`, run: () => controller.snooze(m) });
+  if (controller.snoozed)
+    items.push({ label: '$(play) Resume now', description: stateText, run: () => controller.unsnooze() });
+  for (const m of SNOOZE_CHOICES)
+    items.push({ label: `$(clock) Snooze ${m} minutes`, run: () => controller.snooze(m) });
 
   sep('Backend');
   const current = activeProfile(s)?.name;
   for (const b of s.backends) {
     items.push({
       label: `${b.name === current ? '$(check)' : '$(blank)'} ${b.name}`,
-      description: [b.kind, b.kind === 'embedded' ? (b.modelPath ?? 'default model') : b.baseUrl, b.model].filter(Boolean).join(' · '),
+      description: [b.kind, b.kind === 'embedded' ? (b.modelPath ?? 'default model') : b.baseUrl, b.model]
+        .filter(Boolean)
+        .join(' · '),
       run: () => updateWhereSet('activeBackend', b.name),
     });
   }
-  items.push({ label: '$(settings-gear) Open Tessera settings', description: s.backends.length ? undefined : 'no backend yet: add one', run: openPanel });
-  if (s.backends.some((b) => b.kind !== 'embedded')) items.push({ label: '$(key) Set API key…', run: () => setApiKey(controller, keys) });
+  items.push({
+    label: '$(settings-gear) Open Tessera settings',
+    description: s.backends.length ? undefined : 'no backend yet: add one',
+    run: openPanel,
+  });
+  if (s.backends.some((b) => b.kind !== 'embedded'))
+    items.push({ label: '$(key) Set API key…', run: () => setApiKey(controller, keys) });
   items.push({ label: '$(output) Show log', run: () => controller.log.show() });
-  items.push({ label: '$(graph) Show statistics', description: 'local only', run: () => vscode.commands.executeCommand('tessera.showStatistics') });
+  items.push({
+    label: '$(graph) Show statistics',
+    description: 'local only',
+    run: () => vscode.commands.executeCommand('tessera.showStatistics'),
+  });
 
   const pick = await vscode.window.showQuickPick(items, {
     title: `Tessera — ${stateText}${current ? ` · ${current}` : ''}`,
@@ -170,7 +222,11 @@ export async function showStatusMenu(controller: Controller, openPanel: () => un
 }
 
 /** Registers the control commands that live outside the panel: status menu, toggles, snooze, backend, API key. */
-export function registerControlCommands(controller: Controller, openPanel: () => unknown, keys: ApiKeys): vscode.Disposable[] {
+export function registerControlCommands(
+  controller: Controller,
+  openPanel: () => unknown,
+  keys: ApiKeys,
+): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('tessera.statusMenu', () => showStatusMenu(controller, openPanel, keys)),
     vscode.commands.registerCommand('tessera.snooze', (minutes?: unknown) =>
@@ -178,7 +234,9 @@ export function registerControlCommands(controller: Controller, openPanel: () =>
     ),
     vscode.commands.registerCommand('tessera.unsnooze', () => controller.unsnooze()),
     vscode.commands.registerCommand('tessera.selectBackend', () => pickBackend(controller, openPanel)),
-    vscode.commands.registerCommand('tessera.setApiKey', (name?: unknown) => setApiKey(controller, keys, typeof name === 'string' ? name : undefined)),
+    vscode.commands.registerCommand('tessera.setApiKey', (name?: unknown) =>
+      setApiKey(controller, keys, typeof name === 'string' ? name : undefined),
+    ),
     vscode.commands.registerCommand('tessera.toggleLanguage', () => {
       const lang = vscode.window.activeTextEditor?.document.languageId;
       if (lang) return setLanguageEnabled(lang, !languageEnabled(controller, lang));

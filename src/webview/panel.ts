@@ -67,22 +67,74 @@ let knownModels: string[] = [];
 // is right wherever a fixed choice is, and keeps working when the model changes.
 const DEFAULT_FIM = 'auto';
 const PRESETS: { label: string; draft: ProfileDraft }[] = [
-  { label: 'llama.cpp server on this machine', draft: { name: 'llama.cpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'default', fimTemplate: DEFAULT_FIM } },
-  { label: 'Ollama on this machine', draft: { name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'qwen2.5-coder:1.5b-base', fimTemplate: DEFAULT_FIM } },
-  { label: 'Mistral Codestral (API key)', draft: { name: 'codestral', kind: 'codestral', baseUrl: 'https://codestral.mistral.ai/v1', model: 'codestral-latest', fimTemplate: DEFAULT_FIM } },
+  {
+    label: 'llama.cpp server on this machine',
+    draft: {
+      name: 'llama.cpp',
+      kind: 'openai',
+      baseUrl: 'http://127.0.0.1:8012/v1',
+      model: 'default',
+      fimTemplate: DEFAULT_FIM,
+    },
+  },
+  {
+    label: 'Ollama on this machine',
+    draft: {
+      name: 'ollama',
+      kind: 'ollama',
+      baseUrl: 'http://127.0.0.1:11434',
+      model: 'qwen2.5-coder:1.5b-base',
+      fimTemplate: DEFAULT_FIM,
+    },
+  },
+  {
+    label: 'Mistral Codestral (API key)',
+    draft: {
+      name: 'codestral',
+      kind: 'codestral',
+      baseUrl: 'https://codestral.mistral.ai/v1',
+      model: 'codestral-latest',
+      fimTemplate: DEFAULT_FIM,
+    },
+  },
   { label: 'Embedded model from a GGUF file', draft: { name: 'embedded', kind: 'embedded', fimTemplate: DEFAULT_FIM } },
 ];
 // Edit-prediction models for next edits: Zed's open Zeta 2 weights served by llama.cpp or Ollama.
 const EDIT_PRESETS: { label: string; draft: ProfileDraft }[] = [
-  { label: 'Zeta 2 on llama.cpp', draft: { name: 'zeta', kind: 'llamacpp', baseUrl: 'http://127.0.0.1:8080', editFormat: 'zeta', fimTemplate: 'auto', temperature: '0' } },
-  { label: 'Zeta 2 on Ollama', draft: { name: 'zeta', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', model: 'zeta', editFormat: 'zeta', fimTemplate: 'auto', temperature: '0' } },
+  {
+    label: 'Zeta 2 on llama.cpp',
+    draft: {
+      name: 'zeta',
+      kind: 'llamacpp',
+      baseUrl: 'http://127.0.0.1:8080',
+      editFormat: 'zeta',
+      fimTemplate: 'auto',
+      temperature: '0',
+    },
+  },
+  {
+    label: 'Zeta 2 on Ollama',
+    draft: {
+      name: 'zeta',
+      kind: 'ollama',
+      baseUrl: 'http://127.0.0.1:11434',
+      model: 'zeta',
+      editFormat: 'zeta',
+      fimTemplate: 'auto',
+      temperature: '0',
+    },
+  },
 ];
 
 type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, unknown>;
 
 /** Tiny element builder: h('div', {class: 'x', onclick}, child, 'text'). */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === undefined || v === null || v === false) continue;
@@ -162,19 +214,50 @@ function renderNow(): void {
   if (!state) return;
 
   app.append(
-    h('header', { class: 'top' },
+    h(
+      'header',
+      { class: 'top' },
       h('h1', {}, 'Tessera: model backends'),
-      h('p', { class: 'muted' },
+      h(
+        'p',
+        { class: 'muted' },
         `Profiles live in tessera.backends (${state.target === 'user' ? 'user' : 'workspace'} settings), so this panel, the Settings UI and settings.json show the same thing. API keys go to the OS keychain, never to settings.json. `,
-        h('button', { class: 'link', type: 'button', onclick: () => vscode.postMessage({ type: 'openSettingsJson' }) }, 'Open settings.json'),
+        h(
+          'button',
+          { class: 'link', type: 'button', onclick: () => vscode.postMessage({ type: 'openSettingsJson' }) },
+          'Open settings.json',
+        ),
         ' · ',
-        h('button', { class: 'link', type: 'button', onclick: () => vscode.postMessage({ type: 'showLog' }) }, 'Show log'),
+        h(
+          'button',
+          { class: 'link', type: 'button', onclick: () => vscode.postMessage({ type: 'showLog' }) },
+          'Show log',
+        ),
       ),
     ),
   );
-  if (state.trustNote) app.append(h('div', { class: 'banner warn', role: 'note', id: 'trust-note' }, h('strong', {}, 'Restricted mode. '), state.trustNote));
+  if (state.trustNote)
+    app.append(
+      h(
+        'div',
+        { class: 'banner warn', role: 'note', id: 'trust-note' },
+        h('strong', {}, 'Restricted mode. '),
+        state.trustNote,
+      ),
+    );
   for (const p of state.problems) app.append(h('div', { class: 'banner error', role: 'alert' }, p));
-  if (notice) app.append(h('div', { class: `banner ${notice.level === 'info' ? 'ok' : 'error'}`, role: notice.level === 'info' ? 'status' : 'alert', id: 'notice' }, notice.text));
+  if (notice)
+    app.append(
+      h(
+        'div',
+        {
+          class: `banner ${notice.level === 'info' ? 'ok' : 'error'}`,
+          role: notice.level === 'info' ? 'status' : 'alert',
+          id: 'notice',
+        },
+        notice.text,
+      ),
+    );
 
   app.append(renderList(state));
   if (editor) app.append(renderEditor(state, editor));
@@ -206,20 +289,53 @@ function renderNow(): void {
 }
 
 function renderList(state: PanelState): HTMLElement {
-  const section = h('section', { 'aria-labelledby': 'profiles-h', class: 'profiles' }, h('h2', { id: 'profiles-h' }, 'Profiles'));
+  const section = h(
+    'section',
+    { 'aria-labelledby': 'profiles-h', class: 'profiles' },
+    h('h2', { id: 'profiles-h' }, 'Profiles'),
+  );
   if (state.profiles.length === 0) {
     section.append(
-      h('div', { class: 'empty', id: 'empty-state' },
+      h(
+        'div',
+        { class: 'empty', id: 'empty-state' },
         h('p', {}, h('strong', {}, 'No backend yet.'), ' Tessera needs a model to complete code.'),
-        editor ? null : h('div', { class: 'builtin', role: 'group', 'aria-labelledby': 'builtin-h' },
-          h('h3', { id: 'builtin-h' }, 'Zero setup: the built-in model'),
-          h('p', {}, 'A small code model (Qwen2.5-Coder 0.5B, about 530 MB, downloaded once and checked) runs inside VS Code: no server, no account, your code stays on this machine. It is what Tessera uses while no profile exists.'),
-          h('button', { type: 'button', id: 'use-builtin', onclick: () => vscode.postMessage({ type: 'useBuiltinModel' }) }, 'Use the built-in model'),
-        ),
+        editor
+          ? null
+          : h(
+              'div',
+              { class: 'builtin', role: 'group', 'aria-labelledby': 'builtin-h' },
+              h('h3', { id: 'builtin-h' }, 'Zero setup: the built-in model'),
+              h(
+                'p',
+                {},
+                'A small code model (Qwen2.5-Coder 0.5B, about 530 MB, downloaded once and checked) runs inside VS Code: no server, no account, your code stays on this machine. It is what Tessera uses while no profile exists.',
+              ),
+              h(
+                'button',
+                { type: 'button', id: 'use-builtin', onclick: () => vscode.postMessage({ type: 'useBuiltinModel' }) },
+                'Use the built-in model',
+              ),
+            ),
         editor ? null : h('p', {}, 'Or connect a model server, or add your own profile:'),
-        editor ? null : h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' },
-          PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `preset-${i}`, onclick: () => openEditor(null, p.draft, 'name') }, p.label)),
-        ),
+        editor
+          ? null
+          : h(
+              'div',
+              { class: 'presets', role: 'group', 'aria-label': 'Presets' },
+              PRESETS.map((p, i) =>
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    id: `preset-${i}`,
+                    onclick: () => openEditor(null, p.draft, 'name'),
+                  },
+                  p.label,
+                ),
+              ),
+            ),
       ),
     );
   } else {
@@ -235,31 +351,84 @@ function renderList(state: PanelState): HTMLElement {
       if (p.hasApiKey) badges.push(h('span', { class: 'badge' }, 'API key stored'));
       if (invalid) badges.push(h('span', { class: 'badge error' }, 'invalid'));
       if (p.blockedReason) badges.push(h('span', { class: 'badge warn' }, 'not used here'));
-      const problems = invalid ? Object.entries(p.errors).map(([f, msg]) => `${f}: ${msg}`).join('; ') : '';
+      const problems = invalid
+        ? Object.entries(p.errors)
+            .map(([f, msg]) => `${f}: ${msg}`)
+            .join('; ')
+        : '';
       list.append(
-        h('li', { class: `row${isActive ? ' is-active' : ''}`, 'data-name': p.name },
+        h(
+          'li',
+          { class: `row${isActive ? ' is-active' : ''}`, 'data-name': p.name },
           h('input', {
-            type: 'radio', name: 'active', id: `use-${p.index}`, checked: isActive, disabled: invalid || editModel,
+            type: 'radio',
+            name: 'active',
+            id: `use-${p.index}`,
+            checked: isActive,
+            disabled: invalid || editModel,
             'aria-label': `Use ${p.name}`,
             onchange: () => vscode.postMessage({ type: 'setActive', name: p.name }),
           }),
-          h('div', { class: 'row-main' },
+          h(
+            'div',
+            { class: 'row-main' },
             h('label', { for: `use-${p.index}`, class: 'row-name' }, p.name, ' ', badges),
             h('div', { class: 'muted summary' }, p.summary),
             problems ? h('div', { class: 'error-text' }, problems) : null,
             p.blockedReason ? h('div', { class: 'warn-text' }, p.blockedReason) : null,
           ),
-          h('div', { class: 'row-actions' },
-            h('button', { type: 'button', class: 'secondary', id: `edit-${p.index}`, 'aria-label': `Edit ${p.name}`, onclick: () => openEditor(p.index, p.draft) }, 'Edit'),
-            h('button', { type: 'button', class: 'secondary', 'aria-label': `Duplicate ${p.name}`, onclick: () => vscode.postMessage({ type: 'duplicate', index: p.index }) }, 'Duplicate'),
-            h('button', { type: 'button', class: 'secondary danger', 'aria-label': `Remove ${p.name}`, onclick: () => vscode.postMessage({ type: 'remove', index: p.index }) }, 'Remove'),
+          h(
+            'div',
+            { class: 'row-actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary',
+                id: `edit-${p.index}`,
+                'aria-label': `Edit ${p.name}`,
+                onclick: () => openEditor(p.index, p.draft),
+              },
+              'Edit',
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary',
+                'aria-label': `Duplicate ${p.name}`,
+                onclick: () => vscode.postMessage({ type: 'duplicate', index: p.index }),
+              },
+              'Duplicate',
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary danger',
+                'aria-label': `Remove ${p.name}`,
+                onclick: () => vscode.postMessage({ type: 'remove', index: p.index }),
+              },
+              'Remove',
+            ),
           ),
         ),
       );
     }
     section.append(list);
   }
-  if (!editor) section.append(h('div', { class: 'actions' }, h('button', { type: 'button', id: 'add', onclick: () => openEditor(null, { kind: 'openai', fimTemplate: DEFAULT_FIM }) }, 'Add profile')));
+  if (!editor)
+    section.append(
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          { type: 'button', id: 'add', onclick: () => openEditor(null, { kind: 'openai', fimTemplate: DEFAULT_FIM }) },
+          'Add profile',
+        ),
+      ),
+    );
   return section;
 }
 
@@ -267,24 +436,54 @@ function renderList(state: PanelState): HTMLElement {
 function renderNextEdits(state: PanelState): HTMLElement {
   const models = state.profiles.filter((p) => p.draft.editFormat && Object.keys(p.errors).length === 0);
   const known = models.some((p) => p.name === state.nextEdit);
-  const sel = h('select', { id: 'next-edit', onchange: (e: Event) => vscode.postMessage({ type: 'setNextEdit', name: valueOf(e) }) },
+  const sel = h(
+    'select',
+    { id: 'next-edit', onchange: (e: Event) => vscode.postMessage({ type: 'setNextEdit', name: valueOf(e) }) },
     h('option', { value: '' }, 'Off'),
     models.map((p) => h('option', { value: p.name }, p.name)),
-    state.nextEdit && !known ? h('option', { value: state.nextEdit }, `${state.nextEdit} (not a valid edit model)`) : null,
+    state.nextEdit && !known
+      ? h('option', { value: state.nextEdit }, `${state.nextEdit} (not a valid edit model)`)
+      : null,
   );
   sel.value = state.nextEdit;
-  return h('section', { class: 'next-edits', 'aria-labelledby': 'next-edits-h' },
+  return h(
+    'section',
+    { class: 'next-edits', 'aria-labelledby': 'next-edits-h' },
     h('h2', { id: 'next-edits-h' }, 'Next edits'),
-    h('p', { class: 'muted' },
-      'An edit-prediction model proposes the rest of a change near the cursor (the other uses of a renamed name, a parameter added at each call) and Tessera shows it where it applies: Tab goes there, Tab again applies it, Esc dismisses. It receives your recent edits and the code around the cursor; excluded and secret files are never sent.'),
-    h('div', { class: 'field' },
+    h(
+      'p',
+      { class: 'muted' },
+      'An edit-prediction model proposes the rest of a change near the cursor (the other uses of a renamed name, a parameter added at each call) and Tessera shows it where it applies: Tab goes there, Tab again applies it, Esc dismisses. It receives your recent edits and the code around the cursor; excluded and secret files are never sent.',
+    ),
+    h(
+      'div',
+      { class: 'field' },
       h('label', { for: 'next-edit' }, 'Edit model'),
       sel,
-      h('div', { class: 'hint muted' }, models.length ? 'Profiles with an edit format.' : 'No edit model yet: add one (a profile with an edit format).'),
+      h(
+        'div',
+        { class: 'hint muted' },
+        models.length ? 'Profiles with an edit format.' : 'No edit model yet: add one (a profile with an edit format).',
+      ),
     ),
-    editor ? null : h('div', { class: 'presets', role: 'group', 'aria-label': 'Edit model presets' },
-      EDIT_PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `edit-preset-${i}`, onclick: () => openEditor(null, p.draft, 'name') }, `Add ${p.label}`)),
-    ),
+    editor
+      ? null
+      : h(
+          'div',
+          { class: 'presets', role: 'group', 'aria-label': 'Edit model presets' },
+          EDIT_PRESETS.map((p, i) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary',
+                id: `edit-preset-${i}`,
+                onclick: () => openEditor(null, p.draft, 'name'),
+              },
+              `Add ${p.label}`,
+            ),
+          ),
+        ),
   );
 }
 
@@ -302,7 +501,9 @@ function field(state: PanelState, name: ProfileField, control: HTMLElement): HTM
   control.id = `f-${name}`;
   control.setAttribute('aria-describedby', err ? `${errId} ${hintId}` : hintId);
   if (err) control.setAttribute('aria-invalid', 'true');
-  return h('div', { class: `field${err ? ' has-error' : ''}`, 'data-field': name },
+  return h(
+    'div',
+    { class: `field${err ? ' has-error' : ''}`, 'data-field': name },
     h('label', { for: `f-${name}` }, f.label),
     control,
     err ? h('div', { class: 'error-text', id: errId, role: 'alert' }, err) : null,
@@ -345,11 +546,24 @@ function onBlur(name: ProfileField) {
 
 function textInput(state: PanelState, ed: Editor, name: ProfileField, type = 'text'): HTMLInputElement {
   const f = state.fields[name];
-  return h('input', { type, value: ed.draft[name] ?? '', placeholder: f.placeholder, inputmode: f.inputmode, spellcheck: 'false', autocomplete: 'off', oninput: onInput(name), onblur: onBlur(name) });
+  return h('input', {
+    type,
+    value: ed.draft[name] ?? '',
+    placeholder: f.placeholder,
+    inputmode: f.inputmode,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    oninput: onInput(name),
+    onblur: onBlur(name),
+  });
 }
 
 function select(ed: Editor, name: ProfileField, options: [string, string][]): HTMLSelectElement {
-  const el = h('select', { onchange: onInput(name), onblur: onBlur(name) }, options.map(([v, label]) => h('option', { value: v }, label)));
+  const el = h(
+    'select',
+    { onchange: onInput(name), onblur: onBlur(name) },
+    options.map(([v, label]) => h('option', { value: v }, label)),
+  );
   el.value = ed.draft[name] ?? '';
   return el;
 }
@@ -363,56 +577,138 @@ function renderEditor(state: PanelState, ed: Editor): HTMLElement {
 
   const modelInput = textInput(state, ed, 'model');
   modelInput.setAttribute('list', 'model-options');
-  const datalist = h('datalist', { id: 'model-options' }, knownModels.map((m) => h('option', { value: m })));
+  const datalist = h(
+    'datalist',
+    { id: 'model-options' },
+    knownModels.map((m) => h('option', { value: m })),
+  );
 
   // A new profile can start from a preset, whether or not other profiles exist.
-  const presets = ed.index === null
-    ? h('div', { class: 'presets', role: 'group', 'aria-label': 'Start from a preset' },
-      h('span', { class: 'muted' }, 'Start from: '),
-      PRESETS.map((p, i) => h('button', { type: 'button', class: 'secondary', id: `editor-preset-${i}`, onclick: () => usePreset(p.draft) }, p.label)))
-    : null;
-  const form = h('form', { novalidate: true, 'aria-labelledby': 'editor-h', onsubmit: (e: Event) => { e.preventDefault(); save(false); } },
+  const presets =
+    ed.index === null
+      ? h(
+          'div',
+          { class: 'presets', role: 'group', 'aria-label': 'Start from a preset' },
+          h('span', { class: 'muted' }, 'Start from: '),
+          PRESETS.map((p, i) =>
+            h(
+              'button',
+              { type: 'button', class: 'secondary', id: `editor-preset-${i}`, onclick: () => usePreset(p.draft) },
+              p.label,
+            ),
+          ),
+        )
+      : null;
+  const form = h(
+    'form',
+    {
+      novalidate: true,
+      'aria-labelledby': 'editor-h',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        save(false);
+      },
+    },
     presets,
-    h('div', { class: 'grid' },
+    h(
+      'div',
+      { class: 'grid' },
       text('name'),
-      field(state, 'kind', select(ed, 'kind', state.kinds.map((k) => [k, state.kindLabels[k] ?? k]))),
+      field(
+        state,
+        'kind',
+        select(
+          ed,
+          'kind',
+          state.kinds.map((k) => [k, state.kindLabels[k] ?? k]),
+        ),
+      ),
       embedded ? null : text('baseUrl', 'url'),
       field(state, 'model', modelInput),
       datalist,
-      field(state, 'fimTemplate', select(ed, 'fimTemplate', state.templates.map((t) => [t, t]))),
-      field(state, 'editFormat', select(ed, 'editFormat', [['', 'none: a ghost-text (FIM) model'], ...state.editFormats.map((f): [string, string] => [f, f])])),
+      field(
+        state,
+        'fimTemplate',
+        select(
+          ed,
+          'fimTemplate',
+          state.templates.map((t) => [t, t]),
+        ),
+      ),
+      field(
+        state,
+        'editFormat',
+        select(ed, 'editFormat', [
+          ['', 'none: a ghost-text (FIM) model'],
+          ...state.editFormats.map((f): [string, string] => [f, f]),
+        ]),
+      ),
     ),
     embedded ? null : renderApiKey(ed, stored),
-    h('div', { class: 'actions test-actions' },
-      h('button', { type: 'button', class: 'secondary', id: 'test', disabled: ed.testing || undefined, onclick: test }, ed.testing ? 'Testing…' : 'Test connection'),
+    h(
+      'div',
+      { class: 'actions test-actions' },
+      h(
+        'button',
+        { type: 'button', class: 'secondary', id: 'test', disabled: ed.testing || undefined, onclick: test },
+        ed.testing ? 'Testing…' : 'Test connection',
+      ),
       h('span', { class: 'muted' }, 'Probes the form as it is, unsaved edits included.'),
     ),
     renderTest(ed),
     embedded
-      ? h('fieldset', {}, h('legend', {}, 'Embedded model'), h('div', { class: 'grid' }, text('modelPath'), text('threads'), text('contextSize')))
+      ? h(
+          'fieldset',
+          {},
+          h('legend', {}, 'Embedded model'),
+          h('div', { class: 'grid' }, text('modelPath'), text('threads'), text('contextSize')),
+        )
       : null,
-    h('details', {
-      open: ed.advancedOpen || (['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'stop'] as const).some((f) => shownError(f)) || undefined,
-      ontoggle: (e: Event) => { ed.advancedOpen = (e.target as HTMLDetailsElement).open; },
-    },
+    h(
+      'details',
+      {
+        open:
+          ed.advancedOpen ||
+          (['maxTokens', 'temperature', 'timeoutMs', 'concurrency', 'stop'] as const).some((f) => shownError(f)) ||
+          undefined,
+        ontoggle: (e: Event) => {
+          ed.advancedOpen = (e.target as HTMLDetailsElement).open;
+        },
+      },
       h('summary', {}, 'Limits and stop sequences'),
-      h('div', { class: 'grid' },
+      h(
+        'div',
+        { class: 'grid' },
         text('maxTokens'),
         text('temperature'),
         text('timeoutMs'),
         text('concurrency'),
-        field(state, 'stop', h('textarea', { rows: 2, spellcheck: 'false', oninput: onInput('stop'), onblur: onBlur('stop'), value: ed.draft.stop ?? '' })),
+        field(
+          state,
+          'stop',
+          h('textarea', {
+            rows: 2,
+            spellcheck: 'false',
+            oninput: onInput('stop'),
+            onblur: onBlur('stop'),
+            value: ed.draft.stop ?? '',
+          }),
+        ),
       ),
     ),
     shownError('form') ? h('div', { class: 'error-text', role: 'alert' }, ed.errors.form) : null,
     ed.warning ? h('div', { class: 'banner warn', role: 'note' }, ed.warning) : null,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       h('button', { type: 'submit', id: 'save' }, 'Save'),
       h('button', { type: 'button', id: 'save-use', onclick: () => save(true) }, 'Save and use'),
       h('button', { type: 'button', class: 'secondary', id: 'cancel', onclick: closeEditor }, 'Cancel'),
     ),
   );
-  return h('section', { class: 'editor', 'aria-labelledby': 'editor-h', id: 'editor' },
+  return h(
+    'section',
+    { class: 'editor', 'aria-labelledby': 'editor-h', id: 'editor' },
     h('h2', { id: 'editor-h' }, title),
     form,
   );
@@ -421,23 +717,61 @@ function renderEditor(state: PanelState, ed: Editor): HTMLElement {
 function renderApiKey(ed: Editor, stored: PanelProfile | undefined): HTMLElement {
   const has = !!stored?.hasApiKey;
   const input = h('input', {
-    type: 'password', id: 'f-apiKey', value: ed.apiKey, autocomplete: 'off', spellcheck: 'false',
+    type: 'password',
+    id: 'f-apiKey',
+    value: ed.apiKey,
+    autocomplete: 'off',
+    spellcheck: 'false',
     placeholder: has ? '•••••••• (stored; type to replace)' : 'none (local servers need none)',
     'aria-describedby': 'h-apiKey',
-    oninput: (e: Event) => { ed.apiKey = valueOf(e); forgetTestResult(); },
+    oninput: (e: Event) => {
+      ed.apiKey = valueOf(e);
+      forgetTestResult();
+    },
   });
-  return h('div', { class: 'apikey' },
-    h('div', { class: 'field' },
+  return h(
+    'div',
+    { class: 'apikey' },
+    h(
+      'div',
+      { class: 'field' },
       h('label', { for: 'f-apiKey' }, 'API key'),
-      h('div', { class: 'inline' }, input,
-        has && stored ? h('button', { type: 'button', class: 'secondary', id: 'clear-key', onclick: () => vscode.postMessage({ type: 'clearApiKey', name: stored.name }) }, 'Remove stored key') : null),
-      h('div', { class: 'hint muted', id: 'h-apiKey' }, has ? 'A key is stored in the OS keychain (SecretStorage). It is never shown again nor written to settings.' : 'Stored in the OS keychain (SecretStorage) when you save; never written to settings.json.'),
+      h(
+        'div',
+        { class: 'inline' },
+        input,
+        has && stored
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary',
+                id: 'clear-key',
+                onclick: () => vscode.postMessage({ type: 'clearApiKey', name: stored.name }),
+              },
+              'Remove stored key',
+            )
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'hint muted', id: 'h-apiKey' },
+        has
+          ? 'A key is stored in the OS keychain (SecretStorage). It is never shown again nor written to settings.'
+          : 'Stored in the OS keychain (SecretStorage) when you save; never written to settings.json.',
+      ),
     ),
   );
 }
 
 function renderTest(ed: Editor): HTMLElement {
-  const region = h('section', { class: 'test', id: 'test-result', role: 'status', 'aria-live': 'polite', 'aria-label': 'Connection test' });
+  const region = h('section', {
+    class: 'test',
+    id: 'test-result',
+    role: 'status',
+    'aria-live': 'polite',
+    'aria-label': 'Connection test',
+  });
   if (ed.testing) {
     region.append(h('p', { class: 'muted' }, 'Testing the connection…'));
     return region;
@@ -454,23 +788,66 @@ function renderTest(ed: Editor): HTMLElement {
     return region;
   }
   region.classList.add('ok');
-  const dl = h('dl', {},
-    h('dt', {}, 'Latency'), h('dd', { id: 'test-latency' }, `${r.latencyMs} ms`),
-    h('dt', {}, 'Models'), h('dd', { id: 'test-models' }, r.models.length ? `${r.models.length} available` : 'the server lists none'),
-    h('dt', {}, 'Fill-in-the-middle'), h('dd', {}, r.fimSupported === true ? 'supported' : r.fimSupported === false ? 'not supported by this model/server' : 'unknown (the server does not say)'),
+  const dl = h(
+    'dl',
+    {},
+    h('dt', {}, 'Latency'),
+    h('dd', { id: 'test-latency' }, `${r.latencyMs} ms`),
+    h('dt', {}, 'Models'),
+    h('dd', { id: 'test-models' }, r.models.length ? `${r.models.length} available` : 'the server lists none'),
+    h('dt', {}, 'Fill-in-the-middle'),
+    h(
+      'dd',
+      {},
+      r.fimSupported === true
+        ? 'supported'
+        : r.fimSupported === false
+          ? 'not supported by this model/server'
+          : 'unknown (the server does not say)',
+    ),
   );
   if (r.model) {
-    dl.append(h('dt', {}, 'Configured model'), h('dd', {}, r.modelListed === false ? `“${r.model}” is not in the server's list` : r.modelListed ? `“${r.model}” is available` : `“${r.model}”`));
+    dl.append(
+      h('dt', {}, 'Configured model'),
+      h(
+        'dd',
+        {},
+        r.modelListed === false
+          ? `“${r.model}” is not in the server's list`
+          : r.modelListed
+            ? `“${r.model}” is available`
+            : `“${r.model}”`,
+      ),
+    );
   }
   region.append(h('h3', {}, '✓ Reachable'), dl);
   if (r.models.length) {
-    const pick = h('div', { class: 'models', role: 'group', 'aria-label': 'Pick a model' },
+    const pick = h(
+      'div',
+      { class: 'models', role: 'group', 'aria-label': 'Pick a model' },
       h('span', { class: 'muted' }, 'Pick a model: '),
-      r.models.slice(0, 50).map((m) => h('button', {
-        type: 'button', class: `chip${m === ed.draft.model ? ' selected' : ''}`, 'aria-pressed': m === ed.draft.model ? 'true' : 'false',
-        onclick: () => { ed.draft.model = m; delete ed.errors.model; ed.focus = 'model'; persist(); render(); requestValidation(); },
-      }, m)),
-      r.models.length > 50 ? h('span', { class: 'muted' }, ` … and ${r.models.length - 50} more (type in the Model field)`) : null,
+      r.models.slice(0, 50).map((m) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: `chip${m === ed.draft.model ? ' selected' : ''}`,
+            'aria-pressed': m === ed.draft.model ? 'true' : 'false',
+            onclick: () => {
+              ed.draft.model = m;
+              delete ed.errors.model;
+              ed.focus = 'model';
+              persist();
+              render();
+              requestValidation();
+            },
+          },
+          m,
+        ),
+      ),
+      r.models.length > 50
+        ? h('span', { class: 'muted' }, ` … and ${r.models.length - 50} more (type in the Model field)`)
+        : null,
     );
     region.append(pick);
   }
@@ -498,7 +875,13 @@ function save(makeActive: boolean): void {
   editor.submitted = true;
   savingActive = makeActive;
   render();
-  vscode.postMessage({ type: 'save', index: editor.index, draft: editor.draft, apiKey: editor.apiKey || undefined, makeActive });
+  vscode.postMessage({
+    type: 'save',
+    index: editor.index,
+    draft: editor.draft,
+    apiKey: editor.apiKey || undefined,
+    makeActive,
+  });
 }
 
 function test(): void {
@@ -508,7 +891,13 @@ function test(): void {
   editor.test = undefined;
   editor.scrollToTest = true;
   render();
-  vscode.postMessage({ type: 'test', seq: lastTestSeq, index: editor.index, draft: editor.draft, apiKey: editor.apiKey || undefined });
+  vscode.postMessage({
+    type: 'test',
+    seq: lastTestSeq,
+    index: editor.index,
+    draft: editor.draft,
+    apiKey: editor.apiKey || undefined,
+  });
 }
 
 // ─── messages from the host ─────────────────────────────────────────────────────────────────────────
@@ -572,5 +961,6 @@ window.addEventListener('message', (ev: MessageEvent<HostMessage | undefined>) =
 });
 
 const saved = vscode.getState();
-if (saved?.editor) editor = { index: saved.editor.index, draft: saved.editor.draft, errors: {}, apiKey: '', touched: new Set() };
+if (saved?.editor)
+  editor = { index: saved.editor.index, draft: saved.editor.draft, errors: {}, apiKey: '', touched: new Set() };
 vscode.postMessage({ type: 'ready' });

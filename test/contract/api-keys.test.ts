@@ -57,7 +57,7 @@ async function completeWith(keys: ApiKeys, f: Fake, name = 'cloud'): Promise<str
 }
 
 describe('a key goes only to the origin it was saved for', () => {
-  it('a workspace profile reusing your profile\'s name with another baseUrl does not receive your key', async () => {
+  it("a workspace profile reusing your profile's name with another baseUrl does not receive your key", async () => {
     const yours = await fake();
     const theirs = await fake();
     const q = questions();
@@ -71,7 +71,9 @@ describe('a key goes only to the origin it was saved for', () => {
     expect(await completeWith(keys, theirs)).toBe('return a + b');
     expect(sent(theirs)).toHaveLength(2);
     for (const auth of sent(theirs)) expect(auth).not.toContain(KEY);
-    expect(q.asked).toEqual([{ profileName: 'cloud', origin: keyOrigin(theirs.baseUrl), savedFor: [keyOrigin(yours.baseUrl)] }]);
+    expect(q.asked).toEqual([
+      { profileName: 'cloud', origin: keyOrigin(theirs.baseUrl), savedFor: [keyOrigin(yours.baseUrl)] },
+    ]);
 
     q.answer(false);
     await settle();
@@ -147,7 +149,7 @@ describe('keys saved by profile name only (earlier versions)', () => {
 });
 
 describe('keys follow the profile in the panel', () => {
-  it('rename moves every origin\'s key, copy duplicates them, clear removes them all', async () => {
+  it("rename moves every origin's key, copy duplicates them, clear removes them all", async () => {
     const store = new MemoryStore();
     const keys = new ApiKeys(store);
     const a = { name: 'a', baseUrl: 'https://one.example/v1' };
@@ -169,7 +171,11 @@ describe('the secret store is read once, not on every request', () => {
   it('lookups are served from memory until the store changes behind it (another window)', async () => {
     const store = new MemoryStore();
     let reads = 0;
-    const counting: SecretStore = { get: (k) => (reads++, store.get(k)), store: (k, v) => store.store(k, v), delete: (k) => store.delete(k) };
+    const counting: SecretStore = {
+      get: (k) => (reads++, store.get(k)),
+      store: (k, v) => store.store(k, v),
+      delete: (k) => store.delete(k),
+    };
     const keys = new ApiKeys(counting);
     const p = { name: 'cloud', baseUrl: 'https://api.example.com/v1' };
     await keys.set(p, 'k1');

@@ -43,7 +43,7 @@ async function run(kind: Kind, extra: Record<string, unknown> = {}, key: string 
 const qwenStops = TEMPLATES.qwen.stop;
 
 describe('openai (POST {baseUrl}/completions via the openai SDK)', () => {
-  it('native: prompt + suffix, request stops first, capped at OpenAI\'s 4', async () => {
+  it("native: prompt + suffix, request stops first, capped at OpenAI's 4", async () => {
     const { text, reqs } = await run('openai', { fimTemplate: 'native' });
     expect(text).toBe('return a + b');
     expect(reqs).toHaveLength(1);
@@ -90,7 +90,10 @@ describe('openai (POST {baseUrl}/completions via the openai SDK)', () => {
 
   it('cuts at a leaked special token on the client and closes the stream', async () => {
     fake = await startFake('openai', ['return a', ' + b<|endo', 'ftext|>\n\nprint("junk")']);
-    const backend = createBackend(parseProfile(fake.profile({ fimTemplate: 'native', model: 'mystery' })), async () => undefined);
+    const backend = createBackend(
+      parseProfile(fake.profile({ fimTemplate: 'native', model: 'mystery' })),
+      async () => undefined,
+    );
     expect(await collect(backend.complete(request, new AbortController().signal))).toBe('return a + b');
   });
 });
@@ -145,8 +148,14 @@ describe('ollama (POST {baseUrl}/api/generate, NDJSON)', () => {
 
   it('auto: a model whose template has no FIM (deepseek-coder) gets raw:true with the DeepSeek template', async () => {
     fake = await startFake('ollama');
-    fake.show = { template: '{{ .System }}\n### Instruction:\n{{ .Prompt }}\n### Response:\n', capabilities: ['completion'] };
-    const backend = createBackend(parseProfile(fake.profile({ model: 'deepseek-coder:1.3b-base' })), async () => undefined);
+    fake.show = {
+      template: '{{ .System }}\n### Instruction:\n{{ .Prompt }}\n### Response:\n',
+      capabilities: ['completion'],
+    };
+    const backend = createBackend(
+      parseProfile(fake.profile({ model: 'deepseek-coder:1.3b-base' })),
+      async () => undefined,
+    );
     await collect(backend.complete(request, new AbortController().signal));
     expect(fake.completions()[0].body).toEqual({
       model: 'deepseek-coder:1.3b-base',
@@ -166,9 +175,13 @@ describe('ollama (POST {baseUrl}/api/generate, NDJSON)', () => {
   });
 
   it('a model that "does not support insert" → a config error that says which setting to change', async () => {
-    const s = await startServer((_req, res) => writeJSON(res, 400, { error: 'registry.ollama.ai/library/llama3:latest does not support insert' }));
+    const s = await startServer((_req, res) =>
+      writeJSON(res, 400, { error: 'registry.ollama.ai/library/llama3:latest does not support insert' }),
+    );
     try {
-      const backend = createBackend(parseProfile({ name: 'o', kind: 'ollama', baseUrl: s.url, model: 'llama3', fimTemplate: 'native' }));
+      const backend = createBackend(
+        parseProfile({ name: 'o', kind: 'ollama', baseUrl: s.url, model: 'llama3', fimTemplate: 'native' }),
+      );
       const err = await collect(backend.complete(request, new AbortController().signal)).catch((e) => e);
       expect(err.errorKind).toBe('config');
       expect(err.message).toMatch(/set fimTemplate/);
@@ -199,7 +212,12 @@ describe('llamacpp (POST {baseUrl}/infill, llama.cpp stream)', () => {
   it('extra files go to input_extra as {filename, text}', async () => {
     fake = await startFake('llamacpp');
     const backend = createBackend(parseProfile(fake.profile()), async () => undefined);
-    await collect(backend.complete({ ...request, extra: [{ filename: 'util.py', text: 'def sq(x): return x*x\n' }] }, new AbortController().signal));
+    await collect(
+      backend.complete(
+        { ...request, extra: [{ filename: 'util.py', text: 'def sq(x): return x*x\n' }] },
+        new AbortController().signal,
+      ),
+    );
     expect(fake.completions()[0].body.input_extra).toEqual([{ filename: 'util.py', text: 'def sq(x): return x*x\n' }]);
   });
 
@@ -219,17 +237,20 @@ describe('llamacpp (POST {baseUrl}/infill, llama.cpp stream)', () => {
 });
 
 describe('probe()', () => {
-  it.each(['openai', 'deepseek', 'codestral', 'ollama', 'llamacpp'] as Kind[])('%s: reachable, models, latency', async (kind) => {
-    fake = await startFake(kind);
-    const backend = createBackend(parseProfile(fake.profile()), async () => API_KEY);
-    const p = await backend.probe();
-    expect(p.error).toBeUndefined();
-    expect(p.reachable).toBe(true);
-    expect(p.models.length).toBeGreaterThan(0);
-    expect(p.latencyMs).toBeGreaterThanOrEqual(0);
-    if (kind === 'ollama') expect(p.fimSupported).toBe(true);
-    if (kind === 'llamacpp') expect(p.templateHint).toBe('qwen');
-  });
+  it.each(['openai', 'deepseek', 'codestral', 'ollama', 'llamacpp'] as Kind[])(
+    '%s: reachable, models, latency',
+    async (kind) => {
+      fake = await startFake(kind);
+      const backend = createBackend(parseProfile(fake.profile()), async () => API_KEY);
+      const p = await backend.probe();
+      expect(p.error).toBeUndefined();
+      expect(p.reachable).toBe(true);
+      expect(p.models.length).toBeGreaterThan(0);
+      expect(p.latencyMs).toBeGreaterThanOrEqual(0);
+      if (kind === 'ollama') expect(p.fimSupported).toBe(true);
+      if (kind === 'llamacpp') expect(p.templateHint).toBe('qwen');
+    },
+  );
 
   it('a dead server: not reachable, typed error, no throw', async () => {
     const url = await deadUrl();
@@ -249,7 +270,9 @@ describe('404s explain the usual base-URL mistakes', () => {
   ] as const)('%s with baseUrl "…%s"', async (kind, suffix, hint) => {
     const s = await startServer((_req, res) => writeJSON(res, 404, { error: 'not found' }));
     try {
-      const backend = createBackend(parseProfile({ name: 'x', kind, baseUrl: s.url + suffix, model: 'm', fimTemplate: 'native' }));
+      const backend = createBackend(
+        parseProfile({ name: 'x', kind, baseUrl: s.url + suffix, model: 'm', fimTemplate: 'native' }),
+      );
       const err = await collect(backend.complete(request, new AbortController().signal)).catch((e) => e);
       expect(err.errorKind).toBe('bad-response');
       expect(err.message).toMatch(/404/);
@@ -260,7 +283,7 @@ describe('404s explain the usual base-URL mistakes', () => {
   });
 });
 
-describe('finish reason: how the answer ended, from each service\'s own word for it', () => {
+describe("finish reason: how the answer ended, from each service's own word for it", () => {
   // OpenAI/DeepSeek `finish_reason`, Codestral `finish_reason`, Ollama `done_reason`, llama.cpp `stop_type` (and the
   // `stopped_eos`/`stopped_limit` flags): "stop" when the model ended the text, "length" at the token cap.
   for (const kind of KINDS) {
@@ -282,7 +305,7 @@ describe('finish reason: how the answer ended, from each service\'s own word for
     expect(llamaCppFinish({ stop: false, content: 'x' })).toBeUndefined();
   });
 
-  it('a stop sequence cut on the client ends the answer as the model\'s own end', async () => {
+  it("a stop sequence cut on the client ends the answer as the model's own end", async () => {
     fake = await startFake('openai', ['return a', ' + b\n\nprint(1)']);
     fake.finish = 'length';
     const backend = createBackend(parseProfile(fake.profile({ fimTemplate: 'native' })), async () => API_KEY);

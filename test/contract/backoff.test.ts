@@ -9,7 +9,15 @@ import { BackendHealth } from '../../src/core/scheduling/backoff';
 import { collect } from '../helpers/loopback';
 import { startFake, type Fake } from './fakes';
 
-const request: CompletionRequest = { prefix: 'x = ', suffix: '', language: 'python', maxTokens: 16, temperature: 0, stop: [], multiline: false };
+const request: CompletionRequest = {
+  prefix: 'x = ',
+  suffix: '',
+  language: 'python',
+  maxTokens: 16,
+  temperature: 0,
+  stop: [],
+  multiline: false,
+};
 
 let fake: Fake | undefined;
 afterEach(async () => {

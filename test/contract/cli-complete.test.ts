@@ -133,7 +133,18 @@ describe('tessera complete: keys', () => {
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, lines: stdout.trim().split('\n').map((l) => JSON.parse(l)), stdout, stderr, elapsed: 0 }));
+      child.on('close', (code) =>
+        resolve({
+          code,
+          lines: stdout
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l)),
+          stdout,
+          stderr,
+          elapsed: 0,
+        }),
+      );
       child.stdin.end(JSON.stringify(input) + '\n');
     });
     expect(r.code).toBe(0);

@@ -3,12 +3,22 @@
  * bodies), with a switchable fault. Used by the contract, fault and CLI tests.
  */
 import type * as http from 'node:http';
-import { openAIChunks, sleep, startServer, writeJSON, writeNDJSON, writeSSE, type LoopbackServer, type RecordedRequest } from '../helpers/loopback';
+import {
+  openAIChunks,
+  sleep,
+  startServer,
+  writeJSON,
+  writeNDJSON,
+  writeSSE,
+  type LoopbackServer,
+  type RecordedRequest,
+} from '../helpers/loopback';
 
 export type Kind = 'openai' | 'deepseek' | 'codestral' | 'ollama' | 'llamacpp';
 export const KINDS: Kind[] = ['openai', 'deepseek', 'codestral', 'ollama', 'llamacpp'];
 
-export type Fault = 'none' | '401' | '429' | '500' | 'never-starts' | 'stall' | 'malformed' | 'huge' | 'slow-stream' | 'chat-prose';
+export type Fault =
+  'none' | '401' | '429' | '500' | 'never-starts' | 'stall' | 'malformed' | 'huge' | 'slow-stream' | 'chat-prose';
 
 export const API_KEY = 'sk-test-0123456789abcdef-secret';
 
@@ -57,7 +67,12 @@ function errorBody(kind: Kind, status: number, message: string): unknown {
     case 'llamacpp':
       return { error: { code: status, message, type: status === 401 ? 'authentication_error' : 'server_error' } };
     case 'codestral':
-      return { object: 'error', message, type: status === 401 ? 'unauthorized' : 'internal_server_error', code: String(status) };
+      return {
+        object: 'error',
+        message,
+        type: status === 401 ? 'unauthorized' : 'internal_server_error',
+        code: String(status),
+      };
     default:
       return { error: { message, type: status === 401 ? 'invalid_request_error' : 'server_error', code: null } };
   }
@@ -78,26 +93,50 @@ function frames(kind: Kind, pieces: string[], finish: 'stop' | 'length' = 'stop'
               object: 'chat.completion.chunk',
               created: 1,
               model: 'codestral-latest',
-              choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: p } : { content: p }, finish_reason: i === pieces.length - 1 ? finish : null }],
+              choices: [
+                {
+                  index: 0,
+                  delta: i === 0 ? { role: 'assistant', content: p } : { content: p },
+                  finish_reason: i === pieces.length - 1 ? finish : null,
+                },
+              ],
             })}\n\n`,
         ),
         'data: [DONE]\n\n',
       ];
     case 'ollama':
       return [
-        ...pieces.map((p) => JSON.stringify({ model: MODEL.ollama, created_at: '2024-01-01T00:00:00Z', response: p, done: false }) + '\n'),
-        JSON.stringify({ model: MODEL.ollama, created_at: '2024-01-01T00:00:00Z', response: '', done: true, done_reason: finish, total_duration: 1, eval_count: pieces.length }) + '\n',
+        ...pieces.map(
+          (p) =>
+            JSON.stringify({ model: MODEL.ollama, created_at: '2024-01-01T00:00:00Z', response: p, done: false }) +
+            '\n',
+        ),
+        JSON.stringify({
+          model: MODEL.ollama,
+          created_at: '2024-01-01T00:00:00Z',
+          response: '',
+          done: true,
+          done_reason: finish,
+          total_duration: 1,
+          eval_count: pieces.length,
+        }) + '\n',
       ];
     case 'llamacpp':
       return [
-        ...pieces.map((p, i) => `data: ${JSON.stringify({ index: 0, content: p, tokens: [i], stop: false, id_slot: 0, tokens_predicted: i + 1 })}\n\n`),
+        ...pieces.map(
+          (p, i) =>
+            `data: ${JSON.stringify({ index: 0, content: p, tokens: [i], stop: false, id_slot: 0, tokens_predicted: i + 1 })}\n\n`,
+        ),
         `data: ${JSON.stringify({ index: 0, content: '', tokens: [], stop: true, id_slot: 0, stop_type: finish === 'length' ? 'limit' : 'eos', stopped_eos: finish === 'stop', stopped_word: false, stopped_limit: finish === 'length', tokens_predicted: pieces.length, timings: {} })}\n\n`,
       ];
   }
 }
 
 function streamHead(kind: Kind, res: http.ServerResponse) {
-  res.writeHead(200, { 'content-type': kind === 'ollama' ? 'application/x-ndjson' : 'text/event-stream', 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': kind === 'ollama' ? 'application/x-ndjson' : 'text/event-stream',
+    'cache-control': 'no-cache',
+  });
 }
 
 const closed = (res: http.ServerResponse, maxMs: number) =>
@@ -110,18 +149,33 @@ const closed = (res: http.ServerResponse, maxMs: number) =>
   });
 
 export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + b']): Promise<Fake> {
-  const fake = { kind, fault: 'none' as Fault, pieces, finish: 'stop', show: { template: QWEN_OLLAMA_TEMPLATE, capabilities: ['completion', 'insert'], details: { family: 'qwen2' } } } as unknown as Fake;
-  const isCompletion = (path: string) => path === COMPLETION_PATH[kind] || (kind === 'llamacpp' && path === '/completion');
+  const fake = {
+    kind,
+    fault: 'none' as Fault,
+    pieces,
+    finish: 'stop',
+    show: { template: QWEN_OLLAMA_TEMPLATE, capabilities: ['completion', 'insert'], details: { family: 'qwen2' } },
+  } as unknown as Fake;
+  const isCompletion = (path: string) =>
+    path === COMPLETION_PATH[kind] || (kind === 'llamacpp' && path === '/completion');
 
   const server = await startServer(async (req, res) => {
     // Metadata endpoints answer normally whatever the fault (faults hit generation).
-    if (kind === 'ollama' && req.path === '/api/show' && req.method === 'POST') return void writeJSON(res, 200, { modelfile: '', parameters: '', ...fake.show, model_info: {} });
-    if (kind === 'ollama' && req.path === '/api/tags') return void writeJSON(res, 200, { models: [{ name: MODEL.ollama, model: MODEL.ollama, size: 1, digest: 'x' }] });
+    if (kind === 'ollama' && req.path === '/api/show' && req.method === 'POST')
+      return void writeJSON(res, 200, { modelfile: '', parameters: '', ...fake.show, model_info: {} });
+    if (kind === 'ollama' && req.path === '/api/tags')
+      return void writeJSON(res, 200, { models: [{ name: MODEL.ollama, model: MODEL.ollama, size: 1, digest: 'x' }] });
     if (kind === 'llamacpp' && req.path === '/props') {
-      return void writeJSON(res, 200, { model_path: `/models/${MODEL.llamacpp}`, chat_template: '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>{% endfor %}', total_slots: 1 });
+      return void writeJSON(res, 200, {
+        model_path: `/models/${MODEL.llamacpp}`,
+        chat_template: '{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>{% endfor %}',
+        total_slots: 1,
+      });
     }
-    if (req.method === 'GET' && (req.path === '/v1/models' || req.path === '/beta/models')) return void writeJSON(res, 200, { object: 'list', data: [{ id: MODEL[kind], object: 'model' }] });
-    if (!isCompletion(req.path) || req.method !== 'POST') return void writeJSON(res, 404, errorBody(kind, 404, `no route ${req.method} ${req.path}`));
+    if (req.method === 'GET' && (req.path === '/v1/models' || req.path === '/beta/models'))
+      return void writeJSON(res, 200, { object: 'list', data: [{ id: MODEL[kind], object: 'model' }] });
+    if (!isCompletion(req.path) || req.method !== 'POST')
+      return void writeJSON(res, 404, errorBody(kind, 404, `no route ${req.method} ${req.path}`));
 
     if ((kind === 'deepseek' || kind === 'codestral') && req.headers.authorization !== `Bearer ${API_KEY}`) {
       return void writeJSON(res, 401, errorBody(kind, 401, 'Authentication Fails, Your api key is invalid'));
@@ -150,7 +204,8 @@ export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + 
         streamHead(kind, res);
         const block = (kind === 'ollama' ? '' : 'data: ') + 'x'.repeat(64 * 1024 - 6);
         for (let sent = 0; sent < 10 * 1024 * 1024 && !res.destroyed; sent += block.length) {
-          if (!res.write(kind === 'ollama' || sent > 0 ? block.replace(/^data: /, '') : block)) await new Promise((r) => res.once('drain', r).once('close', r));
+          if (!res.write(kind === 'ollama' || sent > 0 ? block.replace(/^data: /, '') : block))
+            await new Promise((r) => res.once('drain', r).once('close', r));
         }
         return void res.end();
       }
@@ -163,7 +218,11 @@ export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + 
         return void res.end();
       }
       case 'chat-prose':
-        return writeFrames(res, kind, ["Sure! Here's the completed function:\n\n```python\n", 'def add(a, b):\n    return a + b\n', '```\n']);
+        return writeFrames(res, kind, [
+          "Sure! Here's the completed function:\n\n```python\n",
+          'def add(a, b):\n    return a + b\n',
+          '```\n',
+        ]);
       default:
         return writeFrames(res, kind, fake.pieces, fake.finish);
     }
@@ -179,7 +238,14 @@ export async function startFake(kind: Kind, pieces: string[] = ['return ', 'a + 
   fake.server = server;
   fake.baseUrl = base[kind];
   fake.completions = () => server.requests.filter((r) => isCompletion(r.path));
-  fake.profile = (extra = {}) => ({ name: `${kind}-test`, kind, baseUrl: base[kind], model: MODEL[kind], timeoutMs: 2000, ...extra });
+  fake.profile = (extra = {}) => ({
+    name: `${kind}-test`,
+    kind,
+    baseUrl: base[kind],
+    model: MODEL[kind],
+    timeoutMs: 2000,
+    ...extra,
+  });
   fake.close = () => server.close();
   return fake;
 }

@@ -61,8 +61,15 @@ async function expectRecovery(backend: ReturnType<typeof createBackend>) {
 describe.each(KINDS)('%s faults', (kind) => {
   it('connection refused → unreachable', async () => {
     const url = await deadUrl();
-    const profile = { name: 'dead', kind, baseUrl: kind === 'openai' || kind === 'codestral' ? `${url}/v1` : kind === 'deepseek' ? `${url}/beta` : url, model: 'm' };
-    const err = await collect(createBackend(parseProfile(profile), async () => API_KEY).complete(request, new AbortController().signal)).catch((e) => e);
+    const profile = {
+      name: 'dead',
+      kind,
+      baseUrl: kind === 'openai' || kind === 'codestral' ? `${url}/v1` : kind === 'deepseek' ? `${url}/beta` : url,
+      model: 'm',
+    };
+    const err = await collect(
+      createBackend(parseProfile(profile), async () => API_KEY).complete(request, new AbortController().signal),
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(BackendError);
     expect(err.errorKind).toBe('unreachable');
     expect(err.message).toMatch(/ECONNREFUSED|connection refused/);
@@ -127,7 +134,10 @@ describe.each(KINDS)('%s faults', (kind) => {
     const it = backend.complete(request, ctrl.signal)[Symbol.asyncIterator]();
     expect((await it.next()).value).toBe('x');
     ctrl.abort();
-    const err = await it.next().then(() => undefined, (e) => e);
+    const err = await it.next().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(BackendError);
     expect(err.errorKind).toBe('cancelled');
     await expectRecovery(backend);

@@ -33,7 +33,12 @@ function renameState() {
   const history = new EditHistory();
   history.open(URI, 'shop.py', BEFORE);
   history.record(URI, [{ offset: BEFORE.indexOf('count'), length: 5, text: 'total' }], 0);
-  const snapshot: DocumentSnapshot = { uri: URI, languageId: 'python', text: AFTER, offset: AFTER.indexOf('total') + 5 };
+  const snapshot: DocumentSnapshot = {
+    uri: URI,
+    languageId: 'python',
+    text: AFTER,
+    offset: AFTER.indexOf('total') + 5,
+  };
   return { history, snapshot };
 }
 
@@ -46,12 +51,41 @@ afterEach(async () => {
 const maxTokens = answerTokens(AFTER, parseProfile({ name: 'x', kind: 'embedded' }));
 
 describe.each([
-  ['openai', '/v1/completions', (model: string) => ({ model, prompt: ZETA_PROMPT, max_tokens: maxTokens, temperature: 0, stream: true, stop: STOPS.slice(0, 4) })],
-  ['ollama', '/api/generate', (model: string) => ({ model, prompt: ZETA_PROMPT, raw: true, stream: true, options: { num_predict: maxTokens, temperature: 0, stop: STOPS } })],
+  [
+    'openai',
+    '/v1/completions',
+    (model: string) => ({
+      model,
+      prompt: ZETA_PROMPT,
+      max_tokens: maxTokens,
+      temperature: 0,
+      stream: true,
+      stop: STOPS.slice(0, 4),
+    }),
+  ],
+  [
+    'ollama',
+    '/api/generate',
+    (model: string) => ({
+      model,
+      prompt: ZETA_PROMPT,
+      raw: true,
+      stream: true,
+      options: { num_predict: maxTokens, temperature: 0, stop: STOPS },
+    }),
+  ],
   [
     'llamacpp',
     '/completion',
-    () => ({ prompt: ZETA_PROMPT, n_predict: maxTokens, temperature: 0, stop: STOPS, stream: true, cache_prompt: true, t_max_predict_ms: 1600 }),
+    () => ({
+      prompt: ZETA_PROMPT,
+      n_predict: maxTokens,
+      temperature: 0,
+      stop: STOPS,
+      stream: true,
+      cache_prompt: true,
+      t_max_predict_ms: 1600,
+    }),
   ],
 ] as const)('next edit over %s', (kind, path, body) => {
   it(`POST ${path} gets the exact Zeta prompt; the rewritten region becomes the rest of the rename`, async () => {
@@ -60,7 +94,11 @@ describe.each([
     const profile = parseProfile(fake.profile({ editFormat: 'zeta', temperature: 0 }));
     const backend = createBackend(profile, async () => undefined);
     const { history, snapshot } = renameState();
-    const out = await predictNextEdit(snapshot, { backend, profile, history, path: 'shop.py' }, new AbortController().signal);
+    const out = await predictNextEdit(
+      snapshot,
+      { backend, profile, history, path: 'shop.py' },
+      new AbortController().signal,
+    );
     const reqs = fake.completions();
     expect(reqs).toHaveLength(1);
     expect(reqs[0].path).toBe(path);
@@ -84,7 +122,11 @@ describe('next edit in the git-merge-markers layout (zeta-merge) over llama.cpp'
     const profile = parseProfile(fake.profile({ editFormat: 'zeta-merge', temperature: 0 }));
     const backend = createBackend(profile, async () => undefined);
     const { history, snapshot } = renameState();
-    const out = await predictNextEdit(snapshot, { backend, profile, history, path: 'shop.py' }, new AbortController().signal);
+    const out = await predictNextEdit(
+      snapshot,
+      { backend, profile, history, path: 'shop.py' },
+      new AbortController().signal,
+    );
     const body = fake.completions()[0].body;
     expect(body.prompt).toBe(
       '<|file_sep|>edit history\n' +
@@ -119,7 +161,11 @@ describe('next edit over the embedded backend (tiny GGUF, real child process)', 
     history.open(URI, 'shop.py', text);
     // Plain text: the tiny model's answer (x's) is judged by brackets only.
     const doc = { ...snapshot, text, languageId: 'plaintext' };
-    const out = await predictNextEdit(doc, { backend, profile: backend.profile, history, path: 'shop.py' }, new AbortController().signal);
+    const out = await predictNextEdit(
+      doc,
+      { backend, profile: backend.profile, history, path: 'shop.py' },
+      new AbortController().signal,
+    );
     const ids = backend.lastStats?.promptTokenIds ?? [];
     const count = (id: number) => ids.filter((t) => t === id).length;
     expect(count(specialIds['<|file_sep|>'])).toBe(2); // "edit history" and the cursor file; not the one in the code
@@ -134,14 +180,24 @@ describe('next edit over the embedded backend (tiny GGUF, real child process)', 
 
   it('an edit model needs no FIM tokens (whole prompts); the same model refuses a FIM request with the reason', async () => {
     const noFim = fx.model('no-fim-x', { always: 'x', fim: false });
-    const edit = new EmbeddedBackend(embeddedProfile(noFim.path, { editFormat: 'zeta' }), { workerPath: fx.workerPath });
+    const edit = new EmbeddedBackend(embeddedProfile(noFim.path, { editFormat: 'zeta' }), {
+      workerPath: fx.workerPath,
+    });
     try {
       const { history, snapshot } = renameState();
-      const out = await predictNextEdit({ ...snapshot, languageId: 'plaintext' }, { backend: edit, profile: edit.profile, history, path: 'shop.py' }, new AbortController().signal);
+      const out = await predictNextEdit(
+        { ...snapshot, languageId: 'plaintext' },
+        { backend: edit, profile: edit.profile, history, path: 'shop.py' },
+        new AbortController().signal,
+      );
       expect(out.kind).toBe('next-edit');
       let err: unknown;
       try {
-        for await (const _ of edit.complete({ prefix: 'a', suffix: '', language: 'python', maxTokens: 4, temperature: 0, stop: [], multiline: false }, new AbortController().signal)) void _;
+        for await (const _ of edit.complete(
+          { prefix: 'a', suffix: '', language: 'python', maxTokens: 4, temperature: 0, stop: [], multiline: false },
+          new AbortController().signal,
+        ))
+          void _;
       } catch (e) {
         err = e;
       }

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAICompatibleBackend } from '../../src/core/backends/openai';
 import { BackendError } from '../../src/core/backends/types';
 import { parseProfile } from '../../src/core/config';
-import { collect, openAIChunks, sleep, startServer, writeJSON, writeSSE, type LoopbackServer } from '../helpers/loopback';
+import {
+  collect,
+  openAIChunks,
+  sleep,
+  startServer,
+  writeJSON,
+  writeSSE,
+  type LoopbackServer,
+} from '../helpers/loopback';
 import { nativeFimBody, pythonRequest } from './request';
 
 let server: LoopbackServer | undefined;
@@ -35,7 +43,11 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
 
   it('accepts a server that ignores stream:true and answers with one JSON body', async () => {
     server = await startServer((_req, res) =>
-      writeJSON(res, 200, { id: 'x', object: 'text_completion', choices: [{ text: 'return a + b', index: 0, finish_reason: 'stop' }] }),
+      writeJSON(res, 200, {
+        id: 'x',
+        object: 'text_completion',
+        choices: [{ text: 'return a + b', index: 0, finish_reason: 'stop' }],
+      }),
     );
     expect(await collect(backendFor(server.url).complete(request, new AbortController().signal))).toBe('return a + b');
   });
@@ -55,7 +67,10 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
     const it = backendFor(server.url).complete(request, ctrl.signal)[Symbol.asyncIterator]();
     await it.next();
     ctrl.abort();
-    const err = await it.next().then(() => undefined, (e) => e);
+    const err = await it.next().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(BackendError);
     expect((err as BackendError).errorKind).toBe('cancelled');
     await sleep(100);
@@ -95,12 +110,22 @@ describe('openai-compatible backend (POST {baseUrl}/completions)', () => {
       res.end();
     });
     // Without the deadline the stream would end normally after 5 s: a timeout error is the deadline at work.
-    const err = await collect(backendFor(server.url, { timeoutMs: 300 }).complete(request, new AbortController().signal)).catch((e) => e);
+    const err = await collect(
+      backendFor(server.url, { timeoutMs: 300 }).complete(request, new AbortController().signal),
+    ).catch((e) => e);
     expect(err.errorKind).toBe('timeout');
   });
 
   it('probe lists the models and measures latency', async () => {
-    server = await startServer((_req, res) => writeJSON(res, 200, { object: 'list', data: [{ id: 'm', object: 'model' }, { id: 'n', object: 'model' }] }));
+    server = await startServer((_req, res) =>
+      writeJSON(res, 200, {
+        object: 'list',
+        data: [
+          { id: 'm', object: 'model' },
+          { id: 'n', object: 'model' },
+        ],
+      }),
+    );
     const p = await backendFor(server.url).probe();
     expect(p.reachable).toBe(true);
     expect(p.models).toEqual(['m', 'n']);

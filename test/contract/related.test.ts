@@ -20,8 +20,16 @@ afterEach(async () => {
 const SHAPES = 'export interface Rect {\n  width: number;\n  height: number;\n}\n';
 const PREFIX = 'export function area(r: Rect): number {\n  ';
 const SUFFIX = '\n}\n';
-const snapshot: DocumentSnapshot = { uri: 'file:///w/src/main.ts', languageId: 'typescript', text: PREFIX + SUFFIX, offset: PREFIX.length };
-const others: OtherFiles = { path: 'src/main.ts', candidates: [{ path: 'src/shapes.ts', languageId: 'typescript', text: SHAPES }] };
+const snapshot: DocumentSnapshot = {
+  uri: 'file:///w/src/main.ts',
+  languageId: 'typescript',
+  text: PREFIX + SUFFIX,
+  offset: PREFIX.length,
+};
+const others: OtherFiles = {
+  path: 'src/main.ts',
+  candidates: [{ path: 'src/shapes.ts', languageId: 'typescript', text: SHAPES }],
+};
 const snippet = { filename: 'src/shapes.ts', text: 'export interface Rect {\n  width: number;\n  height: number;\n}' };
 
 async function run(kind: Kind, profile: Record<string, unknown>) {
@@ -42,7 +50,7 @@ async function run(kind: Kind, profile: Record<string, unknown>) {
 }
 
 describe('other files on the wire', () => {
-  it('llama.cpp /infill: input_extra carries the declaring file\'s snippet; input_prefix is the document\'s own', async () => {
+  it("llama.cpp /infill: input_extra carries the declaring file's snippet; input_prefix is the document's own", async () => {
     const req = await run('llamacpp', { fimTemplate: 'auto' });
     expect(req.path).toBe('/infill');
     const body = req.body as Record<string, unknown>;
@@ -59,7 +67,8 @@ describe('other files on the wire', () => {
   });
 
   it('native FIM (OpenAI suffix, Ollama suffix, Codestral): the snippet commented out at the start of prompt', async () => {
-    const commented = '// Path: src/shapes.ts\n// export interface Rect {\n//   width: number;\n//   height: number;\n// }\n// Path: src/main.ts\n';
+    const commented =
+      '// Path: src/shapes.ts\n// export interface Rect {\n//   width: number;\n//   height: number;\n// }\n// Path: src/main.ts\n';
     for (const [kind, profile] of [
       ['openai', { fimTemplate: 'native' }],
       ['ollama', { fimTemplate: 'native' }],

@@ -39,29 +39,41 @@ const PROBED: Record<Kind, RegExp> = {
 };
 
 describe('redirects are refused, never followed', () => {
-  it.each(KINDS)('%s: a 307 from the completion endpoint sends nothing to the other host, and says where it pointed', async (kind) => {
-    const elsewhere = track(await startServer((_req, res) => writeJSON(res, 200, {})));
-    const fake = track(await startFake(kind));
-    // Redirects the completion only; what comes before it (Ollama's /api/show) is answered by the real fake.
-    const redirecting = track(
-      await startServer(async (req, res) => {
-        if (req.path !== COMPLETION_PATH[kind]) {
-          const r = await fetch(`${fake.server.url}${req.path}`, { method: req.method, body: req.raw || undefined, headers: { 'content-type': 'application/json' } });
-          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
-          return void res.end(await r.text());
-        }
-        res.writeHead(307, { location: `${elsewhere.url}${req.path}?api_key=LEAKED-IN-LOCATION` });
-        res.end();
-      }),
-    );
-    const profile = parseProfile({ ...fake.profile(), baseUrl: fake.baseUrl.replace(fake.server.url, redirecting.url) });
-    const err = await completeError(profile);
-    expect(err.errorKind).toBe('bad-response');
-    expect(err.message).toMatch(/HTTP 307: the server redirects to http:\/\/127\.0\.0\.1:\d+\/.*Tessera does not follow redirects/);
-    expect(err.message).not.toContain('LEAKED-IN-LOCATION');
-    expect(redirecting.requests.map((r) => r.path)).toContain(COMPLETION_PATH[kind]);
-    expect(elsewhere.requests).toEqual([]);
-  });
+  it.each(KINDS)(
+    '%s: a 307 from the completion endpoint sends nothing to the other host, and says where it pointed',
+    async (kind) => {
+      const elsewhere = track(await startServer((_req, res) => writeJSON(res, 200, {})));
+      const fake = track(await startFake(kind));
+      // Redirects the completion only; what comes before it (Ollama's /api/show) is answered by the real fake.
+      const redirecting = track(
+        await startServer(async (req, res) => {
+          if (req.path !== COMPLETION_PATH[kind]) {
+            const r = await fetch(`${fake.server.url}${req.path}`, {
+              method: req.method,
+              body: req.raw || undefined,
+              headers: { 'content-type': 'application/json' },
+            });
+            res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+            return void res.end(await r.text());
+          }
+          res.writeHead(307, { location: `${elsewhere.url}${req.path}?api_key=LEAKED-IN-LOCATION` });
+          res.end();
+        }),
+      );
+      const profile = parseProfile({
+        ...fake.profile(),
+        baseUrl: fake.baseUrl.replace(fake.server.url, redirecting.url),
+      });
+      const err = await completeError(profile);
+      expect(err.errorKind).toBe('bad-response');
+      expect(err.message).toMatch(
+        /HTTP 307: the server redirects to http:\/\/127\.0\.0\.1:\d+\/.*Tessera does not follow redirects/,
+      );
+      expect(err.message).not.toContain('LEAKED-IN-LOCATION');
+      expect(redirecting.requests.map((r) => r.path)).toContain(COMPLETION_PATH[kind]);
+      expect(elsewhere.requests).toEqual([]);
+    },
+  );
 
   it.each(KINDS)('%s: Test connection does not follow a redirect either', async (kind) => {
     const elsewhere = track(await startServer((_req, res) => writeJSON(res, 200, { data: [{ id: 'm' }], models: [] })));
@@ -72,7 +84,10 @@ describe('redirects are refused, never followed', () => {
       }),
     );
     const fake = track(await startFake(kind));
-    const profile = parseProfile({ ...fake.profile(), baseUrl: fake.baseUrl.replace(fake.server.url, redirecting.url) });
+    const profile = parseProfile({
+      ...fake.profile(),
+      baseUrl: fake.baseUrl.replace(fake.server.url, redirecting.url),
+    });
     const probe = await createBackend(profile, async () => API_KEY).probe();
     expect(probe.error?.message).toMatch(/HTTP 302: the server redirects/);
     expect(redirecting.requests.some((r) => PROBED[kind].test(r.path))).toBe(true);
@@ -94,29 +109,36 @@ describe('the openai SDK sends no header taken from the environment', () => {
     }
   });
 
-  it.each(['openai', 'deepseek'] as const)('%s: completion and Test connection carry no OpenAI-Organization, OpenAI-Project or custom header', async (kind) => {
-    for (const [k, v] of Object.entries(ENV)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    const fake: Fake = track(await startFake(kind));
-    const backend = createBackend(parseProfile(fake.profile()), async () => API_KEY);
-    expect(await collect(backend.complete(pythonRequest, new AbortController().signal))).toBe('return a + b');
-    expect((await backend.probe()).reachable).toBe(true);
-    expect(fake.server.requests.length).toBeGreaterThanOrEqual(2);
-    for (const r of fake.server.requests) {
-      expect(r.headers['openai-organization']).toBeUndefined();
-      expect(r.headers['openai-project']).toBeUndefined();
-      expect(r.headers['x-corp-token']).toBeUndefined();
-      expect(JSON.stringify(r.headers)).not.toMatch(/from-the-environment/);
-      expect(r.headers.authorization).toBe(`Bearer ${API_KEY}`);
-    }
-  });
+  it.each(['openai', 'deepseek'] as const)(
+    '%s: completion and Test connection carry no OpenAI-Organization, OpenAI-Project or custom header',
+    async (kind) => {
+      for (const [k, v] of Object.entries(ENV)) {
+        saved[k] = process.env[k];
+        process.env[k] = v;
+      }
+      const fake: Fake = track(await startFake(kind));
+      const backend = createBackend(parseProfile(fake.profile()), async () => API_KEY);
+      expect(await collect(backend.complete(pythonRequest, new AbortController().signal))).toBe('return a + b');
+      expect((await backend.probe()).reachable).toBe(true);
+      expect(fake.server.requests.length).toBeGreaterThanOrEqual(2);
+      for (const r of fake.server.requests) {
+        expect(r.headers['openai-organization']).toBeUndefined();
+        expect(r.headers['openai-project']).toBeUndefined();
+        expect(r.headers['x-corp-token']).toBeUndefined();
+        expect(JSON.stringify(r.headers)).not.toMatch(/from-the-environment/);
+        expect(r.headers.authorization).toBe(`Bearer ${API_KEY}`);
+      }
+    },
+  );
 });
 
 describe('URL credentials and queries never reach a message', () => {
   it('a base URL with a user name, password or query string is rejected, naming the setting and where keys go', () => {
-    for (const baseUrl of ['http://user:hunter2@127.0.0.1:8012/v1', 'http://127.0.0.1:8012/v1?api_key=sk-live-123', 'https://h/v1#key']) {
+    for (const baseUrl of [
+      'http://user:hunter2@127.0.0.1:8012/v1',
+      'http://127.0.0.1:8012/v1?api_key=sk-live-123',
+      'https://h/v1#key',
+    ]) {
       expect(() => parseProfile({ name: 'p', kind: 'openai', baseUrl, model: 'm' }, 'tessera.backends[0]')).toThrow(
         /^tessera\.backends\[0\]\.baseUrl: must not carry a user name, password, query string or fragment .*"Tessera: Set API Key…"/,
       );
@@ -156,7 +178,9 @@ describe('Test connection on an OpenAI-compatible server reads /models within a 
         res.end('{"id":"last"}]}');
       }),
     );
-    const probe = await createBackend(parseProfile({ name: 'big', kind: 'openai', baseUrl: `${server.url}/v1`, model: 'm' })).probe();
+    const probe = await createBackend(
+      parseProfile({ name: 'big', kind: 'openai', baseUrl: `${server.url}/v1`, model: 'm' }),
+    ).probe();
     expect(probe.error).toMatchObject({ kind: 'bad-response', message: expect.stringMatching(/larger than/) });
     expect(probe.models).toEqual([]);
     expect(written).toBeLessThan(32 * 1024 * 1024);
@@ -164,8 +188,14 @@ describe('Test connection on an OpenAI-compatible server reads /models within a 
 
   it('a long list reaches the panel as its first few hundred ids, the configured model checked against all', async () => {
     const ids = Array.from({ length: 5000 }, (_, i) => `model-${i}`);
-    server = track(await startServer((_req, res) => writeJSON(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model' })) })));
-    const probe = await createBackend(parseProfile({ name: 'many', kind: 'openai', baseUrl: `${server.url}/v1`, model: 'model-4321' })).probe();
+    server = track(
+      await startServer((_req, res) =>
+        writeJSON(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }),
+      ),
+    );
+    const probe = await createBackend(
+      parseProfile({ name: 'many', kind: 'openai', baseUrl: `${server.url}/v1`, model: 'model-4321' }),
+    ).probe();
     expect(probe.models).toHaveLength(5000);
     const report = testReport(probe, 'many', 'model-4321');
     expect(report.models).toEqual(ids.slice(0, MAX_LISTED_MODELS));

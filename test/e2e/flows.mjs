@@ -26,7 +26,10 @@ export async function ghostTextLifeCycle(ctx, { file, before = '', after = '', t
   const ghost = await w.waitForGhostText(20_000);
   assert.equal(ghost, completion, 'ghost text equals the programmed completion');
   const matching = server.completions().filter((b) => b.prompt === prefix);
-  assert.ok(matching.length >= 1, `the server got a request with the typed prefix; got ${JSON.stringify(server.completions().map((b) => b.prompt))}`);
+  assert.ok(
+    matching.length >= 1,
+    `the server got a request with the typed prefix; got ${JSON.stringify(server.completions().map((b) => b.prompt))}`,
+  );
   assert.equal(matching.at(-1).suffix, after, 'request suffix is the text after the cursor');
   assert.equal(matching.at(-1).model, 'm');
   assert.equal(matching.at(-1).stream, true);
@@ -61,11 +64,18 @@ export async function setColorTheme(w, label, kind) {
   await input.waitFor({ state: 'visible' });
   await input.fill('>Preferences: Color Theme');
   // (not "Preferences: Browse Color Themes in Marketplace", which fuzzy-matches too)
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' })
+    .filter({ hasNotText: 'Marketplace' })
+    .first()
+    .click();
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark' }).first().waitFor();
   await input.fill(label);
   await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).first().waitFor();
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
-  await waitFor(() => page.evaluate((k) => document.querySelector('.monaco-workbench')?.classList.contains(k), kind), { timeout: 10_000, what: `the ${label} theme applied` });
+  await waitFor(() => page.evaluate((k) => document.querySelector('.monaco-workbench')?.classList.contains(k), kind), {
+    timeout: 10_000,
+    what: `the ${label} theme applied`,
+  });
 }

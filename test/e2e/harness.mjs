@@ -30,8 +30,14 @@ export const insideRepo = (p) => {
 export const CODE_SERVER_ENTRY = path.join(REPO, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const CHROMIUM = process.env.TESSERA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 /** User settings every window gets (recipe: no welcome page, no suggest widget stealing Esc, no telemetry). */
@@ -83,9 +89,13 @@ export async function waitFor(fn, { timeout = 10_000, interval = 100, what = 'co
     try {
       const v = await fn();
       if (v) return v;
-    } catch (err) { last = err; }
+    } catch (err) {
+      last = err;
+    }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+      throw new Error(
+        `timed out after ${timeout} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`,
+      );
     }
     await sleep(interval);
   }
@@ -101,7 +111,8 @@ export async function clickUntil(locator, started, what) {
 
 /** The settings panel's Test connection, clicked until this test has started (see clickUntil); call it after changing a field the test depends on (the panel then drops the old result). */
 export async function clickTestConnection(frame) {
-  const started = async () => /Testing/.test(await frame.locator('#test').innerText()) || (await frame.locator('#test-result h3').count()) > 0;
+  const started = async () =>
+    /Testing/.test(await frame.locator('#test').innerText()) || (await frame.locator('#test-result h3').count()) > 0;
   await clickUntil(frame.locator('#test'), started, 'Test connection to start');
 }
 
@@ -110,7 +121,9 @@ export function withTimeout(promise, ms, what) {
   let t;
   return Promise.race([
     promise.finally(() => clearTimeout(t)),
-    new Promise((_, reject) => { t = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms); }),
+    new Promise((_, reject) => {
+      t = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
   ]);
 }
 
@@ -118,7 +131,10 @@ export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
@@ -126,7 +142,9 @@ async function httpOk(url) {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
     return res.status < 500;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 /** Pids of all descendants of pid (via /proc), deepest first. */
@@ -139,16 +157,27 @@ function descendants(pid) {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (!children.has(ppid)) children.set(ppid, []);
       children.get(ppid).push(Number(d));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   const out = [];
-  const walk = (p) => { for (const c of children.get(p) ?? []) { walk(c); out.push(c); } };
+  const walk = (p) => {
+    for (const c of children.get(p) ?? []) {
+      walk(c);
+      out.push(c);
+    }
+  };
   walk(pid);
   return out;
 }
 
 function cmdline(pid) {
-  try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return ''; }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -184,7 +213,8 @@ export async function readTesseraLogs(userData, relTo) {
     for (const e of await fsp.readdir(d, { withFileTypes: true }).catch(() => [])) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (/tessera/i.test(e.name) && e.name.endsWith('.log')) out.push(`--- ${path.relative(relTo, p)}\n${await fsp.readFile(p, 'utf8')}`);
+      else if (/tessera/i.test(e.name) && e.name.endsWith('.log'))
+        out.push(`--- ${path.relative(relTo, p)}\n${await fsp.readFile(p, 'utf8')}`);
     }
   };
   await walk(path.join(userData, 'logs'));
@@ -210,8 +240,11 @@ export async function startHarness(options = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-e2e.sh`);
   const require = createRequire(path.join(REPO, 'package.json'));
   let chromium;
-  try { ({ chromium } = require('playwright-core')); }
-  catch { throw new Error('playwright-core is missing (a devDependency): run `npm ci` in the repo'); }
+  try {
+    ({ chromium } = require('playwright-core'));
+  } catch {
+    throw new Error('playwright-core is missing (a devDependency): run `npm ci` in the repo');
+  }
 
   const runDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tessera-e2e-'));
   const dirs = {
@@ -238,25 +271,46 @@ export async function startHarness(options = {}) {
   const url = `http://127.0.0.1:${port}`;
   const csLog = fs.openSync(path.join(runDir, 'code-server.log'), 'a');
   const started = Date.now();
-  const cs = spawn(process.execPath, [
-    CODE_SERVER_ENTRY,
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []), '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-  ], {
-    cwd: runDir,
-    detached: true,
-    stdio: ['ignore', csLog, csLog],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
-      HOME: process.env.HOME, PASSWORD: undefined, HASHED_PASSWORD: undefined, VSCODE_PROXY_URI: undefined,
-      ...options.env,
+  const cs = spawn(
+    process.execPath,
+    [
+      CODE_SERVER_ENTRY,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []),
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+    ],
+    {
+      cwd: runDir,
+      detached: true,
+      stdio: ['ignore', csLog, csLog],
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: dirs.xdgConfig,
+        XDG_DATA_HOME: dirs.xdgData,
+        XDG_CACHE_HOME: dirs.xdgCache,
+        HOME: process.env.HOME,
+        PASSWORD: undefined,
+        HASHED_PASSWORD: undefined,
+        VSCODE_PROXY_URI: undefined,
+        ...options.env,
+      },
     },
-  });
+  );
   fs.closeSync(csLog);
   let csExited = null;
-  cs.on('exit', (code, signal) => { csExited = { code, signal }; });
+  cs.on('exit', (code, signal) => {
+    csExited = { code, signal };
+  });
 
   let browser;
   let stopped = false;
@@ -266,11 +320,26 @@ export async function startHarness(options = {}) {
   const killTree = (sig) => {
     if (csExited) return;
     const pids = descendants(cs.pid);
-    try { process.kill(-cs.pid, sig); } catch { /* already gone */ }
-    for (const p of pids) { try { process.kill(p, sig); } catch { /* gone */ } }
+    try {
+      process.kill(-cs.pid, sig);
+    } catch {
+      /* already gone */
+    }
+    for (const p of pids) {
+      try {
+        process.kill(p, sig);
+      } catch {
+        /* gone */
+      }
+    }
   };
-  const onExit = () => { killTree('SIGKILL'); };
-  const onSignal = (sig) => { log(`${sig}: stopping`); stop().finally(() => process.exit(130)); };
+  const onExit = () => {
+    killTree('SIGKILL');
+  };
+  const onSignal = (sig) => {
+    log(`${sig}: stopping`);
+    stop().finally(() => process.exit(130));
+  };
   process.on('exit', onExit);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -291,17 +360,28 @@ export async function startHarness(options = {}) {
   }
 
   try {
-    await waitFor(async () => {
-      if (csExited) throw new Error(`code-server exited early (${JSON.stringify(csExited)}); log: ${runDir}/code-server.log`);
-      return httpOk(`${url}/healthz`);
-    }, { timeout: 30_000, interval: 150, what: 'code-server /healthz' }).catch((e) => {
+    await waitFor(
+      async () => {
+        if (csExited)
+          throw new Error(`code-server exited early (${JSON.stringify(csExited)}); log: ${runDir}/code-server.log`);
+        return httpOk(`${url}/healthz`);
+      },
+      { timeout: 30_000, interval: 150, what: 'code-server /healthz' },
+    ).catch((e) => {
       if (csExited) throw new Error(`code-server exited early; see ${runDir}/code-server.log`);
       throw e;
     });
     log(`code-server up on ${url} in ${Date.now() - started} ms`);
-    browser = await withTimeout(chromium.launch({
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000,
-    }), 35_000, 'launching Chromium');
+    browser = await withTimeout(
+      chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        timeout: 30_000,
+      }),
+      35_000,
+      'launching Chromium',
+    );
   } catch (err) {
     await stop({ keepRunDir: true });
     throw err;
@@ -309,8 +389,15 @@ export async function startHarness(options = {}) {
 
   let windowSeq = 0;
   const h = {
-    url, port, dirs, ext, log, runDir,
-    get browser() { return browser; },
+    url,
+    port,
+    dirs,
+    ext,
+    log,
+    runDir,
+    get browser() {
+      return browser;
+    },
     writeUserSettings,
     stop,
     /**
@@ -326,9 +413,17 @@ export async function startHarness(options = {}) {
       const folder = path.join(dirs.workspaces, `${String(seq).padStart(2, '0')}-${name}`);
       await fsp.mkdir(folder, { recursive: true });
       await writeFiles(folder, opts.files ?? { 'README.md': '# e2e\n' });
-      if (opts.workspaceSettings) await writeFiles(folder, { '.vscode/settings.json': JSON.stringify(opts.workspaceSettings, null, 2) });
+      if (opts.workspaceSettings)
+        await writeFiles(folder, { '.vscode/settings.json': JSON.stringify(opts.workspaceSettings, null, 2) });
       await writeUserSettings(opts.settings ?? {});
-      const w = await openWindow(h, { folder, seq, timeout: opts.timeout ?? 45_000, waitForTessera: opts.waitForTessera ?? true, workspaceTrust: !!opts.workspaceTrust, exthostsBefore: extensionHosts() });
+      const w = await openWindow(h, {
+        folder,
+        seq,
+        timeout: opts.timeout ?? 45_000,
+        waitForTessera: opts.waitForTessera ?? true,
+        workspaceTrust: !!opts.workspaceTrust,
+        exthostsBefore: extensionHosts(),
+      });
       windows.add(w);
       w.onClose(() => windows.delete(w));
       return w;
@@ -339,7 +434,14 @@ export async function startHarness(options = {}) {
      */
     async openWindowAt(serverUrl, folder, opts = {}) {
       const other = { ...h, url: serverUrl, extensionHosts: () => [] };
-      return openWindow(other, { folder, seq: ++windowSeq, timeout: opts.timeout ?? 45_000, waitForTessera: opts.waitForTessera ?? true, workspaceTrust: false, exthostsBefore: [] });
+      return openWindow(other, {
+        folder,
+        seq: ++windowSeq,
+        timeout: opts.timeout ?? 45_000,
+        waitForTessera: opts.waitForTessera ?? true,
+        workspaceTrust: false,
+        exthostsBefore: [],
+      });
     },
     /** Pids of the extension host processes under our code-server. */
     extensionHosts,
@@ -351,7 +453,9 @@ export async function startHarness(options = {}) {
 
   function extensionHosts() {
     if (csExited) return [];
-    return descendants(cs.pid).filter((p) => /--type=extensionHost|extensionHostProcess|bootstrap-fork.*extensionHost/.test(cmdline(p)));
+    return descendants(cs.pid).filter((p) =>
+      /--type=extensionHost|extensionHostProcess|bootstrap-fork.*extensionHost/.test(cmdline(p)),
+    );
   }
 
   return h;
@@ -371,7 +475,8 @@ async function enableWorkspaceTrust(context) {
     const get = Element.prototype.getAttribute;
     Element.prototype.getAttribute = function (name) {
       const v = get.call(this, name);
-      if (name !== 'data-settings' || this.id !== 'vscode-workbench-web-configuration' || typeof v !== 'string') return v;
+      if (name !== 'data-settings' || this.id !== 'vscode-workbench-web-configuration' || typeof v !== 'string')
+        return v;
       const config = JSON.parse(v);
       if (config.enableWorkspaceTrust !== false) return v;
       globalThis.__e2eWorkspaceTrustEnabled = true;
@@ -386,15 +491,22 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
   const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const consoleErrors = [];
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.setDefaultTimeout(10_000);
   const closeHooks = [];
   let closed = false;
 
   const w = {
-    page, context, folder, consoleErrors,
-    onClose(fn) { closeHooks.push(fn); },
+    page,
+    context,
+    folder,
+    consoleErrors,
+    onClose(fn) {
+      closeHooks.push(fn);
+    },
     /** Closes the window and ends the extension host it left behind on the server. */
     async close() {
       if (closed) return;
@@ -403,11 +515,19 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
       await withTimeout(context.close(), 10_000, 'closing browser context').catch(() => {});
       // code-server keeps a disconnected window's extension host for minutes (reconnection grace time):
       // end the ones this window started (by pid; they are our own children).
-      for (const p of mine) { try { process.kill(p, 'SIGTERM'); } catch { /* gone */ } }
+      for (const p of mine) {
+        try {
+          process.kill(p, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+      }
       for (const fn of closeHooks) fn();
     },
     /** Active editor element. */
-    editor() { return page.locator('.editor-group-container.active .monaco-editor').first(); },
+    editor() {
+      return page.locator('.editor-group-container.active .monaco-editor').first();
+    },
 
     async screenshot(name) {
       await fsp.mkdir(RESULTS_DIR, { recursive: true });
@@ -427,10 +547,16 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
       // Wait until the result list shows the file, then open it.
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: base }).first().waitFor({ timeout: to });
       await page.keyboard.press('Enter');
-      await page.locator(`.tabs-container .tab.active[data-resource-name="${base}"], .tabs-container .tab.active:has-text("${base}")`)
-        .first().waitFor({ timeout: to });
-      await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')),
-        { timeout: to, what: `focus in the editor of ${rel}` });
+      await page
+        .locator(
+          `.tabs-container .tab.active[data-resource-name="${base}"], .tabs-container .tab.active:has-text("${base}")`,
+        )
+        .first()
+        .waitFor({ timeout: to });
+      await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), {
+        timeout: to,
+        what: `focus in the editor of ${rel}`,
+      });
       if (cursor === 'end') await page.keyboard.press('Control+End');
       else if (cursor === 'start') await page.keyboard.press('Control+Home');
       else if (cursor) await w.goTo(cursor.line, cursor.column ?? 1);
@@ -444,12 +570,19 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
       await input.waitFor({ state: 'visible' });
       // Ctrl+G opens Quick Open in go-to-line mode (value ":"); keep the ":" prefix.
       await input.fill(`:${line}:${column}`);
-      await page.locator('.quick-input-widget .quick-input-message, .quick-input-widget .monaco-list-row', { hasText: `${line}` })
-        .first().waitFor({ timeout: 5000 }).catch(() => {});
+      await page
+        .locator('.quick-input-widget .quick-input-message, .quick-input-widget .monaco-list-row', {
+          hasText: `${line}`,
+        })
+        .first()
+        .waitFor({ timeout: 5000 })
+        .catch(() => {});
       await page.keyboard.press('Enter');
       await input.waitFor({ state: 'hidden', timeout: 5000 });
-      await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')),
-        { timeout: 5000, what: 'focus back in the editor after Go to Line' });
+      await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), {
+        timeout: 5000,
+        what: 'focus back in the editor after Go to Line',
+      });
     },
 
     async focusWorkbench() {
@@ -462,7 +595,9 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
       await page.keyboard.type(text, { delay });
     },
 
-    async pressKey(key) { await page.keyboard.press(key); },
+    async pressKey(key) {
+      await page.keyboard.press(key);
+    },
 
     /** Runs a command through the command palette (label as shown, e.g. "Trigger Inline Suggestion"). */
     async runCommand(label, { timeout: to = 10_000 } = {}) {
@@ -476,7 +611,9 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
     },
 
     /** Asks VS Code for an inline suggestion at the cursor (Alt+\, editor.action.inlineSuggest.trigger). */
-    async triggerSuggest() { await page.keyboard.press('Alt+Backslash'); },
+    async triggerSuggest() {
+      await page.keyboard.press('Alt+Backslash');
+    },
 
     /**
      * Ghost text currently shown in the active editor ('' if none), all of its lines; nbsp normalized to spaces.
@@ -493,7 +630,8 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
         // Inline part (first line): outermost ghost-text decorations inside the view lines.
         const inline = [...ed.querySelectorAll(`.view-lines ${ghost}`)]
           .filter((e) => !e.parentElement?.closest(ghost))
-          .map((e) => e.textContent ?? '').join('');
+          .map((e) => e.textContent ?? '')
+          .join('');
         // Further lines: the view zones (direct children of .view-zones) that hold ghost text.
         const zones = [...(ed.querySelector('.view-zones')?.children ?? [])]
           .filter((z) => z.matches(ghost) || z.querySelector(ghost))
@@ -511,16 +649,30 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
     async waitForGhostText(to = 5000) {
       let last = '';
       let stableSince = 0;
-      return waitFor(async () => {
-        const g = await w.ghostText();
-        if (!g) { last = ''; return false; }
-        if (g !== last) { last = g; stableSince = Date.now(); return false; }
-        return Date.now() - stableSince >= 150 ? g : false; // streamed text settles
-      }, { timeout: to, interval: 50, what: 'ghost text' });
+      return waitFor(
+        async () => {
+          const g = await w.ghostText();
+          if (!g) {
+            last = '';
+            return false;
+          }
+          if (g !== last) {
+            last = g;
+            stableSince = Date.now();
+            return false;
+          }
+          return Date.now() - stableSince >= 150 ? g : false; // streamed text settles
+        },
+        { timeout: to, interval: 50, what: 'ghost text' },
+      );
     },
 
     async waitForNoGhostText(to = 3000) {
-      await waitFor(async () => (await w.ghostText()) === '', { timeout: to, interval: 50, what: 'ghost text to disappear' });
+      await waitFor(async () => (await w.ghostText()) === '', {
+        timeout: to,
+        interval: 50,
+        what: 'ghost text to disappear',
+      });
     },
 
     /** Text of the active editor's visible lines without ghost text (for short files; disk is authoritative). */
@@ -534,7 +686,10 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
             return { top: parseFloat(l.style.top) || 0, text: c.textContent ?? '' };
           })
           .sort((a, b) => a.top - b.top);
-        return lines.map((l) => l.text).join('\n').replace(/\u00a0/g, ' ');
+        return lines
+          .map((l) => l.text)
+          .join('\n')
+          .replace(/\u00a0/g, ' ');
       });
     },
 
@@ -542,8 +697,10 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
     async saveAndRead(rel, { timeout: to = 5000 } = {}) {
       const file = path.isAbsolute(rel) ? rel : path.join(folder, rel);
       await page.keyboard.press('Control+S');
-      await waitFor(async () => (await page.locator('.tabs-container .tab.active.dirty').count()) === 0,
-        { timeout: to, what: `${rel} saved (tab not dirty)` });
+      await waitFor(async () => (await page.locator('.tabs-container .tab.active.dirty').count()) === 0, {
+        timeout: to,
+        what: `${rel} saved (tab not dirty)`,
+      });
       await sleep(100);
       return fsp.readFile(file, 'utf8');
     },
@@ -555,7 +712,11 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
 
     /** aria-label of Tessera's status bar item. */
     async tesseraStatus() {
-      return page.locator('.statusbar [aria-label^="Tessera "]').first().getAttribute('aria-label', { timeout: 2000 }).catch(() => null);
+      return page
+        .locator('.statusbar [aria-label^="Tessera "]')
+        .first()
+        .getAttribute('aria-label', { timeout: 2000 })
+        .catch(() => null);
     },
   };
 

@@ -20,7 +20,14 @@ function sleep(ms, signal) {
   return new Promise((resolve) => {
     if (!ms) return resolve();
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }
 
@@ -43,11 +50,20 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req).catch(() => '');
     let body;
-    try { body = raw ? JSON.parse(raw) : undefined; } catch { body = raw; }
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
     const record = { method: req.method, path: url.pathname, body, time: Date.now(), aborted: false };
     requests.push(record);
     const aborter = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) { record.aborted = true; aborter.abort(); } });
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        record.aborted = true;
+        aborter.abort();
+      }
+    });
 
     const json = (status, obj) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -56,7 +72,10 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
 
     try {
       if (req.method === 'GET' && /\/models\/?$/.test(url.pathname)) {
-        return json(200, { object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'tessera-e2e' }] });
+        return json(200, {
+          object: 'list',
+          data: [{ id: model, object: 'model', created: 0, owned_by: 'tessera-e2e' }],
+        });
       }
       if (req.method === 'POST' && /\/completions\/?$/.test(url.pathname) && !url.pathname.includes('/chat/')) {
         let answer = await responder(body, record);
@@ -71,8 +90,15 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
         const created = Math.floor(Date.now() / 1000);
         const mdl = body?.model ?? model;
         if (body?.stream) {
-          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-          const send = (choice) => res.write(`data: ${JSON.stringify({ id, object: 'text_completion', created, model: mdl, choices: [choice] })}\n\n`);
+          res.writeHead(200, {
+            'content-type': 'text/event-stream',
+            'cache-control': 'no-cache',
+            connection: 'keep-alive',
+          });
+          const send = (choice) =>
+            res.write(
+              `data: ${JSON.stringify({ id, object: 'text_completion', created, model: mdl, choices: [choice] })}\n\n`,
+            );
           for (let i = 0; i < text.length; i += chunkSize) {
             if (aborter.signal.aborted) return;
             send({ text: text.slice(i, i + chunkSize), index: 0, logprobs: null, finish_reason: null });
@@ -81,8 +107,16 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
           res.end('data: [DONE]\n\n');
         } else {
           json(200, {
-            id, object: 'text_completion', created, model: mdl,
-            choices: (texts ?? [text]).map((t, index) => ({ text: t, index, logprobs: null, finish_reason: finishReason })),
+            id,
+            object: 'text_completion',
+            created,
+            model: mdl,
+            choices: (texts ?? [text]).map((t, index) => ({
+              text: t,
+              index,
+              logprobs: null,
+              finish_reason: finishReason,
+            })),
             usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
           });
         }
@@ -94,7 +128,10 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
       else res.destroy();
     }
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -106,10 +143,17 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
     port: actualPort,
     baseUrl: `http://127.0.0.1:${actualPort}/v1`,
     requests,
-    completions: () => requests.filter((r) => r.method === 'POST' && /\/completions\/?$/.test(r.path)).map((r) => r.body),
-    get count() { return requests.filter((r) => r.method === 'POST' && /\/completions\/?$/.test(r.path)).length; },
-    setResponder(fn) { responder = fn; },
-    reset() { requests.length = 0; },
+    completions: () =>
+      requests.filter((r) => r.method === 'POST' && /\/completions\/?$/.test(r.path)).map((r) => r.body),
+    get count() {
+      return requests.filter((r) => r.method === 'POST' && /\/completions\/?$/.test(r.path)).length;
+    },
+    setResponder(fn) {
+      responder = fn;
+    },
+    reset() {
+      requests.length = 0;
+    },
     close() {
       for (const s of sockets) s.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -122,9 +166,18 @@ export async function startModelServer({ respond = () => '', model = 'm', port =
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.argv[2] ?? 8012);
   const text = process.argv[3] ?? 'pass';
-  const s = await startModelServer({ port, respond: (b) => { console.log('request', JSON.stringify(b)); return text; } });
+  const s = await startModelServer({
+    port,
+    respond: (b) => {
+      console.log('request', JSON.stringify(b));
+      return text;
+    },
+  });
   console.log(`model server on ${s.baseUrl}`);
-  const stop = async () => { await s.close(); process.exit(0); };
+  const stop = async () => {
+    await s.close();
+    process.exit(0);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -46,7 +46,10 @@ if (!process.env.TESSERA_E2E_NO_BUILD) {
 // 3. Scenarios.
 const dir = path.join(REPO, 'test/e2e/scenarios');
 const scenarios = [];
-for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+for (const f of fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
   const mod = await import(pathToFileURL(path.join(dir, f)).href);
   const name = mod.name ?? f;
   if (filters.length && !filters.some((x) => f.includes(x) || name.includes(x))) continue;
@@ -69,11 +72,17 @@ try {
     server.setResponder(() => '');
     const windows = [];
     const ctx = {
-      h, harness: h, server, assert, log: (...a) => log(`[${s.name}]`, ...a),
+      h,
+      harness: h,
+      server,
+      assert,
+      log: (...a) => log(`[${s.name}]`, ...a),
       /** Tessera settings pointing at the loopback model server. */
       backendSettings(extra = {}) {
         return {
-          'tessera.backends': [{ name: 'local', kind: 'openai', baseUrl: server.baseUrl, model: 'm', fimTemplate: 'native', ...extra }],
+          'tessera.backends': [
+            { name: 'local', kind: 'openai', baseUrl: server.baseUrl, model: 'm', fimTemplate: 'native', ...extra },
+          ],
           'tessera.activeBackend': 'local',
         };
       },
@@ -90,21 +99,45 @@ try {
     };
     const started = Date.now();
     try {
-      await withTimeout(Promise.resolve().then(() => s.run(ctx)), s.timeout, `scenario "${s.name}"`);
+      await withTimeout(
+        Promise.resolve().then(() => s.run(ctx)),
+        s.timeout,
+        `scenario "${s.name}"`,
+      );
       passed++;
       console.log(`PASS ${s.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (err) {
       failed++;
       console.log(`FAIL ${s.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      console.log(String(err?.stack ?? err).split('\n').map((l) => `    ${l}`).join('\n'));
+      console.log(
+        String(err?.stack ?? err)
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n'),
+      );
       for (const w of windows) {
         const shot = await w.screenshot(`${s.file.replace(/\.mjs$/, '')}-failure`).catch(() => null);
         if (shot) console.log(`    screenshot: ${path.relative(REPO, shot)}`);
-        if (w.consoleErrors.length) console.log(`    browser console errors:\n${w.consoleErrors.slice(-5).map((e) => `      ${e.slice(0, 300)}`).join('\n')}`);
+        if (w.consoleErrors.length)
+          console.log(
+            `    browser console errors:\n${w.consoleErrors
+              .slice(-5)
+              .map((e) => `      ${e.slice(0, 300)}`)
+              .join('\n')}`,
+          );
       }
-      console.log(`    model server requests: ${JSON.stringify(server.requests.map((r) => ({ path: r.path, body: r.body, answer: r.answer }))).slice(0, 2000)}`);
+      console.log(
+        `    model server requests: ${JSON.stringify(server.requests.map((r) => ({ path: r.path, body: r.body, answer: r.answer }))).slice(0, 2000)}`,
+      );
       const logs = await h.tesseraLogs().catch(() => '');
-      if (logs) console.log(`    Tessera log (tail):\n${logs.split('\n').slice(-25).map((l) => `      ${l}`).join('\n')}`);
+      if (logs)
+        console.log(
+          `    Tessera log (tail):\n${logs
+            .split('\n')
+            .slice(-25)
+            .map((l) => `      ${l}`)
+            .join('\n')}`,
+        );
     } finally {
       for (const w of windows) await w.close().catch(() => {});
     }

@@ -17,7 +17,10 @@ import { BASE_USER_SETTINGS, LITERAL_TYPING_SETTINGS, REPO, freePort, readTesser
  * earlier start's folders), defaultRunDir (no TESSERA_RUN_DIR: HOME is a fresh folder, so the per-user default
  * place is used and checked).
  */
-export async function runStart(args = [], { env = {}, settings = {}, root, defaultRunDir = false, log = () => {} } = {}) {
+export async function runStart(
+  args = [],
+  { env = {}, settings = {}, root, defaultRunDir = false, log = () => {} } = {},
+) {
   root ??= await fsp.mkdtemp(path.join(os.tmpdir(), 'tessera-start-'));
   const home = path.join(root, 'home');
   const runDir = defaultRunDir ? path.join(home, '.local', 'state', 'tessera', 'start') : path.join(root, 'run');
@@ -25,7 +28,10 @@ export async function runStart(args = [], { env = {}, settings = {}, root, defau
   if (!fs.existsSync(userSettings)) {
     // The recipe's quiet, literal editor (npm start keeps keys it does not manage).
     fs.mkdirSync(path.dirname(userSettings), { recursive: true });
-    fs.writeFileSync(userSettings, JSON.stringify({ ...BASE_USER_SETTINGS, ...LITERAL_TYPING_SETTINGS, ...settings }, null, 2));
+    fs.writeFileSync(
+      userSettings,
+      JSON.stringify({ ...BASE_USER_SETTINGS, ...LITERAL_TYPING_SETTINGS, ...settings }, null, 2),
+    );
   }
   const port = await freePort();
   const closedPort = await freePort(); // nothing listens there: "no server on the sample profile's port"
@@ -35,22 +41,33 @@ export async function runStart(args = [], { env = {}, settings = {}, root, defau
     env: {
       ...process.env,
       TESSERA_PORT: String(port),
-      ...(defaultRunDir ? { HOME: home, XDG_STATE_HOME: undefined, TESSERA_RUN_DIR: undefined } : { TESSERA_RUN_DIR: runDir }),
+      ...(defaultRunDir
+        ? { HOME: home, XDG_STATE_HOME: undefined, TESSERA_RUN_DIR: undefined }
+        : { TESSERA_RUN_DIR: runDir }),
       TESSERA_MODEL_CACHE: path.join(root, 'cache'),
       TESSERA_SERVER_URL: `http://127.0.0.1:${closedPort}/v1`,
       ...env,
     },
   });
   const s = {
-    root, runDir, port, child,
+    root,
+    runDir,
+    port,
+    child,
     output: '',
     exit: null,
     url: undefined,
     folder: path.join(runDir, 'workspace'),
     modelCache: path.join(root, 'cache'),
     async waitForOutput(re, timeout = 60_000) {
-      return waitFor(() => re.exec(s.output) ?? (s.exit ? Promise.reject(new Error(`npm start exited (${JSON.stringify(s.exit)}):\n${s.output}`)) : false), { timeout, interval: 100, what: `npm start output ${re}` })
-        .catch((e) => { throw new Error(`${e.message}\n--- npm start output:\n${s.output}`); });
+      return waitFor(
+        () =>
+          re.exec(s.output) ??
+          (s.exit ? Promise.reject(new Error(`npm start exited (${JSON.stringify(s.exit)}):\n${s.output}`)) : false),
+        { timeout, interval: 100, what: `npm start output ${re}` },
+      ).catch((e) => {
+        throw new Error(`${e.message}\n--- npm start output:\n${s.output}`);
+      });
     },
     async ready(timeout = 120_000) {
       const m = await s.waitForOutput(/^\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)/m, timeout);
@@ -58,31 +75,62 @@ export async function runStart(args = [], { env = {}, settings = {}, root, defau
       return m[1];
     },
     codeServerPid() {
-      try { return Number(fs.readFileSync(path.join(runDir, 'code-server.pid'), 'utf8')); } catch { return undefined; }
+      try {
+        return Number(fs.readFileSync(path.join(runDir, 'code-server.pid'), 'utf8'));
+      } catch {
+        return undefined;
+      }
     },
     codeServerAlive() {
       const pid = s.codeServerPid();
       if (!pid) return false;
-      try { process.kill(pid, 0); return true; } catch { return false; }
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
     },
     /** Signals npm only (not its process group): what a process manager or `kill <pid>` does. */
-    signalNpm(sig) { process.kill(child.pid, sig); },
+    signalNpm(sig) {
+      process.kill(child.pid, sig);
+    },
     async waitForExit(timeout = 15_000) {
       await waitFor(() => s.exit, { timeout, what: 'npm start to exit' });
     },
     /** Tessera's output-channel logs in that VS Code. */
-    tesseraLogs() { return readTesseraLogs(path.join(runDir, 'user-data'), runDir); },
+    tesseraLogs() {
+      return readTesseraLogs(path.join(runDir, 'user-data'), runDir);
+    },
     /** Stops everything this start left (code-server by its pid file), keeps nothing but `keep`. */
     async cleanup({ removeRoot = true } = {}) {
-      if (!s.exit) { try { child.kill('SIGTERM'); } catch { /* gone */ } await s.waitForExit(10_000).catch(() => {}); }
+      if (!s.exit) {
+        try {
+          child.kill('SIGTERM');
+        } catch {
+          /* gone */
+        }
+        await s.waitForExit(10_000).catch(() => {});
+      }
       const pid = s.codeServerPid();
-      if (pid && s.codeServerAlive()) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }
+      if (pid && s.codeServerAlive()) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
       if (removeRoot) await fsp.rm(root, { recursive: true, force: true }).catch(() => {});
     },
   };
-  const collect = (b) => { s.output += b.toString(); };
+  const collect = (b) => {
+    s.output += b.toString();
+  };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  child.on('exit', (code, signal) => { s.exit = { code, signal }; log(`npm start exited (${signal ?? code})`); });
+  child.on('exit', (code, signal) => {
+    s.exit = { code, signal };
+    log(`npm start exited (${signal ?? code})`);
+  });
   return s;
 }

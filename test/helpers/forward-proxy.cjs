@@ -12,19 +12,44 @@ async function startForwardProxy({ route = (host, port) => ({ host, port }), ref
   const server = http.createServer((req, res) => {
     seen.push({ method: req.method, target: req.url });
     let target;
-    try { target = new URL(req.url); } catch { res.writeHead(400); res.end('absolute URL expected'); return; }
-    if (refuse) { res.writeHead(403); res.end('forbidden by the proxy'); return; }
+    try {
+      target = new URL(req.url);
+    } catch {
+      res.writeHead(400);
+      res.end('absolute URL expected');
+      return;
+    }
+    if (refuse) {
+      res.writeHead(403);
+      res.end('forbidden by the proxy');
+      return;
+    }
     const to = route(target.hostname, Number(target.port || 80));
-    const up = http.request({ host: to.host, port: to.port, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
+    const up = http.request(
+      {
+        host: to.host,
+        port: to.port,
+        method: req.method,
+        path: `${target.pathname}${target.search}`,
+        headers: req.headers,
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
     });
-    up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
     req.pipe(up);
   });
   server.on('connect', (req, client, head) => {
     seen.push({ method: 'CONNECT', target: req.url });
-    if (refuse) { client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n'); return; }
+    if (refuse) {
+      client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     const [host, port] = req.url.split(':');
     const to = route(host, Number(port));
     const up = net.connect(to.port, to.host, () => {
@@ -36,7 +61,10 @@ async function startForwardProxy({ route = (host, port) => ({ host, port }), ref
     up.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n'));
     client.on('error', () => up.destroy());
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {

@@ -29,7 +29,10 @@ export interface LoopbackServer {
 }
 
 /** `tls`: serve https with this key and certificate (see tls-cert.cjs). */
-export async function startServer(handler: Handler, opts: { tls?: { key: Buffer; cert: Buffer } } = {}): Promise<LoopbackServer> {
+export async function startServer(
+  handler: Handler,
+  opts: { tls?: { key: Buffer; cert: Buffer } } = {},
+): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const active = new Set<http.ServerResponse>();
@@ -54,7 +57,9 @@ export async function startServer(handler: Handler, opts: { tls?: { key: Buffer;
       });
     });
   };
-  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
+  const server = opts.tls
+    ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener)
+    : http.createServer(listener);
   server.on(opts.tls ? 'secureConnection' : 'connection', (s: import('node:net').Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -77,7 +82,11 @@ export async function startServer(handler: Handler, opts: { tls?: { key: Buffer;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Writes Server-Sent Events (`data: {...}\n\n` … `data: [DONE]\n\n`), as OpenAI, Mistral and DeepSeek stream. */
-export async function writeSSE(res: http.ServerResponse, events: unknown[], opts: { delayMs?: number; done?: boolean } = {}): Promise<void> {
+export async function writeSSE(
+  res: http.ServerResponse,
+  events: unknown[],
+  opts: { delayMs?: number; done?: boolean } = {},
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   for (const e of events) {
     if (res.destroyed) return;
@@ -89,7 +98,11 @@ export async function writeSSE(res: http.ServerResponse, events: unknown[], opts
 }
 
 /** Writes newline-delimited JSON (Ollama's stream). */
-export async function writeNDJSON(res: http.ServerResponse, events: unknown[], opts: { delayMs?: number } = {}): Promise<void> {
+export async function writeNDJSON(
+  res: http.ServerResponse,
+  events: unknown[],
+  opts: { delayMs?: number } = {},
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   for (const e of events) {
     if (res.destroyed) return;
@@ -99,7 +112,12 @@ export async function writeNDJSON(res: http.ServerResponse, events: unknown[], o
   res.end();
 }
 
-export function writeJSON(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function writeJSON(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -116,7 +134,9 @@ export function openAIChunks(pieces: string[], model = 'm', finish: 'stop' | 'le
 }
 
 /** Drains a completion stream: its text, and how it ended (the stream's return value). */
-export async function collectWithFinish<R>(it: AsyncIterable<string, R>): Promise<{ text: string; finish: R | undefined }> {
+export async function collectWithFinish<R>(
+  it: AsyncIterable<string, R>,
+): Promise<{ text: string; finish: R | undefined }> {
   const iter = it[Symbol.asyncIterator]();
   let text = '';
   for (;;) {

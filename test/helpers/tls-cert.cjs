@@ -10,8 +10,29 @@ function selfSignedCert(dir, names = ['localhost']) {
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
   const san = ['IP:127.0.0.1', ...names.map((n) => `DNS:${n}`)].join(',');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-    '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${san}`, '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${names[0]}`,
+      '-addext',
+      `subjectAltName=${san}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+    ],
+    { stdio: 'ignore' },
+  );
   return { keyPath: key, certPath: cert, key: fs.readFileSync(key), cert: fs.readFileSync(cert) };
 }
 

@@ -1,1 +1,4 @@
-export declare function selfSignedCert(dir: string, names?: string[]): { keyPath: string; certPath: string; key: Buffer; cert: Buffer };
+export declare function selfSignedCert(
+  dir: string,
+  names?: string[],
+): { keyPath: string; certPath: string; key: Buffer; cert: Buffer };

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { activeProfile, isLocalUrl, nextEditProfile, parseProfile, readLayeredSettings, readSettings } from '../../src/core/config';
+import {
+  activeProfile,
+  isLocalUrl,
+  nextEditProfile,
+  parseProfile,
+  readLayeredSettings,
+  readSettings,
+} from '../../src/core/config';
 
 const local = { name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'm', fimTemplate: 'native' };
 
@@ -10,7 +17,12 @@ describe('settings', () => {
     const { settings, problems } = readSettings({ backends: [local], activeBackend: 'local' });
     expect(problems).toEqual([]);
     const p = activeProfile(settings)!;
-    expect(p).toMatchObject({ name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', fimTemplate: 'native' });
+    expect(p).toMatchObject({
+      name: 'local',
+      kind: 'openai',
+      baseUrl: 'http://127.0.0.1:8012/v1',
+      fimTemplate: 'native',
+    });
     expect(p.maxTokens).toBe(128);
     expect(p.timeoutMs).toBe(10_000);
   });
@@ -29,9 +41,16 @@ describe('settings', () => {
   });
 
   it('reports an unknown kind and a missing baseUrl by path', () => {
-    const { problems } = readSettings({ backends: [{ name: 'x', kind: 'gpt' }, { name: 'y', kind: 'ollama', model: 'q' }] });
+    const { problems } = readSettings({
+      backends: [
+        { name: 'x', kind: 'gpt' },
+        { name: 'y', kind: 'ollama', model: 'q' },
+      ],
+    });
     expect(problems).toContainEqual(expect.stringMatching(/tessera\.backends\[0\]\.kind: must be one of openai/));
-    expect(problems).toContainEqual(expect.stringMatching(/tessera\.backends\[1\]\.baseUrl: is required for kind "ollama"/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/tessera\.backends\[1\]\.baseUrl: is required for kind "ollama"/),
+    );
   });
 
   it('reports an activeBackend that names no profile', () => {
@@ -46,7 +65,9 @@ describe('settings', () => {
   });
 
   it('parseProfile throws a message naming each bad field', () => {
-    expect(() => parseProfile({ name: '', kind: 'openai' }, '--backend')).toThrow(/--backend\.name: .*--backend\.baseUrl/s);
+    expect(() => parseProfile({ name: '', kind: 'openai' }, '--backend')).toThrow(
+      /--backend\.name: .*--backend\.baseUrl/s,
+    );
   });
 
   it('strips a trailing slash from baseUrl', () => {
@@ -90,7 +111,10 @@ describe('settings from several files (user, workspace, folder)', () => {
 
   it('in an untrusted workspace, restricted keys come from user settings only', () => {
     // VS Code's get() already leaves the workspace's value out there.
-    const r = readLayeredSettings({ backends: { value: bad, user: bad, workspace: good } }, { ignoreWorkspace: (k) => k === 'backends' });
+    const r = readLayeredSettings(
+      { backends: { value: bad, user: bad, workspace: good } },
+      { ignoreWorkspace: (k) => k === 'backends' },
+    );
     expect(r.sources.backends).toBe('user');
     expect(r.problems.map((p) => p.source)).toEqual(['user']);
   });
@@ -102,12 +126,20 @@ describe('the JSON schema of tessera.backends', () => {
   const pattern = new RegExp(baseUrl.pattern, 'u');
 
   it('flags a base URL that is not an http(s) URL, with the words the settings warning uses', () => {
-    for (const v of ['not a url', 'ftp://host/x', '127.0.0.1:8080', 'http://', '']) expect(pattern.test(v), v).toBe(false);
+    for (const v of ['not a url', 'ftp://host/x', '127.0.0.1:8080', 'http://', ''])
+      expect(pattern.test(v), v).toBe(false);
     expect(baseUrl.patternErrorMessage).toMatch(/http\(s\) URL/);
   });
 
   it('accepts every URL the settings accept (the README examples, presets, odd but valid forms)', () => {
-    const urls = ['http://127.0.0.1:8012/v1', 'http://127.0.0.1:11434', 'https://codestral.mistral.ai/v1', 'https://api.deepseek.com/beta', ' http://localhost:8080/ ', 'HTTP://[::1]:8080/v1'];
+    const urls = [
+      'http://127.0.0.1:8012/v1',
+      'http://127.0.0.1:11434',
+      'https://codestral.mistral.ai/v1',
+      'https://api.deepseek.com/beta',
+      ' http://localhost:8080/ ',
+      'HTTP://[::1]:8080/v1',
+    ];
     for (const u of urls) {
       expect(parseProfile({ name: 'p', kind: 'llamacpp', baseUrl: u }).baseUrl, u).toBeTruthy();
       expect(pattern.test(u), u).toBe(true);
@@ -136,6 +168,8 @@ describe('next-edit settings', () => {
     const r = readSettings({ backends: [zeta, local], activeBackend: 'zeta' });
     expect(r.problems[0]).toMatch(/^tessera\.activeBackend: "zeta" is an edit model/);
     expect(activeProfile(r.settings)?.name).toBe('local');
-    expect(readSettings({ backends: [{ ...zeta, editFormat: 'instinct' }] }).problems).toEqual(['tessera.backends[0].editFormat: must be one of zeta, zeta-merge']);
+    expect(readSettings({ backends: [{ ...zeta, editFormat: 'instinct' }] }).problems).toEqual([
+      'tessera.backends[0].editFormat: must be one of zeta, zeta-merge',
+    ]);
   });
 });

@@ -10,7 +10,8 @@ describe('package-lock.json', () => {
     const missing: string[] = [];
     for (const [path, pkg] of Object.entries<{ optionalDependencies?: Record<string, string> }>(lock.packages)) {
       for (const dep of Object.keys(pkg.optionalDependencies ?? {})) {
-        if (!lock.packages[`node_modules/${dep}`] && !lock.packages[`${path}/node_modules/${dep}`]) missing.push(`${path} → ${dep}`);
+        if (!lock.packages[`node_modules/${dep}`] && !lock.packages[`${path}/node_modules/${dep}`])
+          missing.push(`${path} → ${dep}`);
       }
     }
     expect(missing).toEqual([]);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { indentWidth, leadingWhitespace, lineBreakAt, lineEndAt, lineOf, lineStarts, lineStartAt, lowerBound, lowerBoundBy } from '../../src/core/text';
+import {
+  indentWidth,
+  leadingWhitespace,
+  lineBreakAt,
+  lineEndAt,
+  lineOf,
+  lineStarts,
+  lineStartAt,
+  lowerBound,
+  lowerBoundBy,
+} from '../../src/core/text';
 
 describe('indentWidth', () => {
   it('counts columns: a tab advances to the next multiple of the tab width', () => {

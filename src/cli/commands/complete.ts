@@ -20,7 +20,13 @@ export function completeCommand(args: Map<string, string>): LineHandler {
   // Warnings (e.g. "unsure of the FIM format") go to stderr; TESSERA_LOG=debug shows everything.
   const verbose = process.env.TESSERA_LOG === 'debug';
   const line = (level: string) => (m: string) => process.stderr.write(`[${level}] ${redactSecrets(m, secrets)}\n`);
-  const log: Logger = { trace() {}, debug: verbose ? line('debug') : () => {}, info: verbose ? line('info') : () => {}, warn: line('warn'), error: line('error') };
+  const log: Logger = {
+    trace() {},
+    debug: verbose ? line('debug') : () => {},
+    info: verbose ? line('info') : () => {},
+    warn: line('warn'),
+    error: line('error'),
+  };
   const backend = createBackend(profile, async () => apiKey, { log });
   const { settings } = readSettings({});
   return async (input) => {
@@ -35,7 +41,11 @@ export function completeCommand(args: Map<string, string>): LineHandler {
       guard = setTimeout(() => resolve('overdue'), profile.timeoutMs + 500);
     });
     const outcome = await Promise.race([
-      complete({ uri: 'file:///cli', languageId: language, text: prefix + suffix, offset: prefix.length }, { backend, profile, settings, log }, ctrl.signal),
+      complete(
+        { uri: 'file:///cli', languageId: language, text: prefix + suffix, offset: prefix.length },
+        { backend, profile, settings, log },
+        ctrl.signal,
+      ),
       overdue,
     ]).finally(() => clearTimeout(guard));
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
@@ -44,7 +54,11 @@ export function completeCommand(args: Map<string, string>): LineHandler {
       return { completion: null, reason: `backend/timeout: no complete answer within ${profile.timeoutMs} ms`, ms };
     }
     if (outcome.kind === 'rejection') {
-      return { completion: null, reason: redactSecrets(`${outcome.stage}/${outcome.reason}: ${outcome.detail}`, secrets), ms };
+      return {
+        completion: null,
+        reason: redactSecrets(`${outcome.stage}/${outcome.reason}: ${outcome.detail}`, secrets),
+        ms,
+      };
     }
     const out: Record<string, unknown> = { completion: outcome.text, ms };
     if (outcome.replaceSuffix > 0) out.replaceSuffix = outcome.replaceSuffix;

@@ -12,7 +12,8 @@ export function postfilterCommand(): LineHandler {
     const multiline = input.multiline;
     if (multiline !== undefined && typeof multiline !== 'boolean') throw new Error('"multiline" must be a boolean');
     const finish = input.finish;
-    if (finish !== undefined && finish !== 'stop' && finish !== 'length') throw new Error('"finish" must be "stop" or "length"');
+    if (finish !== undefined && finish !== 'stop' && finish !== 'length')
+      throw new Error('"finish" must be "stop" or "length"');
     const r = await postfilter({
       language: requireString(input, 'language', true),
       prefix: requireString(input, 'prefix'),

@@ -66,7 +66,15 @@ export async function replayCommand(args: Map<string, string>): Promise<LineHand
   if (!FIM_FAMILIES.includes(fimTemplate)) throw new Error(`--fim-template must be one of ${FIM_FAMILIES.join(', ')}`);
   try {
     const { header, events } = parseTrace(await readAll(process.stdin));
-    const { summary } = await replay(header, events, { latencyMs, tokensPerS, policy, debounceMs, prefetch, local, fimTemplate });
+    const { summary } = await replay(header, events, {
+      latencyMs,
+      tokensPerS,
+      policy,
+      debounceMs,
+      prefetch,
+      local,
+      fimTemplate,
+    });
     process.stdout.write(JSON.stringify(summary) + '\n');
   } catch (err) {
     process.stdout.write(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }) + '\n');

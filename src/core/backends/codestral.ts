@@ -7,8 +7,25 @@
 import type { BackendProfile } from '../config';
 import { clientStops } from '../prompt/templates';
 import { httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
-import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
-import { BackendError, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import {
+  baseUrlHint,
+  errorPayloadMessage,
+  getJSON,
+  guardedStream,
+  parseChunk,
+  postJSON,
+  readJSON,
+  readSSE,
+  finishReasonOf,
+} from './http';
+import {
+  BackendError,
+  type Backend,
+  type CompletionRequest,
+  type ProbeResult,
+  type SecretLookup,
+  type FinishReason,
+} from './types';
 
 export function codestralBody(profile: BackendProfile, req: CompletionRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -24,7 +41,8 @@ export function codestralBody(profile: BackendProfile, req: CompletionRequest): 
 }
 
 function deltaText(chunk: any): string {
-  if (!chunk || !Array.isArray(chunk.choices)) throw new BackendError('bad-response', 'the answer has no "choices" array (is this Mistral\'s /fim/completions?)');
+  if (!chunk || !Array.isArray(chunk.choices))
+    throw new BackendError('bad-response', 'the answer has no "choices" array (is this Mistral\'s /fim/completions?)');
   const c = chunk.choices[0];
   if (!c) return '';
   const content = c.delta?.content ?? c.message?.content;
@@ -37,12 +55,14 @@ export class CodestralBackend extends KeyedBackend implements Backend {
   constructor(profile: BackendProfile, secrets: SecretLookup, opts: BackendOptions = {}) {
     super(profile, secrets, opts);
     if (profile.fimTemplate !== 'auto' && profile.fimTemplate !== 'native') {
-      this.log.info(`backend ${profile.name}: fimTemplate "${profile.fimTemplate}" ignored: Codestral's /fim/completions formats the prompt itself`);
+      this.log.info(
+        `backend ${profile.name}: fimTemplate "${profile.fimTemplate}" ignored: Codestral's /fim/completions formats the prompt itself`,
+      );
     }
   }
 
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {
-    const key = (await this.readKey(true));
+    const key = await this.readKey(true);
     const url = `${this.profile.baseUrl}/fim/completions`;
     const body = codestralBody(this.profile, req);
     return yield* guardedStream({
@@ -53,7 +73,10 @@ export class CodestralBackend extends KeyedBackend implements Backend {
       secrets: key ? [key] : [],
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (call): AsyncGenerator<string, FinishReason | undefined> {
-        const res = await postJSON(url, body, { ...call, headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' } });
+        const res = await postJSON(url, body, {
+          ...call,
+          headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+        });
         if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
           const json = await readJSON(res);
           const text = deltaText(json);
@@ -65,7 +88,10 @@ export class CodestralBackend extends KeyedBackend implements Backend {
           if (ev.data === '[DONE]') return finish;
           const chunk = parseChunk(ev.data, 'Codestral');
           if (ev.event === 'error' || chunk?.error || (chunk?.object === 'error' && chunk?.message)) {
-            throw new BackendError('server-error', `Codestral reported an error mid-stream: ${errorPayloadMessage(chunk)}`);
+            throw new BackendError(
+              'server-error',
+              `Codestral reported an error mid-stream: ${errorPayloadMessage(chunk)}`,
+            );
           }
           const text = deltaText(chunk);
           if (text) yield text;
@@ -82,12 +108,19 @@ export class CodestralBackend extends KeyedBackend implements Backend {
       signal,
       () => this.key,
       async (call, started) => {
-        const key = (await this.readKey(true));
-        const models = openAIModelIds(await getJSON(`${this.profile.baseUrl}/models`, { ...call, headers: { authorization: `Bearer ${key}` } }));
-        return { reachable: true, models, fimSupported: true, latencyMs: Date.now() - started, templateHint: 'codestral' };
+        const key = await this.readKey(true);
+        const models = openAIModelIds(
+          await getJSON(`${this.profile.baseUrl}/models`, { ...call, headers: { authorization: `Bearer ${key}` } }),
+        );
+        return {
+          reachable: true,
+          models,
+          fimSupported: true,
+          latencyMs: Date.now() - started,
+          templateHint: 'codestral',
+        };
       },
       (e) => ({ reachable: e.errorKind === 'auth' || e.status !== undefined, fimSupported: true }),
     );
   }
-
 }

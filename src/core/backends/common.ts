@@ -26,12 +26,19 @@ export function redactingLogger(log: Logger | undefined, secretsOf: () => readon
 }
 
 /** Resolves the API key; remote FIM services need one, local servers usually do not. */
-export async function apiKey(profile: BackendProfile, secrets: SecretLookup, required: boolean): Promise<string | undefined> {
+export async function apiKey(
+  profile: BackendProfile,
+  secrets: SecretLookup,
+  required: boolean,
+): Promise<string | undefined> {
   let key: string | undefined;
   try {
     key = (await secrets(profile))?.trim() || undefined;
   } catch (err) {
-    throw new BackendError('config', `cannot read the API key of profile "${profile.name}" from secret storage: ${(err as Error).message}`);
+    throw new BackendError(
+      'config',
+      `cannot read the API key of profile "${profile.name}" from secret storage: ${(err as Error).message}`,
+    );
   }
   if (required && !key) {
     throw new BackendError(
@@ -97,7 +104,12 @@ export class FimDecision {
 }
 
 /** The result of a failed probe: the typed kind and a redacted message. A server that answered at all is reachable. */
-export function probeFailure(e: BackendError, started: number, key: string | undefined, overrides: Partial<ProbeResult> = {}): ProbeResult {
+export function probeFailure(
+  e: BackendError,
+  started: number,
+  key: string | undefined,
+  overrides: Partial<ProbeResult> = {},
+): ProbeResult {
   return {
     reachable: e.status !== undefined,
     models: [],
@@ -130,4 +142,3 @@ export async function httpProbe(
     dl.clear();
   }
 }
-

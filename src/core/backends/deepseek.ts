@@ -7,6 +7,15 @@ import type { BackendOptions } from './common';
 import { OpenAICompatibleBackend } from './openai';
 import type { SecretLookup } from './types';
 
-export function createDeepSeekBackend(profile: BackendProfile, secrets: SecretLookup, opts: BackendOptions = {}): OpenAICompatibleBackend {
-  return new OpenAICompatibleBackend(profile, secrets, opts, { nativeOnly: true, family: 'deepseek', maxStops: 16, requireKey: true });
+export function createDeepSeekBackend(
+  profile: BackendProfile,
+  secrets: SecretLookup,
+  opts: BackendOptions = {},
+): OpenAICompatibleBackend {
+  return new OpenAICompatibleBackend(profile, secrets, opts, {
+    nativeOnly: true,
+    family: 'deepseek',
+    maxStops: 16,
+    requireKey: true,
+  });
 }

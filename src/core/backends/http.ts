@@ -46,10 +46,18 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 }
 
 /** Maps an HTTP status (and its body/headers) to the typed error the shell understands. */
-export function errorForStatus(status: number, bodyText: string, headers?: { get(name: string): string | null }): BackendError {
+export function errorForStatus(
+  status: number,
+  bodyText: string,
+  headers?: { get(name: string): string | null },
+): BackendError {
   const snippet = bodyText.replace(/\s+/g, ' ').slice(0, 200);
   if (status === 401 || status === 403) {
-    return new BackendError('auth', `HTTP ${status}: the server refused the credentials (check the API key)${snippet ? ` — ${snippet}` : ''}`, { status });
+    return new BackendError(
+      'auth',
+      `HTTP ${status}: the server refused the credentials (check the API key)${snippet ? ` — ${snippet}` : ''}`,
+      { status },
+    );
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers?.get('retry-after'));
@@ -59,9 +67,16 @@ export function errorForStatus(status: number, bodyText: string, headers?: { get
       { status, retryAfterMs },
     );
   }
-  if (status === 408 || status === 504) return new BackendError('timeout', `HTTP ${status}: the server timed out`, { status });
-  if (status >= 500) return new BackendError('server-error', `HTTP ${status}: server error${snippet ? ` — ${snippet}` : ''}`, { status });
-  if (status === 404) return new BackendError('bad-response', `HTTP 404: endpoint or model not found${snippet ? ` — ${snippet}` : ''}`, { status });
+  if (status === 408 || status === 504)
+    return new BackendError('timeout', `HTTP ${status}: the server timed out`, { status });
+  if (status >= 500)
+    return new BackendError('server-error', `HTTP ${status}: server error${snippet ? ` — ${snippet}` : ''}`, {
+      status,
+    });
+  if (status === 404)
+    return new BackendError('bad-response', `HTTP 404: endpoint or model not found${snippet ? ` — ${snippet}` : ''}`, {
+      status,
+    });
   return new BackendError('bad-response', `HTTP ${status}${snippet ? `: ${snippet}` : ''}`, { status });
 }
 
@@ -77,7 +92,9 @@ export function errorForNetwork(err: unknown, url: string): BackendError {
     if (e instanceof Error && e.message && depth > 0) msg = e.message;
   }
   const hint = code === 'ECONNREFUSED' ? 'connection refused — is the server running?' : msg;
-  return new BackendError('unreachable', `cannot reach ${redactUrl(url)}${code ? ` (${code})` : ''}: ${hint}`, { cause: err });
+  return new BackendError('unreachable', `cannot reach ${redactUrl(url)}${code ? ` (${code})` : ''}: ${hint}`, {
+    cause: err,
+  });
 }
 
 /** Strips credentials and query strings from a URL for logs. */
@@ -115,14 +132,25 @@ export interface StreamLimits {
 export const DEFAULT_LIMITS: StreamLimits = { maxBytes: 4 * 1024 * 1024, maxLineBytes: 1024 * 1024 };
 
 /** Maps anything thrown while talking to a server to a typed BackendError. */
-export function toBackendError(err: unknown, url: string, timedOut: boolean, timeoutMs: number, phase: 'connect' | 'body' = 'connect'): BackendError {
+export function toBackendError(
+  err: unknown,
+  url: string,
+  timedOut: boolean,
+  timeoutMs: number,
+  phase: 'connect' | 'body' = 'connect',
+): BackendError {
   if (err instanceof BackendError) return err;
   const name = (err as { name?: string })?.name;
   if (timedOut) return abortError(true, timeoutMs);
   if (name === 'AbortError') return abortError(false, timeoutMs);
-  if (err instanceof SyntaxError) return new BackendError('bad-response', `malformed JSON from the server: ${err.message}`);
+  if (err instanceof SyntaxError)
+    return new BackendError('bad-response', `malformed JSON from the server: ${err.message}`);
   if (phase === 'body') {
-    return new BackendError('bad-response', `the server closed the stream before finishing (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    return new BackendError(
+      'bad-response',
+      `the server closed the stream before finishing (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
+    );
   }
   return errorForNetwork(err, url);
 }
@@ -150,7 +178,11 @@ async function readBounded(res: Response, maxBytes: number): Promise<string> {
 /** Reads a whole (non-streamed) JSON body within `maxBytes`. */
 export async function readJSON(res: Response, maxBytes = DEFAULT_LIMITS.maxBytes): Promise<any> {
   const text = await readBounded(res, maxBytes + 1);
-  if (text.length > maxBytes) throw new BackendError('bad-response', `the response exceeded ${Math.round(maxBytes / 1024 / 1024)} MB: not a completion`);
+  if (text.length > maxBytes)
+    throw new BackendError(
+      'bad-response',
+      `the response exceeded ${Math.round(maxBytes / 1024 / 1024)} MB: not a completion`,
+    );
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -178,7 +210,8 @@ export async function getJSON(url: string, call: HttpCall, maxBytes = DEFAULT_LI
   } catch (err) {
     throw toBackendError(err, url, call.timedOut(), call.timeoutMs, 'body');
   }
-  if (text.length > maxBytes) throw new BackendError('bad-response', `response from ${redactUrl(url)} is larger than ${maxBytes} bytes`);
+  if (text.length > maxBytes)
+    throw new BackendError('bad-response', `response from ${redactUrl(url)} is larger than ${maxBytes} bytes`);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -221,7 +254,11 @@ async function request(url: string, init: { method: string; body?: string }, cal
   try {
     res = await fetchNoRedirect(url, {
       ...init,
-      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), accept: 'application/json, text/event-stream, application/x-ndjson', ...call.headers },
+      headers: {
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        accept: 'application/json, text/event-stream, application/x-ndjson',
+        ...call.headers,
+      },
       signal: call.signal,
     });
   } catch (err) {
@@ -256,7 +293,10 @@ export async function* readLines(res: Response, limits: StreamLimits = DEFAULT_L
       }
       total += value.byteLength;
       if (total > limits.maxBytes) {
-        throw new BackendError('bad-response', `the response exceeded ${Math.round(limits.maxBytes / 1024 / 1024)} MB: not a completion stream`);
+        throw new BackendError(
+          'bad-response',
+          `the response exceeded ${Math.round(limits.maxBytes / 1024 / 1024)} MB: not a completion stream`,
+        );
       }
       buf += decoder.decode(value, { stream: true });
       let nl: number;
@@ -266,7 +306,10 @@ export async function* readLines(res: Response, limits: StreamLimits = DEFAULT_L
         yield line;
       }
       if (buf.length > limits.maxLineBytes) {
-        throw new BackendError('bad-response', `a line of the response exceeded ${Math.round(limits.maxLineBytes / 1024)} KB: not a completion stream`);
+        throw new BackendError(
+          'bad-response',
+          `a line of the response exceeded ${Math.round(limits.maxLineBytes / 1024)} KB: not a completion stream`,
+        );
       }
     }
     buf += decoder.decode();
@@ -312,7 +355,10 @@ export function parseChunk(text: string, what: string): any {
   try {
     return JSON.parse(text);
   } catch {
-    throw new BackendError('bad-response', `malformed JSON in the ${what} stream: ${JSON.stringify(text.slice(0, 80))}`);
+    throw new BackendError(
+      'bad-response',
+      `malformed JSON in the ${what} stream: ${JSON.stringify(text.slice(0, 80))}`,
+    );
   }
 }
 
@@ -321,7 +367,8 @@ export function errorPayloadMessage(payload: unknown): string {
   if (typeof payload === 'string') return payload.slice(0, 300);
   const p = payload as { error?: unknown; message?: unknown };
   if (typeof p?.error === 'string') return p.error.slice(0, 300);
-  if (p?.error && typeof (p.error as { message?: unknown }).message === 'string') return String((p.error as { message: string }).message).slice(0, 300);
+  if (p?.error && typeof (p.error as { message?: unknown }).message === 'string')
+    return String((p.error as { message: string }).message).slice(0, 300);
   if (typeof p?.message === 'string') return p.message.slice(0, 300);
   return JSON.stringify(payload).slice(0, 300);
 }
@@ -337,7 +384,11 @@ export interface GuardedStreamOptions {
   /** Appended to a 404 message: what the base URL of this kind should look like. */
   notFoundHint?: string;
   /** Opens the request, yields raw text chunks and returns the finish reason; gets the deadline-bound signal. */
-  open: (call: { signal: AbortSignal; timedOut: () => boolean; timeoutMs: number }) => AsyncIterable<string, FinishReason | undefined | void>;
+  open: (call: {
+    signal: AbortSignal;
+    timedOut: () => boolean;
+    timeoutMs: number;
+  }) => AsyncIterable<string, FinishReason | undefined | void>;
 }
 
 /**
@@ -395,11 +446,13 @@ export function baseUrlHint(kind: string, baseUrl: string | undefined, model?: s
     case 'openai':
       return v1 ? undefined : `is baseUrl right? OpenAI-compatible servers usually live under /v1, e.g. ${url}/v1`;
     case 'ollama':
-      return v1 || /\/api$/.test(url) ? 'Ollama\'s baseUrl is the server root, e.g. http://127.0.0.1:11434 (no /v1 or /api)' : `is model "${model ?? ''}" pulled? (ollama pull ${model ?? '<model>'})`;
+      return v1 || /\/api$/.test(url)
+        ? "Ollama's baseUrl is the server root, e.g. http://127.0.0.1:11434 (no /v1 or /api)"
+        : `is model "${model ?? ''}" pulled? (ollama pull ${model ?? '<model>'})`;
     case 'llamacpp':
-      return v1 ? 'llama.cpp\'s baseUrl is the server root, e.g. http://127.0.0.1:8080 (no /v1)' : undefined;
+      return v1 ? "llama.cpp's baseUrl is the server root, e.g. http://127.0.0.1:8080 (no /v1)" : undefined;
     case 'codestral':
-      return v1 ? undefined : 'Codestral\'s baseUrl is https://codestral.mistral.ai/v1 (or https://api.mistral.ai/v1)';
+      return v1 ? undefined : "Codestral's baseUrl is https://codestral.mistral.ai/v1 (or https://api.mistral.ai/v1)";
     case 'deepseek':
       return /\/beta$/.test(url) ? undefined : 'DeepSeek FIM needs the beta base URL https://api.deepseek.com/beta';
     default:

@@ -18,7 +18,11 @@ export type { BackendOptions } from './common';
  * `secrets` resolves the API key of a profile (SecretStorage in VS Code, TESSERA_API_KEY in the CLI);
  * `opts.log` receives how each backend forms its prompts (redacted).
  */
-export function createBackend(profile: BackendProfile, secrets: SecretLookup = async () => undefined, opts: BackendOptions = {}): Backend {
+export function createBackend(
+  profile: BackendProfile,
+  secrets: SecretLookup = async () => undefined,
+  opts: BackendOptions = {},
+): Backend {
   switch (profile.kind) {
     case 'openai':
       return new OpenAICompatibleBackend(profile, secrets, opts);

@@ -12,15 +12,37 @@ import type { BackendProfile } from '../config';
 import { CALLER_PROMPT, detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { FimDecision, httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
-import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readSSE, finishReasonOf } from './http';
-import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import {
+  baseUrlHint,
+  errorPayloadMessage,
+  getJSON,
+  guardedStream,
+  parseChunk,
+  postJSON,
+  readJSON,
+  readSSE,
+  finishReasonOf,
+} from './http';
+import {
+  BackendError,
+  joinPrompt,
+  type Backend,
+  type CompletionRequest,
+  type ProbeResult,
+  type SecretLookup,
+  type FinishReason,
+} from './types';
 
 /** How long the server may spend generating: most of the deadline, so a partial answer beats a timeout. */
 export function maxPredictMs(timeoutMs: number): number {
   return Math.max(100, Math.round(timeoutMs * 0.8));
 }
 
-export function llamaCppRequest(profile: BackendProfile, req: CompletionRequest, choice: FimChoice): { path: string; body: Record<string, unknown> } {
+export function llamaCppRequest(
+  profile: BackendProfile,
+  req: CompletionRequest,
+  choice: FimChoice,
+): { path: string; body: Record<string, unknown> } {
   const common: Record<string, unknown> = {
     n_predict: req.maxTokens,
     temperature: req.temperature,
@@ -31,7 +53,12 @@ export function llamaCppRequest(profile: BackendProfile, req: CompletionRequest,
   };
   if (req.prompt) return { path: '/completion', body: { prompt: joinPrompt(req.prompt), ...common } };
   if (choice.mode === 'template' && choice.family) {
-    const prompt = renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra });
+    const prompt = renderFim(choice.family, {
+      prefix: req.prefix,
+      suffix: req.suffix,
+      filename: req.filename,
+      extra: req.extra,
+    });
     return { path: '/completion', body: { prompt, ...common } };
   }
   return {
@@ -52,7 +79,7 @@ export class LlamaCppBackend extends KeyedBackend implements Backend {
     if (this.profile.fimTemplate === 'auto' || this.profile.fimTemplate === 'native') {
       // /infill: the server knows the model's FIM tokens; the family (from the name) only adds stop tokens.
       const family = detectFromModelName(this.profile.model)?.family;
-      return { mode: 'native', family, confident: true, note: '/infill with the model\'s own FIM tokens' };
+      return { mode: 'native', family, confident: true, note: "/infill with the model's own FIM tokens" };
     }
     return this.fim.decide({}, true);
   }
@@ -80,7 +107,8 @@ export class LlamaCppBackend extends KeyedBackend implements Backend {
         }
         if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
           const json = await readJSON(res);
-          if (typeof json?.content !== 'string') throw new BackendError('bad-response', `llama.cpp ${path}: the answer has no "content"`);
+          if (typeof json?.content !== 'string')
+            throw new BackendError('bad-response', `llama.cpp ${path}: the answer has no "content"`);
           if (json.content) yield json.content;
           return llamaCppFinish(json);
         }
@@ -88,8 +116,10 @@ export class LlamaCppBackend extends KeyedBackend implements Backend {
         for await (const ev of readSSE(res)) {
           if (ev.data === '[DONE]') return finish;
           const msg = parseChunk(ev.data, `llama.cpp ${path}`);
-          if (ev.event === 'error' || msg?.error) throw new BackendError('server-error', `llama.cpp: ${errorPayloadMessage(msg)}`);
-          if (msg?.content !== undefined && typeof msg.content !== 'string') throw new BackendError('bad-response', `llama.cpp ${path}: "content" is not text`);
+          if (ev.event === 'error' || msg?.error)
+            throw new BackendError('server-error', `llama.cpp: ${errorPayloadMessage(msg)}`);
+          if (msg?.content !== undefined && typeof msg.content !== 'string')
+            throw new BackendError('bad-response', `llama.cpp ${path}: "content" is not text`);
           if (msg?.content) yield msg.content;
           finish = llamaCppFinish(msg) ?? finish;
           if (msg?.stop === true) return finish;
@@ -100,22 +130,33 @@ export class LlamaCppBackend extends KeyedBackend implements Backend {
   }
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
-    return httpProbe(this.profile, signal, () => this.key, async (opts, started) => {
-      await this.readKey(false);
-      const call = { ...opts, headers: this.headers() };
-      let props: { model_path?: string; chat_template?: string; model_alias?: string } | undefined;
-      try {
-        props = (await getJSON(`${this.profile.baseUrl}/props`, call)) as typeof props;
-      } catch (err) {
-        if (!(err instanceof BackendError) || err.status !== 404) throw err;
-      }
-      const models = props?.model_path
-        ? [props.model_path]
-        : openAIModelIds(await getJSON(`${this.profile.baseUrl}/v1/models`, call));
-      const name = props?.model_alias ?? models[0] ?? this.profile.model;
-      const family = detectFromTokens(props?.chat_template, name)?.family ?? detectFromModelName(name)?.family;
-      return { reachable: true, models, latencyMs: Date.now() - started, fimSupported: undefined, templateHint: family };
-    });
+    return httpProbe(
+      this.profile,
+      signal,
+      () => this.key,
+      async (opts, started) => {
+        await this.readKey(false);
+        const call = { ...opts, headers: this.headers() };
+        let props: { model_path?: string; chat_template?: string; model_alias?: string } | undefined;
+        try {
+          props = (await getJSON(`${this.profile.baseUrl}/props`, call)) as typeof props;
+        } catch (err) {
+          if (!(err instanceof BackendError) || err.status !== 404) throw err;
+        }
+        const models = props?.model_path
+          ? [props.model_path]
+          : openAIModelIds(await getJSON(`${this.profile.baseUrl}/v1/models`, call));
+        const name = props?.model_alias ?? models[0] ?? this.profile.model;
+        const family = detectFromTokens(props?.chat_template, name)?.family ?? detectFromModelName(name)?.family;
+        return {
+          reachable: true,
+          models,
+          latencyMs: Date.now() - started,
+          fimSupported: undefined,
+          templateHint: family,
+        };
+      },
+    );
   }
 }
 

@@ -11,8 +11,28 @@ import type { BackendProfile } from '../config';
 import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
 import { FimDecision, httpProbe, KeyedBackend, type BackendOptions } from './common';
-import { baseUrlHint, errorPayloadMessage, getJSON, guardedStream, parseChunk, postJSON, readJSON, readLines, toBackendError, type HttpCall, finishReasonOf } from './http';
-import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import {
+  baseUrlHint,
+  errorPayloadMessage,
+  getJSON,
+  guardedStream,
+  parseChunk,
+  postJSON,
+  readJSON,
+  readLines,
+  toBackendError,
+  type HttpCall,
+  finishReasonOf,
+} from './http';
+import {
+  BackendError,
+  joinPrompt,
+  type Backend,
+  type CompletionRequest,
+  type ProbeResult,
+  type SecretLookup,
+  type FinishReason,
+} from './types';
 
 export interface OllamaShow {
   template?: string;
@@ -21,7 +41,11 @@ export interface OllamaShow {
   model_info?: Record<string, unknown>;
 }
 
-export function ollamaBody(profile: BackendProfile, req: CompletionRequest, choice: FimChoice): Record<string, unknown> {
+export function ollamaBody(
+  profile: BackendProfile,
+  req: CompletionRequest,
+  choice: FimChoice,
+): Record<string, unknown> {
   const options: Record<string, unknown> = { num_predict: req.maxTokens, temperature: req.temperature };
   const stop = stopsFor(choice.family, req.stop);
   if (stop.length) options.stop = stop;
@@ -29,7 +53,12 @@ export function ollamaBody(profile: BackendProfile, req: CompletionRequest, choi
   if (choice.mode === 'template' && choice.family) {
     return {
       model: profile.model,
-      prompt: renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra }),
+      prompt: renderFim(choice.family, {
+        prefix: req.prefix,
+        suffix: req.suffix,
+        filename: req.filename,
+        extra: req.extra,
+      }),
       raw: true,
       stream: true,
       options,
@@ -55,7 +84,11 @@ export class OllamaBackend extends KeyedBackend implements Backend {
   }
 
   private async show(call: HttpCall): Promise<OllamaShow> {
-    const res = await postJSON(`${this.profile.baseUrl}/api/show`, { model: this.profile.model }, { ...call, headers: this.headers() });
+    const res = await postJSON(
+      `${this.profile.baseUrl}/api/show`,
+      { model: this.profile.model },
+      { ...call, headers: this.headers() },
+    );
     try {
       return (await readJSON(res)) as OllamaShow;
     } catch (err) {
@@ -92,13 +125,17 @@ export class OllamaBackend extends KeyedBackend implements Backend {
       notFoundHint: baseUrlHint(this.profile.kind, this.profile.baseUrl, this.profile.model),
       open: async function* (this: void, call): AsyncGenerator<string, FinishReason | undefined> {
         if (!req.prompt) choice = await decide(call);
-        const res = await postJSON(url, ollamaBody(profile, req, choice ?? CALLER_PROMPT), { ...call, headers: headers() });
+        const res = await postJSON(url, ollamaBody(profile, req, choice ?? CALLER_PROMPT), {
+          ...call,
+          headers: headers(),
+        });
         for await (const line of readLines(res)) {
           if (!line.trim()) continue;
           const msg = parseChunk(line, 'Ollama NDJSON');
           if (msg?.error !== undefined) throw new BackendError('server-error', `Ollama: ${errorPayloadMessage(msg)}`);
           if (typeof msg?.response === 'string' && msg.response) yield msg.response;
-          else if (msg?.response !== undefined && typeof msg.response !== 'string') throw new BackendError('bad-response', 'Ollama: "response" is not text');
+          else if (msg?.response !== undefined && typeof msg.response !== 'string')
+            throw new BackendError('bad-response', 'Ollama: "response" is not text');
           // The last line says why generation ended: `done_reason` "stop" (the model's end or a stop sequence) or "length".
           if (msg?.done === true) return finishReasonOf(msg.done_reason);
         }
@@ -113,21 +150,31 @@ export class OllamaBackend extends KeyedBackend implements Backend {
   }
 
   async probe(signal: AbortSignal = new AbortController().signal): Promise<ProbeResult> {
-    return httpProbe(this.profile, signal, () => this.key, async (opts, started) => {
-      await this.readKey(false);
-      const call = { ...opts, headers: this.headers() };
-      const tags = (await getJSON(`${this.profile.baseUrl}/api/tags`, call)) as { models?: { name?: string; model?: string }[] };
-      const models = Array.isArray(tags?.models) ? tags.models.map((m) => String(m.name ?? m.model)) : [];
-      const latencyMs = Date.now() - started;
-      let fimSupported: boolean | undefined;
-      let templateHint: string | undefined;
-      if (this.profile.model && models.some((m) => m === this.profile.model || m === `${this.profile.model}:latest`)) {
-        const show = await this.show(call);
-        fimSupported = ollamaDoesFim(show);
-        templateHint = show.template;
-      }
-      return { reachable: true, models, latencyMs, fimSupported, templateHint };
-    });
+    return httpProbe(
+      this.profile,
+      signal,
+      () => this.key,
+      async (opts, started) => {
+        await this.readKey(false);
+        const call = { ...opts, headers: this.headers() };
+        const tags = (await getJSON(`${this.profile.baseUrl}/api/tags`, call)) as {
+          models?: { name?: string; model?: string }[];
+        };
+        const models = Array.isArray(tags?.models) ? tags.models.map((m) => String(m.name ?? m.model)) : [];
+        const latencyMs = Date.now() - started;
+        let fimSupported: boolean | undefined;
+        let templateHint: string | undefined;
+        if (
+          this.profile.model &&
+          models.some((m) => m === this.profile.model || m === `${this.profile.model}:latest`)
+        ) {
+          const show = await this.show(call);
+          fimSupported = ollamaDoesFim(show);
+          templateHint = show.template;
+        }
+        return { reachable: true, models, latencyMs, fimSupported, templateHint };
+      },
+    );
   }
 }
 

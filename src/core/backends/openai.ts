@@ -15,8 +15,30 @@ import { clientStops, renderFim, stopsFor, type FimFamily } from '../prompt/temp
 import { CALLER_PROMPT, type FimChoice } from '../prompt/detect';
 import { cutAtStops } from '../prompt/stops';
 import { FimDecision, httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
-import { baseUrlHint, abortError, errorForNetwork, errorForStatus, errorPayloadMessage, fetchNoRedirect, getJSON, guardedStream, parseChunk, readJSON, readSSE, deadline, finishReasonOf } from './http';
-import { BackendError, joinPrompt, type Backend, type CompletionRequest, type ProbeResult, type SecretLookup, type FinishReason } from './types';
+import {
+  baseUrlHint,
+  abortError,
+  errorForNetwork,
+  errorForStatus,
+  errorPayloadMessage,
+  fetchNoRedirect,
+  getJSON,
+  guardedStream,
+  parseChunk,
+  readJSON,
+  readSSE,
+  deadline,
+  finishReasonOf,
+} from './http';
+import {
+  BackendError,
+  joinPrompt,
+  type Backend,
+  type CompletionRequest,
+  type ProbeResult,
+  type SecretLookup,
+  type FinishReason,
+} from './types';
 
 /** Headers-like view over whatever the SDK hands us. */
 function headerGetter(h: unknown): { get(name: string): string | null } | undefined {
@@ -31,7 +53,8 @@ export function mapOpenAIError(err: unknown, baseUrl: string, timedOut: boolean,
   if (err instanceof BackendError) return err;
   if (timedOut) return abortError(true, timeoutMs);
   if (err instanceof OpenAI.APIUserAbortError) return abortError(timedOut, timeoutMs);
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new BackendError('timeout', `no answer within ${timeoutMs} ms`);
+  if (err instanceof OpenAI.APIConnectionTimeoutError)
+    return new BackendError('timeout', `no answer within ${timeoutMs} ms`);
   // Tessera's own fetch refused the answer (a redirect): the SDK wraps that as a connection error.
   if (err instanceof OpenAI.APIConnectionError && err.cause instanceof BackendError) return err.cause;
   if (err instanceof OpenAI.APIConnectionError) return errorForNetwork(err, baseUrl);
@@ -39,7 +62,8 @@ export function mapOpenAIError(err: unknown, baseUrl: string, timedOut: boolean,
     const body = typeof err.error === 'object' ? JSON.stringify(err.error) : String(err.error ?? err.message);
     return errorForStatus(err.status, body, headerGetter(err.headers));
   }
-  if (err instanceof SyntaxError) return new BackendError('bad-response', `malformed JSON from the server: ${err.message}`);
+  if (err instanceof SyntaxError)
+    return new BackendError('bad-response', `malformed JSON from the server: ${err.message}`);
   if ((err as { name?: string })?.name === 'AbortError') return abortError(timedOut, timeoutMs);
   return new BackendError('bad-response', err instanceof Error ? err.message : String(err), { cause: err });
 }
@@ -107,15 +131,25 @@ export class OpenAICompatibleBackend extends KeyedBackend implements Backend {
     const choice = req.prompt ? CALLER_PROMPT : this.fimChoice();
     const renderedPrompt = this.renderedPrompt(req, choice);
     const body = {
-      ...openAICompletionBody(this.profile, req, { renderedPrompt, stop: stopsFor(choice.family, req.stop), maxStops: this.flavor.maxStops }),
+      ...openAICompletionBody(this.profile, req, {
+        renderedPrompt,
+        stop: stopsFor(choice.family, req.stop),
+        maxStops: this.flavor.maxStops,
+      }),
       stream: false,
       n: Math.max(1, req.n ?? 1),
     };
     const dl = deadline(signal, timeoutMs);
     try {
-      const response = await client.completions.create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: dl.signal }).asResponse();
+      const response = await client.completions
+        .create(body as unknown as OpenAI.CompletionCreateParamsNonStreaming, { signal: dl.signal })
+        .asResponse();
       const json = await readJSON(response);
-      if (!json || !Array.isArray(json.choices)) throw new BackendError('bad-response', 'the answer has no "choices" array (is this an OpenAI-compatible completions endpoint?)');
+      if (!json || !Array.isArray(json.choices))
+        throw new BackendError(
+          'bad-response',
+          'the answer has no "choices" array (is this an OpenAI-compatible completions endpoint?)',
+        );
       const stops = clientStops(choice.family, req.stop);
       return [...json.choices]
         .sort((a: { index?: number }, b: { index?: number }) => (a.index ?? 0) - (b.index ?? 0))
@@ -165,7 +199,9 @@ export class OpenAICompatibleBackend extends KeyedBackend implements Backend {
   fimChoice(): FimChoice {
     if (this.flavor.nativeOnly) {
       if (this.profile.fimTemplate !== 'native' && this.profile.fimTemplate !== 'auto') {
-        this.log.info(`backend ${this.profile.name}: fimTemplate "${this.profile.fimTemplate}" ignored: the service does FIM itself (suffix field)`);
+        this.log.info(
+          `backend ${this.profile.name}: fimTemplate "${this.profile.fimTemplate}" ignored: the service does FIM itself (suffix field)`,
+        );
       }
       return { mode: 'native', family: this.flavor.family, confident: true, note: 'native FIM service' };
     }
@@ -219,7 +255,10 @@ export class OpenAICompatibleBackend extends KeyedBackend implements Backend {
           if (ev.data === '[DONE]') return finish;
           const chunk = parseChunk(ev.data, 'completion');
           if (ev.event === 'error' || (chunk && chunk.error)) {
-            throw new BackendError('server-error', `the server reported an error mid-stream: ${errorPayloadMessage(chunk)}`);
+            throw new BackendError(
+              'server-error',
+              `the server reported an error mid-stream: ${errorPayloadMessage(chunk)}`,
+            );
           }
           const text = choiceText(chunk);
           if (text) yield text;
@@ -239,11 +278,23 @@ export class OpenAICompatibleBackend extends KeyedBackend implements Backend {
       () => this.key,
       async (call, started) => {
         await this.readKey(this.flavor.requireKey);
-        const json = await getJSON(`${this.baseUrl}/models`, { ...call, headers: this.key ? { authorization: `Bearer ${this.key}` } : {} });
-        return { reachable: true, models: openAIModelIds(json), latencyMs: Date.now() - started, fimSupported: fim, templateHint: this.fimChoice().family };
+        const json = await getJSON(`${this.baseUrl}/models`, {
+          ...call,
+          headers: this.key ? { authorization: `Bearer ${this.key}` } : {},
+        });
+        return {
+          reachable: true,
+          models: openAIModelIds(json),
+          latencyMs: Date.now() - started,
+          fimSupported: fim,
+          templateHint: this.fimChoice().family,
+        };
       },
       // A server without /models is still reachable.
-      (e) => (e.errorKind === 'bad-response' && e.status === 404 ? { reachable: true, error: undefined, fimSupported: fim } : { fimSupported: fim }),
+      (e) =>
+        e.errorKind === 'bad-response' && e.status === 404
+          ? { reachable: true, error: undefined, fimSupported: fim }
+          : { fimSupported: fim },
     );
   }
 }
@@ -264,18 +315,27 @@ function sdkFetch(input: string | URL | Request, init?: RequestInit): Promise<Re
 
 /** `finish_reason` of choice 0 ("stop" or "length"; null until the last chunk). */
 function choiceFinish(json: any): FinishReason | undefined {
-  const c = Array.isArray(json?.choices) ? (json.choices.find((x: { index?: number }) => (x.index ?? 0) === 0) ?? json.choices[0]) : undefined;
+  const c = Array.isArray(json?.choices)
+    ? (json.choices.find((x: { index?: number }) => (x.index ?? 0) === 0) ?? json.choices[0])
+    : undefined;
   return finishReasonOf(c?.finish_reason);
 }
 
 /** Text of choice 0 of a completion (chunk), or a bad-response error naming what is missing. */
 function choiceText(json: any): string {
-  if (!json || !Array.isArray(json.choices)) throw new BackendError('bad-response', 'the answer has no "choices" array (is this an OpenAI-compatible completions endpoint?)');
+  if (!json || !Array.isArray(json.choices))
+    throw new BackendError(
+      'bad-response',
+      'the answer has no "choices" array (is this an OpenAI-compatible completions endpoint?)',
+    );
   if (json.choices.length === 0) return '';
   const c = json.choices.find((x: { index?: number }) => (x.index ?? 0) === 0) ?? json.choices[0];
   if (typeof c?.text !== 'string') {
     if (c?.text == null && c?.finish_reason) return '';
-    throw new BackendError('bad-response', 'the answer\'s choice has no "text" (a chat endpoint? Tessera needs /completions)');
+    throw new BackendError(
+      'bad-response',
+      'the answer\'s choice has no "text" (a chat endpoint? Tessera needs /completions)',
+    );
   }
   return c.text;
 }

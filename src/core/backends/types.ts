@@ -50,14 +50,7 @@ export type FinishReason = 'stop' | 'length';
 export type CompletionStream = AsyncIterable<string, FinishReason | undefined>;
 
 export type BackendErrorKind =
-  | 'unreachable'
-  | 'auth'
-  | 'rate-limited'
-  | 'timeout'
-  | 'bad-response'
-  | 'server-error'
-  | 'cancelled'
-  | 'config';
+  'unreachable' | 'auth' | 'rate-limited' | 'timeout' | 'bad-response' | 'server-error' | 'cancelled' | 'config';
 
 /** Every failure a backend can report, typed so the shell can explain it and back off. */
 export class BackendError extends Error {
@@ -80,7 +73,9 @@ export class BackendError extends Error {
 
 /** Whatever a backend call threw, as a BackendError: an unexpected error keeps its text under `fallback`. */
 export function asBackendError(err: unknown, fallback: BackendErrorKind = 'bad-response'): BackendError {
-  return err instanceof BackendError ? err : new BackendError(fallback, err instanceof Error ? err.message : String(err), { cause: err });
+  return err instanceof BackendError
+    ? err
+    : new BackendError(fallback, err instanceof Error ? err.message : String(err), { cause: err });
 }
 
 /** A failed backend call as the rejection users see: the error's kind is the reason, its message the detail. */

@@ -86,7 +86,6 @@ export function commonSuffix(a: string, b: string, max: number): number {
   return i;
 }
 
-
 /**
  * The sites of `next` from the sites of `prev`, which it equals except for the region between their common prefix
  * (`p` characters) and common suffix (`s` characters): only that region's lines are scanned again.
@@ -142,7 +141,13 @@ export function wordCounts(entry: IndexedText): Map<string, number> {
 }
 
 /** The counts of `next` from those of `prev`, which it equals outside [p, length − s): only the changed lines are counted. */
-function updateCounts(counts: Map<string, number>, prev: string, next: string, p: number, s: number): Map<string, number> {
+function updateCounts(
+  counts: Map<string, number>,
+  prev: string,
+  next: string,
+  p: number,
+  s: number,
+): Map<string, number> {
   const from = lineStartAt(next, p);
   const nextEnd = lineEndAt(next, next.length - s);
   const prevEnd = nextEnd - (next.length - prev.length);
@@ -164,7 +169,11 @@ export class SiteCache<E extends IndexedText = IndexedText> {
     const hit = this.entries.get(key);
     let entry: E | undefined;
     if (hit && hit.language !== language) entry = undefined;
-    else if (hit && ((version !== undefined && hit.version === version && hit.text.length === text.length) || hit.text === text)) entry = hit;
+    else if (
+      hit &&
+      ((version !== undefined && hit.version === version && hit.text.length === text.length) || hit.text === text)
+    )
+      entry = hit;
     else if (hit && Math.abs(hit.text.length - text.length) < MAX_RESCAN_CHARS) {
       const p = commonPrefix(hit.text, text);
       const s = commonSuffix(hit.text, text, Math.min(hit.text.length, text.length) - p);

@@ -111,7 +111,8 @@ export function farCandidates(input: FarInput): Candidate[] {
         const first = memberStart(text, s);
         addLine(first, 'type');
         if (language.constructorStart?.test(text.slice(first, lineEndAt(text, first)))) {
-          for (let at = lineEndAt(text, first), n = 0; at < s.end && n < FUNCTION_LINES; at = lineEndAt(text, at), n++) addLine(at, 'type');
+          for (let at = lineEndAt(text, first), n = 0; at < s.end && n < FUNCTION_LINES; at = lineEndAt(text, at), n++)
+            addLine(at, 'type');
         }
       }
     }
@@ -166,7 +167,9 @@ function isCommentAt(text: string, k: number, language: Language): boolean {
   const block = language.blockComment;
   if (block && text.startsWith(block[0], k)) return true;
   // The middle lines of a `/* … */` comment conventionally start with `*` (not `*=` or `**` in code).
-  return block?.[0] === '/*' && text.charCodeAt(k) === 42 && text.charCodeAt(k + 1) !== 61 && text.charCodeAt(k + 1) !== 42;
+  return (
+    block?.[0] === '/*' && text.charCodeAt(k) === 42 && text.charCodeAt(k + 1) !== 61 && text.charCodeAt(k + 1) !== 42
+  );
 }
 
 function isWordChar(c: number): boolean {
@@ -175,7 +178,9 @@ function isWordChar(c: number): boolean {
 
 /** Whether text[at, at + n) is a whole word. */
 function isWordAt(text: string, at: number, n: number): boolean {
-  return !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !(at + n < text.length && isWordChar(text.charCodeAt(at + n)));
+  return (
+    !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !(at + n < text.length && isWordChar(text.charCodeAt(at + n)))
+  );
 }
 
 /** Where a member's declaration starts: past decorators and attributes (`@property`, `#[derive]`) to its own line. */

@@ -54,7 +54,8 @@ export interface ContextResult extends FimContext {
   strategy: 'syntax' | 'lines';
   /** With syntax: the document's spans the prompt shows, by source (nearest lines, headers, definitions …). */
   parts?: ContextPart[];
-  fallbackReason?: 'no-grammar' | 'no-tree' | 'too-large' | 'parse-timeout' | 'grammar-not-loaded' | 'cursor-line-over-budget';
+  fallbackReason?:
+    'no-grammar' | 'no-tree' | 'too-large' | 'parse-timeout' | 'grammar-not-loaded' | 'cursor-line-over-budget';
 }
 
 /** What a syntax context shows, for the log: lines per source (`lines 64, headers 2, similar 9`). */
@@ -78,7 +79,10 @@ function fallback(req: ContextRequest, reason: ContextResult['fallbackReason']):
 
 function withTree(req: ContextRequest, tree: Tree): ContextResult {
   const family = req.family ?? 'bpe-code';
-  const text = req.text !== undefined && req.text.length === req.prefix.length + req.suffix.length ? req.text : req.prefix + req.suffix;
+  const text =
+    req.text !== undefined && req.text.length === req.prefix.length + req.suffix.length
+      ? req.text
+      : req.prefix + req.suffix;
   const cursor = req.prefix.length;
   // The cursor line alone must fit; otherwise cut characters (the line window does exactly that).
   const ls = req.prefix.lastIndexOf('\n') + 1;
@@ -86,7 +90,11 @@ function withTree(req: ContextRequest, tree: Tree): ContextResult {
   const le = nl < 0 ? req.suffix.length : nl + 1;
   const lineCost = estimateTokens(req.prefix.slice(ls), family) + estimateTokens(req.suffix.slice(0, le), family);
   if (lineCost > req.budgetTokens) {
-    return { ...fitByChars(req.prefix.slice(ls), req.suffix.slice(0, le), req.budgetTokens, family), strategy: 'lines', fallbackReason: 'cursor-line-over-budget' };
+    return {
+      ...fitByChars(req.prefix.slice(ls), req.suffix.slice(0, le), req.budgetTokens, family),
+      strategy: 'lines',
+      fallbackReason: 'cursor-line-over-budget',
+    };
   }
   const ctx = syntaxContext({
     text,
@@ -107,7 +115,9 @@ function wholeIfFits(req: ContextRequest): ContextResult | undefined {
   if (len / 16 > req.budgetTokens) return undefined;
   const family = req.family ?? 'bpe-code';
   const tokens = estimateTokens(req.prefix, family) + estimateTokens(req.suffix, family);
-  return tokens <= req.budgetTokens ? { prefix: req.prefix, suffix: req.suffix, tokens, strategy: 'syntax' } : undefined;
+  return tokens <= req.budgetTokens
+    ? { prefix: req.prefix, suffix: req.suffix, tokens, strategy: 'syntax' }
+    : undefined;
 }
 
 export function buildContextSync(req: ContextRequest): ContextResult {
@@ -132,7 +142,12 @@ function fromFreshTree(req: ContextRequest, noTree: Parameters<typeof fallback>[
 }
 
 export async function buildContext(req: ContextRequest): Promise<ContextResult> {
-  if (!req.tree && req.parse !== false && grammarFor(req.language) && req.prefix.length + req.suffix.length <= MAX_PARSE_CHARS) {
+  if (
+    !req.tree &&
+    req.parse !== false &&
+    grammarFor(req.language) &&
+    req.prefix.length + req.suffix.length <= MAX_PARSE_CHARS
+  ) {
     const whole = wholeIfFits(req);
     if (whole) return whole;
     try {

@@ -44,6 +44,10 @@ export interface NameModel {
 
 /** The weight of one name the prompt lacks. */
 export function nameWeight(model: NameModel, name: string): number {
-  const scope = model.inFunction.has(name) ? SCOPE_WEIGHT.function : model.inType.has(name) ? SCOPE_WEIGHT.type : SCOPE_WEIGHT.elsewhere;
+  const scope = model.inFunction.has(name)
+    ? SCOPE_WEIGHT.function
+    : model.inType.has(name)
+      ? SCOPE_WEIGHT.type
+      : SCOPE_WEIGHT.elsewhere;
   return frequencyWeight(model.counts.get(name) ?? 1) * scope * (model.near.has(name) ? NEAR_WEIGHT : 1);
 }

@@ -21,7 +21,8 @@ export function ancestorsAt(tree: Tree, text: string, cursor: number): Node[] {
   // At a space or the end, the node before the cursor is the one being written.
   const probe = cursor > 0 && (cursor >= text.length || /\s/.test(text[cursor])) ? cursor - 1 : cursor;
   const chain: Node[] = [];
-  for (let node: Node | null = tree.rootNode.descendantForIndex(Math.max(0, probe)); node; node = node.parent) chain.push(node);
+  for (let node: Node | null = tree.rootNode.descendantForIndex(Math.max(0, probe)); node; node = node.parent)
+    chain.push(node);
   return chain;
 }
 
@@ -40,9 +41,14 @@ export function isModuleWrapper(node: Node, language: Language, textLength: numb
  * The file's top level in a chain of ancestors: the root, or the body of the innermost function wrapping the module;
  * and the chain's node at that level (the top-level statement holding the cursor).
  */
-export function moduleLevel(chain: readonly Node[], language: Language, textLength: number): { root?: Node; top?: Node } {
+export function moduleLevel(
+  chain: readonly Node[],
+  language: Language,
+  textLength: number,
+): { root?: Node; top?: Node } {
   for (let i = 2; i < chain.length; i++) {
-    if (isBody(chain[i - 1]) && isModuleWrapper(chain[i], language, textLength)) return { root: chain[i - 1], top: chain[i - 2] };
+    if (isBody(chain[i - 1]) && isModuleWrapper(chain[i], language, textLength))
+      return { root: chain[i - 1], top: chain[i - 2] };
   }
   return { root: chain[chain.length - 1], top: chain.length >= 2 ? chain[chain.length - 2] : undefined };
 }
@@ -51,7 +57,11 @@ export function moduleLevel(chain: readonly Node[], language: Language, textLeng
  * The innermost enclosing function and type (class, struct, impl …) in a chain of ancestors; a function wrapping the
  * module (in a text of `textLength` characters, when given) is not one.
  */
-export function enclosing(chain: readonly Node[], language: Language, textLength = Infinity): { fn?: Node; type?: Node } {
+export function enclosing(
+  chain: readonly Node[],
+  language: Language,
+  textLength = Infinity,
+): { fn?: Node; type?: Node } {
   let fn: Node | undefined;
   let type: Node | undefined;
   for (const n of chain) {
@@ -169,14 +179,28 @@ function toChild(c: TreeCursor, parent: Node, start: number, end: number): boole
  * Reads at most `window` named siblings on each side of `child`, and the first `head` named children of `parent`
  * (big levels, such as a bundle's 10k top-level functions, are never read whole).
  */
-export function siblingsAround(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
+export function siblingsAround(
+  parent: Node,
+  child: Node,
+  lineStart: number,
+  lineEnd: number,
+  window: number,
+  head: number,
+): LevelSibs {
   // A level small enough is read in one call into the library; a big one with a cursor, around the child only.
   return parent.namedChildCount <= 2 * window + head
     ? siblingsFromChildren(parent, child, lineStart, lineEnd, window, head)
     : siblingsByCursor(parent, child, lineStart, lineEnd, window, head);
 }
 
-function siblingsFromChildren(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
+function siblingsFromChildren(
+  parent: Node,
+  child: Node,
+  lineStart: number,
+  lineEnd: number,
+  window: number,
+  head: number,
+): LevelSibs {
   const out: LevelSibs = { before: [], after: [], head: [] };
   const all = parent.namedChildren.filter((n): n is Node => n !== null);
   // The first named child that does not start before `child` (startIndex is a plain field: no call into WASM).
@@ -193,7 +217,8 @@ function siblingsFromChildren(parent: Node, child: Node, lineStart: number, line
   }
   if (i >= 0) {
     const stopAt = out.before.length > 0 ? out.before[out.before.length - 1].start : child.startIndex;
-    for (let j = 0; j < all.length && out.head.length < head && all[j].startIndex < stopAt; j++) out.head.push(sibOf(all[j]));
+    for (let j = 0; j < all.length && out.head.length < head && all[j].startIndex < stopAt; j++)
+      out.head.push(sibOf(all[j]));
   }
   return out;
 }
@@ -212,7 +237,9 @@ class CursorSib implements Sib {
     if (!this.found) {
       const w = this.parent.walk();
       try {
-        this.found = toChild(w, this.parent, this.start, this.end) ? w.currentNode : (this.parent.descendantForIndex(this.start, this.end) ?? this.parent);
+        this.found = toChild(w, this.parent, this.start, this.end)
+          ? w.currentNode
+          : (this.parent.descendantForIndex(this.start, this.end) ?? this.parent);
       } finally {
         w.delete();
       }
@@ -221,7 +248,14 @@ class CursorSib implements Sib {
   }
 }
 
-function siblingsByCursor(parent: Node, child: Node, lineStart: number, lineEnd: number, window: number, head: number): LevelSibs {
+function siblingsByCursor(
+  parent: Node,
+  child: Node,
+  lineStart: number,
+  lineEnd: number,
+  window: number,
+  head: number,
+): LevelSibs {
   const out: LevelSibs = { before: [], after: [], head: [] };
   const c = parent.walk();
   try {
@@ -261,4 +295,3 @@ function siblingsByCursor(parent: Node, child: Node, lineStart: number, lineEnd:
   }
   return out;
 }
-

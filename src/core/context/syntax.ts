@@ -161,7 +161,10 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
   // The window at its largest: the suffix side up to its share (at least the next line), then the prefix side;
   // a side that reaches the end of the file gives the rest to the other.
   const nextLine = le < len ? estimateTokens(text, family, le, lineEndAt(text, le)) : 0;
-  const suffixShare = Math.max(nextLine, Math.floor(budget * input.suffixShare) - estimateTokens(text, family, cursor, le));
+  const suffixShare = Math.max(
+    nextLine,
+    Math.floor(budget * input.suffixShare) - estimateTokens(text, family, cursor, le),
+  );
   let below = windowEnd(text, le, Math.min(room, suffixShare), family);
   const upMax = windowStart(text, ls, room - below.tokens, family);
   if (upMax.start === 0) below = windowEnd(text, le, room - upMax.tokens, family);
@@ -198,13 +201,27 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
       counts: wordCounts(index),
       inFunction: fn ? scopeNames(text, language, fn, cursor) : new Set(),
       inType: type ? scopeNames(text, language, type, cursor) : new Set(),
-      near: namesIn(text, language, lineStartAt(text, Math.max(0, upMax.start - NEAR_CHARS)), lineEndAt(text, Math.min(len, end + NEAR_CHARS))),
+      near: namesIn(
+        text,
+        language,
+        lineStartAt(text, Math.max(0, upMax.start - NEAR_CHARS)),
+        lineEndAt(text, Math.min(len, end + NEAR_CHARS)),
+      ),
     };
     const used = new Set(covered);
     for (const w of model.inFunction) used.add(w);
-    const candidates = farCandidates({ text, cursor, language, chain, fn, type, shown: { start: upMax.start, end }, used, sites: index.sites, counts: model.counts }).filter(
-      (c) => !above.some((h) => c.start < h.end && c.end > h.start),
-    );
+    const candidates = farCandidates({
+      text,
+      cursor,
+      language,
+      chain,
+      fn,
+      type,
+      shown: { start: upMax.start, end },
+      used,
+      sites: index.sites,
+      counts: model.counts,
+    }).filter((c) => !above.some((h) => c.start < h.end && c.end > h.start));
     const value = (u: Pick<Unit, 'names'>) => {
       let v = 0;
       for (const w of u.names) if (!covered.has(w)) v += nameWeight(model, w);
@@ -232,7 +249,7 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
     const taken = new Set<Unit>();
     // Nearby lines above the smallest window, in chunks, nearest first.
     const edge: Unit[] = [];
-    for (let s = upMin.start; s > upMax.start; ) {
+    for (let s = upMin.start; s > upMax.start;) {
       let cs = s;
       let cost = 0;
       while (cs > upMax.start && cost < EDGE_CHUNK) {
@@ -268,11 +285,17 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
         left -= farCost;
         for (const w of far.names) covered.add(w);
         bounds.add(far.start).add(far.end);
-        const planned = { start: far.start, end: far.end, source: far.source as FarSource, text: text.slice(far.start, far.end) };
+        const planned = {
+          start: far.start,
+          end: far.end,
+          source: far.source as FarSource,
+          text: text.slice(far.start, far.end),
+        };
         if (far.start < start) above.push(planned);
         else farBelow.push(planned);
         // Its neighbours now cost less: queue them again with their new score.
-        for (const n of [byEnd.get(far.start), byStart.get(far.end)]) if (n && !taken.has(n)) queue.push({ unit: n, score: scoreOf(n) });
+        for (const n of [byEnd.get(far.start), byStart.get(far.end)])
+          if (n && !taken.has(n)) queue.push({ unit: n, score: scoreOf(n) });
       } else if (near && near.cost <= left) {
         ei++;
         left -= near.cost;
@@ -286,11 +309,20 @@ function makePlan(input: SyntaxContextInput, ls: number, le: number, params: str
 
   // Far lines the window grew over are part of it now; what is left of the room goes to more nearby lines.
   const kept = above.filter((s) => s.end <= start).sort((a, b) => a.start - b.start);
-  const spent = kept.reduce((n, s, i) => n + estimateTokens(s.text, family) + (i > 0 && kept[i - 1].end === s.start ? 0 : markerCost), 0);
+  const spent = kept.reduce(
+    (n, s, i) => n + estimateTokens(s.text, family) + (i > 0 && kept[i - 1].end === s.start ? 0 : markerCost),
+    0,
+  );
   const windowTokens = estimateTokens(text, family, start, ls);
   const floor = kept.length > 0 ? kept[kept.length - 1].end : 0;
   const farBelowSpent = farBelow.reduce((n, s) => n + estimateTokens(s.text, family) + markerCost, 0);
-  const more = windowStart(text, start, Math.max(0, room - below.tokens - windowTokens - spent - farBelowSpent), family, floor);
+  const more = windowStart(
+    text,
+    start,
+    Math.max(0, room - below.tokens - windowTokens - spent - farBelowSpent),
+    family,
+    floor,
+  );
   start = more.start;
   const plan: Plan = {
     params,
@@ -332,7 +364,7 @@ class MaxQueue {
   push(e: Entry): void {
     const a = this.items;
     a.push(e);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!before(a[i], a[p])) break;
       [a[i], a[p]] = [a[p], a[i]];

@@ -45,7 +45,13 @@ export const WORD = /[A-Za-z_$][A-Za-z0-9_$]*/g;
 /** The names in text[from, to): words that are not the language's keywords and not numbers. */
 const NAME_SCAN = new RegExp(WORD);
 
-export function namesIn(text: string, language: Language, from = 0, to = text.length, into = new Set<string>()): Set<string> {
+export function namesIn(
+  text: string,
+  language: Language,
+  from = 0,
+  to = text.length,
+  into = new Set<string>(),
+): Set<string> {
   const re = NAME_SCAN;
   re.lastIndex = from;
   for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {

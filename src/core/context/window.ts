@@ -5,7 +5,13 @@ import { lineEndAt, lineStartAt } from './text';
 import { estimateTokens, type TokenizerFamily } from '../tokens';
 
 /** The start of the nearest whole lines above `lineStart` (down to `floor`) that fit `budget` tokens, and their cost. */
-export function windowStart(text: string, lineStart: number, budget: number, family: TokenizerFamily, floor = 0): { start: number; tokens: number } {
+export function windowStart(
+  text: string,
+  lineStart: number,
+  budget: number,
+  family: TokenizerFamily,
+  floor = 0,
+): { start: number; tokens: number } {
   let start = lineStart;
   let tokens = 0;
   while (start > floor) {
@@ -19,7 +25,13 @@ export function windowStart(text: string, lineStart: number, budget: number, fam
 }
 
 /** The end of the nearest whole lines below `lineEnd` (up to `ceiling`) that fit `budget` tokens, and their cost. */
-export function windowEnd(text: string, lineEnd: number, budget: number, family: TokenizerFamily, ceiling = text.length): { end: number; tokens: number } {
+export function windowEnd(
+  text: string,
+  lineEnd: number,
+  budget: number,
+  family: TokenizerFamily,
+  ceiling = text.length,
+): { end: number; tokens: number } {
   let end = lineEnd;
   let tokens = 0;
   while (end < ceiling) {

@@ -26,7 +26,8 @@ function lcsScript<T>(a: readonly T[], b: readonly T[]): Op[] | undefined {
   const table = new Uint32Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      table[i * w + j] = a[i] === b[j] ? table[(i + 1) * w + j + 1] + 1 : Math.max(table[(i + 1) * w + j], table[i * w + j + 1]);
+      table[i * w + j] =
+        a[i] === b[j] ? table[(i + 1) * w + j + 1] + 1 : Math.max(table[(i + 1) * w + j], table[i * w + j + 1]);
     }
   }
   const ops: Op[] = [];
@@ -47,7 +48,12 @@ function trimmedEdit(oldText: string, newText: string, base: number): TextEdit[]
   let s = 0;
   while (s < oldText.length && s < newText.length && oldText[s] === newText[s]) s++;
   let e = 0;
-  while (e < oldText.length - s && e < newText.length - s && oldText[oldText.length - 1 - e] === newText[newText.length - 1 - e]) e++;
+  while (
+    e < oldText.length - s &&
+    e < newText.length - s &&
+    oldText[oldText.length - 1 - e] === newText[newText.length - 1 - e]
+  )
+    e++;
   if (s === oldText.length && s === newText.length) return [];
   return [{ start: base + s, end: base + oldText.length - e, text: newText.slice(s, newText.length - e) }];
 }

@@ -52,7 +52,11 @@ export interface NextEditDeps {
 const RELATED_FILES = 3;
 const RELATED_LINES_AROUND = 8;
 
-function relatedExcerpts(history: EditHistory, currentKey: string, allowed: (path: string) => boolean): RelatedExcerpt[] {
+function relatedExcerpts(
+  history: EditHistory,
+  currentKey: string,
+  allowed: (path: string) => boolean,
+): RelatedExcerpt[] {
   const seen = new Set<string>([currentKey]);
   const out: RelatedExcerpt[] = [];
   const events = history.events(allowed);
@@ -72,7 +76,10 @@ function relatedExcerpts(history: EditHistory, currentKey: string, allowed: (pat
 }
 
 /** The prompt's inputs for this snapshot: region, excerpt, history and related files. */
-export function editPromptInput(snapshot: DocumentSnapshot, deps: Pick<NextEditDeps, 'history' | 'path' | 'allowed' | 'region'>) {
+export function editPromptInput(
+  snapshot: DocumentSnapshot,
+  deps: Pick<NextEditDeps, 'history' | 'path' | 'allowed' | 'region'>,
+) {
   const allowed = deps.allowed ?? (() => true);
   const r = editRegion(snapshot.text, snapshot.offset, deps.region ?? DEFAULT_REGION);
   const input: EditPromptInput = {
@@ -109,12 +116,22 @@ export async function judgeEdits(
     return reject('postfilter', 'undoes-last-edit', 'the suggestion only undoes your last edit');
   }
   const current = snapshot.text.slice(region.start, region.end);
-  const judge = await createJudge(snapshot.languageId, snapshot.text.slice(0, region.start), snapshot.text.slice(region.end), updated, 0);
+  const judge = await createJudge(
+    snapshot.languageId,
+    snapshot.text.slice(0, region.start),
+    snapshot.text.slice(region.end),
+    updated,
+    0,
+  );
   try {
     const before = judge.judge({ text: current, replaceSuffix: 0 }).errors;
     const after = judge.judge({ text: updated, replaceSuffix: 0 }).errors;
     if (after > before) {
-      return reject('postfilter', 'parse-error', `the edit would add ${after - before} syntax error${after - before > 1 ? 's' : ''} (${judge.kind} check)`);
+      return reject(
+        'postfilter',
+        'parse-error',
+        `the edit would add ${after - before} syntax error${after - before > 1 ? 's' : ''} (${judge.kind} check)`,
+      );
     }
   } finally {
     judge.dispose();
@@ -122,7 +139,11 @@ export async function judgeEdits(
   return undefined;
 }
 
-export async function predictNextEdit(snapshot: DocumentSnapshot, deps: NextEditDeps, signal: AbortSignal): Promise<NextEditOutcome> {
+export async function predictNextEdit(
+  snapshot: DocumentSnapshot,
+  deps: NextEditDeps,
+  signal: AbortSignal,
+): Promise<NextEditOutcome> {
   const log = deps.log ?? silentLogger;
   const rec = new StageRecorder(deps.now);
   const format = EDIT_FORMATS[deps.profile.editFormat ?? 'zeta'];
@@ -165,5 +186,12 @@ export async function predictNextEdit(snapshot: DocumentSnapshot, deps: NextEdit
   if (why) return { ...why, timings: rec.timings };
   const only = edits.length === 1 ? edits[0] : undefined;
   const atCursor = only && only.start === snapshot.offset && only.end === snapshot.offset ? only.text : undefined;
-  return { kind: 'next-edit', edits, atCursor, region: { start: region.start, end: region.end }, raw, timings: rec.timings };
+  return {
+    kind: 'next-edit',
+    edits,
+    atCursor,
+    region: { start: region.start, end: region.end },
+    raw,
+    timings: rec.timings,
+  };
 }

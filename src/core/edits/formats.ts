@@ -164,7 +164,11 @@ function relatedParts(r: RelatedExcerpt): PromptPart[] {
  * The whole prompt: related files, edit history, cursor file, within `budgetTokens` (the cursor file always,
  * then history newest first, then related excerpts in order).
  */
-export function renderEditPrompt(format: EditFormat, input: EditPromptInput, budgetTokens = DEFAULT_EDIT_BUDGET_TOKENS): RenderedEditPrompt {
+export function renderEditPrompt(
+  format: EditFormat,
+  input: EditPromptInput,
+  budgetTokens = DEFAULT_EDIT_BUDGET_TOKENS,
+): RenderedEditPrompt {
   const cursor = format.cursorSection(input);
   let used = estimateTokens(joinPrompt(cursor));
   const header: PromptPart[] = [special(FILE_SEP), plain('edit history\n')];

@@ -82,7 +82,8 @@ function countLines(block: string): number {
 /** Applies non-overlapping changes (offsets into `text`), last first. */
 export function applyChanges(text: string, changes: readonly TextChange[]): string {
   let out = text;
-  for (const c of [...changes].sort((a, b) => b.offset - a.offset)) out = out.slice(0, c.offset) + c.text + out.slice(c.offset + c.length);
+  for (const c of [...changes].sort((a, b) => b.offset - a.offset))
+    out = out.slice(0, c.offset) + c.text + out.slice(c.offset + c.length);
   return out;
 }
 
@@ -137,7 +138,12 @@ export class EditHistory {
    * `textAfter`, when given, is the editor's text after the change: if the history's copy disagrees (a change it
    * never saw), it starts over from the editor's text without an event. Untracked documents are ignored.
    */
-  record(key: string, changes: readonly TextChange[], now: number, opts: { textAfter?: string; accepted?: boolean } = {}): void {
+  record(
+    key: string,
+    changes: readonly TextChange[],
+    now: number,
+    opts: { textAfter?: string; accepted?: boolean } = {},
+  ): void {
     const doc = this.docs.get(key);
     if (!doc || changes.length === 0) return;
     const before = doc.text;
@@ -168,7 +174,17 @@ export class EditHistory {
   }
 
   /** Lines [first, last] of `before` became the corresponding lines of `after`: grow the newest event or add one. */
-  private addBlock(key: string, path: string, before: string, starts: number[], after: string, first: number, last: number, now: number, accepted: boolean): void {
+  private addBlock(
+    key: string,
+    path: string,
+    before: string,
+    starts: number[],
+    after: string,
+    first: number,
+    last: number,
+    now: number,
+    accepted: boolean,
+  ): void {
     const delta = countLines(after) - starts.length;
     const prev = this.list[this.list.length - 1];
     const prevLast = prev ? prev.startLine + countLines(prev.newText) - 1 : -1;
@@ -278,14 +294,29 @@ export function renderEvent(event: EditEvent): string {
   let lead = 0;
   while (lead < oldLines.length && lead < newLines.length && oldLines[lead] === newLines[lead]) lead++;
   let trail = 0;
-  while (trail < oldLines.length - lead && trail < newLines.length - lead && oldLines[oldLines.length - 1 - trail] === newLines[newLines.length - 1 - trail]) trail++;
+  while (
+    trail < oldLines.length - lead &&
+    trail < newLines.length - lead &&
+    oldLines[oldLines.length - 1 - trail] === newLines[newLines.length - 1 - trail]
+  )
+    trail++;
   if (lead === oldLines.length && lead === newLines.length) return '';
-  const before = [...event.contextBefore.map((l) => l.replace(/\r$/, '')), ...oldLines.slice(0, lead)].slice(-CONTEXT_LINES);
-  const after = [...oldLines.slice(oldLines.length - trail), ...event.contextAfter.map((l) => l.replace(/\r$/, ''))].slice(0, CONTEXT_LINES);
+  const before = [...event.contextBefore.map((l) => l.replace(/\r$/, '')), ...oldLines.slice(0, lead)].slice(
+    -CONTEXT_LINES,
+  );
+  const after = [
+    ...oldLines.slice(oldLines.length - trail),
+    ...event.contextAfter.map((l) => l.replace(/\r$/, '')),
+  ].slice(0, CONTEXT_LINES);
   const removed = oldLines.slice(lead, oldLines.length - trail);
   const added = newLines.slice(lead, newLines.length - trail);
   const start = event.startLine + lead - before.length;
   const header = `@@ -${hunkRange(start, before.length + removed.length + after.length)} +${hunkRange(start, before.length + added.length + after.length)} @@`;
-  const body = [...before.map((l) => ` ${l}`), ...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`), ...after.map((l) => ` ${l}`)];
+  const body = [
+    ...before.map((l) => ` ${l}`),
+    ...removed.map((l) => `-${l}`),
+    ...added.map((l) => `+${l}`),
+    ...after.map((l) => ` ${l}`),
+  ];
   return [`--- a/${event.path}`, `+++ b/${event.path}`, header, ...body].join('\n') + '\n';
 }

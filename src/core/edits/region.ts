@@ -53,7 +53,12 @@ export function editRegion(text: string, offset: number, opts: RegionOptions = D
 }
 
 /** Lines around [from, to) of `text` for a related-file excerpt, and whether it stops before the end of the file. */
-export function excerptAround(text: string, from: number, to: number, linesAround: number): { text: string; truncated: boolean } {
+export function excerptAround(
+  text: string,
+  from: number,
+  to: number,
+  linesAround: number,
+): { text: string; truncated: boolean } {
   const starts = lineStarts(text);
   const first = Math.max(0, lineOf(starts, from) - linesAround);
   const last = Math.min(starts.length - 1, lineOf(starts, to) + linesAround);

@@ -117,22 +117,53 @@ function lang(ids: string[], spec: Partial<Language> & { keywords?: ReadonlySet<
   };
 }
 
-const hashComments = (ids: string[], extra: Partial<Language> = {}) => lang(ids, { lineComments: ['#'], blockComment: undefined, ...extra });
-const dashComments = (ids: string[], extra: Partial<Language> = {}) => lang(ids, { lineComments: ['--'], blockComment: undefined, ...extra });
+const hashComments = (ids: string[], extra: Partial<Language> = {}) =>
+  lang(ids, { lineComments: ['#'], blockComment: undefined, ...extra });
+const dashComments = (ids: string[], extra: Partial<Language> = {}) =>
+  lang(ids, { lineComments: ['--'], blockComment: undefined, ...extra });
 const slashComments = (ids: string[], extra: Partial<Language> = {}) => lang(ids, extra);
 
 const JS_DECLARATIONS = ['function', 'class', 'const', 'let', 'var'];
 const TS_DECLARATIONS = [...JS_DECLARATIONS, 'interface', 'type', 'enum', 'namespace', 'module'];
 const JS_CONSTRUCTOR = /^\s*constructor\s*\(/;
-const JS_FUNCTIONS = ['function_declaration', 'function_expression', 'generator_function_declaration', 'generator_function', 'arrow_function', 'method_definition'];
-const TS_TYPES = ['class_declaration', 'abstract_class_declaration', 'class', 'interface_declaration', 'enum_declaration', 'internal_module', 'module'];
+const JS_FUNCTIONS = [
+  'function_declaration',
+  'function_expression',
+  'generator_function_declaration',
+  'generator_function',
+  'arrow_function',
+  'method_definition',
+];
+const TS_TYPES = [
+  'class_declaration',
+  'abstract_class_declaration',
+  'class',
+  'interface_declaration',
+  'enum_declaration',
+  'internal_module',
+  'module',
+];
 /** TypeScript and TSX differ only in their grammar. */
 const TYPESCRIPT: Partial<Language> = {
   family: 'js',
   keywords: words(TS_KEYWORDS),
   builtins: words(JS_BUILTINS),
   declarationKeywords: TS_DECLARATIONS,
-  modifiers: ['export', 'default', 'declare', 'abstract', 'public', 'private', 'protected', 'static', 'readonly', 'async', 'override', 'get', 'set'],
+  modifiers: [
+    'export',
+    'default',
+    'declare',
+    'abstract',
+    'public',
+    'private',
+    'protected',
+    'static',
+    'readonly',
+    'async',
+    'override',
+    'get',
+    'set',
+  ],
   typeKeywords: ['class', 'interface', 'type', 'enum', 'namespace', 'module'],
   importNodes: ['import_statement'],
   functionNodes: JS_FUNCTIONS,
@@ -150,7 +181,9 @@ export const LANGUAGES: readonly Language[] = [
       'False None True and as assert async await break class continue def del elif else except finally for from global ' +
         'if import in is lambda nonlocal not or pass raise return try while with yield',
     ),
-    builtins: words('self cls print len str dict list tuple set int float bool bytes object type range isinstance super enumerate zip'),
+    builtins: words(
+      'self cls print len str dict list tuple set int float bool bytes object type range isinstance super enumerate zip',
+    ),
     declarationKeywords: ['def', 'class'],
     modifiers: ['async'],
     typeKeywords: ['class'],
@@ -181,7 +214,9 @@ export const LANGUAGES: readonly Language[] = [
       'break case chan const continue default defer else fallthrough for func go goto if import interface map package ' +
         'range return select struct switch type var nil true false iota',
     ),
-    builtins: words('len cap make new append copy delete panic recover print println error string int int64 uint byte rune bool float64 any'),
+    builtins: words(
+      'len cap make new append copy delete panic recover print println error string int int64 uint byte rune bool float64 any',
+    ),
     declarationKeywords: ['func', 'type', 'const', 'var'],
     typeKeywords: ['type', 'struct', 'interface'],
     importNodes: ['import_declaration', 'package_clause'],
@@ -194,7 +229,9 @@ export const LANGUAGES: readonly Language[] = [
       'as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move ' +
         'mut pub ref return self Self static struct super trait true type unsafe use where while union',
     ),
-    builtins: words('Some None Ok Err Option Result Vec String Box usize isize u8 u16 u32 u64 i8 i16 i32 i64 f32 f64 str bool char println format'),
+    builtins: words(
+      'Some None Ok Err Option Result Vec String Box usize isize u8 u16 u32 u64 i8 i16 i32 i64 f32 f64 str bool char println format',
+    ),
     declarationKeywords: ['fn', 'struct', 'enum', 'trait', 'impl', 'type', 'const', 'static', 'mod', 'union', 'let'],
     modifiers: ['pub', 'async', 'unsafe', 'extern'],
     typeKeywords: ['struct', 'enum', 'trait', 'impl', 'mod', 'union'],
@@ -222,7 +259,9 @@ export const LANGUAGES: readonly Language[] = [
     family: 'c',
     grammar: 'c',
     keywords: words(C_KEYWORDS),
-    builtins: words('printf fprintf malloc calloc realloc free memcpy memset strlen size_t uint8_t uint16_t uint32_t uint64_t int32_t int64_t'),
+    builtins: words(
+      'printf fprintf malloc calloc realloc free memcpy memset strlen size_t uint8_t uint16_t uint32_t uint64_t int32_t int64_t',
+    ),
     declarationKeywords: ['struct', 'union', 'enum', 'typedef'],
     typeKeywords: ['struct', 'union', 'enum'],
     importNodes: ['preproc_include'],
@@ -252,11 +291,31 @@ export const LANGUAGES: readonly Language[] = [
     ),
     builtins: words('String Console Math List Dictionary Task Exception'),
     declarationKeywords: ['class', 'interface', 'struct', 'enum', 'record', 'namespace', 'delegate'],
-    modifiers: ['public', 'private', 'protected', 'internal', 'static', 'readonly', 'abstract', 'override', 'virtual', 'sealed', 'async', 'partial'],
+    modifiers: [
+      'public',
+      'private',
+      'protected',
+      'internal',
+      'static',
+      'readonly',
+      'abstract',
+      'override',
+      'virtual',
+      'sealed',
+      'async',
+      'partial',
+    ],
     typeKeywords: ['class', 'interface', 'struct', 'enum', 'record', 'namespace'],
     importNodes: ['using_directive'],
     functionNodes: ['method_declaration', 'constructor_declaration', 'local_function_statement', 'lambda_expression'],
-    typeNodes: ['class_declaration', 'interface_declaration', 'struct_declaration', 'enum_declaration', 'record_declaration', 'namespace_declaration'],
+    typeNodes: [
+      'class_declaration',
+      'interface_declaration',
+      'struct_declaration',
+      'enum_declaration',
+      'record_declaration',
+      'namespace_declaration',
+    ],
   }),
   hashComments(['ruby'], {
     grammar: 'ruby',
@@ -294,43 +353,107 @@ export const LANGUAGES: readonly Language[] = [
   hashComments(['shellscript'], {
     grammar: 'bash',
     blockOpeners: ['then', 'do', '{'],
-    keywords: words('if then else elif fi case esac for select while until do done in function time local export declare readonly return'),
+    keywords: words(
+      'if then else elif fi case esac for select while until do done in function time local export declare readonly return',
+    ),
     builtins: words('echo printf cd test read set unset shift exit'),
     declarationKeywords: ['function'],
     functionNodes: ['function_definition'],
   }),
   // Languages without a shipped grammar: comments, blocks and declarations for the text heuristics.
-  slashComments(['objectivec', 'objectivecpp', 'cuda'], { family: 'c', keywords: words(C_KEYWORDS), declarationKeywords: ['struct', 'union', 'enum', 'typedef'], typeKeywords: ['struct', 'union', 'enum'] }),
-  slashComments(['kotlin'], { declarationKeywords: ['fun', 'class', 'interface', 'object', 'val', 'var'], typeKeywords: ['class', 'interface', 'object'] }),
-  slashComments(['scala'], { declarationKeywords: ['def', 'class', 'trait', 'object', 'val', 'var', 'type'], typeKeywords: ['class', 'trait', 'object'] }),
-  slashComments(['swift'], { declarationKeywords: ['func', 'class', 'struct', 'enum', 'protocol', 'extension', 'let', 'var'], typeKeywords: ['class', 'struct', 'enum', 'protocol', 'extension'] }),
-  slashComments(['dart'], { declarationKeywords: ['class', 'enum', 'mixin', 'extension', 'final', 'const', 'var'], typeKeywords: ['class', 'enum', 'mixin', 'extension'] }),
-  slashComments(['groovy'], { declarationKeywords: ['def', 'class', 'interface', 'enum', 'trait'], typeKeywords: ['class', 'interface', 'enum', 'trait'] }),
+  slashComments(['objectivec', 'objectivecpp', 'cuda'], {
+    family: 'c',
+    keywords: words(C_KEYWORDS),
+    declarationKeywords: ['struct', 'union', 'enum', 'typedef'],
+    typeKeywords: ['struct', 'union', 'enum'],
+  }),
+  slashComments(['kotlin'], {
+    declarationKeywords: ['fun', 'class', 'interface', 'object', 'val', 'var'],
+    typeKeywords: ['class', 'interface', 'object'],
+  }),
+  slashComments(['scala'], {
+    declarationKeywords: ['def', 'class', 'trait', 'object', 'val', 'var', 'type'],
+    typeKeywords: ['class', 'trait', 'object'],
+  }),
+  slashComments(['swift'], {
+    declarationKeywords: ['func', 'class', 'struct', 'enum', 'protocol', 'extension', 'let', 'var'],
+    typeKeywords: ['class', 'struct', 'enum', 'protocol', 'extension'],
+  }),
+  slashComments(['dart'], {
+    declarationKeywords: ['class', 'enum', 'mixin', 'extension', 'final', 'const', 'var'],
+    typeKeywords: ['class', 'enum', 'mixin', 'extension'],
+  }),
+  slashComments(['groovy'], {
+    declarationKeywords: ['def', 'class', 'interface', 'enum', 'trait'],
+    typeKeywords: ['class', 'interface', 'enum', 'trait'],
+  }),
   slashComments(['zig'], { declarationKeywords: ['fn', 'const', 'var'], typeKeywords: ['struct', 'enum', 'union'] }),
-  slashComments(['solidity'], { declarationKeywords: ['function', 'contract', 'interface', 'library', 'struct', 'enum', 'event', 'modifier'], typeKeywords: ['contract', 'interface', 'library', 'struct', 'enum'] }),
-  slashComments(['proto', 'proto3'], { declarationKeywords: ['message', 'service', 'enum', 'rpc'], typeKeywords: ['message', 'service', 'enum'] }),
+  slashComments(['solidity'], {
+    declarationKeywords: ['function', 'contract', 'interface', 'library', 'struct', 'enum', 'event', 'modifier'],
+    typeKeywords: ['contract', 'interface', 'library', 'struct', 'enum'],
+  }),
+  slashComments(['proto', 'proto3'], {
+    declarationKeywords: ['message', 'service', 'enum', 'rpc'],
+    typeKeywords: ['message', 'service', 'enum'],
+  }),
   slashComments(['jsonc']),
   lang(['css', 'scss', 'less'], { lineComments: [], commentsAtFileStart: true }),
   lang(['html', 'xml', 'vue', 'svelte'], { lineComments: [], blockComment: ['<!--', '-->'], blockOpeners: ['>'] }),
   lang(['json'], { lineComments: [], blockComment: undefined }),
   hashComments(['perl'], { declarationKeywords: ['sub', 'package', 'my', 'our'] }),
   hashComments(['r'], { blockOpeners: ['{'] }),
-  hashComments(['elixir'], { blockOpeners: ['do', '->'], declarationKeywords: ['def', 'defp', 'defmodule', 'defmacro'], typeKeywords: ['defmodule'] }),
+  hashComments(['elixir'], {
+    blockOpeners: ['do', '->'],
+    declarationKeywords: ['def', 'defp', 'defmodule', 'defmacro'],
+    typeKeywords: ['defmodule'],
+  }),
   hashComments(['powershell'], { blockComment: ['<#', '#>'], declarationKeywords: ['function', 'class', 'filter'] }),
   hashComments(['makefile'], { tabIndent: true, blockOpeners: [':'] }),
   hashComments(['dockerfile'], { blockOpeners: [] }),
   hashComments(['yaml'], { offside: true, blockOpeners: [':'] }),
   hashComments(['toml', 'properties', 'ini'], { blockOpeners: [] }),
-  hashComments(['coffeescript'], { offside: true, blockOpeners: ['->', '=>'], declarationKeywords: ['class'], typeKeywords: ['class'] }),
-  hashComments(['julia'], { blockComment: ['#=', '=#'], blockOpeners: ['do', 'begin'], declarationKeywords: ['function', 'struct', 'module', 'macro', 'const'], typeKeywords: ['struct', 'module'] }),
-  hashComments(['nim'], { offside: true, blockOpeners: ['=', ':'], declarationKeywords: ['proc', 'func', 'type', 'const', 'let', 'var'], typeKeywords: ['type'] }),
-  hashComments(['crystal'], { blockOpeners: ['do', 'then', 'begin'], declarationKeywords: ['def', 'class', 'module', 'struct'], typeKeywords: ['class', 'module', 'struct'] }),
+  hashComments(['coffeescript'], {
+    offside: true,
+    blockOpeners: ['->', '=>'],
+    declarationKeywords: ['class'],
+    typeKeywords: ['class'],
+  }),
+  hashComments(['julia'], {
+    blockComment: ['#=', '=#'],
+    blockOpeners: ['do', 'begin'],
+    declarationKeywords: ['function', 'struct', 'module', 'macro', 'const'],
+    typeKeywords: ['struct', 'module'],
+  }),
+  hashComments(['nim'], {
+    offside: true,
+    blockOpeners: ['=', ':'],
+    declarationKeywords: ['proc', 'func', 'type', 'const', 'let', 'var'],
+    typeKeywords: ['type'],
+  }),
+  hashComments(['crystal'], {
+    blockOpeners: ['do', 'then', 'begin'],
+    declarationKeywords: ['def', 'class', 'module', 'struct'],
+    typeKeywords: ['class', 'module', 'struct'],
+  }),
   hashComments(['cmake'], { blockOpeners: ['('] }),
-  hashComments(['gdscript'], { offside: true, blockOpeners: [':'], declarationKeywords: ['func', 'class', 'var', 'const'], typeKeywords: ['class'] }),
+  hashComments(['gdscript'], {
+    offside: true,
+    blockOpeners: [':'],
+    declarationKeywords: ['func', 'class', 'var', 'const'],
+    typeKeywords: ['class'],
+  }),
   hashComments(['tcl'], { declarationKeywords: ['proc'] }),
-  dashComments(['lua'], { blockComment: ['--[[', ']]'], blockOpeners: ['then', 'do', 'function'], declarationKeywords: ['function', 'local'] }),
+  dashComments(['lua'], {
+    blockComment: ['--[[', ']]'],
+    blockOpeners: ['then', 'do', 'function'],
+    declarationKeywords: ['function', 'local'],
+  }),
   dashComments(['sql'], { blockComment: ['/*', '*/'], blockOpeners: ['('] }),
-  dashComments(['haskell', 'purescript', 'elm'], { blockComment: ['{-', '-}'], offside: true, blockOpeners: ['=', 'where', 'do', 'of'] }),
+  dashComments(['haskell', 'purescript', 'elm'], {
+    blockComment: ['{-', '-}'],
+    offside: true,
+    blockOpeners: ['=', 'where', 'do', 'of'],
+  }),
   dashComments(['ada', 'vhdl'], { blockOpeners: ['is', 'begin', 'then', 'loop'] }),
 ];
 

@@ -128,19 +128,36 @@ function tunnel(proxy: URL, target: URL, signal: AbortSignal): Promise<Duplex> {
       headers: { host: `${target.hostname}:${port}`, ...basicAuth(proxy) },
       signal,
     });
-    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('proxy did not answer'), { code: 'ETIMEDOUT' })));
+    req.setTimeout(IDLE_TIMEOUT_MS, () =>
+      req.destroy(Object.assign(new Error('proxy did not answer'), { code: 'ETIMEDOUT' })),
+    );
     req.once('connect', (res, socket) => {
       req.setTimeout(0);
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(new ProxyError('PROXY_REFUSED', `the proxy ${where} refused the connection to ${target.host} (HTTP ${res.statusCode})`, where, res.statusCode));
+        reject(
+          new ProxyError(
+            'PROXY_REFUSED',
+            `the proxy ${where} refused the connection to ${target.host} (HTTP ${res.statusCode})`,
+            where,
+            res.statusCode,
+          ),
+        );
         return;
       }
       resolve(socket);
     });
     req.once('error', (err) => {
       if (signal.aborted) return reject(err);
-      reject(new ProxyError('PROXY_UNREACHABLE', `cannot reach the proxy ${where} (${(err as NodeJS.ErrnoException).code ?? err.message})`, where, undefined, err));
+      reject(
+        new ProxyError(
+          'PROXY_UNREACHABLE',
+          `cannot reach the proxy ${where} (${(err as NodeJS.ErrnoException).code ?? err.message})`,
+          where,
+          undefined,
+          err,
+        ),
+      );
     });
     req.end();
   });
@@ -157,15 +174,34 @@ export function nodeGet(env: Env = process.env, options: { ca?: string | Buffer 
       const socket = await tunnel(proxy, target, signal);
       const tlsSocket = tls.connect({ socket, servername: target.hostname, ca: options.ca });
       const path = `${target.pathname}${target.search}`;
-      req = http.request({ host: target.hostname, port: target.port || 443, path, headers: { ...headers, host: target.host }, signal, createConnection: () => tlsSocket });
+      req = http.request({
+        host: target.hostname,
+        port: target.port || 443,
+        path,
+        headers: { ...headers, host: target.host },
+        signal,
+        createConnection: () => tlsSocket,
+      });
     } else if (proxy) {
       // Plain http through a proxy: the absolute URL as the request target.
-      req = http.request({ host: proxy.hostname, port: proxy.port || 80, path: target.toString(), headers: { ...headers, host: target.host, ...basicAuth(proxy) }, signal });
+      req = http.request({
+        host: proxy.hostname,
+        port: proxy.port || 80,
+        path: target.toString(),
+        headers: { ...headers, host: target.host, ...basicAuth(proxy) },
+        signal,
+      });
     } else {
-      req = (secure ? https : http).request(target, { headers, signal, ...(secure && options.ca ? { ca: options.ca } : {}) });
+      req = (secure ? https : http).request(target, {
+        headers,
+        signal,
+        ...(secure && options.ca ? { ca: options.ca } : {}),
+      });
     }
     return new Promise<HttpAnswer>((resolve, reject) => {
-      req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+      req.setTimeout(IDLE_TIMEOUT_MS, () =>
+        req.destroy(Object.assign(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })),
+      );
       req.once('response', (res) => {
         res.once('error', () => undefined); // surfaced by the body's iterator
         resolve(answerOf(res));
@@ -173,7 +209,15 @@ export function nodeGet(env: Env = process.env, options: { ca?: string | Buffer 
       req.once('error', (err) => {
         if (proxy && !secure && (err as NodeJS.ErrnoException).code === 'ECONNREFUSED') {
           const where = `${proxy.hostname}:${proxy.port || 80}`;
-          reject(new ProxyError('PROXY_UNREACHABLE', `cannot reach the proxy ${where} (ECONNREFUSED)`, where, undefined, err));
+          reject(
+            new ProxyError(
+              'PROXY_UNREACHABLE',
+              `cannot reach the proxy ${where} (ECONNREFUSED)`,
+              where,
+              undefined,
+              err,
+            ),
+          );
         } else reject(err);
       });
       req.end();

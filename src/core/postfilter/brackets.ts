@@ -4,8 +4,26 @@
  */
 
 const HASH_COMMENT = new Set([
-  'python', 'ruby', 'shellscript', 'perl', 'r', 'yaml', 'toml', 'coffeescript', 'makefile', 'dockerfile',
-  'powershell', 'elixir', 'julia', 'nim', 'crystal', 'cmake', 'properties', 'ini', 'gdscript', 'tcl',
+  'python',
+  'ruby',
+  'shellscript',
+  'perl',
+  'r',
+  'yaml',
+  'toml',
+  'coffeescript',
+  'makefile',
+  'dockerfile',
+  'powershell',
+  'elixir',
+  'julia',
+  'nim',
+  'crystal',
+  'cmake',
+  'properties',
+  'ini',
+  'gdscript',
+  'tcl',
 ]);
 const DASH_COMMENT = new Set(['lua', 'sql', 'haskell', 'elm', 'purescript', 'ada', 'vhdl']);
 
@@ -43,7 +61,11 @@ export interface BracketScan {
  * Scans `text` for brackets, skipping string literals ('…', "…", `…`) and comments. `after`: the scan of the text
  * just before this one (which did not end inside a comment or string): the result is that of scanning both as one.
  */
-export function scanBrackets(text: string, comments: CommentSyntax, after?: { scan: BracketScan; length: number }): BracketScan {
+export function scanBrackets(
+  text: string,
+  comments: CommentSyntax,
+  after?: { scan: BracketScan; length: number },
+): BracketScan {
   const stack: string[] = after ? [...after.scan.open] : [];
   let unmatchedClosers = after?.scan.unmatchedClosers ?? 0;
   let mismatched = after?.scan.mismatched ?? 0;

@@ -47,5 +47,8 @@ export function judgedInput<T extends Omit<PostfilterInput, 'completion'>>(input
  */
 export function leavesOpenDocComment(input: Omit<PostfilterInput, 'completion'>, text: string): boolean {
   if (text.includes('*/') || !inOpenDocComment(input.prefix, input.language)) return false;
-  return text.split(/\r?\n/).slice(1).some((l) => l.trim() !== '' && !CONTINUATION.test(l));
+  return text
+    .split(/\r?\n/)
+    .slice(1)
+    .some((l) => l.trim() !== '' && !CONTINUATION.test(l));
 }

@@ -45,7 +45,8 @@ function contextFor(input: PostfilterInput): FilterContext {
   const cursor = input.cursor ?? cursorContext(input.prefix, input.suffix, input.language);
   let hole = analyzeHole(input.prefix, input.suffix, input.multiline ?? true, input.language, cursor);
   // After an opener, a completion that goes on on the same line finishes the statement instead.
-  if (hole.afterOpener && !/^[ \t]*\r?\n/.test(input.completion)) hole = { ...hole, mode: 'statement', afterOpener: false, unit: 'one', minIndent: hole.minIndent - 1 };
+  if (hole.afterOpener && !/^[ \t]*\r?\n/.test(input.completion))
+    hole = { ...hole, mode: 'statement', afterOpener: false, unit: 'one', minIndent: hole.minIndent - 1 };
   const capped = input.completion.slice(0, Math.min(MAX_COMPLETION_CHARS, input.maxChars ?? MAX_COMPLETION_CHARS));
   return { input, cursor, hole, normalized: normalizeCompletion(sanitize(capped), hole) };
 }
@@ -63,7 +64,13 @@ export async function postfilter(input: PostfilterInput): Promise<PostfilterResu
     if (isRejection(next)) return next as Rejection;
     state = next;
   }
-  return { kind: 'ok', completion: state.text, replaceSuffix: state.replaceSuffix, appliedRules: state.applied, judge: state.judge };
+  return {
+    kind: 'ok',
+    completion: state.text,
+    replaceSuffix: state.replaceSuffix,
+    appliedRules: state.applied,
+    judge: state.judge,
+  };
 }
 
 /**
@@ -71,7 +78,10 @@ export async function postfilter(input: PostfilterInput): Promise<PostfilterResu
  * the complete lines received so far before a line that starts a new unit (or leaves the block), so nothing the
  * model sends later can change what is shown. The caller then cancels the backend stream.
  */
-export async function completeUnitReceived(input: Omit<PostfilterInput, 'completion'>, partial: string): Promise<boolean> {
+export async function completeUnitReceived(
+  input: Omit<PostfilterInput, 'completion'>,
+  partial: string,
+): Promise<boolean> {
   const lastNl = partial.lastIndexOf('\n');
   if (lastNl < 0) return false;
   const complete = partial.slice(0, lastNl);

@@ -6,7 +6,17 @@
  * The document is a window around the hole (from a top-level line a few KB before the cursor to one a few KB
  * after), parsed once with the whole completion and then incrementally for each cut.
  */
-import { advancePoint, getLoadedLanguage, hasGrammar, loadLanguage, parseSync, pointAt, type Node, type Point, type Tree } from '../syntax';
+import {
+  advancePoint,
+  getLoadedLanguage,
+  hasGrammar,
+  loadLanguage,
+  parseSync,
+  pointAt,
+  type Node,
+  type Point,
+  type Tree,
+} from '../syntax';
 import { bracketErrors, commentSyntax, scanBrackets, type CommentSyntax } from './brackets';
 import { lowerBound } from '../text';
 import { indentWidth, isBlank, isContinuationLine, splitLines } from './text';
@@ -105,7 +115,8 @@ export function suffixWindowEnd(suffix: string, language = '', prefixDelimiters 
   const limit = Math.min(suffix.length, HARD_LIMIT);
   while (i >= 0 && i < limit) {
     const ch = suffix[i + 1];
-    if (ch !== undefined && /[A-Za-z_@#]/.test(ch) && outsideStrings(delims, i + 1) === (prefixDelimiters % 2 === 0)) return i + 1;
+    if (ch !== undefined && /[A-Za-z_@#]/.test(ch) && outsideStrings(delims, i + 1) === (prefixDelimiters % 2 === 0))
+      return i + 1;
     i = suffix.indexOf('\n', i + 1);
   }
   return i < 0 ? suffix.length : i + 1;
@@ -207,7 +218,12 @@ function unitsOf(root: Node, doc: string, s: number, t: number): Pick<Verdict, '
  * wrong bracket from the start of the window through the rest of the inserted text's last line (a `}` that closes a
  * block opened lines above is not one).
  */
-function localBracketErrors(pre: string, text: string, post: string, comments: CommentSyntax): { bracketErrors: number; strayClosers: number } {
+function localBracketErrors(
+  pre: string,
+  text: string,
+  post: string,
+  comments: CommentSyntax,
+): { bracketErrors: number; strayClosers: number } {
   return bracketScorer(pre, comments)(text, post);
 }
 
@@ -215,7 +231,10 @@ function localBracketErrors(pre: string, text: string, post: string, comments: C
  * `localBracketErrors` for many texts in the same hole: the window before the cursor's line is scanned once, and
  * each text's scan resumes from there (unless that part ends inside a comment or string).
  */
-function bracketScorer(pre: string, comments: CommentSyntax): (text: string, post: string) => { bracketErrors: number; strayClosers: number } {
+function bracketScorer(
+  pre: string,
+  comments: CommentSyntax,
+): (text: string, post: string) => { bracketErrors: number; strayClosers: number } {
   const a = pre.lastIndexOf('\n', Math.max(0, pre.length - 1));
   const lineStartPre = pre.slice(a + 1);
   const head = pre.slice(0, a + 1);
@@ -225,8 +244,13 @@ function bracketScorer(pre: string, comments: CommentSyntax): (text: string, pos
     const b = post.indexOf('\n');
     const lineRestPost = b < 0 ? post : post.slice(0, b);
     const local = scanBrackets(lineStartPre + text + lineRestPost, comments);
-    const wide = resume ? scanBrackets(lineStartPre + text + lineRestPost, comments, resume) : scanBrackets(pre + text + lineRestPost, comments);
-    return { bracketErrors: local.mismatched + local.unmatchedClosers + local.open.length, strayClosers: wide.mismatched + wide.unmatchedClosers };
+    const wide = resume
+      ? scanBrackets(lineStartPre + text + lineRestPost, comments, resume)
+      : scanBrackets(pre + text + lineRestPost, comments);
+    return {
+      bracketErrors: local.mismatched + local.unmatchedClosers + local.open.length,
+      strayClosers: wide.mismatched + wide.unmatchedClosers,
+    };
   };
 }
 
@@ -292,10 +316,22 @@ class SyntaxJudge implements Judge {
     if (!tree) return { errors: UNJUDGED, near: UNJUDGED, ...be, clean: false, units: 0, trailingComment: false };
     const root = tree.rootNode;
     const [lo, hi] = nearRange(this.pre, c.text, post);
-    const v: Verdict = { errors: countErrors(root), near: countNear(root, lo, hi), ...be, clean: false, units: 0, trailingComment: false };
+    const v: Verdict = {
+      errors: countErrors(root),
+      near: countNear(root, lo, hi),
+      ...be,
+      clean: false,
+      units: 0,
+      trailingComment: false,
+    };
     if (!withUnits) return v;
     const lead = c.text.length - c.text.trimStart().length;
-    const u = unitsOf(root, this.pre + c.text + post, this.pre.length + lead, this.pre.length + c.text.trimEnd().length);
+    const u = unitsOf(
+      root,
+      this.pre + c.text + post,
+      this.pre.length + lead,
+      this.pre.length + c.text.trimEnd().length,
+    );
     if (u.clean && c.text !== '' && this.captures(root, c)) u.clean = false;
     return { ...v, ...u };
   }
@@ -307,7 +343,9 @@ class SyntaxJudge implements Judge {
 
   private fresh(c: Candidate): Verdict {
     if (this.isFull(c)) return this.verdictOf(this.base, c, true);
-    const tree = parseSync(this.language, this.pre + c.text + this.post.slice(c.replaceSuffix), null, { maxMs: this.remainingMs() });
+    const tree = parseSync(this.language, this.pre + c.text + this.post.slice(c.replaceSuffix), null, {
+      maxMs: this.remainingMs(),
+    });
     try {
       return this.verdictOf(tree, c, true);
     } finally {
@@ -397,7 +435,8 @@ class HeuristicJudge implements Judge {
       if (isBlank(line)) continue;
       const t = line.trim();
       const comment = this.comments.line.some((p) => t.startsWith(p)) || t.startsWith('/*') || t.startsWith('*');
-      if (depth === 0 && !comment && (first || (indentWidth(line) <= this.unitIndent && !isContinuationLine(line)))) units++;
+      if (depth === 0 && !comment && (first || (indentWidth(line) <= this.unitIndent && !isContinuationLine(line))))
+        units++;
       if (!comment) first = false;
       trailingComment = comment && units > 0;
       const s = scanBrackets(line, this.comments);
@@ -441,7 +480,9 @@ export async function createJudge(
   whole = false,
 ): Promise<Judge> {
   const ws = whole ? 0 : prefixWindowStart(prefix, language);
-  const we = whole ? suffix.length : suffixWindowEnd(suffix, language, delimiterOffsets(prefix.slice(ws), language).length);
+  const we = whole
+    ? suffix.length
+    : suffixWindowEnd(suffix, language, delimiterOffsets(prefix.slice(ws), language).length);
   let pre = prefix.slice(ws);
   const post = suffix.slice(0, we);
   if (!forceHeuristic && hasGrammar(language)) {

@@ -27,14 +27,23 @@ export function isCloserLine(line: string): boolean {
   return CLOSER_LINE.test(line);
 }
 
-const CONTINUATION = /^\s*(?:else\b|elif\b|elsif\b|except\b|catch\b|finally\b|rescue\b|ensure\b|when\b|then\b|do\b|where\b|[.?:]\s*\S|&&|\|\||\+(?!\+)|-(?![-\d])|\*(?!\/)|\/(?![/*])|\|>|=>|[)\]}])/;
+const CONTINUATION =
+  /^\s*(?:else\b|elif\b|elsif\b|except\b|catch\b|finally\b|rescue\b|ensure\b|when\b|then\b|do\b|where\b|[.?:]\s*\S|&&|\|\||\+(?!\+)|-(?![-\d])|\*(?!\/)|\/(?![/*])|\|>|=>|[)\]}])/;
 /** A line that continues the previous unit instead of starting a new one (`else`, `.then(`, `}`, `&& x`, …). */
 export function isContinuationLine(line: string): boolean {
   return CONTINUATION.test(line);
 }
 
 /** Languages whose blocks are delimited by indentation: an empty block parses, so the parse cannot see a missing body. */
-export const INDENTED_BLOCK_LANGUAGES = new Set(['python', 'coffeescript', 'nim', 'gdscript', 'haskell', 'fsharp', 'yaml']);
+export const INDENTED_BLOCK_LANGUAGES = new Set([
+  'python',
+  'coffeescript',
+  'nim',
+  'gdscript',
+  'haskell',
+  'fsharp',
+  'yaml',
+]);
 
 export function isBlank(s: string): boolean {
   return s.trim() === '';

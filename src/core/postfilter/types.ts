@@ -84,7 +84,10 @@ export interface FilterContext {
   normalized: string;
 }
 
-export type Rule = (state: FilterState, ctx: FilterContext) => FilterState | Rejection | Promise<FilterState | Rejection>;
+export type Rule = (
+  state: FilterState,
+  ctx: FilterContext,
+) => FilterState | Rejection | Promise<FilterState | Rejection>;
 
 export interface NamedRule {
   name: string;

@@ -14,7 +14,16 @@ export interface ChatGuardContext {
 }
 
 /** Languages whose documents legitimately hold prose and fences. */
-const PROSE_LANGUAGES = new Set(['markdown', 'mdx', 'plaintext', 'restructuredtext', 'asciidoc', 'latex', 'git-commit', 'scminput']);
+const PROSE_LANGUAGES = new Set([
+  'markdown',
+  'mdx',
+  'plaintext',
+  'restructuredtext',
+  'asciidoc',
+  'latex',
+  'git-commit',
+  'scminput',
+]);
 
 const FENCE_OPEN = /^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n/;
 /**
@@ -56,7 +65,8 @@ export function stripEcho(body: string, prefix: string): string {
   }
   const first = lines[0] ?? '';
   if (cur && first.startsWith(cur)) lines[0] = first.slice(cur.length);
-  else if (cur.trim() && first.trimStart().startsWith(cur.trimStart())) lines[0] = first.trimStart().slice(cur.trimStart().length);
+  else if (cur.trim() && first.trimStart().startsWith(cur.trimStart()))
+    lines[0] = first.trimStart().slice(cur.trimStart().length);
   return lines.join('\n');
 }
 
@@ -86,7 +96,11 @@ export function guardChatAnswer(raw: string, ctx: ChatGuardContext): ChatGuardRe
       if (body.trim()) return { kind: 'ok', text: body, applied: ['chat-prose', 'markdown-fence'] };
     }
     const firstLine = raw.trim().split('\n')[0].slice(0, 80);
-    return { kind: 'reject', reason: 'chat-prose', detail: `the model answered in prose, like a chat model ("${firstLine}"): use a base/FIM model or a FIM template` };
+    return {
+      kind: 'reject',
+      reason: 'chat-prose',
+      detail: `the model answered in prose, like a chat model ("${firstLine}"): use a base/FIM model or a FIM template`,
+    };
   }
 
   if (!fencesAllowed) {

@@ -21,16 +21,32 @@ const has = (text: string, ...needles: string[]) => needles.every((n) => text.in
  */
 export function detectFromTokens(text: string | undefined, modelName = ''): FamilyGuess | undefined {
   if (!text) return undefined;
-  if (has(text, '<｜fim▁begin｜>') || has(text, '<｜fim▁hole｜>')) return { family: 'deepseek', evidence: 'DeepSeek FIM tokens <｜fim▁begin｜>', confident: true };
-  if (has(text, '[SUFFIX]', '[PREFIX]')) return { family: 'codestral', evidence: 'Mistral FIM tokens [SUFFIX]/[PREFIX]', confident: true };
-  if (has(text, '<PRE>', '<SUF>') || has(text, '▁<PRE>')) return { family: 'codellama', evidence: 'CodeLlama FIM tokens <PRE>/<SUF>/<MID>', confident: true };
+  if (has(text, '<｜fim▁begin｜>') || has(text, '<｜fim▁hole｜>'))
+    return { family: 'deepseek', evidence: 'DeepSeek FIM tokens <｜fim▁begin｜>', confident: true };
+  if (has(text, '[SUFFIX]', '[PREFIX]'))
+    return { family: 'codestral', evidence: 'Mistral FIM tokens [SUFFIX]/[PREFIX]', confident: true };
+  if (has(text, '<PRE>', '<SUF>') || has(text, '▁<PRE>'))
+    return { family: 'codellama', evidence: 'CodeLlama FIM tokens <PRE>/<SUF>/<MID>', confident: true };
   if (has(text, '<|fim_prefix|>')) {
     // Qwen2.5-Coder and CodeGemma share the FIM tokens; their other special tokens differ.
     if (has(text, '<|file_separator|>') || has(text, '<start_of_turn>') || has(text, '<end_of_turn>')) {
-      return { family: 'codegemma', evidence: '<|fim_prefix|> with Gemma tokens (<|file_separator|>/<start_of_turn>)', confident: true };
+      return {
+        family: 'codegemma',
+        evidence: '<|fim_prefix|> with Gemma tokens (<|file_separator|>/<start_of_turn>)',
+        confident: true,
+      };
     }
-    if (has(text, '<|file_sep|>') || has(text, '<|im_start|>') || has(text, '<|endoftext|>') || has(text, '<|repo_name|>')) {
-      return { family: 'qwen', evidence: '<|fim_prefix|> with Qwen tokens (<|im_start|>/<|file_sep|>/<|endoftext|>)', confident: true };
+    if (
+      has(text, '<|file_sep|>') ||
+      has(text, '<|im_start|>') ||
+      has(text, '<|endoftext|>') ||
+      has(text, '<|repo_name|>')
+    ) {
+      return {
+        family: 'qwen',
+        evidence: '<|fim_prefix|> with Qwen tokens (<|im_start|>/<|file_sep|>/<|endoftext|>)',
+        confident: true,
+      };
     }
     const byName = detectFromModelName(modelName);
     if (byName && (byName.family === 'qwen' || byName.family === 'codegemma')) {
@@ -41,8 +57,13 @@ export function detectFromTokens(text: string | undefined, modelName = ''): Fami
   if (has(text, '<fim_prefix>')) {
     // StarCoder, Granite Code and Stable Code share the format; the name picks the stop list.
     const byName = detectFromModelName(modelName);
-    const family = byName && (byName.family === 'granite' || byName.family === 'stablecode') ? byName.family : 'starcoder';
-    return { family, evidence: `StarCoder-style FIM tokens <fim_prefix>${byName ? `; ${byName.evidence}` : ''}`, confident: true };
+    const family =
+      byName && (byName.family === 'granite' || byName.family === 'stablecode') ? byName.family : 'starcoder';
+    return {
+      family,
+      evidence: `StarCoder-style FIM tokens <fim_prefix>${byName ? `; ${byName.evidence}` : ''}`,
+      confident: true,
+    };
   }
   return undefined;
 }
@@ -100,15 +121,27 @@ export const CALLER_PROMPT: FimChoice = { mode: 'template', confident: true, not
  * implies (Codestral, DeepSeek).
  */
 export function chooseFim(configured: FimTemplateName, evidence: FimEvidence, nativeAvailable: boolean): FimChoice {
-  const guess = detectFromTokens(evidence.serverTemplate, evidence.modelName) ?? detectFromTokens(evidence.tokens, evidence.modelName);
+  const guess =
+    detectFromTokens(evidence.serverTemplate, evidence.modelName) ??
+    detectFromTokens(evidence.tokens, evidence.modelName);
   const byName = detectFromModelName(evidence.modelName);
   const family = guess?.family ?? byName?.family;
 
   if (configured === 'native') {
-    return { mode: 'native', family, confident: true, note: `native FIM (fimTemplate "native")${family ? `; ${family} stop tokens` : ''}` };
+    return {
+      mode: 'native',
+      family,
+      confident: true,
+      note: `native FIM (fimTemplate "native")${family ? `; ${family} stop tokens` : ''}`,
+    };
   }
   if ((FIM_FAMILIES as readonly string[]).includes(configured)) {
-    return { mode: 'template', family: configured as FimFamily, confident: true, note: `${configured} template (fimTemplate "${configured}")` };
+    return {
+      mode: 'template',
+      family: configured as FimFamily,
+      confident: true,
+      note: `${configured} template (fimTemplate "${configured}")`,
+    };
   }
   // auto
   if (evidence.serverDoesFim && nativeAvailable) {

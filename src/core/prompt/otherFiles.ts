@@ -34,9 +34,11 @@ export interface SnippetTarget {
 export function otherFilesForm(profile: Pick<BackendProfile, 'kind' | 'fimTemplate' | 'model'>): RelatedForm {
   const t = profile.fimTemplate;
   if (profile.kind === 'llamacpp' && (t === 'native' || t === 'auto')) return 'files';
-  if (t === 'qwen' && (profile.kind === 'openai' || profile.kind === 'ollama' || profile.kind === 'llamacpp')) return 'files';
+  if (t === 'qwen' && (profile.kind === 'openai' || profile.kind === 'ollama' || profile.kind === 'llamacpp'))
+    return 'files';
   // OpenAI-compatible `auto` renders the template the model name names (see chooseFim); Ollama's auto may go native.
-  if (t === 'auto' && profile.kind === 'openai' && detectFromModelName(profile.model)?.family === 'qwen') return 'files';
+  if (t === 'auto' && profile.kind === 'openai' && detectFromModelName(profile.model)?.family === 'qwen')
+    return 'files';
   return 'comments';
 }
 
@@ -53,11 +55,16 @@ function commentLines(text: string, marker: string): string {
 }
 
 /** The comment form of snippets (empty when there are none, or the language has no usable line comment). */
-export function renderRelatedComments(snippets: readonly RelatedSnippet[], language: string, currentPath: string): string {
+export function renderRelatedComments(
+  snippets: readonly RelatedSnippet[],
+  language: string,
+  currentPath: string,
+): string {
   const marker = lineCommentOf(language);
   if (!marker || snippets.length === 0) return '';
   let out = '';
-  for (const s of snippets) out += `${marker} Path: ${s.filename}\n${commentLines(s.text.replace(/\n+$/, ''), marker)}\n`;
+  for (const s of snippets)
+    out += `${marker} Path: ${s.filename}\n${commentLines(s.text.replace(/\n+$/, ''), marker)}\n`;
   return `${out}${marker} Path: ${currentPath}\n`;
 }
 
@@ -65,7 +72,8 @@ export function renderRelatedComments(snippets: readonly RelatedSnippet[], langu
 export function relatedTokens(snippets: readonly RelatedSnippet[], target: SnippetTarget): number {
   const family = target.family ?? 'bpe-code';
   if (snippets.length === 0) return 0;
-  if (target.form === 'comments') return estimateTokens(renderRelatedComments(snippets, target.language, target.path), family);
+  if (target.form === 'comments')
+    return estimateTokens(renderRelatedComments(snippets, target.language, target.path), family);
   let t = estimateTokens(repoHeader(), family) + estimateTokens(repoFile({ filename: target.path, text: '' }), family);
   for (const s of snippets) t += estimateTokens(repoFile(s), family);
   return t;
@@ -76,7 +84,11 @@ export function relatedTokens(snippets: readonly RelatedSnippet[], target: Snipp
  * frame), one header per file, each piece's text. Their sum is an estimate of the whole; the selection checks the whole
  * with `relatedTokens` at the end.
  */
-export function snippetCosts(target: SnippetTarget): { fixed: number; file: (filename: string) => number; piece: (text: string) => number } {
+export function snippetCosts(target: SnippetTarget): {
+  fixed: number;
+  file: (filename: string) => number;
+  piece: (text: string) => number;
+} {
   const family = target.family ?? 'bpe-code';
   if (target.form === 'comments') {
     const marker = lineCommentOf(target.language) ?? '//';
@@ -102,7 +114,10 @@ export interface PlacedSnippets {
 }
 
 /** The request with the snippets in their form: `extra` + `filename` (files), or comments before the prefix. */
-export function withOtherFiles<R extends { prefix: string; extra?: RelatedSnippet[]; filename?: string }>(request: R, placed: PlacedSnippets | undefined): R {
+export function withOtherFiles<R extends { prefix: string; extra?: RelatedSnippet[]; filename?: string }>(
+  request: R,
+  placed: PlacedSnippets | undefined,
+): R {
   if (!placed || placed.snippets.length === 0) return request;
   if (placed.form === 'files') return { ...request, extra: placed.snippets, filename: placed.path };
   return { ...request, prefix: renderRelatedComments(placed.snippets, placed.language, placed.path) + request.prefix };

@@ -20,7 +20,16 @@
  * stay as documented.
  */
 
-export const FIM_FAMILIES = ['starcoder', 'codellama', 'deepseek', 'qwen', 'codestral', 'codegemma', 'granite', 'stablecode'] as const;
+export const FIM_FAMILIES = [
+  'starcoder',
+  'codellama',
+  'deepseek',
+  'qwen',
+  'codestral',
+  'codegemma',
+  'granite',
+  'stablecode',
+] as const;
 export type FimFamily = (typeof FIM_FAMILIES)[number];
 
 /** Another file of the project, for templates (and servers) that take repository context. */
@@ -119,7 +128,17 @@ export const TEMPLATES: Record<FimFamily, FimTemplate> = {
       out += repoFile({ filename: input.filename ?? 'untitled', text: '' }) + fim;
       return out;
     },
-    stop: ['<|endoftext|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>', '<|im_start|>', '<|im_end|>'],
+    stop: [
+      '<|endoftext|>',
+      '<|fim_prefix|>',
+      '<|fim_suffix|>',
+      '<|fim_middle|>',
+      '<|fim_pad|>',
+      '<|repo_name|>',
+      '<|file_sep|>',
+      '<|im_start|>',
+      '<|im_end|>',
+    ],
     markers: ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|file_sep|>', '<|im_start|>', '<|endoftext|>'],
   },
   codestral: {
@@ -134,7 +153,14 @@ export const TEMPLATES: Record<FimFamily, FimTemplate> = {
     label: 'CodeGemma',
     render: psm('<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'),
     stop: ['<|file_separator|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<end_of_turn>', '<eos>'],
-    markers: ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>', '<|file_separator|>', '<start_of_turn>', '<end_of_turn>'],
+    markers: [
+      '<|fim_prefix|>',
+      '<|fim_suffix|>',
+      '<|fim_middle|>',
+      '<|file_separator|>',
+      '<start_of_turn>',
+      '<end_of_turn>',
+    ],
   },
 };
 

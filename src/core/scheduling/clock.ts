@@ -80,7 +80,11 @@ export class VirtualClock implements Clock {
     const timer: VirtualTimer = { id: ++this.seq, at: this.t + Math.max(0, ms), seq: this.seq, fn };
     // Keep sorted by (at, seq): insertion from the end, timers are mostly appended in order.
     let i = this.timers.length;
-    while (i > 0 && (this.timers[i - 1].at > timer.at || (this.timers[i - 1].at === timer.at && this.timers[i - 1].seq > timer.seq))) i--;
+    while (
+      i > 0 &&
+      (this.timers[i - 1].at > timer.at || (this.timers[i - 1].at === timer.at && this.timers[i - 1].seq > timer.seq))
+    )
+      i--;
     this.timers.splice(i, 0, timer);
     return { id: timer.id };
   }

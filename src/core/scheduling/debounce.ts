@@ -88,7 +88,8 @@ export class AdaptiveDebounce {
     if (baseMs <= 0) return 0;
     const gap = this.typicalGap;
     // Patient: only a real pause is worth a request (the model had nothing usable here a moment ago).
-    if (patient) return Math.round(Math.min(maxMs, Math.max(minMs, 2 * (gap ?? baseMs * 2) - editorDelayMs, 250) * (baseMs / 75)));
+    if (patient)
+      return Math.round(Math.min(maxMs, Math.max(minMs, 2 * (gap ?? baseMs * 2) - editorDelayMs, 250) * (baseMs / 75)));
     // Wait until the next keystroke is overdue: 1.3 typical gaps after the keystroke, of which the editor
     // already waited editorDelayMs before calling us.
     let wait = gap === undefined ? baseMs : Math.max(0, 1.3 * gap - editorDelayMs);

@@ -97,7 +97,12 @@ export interface ManagerOptions {
    * Post-filter for a partial answer (the first line of a multi-line stream, shown before the rest arrives).
    * Without it, multi-line answers are shown only when complete.
    */
-  postfilter?: (language: string, prefix: string, suffix: string, completion: string) => Promise<PartialFilterResult | undefined>;
+  postfilter?: (
+    language: string,
+    prefix: string,
+    suffix: string,
+    completion: string,
+  ) => Promise<PartialFilterResult | undefined>;
 }
 
 export interface PartialFilterResult {
@@ -154,12 +159,29 @@ const LOOK_AGAIN = Symbol('look again');
 /** How many times one trigger looks again before giving up. */
 const MAX_LOOKS = 4;
 
-function suggestionOf(text: string, from: Suggestion | { replaceSuffix: number; raw: string; appliedRules: string[] }): Outcome {
-  return { kind: 'suggestion', text, replaceSuffix: from.replaceSuffix, raw: from.raw, appliedRules: from.appliedRules, timings: {} };
+function suggestionOf(
+  text: string,
+  from: Suggestion | { replaceSuffix: number; raw: string; appliedRules: string[] },
+): Outcome {
+  return {
+    kind: 'suggestion',
+    text,
+    replaceSuffix: from.replaceSuffix,
+    raw: from.raw,
+    appliedRules: from.appliedRules,
+    timings: {},
+  };
 }
 
 export class RequestManager {
-  readonly stats: SchedulerStats = { triggers: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, inflightHits: 0 };
+  readonly stats: SchedulerStats = {
+    triggers: 0,
+    requests: 0,
+    cancelled: 0,
+    cacheHits: 0,
+    typedAheadHits: 0,
+    inflightHits: 0,
+  };
   readonly cache: CompletionCache;
   readonly debounce: AdaptiveDebounce;
   private readonly flights = new Set<Flight>();
@@ -288,12 +310,19 @@ export class RequestManager {
       else this.stats.typedAheadHits++;
       if (this.speculates) this.speculateAfter(t.snapshot, t.scope, t.prefix, t.suffix, hit.rest, hit.replaceSuffix);
       const outcome = suggestionOf(hit.rest, { ...hit.entry, replaceSuffix: hit.replaceSuffix });
-      return { outcome, servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead', waitedMs: t.waitedMs, requestId: hit.entry.requestId, shape: t.shape };
+      return {
+        outcome,
+        servedBy: hit.typed === 0 ? 'cache' : 'typed-ahead',
+        waitedMs: t.waitedMs,
+        requestId: hit.entry.requestId,
+        shape: t.shape,
+      };
     }
     if (hit && hit.typed > 0) {
       // The user typed the whole suggestion (or accepted it). At the end of a line, a single-line request could
       // only repeat what that answer said: the line ends here.
-      if (hit.rest === '' && t.shape.why === 'end-of-statement' && !hit.entry.text.includes('\n')) t.lineComplete = true;
+      if (hit.rest === '' && t.shape.why === 'end-of-statement' && !hit.entry.text.includes('\n'))
+        t.lineComplete = true;
       else t.consumed = true;
     }
     return undefined;
@@ -304,19 +333,33 @@ export class RequestManager {
    * prefetch, the lines that follow are asked for now, and shown from here (`⏎    next line`).
    */
   private async atCompleteLine(t: Trigger): Promise<ScheduledOutcome | undefined> {
-    const finished = t.lineComplete || (t.shape.why === 'end-of-statement' && statementFinished(lineAround(t.prefix, t.suffix).before));
+    const finished =
+      t.lineComplete ||
+      (t.shape.why === 'end-of-statement' && statementFinished(lineAround(t.prefix, t.suffix).before));
     if (!finished) return undefined;
     const next = this.opts.prefetch ? this.prefetchNextLine(t.snapshot, t.scope, t.prefix, t.suffix) : undefined;
     if (next) {
-      const r = next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, t.signal)).outcome : undefined);
+      const r =
+        next.cached ?? (next.flight ? (await this.join(next.flight, next.prefix, t.signal)).outcome : undefined);
       if (r && r.kind === 'suggestion' && r.text.trim() !== '') {
         if (next.cached) this.stats.cacheHits++;
         else this.stats.inflightHits++;
-        return { outcome: suggestionOf(r.text, r), servedBy: next.cached ? 'cache' : 'in-flight', waitedMs: t.waitedMs, requestId: next.flight?.id ?? next.requestId, shape: t.shape };
+        return {
+          outcome: suggestionOf(r.text, r),
+          servedBy: next.cached ? 'cache' : 'in-flight',
+          waitedMs: t.waitedMs,
+          requestId: next.flight?.id ?? next.requestId,
+          shape: t.shape,
+        };
       }
       if (t.signal.aborted) return this.cancelled(t, 'a newer keystroke superseded this trigger', 'in-flight');
     }
-    return { outcome: { ...reject('cache', 'line-complete', 'the line is complete: nothing to add to it'), timings: {} }, servedBy: 'cache', waitedMs: t.waitedMs, shape: t.shape };
+    return {
+      outcome: { ...reject('cache', 'line-complete', 'the line is complete: nothing to add to it'), timings: {} },
+      servedBy: 'cache',
+      waitedMs: t.waitedMs,
+      shape: t.shape,
+    };
   }
 
   /** In-flight reuse: a request whose position the user has typed ahead of, and whose stream matches it, is joined. */
@@ -324,10 +367,17 @@ export class RequestManager {
     const flight = this.compatibleFlight(t.snapshot.uri, t.scope, t.prefix, t.suffix);
     if (!flight) return undefined;
     const r = await this.join(flight, t.prefix, t.signal, t.suffix);
-    const served: ScheduledOutcome = { outcome: r.outcome, servedBy: 'in-flight', waitedMs: t.waitedMs, requestId: flight.id, shape: t.shape };
+    const served: ScheduledOutcome = {
+      outcome: r.outcome,
+      servedBy: 'in-flight',
+      waitedMs: t.waitedMs,
+      requestId: flight.id,
+      shape: t.shape,
+    };
     if (r.outcome.kind === 'suggestion' && !t.signal.aborted) {
       this.stats.inflightHits++;
-      if (this.speculates) this.speculateAfter(t.snapshot, t.scope, t.prefix, t.suffix, r.outcome.text, r.outcome.replaceSuffix);
+      if (this.speculates)
+        this.speculateAfter(t.snapshot, t.scope, t.prefix, t.suffix, r.outcome.text, r.outcome.replaceSuffix);
     }
     if (r.outcome.kind === 'suggestion' || t.signal.aborted || !r.retry) return served;
     // The answer did not cover what was typed: look again (cache, then a new request).
@@ -337,7 +387,15 @@ export class RequestManager {
   /** The model had nothing for exactly this position a moment ago: asking again would repeat that. */
   private knownEmptyHere(t: Trigger): ScheduledOutcome | undefined {
     if (!this.knownEmpty(t.scope, t.prefix, t.suffix)) return undefined;
-    return { outcome: { ...reject('cache', 'nothing-here', 'the model had nothing to show at this position a moment ago'), timings: {} }, servedBy: 'cache', waitedMs: t.waitedMs, shape: t.shape };
+    return {
+      outcome: {
+        ...reject('cache', 'nothing-here', 'the model had nothing to show at this position a moment ago'),
+        timings: {},
+      },
+      servedBy: 'cache',
+      waitedMs: t.waitedMs,
+      shape: t.shape,
+    };
   }
 
   /**
@@ -355,7 +413,8 @@ export class RequestManager {
     t.waitedMs += clock.now() - t0;
     if (!slept) return this.cancelled(t, 'a newer keystroke arrived during the debounce');
     const hit = this.cache.lookup(t.scope, t.prefix, t.suffix);
-    if ((hit && hit.rest.trim() !== '') || this.compatibleFlight(t.snapshot.uri, t.scope, t.prefix, t.suffix)) return LOOK_AGAIN;
+    if ((hit && hit.rest.trim() !== '') || this.compatibleFlight(t.snapshot.uri, t.scope, t.prefix, t.suffix))
+      return LOOK_AGAIN;
     return undefined;
   }
 
@@ -382,7 +441,8 @@ export class RequestManager {
     }
     const flight = this.start(t.snapshot, t.scope, t.prefix, t.suffix, t.shape, t.manual ? 'manual' : 'trigger');
     const { outcome } = await this.join(flight, t.prefix, t.signal);
-    if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && flight.outcome?.timings) outcome.timings = { ...flight.outcome.timings, ...outcome.timings };
+    if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && flight.outcome?.timings)
+      outcome.timings = { ...flight.outcome.timings, ...outcome.timings };
     return { outcome, servedBy: 'request', waitedMs: t.waitedMs, requestId: flight.id, shape: t.shape };
   }
 
@@ -393,7 +453,10 @@ export class RequestManager {
     const likelyPause = after.trim() === '' && (before.trim() === '' || opensBlock(before) || /[;,]\s*$/.test(before));
     // The model recently had nothing usable for this line: wait for a real pause instead of asking again
     // on every keystroke.
-    const quiet = (this.quietLine !== undefined && this.quietLine === lineKey(prefix)) || this.justDiverged(prefix) || this.answerAtAnotherIndent(uri, scope, prefix, suffix);
+    const quiet =
+      (this.quietLine !== undefined && this.quietLine === lineKey(prefix)) ||
+      this.justDiverged(prefix) ||
+      this.answerAtAnotherIndent(uri, scope, prefix, suffix);
     return this.debounce.delay(likelyPause, quiet);
   }
 
@@ -409,7 +472,14 @@ export class RequestManager {
     const hit = this.cache.lookup(scope, lineStart, suffix);
     if (hit && /^[ \t]*\S/.test(hit.rest)) return true;
     for (const f of this.flights) {
-      if (f.ctrl.signal.aborted || f.uri !== uri || f.scope !== scope || f.suffix !== suffix || !prefix.startsWith(f.prefix)) continue;
+      if (
+        f.ctrl.signal.aborted ||
+        f.uri !== uri ||
+        f.scope !== scope ||
+        f.suffix !== suffix ||
+        !prefix.startsWith(f.prefix)
+      )
+        continue;
       if (agreesBeforeIndent(prefix.slice(f.prefix.length), f.raw)) return true;
     }
     return false;
@@ -433,11 +503,24 @@ export class RequestManager {
     const hit = this.cache.lookup(scope, next, suffix, { typedAhead: false });
     if (hit) return { prefix: next, cached: suggestionOf(hit.entry.text, hit.entry), requestId: hit.entry.requestId };
     if (this.knownEmpty(scope, next, suffix)) return undefined;
-    for (const f of this.flights) if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, flight: f };
+    for (const f of this.flights)
+      if (f.prefix === next && f.suffix === suffix && !f.ctrl.signal.aborted) return { prefix: next, flight: f };
     if (!this.slots.tryAcquire()) return undefined;
     const spec: DocumentSnapshot = { ...snapshot, text: next + suffix, offset: next.length };
     const base = decideShape(next, suffix, this.opts.profile, this.opts.local);
-    const flight = this.start(spec, scope, next, suffix, { ...base, multiline: true, maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS), stop: base.stop.filter((x) => x !== '\n') }, 'prefetch');
+    const flight = this.start(
+      spec,
+      scope,
+      next,
+      suffix,
+      {
+        ...base,
+        multiline: true,
+        maxTokens: Math.min(this.opts.profile.maxTokens, PREFETCH_MAX_TOKENS),
+        stop: base.stop.filter((x) => x !== '\n'),
+      },
+      'prefetch',
+    );
     this.log.trace(`request #${flight.id}: prefetch of the next line`);
     return { prefix: next, flight };
   }
@@ -454,7 +537,14 @@ export class RequestManager {
    * gets there (a pause after the last character of the line no longer waits for a cold request). Only with a free
    * slot; cancelled as soon as the user types something else.
    */
-  private speculateAfter(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, rest: string, replaceSuffix: number): void {
+  private speculateAfter(
+    snapshot: DocumentSnapshot,
+    scope: string,
+    prefix: string,
+    suffix: string,
+    rest: string,
+    replaceSuffix: number,
+  ): void {
     if (replaceSuffix !== 0 || (suffix !== '' && !/^\r?\n/.test(suffix))) return;
     // Early enough that the answer is there when the user gets there, late enough that the user has probably
     // settled on the suggestion: the time left to type the rest (at the user's rhythm) within SPECULATE_LEAD times
@@ -464,10 +554,18 @@ export class RequestManager {
     if (rest.length > SPECULATE_MAX_CHARS || msLeft > SPECULATE_LEAD * (this.debounce.latency ?? 500)) return;
     const at = prefix + rest;
     if (this.cache.lookup(scope, at, suffix, { typedAhead: false }) || this.knownEmpty(scope, at, suffix)) return;
-    for (const f of this.flights) if (f.uri === snapshot.uri && f.suffix === suffix && at.startsWith(f.prefix) && !f.ctrl.signal.aborted) return;
+    for (const f of this.flights)
+      if (f.uri === snapshot.uri && f.suffix === suffix && at.startsWith(f.prefix) && !f.ctrl.signal.aborted) return;
     if (!this.slots.tryAcquire()) return;
     const spec: DocumentSnapshot = { ...snapshot, text: at + suffix, offset: at.length };
-    const flight = this.start(spec, scope, at, suffix, decideShape(at, suffix, this.opts.profile, this.opts.local), 'speculation');
+    const flight = this.start(
+      spec,
+      scope,
+      at,
+      suffix,
+      decideShape(at, suffix, this.opts.profile, this.opts.local),
+      'speculation',
+    );
     this.log.trace(`request #${flight.id}: speculative, where the suggestion being typed through ends`);
   }
 
@@ -477,11 +575,19 @@ export class RequestManager {
    */
   private justDiverged(prefix: string): boolean {
     const l = this.lastShown;
-    if (!l || prefix.length <= l.prefix.length || prefix.length - l.prefix.length > 3 || !prefix.startsWith(l.prefix)) return false;
+    if (!l || prefix.length <= l.prefix.length || prefix.length - l.prefix.length > 3 || !prefix.startsWith(l.prefix))
+      return false;
     return !l.text.startsWith(prefix.slice(l.prefix.length));
   }
 
-  private start(snapshot: DocumentSnapshot, scope: string, prefix: string, suffix: string, shape: RequestShape, reason: RequestReason): Flight {
+  private start(
+    snapshot: DocumentSnapshot,
+    scope: string,
+    prefix: string,
+    suffix: string,
+    shape: RequestShape,
+    reason: RequestReason,
+  ): Flight {
     const clock = this.opts.clock;
     const ctrl = new AbortController();
     const flight: Flight = {
@@ -515,7 +621,10 @@ export class RequestManager {
       try {
         outcome = await this.opts.run(snapshot, shape, onChunk, ctrl.signal, { id: flight.id, reason });
       } catch (err) {
-        outcome = { ...reject('backend', 'bad-response', err instanceof Error ? err.message : String(err)), timings: {} };
+        outcome = {
+          ...reject('backend', 'bad-response', err instanceof Error ? err.message : String(err)),
+          timings: {},
+        };
       } finally {
         this.flights.delete(flight);
         this.slots.release();
@@ -524,7 +633,11 @@ export class RequestManager {
       if (!ctrl.signal.aborted) {
         const key = lineKey(prefix);
         // Nothing to show (no text, or none that passes the post-filter) — not a backend failure, which may pass.
-        if (outcome.kind === 'rejection' && outcome.reason !== 'cancelled' && (outcome.stage !== 'backend' || outcome.reason === 'empty')) {
+        if (
+          outcome.kind === 'rejection' &&
+          outcome.reason !== 'cancelled' &&
+          (outcome.stage !== 'backend' || outcome.reason === 'empty')
+        ) {
           this.nothingAt.set(cacheKey(scope, prefix, suffix), clock.now());
         }
         if (outcome.kind === 'rejection') this.quietLine = key;
@@ -532,19 +645,30 @@ export class RequestManager {
       }
       if (ctrl.signal.aborted) {
         this.debounce.noteOutcome(false);
-        if (outcome.kind !== 'rejection' || outcome.reason !== 'cancelled') outcome = cancelledOutcome('the request was cancelled');
+        if (outcome.kind !== 'rejection' || outcome.reason !== 'cancelled')
+          outcome = cancelledOutcome('the request was cancelled');
       } else {
         this.debounce.noteLatency(clock.now() - flight.startedAt);
         if (outcome.kind === 'suggestion') {
-          this.cache.set(scope, prefix, suffix, { text: outcome.text, replaceSuffix: outcome.replaceSuffix, raw: outcome.raw, appliedRules: outcome.appliedRules, requestId: flight.id });
+          this.cache.set(scope, prefix, suffix, {
+            text: outcome.text,
+            replaceSuffix: outcome.replaceSuffix,
+            raw: outcome.raw,
+            appliedRules: outcome.appliedRules,
+            requestId: flight.id,
+          });
           if (shape.toTokenCap) flight.chained = this.continueFrom(flight, outcome);
         }
       }
       flight.outcome = outcome;
-      this.log.trace(`request #${flight.id} ended at ${Math.round(clock.now())} ms: ${outcome.kind === 'suggestion' ? `${JSON.stringify(outcome.text.slice(0, 60))} (${outcome.text.split('\n').length} lines)` : `${outcome.stage}/${outcome.reason}`}`);
+      this.log.trace(
+        `request #${flight.id} ended at ${Math.round(clock.now())} ms: ${outcome.kind === 'suggestion' ? `${JSON.stringify(outcome.text.slice(0, 60))} (${outcome.text.split('\n').length} lines)` : `${outcome.stage}/${outcome.reason}`}`,
+      );
       return outcome;
     })();
-    this.log.trace(`request #${flight.id} at ${Math.round(clock.now())} ms: ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why}), max ${shape.maxTokens} tokens, after ${JSON.stringify(prefix.slice(-40))}`);
+    this.log.trace(
+      `request #${flight.id} at ${Math.round(clock.now())} ms: ${shape.multiline ? 'multi-line' : 'single-line'} (${shape.why}), max ${shape.maxTokens} tokens, after ${JSON.stringify(prefix.slice(-40))}`,
+    );
     return flight;
   }
 
@@ -567,7 +691,13 @@ export class RequestManager {
       if (raw.trim() === '') return;
       const r = await pf(flight.language, prefix, flight.suffix, raw.replace(/\s+$/, ''));
       if (!r || r.text.trim() === '' || r.replaceSuffix !== 0) return;
-      this.cache.set(flight.scope, prefix, flight.suffix, { text: r.text, replaceSuffix: 0, raw, appliedRules: [...r.appliedRules, 'continuation'], requestId: flight.id });
+      this.cache.set(flight.scope, prefix, flight.suffix, {
+        text: r.text,
+        replaceSuffix: 0,
+        raw,
+        appliedRules: [...r.appliedRules, 'continuation'],
+        requestId: flight.id,
+      });
       text = r.text;
     }
   }
@@ -589,7 +719,12 @@ export class RequestManager {
     if (autoClosed(flight.suffix, suffix) === undefined) return false;
     const typed = prefix.slice(flight.prefix.length);
     if (typed === '') return true;
-    if (flight.outcome) return flight.outcome.kind === 'suggestion' && flight.outcome.text.startsWith(typed) && flight.outcome.text.length > typed.length;
+    if (flight.outcome)
+      return (
+        flight.outcome.kind === 'suggestion' &&
+        flight.outcome.text.startsWith(typed) &&
+        flight.outcome.text.length > typed.length
+      );
     const raw = flight.raw;
     return raw.startsWith(typed) || typed.startsWith(raw);
   }
@@ -600,8 +735,19 @@ export class RequestManager {
     if (this.matches(flight, l.uri, l.scope, l.prefix, l.suffix)) return true;
     // An answer that disagrees only with the editor's auto-indent of the new line stays useful: the user often
     // corrects that indentation (Backspace to a tab stop) and then types through the answer.
-    if (flight.uri === l.uri && flight.scope === l.scope && flight.suffix === l.suffix && l.prefix.startsWith(flight.prefix)) {
-      if (agreesBeforeIndent(l.prefix.slice(flight.prefix.length), flight.outcome?.kind === 'suggestion' ? flight.outcome.text : flight.raw)) return true;
+    if (
+      flight.uri === l.uri &&
+      flight.scope === l.scope &&
+      flight.suffix === l.suffix &&
+      l.prefix.startsWith(flight.prefix)
+    ) {
+      if (
+        agreesBeforeIndent(
+          l.prefix.slice(flight.prefix.length),
+          flight.outcome?.kind === 'suggestion' ? flight.outcome.text : flight.raw,
+        )
+      )
+        return true;
     }
     // A speculative request stays useful while the user is typing toward its position.
     return (
@@ -614,7 +760,8 @@ export class RequestManager {
   }
 
   private cancelUnusable(): void {
-    for (const f of this.flights) if (!this.usableForLatest(f)) this.abortUnusable(f, 'the cursor moved or the text changed away from it');
+    for (const f of this.flights)
+      if (!this.usableForLatest(f)) this.abortUnusable(f, 'the cursor moved or the text changed away from it');
   }
 
   /**
@@ -624,7 +771,13 @@ export class RequestManager {
    */
   private abortUnusable(flight: Flight, why: string): void {
     const l = this.latest;
-    if (l && !flight.speculative && l.uri === flight.uri && l.prefix.length > flight.prefix.length && l.prefix.startsWith(flight.prefix)) {
+    if (
+      l &&
+      !flight.speculative &&
+      l.uri === flight.uri &&
+      l.prefix.length > flight.prefix.length &&
+      l.prefix.startsWith(flight.prefix)
+    ) {
       this.quietLine = lineKey(l.prefix);
     }
     this.abortFlight(flight, why);
@@ -643,7 +796,12 @@ export class RequestManager {
    * Waits for `flight` on behalf of a trigger at `prefix` (which extends the flight's). Resolves with the part of
    * the answer not typed yet; `retry` when the answer did not cover what was typed.
    */
-  private join(flight: Flight, prefix: string, signal: AbortSignal, suffix = flight.suffix): Promise<{ outcome: Outcome; retry: boolean }> {
+  private join(
+    flight: Flight,
+    prefix: string,
+    signal: AbortSignal,
+    suffix = flight.suffix,
+  ): Promise<{ outcome: Outcome; retry: boolean }> {
     // Closers the editor auto-inserted after the cursor since the flight started (typing `(` gave `(█)`).
     const extra = autoClosed(flight.suffix, suffix) ?? '';
     return new Promise((res) => {
@@ -654,7 +812,8 @@ export class RequestManager {
         flight.listeners.delete(onProgress);
         res(r);
       };
-      const onAbort = () => resolve({ outcome: cancelledOutcome('a newer keystroke superseded this trigger'), retry: false });
+      const onAbort = () =>
+        resolve({ outcome: cancelledOutcome('a newer keystroke superseded this trigger'), retry: false });
       // Multi-line: show what has streamed as soon as its complete lines make a suggestion (post-filtered on their
       // own: the first line, or a compound statement once its block has closed); the request goes on, fills the
       // cache, and the next keystroke gets the rest typed-ahead.
@@ -674,7 +833,16 @@ export class RequestManager {
           if (settled || signal.aborted) return;
           if (!r || r.text.trim() === '') return onProgress(); // more lines may have arrived meanwhile
           this.markUsed(flight);
-          resolve({ outcome: { ...suggestionOf(r.text, { replaceSuffix: r.replaceSuffix, raw: complete, appliedRules: [...r.appliedRules, 'early'] }) }, retry: false });
+          resolve({
+            outcome: {
+              ...suggestionOf(r.text, {
+                replaceSuffix: r.replaceSuffix,
+                raw: complete,
+                appliedRules: [...r.appliedRules, 'early'],
+              }),
+            },
+            retry: false,
+          });
         });
       };
       if (signal.aborted) return onAbort();
@@ -687,7 +855,10 @@ export class RequestManager {
         const typed = prefix.slice(flight.prefix.length);
         if (outcome.kind !== 'suggestion') {
           // A cancelled request means the text moved on; a rejection for the flight's own position stands.
-          return resolve({ outcome, retry: typed !== '' || (outcome.kind === 'rejection' && outcome.reason === 'cancelled') });
+          return resolve({
+            outcome,
+            retry: typed !== '' || (outcome.kind === 'rejection' && outcome.reason === 'cancelled'),
+          });
         }
         if (typed === '') {
           this.markUsed(flight);
@@ -696,12 +867,17 @@ export class RequestManager {
         const rest = outcome.text.startsWith(typed) ? outcome.text.slice(typed.length) : '';
         if (rest.trim() === '' || !rest.includes(extra)) {
           // Typed past the shown unit: its continuation may be on its way to the cache.
-          void flight.chained.then(() => resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true }));
+          void flight.chained.then(() =>
+            resolve({ outcome: cancelledOutcome('the answer does not cover what was typed'), retry: true }),
+          );
           return;
         }
         this.markUsed(flight);
         const replaceSuffix = outcome.replaceSuffix + extra.length;
-        resolve({ outcome: { ...suggestionOf(rest, { ...outcome, replaceSuffix }), timings: outcome.timings }, retry: false });
+        resolve({
+          outcome: { ...suggestionOf(rest, { ...outcome, replaceSuffix }), timings: outcome.timings },
+          retry: false,
+        });
       });
     });
   }

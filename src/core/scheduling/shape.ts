@@ -63,7 +63,8 @@ export function decideShape(
   if (cursor.position === 'empty-line') {
     // An empty line right inside a block opener (`def f():⏎█`, `{⏎█`) gets the block; any other empty line
     // gets one line (the next statement).
-    if (cursor.previousLineOpensBlock) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
+    if (cursor.previousLineOpensBlock)
+      return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };
     return { multiline: true, maxTokens: linesAhead, stop: extra, why: 'empty-line', toTokenCap: true };
   }
   if (cursor.opensBlock) return { multiline: true, maxTokens: profile.maxTokens, stop: extra, why: 'block-opener' };

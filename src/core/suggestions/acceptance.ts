@@ -93,7 +93,8 @@ const restOf = (i: Item) => i.full.slice(i.consumed);
 export class AcceptLedger {
   private nextId = 0;
   /** What is on screen: items anchored at `anchor`, the cursor at `offset`, in document `version`. */
-  private screen: { uri: string; anchor: number; offset: number; items: Item[]; version?: number; withWidget: boolean } | undefined;
+  private screen:
+    { uri: string; anchor: number; offset: number; items: Item[]; version?: number; withWidget: boolean } | undefined;
   private readonly byId = new Map<number, Item>();
 
   constructor(private readonly remember = 200) {}
@@ -122,11 +123,19 @@ export class AcceptLedger {
     const onScreen = this.current(uri, offset) ?? [];
     const continued = onScreen
       .flatMap((o) => this.byId.get(o.id) ?? [])
-      .find((i) => candidates.some((c) => sameSuggestion(restOf(i), c.text.startsWith(typed) ? c.text.slice(typed.length) : c.text)));
+      .find((i) =>
+        candidates.some((c) =>
+          sameSuggestion(restOf(i), c.text.startsWith(typed) ? c.text.slice(typed.length) : c.text),
+        ),
+      );
     const shown: Shown = continued?.shown ?? { meta, accepted: 'no', stale: false };
-    const items = candidates.map(
-      (c): Item => ({ id: ++this.nextId, shown, full: c.text, consumed: c.text.startsWith(typed) ? typed.length : 0, replaceSuffix: c.replaceSuffix }),
-    );
+    const items = candidates.map((c): Item => ({
+      id: ++this.nextId,
+      shown,
+      full: c.text,
+      consumed: c.text.startsWith(typed) ? typed.length : 0,
+      replaceSuffix: c.replaceSuffix,
+    }));
     for (const item of items) this.byId.set(item.id, item);
     while (this.byId.size > this.remember) this.byId.delete(this.byId.keys().next().value!);
     const hidden = prev?.items[0]?.shown;
@@ -144,7 +153,11 @@ export class AcceptLedger {
       !hidden.stale;
     if (retract) hidden.stale = true;
     this.screen = { uri, anchor, offset, items, version: where.version, withWidget: !!where.withWidget };
-    return { items: items.map((i) => ({ id: i.id, text: i.full, anchor, replaceSuffix: i.replaceSuffix })), isNew: !continued, retracted: retract ? hidden.meta : undefined };
+    return {
+      items: items.map((i) => ({ id: i.id, text: i.full, anchor, replaceSuffix: i.replaceSuffix })),
+      isNew: !continued,
+      retracted: retract ? hidden.meta : undefined,
+    };
   }
 
   /**
@@ -156,7 +169,9 @@ export class AcceptLedger {
     const s = this.screen;
     if (!s || s.uri !== uri || s.offset !== offset) return undefined;
     const items = s.items.filter((i) => i.consumed === s.offset - s.anchor && restOf(i).trim() !== '');
-    return items.length ? items.map((i) => ({ id: i.id, text: restOf(i), anchor: offset, replaceSuffix: i.replaceSuffix })) : undefined;
+    return items.length
+      ? items.map((i) => ({ id: i.id, text: restOf(i), anchor: offset, replaceSuffix: i.replaceSuffix }))
+      : undefined;
   }
 
   /** The editor ran an item's accept command: how much it inserted, and what that counts for. */
@@ -187,10 +202,14 @@ export class AcceptLedger {
     const ch = changes[0];
     // One change that ends at the cursor and starts within the items' text: the text from the anchor is then
     // what the items had before `ch.offset`, followed by what the change inserted.
-    const applies = changes.length === 1 && ch.text !== '' && ch.offset >= s.anchor && ch.offset + ch.removed === s.offset;
+    const applies =
+      changes.length === 1 && ch.text !== '' && ch.offset >= s.anchor && ch.offset + ch.removed === s.offset;
     const typedNow = (i: Item) => i.full.slice(0, ch.offset - s.anchor) + ch.text;
     const matching = applies
-      ? s.items.filter((i) => i.consumed === s.offset - s.anchor && i.full.startsWith(typedNow(i)) && i.full.length > typedNow(i).length)
+      ? s.items.filter(
+          (i) =>
+            i.consumed === s.offset - s.anchor && i.full.startsWith(typedNow(i)) && i.full.length > typedNow(i).length,
+        )
       : [];
     if (matching.length === 0) {
       this.screen = undefined;

@@ -10,7 +10,14 @@
  *  - else parallel streamed requests with spread temperatures (the first at the profile's own), in waves of at
  *    most `parallel` requests (the backend's concurrency cap; local servers: one at a time).
  */
-import { backendFailure, asBackendError, BackendError, type Backend, type CompletionRequest, type FinishReason } from '../backends/types';
+import {
+  backendFailure,
+  asBackendError,
+  BackendError,
+  type Backend,
+  type CompletionRequest,
+  type FinishReason,
+} from '../backends/types';
 import { silentLogger } from '../log';
 import { finishCandidate, prepareRequest, StageRecorder, type PipelineDeps } from '../pipeline';
 import { codeView } from '../prompt/chat';
@@ -55,7 +62,11 @@ interface Answer {
 
 /** A server's way of saying "no `n` here" (a 4xx about the request, not auth, not rate limiting). */
 function refusesN(err: unknown): boolean {
-  return err instanceof BackendError && (err.errorKind === 'bad-response' || err.errorKind === 'config') && (err.status === undefined || (err.status >= 400 && err.status < 500));
+  return (
+    err instanceof BackendError &&
+    (err.errorKind === 'bad-response' || err.errorKind === 'config') &&
+    (err.status === undefined || (err.status >= 400 && err.status < 500))
+  );
 }
 
 export async function completeAlternatives(
@@ -82,7 +93,9 @@ export async function completeAlternatives(
       raws.push(...got.slice(0, count).map((raw) => ({ raw })));
       if (got.length < count) {
         noChoices.add(backend);
-        log.debug(`alternatives: the server returned ${got.length} of ${count} choices; asking with parallel requests from now on`);
+        log.debug(
+          `alternatives: the server returned ${got.length} of ${count} choices; asking with parallel requests from now on`,
+        );
       }
     } catch (err) {
       if (signal.aborted) return cancelledOutcome(SUPERSEDED, rec.timings);
@@ -91,7 +104,9 @@ export async function completeAlternatives(
         return backendFailure(err, rec.timings);
       }
       noChoices.add(backend);
-      log.debug(`alternatives: the server refused n=${count} (${(err as Error).message}); asking with parallel requests`);
+      log.debug(
+        `alternatives: the server refused n=${count} (${(err as Error).message}); asking with parallel requests`,
+      );
     }
   }
 
@@ -101,11 +116,15 @@ export async function completeAlternatives(
   const started = now();
   for (let i = raws.length; i < count && !signal.aborted; i += parallel) {
     if (raws.length > 0 && now() - started > (opts.waveBudgetMs ?? 1500)) {
-      log.debug(`alternatives: ${raws.length} of ${count} answers; no more requests after ${Math.round(now() - started)} ms`);
+      log.debug(
+        `alternatives: ${raws.length} of ${count} answers; no more requests after ${Math.round(now() - started)} ms`,
+      );
       break;
     }
     const wave = temps.slice(i, Math.min(count, i + parallel));
-    const results = await Promise.allSettled(wave.map((temperature) => drain(backend, { ...request, temperature }, signal)));
+    const results = await Promise.allSettled(
+      wave.map((temperature) => drain(backend, { ...request, temperature }, signal)),
+    );
     for (const r of results) {
       if (r.status === 'fulfilled') raws.push(r.value);
       else errors.push(asBackendError(r.reason));
@@ -123,9 +142,21 @@ export async function completeAlternatives(
   const candidates: (Candidate & { raw: string; appliedRules: string[] })[] = [];
   const rejections: Rejection[] = [];
   for (let order = 0; order < raws.length; order++) {
-    const r = await finishCandidate(snapshot, raws[order].raw, multiline, log, { finish: raws[order].finish, cursor, maxTokens: request.maxTokens });
+    const r = await finishCandidate(snapshot, raws[order].raw, multiline, log, {
+      finish: raws[order].finish,
+      cursor,
+      maxTokens: request.maxTokens,
+    });
     if (r.kind === 'rejection') rejections.push(r);
-    else candidates.push({ text: r.text, replaceSuffix: r.replaceSuffix, parseChecked: r.judge === 'syntax', order, raw: r.raw, appliedRules: r.appliedRules });
+    else
+      candidates.push({
+        text: r.text,
+        replaceSuffix: r.replaceSuffix,
+        parseChecked: r.judge === 'syntax',
+        order,
+        raw: r.raw,
+        appliedRules: r.appliedRules,
+      });
   }
   rec.record('postfilter');
   const ranked = rankAlternatives(candidates, count) as typeof candidates;
@@ -133,7 +164,8 @@ export async function completeAlternatives(
     `alternatives: ${raws.length} answers → ${candidates.length} passed the post-filter → ${ranked.length} distinct` +
       (rejections.length ? ` (dropped: ${rejections.map((r) => `${r.stage}/${r.reason}`).join(', ')})` : ''),
   );
-  if (ranked.length === 0) return { ...(rejections[0] ?? reject('backend', 'empty', 'the model returned no text')), timings: rec.timings };
+  if (ranked.length === 0)
+    return { ...(rejections[0] ?? reject('backend', 'empty', 'the model returned no text')), timings: rec.timings };
   const [best, ...rest] = ranked;
   return {
     kind: 'suggestion',

@@ -43,7 +43,15 @@ export interface LatencySummary {
 }
 
 function emptyCounters(): Counters {
-  return { requests: 0, shown: 0, acceptedFull: 0, acceptedPartial: 0, acceptedChars: 0, superseded: 0, nothingShown: {} };
+  return {
+    requests: 0,
+    shown: 0,
+    acceptedFull: 0,
+    acceptedPartial: 0,
+    acceptedChars: 0,
+    superseded: 0,
+    nothingShown: {},
+  };
 }
 
 /**
@@ -88,7 +96,9 @@ export class UsageStats {
 
   private static isData(x: unknown): x is StatsData {
     const v = (x as StatsData | null)?.version;
-    return typeof x === 'object' && x !== null && (v === 1 || v === 2) && typeof (x as StatsData).byBackend === 'object';
+    return (
+      typeof x === 'object' && x !== null && (v === 1 || v === 2) && typeof (x as StatsData).byBackend === 'object'
+    );
   }
 
   private each(backend: string, language: string, f: (c: Counters) => void): void {
@@ -135,7 +145,11 @@ export class UsageStats {
    * when nothing did (a trigger superseded by the next keystroke is request economy, not a reason). A suggestion is
    * counted when it is handed to the editor (recordShown), where it is known whether it is new.
    */
-  recordTrigger(backend: string, language: string, s: Pick<ScheduledOutcome, 'outcome' | 'servedBy' | 'requestId'>): void {
+  recordTrigger(
+    backend: string,
+    language: string,
+    s: Pick<ScheduledOutcome, 'outcome' | 'servedBy' | 'requestId'>,
+  ): void {
     if (s.servedBy === 'request' && s.requestId !== undefined) this.recordRequest(backend, language);
     if (s.outcome.kind === 'rejection') this.recordNothingShown(backend, language, s.outcome.reason);
   }
@@ -210,7 +224,8 @@ export class UsageStats {
   /** A Markdown report for the statistics view. */
   toMarkdown(): string {
     const d = this.data;
-    const rate = (c: Counters) => (c.shown ? `${Math.round(((c.acceptedFull + c.acceptedPartial) / c.shown) * 100)}%` : '–');
+    const rate = (c: Counters) =>
+      c.shown ? `${Math.round(((c.acceptedFull + c.acceptedPartial) / c.shown) * 100)}%` : '–';
     const row = (name: string, c: Counters) => {
       const top = Object.entries(c.nothingShown)
         .sort((a, b) => b[1] - a[1])
@@ -240,13 +255,22 @@ export class UsageStats {
         `**${t.acceptedChars}** characters accepted · acceptance **${rate(t)}** · **${t.requests}** backend requests`,
       '',
       ...(t.nextEdits
-        ? [`Next edits: **${t.nextEdits.shown}** shown · **${t.nextEdits.accepted}** accepted (Tab) · **${t.nextEdits.dismissed}** dismissed (Esc)`, '']
+        ? [
+            `Next edits: **${t.nextEdits.shown}** shown · **${t.nextEdits.accepted}** accepted (Tab) · **${t.nextEdits.dismissed}** dismissed (Esc)`,
+            '',
+          ]
         : []),
       table('By backend', d.byBackend),
       table('By language', d.byLanguage),
       '### Why nothing showed',
       '',
-      ...(reasons.length ? ['| no suggestion because | times |', '| --- | ---: |', ...reasons.map(([k, v]) => `| ${reasonSays(k)} | ${v} |`)] : ['Nothing yet.']),
+      ...(reasons.length
+        ? [
+            '| no suggestion because | times |',
+            '| --- | ---: |',
+            ...reasons.map(([k, v]) => `| ${reasonSays(k)} | ${v} |`),
+          ]
+        : ['Nothing yet.']),
       '',
       '### Latency per stage (ms, suggestions shown)',
       '',

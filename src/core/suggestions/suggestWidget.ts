@@ -18,7 +18,8 @@ export interface SelectedItem {
 
 /** The document as it will be once the selected item is inserted, the cursor after it; undefined if the item's range does not hold the cursor. */
 export function asIfInserted(snapshot: DocumentSnapshot, item: SelectedItem): DocumentSnapshot | undefined {
-  if (item.start > snapshot.offset || item.end < snapshot.offset || item.start < 0 || item.end > snapshot.text.length) return undefined;
+  if (item.start > snapshot.offset || item.end < snapshot.offset || item.start < 0 || item.end > snapshot.text.length)
+    return undefined;
   return {
     ...snapshot,
     text: snapshot.text.slice(0, item.start) + item.text + snapshot.text.slice(item.end),
@@ -33,8 +34,15 @@ export function asIfInserted(snapshot: DocumentSnapshot, item: SelectedItem): Do
  * text then the suggestion, replacing up to the item's end plus what the suggestion replaces after it.
  * `replaceSuffix` is counted from the real cursor (`offset`).
  */
-export function withSelectedItem<S extends Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>>(s: S, item: SelectedItem, offset: number): S {
-  const wrap = (c: { text: string; replaceSuffix: number }) => ({ text: item.text + c.text, replaceSuffix: item.end - offset + c.replaceSuffix });
+export function withSelectedItem<S extends Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>>(
+  s: S,
+  item: SelectedItem,
+  offset: number,
+): S {
+  const wrap = (c: { text: string; replaceSuffix: number }) => ({
+    text: item.text + c.text,
+    replaceSuffix: item.end - offset + c.replaceSuffix,
+  });
   return { ...s, ...wrap(s), alternatives: s.alternatives?.map(wrap) };
 }
 

@@ -43,7 +43,14 @@ export class SuggestionTracker {
    * The items for a suggestion and its alternatives (best first), handed to the editor with the cursor at `offset`;
    * `s` holds texts from the items' anchor (see ShowOptions.typed). Counts the suggestion as shown when it is new.
    */
-  show(uri: string, offset: number, language: string, backend: string, s: Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>, opts: ShowOptions = {}): ShownItem[] {
+  show(
+    uri: string,
+    offset: number,
+    language: string,
+    backend: string,
+    s: Pick<Suggestion, 'text' | 'replaceSuffix' | 'alternatives'>,
+    opts: ShowOptions = {},
+  ): ShownItem[] {
     let all: Candidate[] = [{ text: s.text, replaceSuffix: s.replaceSuffix }, ...(s.alternatives ?? [])];
     const typed = opts.typed ?? '';
     // Next/previous on a shown suggestion asks again (an explicit trigger) and VS Code then moves from the first
@@ -53,12 +60,16 @@ export class SuggestionTracker {
       const same = all.find((a) => candidateKey(a) === candidateKey(onScreen));
       all = [same ?? onScreen, ...all.filter((a) => a !== same)];
     }
-    const { items, isNew, retracted } = this.ledger.show(uri, offset, all, { backend, language }, typed, { version: opts.version, withWidget: opts.withWidget });
+    const { items, isNew, retracted } = this.ledger.show(uri, offset, all, { backend, language }, typed, {
+      version: opts.version,
+      withWidget: opts.withWidget,
+    });
     if (retracted) this.stats.retractShown(retracted.backend, retracted.language);
     if (isNew) {
       this.stats.recordShown(backend, language);
       const sch = opts.scheduled;
-      if (sch && (sch.servedBy === 'request' || sch.servedBy === 'in-flight')) this.stats.recordLatency({ schedule: sch.waitedMs, ...sch.outcome.timings }, opts.totalMs ?? 0);
+      if (sch && (sch.servedBy === 'request' || sch.servedBy === 'in-flight'))
+        this.stats.recordLatency({ schedule: sch.waitedMs, ...sch.outcome.timings }, opts.totalMs ?? 0);
     }
     return items;
   }

@@ -54,7 +54,9 @@ export class DocumentTrees {
     if (!grammarFor(languageId)) return;
     const tooLarge = length > this.maxChars;
     if (tooLarge) {
-      this.log.info(`syntax: ${uri} has ${length} characters, over the ${this.maxChars} parse cap: context uses the line window`);
+      this.log.info(
+        `syntax: ${uri} has ${length} characters, over the ${this.maxChars} parse cap: context uses the line window`,
+      );
     }
     this.docs.set(uri, { languageId, version, tree: undefined, stale: false, tooLarge, tooSlow: false });
     if (!tooLarge) preload(languageId);
@@ -66,7 +68,10 @@ export class DocumentTrees {
     if (!e) return;
     e.version = version;
     if (newLength > this.maxChars) {
-      if (!e.tooLarge) this.log.info(`syntax: ${uri} grew over the ${this.maxChars}-character parse cap: context uses the line window`);
+      if (!e.tooLarge)
+        this.log.info(
+          `syntax: ${uri} grew over the ${this.maxChars}-character parse cap: context uses the line window`,
+        );
       this.drop(e);
       e.tooLarge = true;
       return;
@@ -108,7 +113,9 @@ export class DocumentTrees {
     e.stale = false;
     if (!next) {
       e.tooSlow = true;
-      this.log.warn(`syntax: parsing ${uri} took over ${this.maxParseMs} ms: context uses the line window for it until it is reopened`);
+      this.log.warn(
+        `syntax: parsing ${uri} took over ${this.maxParseMs} ms: context uses the line window for it until it is reopened`,
+      );
     }
     return next;
   }

@@ -99,9 +99,12 @@ async function loadGrammar(name: GrammarName): Promise<Language> {
   try {
     return await Language.load(file);
   } catch (err) {
-    throw new Error(`grammar ${name} failed to load from ${file}: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
+    throw new Error(
+      `grammar ${name} failed to load from ${file}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -176,7 +179,12 @@ export function chunkedInput(text: string): (index: number) => string {
 }
 
 /** Parses with an already-loaded grammar; undefined if not loaded, or stopped by maxMs/signal. */
-export function parseSync(languageId: string, text: string, oldTree?: Tree | null, options?: ParseOptions): Tree | undefined {
+export function parseSync(
+  languageId: string,
+  text: string,
+  oldTree?: Tree | null,
+  options?: ParseOptions,
+): Tree | undefined {
   const name = grammarFor(languageId);
   const lang = name ? loaded.get(name) : undefined;
   if (!name || !lang) return undefined;
@@ -198,7 +206,12 @@ export function parseSync(languageId: string, text: string, oldTree?: Tree | nul
 }
 
 /** Parses `text` as `languageId`, loading the grammar on first use. undefined: no grammar, or stopped. */
-export async function parse(languageId: string, text: string, oldTree?: Tree | null, options?: ParseOptions): Promise<Tree | undefined> {
+export async function parse(
+  languageId: string,
+  text: string,
+  oldTree?: Tree | null,
+  options?: ParseOptions,
+): Promise<Tree | undefined> {
   const lang = await loadLanguage(languageId);
   if (!lang) return undefined;
   return parseSync(languageId, text, oldTree, options);

@@ -70,10 +70,12 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
       vscode.window.onDidChangeActiveTextEditor(() => this.clear()),
       vscode.window.onDidChangeTextEditorSelection((e) => {
-        if (this.shown && e.textEditor === this.shown.editor) this.renderer.show(e.textEditor, this.shown.edits, this.atEdit(e.textEditor, this.shown.edits));
+        if (this.shown && e.textEditor === this.shown.editor)
+          this.renderer.show(e.textEditor, this.shown.edits, this.atEdit(e.textEditor, this.shown.edits));
       }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
-        if (this.shown && e.textEditor === this.shown.editor) this.renderer.updateOffscreen(e.textEditor, this.shown.edits);
+        if (this.shown && e.textEditor === this.shown.editor)
+          this.renderer.updateOffscreen(e.textEditor, this.shown.edits);
       }),
       vscode.commands.registerCommand('tessera.nextEdit.accept', () => this.accept()),
       vscode.commands.registerCommand('tessera.nextEdit.dismiss', () => this.dismiss()),
@@ -104,7 +106,9 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
       this.log.info('next edits: off (tessera.nextEdit.backend is empty)');
       return;
     }
-    this.log.info(`next edits: ${profile.name} (${profile.kind} ${profile.baseUrl ?? profile.modelPath ?? ''}, ${profile.editFormat} format)`);
+    this.log.info(
+      `next edits: ${profile.name} (${profile.kind} ${profile.baseUrl ?? profile.modelPath ?? ''}, ${profile.editFormat} format)`,
+    );
     for (const d of vscode.workspace.textDocuments) this.track(d);
   }
 
@@ -177,7 +181,9 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (vscode.window.activeTextEditor !== editor || doc.version !== version) return;
-      void this.request(editor).catch((err: unknown) => this.log.error(`next edit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+      void this.request(editor).catch((err: unknown) =>
+        this.log.error(`next edit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      );
     }, wait);
   }
 
@@ -188,13 +194,15 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     if (!s.enable) return 'Tessera is disabled (tessera.enable is false)';
     const excluded = this.excludedReason(doc);
     if (excluded) return excluded;
-    if ((s.languages[doc.languageId] ?? s.languages['*'] ?? true) === false) return `disabled for ${doc.languageId} (tessera.languages)`;
+    if ((s.languages[doc.languageId] ?? s.languages['*'] ?? true) === false)
+      return `disabled for ${doc.languageId} (tessera.languages)`;
     if (s.triggerMode === 'manual') return 'automatic suggestions are off (tessera.triggerMode is "manual")';
     if (this.controller.snoozed) return 'snoozed';
     const trust = backendAllowedInWorkspace(this.active.profile, vscode.workspace.isTrusted);
     if (!trust.allowed) return trust.reason ?? 'workspace not trusted';
     const paused = this.health.pausedFor(Date.now());
-    if (paused > 0) return `edit model failing (${this.health.lastError?.message ?? 'error'}); retrying in ${Math.ceil(paused / 1000)} s`;
+    if (paused > 0)
+      return `edit model failing (${this.health.lastError?.message ?? 'error'}); retrying in ${Math.ceil(paused / 1000)} s`;
     return undefined;
   }
 
@@ -212,11 +220,21 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     const ctrl = new AbortController();
     this.inFlight?.abort();
     this.inFlight = ctrl;
-    const snapshot = { uri: doc.uri.toString(), languageId: doc.languageId, text: doc.getText(), offset: doc.offsetAt(editor.selection.active), version: doc.version };
+    const snapshot = {
+      uri: doc.uri.toString(),
+      languageId: doc.languageId,
+      text: doc.getText(),
+      offset: doc.offsetAt(editor.selection.active),
+      version: doc.version,
+    };
     const path = vscode.workspace.asRelativePath(doc.uri, false);
     const matcher = this.exclusions(this.settings.exclude);
     const started = performance.now();
-    const outcome = await predictNextEdit(snapshot, { backend, profile, history: this.history, path, allowed: (p) => !matcher.match(p), log: this.log }, ctrl.signal);
+    const outcome = await predictNextEdit(
+      snapshot,
+      { backend, profile, history: this.history, path, allowed: (p) => !matcher.match(p), log: this.log },
+      ctrl.signal,
+    );
     const ms = Math.round(performance.now() - started);
     if (this.inFlight === ctrl) this.inFlight = undefined;
     const stages = Object.entries(outcome.timings)
@@ -231,12 +249,15 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
       if (outcome.stage === 'backend' && isBackendFailure(outcome.reason)) {
         const rec = this.health.recordFailure(outcome.reason, outcome.detail, Date.now(), outcome.retryAfterMs);
         // A dead edit model is said once per failure episode (log and the status bar's "Last:"), never as pop-ups.
-        if (rec.newEpisode) this.controller.explain(outcome.reason, `next edit model ${profile.name}: ${outcome.detail}`);
+        if (rec.newEpisode)
+          this.controller.explain(outcome.reason, `next edit model ${profile.name}: ${outcome.detail}`);
         this.log.warn(`next edit #${id}: ${profile.name}: ${outcome.reason}: ${outcome.detail}`);
         return;
       }
       if (this.health.recordSuccess()) this.log.info(`next edit: ${profile.name} recovered`);
-      this.log.info(`next edit #${id}: nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${ms} ms; ${stages})`);
+      this.log.info(
+        `next edit #${id}: nothing shown — ${outcome.stage}/${outcome.reason}: ${outcome.detail} (${ms} ms; ${stages})`,
+      );
       return;
     }
     this.debounce.noteLatency(ms);
@@ -248,10 +269,20 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     this.present(editor, snapshot.offset, outcome, profile.name, id, ms, stages);
   }
 
-  private present(editor: vscode.TextEditor, offset: number, s: NextEditSuggestion, profile: string, id: number, ms: number, stages: string): void {
+  private present(
+    editor: vscode.TextEditor,
+    offset: number,
+    s: NextEditSuggestion,
+    profile: string,
+    id: number,
+    ms: number,
+    stages: string,
+  ): void {
     const doc = editor.document;
     const where = s.edits.map((e) => doc.positionAt(e.start).line + 1);
-    this.log.info(`next edit #${id}: ${s.edits.length} edit${s.edits.length > 1 ? 's' : ''} on line${where.length > 1 ? 's' : ''} ${[...new Set(where)].join(', ')}${s.atCursor !== undefined ? ' (at the cursor: ghost text)' : ''} from ${profile}, ${ms} ms (${stages})`);
+    this.log.info(
+      `next edit #${id}: ${s.edits.length} edit${s.edits.length > 1 ? 's' : ''} on line${where.length > 1 ? 's' : ''} ${[...new Set(where)].join(', ')}${s.atCursor !== undefined ? ' (at the cursor: ghost text)' : ''} from ${profile}, ${ms} ms (${stages})`,
+    );
     this.stats?.stats.recordNextEdit(profile, doc.languageId, 'shown');
     this.stats?.changed();
     if (s.atCursor !== undefined && doc.offsetAt(editor.selection.active) === offset) {
@@ -259,7 +290,14 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
       void vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       return;
     }
-    this.shown = { editor, uri: doc.uri.toString(), version: doc.version, edits: s.edits, profile, language: doc.languageId };
+    this.shown = {
+      editor,
+      uri: doc.uri.toString(),
+      version: doc.version,
+      edits: s.edits,
+      profile,
+      language: doc.languageId,
+    };
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     this.renderer.show(editor, s.edits, this.atEdit(editor, s.edits));
   }
@@ -272,9 +310,18 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
   }
 
   /** Ghost text for a next edit that is an insertion at the cursor. */
-  provideInlineCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.InlineCompletionItem[] | undefined {
+  provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+  ): vscode.InlineCompletionItem[] | undefined {
     const g = this.ghost;
-    if (!g || g.uri !== document.uri.toString() || g.version !== document.version || g.offset !== document.offsetAt(position)) return undefined;
+    if (
+      !g ||
+      g.uri !== document.uri.toString() ||
+      g.version !== document.version ||
+      g.offset !== document.offsetAt(position)
+    )
+      return undefined;
     return [new vscode.InlineCompletionItem(g.text, new vscode.Range(position, position))];
   }
 
@@ -291,18 +338,28 @@ export class NextEditController implements vscode.Disposable, vscode.InlineCompl
     if (!this.atEdit(editor, s.edits)) {
       const at = doc.positionAt(s.edits[0].start);
       editor.selection = new vscode.Selection(at, at);
-      editor.revealRange(new vscode.Range(at, doc.positionAt(s.edits[s.edits.length - 1].end)), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      editor.revealRange(
+        new vscode.Range(at, doc.positionAt(s.edits[s.edits.length - 1].end)),
+        vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+      );
       this.renderer.show(editor, s.edits, true);
       return;
     }
-    const ranges = s.edits.map((e) => ({ range: new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), text: e.text }));
+    const ranges = s.edits.map((e) => ({
+      range: new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)),
+      text: e.text,
+    }));
     const last = s.edits[s.edits.length - 1];
-    const endOffset = last.start + last.text.length + s.edits.slice(0, -1).reduce((d, e) => d + e.text.length - (e.end - e.start), 0);
+    const endOffset =
+      last.start + last.text.length + s.edits.slice(0, -1).reduce((d, e) => d + e.text.length - (e.end - e.start), 0);
     this.applying = s.uri;
     let ok: boolean;
     try {
       // One edit call with undo stops around it: the whole suggestion is one undo step.
-      ok = await editor.edit((b) => ranges.forEach((r) => b.replace(r.range, r.text)), { undoStopBefore: true, undoStopAfter: true });
+      ok = await editor.edit((b) => ranges.forEach((r) => b.replace(r.range, r.text)), {
+        undoStopBefore: true,
+        undoStopAfter: true,
+      });
     } finally {
       this.applying = undefined;
     }

@@ -57,14 +57,25 @@ export class NextEditRenderer implements vscode.Disposable {
     for (const e of edits) {
       const range = new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end));
       if (e.end > e.start) removed.push({ range, hoverMessage: 'Tessera next edit: removed' });
-      if (e.text) inserted.push({ range: new vscode.Range(range.end, range.end), renderOptions: { after: { contentText: shown(e.text) } } });
+      if (e.text)
+        inserted.push({
+          range: new vscode.Range(range.end, range.end),
+          renderOptions: { after: { contentText: shown(e.text) } },
+        });
     }
     editor.setDecorations(this.removed, removed);
     editor.setDecorations(this.inserted, inserted);
     const first = doc.positionAt(edits[0].start);
     const lineEnd = doc.lineAt(first.line).range.end;
     editor.setDecorations(this.hint, [
-      { range: new vscode.Range(lineEnd, lineEnd), renderOptions: { after: { contentText: atEdit ? 'Tab to apply · Esc to dismiss' : 'Tab to go to the next edit · Esc to dismiss' } } },
+      {
+        range: new vscode.Range(lineEnd, lineEnd),
+        renderOptions: {
+          after: {
+            contentText: atEdit ? 'Tab to apply · Esc to dismiss' : 'Tab to go to the next edit · Esc to dismiss',
+          },
+        },
+      },
     ]);
     this.updateOffscreen(editor, edits);
   }
@@ -88,7 +99,12 @@ export class NextEditRenderer implements vscode.Disposable {
     const at = above ? Math.min(top + 1, bottom) : Math.max(bottom - 1, top);
     const end = editor.document.lineAt(at).range.end;
     editor.setDecorations(this.offscreen, [
-      { range: new vscode.Range(end, end), renderOptions: { after: { contentText: ` ${above ? '↑' : '↓'} Next edit at line ${line + 1}: Tab to go there ` } } },
+      {
+        range: new vscode.Range(end, end),
+        renderOptions: {
+          after: { contentText: ` ${above ? '↑' : '↓'} Next edit at line ${line + 1}: Tab to go there ` },
+        },
+      },
     ]);
   }
 

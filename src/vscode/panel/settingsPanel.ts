@@ -50,7 +50,10 @@ export class SettingsPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Tessera Settings', vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'media'), vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(deps.extensionUri, 'media'),
+        vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
+      ],
     });
     SettingsPanel.current = new SettingsPanel(panel, deps);
     return SettingsPanel.current;
@@ -66,7 +69,12 @@ export class SettingsPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('tessera.backends') || e.affectsConfiguration('tessera.activeBackend') || e.affectsConfiguration('tessera.nextEdit')) void this.pushState();
+        if (
+          e.affectsConfiguration('tessera.backends') ||
+          e.affectsConfiguration('tessera.activeBackend') ||
+          e.affectsConfiguration('tessera.nextEdit')
+        )
+          void this.pushState();
       }),
       deps.secrets.onDidChange((e) => {
         if (ApiKeys.isKeyEntry(e.key)) void this.pushState();
@@ -129,7 +137,11 @@ export class SettingsPanel implements vscode.Disposable {
       list.map(async (p) => {
         const name = SettingsPanel.nameOf(p);
         const baseUrl = (p as { baseUrl?: unknown } | null)?.baseUrl;
-        if (name && (await this.deps.keys.has({ name, baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : undefined }))) keyNames.add(name);
+        if (
+          name &&
+          (await this.deps.keys.has({ name, baseUrl: typeof baseUrl === 'string' ? baseUrl.trim() : undefined }))
+        )
+          keyNames.add(name);
       }),
     );
     const state = buildPanelState({
@@ -195,7 +207,9 @@ export class SettingsPanel implements vscode.Disposable {
         return this.pushState();
       case 'openSettingsJson':
         await vscode.commands.executeCommand(
-          this.targetFor('backends') === vscode.ConfigurationTarget.Global ? 'workbench.action.openSettingsJson' : 'workbench.action.openWorkspaceSettingsFile',
+          this.targetFor('backends') === vscode.ConfigurationTarget.Global
+            ? 'workbench.action.openSettingsJson'
+            : 'workbench.action.openWorkspaceSettingsFile',
         );
         return;
       case 'showLog':
@@ -207,10 +221,18 @@ export class SettingsPanel implements vscode.Disposable {
     }
   }
 
-  private async save(index: number | null, draft: ProfileDraft, apiKey: string | undefined, makeActive: boolean): Promise<void> {
+  private async save(
+    index: number | null,
+    draft: ProfileDraft,
+    apiKey: string | undefined,
+    makeActive: boolean,
+  ): Promise<void> {
     const list = this.rawList();
     if (index !== null && index >= list.length) {
-      this.post({ type: 'saveFailed', errors: { form: 'this profile was removed meanwhile (settings changed outside the panel)' } });
+      this.post({
+        type: 'saveFailed',
+        errors: { form: 'this profile was removed meanwhile (settings changed outside the panel)' },
+      });
       return this.pushState();
     }
     const v = validateDraft(draft, this.otherNames(index), { trusted: vscode.workspace.isTrusted });
@@ -231,11 +253,14 @@ export class SettingsPanel implements vscode.Disposable {
     if (v.profile.editFormat) {
       // An edit model is used for next edits, never for ghost text.
       const next = this.config().get<string>('nextEdit.backend') ?? '';
-      if (makeActive || (oldName && next === oldName && oldName !== name)) await this.config().update('nextEdit.backend', name, this.targetFor('nextEdit.backend'));
+      if (makeActive || (oldName && next === oldName && oldName !== name))
+        await this.config().update('nextEdit.backend', name, this.targetFor('nextEdit.backend'));
     } else if (makeActive || (oldName && active === oldName && oldName !== name) || list.length === 1) {
       await this.config().update('activeBackend', name, this.targetFor('activeBackend'));
     }
-    this.deps.log.info(`settings panel: saved profile "${name}" (${index === null ? 'new' : `#${index + 1}`})${apiKey ? ' with a new API key' : ''}`);
+    this.deps.log.info(
+      `settings panel: saved profile "${name}" (${index === null ? 'new' : `#${index + 1}`})${apiKey ? ' with a new API key' : ''}`,
+    );
     this.post({ type: 'saved', index: at, name });
     return this.pushState();
   }
@@ -276,7 +301,12 @@ export class SettingsPanel implements vscode.Disposable {
   }
 
   /** Probes the form's profile as it stands: reachability, models, FIM support, latency. */
-  private async test(seq: number, index: number | null, draft: ProfileDraft, apiKey: string | undefined): Promise<void> {
+  private async test(
+    seq: number,
+    index: number | null,
+    draft: ProfileDraft,
+    apiKey: string | undefined,
+  ): Promise<void> {
     this.testAbort?.abort();
     // The model may still be empty: listing the server's models is how the user picks one.
     const noModel = !draft.model?.trim();
@@ -289,12 +319,15 @@ export class SettingsPanel implements vscode.Disposable {
     const storedName = index !== null ? SettingsPanel.nameOf(this.rawList()[index]) : '';
     const typedKey = apiKey?.trim();
     const lookup = async () =>
-      typedKey || (await this.deps.keys.lookup(v.profile)) || (storedName ? await this.deps.keys.lookup({ ...v.profile, name: storedName }) : undefined);
+      typedKey ||
+      (await this.deps.keys.lookup(v.profile)) ||
+      (storedName ? await this.deps.keys.lookup({ ...v.profile, name: storedName }) : undefined);
     const backend = createBackend(v.profile, lookup);
     try {
       const probe = await backend.probe(ctrl.signal);
       const report = testReport(probe, v.profile.name, noModel ? undefined : v.profile.model);
-      if (report.error) report.error = { ...report.error, message: redactSecrets(report.error.message, typedKey ? [typedKey] : []) };
+      if (report.error)
+        report.error = { ...report.error, message: redactSecrets(report.error.message, typedKey ? [typedKey] : []) };
       this.deps.log.info(
         `settings panel: test "${v.profile.name}": ${probe.reachable ? 'reachable' : `unreachable (${probe.error?.kind}: ${report.error?.message})`}, ${probe.models.length} models, ${probe.latencyMs} ms`,
       );

@@ -26,7 +26,11 @@ export async function run(ctx) {
   assert.ok(!fs.existsSync(modelPath), 'fresh profile expected');
 
   // ── 1. no model yet: one consent prompt ─────────────────────────────────────────────────────────
-  let w = await h.openWindow({ name: 'embedded-consent', files: { 'a.py': '' }, settings: { ...LITERAL_TYPING_SETTINGS } });
+  let w = await h.openWindow({
+    name: 'embedded-consent',
+    files: { 'a.py': '' },
+    settings: { ...LITERAL_TYPING_SETTINGS },
+  });
   try {
     const toast = w.page.locator('.notification-toast', { hasText: 'Tessera can complete code with a small model' });
     await toast.first().waitFor({ timeout: 15_000 });
@@ -41,15 +45,24 @@ export async function run(ctx) {
   // ── 2. the default model on disk: ghost text with no server configured ──────────────────────────
   fs.mkdirSync(path.dirname(modelPath), { recursive: true });
   writeTinyGguf(modelPath, { always: 'x' });
-  w = await h.openWindow({ name: 'embedded-ghost', files: { 'b.py': 'def f():\n' }, settings: { ...LITERAL_TYPING_SETTINGS } });
+  w = await h.openWindow({
+    name: 'embedded-ghost',
+    files: { 'b.py': 'def f():\n' },
+    settings: { ...LITERAL_TYPING_SETTINGS },
+  });
   try {
     // No editor open yet: the model is not loaded (a window without editors costs no memory) …
     await sleep(1500);
     assert.doesNotMatch(await h.tesseraLogs(), /embedded: loaded/, 'the model loaded before any editor was open');
     await w.openFile('b.py', { cursor: 'end' });
     // … and it loads as soon as one opens, before the first keystroke.
-    await waitFor(async () => /embedded model ready/.test(await h.tesseraLogs()), { timeout: 20_000, what: 'embedded model loaded' });
-    const prompts = await w.page.locator('.notification-toast', { hasText: 'Tessera can complete code with a small model' }).count();
+    await waitFor(async () => /embedded model ready/.test(await h.tesseraLogs()), {
+      timeout: 20_000,
+      what: 'embedded model loaded',
+    });
+    const prompts = await w.page
+      .locator('.notification-toast', { hasText: 'Tessera can complete code with a small model' })
+      .count();
     assert.equal(prompts, 0, 'no second consent prompt (the answer is remembered)');
     const t0 = Date.now();
     await w.typeText('    return ', { delay: 40 });

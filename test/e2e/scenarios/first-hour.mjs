@@ -22,13 +22,16 @@ const WIDGET = '.editor-widget.suggest-widget.visible';
 const STATUS = '.statusbar [aria-label^="Tessera "]';
 
 async function statisticsText(w, what, test = () => true) {
-  return waitFor(async () => {
-    for (const f of w.page.frames()) {
-      const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-      if (t.includes('Tessera statistics') && test(t)) return t;
-    }
-    return undefined;
-  }, { timeout: 15_000, what });
+  return waitFor(
+    async () => {
+      for (const f of w.page.frames()) {
+        const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (t.includes('Tessera statistics') && test(t)) return t;
+      }
+      return undefined;
+    },
+    { timeout: 15_000, what },
+  );
 }
 
 async function openWalkthrough(w) {
@@ -67,7 +70,8 @@ export async function run(ctx) {
   });
   const page = w.page;
   const line = async (n) => (await w.editorText()).split('\n')[n - 1] ?? '';
-  const selectedItem = async () => (await page.locator(`${WIDGET} .monaco-list-row.focused .label-name`).first().innerText()).trim();
+  const selectedItem = async () =>
+    (await page.locator(`${WIDGET} .monaco-list-row.focused .label-name`).first().innerText()).trim();
 
   // ── 1. the word list and the ghost text together ────────────────────────────────────────────────
   await w.openFile('main.go', { cursor: { line: 6, column: 2 } });
@@ -85,18 +89,30 @@ export async function run(ctx) {
   const ghost = await w.waitForGhostText(10_000);
   assert.equal(ghost, item.slice(1) + expected, 'the ghost text continues the selected item');
   assert.equal(await page.locator(WIDGET).count(), 1, 'the word list is still open next to the ghost text');
-  assert.ok(model.completions().some((b) => b.prompt.endsWith(`\t${item}`)), 'Tessera asked as if the item were inserted');
+  assert.ok(
+    model.completions().some((b) => b.prompt.endsWith(`\t${item}`)),
+    'Tessera asked as if the item were inserted',
+  );
   await w.screenshot('suggest-widget-go');
-  const status = await waitFor(async () => {
-    const t = await page.locator(STATUS).first().innerText();
-    return /Tessera \d+ ms/.test(t) ? t : undefined;
-  }, { timeout: 5000, what: 'the status bar to show the last latency while a suggestion shows' });
+  const status = await waitFor(
+    async () => {
+      const t = await page.locator(STATUS).first().innerText();
+      return /Tessera \d+ ms/.test(t) ? t : undefined;
+    },
+    { timeout: 5000, what: 'the status bar to show the last latency while a suggestion shows' },
+  );
   log(`status bar after a suggestion: ${JSON.stringify(status)}`);
   await w.pressKey('Tab');
-  await waitFor(async () => (await line(6)).trim() === item, { timeout: 5000, what: 'the first Tab to take the word list item' });
+  await waitFor(async () => (await line(6)).trim() === item, {
+    timeout: 5000,
+    what: 'the first Tab to take the word list item',
+  });
   assert.equal(await w.waitForGhostText(5000), expected, 'the rest of the suggestion stays after taking the item');
   await w.pressKey('Tab');
-  await waitFor(async () => (await line(6)).trim() === item + expected, { timeout: 5000, what: 'the second Tab to accept the rest' });
+  await waitFor(async () => (await line(6)).trim() === item + expected, {
+    timeout: 5000,
+    what: 'the second Tab to accept the rest',
+  });
 
   // A selected item the suggestion extends (Python `return`): both show together, as before.
   await w.openFile('calc.py', { cursor: { line: 2, column: 5 } });
@@ -119,7 +135,10 @@ export async function run(ctx) {
   const message = page.locator('.statusbar-item', { hasText: 'no suggestion here' }).first();
   await message.waitFor({ timeout: 10_000 });
   assert.match(await message.innerText(), /Tessera: no suggestion here — the model returned nothing/);
-  await waitFor(async () => /Tessera: no suggestion/.test(await page.locator(STATUS).first().innerText()), { timeout: 5000, what: 'status bar: no suggestion' });
+  await waitFor(async () => /Tessera: no suggestion/.test(await page.locator(STATUS).first().innerText()), {
+    timeout: 5000,
+    what: 'status bar: no suggestion',
+  });
   await page.locator(STATUS).first().hover();
   await sleep(1200);
   await w.screenshot('dark-status-bar-nothing');
@@ -130,7 +149,11 @@ export async function run(ctx) {
   const stats = await statisticsText(w, 'the statistics view', (t) => t.includes('python') && t.includes('go'));
   const m = /(\d+) suggestions shown · (\d+) accepted · (\d+) partly accepted/.exec(stats);
   assert.ok(m, stats.slice(0, 500));
-  assert.deepEqual(m.slice(1).map(Number), [2, 2, 0], 'two suggestions seen, each accepted once (the one hidden by the word list is not counted)');
+  assert.deepEqual(
+    m.slice(1).map(Number),
+    [2, 2, 0],
+    'two suggestions seen, each accepted once (the one hidden by the word list is not counted)',
+  );
   assert.match(stats, /acceptance 100%/);
   assert.match(stats, /the model returned nothing/);
   assert.doesNotMatch(stats, /\b(?:cache|backend|postfilter|gate)\/[a-z-]+/, 'internal reason codes in the statistics');
@@ -140,15 +163,32 @@ export async function run(ctx) {
   // ── 4. walkthrough ────────────────────────────────────────────────────────────────────────────
   await openWalkthrough(w);
   const step1 = page.locator('.getting-started-step[data-step-id$="pickBackend"]').first();
-  await waitFor(async () => (await step1.getAttribute('aria-checked')) === 'true', { timeout: 10_000, what: '"Pick a backend" done: a backend is configured' });
+  await waitFor(async () => (await step1.getAttribute('aria-checked')) === 'true', {
+    timeout: 10_000,
+    what: '"Pick a backend" done: a backend is configured',
+  });
   await w.screenshot('dark-walkthrough-steps');
   await page.locator('.getting-started-step[data-step-id$="firstSuggestion"]').first().click();
-  const bold = page.locator('.step-description-container[x-step-description-for$="firstSuggestion"] b', { hasText: 'Alt+' }).first();
-  assert.equal((await bold.innerText()).trim(), 'Alt+\\ (backslash)', 'Alt+\\ renders in bold, and the bold ends there');
-  assert.match(await page.locator('.step-description-container[x-step-description-for$="firstSuggestion"]').first().innerText(), /\(backslash\) asks for a suggestion now\. The status bar/);
+  const bold = page
+    .locator('.step-description-container[x-step-description-for$="firstSuggestion"] b', { hasText: 'Alt+' })
+    .first();
+  assert.equal(
+    (await bold.innerText()).trim(),
+    'Alt+\\ (backslash)',
+    'Alt+\\ renders in bold, and the bold ends there',
+  );
+  assert.match(
+    await page.locator('.step-description-container[x-step-description-for$="firstSuggestion"]').first().innerText(),
+    /\(backslash\) asks for a suggestion now\. The status bar/,
+  );
   await sleep(500);
   await w.screenshot('dark-walkthrough');
-  await page.locator('.step-description-container[x-step-description-for$="firstSuggestion"] .monaco-button', { hasText: 'Trigger a suggestion' }).first().click();
+  await page
+    .locator('.step-description-container[x-step-description-for$="firstSuggestion"] .monaco-button', {
+      hasText: 'Trigger a suggestion',
+    })
+    .first()
+    .click();
   const toast = page.locator('.notification-toast', { hasText: 'open a source file first' }).first();
   await toast.waitFor({ timeout: 10_000 });
   await w.runCommand('Notifications: Clear All Notifications');
@@ -192,14 +232,28 @@ export async function run(ctx) {
   await toast1.locator('.monaco-button', { hasText: 'Open user settings.json' }).click();
   await p2.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).first().waitFor({ timeout: 10_000 });
   // The path of the file in the active editor, from its breadcrumbs.
-  const activeFile = () => p2.evaluate(() => [...document.querySelectorAll('.editor-group-container.active .monaco-breadcrumbs .monaco-breadcrumb-item')].map((e) => e.textContent?.trim()).join('/'));
-  await waitFor(async () => (await activeFile()).endsWith('user-data/User/settings.json'), { timeout: 10_000, what: 'the user settings.json to open' });
+  const activeFile = () =>
+    p2.evaluate(() =>
+      [...document.querySelectorAll('.editor-group-container.active .monaco-breadcrumbs .monaco-breadcrumb-item')]
+        .map((e) => e.textContent?.trim())
+        .join('/'),
+    );
+  await waitFor(async () => (await activeFile()).endsWith('user-data/User/settings.json'), {
+    timeout: 10_000,
+    what: 'the user settings.json to open',
+  });
 
   // The workspace's own file gets a broken value: the warning names it, and its button opens it.
-  await fsp.writeFile(path.join(w2.folder, '.vscode', 'settings.json'), JSON.stringify({ ...ctx.backendSettings(), 'tessera.debounceMs': -5 }, null, 2));
+  await fsp.writeFile(
+    path.join(w2.folder, '.vscode', 'settings.json'),
+    JSON.stringify({ ...ctx.backendSettings(), 'tessera.debounceMs': -5 }, null, 2),
+  );
   const toast2 = p2.locator('.notification-toast', { hasText: 'tessera.debounceMs' }).first();
   await toast2.waitFor({ timeout: 15_000 });
   assert.match(await toast2.innerText(), /in \.vscode\/settings\.json/);
   await toast2.locator('.monaco-button', { hasText: 'Open .vscode/settings.json' }).click();
-  await waitFor(async () => /(^|\/)\.vscode\/settings\.json$/.test(await activeFile()), { timeout: 10_000, what: "the workspace's .vscode/settings.json to open" });
+  await waitFor(async () => /(^|\/)\.vscode\/settings\.json$/.test(await activeFile()), {
+    timeout: 10_000,
+    what: "the workspace's .vscode/settings.json to open",
+  });
 }

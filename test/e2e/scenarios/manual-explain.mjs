@@ -14,7 +14,8 @@ export async function run(ctx) {
   const log = ctx.log ?? console.log;
   const model = ctx.server;
   // A manual trigger asks for n=3 choices in one request: the server answers n of them.
-  const answer = (body, text, extra = {}) => (body?.n > 1 ? { texts: Array(body.n).fill(text), ...extra } : { text, ...extra });
+  const answer = (body, text, extra = {}) =>
+    body?.n > 1 ? { texts: Array(body.n).fill(text), ...extra } : { text, ...extra };
   model.setResponder((body) => {
     const p = typeof body?.prompt === 'string' ? body.prompt : '';
     if (p.endsWith('compute(')) return answer(body, ')'); // only re-types the ')' after the cursor: the suffix-duplicate rule
@@ -23,7 +24,12 @@ export async function run(ctx) {
     return answer(body, 'a - b', { delayMs: 150 });
   });
   const w = await ctx.openWindow({
-    files: { 'calc.py': 'def sub(a, b):\n', 'call.py': 'x = compute()\n', 'mul.py': 'def mul(a, b):\n', 'two.py': 'def two(a, b):\n    \n' },
+    files: {
+      'calc.py': 'def sub(a, b):\n',
+      'call.py': 'x = compute()\n',
+      'mul.py': 'def mul(a, b):\n',
+      'two.py': 'def two(a, b):\n    \n',
+    },
     settings: { 'tessera.triggerMode': 'manual' },
   });
 
@@ -34,7 +40,11 @@ export async function run(ctx) {
   assert.equal(await w.ghostText(), '', 'ghost text appeared with triggerMode "manual"');
   assert.equal(model.count, 0, `typing sent ${model.count} request(s) with triggerMode "manual"`);
   const status = (await w.tesseraStatus()) ?? '';
-  assert.match(status, /Last: no suggestion — automatic suggestions are off/, `status bar says why nothing shows: ${status}`);
+  assert.match(
+    status,
+    /Last: no suggestion — automatic suggestions are off/,
+    `status bar says why nothing shows: ${status}`,
+  );
 
   const t0 = Date.now();
   await w.triggerSuggest();
@@ -54,10 +64,13 @@ export async function run(ctx) {
   const before = model.count;
   await w.triggerSuggest();
   await waitFor(() => model.count > before, { timeout: 10_000, what: 'the request for call.py' });
-  const tooltip = await waitFor(async () => {
-    const s = (await w.tesseraStatus()) ?? '';
-    return /Last: no suggestion — the suggestion only repeated the code after the cursor/.test(s) ? s : undefined;
-  }, { timeout: 10_000, what: 'status bar tooltip naming the post-filter rule' });
+  const tooltip = await waitFor(
+    async () => {
+      const s = (await w.tesseraStatus()) ?? '';
+      return /Last: no suggestion — the suggestion only repeated the code after the cursor/.test(s) ? s : undefined;
+    },
+    { timeout: 10_000, what: 'status bar tooltip naming the post-filter rule' },
+  );
   assert.match(tooltip, /text that follows the cursor/);
   assert.equal(await w.ghostText(), '', 'nothing shown for a rejected completion');
   log(`tooltip: ${tooltip}`);
@@ -65,7 +78,11 @@ export async function run(ctx) {
   await sleep(1200);
   await w.screenshot('why-nothing-showed-tooltip');
   const logs = await ctx.harness.tesseraLogs();
-  assert.match(logs, /nothing shown — the suggestion only repeated the code after the cursor \[postfilter\/suffix-duplicate\]: .*\(request #r\d+.*; schedule=\d+ms context=\d+ms prompt=\d+ms backend=\d+ms postfilter=\d+ms\)/, 'the log line has timings per stage');
+  assert.match(
+    logs,
+    /nothing shown — the suggestion only repeated the code after the cursor \[postfilter\/suffix-duplicate\]: .*\(request #r\d+.*; schedule=\d+ms context=\d+ms prompt=\d+ms backend=\d+ms postfilter=\d+ms\)/,
+    'the log line has timings per stage',
+  );
 
   // ── 3. Tab at the start of a line indents first ─────────────────────────────────────────────────
   await w.openFile('mul.py', { cursor: { line: 2, column: 1 } });
@@ -85,7 +102,10 @@ export async function run(ctx) {
   assert.equal(block, 'if a > b:\n        return a - b\n    return b - a', 'the whole multi-line suggestion is shown');
   const before4 = model.count;
   await w.pressKey('Control+Alt+ArrowRight');
-  await waitFor(async () => (await w.editorText()).split('\n')[1] === '    if a > b:', { timeout: 5000, what: 'accept next line' });
+  await waitFor(async () => (await w.editorText()).split('\n')[1] === '    if a > b:', {
+    timeout: 5000,
+    what: 'accept next line',
+  });
   await sleep(600);
   const rest = await w.ghostText();
   assert.equal(rest, '        return a - b\n    return b - a', 'the lines not yet accepted are still shown');

@@ -49,7 +49,11 @@ async function nextEditView(w) {
     if (!ed) return { struck: [], after: [] };
     const all = [...ed.querySelectorAll('.view-lines *')];
     const struck = all
-      .filter((e) => getComputedStyle(e).textDecorationLine.includes('line-through') && !getComputedStyle(e.parentElement).textDecorationLine.includes('line-through'))
+      .filter(
+        (e) =>
+          getComputedStyle(e).textDecorationLine.includes('line-through') &&
+          !getComputedStyle(e.parentElement).textDecorationLine.includes('line-through'),
+      )
       .map((e) => e.textContent);
     const after = all
       .map((e) => getComputedStyle(e, '::after').content)
@@ -70,10 +74,14 @@ async function assertNextEditLegible(w, theme, log) {
     const cls = (e) => [...e.classList].find((c) => c.startsWith('ced-'));
     const all = [...ed.querySelectorAll('.view-lines *')];
     const after = (e) => getComputedStyle(e, '::after').content;
-    const struck = cls(all.find((e) => e.children.length === 0 && getComputedStyle(e).textDecorationLine.includes('line-through')));
+    const struck = cls(
+      all.find((e) => e.children.length === 0 && getComputedStyle(e).textDecorationLine.includes('line-through')),
+    );
     // Monaco splits a decoration type into classes "…-1" (inline: the line-through) and "…-0" (its background, drawn
     // in the view-overlays layer under the text).
-    const background = [...ed.querySelectorAll('.view-overlays *')].map(cls).find((c) => c && struck && c.replace(/-\d+$/, '') === struck.replace(/-\d+$/, ''));
+    const background = [...ed.querySelectorAll('.view-overlays *')]
+      .map(cls)
+      .find((c) => c && struck && c.replace(/-\d+$/, '') === struck.replace(/-\d+$/, ''));
     return {
       removed: struck,
       removedBackground: background,
@@ -81,8 +89,11 @@ async function assertNextEditLegible(w, theme, log) {
       hint: cls(all.find((e) => /Tab to/.test(after(e)))),
     };
   });
-  if (!classes.removedBackground) throw new Error(`no overlay background found for the removed text (${JSON.stringify(classes)})`);
-  const removed = await contrasts(w.page, [`.${classes.removed}`], { overlay: `.monaco-editor .view-overlays .${classes.removedBackground}` });
+  if (!classes.removedBackground)
+    throw new Error(`no overlay background found for the removed text (${JSON.stringify(classes)})`);
+  const removed = await contrasts(w.page, [`.${classes.removed}`], {
+    overlay: `.monaco-editor .view-overlays .${classes.removedBackground}`,
+  });
   const decorations = await contrasts(w.page, [`.${classes.inserted}`, `.${classes.hint}`], { pseudo: '::after' });
   log(`contrast (${theme}): removed ${JSON.stringify(removed)}, inserted and hint ${JSON.stringify(decorations)}`);
   assertLegible(removed, 4.5, `${theme} theme, removed text`);
@@ -96,16 +107,30 @@ async function switchTheme(w, theme, cls) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill('>Preferences: Color Theme');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' }).filter({ hasNotText: 'Marketplace' }).first().click();
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' })
+    .filter({ hasNotText: 'Marketplace' })
+    .first()
+    .click();
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
   await input.waitFor({ state: 'hidden' });
-  await waitFor(() => page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls), { timeout: 10_000, what: `the ${theme} theme applied` });
+  await waitFor(() => page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls), {
+    timeout: 10_000,
+    what: `the ${theme} theme applied`,
+  });
 }
 
 export async function run(ctx) {
   const { h, server, assert, log } = ctx;
   const local = { name: 'local', kind: 'openai', baseUrl: server.baseUrl, model: 'm', fimTemplate: 'native' };
-  const zeta = { name: 'zeta', kind: 'openai', baseUrl: server.baseUrl, model: 'zeta', editFormat: 'zeta', temperature: 0 };
+  const zeta = {
+    name: 'zeta',
+    kind: 'openai',
+    baseUrl: server.baseUrl,
+    model: 'zeta',
+    editFormat: 'zeta',
+    temperature: 0,
+  };
   server.setResponder((body) => {
     if (isEdit(body)) return zetaAnswer(body.prompt);
     return typeof body?.prompt === 'string' && body.prompt.endsWith('print(') ? 'price([]))' : '';
@@ -124,16 +149,28 @@ export async function run(ctx) {
   // 1. The rename on line 2, typed.
   for (let i = 0; i < 5; i++) await w.pressKey('Backspace');
   await w.typeText('total', { delay: 60 });
-  const shown = await waitFor(async () => {
-    const v = await nextEditView(w);
-    return v.struck.length >= 2 ? v : false;
-  }, { timeout: 15_000, what: 'the next edit shown (struck-through old names)' });
+  const shown = await waitFor(
+    async () => {
+      const v = await nextEditView(w);
+      return v.struck.length >= 2 ? v : false;
+    },
+    { timeout: 15_000, what: 'the next edit shown (struck-through old names)' },
+  );
   log(`shown: ${JSON.stringify(shown)}`);
   assert.deepEqual(shown.struck, ['count', 'count']);
-  assert.ok(shown.after.filter((a) => a === 'total').length === 2, `the new name beside each old one: ${JSON.stringify(shown.after)}`);
-  assert.ok(shown.after.some((a) => /Tab to go to the next edit/.test(a)), 'the hint says Tab goes there');
+  assert.ok(
+    shown.after.filter((a) => a === 'total').length === 2,
+    `the new name beside each old one: ${JSON.stringify(shown.after)}`,
+  );
+  assert.ok(
+    shown.after.some((a) => /Tab to go to the next edit/.test(a)),
+    'the hint says Tab goes there',
+  );
   const prompt = edits().at(-1).prompt;
-  assert.ok(prompt.includes('<|file_sep|>edit history\n--- a/shop.py\n+++ b/shop.py\n'), 'the edit history is in the prompt');
+  assert.ok(
+    prompt.includes('<|file_sep|>edit history\n--- a/shop.py\n+++ b/shop.py\n'),
+    'the edit history is in the prompt',
+  );
   assert.ok(prompt.includes('-    count = 0\n+    total = 0\n'), 'the rename is the last edit in the history');
   assert.ok(prompt.endsWith('<|fim_middle|>updated\n'));
   await w.screenshot('next-edit-dark');
@@ -142,30 +179,60 @@ export async function run(ctx) {
   // 2. Scrolled out of sight, an arrow says where the edit is; Tab goes there (nothing typed, the view follows),
   //    Tab applies every occurrence, one undo restores.
   for (let i = 0; i < 8; i++) await w.pressKey('Control+ArrowDown'); // scrolls the view, not the cursor
-  await waitFor(async () => (await nextEditView(w)).after.some((a) => /↑ Next edit at line 4/.test(a)), { timeout: 5000, what: 'the arrow to the edit above the view' });
+  await waitFor(async () => (await nextEditView(w)).after.some((a) => /↑ Next edit at line 4/.test(a)), {
+    timeout: 5000,
+    what: 'the arrow to the edit above the view',
+  });
   await w.screenshot('next-edit-offscreen-dark');
   await w.pressKey('Tab');
-  await waitFor(async () => {
-    const v = await nextEditView(w);
-    return v.after.some((a) => /Tab to apply/.test(a)) && !v.after.some((a) => /Next edit at line/.test(a));
-  }, { timeout: 5000, what: 'the hint to say Tab applies, the edit in view' });
-  assert.equal(await w.saveAndRead('shop.py'), SHOP.replace('count = 0', 'total = 0'), 'the first Tab only moves the cursor');
+  await waitFor(
+    async () => {
+      const v = await nextEditView(w);
+      return v.after.some((a) => /Tab to apply/.test(a)) && !v.after.some((a) => /Next edit at line/.test(a));
+    },
+    { timeout: 5000, what: 'the hint to say Tab applies, the edit in view' },
+  );
+  assert.equal(
+    await w.saveAndRead('shop.py'),
+    SHOP.replace('count = 0', 'total = 0'),
+    'the first Tab only moves the cursor',
+  );
   await w.pressKey('Tab');
-  await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'the decorations to go after applying' });
-  assert.equal(await w.saveAndRead('shop.py'), SHOP.replaceAll('count', 'total'), 'the second Tab renames every occurrence');
-  await waitFor(() => edits().some((b) => b.prompt.includes('// User accepted prediction:\n--- a/shop.py\n')), { timeout: 10_000, what: 'the accepted edit in the next prompt\'s history, marked' });
+  await waitFor(async () => (await nextEditView(w)).struck.length === 0, {
+    timeout: 5000,
+    what: 'the decorations to go after applying',
+  });
+  assert.equal(
+    await w.saveAndRead('shop.py'),
+    SHOP.replaceAll('count', 'total'),
+    'the second Tab renames every occurrence',
+  );
+  await waitFor(() => edits().some((b) => b.prompt.includes('// User accepted prediction:\n--- a/shop.py\n')), {
+    timeout: 10_000,
+    what: "the accepted edit in the next prompt's history, marked",
+  });
   await w.pressKey('Control+Z');
-  assert.equal(await w.saveAndRead('shop.py'), SHOP.replace('count = 0', 'total = 0'), 'one undo restores the document before the edit');
+  assert.equal(
+    await w.saveAndRead('shop.py'),
+    SHOP.replace('count = 0', 'total = 0'),
+    'one undo restores the document before the edit',
+  );
 
   // 3. Shown again after another edit; light theme; Esc dismisses and changes nothing.
   await switchTheme(w, 'Light Modern', 'vs');
   await w.goTo(2, 14);
   await w.typeText(' ');
-  await waitFor(async () => (await nextEditView(w)).struck.length >= 2, { timeout: 15_000, what: 'the next edit shown again' });
+  await waitFor(async () => (await nextEditView(w)).struck.length >= 2, {
+    timeout: 15_000,
+    what: 'the next edit shown again',
+  });
   await w.screenshot('next-edit-light');
   await assertNextEditLegible(w, 'light', log);
   await w.pressKey('Escape');
-  await waitFor(async () => (await nextEditView(w)).struck.length === 0, { timeout: 5000, what: 'Esc to dismiss the next edit' });
+  await waitFor(async () => (await nextEditView(w)).struck.length === 0, {
+    timeout: 5000,
+    what: 'Esc to dismiss the next edit',
+  });
   const afterEsc = SHOP.replace('count = 0', 'total = 0 ');
   assert.equal(await w.saveAndRead('shop.py'), afterEsc, 'Esc changes nothing');
   assert.match(await h.tesseraLogs(), /next edit: dismissed/);
@@ -181,8 +248,14 @@ export async function run(ctx) {
   await w.typeText('\nlog(');
   assert.equal(await w.waitForGhostText(15_000), 'total)');
   await w.pressKey('Tab');
-  assert.equal(await w.saveAndRead('shop.py'), afterEsc.replace('str(n)\n\n', 'str(n)\nprint(price([]))\nlog(total)\n'));
-  await waitFor(async () => /next edit: accepted \(ghost text\)/.test(await h.tesseraLogs()), { timeout: 5000, what: 'the accepted ghost text counted' });
+  assert.equal(
+    await w.saveAndRead('shop.py'),
+    afterEsc.replace('str(n)\n\n', 'str(n)\nprint(price([]))\nlog(total)\n'),
+  );
+  await waitFor(async () => /next edit: accepted \(ghost text\)/.test(await h.tesseraLogs()), {
+    timeout: 5000,
+    what: 'the accepted ghost text counted',
+  });
 
   // 6. A secret file: its edits never reach the edit model, nor does its text.
   const before = edits().length;
@@ -190,7 +263,10 @@ export async function run(ctx) {
   await w.typeText('SECRET=hunter2\n', { delay: 40 });
   await sleep(2000);
   assert.equal(edits().length, before, 'no edit request for .env');
-  assert.ok(!server.completions().some((b) => JSON.stringify(b).includes('hunter2')), 'the secret never left the editor');
+  assert.ok(
+    !server.completions().some((b) => JSON.stringify(b).includes('hunter2')),
+    'the secret never left the editor',
+  );
 
   // 7. Next edits turned off in the settings panel (tessera.nextEdit.backend empty): no edit request, while ghost
   //    text requests go on.
@@ -206,12 +282,22 @@ export async function run(ctx) {
   await panel.locator('#f-name').fill('zeta-llama');
   assert.equal(await panel.locator('#f-editFormat').inputValue(), 'zeta');
   await panel.locator('#save-use').click();
-  await waitFor(async () => (await picker.inputValue()) === 'zeta-llama', { timeout: 10_000, what: 'the new edit model picked for next edits' });
-  await waitFor(async () => /next edits: zeta-llama \(llamacpp http:\/\/127\.0\.0\.1:8080, zeta format\)/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'next edits on the new profile' });
+  await waitFor(async () => (await picker.inputValue()) === 'zeta-llama', {
+    timeout: 10_000,
+    what: 'the new edit model picked for next edits',
+  });
+  await waitFor(
+    async () =>
+      /next edits: zeta-llama \(llamacpp http:\/\/127\.0\.0\.1:8080, zeta format\)/.test(await h.tesseraLogs()),
+    { timeout: 10_000, what: 'next edits on the new profile' },
+  );
   assert.ok(await panel.locator('#use-0').isChecked(), 'ghost text keeps its model');
   assert.ok(await panel.locator('#use-2').isDisabled(), 'an edit model is not offered for ghost text');
   await picker.selectOption('');
-  await waitFor(async () => /next edits: off/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'next edits turned off' });
+  await waitFor(async () => /next edits: off/.test(await h.tesseraLogs()), {
+    timeout: 10_000,
+    what: 'next edits turned off',
+  });
   await w.page.locator('.tabs-container .tab', { hasText: 'shop.py' }).first().click();
   await w.goTo(2, 15);
   const fimBefore = server.count - edits().length;
@@ -239,7 +325,10 @@ export async function run(ctx) {
   await u.openFile('shop.py', { cursor: { line: 2, column: 10 } });
   for (let i = 0; i < 5; i++) await u.pressKey('Backspace');
   await u.typeText('total', { delay: 60 });
-  await waitFor(async () => /next edit: not asked: this workspace is not trusted/.test(await h.tesseraLogs()), { timeout: 10_000, what: 'the log to say why no edit request went out' });
+  await waitFor(async () => /next edit: not asked: this workspace is not trusted/.test(await h.tesseraLogs()), {
+    timeout: 10_000,
+    what: 'the log to say why no edit request went out',
+  });
   await sleep(1000);
   assert.equal(edits().length, 0, 'no edit request to a non-local server from an untrusted workspace');
 }

@@ -3,7 +3,8 @@
 // even though `.env` is made a TypeScript document (files.associations) that declares a name used at the cursor.
 import { sleep } from '../harness.mjs';
 
-export const name = 'other files: the Rect declaration from another tab is in the prompt, an open .env and an excluded file never are';
+export const name =
+  'other files: the Rect declaration from another tab is in the prompt, an open .env and an excluded file never are';
 
 const SECRET = 'sk-e2e-FAKE-SECRET-4242';
 const PRIVATE = 'tok-e2e-PRIVATE-7777';
@@ -11,7 +12,9 @@ const PRIVATE = 'tok-e2e-PRIVATE-7777';
 export async function run(ctx) {
   const { server, assert, log } = ctx;
   const typedLine = 'const r: Rect = ';
-  server.setResponder((body) => (typeof body?.prompt === 'string' && body.prompt.endsWith(typedLine) ? '{ width: key.length, height: 2 };' : ''));
+  server.setResponder((body) =>
+    typeof body?.prompt === 'string' && body.prompt.endsWith(typedLine) ? '{ width: key.length, height: 2 };' : '',
+  );
 
   const w = await ctx.openWindow({
     files: {
@@ -42,10 +45,15 @@ export async function run(ctx) {
   assert.ok(last, `a request for the typed line; prompts: ${JSON.stringify(bodies.map((b) => b.prompt))}`);
   log(`prompt of the request:\n${last.prompt}`);
   assert.ok(
-    last.prompt.startsWith('// Path: src/shapes.ts\n// export interface Rect {\n//   width: number;\n//   height: number;\n// }\n// Path: src/main.ts\n'),
+    last.prompt.startsWith(
+      '// Path: src/shapes.ts\n// export interface Rect {\n//   width: number;\n//   height: number;\n// }\n// Path: src/main.ts\n',
+    ),
     `the prompt starts with the Rect declaration from shapes.ts as comments: ${JSON.stringify(last.prompt)}`,
   );
-  assert.ok(last.prompt.endsWith(`import { Rect } from './shapes';\n\nconst key = API_KEY + TOKEN;\n${typedLine}`), 'the document prefix follows, ending at the cursor');
+  assert.ok(
+    last.prompt.endsWith(`import { Rect } from './shapes';\n\nconst key = API_KEY + TOKEN;\n${typedLine}`),
+    'the document prefix follows, ending at the cursor',
+  );
   for (const b of bodies) {
     const all = JSON.stringify(b);
     assert.ok(!all.includes(SECRET), `the .env secret reached the server: ${all}`);

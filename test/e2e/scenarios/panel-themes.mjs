@@ -37,7 +37,10 @@ export async function run(ctx) {
   const clearToasts = () => w.runCommand('Notifications: Clear All Notifications').catch(() => {});
 
   // The workbench itself is dark (the setting took).
-  await waitFor(() => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark')), { timeout: 10_000, what: 'the dark theme applied' });
+  await waitFor(() => page.evaluate(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark')), {
+    timeout: 10_000,
+    what: 'the dark theme applied',
+  });
 
   // ── status bar menu (with a Python file open, so the per-language entries show) ────────────────────
   await w.openFile('main.py');
@@ -55,9 +58,19 @@ export async function run(ctx) {
   const f = panelFrame(page);
   await f.locator('#empty-state').waitFor({ timeout: 15_000 });
   const bodyBg = await f.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
-  const editorBg = await page.locator('.monaco-workbench').evaluate((e) => getComputedStyle(e).getPropertyValue('--vscode-editor-background').trim());
+  const editorBg = await page
+    .locator('.monaco-workbench')
+    .evaluate((e) => getComputedStyle(e).getPropertyValue('--vscode-editor-background').trim());
   log(`panel body background ${bodyBg}; theme editor background ${editorBg}`);
-  const empty = await contrasts(f, ['h1', '#empty-state p', '.builtin p', '#use-builtin', '#preset-0', '.top .muted', 'button.link']);
+  const empty = await contrasts(f, [
+    'h1',
+    '#empty-state p',
+    '.builtin p',
+    '#use-builtin',
+    '#preset-0',
+    '.top .muted',
+    'button.link',
+  ]);
   log(`contrast (empty): ${JSON.stringify(empty)}`);
   assert.ok(empty.h1.bgLum < 0.05, `the panel background is not dark (luminance ${empty.h1.bgLum})`);
   assertLegible(empty, 4.5, 'empty state');
@@ -69,7 +82,13 @@ export async function run(ctx) {
   await f.locator('#f-name').fill('loopback');
   await f.locator('#f-kind').selectOption('openai');
   await f.locator('#f-fimTemplate').selectOption('native');
-  const closed = await new Promise((r) => { const s = http.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+  const closed = await new Promise((r) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => r(p));
+    });
+  });
   await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);
   await f.locator('#f-model').fill('x');
   await clickTestConnection(f);
@@ -79,8 +98,15 @@ export async function run(ctx) {
   await f.locator('#f-temperature').blur();
   await f.locator('[data-field="temperature"] .error-text').waitFor();
   const error = await contrasts(f, [
-    '[data-field="temperature"] .error-text', '[data-field="temperature"] label', '[data-field="temperature"] .hint', '#f-name',
-    '#test-result h3', '#test-result .error-text', '#test-result .muted', '#test', 'summary',
+    '[data-field="temperature"] .error-text',
+    '[data-field="temperature"] label',
+    '[data-field="temperature"] .hint',
+    '#f-name',
+    '#test-result h3',
+    '#test-result .error-text',
+    '#test-result .muted',
+    '#test',
+    'summary',
   ]);
   log(`contrast (error): ${JSON.stringify(error)}`);
   assertLegible(error, 4.5, 'error state');
@@ -100,8 +126,16 @@ export async function run(ctx) {
     await clickTestConnection(f);
     await f.locator('#test-result h3', { hasText: 'Reachable' }).waitFor({ timeout: 15_000 });
     await f.locator('#test-result button.chip', { hasText: MODEL }).click();
-    await waitFor(async () => (await f.locator('#f-model').inputValue()) === MODEL, { what: 'model picked from the list' });
-    const tested = await contrasts(f, ['#test-result h3', '#test-result dt', '#test-result dd', '#test-result button.chip', '#save-use']);
+    await waitFor(async () => (await f.locator('#f-model').inputValue()) === MODEL, {
+      what: 'model picked from the list',
+    });
+    const tested = await contrasts(f, [
+      '#test-result h3',
+      '#test-result dt',
+      '#test-result dd',
+      '#test-result button.chip',
+      '#save-use',
+    ]);
     log(`contrast (tested): ${JSON.stringify(tested)}`);
     assertLegible(tested, 4.5, 'tested state');
     await clearToasts();
@@ -119,18 +153,28 @@ export async function run(ctx) {
 
     // ── the user switches to the light theme: the open panel follows, and stays legible ───────────────
     await setColorTheme(w, 'Light Modern', 'vs');
-    await waitFor(async () => (await contrasts(f, ['h1'])).h1?.bgLum > 0.8, { timeout: 10_000, what: 'the open panel turned light' });
+    await waitFor(async () => (await contrasts(f, ['h1'])).h1?.bgLum > 0.8, {
+      timeout: 10_000,
+      what: 'the open panel turned light',
+    });
     await row.locator('button', { hasText: 'Edit' }).click();
     await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);
     await clickTestConnection(f);
     await f.locator('#test-result h3', { hasText: 'Not reachable' }).waitFor({ timeout: 15_000 });
     if (!(await f.locator('#f-temperature').isVisible())) await f.locator('details summary').click();
     await f.locator('#f-temperature').fill('7');
-  await f.locator('#f-temperature').blur();
+    await f.locator('#f-temperature').blur();
     await f.locator('[data-field="temperature"] .error-text').waitFor();
     const light = await contrasts(f, [
-      '[data-field="temperature"] .error-text', '[data-field="temperature"] .hint', '#test-result h3', '#test-result .error-text',
-      '#test-result .muted', '.badge.active', '.summary', '#save-use', '#cancel',
+      '[data-field="temperature"] .error-text',
+      '[data-field="temperature"] .hint',
+      '#test-result h3',
+      '#test-result .error-text',
+      '#test-result .muted',
+      '.badge.active',
+      '.summary',
+      '#save-use',
+      '#cancel',
     ]);
     log(`contrast (light, error): ${JSON.stringify(light)}`);
     assertLegible(light, 4.5, 'light theme, error state');

@@ -24,7 +24,9 @@ export async function run(ctx) {
   };
   const cases = [py, ts];
   server.setResponder((body) => {
-    for (const c of cases) if (body?.prompt === c.before + c.typed && body?.suffix === c.after) return { text: c.raw, finishReason: 'length' };
+    for (const c of cases)
+      if (body?.prompt === c.before + c.typed && body?.suffix === c.after)
+        return { text: c.raw, finishReason: 'length' };
     return '';
   });
 
@@ -37,10 +39,16 @@ export async function run(ctx) {
     const served = server.requests.filter((r) => r.answer === c.raw);
     assert.ok(served.length >= 1, `${c.file}: the server answered with the over-generated text`);
     assert.equal(ghost, c.shown, `${c.file}: ghost text is only the fitting part of ${JSON.stringify(c.raw)}`);
-    log(`${c.file}: model sent ${c.raw.length} chars, ghost text ${JSON.stringify(ghost)}; screenshot ${await w.screenshot(`postfilter-${c.file}`)}`);
+    log(
+      `${c.file}: model sent ${c.raw.length} chars, ghost text ${JSON.stringify(ghost)}; screenshot ${await w.screenshot(`postfilter-${c.file}`)}`,
+    );
     await w.pressKey('Tab');
     await w.waitForNoGhostText(3000);
     const onDisk = await w.saveAndRead(c.file);
-    assert.equal(onDisk, c.before + c.typed + c.shown + c.after, `${c.file}: the saved file holds exactly the fitting completion`);
+    assert.equal(
+      onDisk,
+      c.before + c.typed + c.shown + c.after,
+      `${c.file}: the saved file holds exactly the fitting completion`,
+    );
   }
 }

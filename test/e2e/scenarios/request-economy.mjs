@@ -52,17 +52,26 @@ export async function run(ctx) {
       await w.typeText(through[i], { delay: 0 });
       await sleep(160); // slow enough for VS Code to call the provider after every key
       const ghost = await w.ghostText();
-      assert.equal(ghost, 'urn width * height'.slice(i + 1), `after typing "${through.slice(0, i + 1)}" the ghost text is ${JSON.stringify(ghost)}`);
+      assert.equal(
+        ghost,
+        'urn width * height'.slice(i + 1),
+        `after typing "${through.slice(0, i + 1)}" the ghost text is ${JSON.stringify(ghost)}`,
+      );
     }
     await sleep(600);
     // No request for the suggestion being typed through. With prefetch on (a local server), what FOLLOWS it may be
     // asked for once its end is near (speculation): only at the end of the suggestion, and at most once.
-    const during = model.completions().slice(before).map((b) => b.prompt);
+    const during = model
+      .completions()
+      .slice(before)
+      .map((b) => b.prompt);
     assert.ok(
       during.length <= 1 && during.every((p) => p === 'def area(width, height):\n    return width * height'),
       `typing through the suggestion sent ${during.length} request(s): ${JSON.stringify(during)}`,
     );
-    log(`typed through "${through}": ${during.length} request(s) (${during.length ? 'a prefetch of what follows, at its end' : 'none'})`);
+    log(
+      `typed through "${through}": ${during.length} request(s) (${during.length ? 'a prefetch of what follows, at its end' : 'none'})`,
+    );
     assert.equal(await w.ghostText(), 'dth * height', 'the rest of the suggestion is still shown');
     await w.pressKey('Tab');
     await waitFor(async () => (await w.ghostText()) === '', { timeout: 3000, what: 'ghost text accepted' });
@@ -79,11 +88,19 @@ export async function run(ctx) {
     const typingMs = Date.now() - t0;
     await sleep(1500);
     const sent = model.count - base;
-    log(`typed ${line.length} keys in ${typingMs} ms → ${sent} request(s), ${model.requests.filter((r) => r.aborted).length} aborted in total`);
-    assert.ok(sent <= Math.ceil(line.length / 5), `typing ${line.length} keys fast sent ${sent} requests (want ≤ ${Math.ceil(line.length / 5)})`);
+    log(
+      `typed ${line.length} keys in ${typingMs} ms → ${sent} request(s), ${model.requests.filter((r) => r.aborted).length} aborted in total`,
+    );
+    assert.ok(
+      sent <= Math.ceil(line.length / 5),
+      `typing ${line.length} keys fast sent ${sent} requests (want ≤ ${Math.ceil(line.length / 5)})`,
+    );
 
     const saved = await w.saveAndRead('rect.py');
-    assert.ok(saved.startsWith('def area(width, height):\n    return width * height\n'), `file after accept: ${JSON.stringify(saved)}`);
+    assert.ok(
+      saved.startsWith('def area(width, height):\n    return width * height\n'),
+      `file after accept: ${JSON.stringify(saved)}`,
+    );
     await w.close();
 
     // ── 3. typing through with the editor's auto-closed brackets (VS Code's default) ─────────────
@@ -105,7 +122,10 @@ export async function run(ctx) {
     await w.typeText('ea(', { delay: 160 });
     await sleep(600);
     const ghost3 = await w.ghostText();
-    const during3 = model.completions().slice(before3).map((b) => b.prompt);
+    const during3 = model
+      .completions()
+      .slice(before3)
+      .map((b) => b.prompt);
     log(`after typing "ea(" with auto-closing: ghost ${JSON.stringify(ghost3)}, ${during3.length} new request(s)`);
     // As in 1: nothing for the suggestion itself; at most one prefetch of what follows it, at its end.
     assert.ok(
@@ -121,14 +141,21 @@ export async function run(ctx) {
     model.setResponder((body) => {
       const prefix = typeof body?.prompt === 'string' ? body.prompt : '';
       const line = prefix.slice(prefix.lastIndexOf('\n') + 1);
-      return { text: /^ *$/.test(line) ? `${' '.repeat(Math.max(0, 4 - line.length))}return a + b` : '', delayMs: 120, chunkSize: 3 };
+      return {
+        text: /^ *$/.test(line) ? `${' '.repeat(Math.max(0, 4 - line.length))}return a + b` : '',
+        delayMs: 120,
+        chunkSize: 3,
+      };
     });
     const before4 = model.count;
     // Typed right after the file opens: VS Code's inline-suggest controller for a new editor is created lazily and
     // misses these keys; Tessera's watchdog asks VS Code for the trigger it missed.
     await w.typeText('    ');
     const t4 = Date.now();
-    await waitFor(() => model.count > before4, { timeout: 5000, what: 'a request after typing four spaces and pausing' });
+    await waitFor(() => model.count > before4, {
+      timeout: 5000,
+      what: 'a request after typing four spaces and pausing',
+    });
     const ghost4 = await w.waitForGhostText(5000);
     log(`four spaces then a pause: first request after ${Date.now() - t4} ms, ghost ${JSON.stringify(ghost4)}`);
     assert.equal(ghost4.trim(), 'return a + b');

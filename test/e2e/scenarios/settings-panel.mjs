@@ -19,16 +19,30 @@ async function headerRecorder(target) {
   const seen = [];
   const server = http.createServer((req, res) => {
     seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
-    const up = http.request({ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
+    const up = http.request(
+      { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
     });
-    up.on('error', () => { res.writeHead(502); res.end(); });
     req.pipe(up);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
-  return { seen, baseUrl: `http://127.0.0.1:${port}/v1`, close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }) };
+  return {
+    seen,
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
+  };
 }
 
 /** The panel's document: code-server nests the webview content in two iframes. */
@@ -43,7 +57,11 @@ export async function run(ctx) {
   const proxy = await headerRecorder(model);
   let w;
   try {
-    w = await h.openWindow({ name: 'settings-panel', files: { 'main.py': 'def add(a, b):\n' }, settings: { ...LITERAL_TYPING_SETTINGS } });
+    w = await h.openWindow({
+      name: 'settings-panel',
+      files: { 'main.py': 'def add(a, b):\n' },
+      settings: { ...LITERAL_TYPING_SETTINGS },
+    });
     const page = w.page;
 
     // ── status bar menu ─────────────────────────────────────────────────────────────────────────────
@@ -51,7 +69,13 @@ export async function run(ctx) {
     const qi = page.locator('.quick-input-widget');
     await qi.locator('.monaco-list-row', { hasText: 'Snooze 5 minutes' }).first().waitFor();
     const menuText = await qi.innerText();
-    for (const want of ['Disable everywhere', 'Snooze 15 minutes', 'Snooze 60 minutes', 'Open Tessera settings', 'Show log']) {
+    for (const want of [
+      'Disable everywhere',
+      'Snooze 15 minutes',
+      'Snooze 60 minutes',
+      'Open Tessera settings',
+      'Show log',
+    ]) {
       assert.ok(menuText.includes(want), `status menu lacks "${want}":\n${menuText}`);
     }
     await w.screenshot('status-bar-menu');
@@ -67,7 +91,11 @@ export async function run(ctx) {
     assert.match(await f.locator('#empty-state').innerText(), /No backend yet/);
     // Zero setup comes first: the built-in (embedded) model is offered before any server preset.
     const emptyText = await f.locator('#empty-state').innerText();
-    assert.ok(emptyText.indexOf('Use the built-in model') >= 0 && emptyText.indexOf('Use the built-in model') < emptyText.indexOf('llama.cpp server'), 'the built-in model is offered first');
+    assert.ok(
+      emptyText.indexOf('Use the built-in model') >= 0 &&
+        emptyText.indexOf('Use the built-in model') < emptyText.indexOf('llama.cpp server'),
+      'the built-in model is offered first',
+    );
     await clearToasts();
     await w.screenshot('settings-panel-empty');
 
@@ -76,13 +104,21 @@ export async function run(ctx) {
     // Nothing typed yet: no "is required" under the empty fields; the presets are offered here too.
     await f.locator('#f-name').waitFor();
     await sleep(600); // the live validation has answered by now
-    assert.equal(await f.locator('.editor .error-text').count(), 0, `errors shown before anything was typed: ${await f.locator('.editor .error-text').allInnerTexts()}`);
+    assert.equal(
+      await f.locator('.editor .error-text').count(),
+      0,
+      `errors shown before anything was typed: ${await f.locator('.editor .error-text').allInnerTexts()}`,
+    );
     assert.match(await f.locator('.editor .presets').innerText(), /Start from:.*llama\.cpp server/s);
     await f.locator('#f-name').fill('loopback');
     await f.locator('#f-kind').selectOption('openai');
     await f.locator('#f-baseUrl').fill('localhost:8012');
     await sleep(400);
-    assert.equal(await f.locator('[data-field="baseUrl"] .error-text').count(), 0, 'an error shown while the URL is still being typed');
+    assert.equal(
+      await f.locator('[data-field="baseUrl"] .error-text').count(),
+      0,
+      'an error shown while the URL is still being typed',
+    );
     await f.locator('#f-baseUrl').blur();
     await f.locator('#f-fimTemplate').selectOption('native');
     const urlError = f.locator('[data-field="baseUrl"] .error-text');
@@ -91,7 +127,13 @@ export async function run(ctx) {
     assert.equal(await f.locator('#f-baseUrl').getAttribute('aria-invalid'), 'true');
 
     // A closed port: Test connection explains why it is unreachable.
-    const closed = await new Promise((r) => { const s = http.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => r(p)); }); });
+    const closed = await new Promise((r) => {
+      const s = http.createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = s.address().port;
+        s.close(() => r(p));
+      });
+    });
     await f.locator('#f-baseUrl').fill(`http://127.0.0.1:${closed}/v1`);
     await f.locator('#f-model').fill('x');
     // In a short window the result is below the fold: it is scrolled into view when it arrives.
@@ -128,28 +170,42 @@ export async function run(ctx) {
     assert.match(await f.locator('#test-latency').innerText(), /^\d+ ms$/);
     assert.ok(result.includes(MODEL), `test result lists no model:\n${result}`);
     await f.locator('#test-result button.chip', { hasText: MODEL }).click();
-    await waitFor(async () => (await f.locator('#f-model').inputValue()) === MODEL, { what: 'model picked from the list' });
+    await waitFor(async () => (await f.locator('#f-model').inputValue()) === MODEL, {
+      what: 'model picked from the list',
+    });
     await clearToasts();
     await w.screenshot('settings-panel-tested');
-    assert.ok(proxy.seen.some((r) => r.url.endsWith('/models') && r.authorization === `Bearer ${API_KEY}`), 'the probe did not carry the typed API key');
+    assert.ok(
+      proxy.seen.some((r) => r.url.endsWith('/models') && r.authorization === `Bearer ${API_KEY}`),
+      'the probe did not carry the typed API key',
+    );
 
     await f.locator('#save-use').click();
     const row = f.locator('li.row[data-name="loopback"]');
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.badge.active').waitFor({ timeout: 10_000 });
     assert.match(await row.innerText(), /API key stored/);
-    assert.match(await f.locator('#notice').innerText(), /Saved “loopback”: Tessera now uses it\./, '"Save and use" confirms');
+    assert.match(
+      await f.locator('#notice').innerText(),
+      /Saved “loopback”: Tessera now uses it\./,
+      '"Save and use" confirms',
+    );
     await clearToasts();
     await w.screenshot('settings-panel-saved');
 
     // ── settings.json: the profile, the active name, and no key ─────────────────────────────────────
     const settingsFile = path.join(h.dirs.userData, 'User', 'settings.json');
-    const raw = await waitFor(async () => {
-      const t = await fsp.readFile(settingsFile, 'utf8');
-      return t.includes('"tessera.activeBackend"') ? t : false;
-    }, { timeout: 5000, what: 'settings.json updated' });
+    const raw = await waitFor(
+      async () => {
+        const t = await fsp.readFile(settingsFile, 'utf8');
+        return t.includes('"tessera.activeBackend"') ? t : false;
+      },
+      { timeout: 5000, what: 'settings.json updated' },
+    );
     const settings = JSON.parse(raw.replace(/^\s*\/\/.*$/gm, ''));
-    assert.deepEqual(settings['tessera.backends'], [{ name: 'loopback', kind: 'openai', baseUrl: proxy.baseUrl, model: MODEL, fimTemplate: 'native' }]);
+    assert.deepEqual(settings['tessera.backends'], [
+      { name: 'loopback', kind: 'openai', baseUrl: proxy.baseUrl, model: MODEL, fimTemplate: 'native' },
+    ]);
     assert.equal(settings['tessera.activeBackend'], 'loopback');
     assert.ok(!raw.includes(API_KEY), 'the API key leaked into settings.json');
 
@@ -163,14 +219,19 @@ export async function run(ctx) {
     await w.triggerSuggest();
     const ghost = await w.waitForGhostText(10_000).catch(async (e) => {
       await w.screenshot('settings-panel-ghost-failure');
-      log(`no ghost text: ${model.count} completion request(s); status: ${await w.tesseraStatus()}; answers: ${JSON.stringify(model.requests.map((r) => r.answer))}`);
+      log(
+        `no ghost text: ${model.count} completion request(s); status: ${await w.tesseraStatus()}; answers: ${JSON.stringify(model.requests.map((r) => r.answer))}`,
+      );
       throw e;
     });
     assert.equal(ghost.trim(), 'return a + b');
     const bodies = model.completions();
     assert.ok(bodies.length >= 1, 'no completion request reached the loopback server');
     assert.equal(bodies.at(-1).model, MODEL);
-    assert.ok(proxy.seen.some((r) => r.url.endsWith('/completions') && r.authorization === `Bearer ${API_KEY}`), 'completion requests lack the stored key');
+    assert.ok(
+      proxy.seen.some((r) => r.url.endsWith('/completions') && r.authorization === `Bearer ${API_KEY}`),
+      'completion requests lack the stored key',
+    );
     log(`settings-panel: ghost text "${ghost.trim()}" from ${bodies.length} request(s)`);
     await sleep(100);
   } finally {

@@ -33,7 +33,10 @@ export async function run(ctx) {
     ]),
   );
   let w;
-  const mentionsSecret = () => model.requests.filter((r) => JSON.stringify(r.body ?? '').includes(SECRET) || JSON.stringify(r.body ?? '').includes('DB_PASSWORD'));
+  const mentionsSecret = () =>
+    model.requests.filter(
+      (r) => JSON.stringify(r.body ?? '').includes(SECRET) || JSON.stringify(r.body ?? '').includes('DB_PASSWORD'),
+    );
   try {
     w = await h.openWindow({
       name: 'snooze-exclusions',
@@ -46,7 +49,9 @@ export async function run(ctx) {
       },
       settings: {
         ...LITERAL_TYPING_SETTINGS,
-        'tessera.backends': [{ name: 'loopback', kind: 'openai', baseUrl: model.baseUrl, model: 'm', fimTemplate: 'native' }],
+        'tessera.backends': [
+          { name: 'loopback', kind: 'openai', baseUrl: model.baseUrl, model: 'm', fimTemplate: 'native' },
+        ],
         'tessera.activeBackend': 'loopback',
         'tessera.exclude': ['GEN/**'],
       },
@@ -70,7 +75,10 @@ export async function run(ctx) {
     // ── snooze from the status bar menu: 5 minutes, then "Resume now" ───────────────────────────────
     await page.locator('.statusbar [aria-label^="Tessera "]').first().click();
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Snooze 5 minutes' }).first().click();
-    await waitFor(async () => /^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), { timeout: 5000, what: 'status bar: snoozed' });
+    await waitFor(async () => /^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), {
+      timeout: 5000,
+      what: 'status bar: snoozed',
+    });
     await w.screenshot('status-bar-snoozed');
     let before = model.count;
     await focusEditor();
@@ -83,7 +91,10 @@ export async function run(ctx) {
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Resume now' }).first().waitFor();
     await w.screenshot('status-bar-menu-snoozed');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Resume now' }).first().click();
-    await waitFor(async () => !/^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), { timeout: 5000, what: 'status bar: no longer snoozed' });
+    await waitFor(async () => !/^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), {
+      timeout: 5000,
+      what: 'status bar: no longer snoozed',
+    });
     // Each check types one more character of "return", so no earlier (dismissed) suggestion is reused.
     model.setResponder(() => 'turn a * b');
     await focusEditor();
@@ -95,7 +106,10 @@ export async function run(ctx) {
 
     // ── a snooze ends by itself ─────────────────────────────────────────────────────────────────────
     await w.pressKey('Control+Alt+9');
-    await waitFor(async () => /^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), { timeout: 5000, what: 'status bar: snoozed (keybinding)' });
+    await waitFor(async () => /^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), {
+      timeout: 5000,
+      what: 'status bar: snoozed (keybinding)',
+    });
     const snoozedAt = Date.now();
     before = model.count;
     await w.typeText('t');
@@ -103,7 +117,10 @@ export async function run(ctx) {
     await sleep(1200);
     assert.equal(await w.ghostText(), '', 'ghost text while snoozed');
     assert.equal(model.count, before, 'a request was sent while snoozed');
-    await waitFor(async () => !/^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), { timeout: (SNOOZE_SECONDS + 5) * 1000, what: 'the snooze to end' });
+    await waitFor(async () => !/^Tessera snoozed/.test((await w.tesseraStatus()) ?? ''), {
+      timeout: (SNOOZE_SECONDS + 5) * 1000,
+      what: 'the snooze to end',
+    });
     const ended = Date.now() - snoozedAt;
     assert.ok(ended >= SNOOZE_SECONDS * 1000 - 1500, `snooze ended too early (${ended} ms)`);
     model.setResponder(() => 'rn a * b');
@@ -147,16 +164,29 @@ export async function run(ctx) {
     assert.match((await w.tesseraStatus()) ?? '', /config\.txt is a link to \.env/);
 
     await w.pressKey('Control+Alt+8');
-    await page.locator('.tabs-container .tab.active', { hasText: '.env.production' }).first().waitFor({ timeout: 10_000 });
-    await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), { timeout: 10_000, what: 'focus in the untitled .env.production' });
+    await page
+      .locator('.tabs-container .tab.active', { hasText: '.env.production' })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), {
+      timeout: 10_000,
+      what: 'focus in the untitled .env.production',
+    });
     await w.typeText(`DB_PASSWORD=${SECRET}`);
     await w.triggerSuggest();
     await sleep(1500);
     assert.equal(await w.ghostText(), '', 'ghost text in an untitled .env.production');
-    assert.match((await w.tesseraStatus()) ?? '', /\.env\.production looks like a environment file.*never sent to a backend/);
+    assert.match(
+      (await w.tesseraStatus()) ?? '',
+      /\.env\.production looks like a environment file.*never sent to a backend/,
+    );
     await w.screenshot('status-bar-untitled-env-excluded');
 
-    assert.equal(model.count, before, `requests were sent from excluded files: ${JSON.stringify(model.completions().slice(before))}`);
+    assert.equal(
+      model.count,
+      before,
+      `requests were sent from excluded files: ${JSON.stringify(model.completions().slice(before))}`,
+    );
     assert.deepEqual(mentionsSecret(), [], 'secret content reached the server');
 
     // Back in an ordinary file, suggestions work again (the exclusion is per file).

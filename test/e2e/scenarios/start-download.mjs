@@ -45,7 +45,15 @@ async function slowMirror(file, { dropAt }) {
     pump();
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/qwen2.5-coder-0.5b-q8_0.gguf`, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/qwen2.5-coder-0.5b-q8_0.gguf`,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  };
 }
 
 export async function run(ctx) {
@@ -62,10 +70,20 @@ export async function run(ctx) {
     await st.ready();
     const out = st.output;
     // Before VS Code: the download, its progress, the dropped connection, the resume, the check.
-    assert.ok(out.indexOf('model ready') >= 0 && out.indexOf('model ready') < out.indexOf('is ready in'), `the model was ready before VS Code:\n${out}`);
+    assert.ok(
+      out.indexOf('model ready') >= 0 && out.indexOf('model ready') < out.indexOf('is ready in'),
+      `the model was ready before VS Code:\n${out}`,
+    );
     assert.match(out, /no server on http:\/\/127\.0\.0\.1:\d+\/v1: using the built-in model/);
-    assert.match(out, /downloading Qwen2\.5-Coder 0\.5B \(Q8_0\), about 531 MB, from 127\.0\.0\.1:\d+ into .*qwen2\.5-coder-0\.5b-q8_0\.gguf/);
-    assert.match(out, /\[█*░+\] +\d+% +\d+ kB of 500 kB · [\d.]+ (kB|MB)\/s · .*left/, 'a progress line with bytes, speed and time left');
+    assert.match(
+      out,
+      /downloading Qwen2\.5-Coder 0\.5B \(Q8_0\), about 531 MB, from 127\.0\.0\.1:\d+ into .*qwen2\.5-coder-0\.5b-q8_0\.gguf/,
+    );
+    assert.match(
+      out,
+      /\[█*░+\] +\d+% +\d+ kB of 500 kB · [\d.]+ (kB|MB)\/s · .*left/,
+      'a progress line with bytes, speed and time left',
+    );
     assert.match(out, /connection to 127\.0\.0\.1:\d+ was lost after .*; resuming in 1 s \(attempt 2 of 5\)/);
     assert.match(out, /model ready: 500 kB, SHA-256 [0-9a-f]{16}… matches the pinned hash/);
     assert.equal(mirror.requests.length, 2);
@@ -79,7 +97,10 @@ export async function run(ctx) {
     // VS Code: the zero-setup path picks the cached model (npm start passes the cache to it).
     w = await h.openWindowAt(st.url, st.folder);
     await w.openFile('cart.ts', { cursor: { line: 15, column: 5 } });
-    await waitFor(async () => /embedded model ready/.test(await st.tesseraLogs()), { timeout: 30_000, what: 'the built-in model loaded' });
+    await waitFor(async () => /embedded model ready/.test(await st.tesseraLogs()), {
+      timeout: 30_000,
+      what: 'the built-in model loaded',
+    });
     await w.typeText('return ', { delay: 40 });
     const ghost = await w.waitForGhostText(20_000);
     assert.match(ghost, /^x+$/, `ghost text from the downloaded model: ${JSON.stringify(ghost)}`);
@@ -95,13 +116,19 @@ export async function run(ctx) {
     await waitFor(() => !st.codeServerAlive(), { timeout: 10_000, what: 'code-server to stop after SIGINT to npm' });
 
     // Again, with --reset: the cached model at once (no request), the samples as shipped.
-    assert.notEqual(fs.readFileSync(path.join(st.folder, 'cart.ts'), 'utf8'), fs.readFileSync(path.join(REPO, 'samples/workspace/cart.ts'), 'utf8'));
+    assert.notEqual(
+      fs.readFileSync(path.join(st.folder, 'cart.ts'), 'utf8'),
+      fs.readFileSync(path.join(REPO, 'samples/workspace/cart.ts'), 'utf8'),
+    );
     st = await runStart(['--reset'], { log, root, env, defaultRunDir: true });
     await st.ready();
     assert.match(st.output, /backend: the built-in model .* inside VS Code \(from the cache\)/);
     assert.doesNotMatch(st.output, /downloading/);
     assert.equal(mirror.requests.length, 2, 'no request for a cached model');
-    assert.equal(fs.readFileSync(path.join(st.folder, 'cart.ts'), 'utf8'), fs.readFileSync(path.join(REPO, 'samples/workspace/cart.ts'), 'utf8'));
+    assert.equal(
+      fs.readFileSync(path.join(st.folder, 'cart.ts'), 'utf8'),
+      fs.readFileSync(path.join(REPO, 'samples/workspace/cart.ts'), 'utf8'),
+    );
   } finally {
     await w?.close();
     await st.cleanup();

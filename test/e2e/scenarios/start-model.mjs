@@ -23,12 +23,18 @@ export async function run(ctx) {
   let w;
   try {
     await st.ready();
-    assert.match(st.output, new RegExp(`backend: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} inside VS Code \\(tessera-tiny-fim`));
+    assert.match(
+      st.output,
+      new RegExp(`backend: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} inside VS Code \\(tessera-tiny-fim`),
+    );
     assert.ok(!insideRepo(st.folder), 'the sample copy is outside the repository');
     assert.ok(fs.existsSync(path.join(st.folder, 'shapes.py')), 'the sample workspace was copied');
     w = await h.openWindowAt(st.url, st.folder);
     await w.openFile('shapes.py', { cursor: { line: 19, column: 9 } });
-    await waitFor(async () => /embedded model ready/.test(await st.tesseraLogs()), { timeout: 30_000, what: 'the model loaded when the editor opened' });
+    await waitFor(async () => /embedded model ready/.test(await st.tesseraLogs()), {
+      timeout: 30_000,
+      what: 'the model loaded when the editor opened',
+    });
     await w.typeText('return ', { delay: 40 });
     const ghost = await w.waitForGhostText(20_000);
     assert.match(ghost, /^x+$/, `ghost text from the tiny always-"x" model: ${JSON.stringify(ghost)}`);

@@ -42,7 +42,8 @@ export async function run(ctx) {
   });
   await new Promise((r) => plainHost.listen(0, '127.0.0.1', r));
   const route = (name, port) => {
-    if (name === 'models.tessera.test') return { host: '127.0.0.1', port: port === 443 ? host.address().port : plainHost.address().port };
+    if (name === 'models.tessera.test')
+      return { host: '127.0.0.1', port: port === 443 ? host.address().port : plainHost.address().port };
     if (name === 'llm.tessera.test') return { host: '127.0.0.1', port: server.port };
     return { host: name, port };
   };
@@ -70,10 +71,17 @@ export async function run(ctx) {
 
     // ── terminal: --server finds the server behind HTTP_PROXY; VS Code's requests go through http.proxy ─────
     terminalProxy.seen.length = 0;
-    st = await runStart(['--server', 'http://llm.tessera.test/v1'], { log, root, env: { ...env, TESSERA_MODEL_URL: 'http://models.tessera.test/qwen2.5-coder-0.5b-q8_0.gguf' } });
+    st = await runStart(['--server', 'http://llm.tessera.test/v1'], {
+      log,
+      root,
+      env: { ...env, TESSERA_MODEL_URL: 'http://models.tessera.test/qwen2.5-coder-0.5b-q8_0.gguf' },
+    });
     await st.ready();
     assert.match(st.output, /backend: OpenAI-compatible server at http:\/\/llm\.tessera\.test\/v1, model m/);
-    assert.ok(terminalProxy.seen.some((r) => r.target === 'http://llm.tessera.test/v1/models'), `the probe went around HTTP_PROXY: ${JSON.stringify(terminalProxy.seen)}`);
+    assert.ok(
+      terminalProxy.seen.some((r) => r.target === 'http://llm.tessera.test/v1/models'),
+      `the probe went around HTTP_PROXY: ${JSON.stringify(terminalProxy.seen)}`,
+    );
     const probes = terminalProxy.seen.length;
     assert.deepEqual(editorProxy.seen, []);
     w = await h.openWindowAt(st.url, st.folder);
@@ -81,16 +89,37 @@ export async function run(ctx) {
     await w.typeText('return ', { delay: 40 });
     assert.equal(await w.waitForGhostText(20_000), 'self.width * self.height');
     // (VS Code's proxy agent tunnels plain http with CONNECT too.)
-    assert.ok(editorProxy.seen.some((r) => r.target === 'llm.tessera.test:80' || r.target.startsWith('http://llm.tessera.test/')), `no request through http.proxy: ${JSON.stringify(editorProxy.seen)}`);
+    assert.ok(
+      editorProxy.seen.some(
+        (r) => r.target === 'llm.tessera.test:80' || r.target.startsWith('http://llm.tessera.test/'),
+      ),
+      `no request through http.proxy: ${JSON.stringify(editorProxy.seen)}`,
+    );
     assert.ok(server.completions().length >= 1, 'the completion reached the server behind the proxy');
     assert.equal(terminalProxy.seen.length, probes, 'VS Code used its own proxy setting, not the environment');
     await w.pressKey('Escape');
 
     // ── VS Code: the extension's own model download through http.proxy ─────────────────────────────────────
     await w.runCommand('Tessera: Download Embedded Model');
-    await waitFor(async () => /embedded model: downloaded .*verified against the pinned hash/.test(await st.tesseraLogs()), { timeout: 30_000, what: 'the download inside VS Code' })
-      .catch(async (e) => { log((await st.tesseraLogs()).split('\n').filter((l) => /download|embedded/.test(l)).join('\n')); log(JSON.stringify(editorProxy.seen)); throw e; });
-    assert.ok(editorProxy.seen.some((r) => r.target === 'models.tessera.test:80' || r.target.startsWith('http://models.tessera.test/')), `the download did not go through http.proxy: ${JSON.stringify(editorProxy.seen)}`);
+    await waitFor(
+      async () => /embedded model: downloaded .*verified against the pinned hash/.test(await st.tesseraLogs()),
+      { timeout: 30_000, what: 'the download inside VS Code' },
+    ).catch(async (e) => {
+      log(
+        (await st.tesseraLogs())
+          .split('\n')
+          .filter((l) => /download|embedded/.test(l))
+          .join('\n'),
+      );
+      log(JSON.stringify(editorProxy.seen));
+      throw e;
+    });
+    assert.ok(
+      editorProxy.seen.some(
+        (r) => r.target === 'models.tessera.test:80' || r.target.startsWith('http://models.tessera.test/'),
+      ),
+      `the download did not go through http.proxy: ${JSON.stringify(editorProxy.seen)}`,
+    );
     assert.equal(terminalProxy.seen.length, probes);
     assert.ok(fs.readFileSync(path.join(st.modelCache, 'qwen2.5-coder-0.5b-q8_0.gguf')).equals(body));
   } finally {

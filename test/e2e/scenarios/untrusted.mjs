@@ -40,7 +40,11 @@ export async function run(ctx) {
     const remoteUrl = `http://0.0.0.0:${server.port}/v1`;
     // Control: the "remote" URL does reach the model server from here, so silence below is Tessera's choice.
     const probe = await fetch(`${remoteUrl}/models`, { signal: AbortSignal.timeout(5000) });
-    assert.equal(probe.status, 200, `${remoteUrl} is not reachable from this machine; the scenario would prove nothing`);
+    assert.equal(
+      probe.status,
+      200,
+      `${remoteUrl} is not reachable from this machine; the scenario would prove nothing`,
+    );
     server.reset();
     server.setResponder(() => 'eturn a + b');
 
@@ -53,7 +57,9 @@ export async function run(ctx) {
       files: { 'calc.py': 'def add(a, b):\n' },
       settings: { ...TRUST_SETTINGS, ...remoteSettings },
       workspaceSettings: {
-        'tessera.backends': [{ name: 'workspace-server', kind: 'openai', baseUrl: wsServer.baseUrl, model: 'm', fimTemplate: 'native' }],
+        'tessera.backends': [
+          { name: 'workspace-server', kind: 'openai', baseUrl: wsServer.baseUrl, model: 'm', fimTemplate: 'native' },
+        ],
         'tessera.activeBackend': 'workspace-server',
         'tessera.exclude': ['calc.py'],
       },
@@ -65,7 +71,10 @@ export async function run(ctx) {
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 15_000 });
 
     // ── remote profile: nothing is sent, the status bar says why ────────────────────────────────────
-    await waitFor(async () => /not trusted/.test(await status()), { timeout: 15_000, what: 'status bar: workspace not trusted' });
+    await waitFor(async () => /not trusted/.test(await status()), {
+      timeout: 15_000,
+      what: 'status bar: workspace not trusted',
+    });
     assert.match(await status(), /^Tessera off\./, 'the status bar does not show Tessera as off');
     assert.match(await status(), /only uses a backend on this machine/);
     assert.match(await status(), /"remote" sends code to 0\.0\.0\.0:/);
@@ -73,13 +82,30 @@ export async function run(ctx) {
     await w.typeText('    ');
     await sleep(1200); // room for an automatic trigger (debounce) to go out, if one were going to
     await w.triggerSuggest(); // an explicit Alt+\ is refused too
-    await waitFor(async () => /Last: no suggestion — this backend is not used in an untrusted workspace \(this workspace is not trusted/.test(await status()), { timeout: 10_000, what: 'the explicit trigger refused (status "Last: untrusted")' });
+    await waitFor(
+      async () =>
+        /Last: no suggestion — this backend is not used in an untrusted workspace \(this workspace is not trusted/.test(
+          await status(),
+        ),
+      { timeout: 10_000, what: 'the explicit trigger refused (status "Last: untrusted")' },
+    );
     assert.equal(await w.ghostText(), '', 'ghost text in an untrusted workspace from a non-local backend');
-    assert.equal(server.requests.length, 0, `the non-local backend got requests: ${JSON.stringify(server.requests.map((r) => r.path))}`);
-    assert.equal(wsServer.requests.length, 0, "the workspace's own backend got requests: workspace settings were not ignored");
+    assert.equal(
+      server.requests.length,
+      0,
+      `the non-local backend got requests: ${JSON.stringify(server.requests.map((r) => r.path))}`,
+    );
+    assert.equal(
+      wsServer.requests.length,
+      0,
+      "the workspace's own backend got requests: workspace settings were not ignored",
+    );
     // The tooltip (what a mouse user reads) says the same.
     await page.locator('.statusbar [aria-label^="Tessera "]').first().hover();
-    await page.locator('.monaco-hover, .workbench-hover', { hasText: 'not trusted' }).first().waitFor({ timeout: 5000 })
+    await page
+      .locator('.monaco-hover, .workbench-hover', { hasText: 'not trusted' })
+      .first()
+      .waitFor({ timeout: 5000 })
       .catch(() => log('no status bar tooltip visible (hover)'));
     await w.screenshot('untrusted-status-bar');
     await page.mouse.move(600, 300);
@@ -91,12 +117,23 @@ export async function run(ctx) {
     await row.waitFor({ timeout: 15_000 });
     const note = await f.locator('#trust-note').innerText();
     assert.match(note, /Restricted mode/);
-    assert.match(note, /not trusted: Tessera only sends code to a backend on this machine \(localhost\) or to the embedded model/);
+    assert.match(
+      note,
+      /not trusted: Tessera only sends code to a backend on this machine \(localhost\) or to the embedded model/,
+    );
     assert.match(await row.locator('.badge.warn').innerText(), /not used here/);
     assert.match(await row.locator('.warn-text').innerText(), /"remote" sends code to 0\.0\.0\.0:\d+/);
-    assert.equal(await f.locator('li.row[data-name="workspace-server"]').count(), 0, "the panel lists the workspace's ignored profile");
+    assert.equal(
+      await f.locator('li.row[data-name="workspace-server"]').count(),
+      0,
+      "the panel lists the workspace's ignored profile",
+    );
     // The reason must be legible, not just present (light theme here; the dark pass is panel-dark.mjs).
-    const legible = await contrasts(f, ['#trust-note', 'li.row[data-name="remote"] .badge.warn', 'li.row[data-name="remote"] .warn-text']);
+    const legible = await contrasts(f, [
+      '#trust-note',
+      'li.row[data-name="remote"] .badge.warn',
+      'li.row[data-name="remote"] .warn-text',
+    ]);
     log(`contrast (untrusted panel): ${JSON.stringify(legible)}`);
     assertLegible(legible, 4.5, 'untrusted panel');
     await w.runCommand('Notifications: Clear All Notifications').catch(() => {});
@@ -115,14 +152,20 @@ export async function run(ctx) {
     assert.equal(await local.locator('.badge.warn').count(), 0, 'the loopback profile is marked "not used here"');
     assert.equal(await f.locator('#trust-note').count(), 1, 'the restricted-mode note went away');
     // Ready, and the refusal that explained the old backend ("Last: untrusted …") is gone with it.
-    await waitFor(async () => /^Tessera ready/.test(await status()) && !/not trusted/.test(await status()), { timeout: 15_000, what: 'status bar: ready with the loopback backend, no stale "not trusted"' });
+    await waitFor(async () => /^Tessera ready/.test(await status()) && !/not trusted/.test(await status()), {
+      timeout: 15_000,
+      what: 'status bar: ready with the loopback backend, no stale "not trusted"',
+    });
     // The panel wrote the user's settings, not the (ignored) workspace file.
     const userSettings = await fsp.readFile(path.join(h.dirs.userData, 'User', 'settings.json'), 'utf8');
     assert.match(userSettings, /"tessera\.activeBackend": "local"/);
     assert.doesNotMatch(await fsp.readFile(path.join(w.folder, '.vscode', 'settings.json'), 'utf8'), /"local"/);
     // Back to the editor (its tab: keys typed while the webview has focus stay in the webview).
     await page.locator('.tabs-container .tab', { hasText: 'calc.py' }).first().click();
-    await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), { timeout: 10_000, what: 'focus in calc.py' });
+    await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), {
+      timeout: 10_000,
+      what: 'focus in calc.py',
+    });
     await w.pressKey('Control+End');
     await w.typeText('r');
     await w.triggerSuggest();
@@ -132,8 +175,13 @@ export async function run(ctx) {
     assert.equal(wsServer.requests.length, 0, "the workspace's own backend got requests");
     await w.pressKey('Tab');
     assert.equal(await w.saveAndRead('calc.py'), 'def add(a, b):\n    return a + b');
-    assert.ok(await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().isVisible(), 'the window left Restricted Mode');
-    log(`untrusted: remote refused with 0 requests; loopback answered ${server.completions().length} request(s); workspace server: ${wsServer.requests.length}`);
+    assert.ok(
+      await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().isVisible(),
+      'the window left Restricted Mode',
+    );
+    log(
+      `untrusted: remote refused with 0 requests; loopback answered ${server.completions().length} request(s); workspace server: ${wsServer.requests.length}`,
+    );
   } finally {
     await wsServer.close();
   }

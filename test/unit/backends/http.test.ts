@@ -25,7 +25,13 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 describe('readSSE', () => {
   it('frames events split anywhere, with CRLF, comments, multi-line data and llama.cpp error lines', async () => {
-    const res = chunked([': keep-alive\r\n\r\nda', 'ta: {"a":', '1}\r\n\r\nevent: ping\ndata: x\ndata: y\n\n', 'error: {"message":"boom"}\n\n', 'data: [DONE]\n\n']);
+    const res = chunked([
+      ': keep-alive\r\n\r\nda',
+      'ta: {"a":',
+      '1}\r\n\r\nevent: ping\ndata: x\ndata: y\n\n',
+      'error: {"message":"boom"}\n\n',
+      'data: [DONE]\n\n',
+    ]);
     expect(await all(readSSE(res))).toEqual([
       { event: 'message', data: '{"a":1}' },
       { event: 'ping', data: 'x\ny' },
@@ -133,7 +139,9 @@ describe('guardedStream', () => {
         secrets: [],
         // eslint-disable-next-line require-yield
         open: async function* ({ signal }) {
-          await new Promise<void>((_, reject) => signal.addEventListener('abort', () => ((sawAbort = true), reject(signal.reason))));
+          await new Promise<void>((_, reject) =>
+            signal.addEventListener('abort', () => ((sawAbort = true), reject(signal.reason))),
+          );
         },
       }),
     ).catch((e) => e);
@@ -145,7 +153,13 @@ describe('guardedStream', () => {
 describe('redactingLogger', () => {
   it('scrubs the key and bearer headers from every line', () => {
     const lines: string[] = [];
-    const sink = { trace: (m: string) => lines.push(m), debug: (m: string) => lines.push(m), info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+    const sink = {
+      trace: (m: string) => lines.push(m),
+      debug: (m: string) => lines.push(m),
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error: (m: string) => lines.push(m),
+    };
     const log = redactingLogger(sink, () => ['abcd-1234-key']);
     log.warn('sent key abcd-1234-key');
     log.info('authorization: Bearer zzzzzzzzzz');
@@ -158,11 +172,17 @@ describe('redactUrls', () => {
     expect(redactUrls('fetch http://bob:hunter2@127.0.0.1:8012/v1/completions?api_key=sk-1#x failed')).toBe(
       'fetch http://‹redacted›@127.0.0.1:8012/v1/completions?‹redacted› failed',
     );
-    expect(redactUrls('from https://a.example/v1?k=1 to wss://tok@b.example:9')).toBe('from https://a.example/v1?‹redacted› to wss://‹redacted›@b.example:9');
-    expect(redactUrls('cannot reach http://127.0.0.1:8080/v1 (ECONNREFUSED)')).toBe('cannot reach http://127.0.0.1:8080/v1 (ECONNREFUSED)');
+    expect(redactUrls('from https://a.example/v1?k=1 to wss://tok@b.example:9')).toBe(
+      'from https://a.example/v1?‹redacted› to wss://‹redacted›@b.example:9',
+    );
+    expect(redactUrls('cannot reach http://127.0.0.1:8080/v1 (ECONNREFUSED)')).toBe(
+      'cannot reach http://127.0.0.1:8080/v1 (ECONNREFUSED)',
+    );
   });
 
   it('applies to every BackendError message, which the status bar, notifications and the panel show', () => {
-    expect(new BackendError('unreachable', 'cannot reach http://u:pw@h:1/v1?token=abc').message).toBe('cannot reach http://‹redacted›@h:1/v1?‹redacted›');
+    expect(new BackendError('unreachable', 'cannot reach http://u:pw@h:1/v1?token=abc').message).toBe(
+      'cannot reach http://‹redacted›@h:1/v1?‹redacted›',
+    );
   });
 });

@@ -73,15 +73,25 @@ describe('syntax-trimmed context (python)', () => {
   it('returns the whole document when it fits', async () => {
     const doc = SAMPLES.python;
     const k = doc.indexOf('return [');
-    const ctx = await buildContext({ language: 'python', prefix: doc.slice(0, k), suffix: doc.slice(k), budgetTokens: 2000 });
+    const ctx = await buildContext({
+      language: 'python',
+      prefix: doc.slice(0, k),
+      suffix: doc.slice(k),
+      budgetTokens: 2000,
+    });
     expect(ctx.prefix + ctx.suffix).toBe(doc);
   });
 });
 
 describe('a file wrapped in one function (UMD factory, immediately invoked function)', () => {
   it('gets the far code of its top level, as the same file unwrapped does', async () => {
-    const body = (i: number) => Array.from({ length: 8 }, (_, k) => `    total += values[${k}] * rate_${i} + offset_${i};\n`).join('');
-    const helpers = Array.from({ length: 60 }, (_, i) => `  function helper_${i}(values, rate_${i}, offset_${i}) {\n    var total = 0;\n${body(i)}    return total;\n  }\n`).join('');
+    const body = (i: number) =>
+      Array.from({ length: 8 }, (_, k) => `    total += values[${k}] * rate_${i} + offset_${i};\n`).join('');
+    const helpers = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `  function helper_${i}(values, rate_${i}, offset_${i}) {\n    var total = 0;\n${body(i)}    return total;\n  }\n`,
+    ).join('');
     const inner = `  var VERSION = '1.0';\n${helpers}  function last(values) {\n    var n = helper_2(values, 1, 2);\n    █\n    return n;\n  }\n`;
     const far = async (doc: string) => {
       const { prefix, suffix } = at(doc);
@@ -103,7 +113,12 @@ describe('fallbacks', () => {
   it('takes the line window for languages without a grammar', async () => {
     const text = Array.from({ length: 400 }, (_, i) => `line ${i} of some prose`).join('\n');
     const k = text.indexOf('line 200');
-    const ctx = await buildContext({ language: 'markdown', prefix: text.slice(0, k), suffix: text.slice(k), budgetTokens: 100 });
+    const ctx = await buildContext({
+      language: 'markdown',
+      prefix: text.slice(0, k),
+      suffix: text.slice(k),
+      budgetTokens: 100,
+    });
     expect(ctx.strategy).toBe('lines');
     expect(ctx.fallbackReason).toBe('no-grammar');
     expect(ctx.tokens).toBeLessThanOrEqual(100);
@@ -114,14 +129,24 @@ describe('fallbacks', () => {
 
   it('cuts a cursor line longer than the budget, keeping the text nearest the cursor', async () => {
     const line = 'const x = [' + Array.from({ length: 500 }, (_, i) => i).join(', ');
-    const ctx = await buildContext({ language: 'typescript', prefix: line, suffix: '];\n' + SAMPLES.typescript.repeat(20), budgetTokens: 64 });
+    const ctx = await buildContext({
+      language: 'typescript',
+      prefix: line,
+      suffix: '];\n' + SAMPLES.typescript.repeat(20),
+      budgetTokens: 64,
+    });
     expect(ctx.tokens).toBeLessThanOrEqual(64);
     expect(line.endsWith(ctx.prefix)).toBe(true);
     expect(ctx.prefix.length).toBeGreaterThan(20);
   });
 
   it('buildContextSync without a loaded grammar or tree uses the line window', () => {
-    const ctx = buildContextSync({ language: 'php', prefix: '<?php\n' + 'echo 1;\n'.repeat(3000), suffix: 'echo 2;\n', budgetTokens: 50 });
+    const ctx = buildContextSync({
+      language: 'php',
+      prefix: '<?php\n' + 'echo 1;\n'.repeat(3000),
+      suffix: 'echo 2;\n',
+      budgetTokens: 50,
+    });
     expect(['grammar-not-loaded', undefined]).toContain(ctx.fallbackReason);
     expect(ctx.tokens).toBeLessThanOrEqual(50);
   });
@@ -147,7 +172,14 @@ describe('invariants on real files (property-based)', () => {
             (cursor, budget, share) => {
               const prefix = text.slice(0, cursor);
               const suffix = text.slice(cursor);
-              const ctx = buildContextSync({ language, prefix, suffix, budgetTokens: budget, suffixShare: share, tree });
+              const ctx = buildContextSync({
+                language,
+                prefix,
+                suffix,
+                budgetTokens: budget,
+                suffixShare: share,
+                tree,
+              });
               expect(ctx.tokens).toBeLessThanOrEqual(budget);
               expect(estimateTokens(ctx.prefix) + estimateTokens(ctx.suffix)).toBeLessThanOrEqual(budget);
               const lineBefore = prefix.slice(prefix.lastIndexOf('\n') + 1);

@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../src/sim/random';
-import { commonPrefix, commonSuffix, declarationSites, declarationsOf, updateSites } from '../../../src/core/context/declarations';
+import {
+  commonPrefix,
+  commonSuffix,
+  declarationSites,
+  declarationsOf,
+  updateSites,
+} from '../../../src/core/context/declarations';
 import { languageOrAny } from '../../../src/core/languages';
 
 const ROOT = path.resolve(__dirname, '../../..');
-
 
 const fresh = (text: string, language?: string) => declarationSites(text, `fresh-${Math.random()}`, language);
 const sitesAsPairs = (s: { names: string[]; offsets: number[] }) => s.names.map((n, i) => `${n}@${s.offsets[i]}`);
@@ -35,12 +40,15 @@ describe('declaration index', () => {
   });
 
   it("reads each language's own declaration words", () => {
-    const rust = 'pub struct Point { x: f64 }\nimpl Point {\n    pub fn norm(&self) -> f64 { 0.0 }\n}\ntrait Shape {}\n';
+    const rust =
+      'pub struct Point { x: f64 }\nimpl Point {\n    pub fn norm(&self) -> f64 { 0.0 }\n}\ntrait Shape {}\n';
     const r = fresh(rust, 'rust');
     expect(r.names.filter((n) => n === 'Point')).toHaveLength(2); // the struct and its impl block
     expect(r.names).toEqual(expect.arrayContaining(['norm', 'Shape']));
     // `object` declares in Scala, `val` in Kotlin; in Python neither is a declaration word.
-    expect(fresh('object Registry {\n  val size = 3\n}\n', 'scala').names).toEqual(expect.arrayContaining(['Registry', 'size']));
+    expect(fresh('object Registry {\n  val size = 3\n}\n', 'scala').names).toEqual(
+      expect.arrayContaining(['Registry', 'size']),
+    );
     expect(fresh('x = object Registry\n', 'python').names).not.toContain('Registry');
     // A Go receiver method, and no receiver pattern where `func` is not a keyword.
     expect(fresh('func (s *Server) Handle() {}\n', 'go').names).toContain('Handle');
@@ -78,7 +86,11 @@ describe('declaration index', () => {
   it('an update after typing, deleting, breaking lines or adding declarations equals a fresh scan (real files)', () => {
     const r = rng(11);
     const inserts = ['x', ' ', '\n', '(', 'e', '\n  const added = 1;\n', 'function made() {}\n', ';', '\n\n'];
-    for (const file of ['node_modules/zod/src/v3/types.ts', 'src/core/context/syntax.ts', 'test/fixtures/postfilter/python/basic.jsonl']) {
+    for (const file of [
+      'node_modules/zod/src/v3/types.ts',
+      'src/core/context/syntax.ts',
+      'test/fixtures/postfilter/python/basic.jsonl',
+    ]) {
       let prev: string;
       try {
         prev = readFileSync(path.join(ROOT, file), 'utf8');
@@ -106,7 +118,9 @@ describe('declaration index', () => {
     expect(declarationsOf(declarationSites(a0, 'a', 'typescript'), ['alpha', 'beta'], 0)).toHaveLength(2);
     expect(declarationsOf(declarationSites(b0, 'b', 'typescript'), ['Gamma'], 0)).toEqual([6]);
     const a1 = 'const zeta = 0;\n' + a0;
-    const got = declarationsOf(declarationSites(a1, 'a', 'typescript'), ['alpha', 'zeta'], a1.length).sort((x, y) => x - y);
+    const got = declarationsOf(declarationSites(a1, 'a', 'typescript'), ['alpha', 'zeta'], a1.length).sort(
+      (x, y) => x - y,
+    );
     expect(got).toEqual([a1.indexOf('zeta'), a1.indexOf('alpha')]);
     expect(declarationsOf(declarationSites(b0, 'b', 'typescript'), ['Gamma'], 0)).toEqual([6]);
   });

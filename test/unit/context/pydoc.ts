@@ -26,7 +26,9 @@ class InventoryStore:
         self.capacity = capacity
         self.items: Dict[str, int] = OrderedDict()
 
-${filler(25, '    ').replace(/def helper_/g, 'def method_').replace(/\(values/g, '(self, values')}
+${filler(25, '    ')
+  .replace(/def helper_/g, 'def method_')
+  .replace(/\(values/g, '(self, values')}
     def save(self, name: str, count: int) -> Optional[str]:
         if len(self.items) >= self.capacity:
             return None
@@ -38,4 +40,3 @@ ${filler(25, '    ').replace(/def helper_/g, 'def method_').replace(/\(values/g,
 
 ${filler(30)}
 `;
-

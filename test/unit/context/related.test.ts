@@ -56,15 +56,29 @@ function doc(text: string): { text: string; cursor: number } {
 
 function req(main: string, candidates: OtherDocument[], extra: Partial<RelatedRequest> = {}): RelatedRequest {
   const { text, cursor } = doc(main);
-  return { language: 'typescript', text, cursor, path: 'src/main.ts', candidates, budgetTokens: 400, form: 'comments', ...extra };
+  return {
+    language: 'typescript',
+    text,
+    cursor,
+    path: 'src/main.ts',
+    candidates,
+    budgetTokens: 400,
+    form: 'comments',
+    ...extra,
+  };
 }
 
 const shapes: OtherDocument = { path: 'src/shapes.ts', languageId: 'typescript', text: SHAPES };
 
 describe('selectRelated: declarations of names used at the cursor', () => {
-  it('takes the declaring file\'s interface whole, with its doc comment', () => {
+  it("takes the declaring file's interface whole, with its doc comment", () => {
     const r = selectRelated(req('const r: Rect = █', [shapes]));
-    expect(r.snippets).toEqual([{ filename: 'src/shapes.ts', text: '/** An axis-aligned rectangle. */\nexport interface Rect {\n  width: number;\n  height: number;\n}' }]);
+    expect(r.snippets).toEqual([
+      {
+        filename: 'src/shapes.ts',
+        text: '/** An axis-aligned rectangle. */\nexport interface Rect {\n  width: number;\n  height: number;\n}',
+      },
+    ]);
     expect(r.declared).toEqual(['Rect']);
   });
 
@@ -75,7 +89,11 @@ describe('selectRelated: declarations of names used at the cursor', () => {
   });
 
   it('a class too big to send whole: header, fields and method signatures, bodies elided', () => {
-    const big = SHAPES.replace('    return new Circle(this.radius * k);', Array.from({ length: 60 }, (_, i) => `    const v${i} = this.radius * ${i};`).join('\n') + '\n    return new Circle(this.radius * k);');
+    const big = SHAPES.replace(
+      '    return new Circle(this.radius * k);',
+      Array.from({ length: 60 }, (_, i) => `    const v${i} = this.radius * ${i};`).join('\n') +
+        '\n    return new Circle(this.radius * k);',
+    );
     const r = selectRelated(req('const c = new Circle(█', [{ ...shapes, text: big }], { budgetTokens: 120 }));
     expect(r.snippets).toEqual([
       {
@@ -90,11 +108,13 @@ describe('selectRelated: declarations of names used at the cursor', () => {
     expect(r.snippets).toEqual([]);
   });
 
-  it('several names: one snippet per file, pieces in file order, the cursor line\'s names first', () => {
+  it("several names: one snippet per file, pieces in file order, the cursor line's names first", () => {
     const r = selectRelated(req('function f(s: Shape) {\n  const r: Rect = █', [shapes]));
     expect(r.declared).toEqual(['Rect', 'Shape']);
     expect(r.snippets).toHaveLength(1);
-    expect(r.snippets[0].text).toBe('/** An axis-aligned rectangle. */\nexport interface Rect {\n  width: number;\n  height: number;\n}\n\nexport type Shape = Rect | Circle;');
+    expect(r.snippets[0].text).toBe(
+      '/** An axis-aligned rectangle. */\nexport interface Rect {\n  width: number;\n  height: number;\n}\n\nexport type Shape = Rect | Circle;',
+    );
   });
 
   it('a member name after a dot is not looked up (r.width does not pull in a `width:` line)', () => {
@@ -104,11 +124,21 @@ describe('selectRelated: declarations of names used at the cursor', () => {
   });
 
   it('comments are not code: words in a comment at the cursor are not looked up, a "type X" in a comment is no declaration', () => {
-    const notes: OtherDocument = { path: 'src/notes.ts', languageId: 'typescript', text: '// the type Cache is described elsewhere\n * interface Store is old\nexport const unrelated = 1;\n' };
-    const store: OtherDocument = { path: 'src/store.ts', languageId: 'typescript', text: 'export interface Store { get(k: string): string }\n' };
+    const notes: OtherDocument = {
+      path: 'src/notes.ts',
+      languageId: 'typescript',
+      text: '// the type Cache is described elsewhere\n * interface Store is old\nexport const unrelated = 1;\n',
+    };
+    const store: OtherDocument = {
+      path: 'src/store.ts',
+      languageId: 'typescript',
+      text: 'export interface Store { get(k: string): string }\n',
+    };
     expect(identifiersNear('// uses Store here\nconst x = 1; // and Cache█', 40, 8, 2, 16, 'typescript')).toEqual([]);
     expect(selectRelated(req('let c: Cache = █', [notes])).snippets).toEqual([]);
-    expect(selectRelated(req('let s: Store = █', [notes, store])).snippets).toEqual([{ filename: 'src/store.ts', text: 'export interface Store { get(k: string): string }' }]);
+    expect(selectRelated(req('let s: Store = █', [notes, store])).snippets).toEqual([
+      { filename: 'src/store.ts', text: 'export interface Store { get(k: string): string }' },
+    ]);
   });
 
   it('a call at the start of a line in the current file does not count as declaring the name there', () => {
@@ -117,19 +147,38 @@ describe('selectRelated: declarations of names used at the cursor', () => {
   });
 
   it('Python: a class summary keeps fields and def lines; a def keeps its header', () => {
-    const py = 'class Point:\n    """A point."""\n    x: float\n    y: float\n\n    def dist(self, other: "Point") -> float:\n        dx = self.x - other.x\n        dy = self.y - other.y\n        return (dx * dx + dy * dy) ** 0.5\n\n\ndef origin() -> Point:\n    return Point(0, 0)\n';
+    const py =
+      'class Point:\n    """A point."""\n    x: float\n    y: float\n\n    def dist(self, other: "Point") -> float:\n        dx = self.x - other.x\n        dy = self.y - other.y\n        return (dx * dx + dy * dy) ** 0.5\n\n\ndef origin() -> Point:\n    return Point(0, 0)\n';
     const cands = [{ path: 'geo/point.py', languageId: 'python', text: py }];
     const whole = selectRelated({ ...req('p = Point(█', cands), language: 'python', path: 'geo/main.py' });
     expect(whole.snippets[0].text).toBe(py.slice(0, py.indexOf('\n\n\ndef')));
-    const small = selectRelated({ ...req('p = Point(█', cands), language: 'python', path: 'geo/main.py', budgetTokens: 60 });
-    expect(small.snippets[0].text).toBe('class Point:\n    """A point."""\n    x: float\n    y: float\n    def dist(self, other: "Point") -> float: ...');
-    const fn = selectRelated({ ...req('p = origin(█', cands), language: 'python', path: 'geo/main.py', budgetTokens: 30 });
+    const small = selectRelated({
+      ...req('p = Point(█', cands),
+      language: 'python',
+      path: 'geo/main.py',
+      budgetTokens: 60,
+    });
+    expect(small.snippets[0].text).toBe(
+      'class Point:\n    """A point."""\n    x: float\n    y: float\n    def dist(self, other: "Point") -> float: ...',
+    );
+    const fn = selectRelated({
+      ...req('p = origin(█', cands),
+      language: 'python',
+      path: 'geo/main.py',
+      budgetTokens: 30,
+    });
     expect(fn.snippets[0].text).toBe('def origin() -> Point:\n    ...');
   });
 
   it('a name declared in two open files: the imported one wins over the more recently used one', () => {
-    const other: OtherDocument = { path: 'src/legacy.ts', languageId: 'typescript', text: 'export interface Rect { x: number }\n' };
-    const r = selectRelated(req("import { Rect } from './shapes';\nconst r: Rect = █", [other, shapes], { budgetTokens: 60 }));
+    const other: OtherDocument = {
+      path: 'src/legacy.ts',
+      languageId: 'typescript',
+      text: 'export interface Rect { x: number }\n',
+    };
+    const r = selectRelated(
+      req("import { Rect } from './shapes';\nconst r: Rect = █", [other, shapes], { budgetTokens: 60 }),
+    );
     expect(r.snippets.at(-1)!.filename).toBe('src/shapes.ts');
     expect(r.snippets.at(-1)!.text).toContain('export interface Rect {\n  width: number;');
     // Without the import: the most recently used file.
@@ -138,14 +187,18 @@ describe('selectRelated: declarations of names used at the cursor', () => {
   });
 
   it('imported files add an outline of their top-level declarations with the budget left', () => {
-    const r = selectRelated(req("import * as shapes from './shapes';\n\nconsole.log(█", [shapes], { budgetTokens: 200 }));
+    const r = selectRelated(
+      req("import * as shapes from './shapes';\n\nconsole.log(█", [shapes], { budgetTokens: 200 }),
+    );
     expect(r.declared).toEqual([]);
     expect(r.imported).toEqual(['src/shapes.ts']);
     expect(r.snippets[0].text).toBe(
       'export interface Rect { ... }\nexport type Shape = Rect | Circle;\nexport function area(r: Rect): number { ... }\nexport class Circle { ... }',
     );
     // Names used at the cursor come first, whole; the outline fills in around them.
-    const r2 = selectRelated(req("import { area } from './shapes';\n\nconsole.log(area(█", [shapes], { budgetTokens: 200 }));
+    const r2 = selectRelated(
+      req("import { area } from './shapes';\n\nconsole.log(area(█", [shapes], { budgetTokens: 200 }),
+    );
     expect(r2.declared).toEqual(['area']);
     expect(r2.snippets[0].text).toBe(
       'export interface Rect { ... }\nexport type Shape = Rect | Circle;\n\nexport function area(r: Rect): number {\n  const w = r.width;\n  const h = r.height;\n  return w * h;\n}\n\nexport class Circle { ... }',
@@ -153,7 +206,11 @@ describe('selectRelated: declarations of names used at the cursor', () => {
   });
 
   it('files keep one order whatever the order of the names at the cursor (the snippets do not reorder while typing)', () => {
-    const vec: OtherDocument = { path: 'src/vec.ts', languageId: 'typescript', text: 'export interface Vec {\n  x: number;\n  y: number;\n}\n' };
+    const vec: OtherDocument = {
+      path: 'src/vec.ts',
+      languageId: 'typescript',
+      text: 'export interface Vec {\n  x: number;\n  y: number;\n}\n',
+    };
     const a = selectRelated(req('const r: Rect = █\nconst v: Vec = null;', [shapes, vec]));
     const b = selectRelated(req('const v: Vec = █\nconst r: Rect = null;', [shapes, vec]));
     expect(a.snippets.map((s) => s.filename)).toEqual(['src/vec.ts', 'src/shapes.ts']);
@@ -172,17 +229,29 @@ describe('selectRelated: declarations of names used at the cursor', () => {
 describe('language families', () => {
   it('a Python file declaring the name is not used for TypeScript; a JavaScript one is', () => {
     const py: OtherDocument = { path: 'rect.py', languageId: 'python', text: 'class Rect:\n    width: int\n' };
-    const js: OtherDocument = { path: 'lib/rect.js', languageId: 'javascript', text: 'export class Rect {\n  constructor(w) { this.w = w; }\n}\n' };
+    const js: OtherDocument = {
+      path: 'lib/rect.js',
+      languageId: 'javascript',
+      text: 'export class Rect {\n  constructor(w) { this.w = w; }\n}\n',
+    };
     expect(selectRelated(req('const r: Rect = █', [py])).snippets).toEqual([]);
     expect(selectRelated(req('const r: Rect = █', [py, js])).snippets.map((s) => s.filename)).toEqual(['lib/rect.js']);
-    expect(selectRelated(req('const r: Rect = █', [py], { anyLanguage: true })).snippets.map((s) => s.filename)).toEqual(['rect.py']);
+    expect(
+      selectRelated(req('const r: Rect = █', [py], { anyLanguage: true })).snippets.map((s) => s.filename),
+    ).toEqual(['rect.py']);
   });
 
   it('C++ reads the C header it includes', () => {
-    const h: OtherDocument = { path: 'src/vec.h', languageId: 'c', text: '#pragma once\nstruct vec { float x, y; };\nfloat dot(struct vec a, struct vec b);\n' };
+    const h: OtherDocument = {
+      path: 'src/vec.h',
+      languageId: 'c',
+      text: '#pragma once\nstruct vec { float x, y; };\nfloat dot(struct vec a, struct vec b);\n',
+    };
     const r = selectRelated({ ...req('#include "vec.h"\nvec v = █', [h]), language: 'cpp', path: 'src/main.cpp' });
     // The struct (a name at the cursor), then the header's outline (the prototype).
-    expect(r.snippets).toEqual([{ filename: 'src/vec.h', text: 'struct vec { float x, y; };\n\nfloat dot(struct vec a, struct vec b);' }]);
+    expect(r.snippets).toEqual([
+      { filename: 'src/vec.h', text: 'struct vec { float x, y; };\n\nfloat dot(struct vec a, struct vec b);' },
+    ]);
   });
 });
 
@@ -190,17 +259,37 @@ describe('the budget', () => {
   it('never more than the budget, in the rendered form (comments or files), for any budget', () => {
     const dir = path.join(process.cwd(), 'node_modules/zod/src/v3');
     const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
-    const cands: OtherDocument[] = files.map((f) => ({ path: `zod/${f}`, languageId: 'typescript', text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+    const cands: OtherDocument[] = files.map((f) => ({
+      path: `zod/${f}`,
+      languageId: 'typescript',
+      text: fs.readFileSync(path.join(dir, f), 'utf8'),
+    }));
     const main = cands.find((c) => c.path === 'zod/types.ts')!;
     const others = cands.filter((c) => c !== main);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: main.text.length }), fc.constantFrom('comments' as const, 'files' as const), (budget, cursor, form) => {
-        const r = selectRelated({ language: 'typescript', text: main.text, cursor, path: main.path, candidates: others, budgetTokens: budget, form });
-        expect(r.tokens).toBeLessThanOrEqual(budget);
-        const rendered = relatedTokens(r.snippets, { form, language: 'typescript', path: main.path });
-        expect(rendered).toBe(r.tokens);
-        if (form === 'comments' && r.snippets.length) expect(estimateTokens(renderRelatedComments(r.snippets, 'typescript', main.path))).toBeLessThanOrEqual(budget);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 600 }),
+        fc.integer({ min: 0, max: main.text.length }),
+        fc.constantFrom('comments' as const, 'files' as const),
+        (budget, cursor, form) => {
+          const r = selectRelated({
+            language: 'typescript',
+            text: main.text,
+            cursor,
+            path: main.path,
+            candidates: others,
+            budgetTokens: budget,
+            form,
+          });
+          expect(r.tokens).toBeLessThanOrEqual(budget);
+          const rendered = relatedTokens(r.snippets, { form, language: 'typescript', path: main.path });
+          expect(rendered).toBe(r.tokens);
+          if (form === 'comments' && r.snippets.length)
+            expect(estimateTokens(renderRelatedComments(r.snippets, 'typescript', main.path))).toBeLessThanOrEqual(
+              budget,
+            );
+        },
+      ),
       { numRuns: 60, seed: 13 },
     );
   });
@@ -215,7 +304,9 @@ describe('the budget', () => {
     expect(b).toBe(1536 - estimateTokens(fits));
     expect(b).toBeLessThan(384);
     const longLine = `${'x = 1\n'.repeat(2000)}const s = "${'word '.repeat(1400)}`;
-    expect(otherFilesBudget(longLine, longLine.length, 1536)).toBe(1536 - estimateTokens(longLine.slice(longLine.lastIndexOf('\n') + 1)));
+    expect(otherFilesBudget(longLine, longLine.length, 1536)).toBe(
+      1536 - estimateTokens(longLine.slice(longLine.lastIndexOf('\n') + 1)),
+    );
     const hugeLine = `const s = "${'word '.repeat(2000)}`;
     expect(otherFilesBudget(hugeLine, hugeLine.length, 1536)).toBe(0);
   });
@@ -223,24 +314,39 @@ describe('the budget', () => {
 
 describe('imports of the current file', () => {
   it('relative TS/JS specifiers, Python relative and absolute modules, C includes', () => {
-    expect(importedPaths("import { a } from './shapes';\nimport b from '../lib/b.js';\nconst c = require('./c');\nimport x from 'react';", 'typescript', 'src/app/main.ts')).toEqual([
+    expect(
+      importedPaths(
+        "import { a } from './shapes';\nimport b from '../lib/b.js';\nconst c = require('./c');\nimport x from 'react';",
+        'typescript',
+        'src/app/main.ts',
+      ),
+    ).toEqual([
       { stem: 'src/app/shapes', exact: true },
       { stem: 'src/lib/b', exact: true },
       { stem: 'src/app/c', exact: true },
     ]);
-    expect(importedPaths('from .shapes import Rect\nfrom ..util import x\nimport pkg.models\n', 'python', 'pkg/geo/main.py')).toEqual([
+    expect(
+      importedPaths('from .shapes import Rect\nfrom ..util import x\nimport pkg.models\n', 'python', 'pkg/geo/main.py'),
+    ).toEqual([
       { stem: 'pkg/geo/shapes', exact: true },
       { stem: 'pkg/util', exact: true },
       { stem: 'pkg/models', exact: false },
     ]);
-    expect(importedPaths('#include "vec.h"\n#include <stdio.h>\n', 'c', 'src/main.c')).toEqual([{ stem: 'src/vec', exact: false }]);
+    expect(importedPaths('#include "vec.h"\n#include <stdio.h>\n', 'c', 'src/main.c')).toEqual([
+      { stem: 'src/vec', exact: false },
+    ]);
   });
 });
 
 describe('otherFileCandidates: what may be read at all', () => {
   const secretText = 'API_KEY=sk-live-0123456789abcdef\n';
   function open(paths: [string, string, string?][]) {
-    return paths.map(([p, languageId, text]) => ({ key: `file:///w/${p}`, path: p, languageId, text: vi.fn(() => text ?? `export const x_${p.replace(/\W/g, '_')} = 1;\n`) }));
+    return paths.map(([p, languageId, text]) => ({
+      key: `file:///w/${p}`,
+      path: p,
+      languageId,
+      text: vi.fn(() => text ?? `export const x_${p.replace(/\W/g, '_')} = 1;\n`),
+    }));
   }
 
   it('never a secret-looking file or a tessera.exclude match, whatever its language id; their text is never read', () => {
@@ -260,25 +366,43 @@ describe('otherFileCandidates: what may be read at all', () => {
   it('a user re-allow ("!.env.example") lets a placeholder template through', () => {
     const docs = open([['.env.example', 'typescript', 'API_KEY=<your key>\n']]);
     expect(otherFileCandidates(docs, { language: 'typescript', matcher: compileExclusions([]) })).toEqual([]);
-    expect(otherFileCandidates(docs, { language: 'typescript', matcher: compileExclusions(['!.env.example']) }).map((d) => d.path)).toEqual(['.env.example']);
+    expect(
+      otherFileCandidates(docs, { language: 'typescript', matcher: compileExclusions(['!.env.example']) }).map(
+        (d) => d.path,
+      ),
+    ).toEqual(['.env.example']);
   });
 
   it('not the current document, not other language families, in the given (most recent first) order, capped in files and characters', () => {
     const docs = open([
       ['src/main.ts', 'typescript'],
       ['a.py', 'python'],
-      ...Array.from({ length: 30 }, (_, i) => [`src/f${i}.ts`, i % 2 ? 'javascript' : 'typescriptreact'] as [string, string]),
+      ...Array.from(
+        { length: 30 },
+        (_, i) => [`src/f${i}.ts`, i % 2 ? 'javascript' : 'typescriptreact'] as [string, string],
+      ),
     ]);
-    const out = otherFileCandidates(docs, { language: 'typescript', currentKey: 'file:///w/src/main.ts', matcher: compileExclusions([]) });
+    const out = otherFileCandidates(docs, {
+      language: 'typescript',
+      currentKey: 'file:///w/src/main.ts',
+      matcher: compileExclusions([]),
+    });
     expect(out).toHaveLength(20);
     expect(out[0].path).toBe('src/f0.ts');
     expect(out.map((d) => d.path)).not.toContain('src/main.ts');
     expect(out.map((d) => d.path)).not.toContain('a.py');
-    const capped = otherFileCandidates(open([['a.ts', 'typescript', 'x'.repeat(300)], ['b.ts', 'typescript', 'y'.repeat(300)], ['c.ts', 'typescript', 'z'.repeat(100)]]), {
-      language: 'typescript',
-      matcher: compileExclusions([]),
-      maxChars: 500,
-    });
+    const capped = otherFileCandidates(
+      open([
+        ['a.ts', 'typescript', 'x'.repeat(300)],
+        ['b.ts', 'typescript', 'y'.repeat(300)],
+        ['c.ts', 'typescript', 'z'.repeat(100)],
+      ]),
+      {
+        language: 'typescript',
+        matcher: compileExclusions([]),
+        maxChars: 500,
+      },
+    );
     expect(capped.map((d) => d.path)).toEqual(['a.ts', 'c.ts']);
   });
 });

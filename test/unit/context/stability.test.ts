@@ -36,7 +36,7 @@ function typeBack(
   const contexts: ContextResult[] = [];
   const windows: ContextResult[] = [];
   try {
-    for (let k = 0; k < typed.length; ) {
+    for (let k = 0; k < typed.length;) {
       const piece = step === 'char' ? typed[k] : typed.slice(k, typed.indexOf('\n', k) + 1);
       const at = start + k;
       k += piece.length;
@@ -47,7 +47,15 @@ function typeBack(
       tree = t2;
       doc = next;
       const cursor = start + k;
-      const req = { language: 'typescript', prefix: doc.slice(0, cursor), suffix: doc.slice(cursor), text: doc, budgetTokens: budget, tree, documentKey };
+      const req = {
+        language: 'typescript',
+        prefix: doc.slice(0, cursor),
+        suffix: doc.slice(cursor),
+        text: doc,
+        budgetTokens: budget,
+        tree,
+        documentKey,
+      };
       contexts.push({ ...buildContextSync(req), strategy: 'syntax' });
       windows.push({ ...lineWindow(req.prefix, req.suffix, budget, 0.25, 'bpe-code'), strategy: 'lines' });
     }
@@ -60,7 +68,7 @@ function typeBack(
 /** The part of each prompt's prefix before the text typed so far (what a prefix cache can keep). */
 function stableParts(typed: string, contexts: readonly ContextResult[], step: 'char' | 'line' = 'char'): string[] {
   const ends: number[] = [];
-  for (let k = 0; k < typed.length; ) {
+  for (let k = 0; k < typed.length;) {
     k = step === 'char' ? k + 1 : typed.indexOf('\n', k) + 1;
     ends.push(k);
   }
@@ -103,7 +111,14 @@ describe('stable prompt while typing', () => {
     const cursor = FILE.indexOf('\n', 60_000);
     const tree = parseSync('typescript', text)!;
     try {
-      const req = { language: 'typescript', prefix: text.slice(0, cursor), suffix: text.slice(cursor), text, budgetTokens: 700, tree };
+      const req = {
+        language: 'typescript',
+        prefix: text.slice(0, cursor),
+        suffix: text.slice(cursor),
+        text,
+        budgetTokens: 700,
+        tree,
+      };
       expect(buildContextSync(req)).toEqual(buildContextSync(req));
     } finally {
       tree.delete();
@@ -116,7 +131,15 @@ describe('stable prompt while typing', () => {
     let text = FILE;
     let tree = parseSync('typescript', text)!;
     const build = (c: number) =>
-      buildContextSync({ language: 'typescript', prefix: text.slice(0, c), suffix: text.slice(c), text, budgetTokens: 900, tree, documentKey: key });
+      buildContextSync({
+        language: 'typescript',
+        prefix: text.slice(0, c),
+        suffix: text.slice(c),
+        text,
+        budgetTokens: 900,
+        tree,
+        documentKey: key,
+      });
     /** Inserts `EDITED` after the first non-blank character of the line starting at `at`; returns the cursor moved along. */
     const edit = (at: number, c: number) => {
       const pos = at + text.slice(at).search(/\S/) + 1;
@@ -130,8 +153,15 @@ describe('stable prompt while typing', () => {
     try {
       const first = build(cursor);
       // A line of the window, three lines above the cursor.
-      let c = edit(FILE.lastIndexOf('\n', FILE.lastIndexOf('\n', FILE.lastIndexOf('\n', cursor - 1) - 1) - 1) + 1, cursor);
-      expect(build(c).prefix.split('\n').some((l) => l.includes('EDITED'))).toBe(true);
+      let c = edit(
+        FILE.lastIndexOf('\n', FILE.lastIndexOf('\n', FILE.lastIndexOf('\n', cursor - 1) - 1) - 1) + 1,
+        cursor,
+      );
+      expect(
+        build(c)
+          .prefix.split('\n')
+          .some((l) => l.includes('EDITED')),
+      ).toBe(true);
       // A far line of the first prompt (before its first elision line).
       const far = first.prefix.split('\n').find((l) => /\w{3}/.test(l) && !l.trim().endsWith('...'))!;
       const at = text.lastIndexOf(`\n${far}\n`, c) + 1;
@@ -141,7 +171,8 @@ describe('stable prompt while typing', () => {
       expect(third.tokens).toBeLessThanOrEqual(900);
       // Every line shown is a line of the edited document (or an elision line): the old text is gone.
       const lines = new Set(text.split('\n'));
-      for (const l of third.prefix.split('\n').slice(0, -1)) if (!/^\s*\/\/ \.\.\.$/.test(l)) expect(lines.has(l), l).toBe(true);
+      for (const l of third.prefix.split('\n').slice(0, -1))
+        if (!/^\s*\/\/ \.\.\.$/.test(l)) expect(lines.has(l), l).toBe(true);
       expect(third.prefix.split('\n')).not.toContain(far);
     } finally {
       tree.delete();

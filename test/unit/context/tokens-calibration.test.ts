@@ -17,7 +17,9 @@ import { estimateTokens, type TokenizerFamily } from '../../../src/core/tokens';
  * they were when it was frozen), plus string literals of hyphenated names, which byte-level BPE splits finely.
  */
 function samples(): { file: string; text: string }[] {
-  const lines = readFileSync(join(__dirname, '../../fixtures/tokens/windows.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(join(__dirname, '../../fixtures/tokens/windows.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   return lines.map((l) => {
     const { source, text } = JSON.parse(l) as { source: string; text: string };
     return { file: source, text };
@@ -31,7 +33,9 @@ let llama: Tok;
 
 beforeAll(async () => {
   // llama-tokenizer-js is an ES module.
-  const mod = (await import('llama-tokenizer-js')) as unknown as { default: { encode(s: string, bos: boolean, eos: boolean): number[] } };
+  const mod = (await import('llama-tokenizer-js')) as unknown as {
+    default: { encode(s: string, bos: boolean, eos: boolean): number[] };
+  };
   llama = (s) => mod.default.encode(s, false, false).length;
   const t = fromPreTrained();
   qwen = (s) => t.encode(s, { add_special_tokens: false }).length;

@@ -22,11 +22,15 @@ describe('diffRegion: the rewritten region into edits', () => {
   it('typing at the cursor is one insertion at the cursor', () => {
     const old = 'def f(a, b):\n    return \n';
     const neu = 'def f(a, b):\n    return a + b\n';
-    expect(diffRegion(old, neu, 10)).toEqual([{ start: 10 + old.indexOf('\n', 14), end: 10 + old.indexOf('\n', 14), text: 'a + b' }]);
+    expect(diffRegion(old, neu, 10)).toEqual([
+      { start: 10 + old.indexOf('\n', 14), end: 10 + old.indexOf('\n', 14), text: 'a + b' },
+    ]);
   });
 
   it('applying the edits to the old region always gives the new one (property)', () => {
-    const line = fc.array(fc.constantFrom('a', 'b', ' ', 'count', 'x1', '(', ')', '=', '\t'), { maxLength: 6 }).map((p) => p.join(''));
+    const line = fc
+      .array(fc.constantFrom('a', 'b', ' ', 'count', 'x1', '(', ')', '=', '\t'), { maxLength: 6 })
+      .map((p) => p.join(''));
     const region = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n'));
     fc.assert(
       fc.property(region, region, (a, b) => {

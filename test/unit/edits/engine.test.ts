@@ -26,7 +26,14 @@ function scripted(answer: string | Error) {
 }
 
 const URI = 'file:///w/shop.py';
-const BEFORE = ['def price(items):', '    count = 0', '    for i in items:', '        count += i.price', '    return count', ''].join('\n');
+const BEFORE = [
+  'def price(items):',
+  '    count = 0',
+  '    for i in items:',
+  '        count += i.price',
+  '    return count',
+  '',
+].join('\n');
 /** The user renamed `count` on line 2. */
 const AFTER = BEFORE.replace('count = 0', 'total = 0');
 const RENAMED = BEFORE.replaceAll('count', 'total');
@@ -36,7 +43,12 @@ function setup(answerFor: (region: string) => string | Error) {
   history.open(URI, 'src/shop.py', BEFORE);
   const at = BEFORE.indexOf('count');
   history.record(URI, [{ offset: at, length: 5, text: 'total' }], 0);
-  const snapshot: DocumentSnapshot = { uri: URI, languageId: 'python', text: AFTER, offset: AFTER.indexOf('total') + 5 };
+  const snapshot: DocumentSnapshot = {
+    uri: URI,
+    languageId: 'python',
+    text: AFTER,
+    offset: AFTER.indexOf('total') + 5,
+  };
   // The editable region is the whole (short) file here.
   const { backend, requests } = scripted(answerFor(AFTER));
   const deps = { backend, profile: backend.profile, history, path: 'src/shop.py' };
@@ -114,7 +126,9 @@ describe('related files in the prompt', () => {
     history.record('file:///w/cart.py', [{ offset: other.indexOf('line_20'), length: 7, text: 'basket' }], 5);
     await predictNextEdit(snapshot, deps, new AbortController().signal);
     const prompt = joinPrompt(requests[0].prompt!);
-    const excerpt = Array.from({ length: 17 }, (_, i) => (i + 12 === 20 ? 'basket = 20' : `line_${i + 12} = ${i + 12}`)).join('\n');
+    const excerpt = Array.from({ length: 17 }, (_, i) =>
+      i + 12 === 20 ? 'basket = 20' : `line_${i + 12} = ${i + 12}`,
+    ).join('\n');
     expect(prompt.startsWith(`<|file_sep|>src/cart.py\n${excerpt}\n...\n<|file_sep|>edit history\n`)).toBe(true);
     // Its edit is in the history too, after the rename (oldest first).
     expect(prompt.indexOf('--- a/src/shop.py')).toBeLessThan(prompt.indexOf('--- a/src/cart.py'));

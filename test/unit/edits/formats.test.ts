@@ -42,11 +42,21 @@ describe('Zeta 2 prompt (golden)', () => {
   });
 
   it('newline-terminates the texts at the end of a file and leaves out an empty history', () => {
-    const r = renderEditPrompt(EDIT_FORMATS.zeta, { ...input, related: [], history: [], before: '', region: 'x = 1', cursor: 5, after: '' });
-    expect(joinPrompt(r.parts)).toBe('<|file_sep|>src/shop.py\n<|fim_prefix|>\n<|fim_middle|>current\nx = 1<|user_cursor|>\n<|fim_suffix|>\n<|fim_middle|>updated\n');
+    const r = renderEditPrompt(EDIT_FORMATS.zeta, {
+      ...input,
+      related: [],
+      history: [],
+      before: '',
+      region: 'x = 1',
+      cursor: 5,
+      after: '',
+    });
+    expect(joinPrompt(r.parts)).toBe(
+      '<|file_sep|>src/shop.py\n<|fim_prefix|>\n<|fim_middle|>current\nx = 1<|user_cursor|>\n<|fim_suffix|>\n<|fim_middle|>updated\n',
+    );
   });
 
-  it('reads the answer as the updated region (cursor marker dropped, the region\'s final newline kept)', () => {
+  it("reads the answer as the updated region (cursor marker dropped, the region's final newline kept)", () => {
     expect(EDIT_FORMATS.zeta.parseAnswer('a<|user_cursor|>b\n', 'ab\n')).toBe('ab\n');
     expect(EDIT_FORMATS.zeta.parseAnswer('x = 2\n', 'x = 1')).toBe('x = 2');
     expect(EDIT_FORMATS.zeta.parseAnswer('x = 2', 'x = 1\n')).toBe('x = 2\n');
@@ -55,7 +65,11 @@ describe('Zeta 2 prompt (golden)', () => {
 
 describe('Zeta 2 git-merge-markers prompt (golden)', () => {
   it('renders the cursor file with <<<<<<< CURRENT / ======= and reads the answer up to >>>>>>> UPDATED', () => {
-    const r = renderEditPrompt(EDIT_FORMATS['zeta-merge'], { ...input, related: [], history: input.history.slice(0, 1) });
+    const r = renderEditPrompt(EDIT_FORMATS['zeta-merge'], {
+      ...input,
+      related: [],
+      history: input.history.slice(0, 1),
+    });
     expect(joinPrompt(r.parts)).toBe(
       '<|file_sep|>edit history\n' +
         '--- a/src/shop.py\n+++ b/src/shop.py\n@@ -2 +2 @@\n-    count = 0\n+    total = 0\n' +
@@ -63,7 +77,9 @@ describe('Zeta 2 git-merge-markers prompt (golden)', () => {
         '<<<<<<< CURRENT\ndef price(items):\n    total<|user_cursor|> = 0\n    for i in items:\n        count += i\n=======\n',
     );
     const answer = 'def price(items):\n    total = 0\n    for i in items:\n        total += i\n>>>>>>> UPDATED\n';
-    expect(EDIT_FORMATS['zeta-merge'].parseAnswer(answer, input.region)).toBe('def price(items):\n    total = 0\n    for i in items:\n        total += i\n');
+    expect(EDIT_FORMATS['zeta-merge'].parseAnswer(answer, input.region)).toBe(
+      'def price(items):\n    total = 0\n    for i in items:\n        total += i\n',
+    );
     expect(EDIT_FORMATS['zeta-merge'].stop[0]).toBe('>>>>>>> UPDATED');
   });
 });
@@ -73,7 +89,14 @@ describe('budget', () => {
     const big = (n: number) => `--- a/f.py\n+++ b/f.py\n@@ -1 +1 @@\n-${'a'.repeat(n)}\n+${'b'.repeat(n)}\n`;
     const r = renderEditPrompt(
       EDIT_FORMATS.zeta,
-      { ...input, history: [{ diff: big(600), accepted: false }, { diff: big(30), accepted: false }], related: [{ path: 'r.py', text: 'r'.repeat(600), truncated: false }] },
+      {
+        ...input,
+        history: [
+          { diff: big(600), accepted: false },
+          { diff: big(30), accepted: false },
+        ],
+        related: [{ path: 'r.py', text: 'r'.repeat(600), truncated: false }],
+      },
       250,
     );
     const text = joinPrompt(r.parts);

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { EditHistory, renderEvent, textBefore } from '../../../src/core/edits/history';
 
-const DOC = ['def total(items):', '    count = 0', '    for item in items:', '        count += item.price', '    return count', ''].join('\n');
+const DOC = [
+  'def total(items):',
+  '    count = 0',
+  '    for item in items:',
+  '        count += item.price',
+  '    return count',
+  '',
+].join('\n');
 const KEY = 'file:///w/shop.py';
 
 /** A user typing `text` one key at a time at `offset`, `gap` ms apart, starting at time `t`. */
-function typeAt(h: EditHistory, doc: string, offset: number, text: string, t: number, gap = 120): { doc: string; t: number } {
+function typeAt(
+  h: EditHistory,
+  doc: string,
+  offset: number,
+  text: string,
+  t: number,
+  gap = 120,
+): { doc: string; t: number } {
   for (const ch of text) {
     h.record(KEY, [{ offset, length: 0, text: ch }], t);
     doc = doc.slice(0, offset) + ch + doc.slice(offset);
@@ -31,13 +45,24 @@ describe('edit history: coalescing', () => {
     const events = h.events();
     expect(events).toHaveLength(1);
     expect(renderEvent(events[0])).toBe(
-      ['--- a/src/shop.py', '+++ b/src/shop.py', '@@ -1,5 +1,5 @@', ' def total(items):', '-    count = 0', '+    num = 0', '     for item in items:', '         count += item.price', '     return count', ''].join('\n'),
+      [
+        '--- a/src/shop.py',
+        '+++ b/src/shop.py',
+        '@@ -1,5 +1,5 @@',
+        ' def total(items):',
+        '-    count = 0',
+        '+    num = 0',
+        '     for item in items:',
+        '         count += item.price',
+        '     return count',
+        '',
+      ].join('\n'),
     );
   });
 
   it('a pause starts a new event; so does a jump to another part of the file', () => {
     const h = fresh(DOC, { pauseMs: 1000 });
-    let s = typeAt(h, DOC, DOC.indexOf(' = 0') , 's', 0); // "counts = 0"
+    let s = typeAt(h, DOC, DOC.indexOf(' = 0'), 's', 0); // "counts = 0"
     s = typeAt(h, s.doc, s.doc.indexOf(' = 0'), 'x', s.t + 2000); // after a pause: "countsx = 0"
     expect(h.events()).toHaveLength(2);
     const far = s.doc.indexOf('return count') + 'return count'.length;
@@ -53,7 +78,18 @@ describe('edit history: coalescing', () => {
     const events = h.events();
     expect(events).toHaveLength(1);
     expect(renderEvent(events[0])).toBe(
-      ['--- a/src/shop.py', '+++ b/src/shop.py', '@@ -1,5 +1,6 @@', ' def total(items):', '     count = 0', '+    seen = 0', '     for item in items:', '         count += item.price', '     return count', ''].join('\n'),
+      [
+        '--- a/src/shop.py',
+        '+++ b/src/shop.py',
+        '@@ -1,5 +1,6 @@',
+        ' def total(items):',
+        '     count = 0',
+        '+    seen = 0',
+        '     for item in items:',
+        '         count += item.price',
+        '     return count',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -70,7 +106,12 @@ describe('edit history: coalescing', () => {
     const a = DOC.indexOf('count = 0');
     const b = DOC.indexOf('count += ');
     const c = DOC.indexOf('count\n', b + 5);
-    h.record(KEY, [a, b, c].map((offset) => ({ offset, length: 5, text: 'total' })), 0, { accepted: true });
+    h.record(
+      KEY,
+      [a, b, c].map((offset) => ({ offset, length: 5, text: 'total' })),
+      0,
+      { accepted: true },
+    );
     expect(h.events()).toHaveLength(1);
     expect(h.events()[0].accepted).toBe(true);
     typeAt(h, h.textOf(KEY)!, h.textOf(KEY)!.indexOf(' = 0'), 's', 100);

@@ -30,7 +30,11 @@ async function run(b: EmbeddedBackend, r: CompletionRequest, signal = new AbortC
   return s;
 }
 
-function make(modelPath: string, extra: Record<string, unknown> = {}, opts: ConstructorParameters<typeof EmbeddedBackend>[1] = {}) {
+function make(
+  modelPath: string,
+  extra: Record<string, unknown> = {},
+  opts: ConstructorParameters<typeof EmbeddedBackend>[1] = {},
+) {
   const b = new EmbeddedBackend(embeddedProfile(modelPath, extra), { workerPath: fx.workerPath, ...opts });
   backends.push(b);
   return b;
@@ -60,7 +64,11 @@ afterAll(async () => {
 describe('embedded backend: wiring with tiny models', () => {
   it('uses the FIM token ids from the GGUF metadata and lays the prompt out as <PRE> prefix <SUF> suffix <MID>', async () => {
     const ids = xModel.specialIds;
-    expect(x.info?.fim).toEqual({ prefix: ids['<|fim_prefix|>'], suffix: ids['<|fim_suffix|>'], middle: ids['<|fim_middle|>'] });
+    expect(x.info?.fim).toEqual({
+      prefix: ids['<|fim_prefix|>'],
+      suffix: ids['<|fim_suffix|>'],
+      middle: ids['<|fim_middle|>'],
+    });
     const meta = await readGgufInfo(xModel.path);
     expect(meta.fim?.prefix).toEqual({ id: ids['<|fim_prefix|>'], text: '<|fim_prefix|>' });
     expect(meta.fim?.source).toBe('metadata');
@@ -68,7 +76,15 @@ describe('embedded backend: wiring with tiny models', () => {
     await run(x, req('ab', 'cd', { maxTokens: 1 }));
     const t = x.lastStats!.promptTokenIds!;
     const byte = (ch: string) => xModel.tokens.indexOf(ch);
-    expect(t).toEqual([ids['<|fim_prefix|>'], byte('a'), byte('b'), ids['<|fim_suffix|>'], byte('c'), byte('d'), ids['<|fim_middle|>']]);
+    expect(t).toEqual([
+      ids['<|fim_prefix|>'],
+      byte('a'),
+      byte('b'),
+      ids['<|fim_suffix|>'],
+      byte('c'),
+      byte('d'),
+      ids['<|fim_middle|>'],
+    ]);
   });
 
   it('never turns FIM marker text inside the code into control tokens', async () => {
@@ -85,9 +101,21 @@ describe('embedded backend: wiring with tiny models', () => {
   });
 
   it('says how the answer ended: the token cap ("length"), the model\'s end of generation or a stop sequence ("stop")', async () => {
-    expect(await collectWithFinish(x.complete(req('def f():\n    return ', '\n', { maxTokens: 3 }), new AbortController().signal))).toEqual({ text: 'xxx', finish: 'length' });
-    expect(await collectWithFinish(eot.complete(req('def f():\n    return ', '\n', { maxTokens: 3 }), new AbortController().signal))).toEqual({ text: '', finish: 'stop' });
-    expect(await collectWithFinish(x.complete(req('a = ', '', { maxTokens: 10, stop: ['xxx'] }), new AbortController().signal))).toEqual({ text: '', finish: 'stop' });
+    expect(
+      await collectWithFinish(
+        x.complete(req('def f():\n    return ', '\n', { maxTokens: 3 }), new AbortController().signal),
+      ),
+    ).toEqual({ text: 'xxx', finish: 'length' });
+    expect(
+      await collectWithFinish(
+        eot.complete(req('def f():\n    return ', '\n', { maxTokens: 3 }), new AbortController().signal),
+      ),
+    ).toEqual({ text: '', finish: 'stop' });
+    expect(
+      await collectWithFinish(
+        x.complete(req('a = ', '', { maxTokens: 10, stop: ['xxx'] }), new AbortController().signal),
+      ),
+    ).toEqual({ text: '', finish: 'stop' });
   });
 
   it('returns nothing from a model that always ends', async () => {
@@ -140,7 +168,9 @@ describe('embedded backend: wiring with tiny models', () => {
     const s = big.lastStats!;
     expect(s.stoppedBy).toBe('abort');
     expect(s.evaluatedTokens).toBeLessThan(s.promptTokens - 500); // prefill really was interrupted
-    console.log(`prefill cancel: consumer released in ${rejectMs.toFixed(1)} ms, child stopped in ${ackMs.toFixed(1)} ms after ${s.evaluatedTokens}/${s.promptTokens} tokens`);
+    console.log(
+      `prefill cancel: consumer released in ${rejectMs.toFixed(1)} ms, child stopped in ${ackMs.toFixed(1)} ms after ${s.evaluatedTokens}/${s.promptTokens} tokens`,
+    );
   });
 
   it('honours a cancel during generation within a few tokens', async () => {
@@ -164,7 +194,9 @@ describe('embedded backend: wiring with tiny models', () => {
     const ackMs = performance.now() - t0;
     expect(big.lastStats?.stoppedBy).toBe('abort');
     expect(big.lastStats!.generatedTokens).toBeLessThan(1000);
-    console.log(`generation cancel: child stopped ${ackMs.toFixed(1)} ms after the abort, ${big.lastStats!.generatedTokens} tokens`);
+    console.log(
+      `generation cancel: child stopped ${ackMs.toFixed(1)} ms after the abort, ${big.lastStats!.generatedTokens} tokens`,
+    );
   });
 
   it('stops generating when the consumer stops reading early (single-line break)', async () => {
@@ -186,7 +218,10 @@ describe('embedded backend: wiring with tiny models', () => {
     const t = run(big, req('def g():\n', '', { maxTokens: 3000 }), ctrl.signal);
     await new Promise((r) => setTimeout(r, 150));
     process.kill(pid, 'SIGSEGV');
-    const err = await t.then(() => undefined, (e) => e);
+    const err = await t.then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(BackendError);
     expect(err.errorKind).toBe('server-error');
     expect(err.message).toMatch(/crashed \(SIGSEGV\)/);
@@ -254,7 +289,10 @@ describe('embedded backend: bad model files', () => {
     copyFileSync(xModel.path, p);
     truncateSync(p, Math.floor(xModel.bytes * 0.6));
     const b = make(p);
-    const err = await run(b, req('a')).then(() => undefined, (e) => e);
+    const err = await run(b, req('a')).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toMatchObject({ errorKind: 'config' });
     expect(err.message).toMatch(/truncated: \d+ bytes on disk, the model needs \d+ \(60% present; download it again\)/);
     expect(b.spawns).toBe(0);
@@ -266,9 +304,15 @@ describe('embedded backend: bad model files', () => {
   it('rejects a file that is not GGUF, and a missing file', async () => {
     const p = path.join(fx.dir, 'not.gguf');
     writeFileSync(p, '<!doctype html><html>Sign in to download</html>'.repeat(10));
-    const err = await run(make(p), req('a')).then(() => undefined, (e) => e);
+    const err = await run(make(p), req('a')).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err.message).toMatch(/is not a GGUF model file \(it starts with "<!do"/);
-    const missing = await run(make(path.join(fx.dir, 'nope.gguf')), req('a')).then(() => undefined, (e) => e);
+    const missing = await run(make(path.join(fx.dir, 'nope.gguf')), req('a')).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(missing).toMatchObject({ errorKind: 'config' });
     expect(missing.message).toMatch(/cannot be opened: ENOENT/);
   });
@@ -285,19 +329,28 @@ describe('embedded backend: bad model files', () => {
     writeFileSync(fd, buf);
     closeSync(fd);
     const b = make(p);
-    const e1 = await run(b, req('a')).then(() => undefined, (e) => e);
+    const e1 = await run(b, req('a')).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(e1).toMatchObject({ errorKind: 'config' });
     expect(e1.message).toMatch(/^cannot load .*corrupt\.gguf: /);
     expect(b.spawns).toBe(1);
     expect(b.pid).toBeUndefined(); // the process that failed is gone
-    const e2 = await run(b, req('a')).then(() => undefined, (e) => e);
+    const e2 = await run(b, req('a')).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(e2.message).toMatch(/^cannot load/);
     expect(b.spawns).toBe(2);
   });
 
   it('a model without FIM tokens is refused with the reason', async () => {
     const info = fx.model('no-fim', { fim: false });
-    const err = await run(make(info.path), req('a')).then(() => undefined, (e) => e);
+    const err = await run(make(info.path), req('a')).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toMatchObject({ errorKind: 'config' });
     expect(err.message).toMatch(/has no fill-in-the-middle tokens/);
   });

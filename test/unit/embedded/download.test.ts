@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DownloadError, downloadModel, downloadState, type DownloadProgress } from '../../../src/core/backends/embedded/download';
+import {
+  DownloadError,
+  downloadModel,
+  downloadState,
+  type DownloadProgress,
+} from '../../../src/core/backends/embedded/download';
 import { nodeGet } from '../../../src/core/net/httpGet';
 import { writeTinyGguf } from '../../fixtures/gguf/tiny-gguf.cjs';
 import { startServer, type LoopbackServer, type RecordedRequest } from '../../helpers/loopback';
@@ -26,7 +31,11 @@ function serveFile(req: RecordedRequest, res: ServerResponse): void {
   }
   if (req.path.startsWith('/resolve/')) {
     // Hugging Face style: a redirect that declares the file's SHA-256 in X-Linked-ETag.
-    res.writeHead(302, { location: '/cdn/model.gguf', 'x-linked-etag': `"${behaviour.declaredSha ?? sha}"`, 'x-linked-size': String(model.length) });
+    res.writeHead(302, {
+      location: '/cdn/model.gguf',
+      'x-linked-etag': `"${behaviour.declaredSha ?? sha}"`,
+      'x-linked-size': String(model.length),
+    });
     res.end();
     return;
   }
@@ -34,7 +43,11 @@ function serveFile(req: RecordedRequest, res: ServerResponse): void {
   let start = 0;
   if (range && !behaviour.ignoreRange) {
     start = Number(range[1]);
-    res.writeHead(206, { 'content-range': `bytes ${start}-${model.length - 1}/${model.length}`, 'content-length': String(model.length - start), etag: '"v1"' });
+    res.writeHead(206, {
+      'content-range': `bytes ${start}-${model.length - 1}/${model.length}`,
+      'content-length': String(model.length - start),
+      etag: '"v1"',
+    });
   } else {
     res.writeHead(200, { 'content-length': String(model.length), etag: '"v1"' });
   }
@@ -76,7 +89,11 @@ beforeEach(() => {
 });
 
 const dest = (name: string) => path.join(dir, 'models', `${name}.gguf`);
-const fail = (p: Promise<unknown>) => p.then(() => undefined as unknown as DownloadError, (e: DownloadError) => e);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined as unknown as DownloadError,
+    (e: DownloadError) => e,
+  );
 
 describe('model download', () => {
   it('streams to disk with progress events and verifies the pinned SHA-256', async () => {
@@ -115,7 +132,13 @@ describe('model download', () => {
     expect(partSize).toBeLessThanOrEqual(150_000);
 
     const events: DownloadProgress[] = [];
-    const r = await downloadModel({ url, dest: dest('b'), sha256: sha, signal: new AbortController().signal, onProgress: (p) => events.push(p) });
+    const r = await downloadModel({
+      url,
+      dest: dest('b'),
+      sha256: sha,
+      signal: new AbortController().signal,
+      onProgress: (p) => events.push(p),
+    });
     expect(server.requests.at(-1)!.headers.range).toBe(`bytes=${partSize}-`);
     expect(server.requests.at(-1)!.headers['if-range']).toBe('"v1"');
     expect(r.resumedFrom).toBe(partSize);
@@ -135,7 +158,12 @@ describe('model download', () => {
 
   it('rejects a checksum mismatch and deletes what it downloaded', async () => {
     const e = await fail(
-      downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('d'), sha256: 'ab'.repeat(32), signal: new AbortController().signal }),
+      downloadModel({
+        url: `${server.url}/cdn/model.gguf`,
+        dest: dest('d'),
+        sha256: 'ab'.repeat(32),
+        signal: new AbortController().signal,
+      }),
     );
     expect(e.reason).toBe('checksum');
     expect(e.message).toMatch(/SHA-256 [0-9a-f]{12}… does not match the pinned abababababab…/);
@@ -155,7 +183,18 @@ describe('model download', () => {
 
   it('reports HTTP errors and refuses a file that is not a model', async () => {
     behaviour.status = 404;
-    expect((await fail(downloadModel({ url: `${server.url}/cdn/x`, dest: dest('h'), sha256: sha, signal: new AbortController().signal }))).reason).toBe('not-found');
+    expect(
+      (
+        await fail(
+          downloadModel({
+            url: `${server.url}/cdn/x`,
+            dest: dest('h'),
+            sha256: sha,
+            signal: new AbortController().signal,
+          }),
+        )
+      ).reason,
+    ).toBe('not-found');
     behaviour.status = 0;
     const html = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -163,7 +202,14 @@ describe('model download', () => {
     });
     try {
       const htmlSha = createHash('sha256').update('<html>login required</html>').digest('hex');
-      const e = await fail(downloadModel({ url: `${html.url}/m.gguf`, dest: dest('i'), sha256: htmlSha, signal: new AbortController().signal }));
+      const e = await fail(
+        downloadModel({
+          url: `${html.url}/m.gguf`,
+          dest: dest('i'),
+          sha256: htmlSha,
+          signal: new AbortController().signal,
+        }),
+      );
       expect(e.reason).toBe('invalid-file');
       expect(e.message).toMatch(/not a GGUF model file/);
       expect(existsSync(dest('i'))).toBe(false);
@@ -190,7 +236,12 @@ describe('model download', () => {
     const size = statSync(`${dest('j')}.part`).size;
     expect(size).toBeGreaterThan(100_000);
     behaviour.slowMs = 0;
-    const r = await downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('j'), sha256: sha, signal: new AbortController().signal });
+    const r = await downloadModel({
+      url: `${server.url}/cdn/model.gguf`,
+      dest: dest('j'),
+      sha256: sha,
+      signal: new AbortController().signal,
+    });
     expect(r.resumedFrom).toBe(size);
     expect(readFileSync(dest('j')).equals(model)).toBe(true);
   });
@@ -208,7 +259,10 @@ describe('model download: what the file is checked against, and where it may com
     host = await startServer(
       (req, res) => {
         if (req.path.startsWith('/resolve/')) {
-          const headers: Record<string, string> = { location: hostBehaviour.location ?? '/cdn/model.gguf', 'x-repo-commit': 'c0ffee'.repeat(6) + 'abcd' };
+          const headers: Record<string, string> = {
+            location: hostBehaviour.location ?? '/cdn/model.gguf',
+            'x-repo-commit': 'c0ffee'.repeat(6) + 'abcd',
+          };
           if (hostBehaviour.declared !== null) headers['x-linked-etag'] = `"${hostBehaviour.declared ?? sha}"`;
           if (hostBehaviour.etag) headers.etag = hostBehaviour.etag;
           res.writeHead(302, headers);
@@ -227,7 +281,14 @@ describe('model download: what the file is checked against, and where it may com
     host.requests.length = 0;
   });
   const fromHost = (name: string, extra: Partial<Parameters<typeof downloadModel>[0]> = {}) =>
-    downloadModel({ url: `${host.url}/resolve/main/model.gguf`, dest: dest(name), declaredHashFrom: ['127.0.0.1'], signal: new AbortController().signal, get: get(), ...extra });
+    downloadModel({
+      url: `${host.url}/resolve/main/model.gguf`,
+      dest: dest(name),
+      declaredHashFrom: ['127.0.0.1'],
+      signal: new AbortController().signal,
+      get: get(),
+      ...extra,
+    });
 
   it('accepts a file matching the hash the model host declares over https, and says it was not pinned', async () => {
     const r = await fromHost('h1');
@@ -254,7 +315,18 @@ describe('model download: what the file is checked against, and where it may com
     hostBehaviour.declared = null;
     expect((await fail(fromHost('h3'))).reason).toBe('unverified');
     // A hash declared over plain http, or by a host that is not the model host, is not a check either.
-    expect((await fail(downloadModel({ url: `${server.url}/resolve/main/model.gguf`, dest: dest('h4'), declaredHashFrom: ['127.0.0.1'], signal: new AbortController().signal }))).reason).toBe('unverified');
+    expect(
+      (
+        await fail(
+          downloadModel({
+            url: `${server.url}/resolve/main/model.gguf`,
+            dest: dest('h4'),
+            declaredHashFrom: ['127.0.0.1'],
+            signal: new AbortController().signal,
+          }),
+        )
+      ).reason,
+    ).toBe('unverified');
     expect((await fail(fromHost('h5', { declaredHashFrom: ['huggingface.co'] }))).reason).toBe('unverified');
     for (const n of ['h3', 'h4', 'h5']) expect(existsSync(`${dest(n)}.part`) || existsSync(dest(n))).toBe(false);
   });
@@ -265,7 +337,14 @@ describe('model download: what the file is checked against, and where it may com
     const e = await fail(fromHost('p2', { sha256: sha }));
     expect(e.reason).toBe('checksum');
     expect(e.message).toMatch(/now serves a different file .*than the pinned one.*nothing was downloaded/);
-    const e2 = await fail(downloadModel({ url: `${server.url}/cdn/model.gguf`, dest: dest('p3'), sha256: 'ab'.repeat(32), signal: new AbortController().signal }));
+    const e2 = await fail(
+      downloadModel({
+        url: `${server.url}/cdn/model.gguf`,
+        dest: dest('p3'),
+        sha256: 'ab'.repeat(32),
+        signal: new AbortController().signal,
+      }),
+    );
     expect(e2.reason).toBe('checksum');
   });
 
@@ -289,7 +368,14 @@ describe('model download: failures a user can act on', () => {
       res.write(model.subarray(0, 1000));
     });
     try {
-      const e = await fail(downloadModel({ url: `${huge.url}/m.gguf`, dest: dest('full'), sha256: sha, signal: new AbortController().signal }));
+      const e = await fail(
+        downloadModel({
+          url: `${huge.url}/m.gguf`,
+          dest: dest('full'),
+          sha256: sha,
+          signal: new AbortController().signal,
+        }),
+      );
       expect(e.reason).toBe('disk-full');
       expect(e.message).toMatch(/free and the model needs .* more: free some space/);
     } finally {

@@ -14,12 +14,23 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const err = (p: Promise<unknown>) => p.then(() => undefined as unknown as GgufError, (e: GgufError) => e);
+const err = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined as unknown as GgufError,
+    (e: GgufError) => e,
+  );
 
 describe('GGUF header reader', () => {
   it('reads architecture, context length, vocabulary and the expected size', async () => {
     const info = await readGgufInfo(base.path);
-    expect(info).toMatchObject({ version: 3, architecture: 'llama', name: 'tessera-tiny-fim', contextLength: 4096, vocabSize: 320, eosId: 282 });
+    expect(info).toMatchObject({
+      version: 3,
+      architecture: 'llama',
+      name: 'tessera-tiny-fim',
+      contextLength: 4096,
+      vocabSize: 320,
+      eosId: 282,
+    });
     expect(info.expectedBytes).toBe(base.bytes);
     expect(info.fim).toEqual({
       prefix: { id: 283, text: '<|fim_prefix|>' },
@@ -32,7 +43,11 @@ describe('GGUF header reader', () => {
   it('finds FIM tokens by their text when the explicit keys are missing', async () => {
     const p = path.join(dir, 'nokeys.gguf');
     writeTinyGguf(p, { fimKeys: false });
-    expect((await readGgufInfo(p)).fim).toMatchObject({ prefix: { id: 283 }, middle: { id: 284 }, source: 'token-text' });
+    expect((await readGgufInfo(p)).fim).toMatchObject({
+      prefix: { id: 283 },
+      middle: { id: 284 },
+      source: 'token-text',
+    });
     const q = path.join(dir, 'nofim.gguf');
     writeTinyGguf(q, { fim: false });
     expect((await readGgufInfo(q)).fim).toBeUndefined();

@@ -34,19 +34,23 @@ describe('stop sequences over a stream', () => {
 
   it('any chunking shows the same text as cutting the whole string at the first stop', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', ' ') }), fc.array(fc.nat(6), { maxLength: 8 }), (text, cuts) => {
-        const stops = ['\n\n', 'ab ', 'b\na'];
-        const pieces: string[] = [];
-        let i = 0;
-        for (const c of cuts) {
-          pieces.push(text.slice(i, i + c));
-          i += c;
-        }
-        pieces.push(text.slice(i));
-        const first = Math.min(...stops.map((s) => text.indexOf(s)).filter((x) => x >= 0));
-        const expected = Number.isFinite(first) ? text.slice(0, first) : text;
-        expect(feed(stops, pieces).shown).toBe(expected);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '\n', ' ') }),
+        fc.array(fc.nat(6), { maxLength: 8 }),
+        (text, cuts) => {
+          const stops = ['\n\n', 'ab ', 'b\na'];
+          const pieces: string[] = [];
+          let i = 0;
+          for (const c of cuts) {
+            pieces.push(text.slice(i, i + c));
+            i += c;
+          }
+          pieces.push(text.slice(i));
+          const first = Math.min(...stops.map((s) => text.indexOf(s)).filter((x) => x >= 0));
+          const expected = Number.isFinite(first) ? text.slice(0, first) : text;
+          expect(feed(stops, pieces).shown).toBe(expected);
+        },
+      ),
     );
   });
 });

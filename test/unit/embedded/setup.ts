@@ -46,5 +46,13 @@ export async function makeFixtures(): Promise<Fixtures> {
 }
 
 export function embeddedProfile(modelPath: string, extra: Record<string, unknown> = {}): BackendProfile {
-  return parseProfile({ name: 'tiny', kind: 'embedded', modelPath, threads: 1, timeoutMs: 30_000, temperature: 0, ...extra });
+  return parseProfile({
+    name: 'tiny',
+    kind: 'embedded',
+    modelPath,
+    threads: 1,
+    timeoutMs: 30_000,
+    temperature: 0,
+    ...extra,
+  });
 }

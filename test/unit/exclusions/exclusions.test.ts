@@ -29,13 +29,22 @@ describe('built-in secret patterns', () => {
     expect(e?.detail).toMatch(/never sent to a backend/);
   });
 
-  it.each(['src/main.py', 'environment.ts', 'src/env.ts', 'keyboard.ts', 'docs/keys.md', 'README.md', 'src/credentials_form.tsx', 'monkey.py'])(
-    'sends ordinary source %s',
-    (p) => expect(m.match(p)).toBeUndefined(),
-  );
+  it.each([
+    'src/main.py',
+    'environment.ts',
+    'src/env.ts',
+    'keyboard.ts',
+    'docs/keys.md',
+    'README.md',
+    'src/credentials_form.tsx',
+    'monkey.py',
+  ])('sends ordinary source %s', (p) => expect(m.match(p)).toBeUndefined());
 
   it('explains which pattern matched', () => {
-    expect(m.match('app/.env.local')).toMatchObject({ pattern: '.env*', detail: expect.stringContaining('.env.local looks like a environment file') });
+    expect(m.match('app/.env.local')).toMatchObject({
+      pattern: '.env*',
+      detail: expect.stringContaining('.env.local looks like a environment file'),
+    });
   });
 });
 
@@ -58,10 +67,14 @@ describe('tessera.exclude globs', () => {
 
   it('a "!" glob of the workspace settings re-allows neither secrets nor the user\'s exclusions, only its own', () => {
     const hostile = compileExclusions(['**/private/**'], ['!**']);
-    for (const p of ['.env', 'home/u/.ssh/id_rsa', 'id_rsa', 'deploy/server.pem']) expect(hostile.match(p)).toMatchObject({ source: 'secret' });
+    for (const p of ['.env', 'home/u/.ssh/id_rsa', 'id_rsa', 'deploy/server.pem'])
+      expect(hostile.match(p)).toMatchObject({ source: 'secret' });
     expect(hostile.match('src/private/notes.ts')).toMatchObject({ source: 'user' });
     const m = compileExclusions([], ['gen/**', '!gen/keep.ts']);
-    expect(m.match('gen/out.ts')).toMatchObject({ source: 'workspace', detail: 'out.ts matches "gen/**" in tessera.exclude (workspace settings)' });
+    expect(m.match('gen/out.ts')).toMatchObject({
+      source: 'workspace',
+      detail: 'out.ts matches "gen/**" in tessera.exclude (workspace settings)',
+    });
     expect(m.match('gen/keep.ts')).toBeUndefined();
     expect(m.match('src/app.ts')).toBeUndefined();
   });
@@ -101,13 +114,23 @@ describe('untrusted workspaces', () => {
     const d = backendAllowedInWorkspace(remote, false);
     expect(d.allowed).toBe(false);
     expect(d.reason).toMatch(/not trusted.*"cloud" sends code to api\.example\.com/);
-    expect(backendAllowedInWorkspace({ name: 'l', kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1' }, false).allowed).toBe(true);
-    expect(backendAllowedInWorkspace({ name: 'l', kind: 'ollama', baseUrl: 'http://localhost:11434' }, false).allowed).toBe(true);
-    expect(backendAllowedInWorkspace({ name: 'l', kind: 'openai', baseUrl: 'http://[::1]:8080' }, false).allowed).toBe(true);
+    expect(
+      backendAllowedInWorkspace({ name: 'l', kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1' }, false).allowed,
+    ).toBe(true);
+    expect(
+      backendAllowedInWorkspace({ name: 'l', kind: 'ollama', baseUrl: 'http://localhost:11434' }, false).allowed,
+    ).toBe(true);
+    expect(backendAllowedInWorkspace({ name: 'l', kind: 'openai', baseUrl: 'http://[::1]:8080' }, false).allowed).toBe(
+      true,
+    );
     expect(backendAllowedInWorkspace({ name: 'e', kind: 'embedded' }, false).allowed).toBe(true);
     // A host that only looks local must not pass.
-    expect(backendAllowedInWorkspace({ name: 'x', kind: 'openai', baseUrl: 'http://localhost.evil.com/v1' }, false).allowed).toBe(false);
-    expect(backendAllowedInWorkspace({ name: 'x', kind: 'openai', baseUrl: 'http://127.0.0.1.nip.io/v1' }, false).allowed).toBe(false);
+    expect(
+      backendAllowedInWorkspace({ name: 'x', kind: 'openai', baseUrl: 'http://localhost.evil.com/v1' }, false).allowed,
+    ).toBe(false);
+    expect(
+      backendAllowedInWorkspace({ name: 'x', kind: 'openai', baseUrl: 'http://127.0.0.1.nip.io/v1' }, false).allowed,
+    ).toBe(false);
   });
 });
 

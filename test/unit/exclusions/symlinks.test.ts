@@ -39,7 +39,10 @@ describe('symlinks are judged by the file they lead to', () => {
   it('a link config.txt → .env is excluded, and says what it links to', () => {
     expect(m.match('config.txt')).toBeUndefined(); // the name alone gives nothing away
     expect(where('config.txt').realPath).toBe('.env');
-    expect(matchDocument(m, where('config.txt'))).toMatchObject({ source: 'secret', detail: expect.stringMatching(/^config\.txt is a link to \.env: \.env looks like/) });
+    expect(matchDocument(m, where('config.txt'))).toMatchObject({
+      source: 'secret',
+      detail: expect.stringMatching(/^config\.txt is a link to \.env: \.env looks like/),
+    });
   });
 
   it('a file in a symlinked folder (deploy → ~/.ssh) is excluded by the real folder', () => {
@@ -48,7 +51,7 @@ describe('symlinks are judged by the file they lead to', () => {
     expect(matchDocument(m, where('deploy/notes.txt'))).toMatchObject({ source: 'secret', pattern: '**/.ssh/**' });
   });
 
-  it('a link to ordinary source stays allowed; a file not written yet is matched by its folder\'s real path', () => {
+  it("a link to ordinary source stays allowed; a file not written yet is matched by its folder's real path", () => {
     expect(matchDocument(m, where('main.ts'))).toBeUndefined();
     expect(matchDocument(m, where('src/app.ts'))).toBeUndefined();
     expect(matchDocument(m, where('deploy/new-file.txt'))).toMatchObject({ source: 'secret' });

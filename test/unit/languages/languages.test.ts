@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ANY_LANGUAGE, LANGUAGES, languageFamily, languageOf, languageOrAny, lineCommentOf } from '../../../src/core/languages';
+import {
+  ANY_LANGUAGE,
+  LANGUAGES,
+  languageFamily,
+  languageOf,
+  languageOrAny,
+  lineCommentOf,
+} from '../../../src/core/languages';
 import { ALL_GRAMMARS, grammarFor, LANGUAGE_GRAMMARS } from '../../../src/core/syntax/registry';
 
 describe('the language table', () => {
@@ -42,14 +49,18 @@ describe('the language table', () => {
   });
 
   it('families group the languages whose files see each other', () => {
-    expect(new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(languageFamily)).size).toBe(1);
+    expect(new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact'].map(languageFamily)).size).toBe(
+      1,
+    );
     expect(new Set(['c', 'cpp', 'cuda-cpp', 'objectivec'].map(languageFamily)).size).toBe(1);
     expect(languageFamily('python')).not.toBe(languageFamily('ruby'));
     expect(languageFamily('no-such-language')).toBe('no-such-language');
   });
 
   it('indentation-delimited and tab-indented languages', () => {
-    expect(LANGUAGES.filter((l) => l.offside).flatMap((l) => l.ids)).toEqual(expect.arrayContaining(['python', 'yaml', 'nim', 'coffeescript']));
+    expect(LANGUAGES.filter((l) => l.offside).flatMap((l) => l.ids)).toEqual(
+      expect.arrayContaining(['python', 'yaml', 'nim', 'coffeescript']),
+    );
     expect(languageOf('typescript')!.offside).toBe(false);
     expect(languageOf('go')!.tabIndent).toBe(true);
     expect(languageOf('makefile')!.tabIndent).toBe(true);
@@ -57,7 +68,9 @@ describe('the language table', () => {
 
   it('an unknown language takes every known keyword and declaration word', () => {
     expect(languageOrAny('no-such-language')).toBe(ANY_LANGUAGE);
-    expect(ANY_LANGUAGE.keywords.has('def') && ANY_LANGUAGE.keywords.has('function') && ANY_LANGUAGE.keywords.has('fn')).toBe(true);
+    expect(
+      ANY_LANGUAGE.keywords.has('def') && ANY_LANGUAGE.keywords.has('function') && ANY_LANGUAGE.keywords.has('fn'),
+    ).toBe(true);
     expect(ANY_LANGUAGE.declarationKeywords).toEqual(expect.arrayContaining(['impl', 'object', 'def', 'func']));
     // Keywords are per language: `type` is reserved in TypeScript, a plain name in Python.
     expect(languageOf('typescript')!.keywords.has('type')).toBe(true);

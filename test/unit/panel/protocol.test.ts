@@ -13,12 +13,26 @@ import {
   validateDraft,
 } from '../../../src/core/panelProtocol';
 
-const good = { name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'qwen', fimTemplate: 'native' };
+const good = {
+  name: 'local',
+  kind: 'openai',
+  baseUrl: 'http://127.0.0.1:8012/v1',
+  model: 'qwen',
+  fimTemplate: 'native',
+};
 
 describe('webview messages', () => {
   it('accepts each documented message and strips unknown draft fields', () => {
-    const r = parseWebviewMessage({ type: 'save', index: null, draft: { name: 'a', kind: 'openai', evil: 'x' }, apiKey: 'sk-1' });
-    expect(r).toEqual({ ok: true, message: { type: 'save', index: null, draft: { name: 'a', kind: 'openai' }, apiKey: 'sk-1' } });
+    const r = parseWebviewMessage({
+      type: 'save',
+      index: null,
+      draft: { name: 'a', kind: 'openai', evil: 'x' },
+      apiKey: 'sk-1',
+    });
+    expect(r).toEqual({
+      ok: true,
+      message: { type: 'save', index: null, draft: { name: 'a', kind: 'openai' }, apiKey: 'sk-1' },
+    });
     for (const m of [
       { type: 'ready' },
       { type: 'validate', seq: 3, index: 0, draft: {} },
@@ -63,7 +77,14 @@ describe('form validation with the settings schema', () => {
   });
 
   it('puts each error next to its field', () => {
-    const v = validateDraft({ name: ' ', kind: 'openai', baseUrl: 'ftp://x', maxTokens: 'lots', temperature: '3', timeoutMs: '1.5' });
+    const v = validateDraft({
+      name: ' ',
+      kind: 'openai',
+      baseUrl: 'ftp://x',
+      maxTokens: 'lots',
+      temperature: '3',
+      timeoutMs: '1.5',
+    });
     expect(v.ok).toBe(false);
     expect(v.errors.name).toBe('is required');
     expect(v.errors.baseUrl).toMatch(/http\(s\) URL/);
@@ -71,12 +92,16 @@ describe('form validation with the settings schema', () => {
     expect(v.errors.temperature).toBe('must be at most 2');
     expect(v.errors.timeoutMs).toMatch(/whole number|at least/);
     // Cross-field rules (model required for openai) run once the fields themselves parse, as in the settings.
-    expect(validateDraft({ name: 'a', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' }).errors).toEqual({ model: 'is required for kind "openai"' });
+    expect(validateDraft({ name: 'a', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' }).errors).toEqual({
+      model: 'is required for kind "openai"',
+    });
   });
 
   it('requires baseUrl for a server kind but not for the embedded one', () => {
     expect(validateDraft({ name: 'e', kind: 'embedded' }).ok).toBe(true);
-    expect(validateDraft({ name: 'o', kind: 'ollama', model: 'q' }).errors.baseUrl).toMatch(/required for kind "ollama"/);
+    expect(validateDraft({ name: 'o', kind: 'ollama', model: 'q' }).errors.baseUrl).toMatch(
+      /required for kind "ollama"/,
+    );
     expect(validateDraft({ name: 'o', kind: 'gpt' }).errors.kind).toMatch(/must be one of openai/);
   });
 
@@ -104,7 +129,14 @@ describe('form validation with the settings schema', () => {
     const v = validateDraft({ ...draftFromRaw(stored), maxTokens: '', model: 'other' });
     expect(v.ok).toBe(true);
     const merged = mergeIntoRaw(stored, draftToInput({ ...draftFromRaw(stored), maxTokens: '', model: 'other' }));
-    expect(merged).toEqual({ name: 'local', kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'other', fimTemplate: 'native', xCustom: 1 });
+    expect(merged).toEqual({
+      name: 'local',
+      kind: 'openai',
+      baseUrl: 'http://127.0.0.1:8012/v1',
+      model: 'other',
+      fimTemplate: 'native',
+      xCustom: 1,
+    });
     expect(Object.keys(merged)[0]).toBe('name');
   });
 
@@ -127,7 +159,13 @@ describe('form fields in the panel', () => {
   });
 
   it('every field has a label, and every kind a name, in the state the webview renders', () => {
-    const s = buildPanelState({ rawBackends: [], activeSetting: '', keyNames: new Set(), trusted: true, target: 'user' });
+    const s = buildPanelState({
+      rawBackends: [],
+      activeSetting: '',
+      keyNames: new Set(),
+      trusted: true,
+      target: 'user',
+    });
     expect(Object.keys(s.fields)).toEqual([...PROFILE_FIELDS]);
     for (const f of PROFILE_FIELDS) expect(s.fields[f].label.length).toBeGreaterThan(0);
     for (const k of s.kinds) expect(s.kindLabels[k]).toBeTruthy();
@@ -137,15 +175,31 @@ describe('form fields in the panel', () => {
 
 describe('panel state', () => {
   it('empty settings: no profiles, nothing active', () => {
-    const s = buildPanelState({ rawBackends: [], activeSetting: '', keyNames: new Set(), trusted: true, target: 'user' });
+    const s = buildPanelState({
+      rawBackends: [],
+      activeSetting: '',
+      keyNames: new Set(),
+      trusted: true,
+      target: 'user',
+    });
     expect(s.profiles).toEqual([]);
     expect(s.active).toBe('');
     expect(s.trustNote).toBeUndefined();
   });
 
   it('lists invalid entries with their errors, marks keys, picks the active one as readSettings does', () => {
-    const rawBackends = [{ name: 'broken', kind: 'openai', baseUrl: 'nope' }, good, { ...good, name: 'cloud', baseUrl: 'https://api.example.com/v1' }];
-    const s = buildPanelState({ rawBackends, activeSetting: 'cloud', keyNames: new Set(['cloud']), trusted: true, target: 'user' });
+    const rawBackends = [
+      { name: 'broken', kind: 'openai', baseUrl: 'nope' },
+      good,
+      { ...good, name: 'cloud', baseUrl: 'https://api.example.com/v1' },
+    ];
+    const s = buildPanelState({
+      rawBackends,
+      activeSetting: 'cloud',
+      keyNames: new Set(['cloud']),
+      trusted: true,
+      target: 'user',
+    });
     expect(s.profiles.map((p) => p.name)).toEqual(['broken', 'local', 'cloud']);
     expect(s.profiles[0].errors.baseUrl).toMatch(/http\(s\) URL/);
     expect(s.profiles[1].errors).toEqual({});
@@ -155,7 +209,13 @@ describe('panel state', () => {
   });
 
   it('an activeBackend naming nothing falls back to the first valid profile and says so', () => {
-    const s = buildPanelState({ rawBackends: [good], activeSetting: 'gone', keyNames: new Set(), trusted: true, target: 'user' });
+    const s = buildPanelState({
+      rawBackends: [good],
+      activeSetting: 'gone',
+      keyNames: new Set(),
+      trusted: true,
+      target: 'user',
+    });
     expect(s.active).toBe('local');
     expect(s.problems[0]).toMatch(/"gone"/);
   });
@@ -174,17 +234,37 @@ describe('next edits in the panel', () => {
 
   it('an edit model is a profile with an edit format; the state carries tessera.nextEdit.backend and the formats', () => {
     expect(validateDraft(draftFromRaw(zeta)).ok).toBe(true);
-    expect(validateDraft({ ...draftFromRaw(zeta), editFormat: 'nope' }).errors.editFormat).toBe('must be one of zeta, zeta-merge');
-    const state = buildPanelState({ rawBackends: [good, zeta], activeSetting: 'local', keyNames: new Set(), trusted: true, target: 'user', nextEditSetting: 'zeta' });
+    expect(validateDraft({ ...draftFromRaw(zeta), editFormat: 'nope' }).errors.editFormat).toBe(
+      'must be one of zeta, zeta-merge',
+    );
+    const state = buildPanelState({
+      rawBackends: [good, zeta],
+      activeSetting: 'local',
+      keyNames: new Set(),
+      trusted: true,
+      target: 'user',
+      nextEditSetting: 'zeta',
+    });
     expect(state.nextEdit).toBe('zeta');
     expect(state.editFormats).toEqual(['zeta', 'zeta-merge']);
     expect(state.profiles[1].summary).toBe('llamacpp · http://127.0.0.1:8080 · edit model (zeta)');
     // Ghost text never falls back to an edit model, even one listed first.
-    expect(buildPanelState({ rawBackends: [zeta, good], activeSetting: '', keyNames: new Set(), trusted: true, target: 'user' }).active).toBe('local');
+    expect(
+      buildPanelState({
+        rawBackends: [zeta, good],
+        activeSetting: '',
+        keyNames: new Set(),
+        trusted: true,
+        target: 'user',
+      }).active,
+    ).toBe('local');
   });
 
   it('accepts picking an edit model for next edits, and turning them off', () => {
-    expect(parseWebviewMessage({ type: 'setNextEdit', name: 'zeta' })).toEqual({ ok: true, message: { type: 'setNextEdit', name: 'zeta' } });
+    expect(parseWebviewMessage({ type: 'setNextEdit', name: 'zeta' })).toEqual({
+      ok: true,
+      message: { type: 'setNextEdit', name: 'zeta' },
+    });
     expect(parseWebviewMessage({ type: 'setNextEdit', name: '' }).ok).toBe(true);
     expect(parseWebviewMessage({ type: 'setNextEdit' }).ok).toBe(false);
   });

@@ -24,7 +24,11 @@ describe('bracket balance', () => {
     expect(scanBrackets('/* (', c).endsInside).toBe(true);
   });
   it('scans brackets outside strings and comments', () => {
-    expect(scanBrackets('f(a, "(", `)`, /* ) */ b) // )', js)).toMatchObject({ open: [], unmatchedClosers: 0, mismatched: 0 });
+    expect(scanBrackets('f(a, "(", `)`, /* ) */ b) // )', js)).toMatchObject({
+      open: [],
+      unmatchedClosers: 0,
+      mismatched: 0,
+    });
     expect(scanBrackets('a)]', js).unmatchedClosers).toBe(2);
     expect(scanBrackets('(]', js).mismatched).toBe(1);
     expect(bracketErrors('x = [1, (2', js)).toBe(2);
@@ -35,11 +39,21 @@ describe('bracket balance', () => {
     expect(c).toEqual(['f(x)))', 'f(x))', 'f(x)', 'f(x']);
   });
   it('drops an extra closer the model added (grammar)', async () => {
-    const r = await postfilter({ language: 'c', prefix: 'int main(void) {\n    int x = abs(', suffix: '\n    return x;\n}\n', completion: '-3));' });
+    const r = await postfilter({
+      language: 'c',
+      prefix: 'int main(void) {\n    int x = abs(',
+      suffix: '\n    return x;\n}\n',
+      completion: '-3));',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: '-3)' });
   });
   it('drops an extra closer without a grammar (brackets only)', async () => {
-    const r = await postfilter({ language: 'kotlin', prefix: 'val ys = xs.map { ', suffix: ' }\n', completion: 'it + 1 }}' });
+    const r = await postfilter({
+      language: 'kotlin',
+      prefix: 'val ys = xs.map { ',
+      suffix: ' }\n',
+      completion: 'it + 1 }}',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'it + 1' });
   });
 });

@@ -28,21 +28,49 @@ beforeAll(async () => {
 }, 60_000);
 
 function run(lines: string[]): Record<string, unknown>[] {
-  const r = spawnSync(process.execPath, [OUT, 'postfilter'], { input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [OUT, 'postfilter'], {
+    input: lines.join('\n') + '\n',
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   expect(r.status).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('tessera postfilter (CLI)', () => {
   it('answers every line in order, with ms; cut, replaceSuffix, rejection and malformed input', () => {
     const out = run([
-      JSON.stringify({ language: 'python', prefix: 'def area(r):\n    ', suffix: '\n\ndef main():\n    pass\n', completion: 'return 3.14 * r * r\n\ndef perimeter(r):\n    return 2 * r\n', finish: 'length' }),
-      JSON.stringify({ language: 'typescript', prefix: 'const t = Math.round(', suffix: ')\n', completion: 'price * 100) / 100;' }),
+      JSON.stringify({
+        language: 'python',
+        prefix: 'def area(r):\n    ',
+        suffix: '\n\ndef main():\n    pass\n',
+        completion: 'return 3.14 * r * r\n\ndef perimeter(r):\n    return 2 * r\n',
+        finish: 'length',
+      }),
+      JSON.stringify({
+        language: 'typescript',
+        prefix: 'const t = Math.round(',
+        suffix: ')\n',
+        completion: 'price * 100) / 100;',
+      }),
       'this is not json',
       JSON.stringify({ language: 'typescript', prefix: 'const x = ', suffix: ';\n', completion: '   ' }),
-      JSON.stringify({ language: 'kotlin', prefix: 'fun f() {\n    ', suffix: '\n}\n', completion: 'println(1)\n}\n\nfun g() {}' }),
+      JSON.stringify({
+        language: 'kotlin',
+        prefix: 'fun f() {\n    ',
+        suffix: '\n}\n',
+        completion: 'println(1)\n}\n\nfun g() {}',
+      }),
       JSON.stringify({ prefix: 'x' }),
-      JSON.stringify({ language: 'python', prefix: 'def area(r):\n    ', suffix: '\n\ndef main():\n    pass\n', completion: 'return 3.14 * r * r\n\ndef perimeter(r):\n    return 2 * r\n' }),
+      JSON.stringify({
+        language: 'python',
+        prefix: 'def area(r):\n    ',
+        suffix: '\n\ndef main():\n    pass\n',
+        completion: 'return 3.14 * r * r\n\ndef perimeter(r):\n    return 2 * r\n',
+      }),
       JSON.stringify({ language: 'python', prefix: 'x = 1\n', suffix: '', completion: 'y = 2', finish: 'eos' }),
     ]);
     expect(out).toHaveLength(8);

@@ -12,7 +12,11 @@ const at = (marked: string, language = '') => {
   const prefix = marked.slice(0, i);
   const suffix = marked.slice(i + 1);
   const cursor = cursorContext(prefix, suffix, language);
-  return { shape: decideShape(prefix, suffix, { maxTokens: 128, stop: [] }, false, cursor), hole: analyzeHole(prefix, suffix, true, language, cursor), cursor };
+  return {
+    shape: decideShape(prefix, suffix, { maxTokens: 128, stop: [] }, false, cursor),
+    hole: analyzeHole(prefix, suffix, true, language, cursor),
+    cursor,
+  };
 };
 
 describe('cursor context shared by the multi-line decision and the post-filter', () => {
@@ -34,7 +38,10 @@ describe('cursor context shared by the multi-line decision and the post-filter',
   });
 
   it('mid-line, end of line and empty line mean the same to both', () => {
-    expect(at('x = foo(█, 2)\n')).toMatchObject({ shape: { why: 'mid-line', multiline: false }, hole: { mode: 'line' } });
+    expect(at('x = foo(█, 2)\n')).toMatchObject({
+      shape: { why: 'mid-line', multiline: false },
+      hole: { mode: 'line' },
+    });
     expect(at('x = 1█\n')).toMatchObject({ shape: { why: 'end-of-statement' }, hole: { mode: 'statement' } });
     expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ shape: { why: 'empty-line' }, hole: { mode: 'block' } });
   });

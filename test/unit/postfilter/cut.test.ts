@@ -12,34 +12,61 @@ const doc = (d: string) => {
 
 describe('the model ended its text itself (finish "stop")', () => {
   it('shows it whole when it fits, multi-line, even mid-line', async () => {
-    const r = await postfilter({ language: 'python', ...doc('def f(x):\n    █\n    return y\n'), completion: 'if x:\n        y = 1\n    else:\n        y = 2\n    y += 1' });
+    const r = await postfilter({
+      language: 'python',
+      ...doc('def f(x):\n    █\n    return y\n'),
+      completion: 'if x:\n        y = 1\n    else:\n        y = 2\n    y += 1',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'if x:\n        y = 1\n    else:\n        y = 2\n    y += 1' });
-    const mid = await postfilter({ language: 'typescript', ...doc('const total = sum(█);\n'), completion: 'items\n  .map((i) => i.price)' });
+    const mid = await postfilter({
+      language: 'typescript',
+      ...doc('const total = sum(█);\n'),
+      completion: 'items\n  .map((i) => i.price)',
+    });
     expect(mid).toMatchObject({ kind: 'ok', completion: 'items\n  .map((i) => i.price)' });
   });
   it('after `fn fibonacci(` with only the auto-closed `)` after the cursor: the whole function, replacing the `)`', async () => {
-    const completion = 'n: u64) -> u64 {\n    if n < 2 {\n        return n;\n    }\n    fibonacci(n - 1) + fibonacci(n - 2)\n}';
+    const completion =
+      'n: u64) -> u64 {\n    if n < 2 {\n        return n;\n    }\n    fibonacci(n - 1) + fibonacci(n - 2)\n}';
     const r = await postfilter({ language: 'rust', ...doc('fn fibonacci(█)\n\nfn main() {}\n'), completion });
     expect(r).toMatchObject({ kind: 'ok', completion, replaceSuffix: 1 });
   });
   it('the whole-line hole whose body is in the suffix: the loop headers are shown with their line break', async () => {
     const r = await postfilter({
       language: 'python',
-      ...doc('def f(A, n):\n    ans = []\n█            for k in range(j+1,n):\n                ans.append(k)\n    return ans\n'),
+      ...doc(
+        'def f(A, n):\n    ans = []\n█            for k in range(j+1,n):\n                ans.append(k)\n    return ans\n',
+      ),
       completion: '    for i in range(n):\n        for j in range(i+1,n):\n',
     });
     expect(r).toMatchObject({ kind: 'ok', completion: '    for i in range(n):\n        for j in range(i+1,n):\n' });
   });
   it('cuts where it breaks the parse, and an unfinished header without its body is not a whole answer', async () => {
-    const broken = await postfilter({ language: 'python', ...doc('def f(x):\n    █\n'), completion: 'y = x + 1\n    return y)' });
+    const broken = await postfilter({
+      language: 'python',
+      ...doc('def f(x):\n    █\n'),
+      completion: 'y = x + 1\n    return y)',
+    });
     expect(broken).toMatchObject({ kind: 'ok', completion: 'y = x + 1\n    return y' });
-    const header = await postfilter({ language: 'python', ...doc('def f(x):\n    █\n'), completion: 'y = x + 1\n    for i in y:' });
+    const header = await postfilter({
+      language: 'python',
+      ...doc('def f(x):\n    █\n'),
+      completion: 'y = x + 1\n    for i in y:',
+    });
     expect(header).toMatchObject({ kind: 'ok', completion: 'y = x + 1' });
   });
   it('keeps a closer the document needs although the suffix starts with the same closer; drops one it does not need', async () => {
-    const needed = await postfilter({ language: 'javascript', ...doc('function f(a) {\n  if (a) {\n    g();\n  █\n}\n'), completion: '}' });
+    const needed = await postfilter({
+      language: 'javascript',
+      ...doc('function f(a) {\n  if (a) {\n    g();\n  █\n}\n'),
+      completion: '}',
+    });
     expect(needed).toMatchObject({ kind: 'ok', completion: '}' });
-    const extra = await postfilter({ language: 'javascript', ...doc('function f(a) {\n  █\n}\n'), completion: 'return a;\n}' });
+    const extra = await postfilter({
+      language: 'javascript',
+      ...doc('function f(a) {\n  █\n}\n'),
+      completion: 'return a;\n}',
+    });
     expect(extra).toMatchObject({ kind: 'ok', completion: 'return a;' });
   });
 });
@@ -52,33 +79,68 @@ describe('cut rule (syntax truncation + parse gate)', () => {
       completion: 'if x:\n        y = 1\n    elif x is None:\n        y = 0\n    else:\n        y = 2\n    y += 1',
       finish: 'length',
     });
-    expect(r).toMatchObject({ kind: 'ok', completion: 'if x:\n        y = 1\n    elif x is None:\n        y = 0\n    else:\n        y = 2', judge: 'syntax' });
+    expect(r).toMatchObject({
+      kind: 'ok',
+      completion: 'if x:\n        y = 1\n    elif x is None:\n        y = 0\n    else:\n        y = 2',
+      judge: 'syntax',
+    });
   });
   it('the rest of the block when the cursor is at its end, not the code after it', async () => {
-    const r = await postfilter({ language: 'rust', ...doc('fn f(v: &[u8]) -> u8 {\n    let a = v[0];\n    █\n}\n'), completion: 'let b = a + 1;\n    b * 2\n}\n\nfn g() {}', finish: 'length' });
+    const r = await postfilter({
+      language: 'rust',
+      ...doc('fn f(v: &[u8]) -> u8 {\n    let a = v[0];\n    █\n}\n'),
+      completion: 'let b = a + 1;\n    b * 2\n}\n\nfn g() {}',
+      finish: 'length',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'let b = a + 1;\n    b * 2' });
   });
   it('keeps a closing brace the document needs (the editor did not auto-close)', async () => {
-    const r = await postfilter({ language: 'java', ...doc('class A {\n    int f() {█\n}\n'), completion: '\n        return 1;\n    }\n\n    int g() { return 2; }', finish: 'length' });
+    const r = await postfilter({
+      language: 'java',
+      ...doc('class A {\n    int f() {█\n}\n'),
+      completion: '\n        return 1;\n    }\n\n    int g() { return 2; }',
+      finish: 'length',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: '\n        return 1;\n    }' });
   });
   it('never shows a candidate that adds parse errors, trying shorter cuts first', async () => {
-    const r = await postfilter({ language: 'go', ...doc('package main\n\nfunc f() int {\n\t█\n}\n'), completion: 'x := 1\n\treturn x\n\tfunc (', finish: 'length' });
+    const r = await postfilter({
+      language: 'go',
+      ...doc('package main\n\nfunc f() int {\n\t█\n}\n'),
+      completion: 'x := 1\n\treturn x\n\tfunc (',
+      finish: 'length',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'x := 1\n\treturn x' });
   });
   it('an error elsewhere in the file that does not swallow the hole does not block a fitting completion', async () => {
-    const r = await postfilter({ language: 'typescript', ...doc('function e() {\n  let broken = ;\n}\n\nfunction f(a: number) {\n  █\n}\n'), completion: 'return a * 2;\n}\n\nfunction g() {}', finish: 'length' });
+    const r = await postfilter({
+      language: 'typescript',
+      ...doc('function e() {\n  let broken = ;\n}\n\nfunction f(a: number) {\n  █\n}\n'),
+      completion: 'return a * 2;\n}\n\nfunction g() {}',
+      finish: 'length',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'return a * 2;' });
   });
   it('works on a large file (the document is judged in a window around the hole)', async () => {
     const fns = Array.from({ length: 400 }, (_, i) => `function f${i}(a) {\n  return a + ${i};\n}\n`).join('\n');
     // The time budget is a safety net whose wall-clock end comes early on a loaded machine: what is judged is the
     // point here (the time it takes is the post-filter benchmark's).
-    const r = await postfilter({ language: 'javascript', ...doc(`${fns}\nfunction g(a) {\n  █\n}\n\n${fns}`), completion: 'const b = a * 2;\n  return b;\n}\n\nfunction h() {}', finish: 'length', budgetMs: 60_000 });
+    const r = await postfilter({
+      language: 'javascript',
+      ...doc(`${fns}\nfunction g(a) {\n  █\n}\n\n${fns}`),
+      completion: 'const b = a * 2;\n  return b;\n}\n\nfunction h() {}',
+      finish: 'length',
+      budgetMs: 60_000,
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'const b = a * 2;\n  return b;' });
   });
   it('no grammar: indentation ends the block', async () => {
-    const r = await postfilter({ language: 'nim', ...doc('proc f(x: int): int =\n  █\n\necho f(1)\n'), completion: 'let y = x * 2\n  result = y\n\nproc g() = discard', finish: 'length' });
+    const r = await postfilter({
+      language: 'nim',
+      ...doc('proc f(x: int): int =\n  █\n\necho f(1)\n'),
+      completion: 'let y = x * 2\n  result = y\n\nproc g() = discard',
+      finish: 'length',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'let y = x * 2\n  result = y', judge: 'heuristic' });
   });
 });

@@ -9,7 +9,13 @@ const SUFFIX = '\nexport function scan(input, options) {\n  return { input };\n}
 
 describe('doc comment still being written', () => {
   it('comment text is shown (it was rejected as a parse error while the comment is open)', async () => {
-    const r = await postfilter({ language: 'typescript', prefix: PREFIX, suffix: SUFFIX, completion: 'b` and `negated`.', multiline: true });
+    const r = await postfilter({
+      language: 'typescript',
+      prefix: PREFIX,
+      suffix: SUFFIX,
+      completion: 'b` and `negated`.',
+      multiline: true,
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'b` and `negated`.' });
   });
 

@@ -71,11 +71,14 @@ export function parseGolden(text: string, file = '<inline>'): GoldenCase {
   const at = doc.indexOf('█');
   if (at < 0 || doc.indexOf('█', at + 1) >= 0) throw new Error(`${file}: the document needs exactly one █`);
   const directive = header.expect;
-  if (directive !== undefined && !['unchanged', 'discard', 'notEqual'].includes(directive)) throw new Error(`${file}: unknown "expect: ${directive}"`);
+  if (directive !== undefined && !['unchanged', 'discard', 'notEqual'].includes(directive))
+    throw new Error(`${file}: unknown "expect: ${directive}"`);
   const expectedNull = header.expected === 'null' || directive === 'discard';
   const expected = expectedNull ? null : directive === 'unchanged' ? completion : body('expected');
-  if (expected === undefined) throw new Error(`${file}: needs --- expected, "expected: null" or an "expect:" directive`);
-  if (header.finish !== undefined && header.finish !== 'stop' && header.finish !== 'length') throw new Error(`${file}: finish must be stop or length`);
+  if (expected === undefined)
+    throw new Error(`${file}: needs --- expected, "expected: null" or an "expect:" directive`);
+  if (header.finish !== undefined && header.finish !== 'stop' && header.finish !== 'length')
+    throw new Error(`${file}: finish must be stop or length`);
   return {
     file,
     language: header.language ?? 'plaintext',

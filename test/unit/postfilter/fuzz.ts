@@ -13,31 +13,163 @@ import { hasGrammar, parse, type Node } from '../../../src/core/syntax';
 import { rng } from '../../../src/sim/random';
 
 export const FUZZ_LANGUAGES = [
-  'python', 'javascript', 'typescript', 'typescriptreact', 'go', 'rust', 'java', 'c', 'cpp', 'csharp', 'ruby', 'php',
-  'shellscript', 'lua',
+  'python',
+  'javascript',
+  'typescript',
+  'typescriptreact',
+  'go',
+  'rust',
+  'java',
+  'c',
+  'cpp',
+  'csharp',
+  'ruby',
+  'php',
+  'shellscript',
+  'lua',
 ] as const;
 
 const SEEDS: Record<string, string[]> = {
-  python: ['def f(x):\n    return x + 1\n', 'class A:\n    def m(self):\n        if self.x:\n            pass\n        else:\n            return 2\n', 'for i in range(3):\n    print(i)\n', 'try:\n    a = b[0]\nexcept IndexError:\n    a = None\n', 'x = {"a": [1, 2], "b": (3,)}\n', 's = f"v={x!r}"  # note\n'],
-  javascript: ['function f(a) {\n  return a + 1;\n}\n', 'const o = { a: 1, b: [2, 3] };\n', 'if (x) {\n  y();\n} else {\n  z();\n}\n', 'const g = (a) => `t${a}`;\n', 'class C {\n  m() { return this.x; }\n}\n', 'const el = <div className="a">{x}</div>;\n'],
-  typescript: ['function f(a: number): number {\n  return a + 1;\n}\n', 'interface I {\n  a: string;\n  b?: number;\n}\n', 'const xs: Array<number> = [1, 2];\n', 'export class K<T> {\n  private v: T[] = [];\n  add(x: T): void { this.v.push(x); }\n}\n', 'type U = "a" | "b";\n'],
-  typescriptreact: ['export function A({ n }: { n: number }) {\n  return <b>{n}</b>;\n}\n', 'const x = <ul>{xs.map((i) => <li key={i}>{i}</li>)}</ul>;\n'],
-  go: ['package main\n\nfunc f(a int) int {\n\treturn a + 1\n}\n', 'func (s *S) M() error {\n\tif s == nil {\n\t\treturn nil\n\t}\n\treturn s.err\n}\n', 'var xs = []int{1, 2, 3}\n', 'type S struct {\n\tA int\n\tB string\n}\n'],
-  rust: ['fn f(a: i32) -> i32 {\n    a + 1\n}\n', 'impl S {\n    fn m(&self) -> u8 {\n        match self.x {\n            0 => 1,\n            _ => 2,\n        }\n    }\n}\n', 'let v: Vec<u8> = vec![1, 2];\n', 'struct S { x: u8 }\n'],
-  java: ['class A {\n    int f(int a) {\n        return a + 1;\n    }\n}\n', 'public interface I {\n    void m();\n}\n', 'class B {\n    void g() {\n        try {\n            h();\n        } catch (Exception e) {\n            e.printStackTrace();\n        }\n    }\n}\n'],
-  c: ['int f(int a) {\n    return a + 1;\n}\n', '#include <stdio.h>\nint main(void) {\n    for (int i = 0; i < 3; i++) {\n        printf("%d\\n", i);\n    }\n    return 0;\n}\n', 'struct s { int a; char *b; };\n'],
-  cpp: ['#include <vector>\nint f(const std::vector<int>& v) {\n    return v.size();\n}\n', 'class A {\npublic:\n    A() : x_(0) {}\nprivate:\n    int x_;\n};\n', 'template <typename T> T mx(T a, T b) { return a > b ? a : b; }\n'],
-  csharp: ['public class A\n{\n    public int F(int a)\n    {\n        return a + 1;\n    }\n}\n', 'namespace N { class B { string S { get; set; } } }\n', 'var xs = new List<int> { 1, 2 };\n'],
-  ruby: ['def f(a)\n  a + 1\nend\n', 'class A\n  def m\n    if x\n      y\n    else\n      z\n    end\n  end\nend\n', 'xs.each do |x|\n  puts x\nend\n'],
-  php: ['<?php\nfunction f($a) {\n    return $a + 1;\n}\n', '<?php\nclass A {\n    public function m() { return $this->x; }\n}\n', '<?php\n$xs = [1, 2, 3];\nforeach ($xs as $x) {\n    echo $x;\n}\n'],
-  shellscript: ['f() {\n  echo "$1"\n}\n', 'for i in 1 2 3; do\n  echo $i\ndone\n', 'if [ -f "$x" ]; then\n  cat "$x"\nfi\n'],
-  lua: ['function f(a)\n  return a + 1\nend\n', 'local t = { a = 1, b = { 2, 3 } }\n', 'for i = 1, 3 do\n  print(i)\nend\n'],
+  python: [
+    'def f(x):\n    return x + 1\n',
+    'class A:\n    def m(self):\n        if self.x:\n            pass\n        else:\n            return 2\n',
+    'for i in range(3):\n    print(i)\n',
+    'try:\n    a = b[0]\nexcept IndexError:\n    a = None\n',
+    'x = {"a": [1, 2], "b": (3,)}\n',
+    's = f"v={x!r}"  # note\n',
+  ],
+  javascript: [
+    'function f(a) {\n  return a + 1;\n}\n',
+    'const o = { a: 1, b: [2, 3] };\n',
+    'if (x) {\n  y();\n} else {\n  z();\n}\n',
+    'const g = (a) => `t${a}`;\n',
+    'class C {\n  m() { return this.x; }\n}\n',
+    'const el = <div className="a">{x}</div>;\n',
+  ],
+  typescript: [
+    'function f(a: number): number {\n  return a + 1;\n}\n',
+    'interface I {\n  a: string;\n  b?: number;\n}\n',
+    'const xs: Array<number> = [1, 2];\n',
+    'export class K<T> {\n  private v: T[] = [];\n  add(x: T): void { this.v.push(x); }\n}\n',
+    'type U = "a" | "b";\n',
+  ],
+  typescriptreact: [
+    'export function A({ n }: { n: number }) {\n  return <b>{n}</b>;\n}\n',
+    'const x = <ul>{xs.map((i) => <li key={i}>{i}</li>)}</ul>;\n',
+  ],
+  go: [
+    'package main\n\nfunc f(a int) int {\n\treturn a + 1\n}\n',
+    'func (s *S) M() error {\n\tif s == nil {\n\t\treturn nil\n\t}\n\treturn s.err\n}\n',
+    'var xs = []int{1, 2, 3}\n',
+    'type S struct {\n\tA int\n\tB string\n}\n',
+  ],
+  rust: [
+    'fn f(a: i32) -> i32 {\n    a + 1\n}\n',
+    'impl S {\n    fn m(&self) -> u8 {\n        match self.x {\n            0 => 1,\n            _ => 2,\n        }\n    }\n}\n',
+    'let v: Vec<u8> = vec![1, 2];\n',
+    'struct S { x: u8 }\n',
+  ],
+  java: [
+    'class A {\n    int f(int a) {\n        return a + 1;\n    }\n}\n',
+    'public interface I {\n    void m();\n}\n',
+    'class B {\n    void g() {\n        try {\n            h();\n        } catch (Exception e) {\n            e.printStackTrace();\n        }\n    }\n}\n',
+  ],
+  c: [
+    'int f(int a) {\n    return a + 1;\n}\n',
+    '#include <stdio.h>\nint main(void) {\n    for (int i = 0; i < 3; i++) {\n        printf("%d\\n", i);\n    }\n    return 0;\n}\n',
+    'struct s { int a; char *b; };\n',
+  ],
+  cpp: [
+    '#include <vector>\nint f(const std::vector<int>& v) {\n    return v.size();\n}\n',
+    'class A {\npublic:\n    A() : x_(0) {}\nprivate:\n    int x_;\n};\n',
+    'template <typename T> T mx(T a, T b) { return a > b ? a : b; }\n',
+  ],
+  csharp: [
+    'public class A\n{\n    public int F(int a)\n    {\n        return a + 1;\n    }\n}\n',
+    'namespace N { class B { string S { get; set; } } }\n',
+    'var xs = new List<int> { 1, 2 };\n',
+  ],
+  ruby: [
+    'def f(a)\n  a + 1\nend\n',
+    'class A\n  def m\n    if x\n      y\n    else\n      z\n    end\n  end\nend\n',
+    'xs.each do |x|\n  puts x\nend\n',
+  ],
+  php: [
+    '<?php\nfunction f($a) {\n    return $a + 1;\n}\n',
+    '<?php\nclass A {\n    public function m() { return $this->x; }\n}\n',
+    '<?php\n$xs = [1, 2, 3];\nforeach ($xs as $x) {\n    echo $x;\n}\n',
+  ],
+  shellscript: [
+    'f() {\n  echo "$1"\n}\n',
+    'for i in 1 2 3; do\n  echo $i\ndone\n',
+    'if [ -f "$x" ]; then\n  cat "$x"\nfi\n',
+  ],
+  lua: [
+    'function f(a)\n  return a + 1\nend\n',
+    'local t = { a = 1, b = { 2, 3 } }\n',
+    'for i = 1, 3 do\n  print(i)\nend\n',
+  ],
 };
 
 const TOKENS = [
-  '(', ')', '[', ']', '{', '}', ';', ',', ':', '.', '=', '==', '+', '-', '*', '/', '<', '>', '"', "'", '`', '#', '//',
-  '/*', '*/', '\\', 'x', 'foo', 'bar1', '42', '3.14', 'return', 'if', 'else', 'for', 'def', 'function', 'end', 'fn',
-  'let', 'const', '=>', '->', '::', '$x', '@', '?', '!', '&&', '||', 'é', '😀', '\t', '  ', ' ', '\n', '\n    ', '\r\n',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ';',
+  ',',
+  ':',
+  '.',
+  '=',
+  '==',
+  '+',
+  '-',
+  '*',
+  '/',
+  '<',
+  '>',
+  '"',
+  "'",
+  '`',
+  '#',
+  '//',
+  '/*',
+  '*/',
+  '\\',
+  'x',
+  'foo',
+  'bar1',
+  '42',
+  '3.14',
+  'return',
+  'if',
+  'else',
+  'for',
+  'def',
+  'function',
+  'end',
+  'fn',
+  'let',
+  'const',
+  '=>',
+  '->',
+  '::',
+  '$x',
+  '@',
+  '?',
+  '!',
+  '&&',
+  '||',
+  'é',
+  '😀',
+  '\t',
+  '  ',
+  ' ',
+  '\n',
+  '\n    ',
+  '\r\n',
 ];
 
 export type Rng = () => number;
@@ -87,7 +219,8 @@ export function randomCase(rng: Rng, language: string): PostfilterInput {
   else if (r < 0.55) {
     const a = int(rng, 0, doc.length);
     completion = doc.slice(a, a + int(rng, 0, 200));
-  } else if (r < 0.8) completion = pick(rng, seeds).replace(/^<\?php\n/, '') + (rng() < 0.5 ? suffix.slice(0, int(rng, 0, 80)) : '');
+  } else if (r < 0.8)
+    completion = pick(rng, seeds).replace(/^<\?php\n/, '') + (rng() < 0.5 ? suffix.slice(0, int(rng, 0, 80)) : '');
   else completion = pick(rng, seeds).replace(/^<\?php\n/, '') + soup(rng, int(rng, 0, 6)) + pick(rng, seeds);
   if (rng() < 0.1) completion = completion.replace(/\n/g, '\r\n');
   if (rng() < 0.05) completion = pick(rng, ['', ' ', '\n\n', '\t \n']);
@@ -159,11 +292,13 @@ export async function checkCase(input: PostfilterInput): Promise<FuzzOutcome> {
   if (ms > FUZZ_TIME_BOUND_MS) return { failure: `took ${ms.toFixed(0)} ms`, ms };
   if (r.kind === 'rejection') return { ms };
   const normalized = normalizedCompletion(input);
-  if (!normalized.startsWith(r.completion)) return { failure: `not a prefix: ${JSON.stringify(r.completion)} of ${JSON.stringify(normalized)}`, ms };
+  if (!normalized.startsWith(r.completion))
+    return { failure: `not a prefix: ${JSON.stringify(r.completion)} of ${JSON.stringify(normalized)}`, ms };
   if (r.completion.trim() === '') return { failure: 'shows only whitespace', ms };
   const nl = input.suffix.indexOf('\n');
   const lineAfter = nl < 0 ? input.suffix : input.suffix.slice(0, nl);
-  if (r.replaceSuffix < 0 || r.replaceSuffix > lineAfter.length) return { failure: `replaceSuffix ${r.replaceSuffix} beyond the line`, ms };
+  if (r.replaceSuffix < 0 || r.replaceSuffix > lineAfter.length)
+    return { failure: `replaceSuffix ${r.replaceSuffix} beyond the line`, ms };
   // Comment text in a doc comment still being written is judged as it will be once the comment is closed (see
   // src/core/postfilter/docComment.ts); the cursor's line is the same, so replaceSuffix means the same.
   const judged = r.completion.includes('*/') ? input : judgedInput(input);
@@ -176,10 +311,23 @@ export async function checkCase(input: PostfilterInput): Promise<FuzzOutcome> {
       const lo = input.prefix.lastIndexOf('\n') + 1;
       const post = judged.suffix.slice(r.replaceSuffix);
       const nlPost = post.indexOf('\n');
-      const nearBefore = await errorsNear(input.language, judged.prefix + judged.suffix, lo, input.prefix.length + lineAfter.length);
-      const nearAfter = await errorsNear(input.language, input.prefix + r.completion + post, lo, input.prefix.length + r.completion.length + (nlPost < 0 ? post.length : nlPost));
+      const nearBefore = await errorsNear(
+        input.language,
+        judged.prefix + judged.suffix,
+        lo,
+        input.prefix.length + lineAfter.length,
+      );
+      const nearAfter = await errorsNear(
+        input.language,
+        input.prefix + r.completion + post,
+        lo,
+        input.prefix.length + r.completion.length + (nlPost < 0 ? post.length : nlPost),
+      );
       if (nearAfter <= nearBefore) return { ms };
-      return { failure: `adds parse errors around the hole of a broken document: ${nearBefore} → ${nearAfter} (${JSON.stringify(r.completion)})`, ms };
+      return {
+        failure: `adds parse errors around the hole of a broken document: ${nearBefore} → ${nearAfter} (${JSON.stringify(r.completion)})`,
+        ms,
+      };
     }
     return { failure: `adds parse errors: ${before} → ${after} (${JSON.stringify(r.completion)})`, ms };
   }

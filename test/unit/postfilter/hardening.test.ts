@@ -17,7 +17,12 @@ describe('shown text is sanitized', () => {
     expect(sanitize('x\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069y')).toBe('xy');
   });
   it('end to end: the suggestion carries none of them', async () => {
-    const r = await postfilter({ language: 'python', prefix: 'def f(x):\n    ', suffix: '\n', completion: 'return x\u202e + 1\u0000' });
+    const r = await postfilter({
+      language: 'python',
+      prefix: 'def f(x):\n    ',
+      suffix: '\n',
+      completion: 'return x\u202e + 1\u0000',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'return x + 1' });
   });
 });
@@ -30,7 +35,13 @@ describe('length cap', () => {
   });
   it('never shows a suggestion longer than the cap, whatever the model sent', async () => {
     const line = 'x = x + 1\n';
-    const r = await postfilter({ language: 'python', prefix: 'x = 0\n', suffix: '', completion: line.repeat(6000), maxChars: 1000 });
+    const r = await postfilter({
+      language: 'python',
+      prefix: 'x = 0\n',
+      suffix: '',
+      completion: line.repeat(6000),
+      maxChars: 1000,
+    });
     expect(r.kind === 'ok' ? r.completion.length : 0).toBeLessThanOrEqual(1000);
     const huge = await postfilter({ language: 'plaintext', prefix: '', suffix: '', completion: 'a'.repeat(60_000) });
     expect(huge.kind === 'ok' ? huge.completion.length : 0).toBeLessThanOrEqual(MAX_COMPLETION_CHARS);

@@ -26,7 +26,12 @@ describe('indentation rule', () => {
     expect(normalizeCompletion('a + ', hole)).toBe('a + ');
   });
   it('end to end: a re-indented first line is shown at the cursor’s column', async () => {
-    const r = await postfilter({ language: 'python', prefix: 'def f(a):\n    ', suffix: '\n    return b\n', completion: '    b = a * 2' });
+    const r = await postfilter({
+      language: 'python',
+      prefix: 'def f(a):\n    ',
+      suffix: '\n    return b\n',
+      completion: '    b = a * 2',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'b = a * 2' });
   });
 });

@@ -23,17 +23,42 @@ describe('post-filter properties (fuzz)', () => {
 
   it('regressions from the 100k run: stray carriage returns at line ends', async () => {
     const cases = [
-      { language: 'go', prefix: 'var xs = []int{1, 2, 3}\n  ', suffix: '\ntype S struct {\n\tA int\n}\n', completion: '/*. x3.1442 \r\r\nif!.endx 42 fn*/' },
-      { language: 'shellscript', prefix: '[\n ', suffix: '    \n', completion: '\r\n \r\r\n- * \r\n    letdef\t else!def// ::$x >  { [ > 3.14   😀 ' },
-      { language: 'lua', prefix: "return// + ]](//   '\n    ", suffix: '\nfor i = 1, 3 do\n  print(i)\nend\n', completion: "*/for  : ': !\r\n for\t \r\r\n; \r\r\n /' fn function\r\n) \r\n    : 3.14 def" },
+      {
+        language: 'go',
+        prefix: 'var xs = []int{1, 2, 3}\n  ',
+        suffix: '\ntype S struct {\n\tA int\n}\n',
+        completion: '/*. x3.1442 \r\r\nif!.endx 42 fn*/',
+      },
+      {
+        language: 'shellscript',
+        prefix: '[\n ',
+        suffix: '    \n',
+        completion: '\r\n \r\r\n- * \r\n    letdef\t else!def// ::$x >  { [ > 3.14   😀 ',
+      },
+      {
+        language: 'lua',
+        prefix: "return// + ]](//   '\n    ",
+        suffix: '\nfor i = 1, 3 do\n  print(i)\nend\n',
+        completion: "*/for  : ': !\r\n for\t \r\r\n; \r\r\n /' fn function\r\n) \r\n    : 3.14 def",
+      },
     ];
     for (const c of cases) expect((await checkCase(c)).failure).toBeUndefined();
   });
 
   it('regressions: a whole text on a broken document that leaves errors around the hole is not shown', async () => {
     const cases = [
-      { language: 'javascript', prefix: 'const o = { a: 1, b: [2, 3] };\n    ', suffix: '\n# \n    [\r\n  < ]}?( \\ \nconst g = (a) => `t${a}`;\n', completion: 't${a}`;\n' },
-      { language: 'java', prefix: 'class B {\n    void g() {\n        try {\n            h();\n    ', suffix: '\n        } catch (Exception e) {\n            e.printStackTrace();\n        }\n    }\n}\n\' ./ \n', completion: '$x const&&"\\ return=> const\n     end\n "@ ; /;for ' },
+      {
+        language: 'javascript',
+        prefix: 'const o = { a: 1, b: [2, 3] };\n    ',
+        suffix: '\n# \n    [\r\n  < ]}?( \\ \nconst g = (a) => `t${a}`;\n',
+        completion: 't${a}`;\n',
+      },
+      {
+        language: 'java',
+        prefix: 'class B {\n    void g() {\n        try {\n            h();\n    ',
+        suffix: "\n        } catch (Exception e) {\n            e.printStackTrace();\n        }\n    }\n}\n' ./ \n",
+        completion: '$x const&&"\\ return=> const\n     end\n "@ ; /;for ',
+      },
     ];
     for (const c of cases) expect((await checkCase(c)).failure).toBeUndefined();
   });

@@ -37,8 +37,19 @@ async function overGeneratingServer(pieces: string[], delayMs: number, finish: '
 }
 
 function deps() {
-  const profile = parseProfile({ name: 't', kind: 'openai', baseUrl: `${server!.url}/v1`, model: 'm', fimTemplate: 'native', maxTokens: 512 });
-  return { backend: createBackend(profile), profile, settings: { context: { maxPromptTokens: 1536, suffixShare: 0.25 } } };
+  const profile = parseProfile({
+    name: 't',
+    kind: 'openai',
+    baseUrl: `${server!.url}/v1`,
+    model: 'm',
+    fimTemplate: 'native',
+    maxTokens: 512,
+  });
+  return {
+    backend: createBackend(profile),
+    profile,
+    settings: { context: { maxPromptTokens: 1536, suffixShare: 0.25 } },
+  };
 }
 
 describe('streaming stop', () => {
@@ -49,7 +60,11 @@ describe('streaming stop', () => {
     const stats = await overGeneratingServer([...body, ...ramble], 40);
     const text = 'import math\n\ndef area(r):\n    \n\ndef main():\n    print(area(2))\n';
     const offset = text.indexOf('    \n') + 4;
-    const out = await complete({ uri: 'file:///a.py', languageId: 'python', text, offset }, deps(), new AbortController().signal);
+    const out = await complete(
+      { uri: 'file:///a.py', languageId: 'python', text, offset },
+      deps(),
+      new AbortController().signal,
+    );
     expect(out.kind).toBe('suggestion');
     if (out.kind !== 'suggestion') return;
     expect(out.text).toBe('return math.pi * r * r');
@@ -62,10 +77,16 @@ describe('streaming stop', () => {
   });
 
   it('waits for an else branch before calling an if statement complete', async () => {
-    const probe = { language: 'typescript', prefix: 'function f(n: number) {\n  let s = 0;\n  ', suffix: '\n  return s;\n}\n' };
+    const probe = {
+      language: 'typescript',
+      prefix: 'function f(n: number) {\n  let s = 0;\n  ',
+      suffix: '\n  return s;\n}\n',
+    };
     expect(await completeUnitReceived(probe, 'if (n > 0) {\n    s = 1;\n  }\n')).toBe(false);
     expect(await completeUnitReceived(probe, 'if (n > 0) {\n    s = 1;\n  } else {\n    s = 2;\n  }\n')).toBe(false);
-    expect(await completeUnitReceived(probe, 'if (n > 0) {\n    s = 1;\n  } else {\n    s = 2;\n  }\n  console.log(s);\n')).toBe(true);
+    expect(
+      await completeUnitReceived(probe, 'if (n > 0) {\n    s = 1;\n  } else {\n    s = 2;\n  }\n  console.log(s);\n'),
+    ).toBe(true);
   });
 
   it('mid-line: the first newline settles it', async () => {

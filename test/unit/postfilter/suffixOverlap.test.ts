@@ -1,7 +1,11 @@
 /** The tail that repeats what follows the cursor is dropped; auto-closed characters are not shown twice. */
 import { describe, expect, it } from 'vitest';
 import { postfilter } from '../../../src/core/postfilter';
-import { autoClosedCandidates, sameLineOverlapCandidates, suffixMeeting } from '../../../src/core/postfilter/rules/suffixOverlap';
+import {
+  autoClosedCandidates,
+  sameLineOverlapCandidates,
+  suffixMeeting,
+} from '../../../src/core/postfilter/rules/suffixOverlap';
 
 describe('suffix overlap rule', () => {
   it('finds where the text meets the suffix, whitespace-insensitively', () => {
@@ -38,7 +42,12 @@ describe('suffix overlap rule', () => {
     expect(r).toMatchObject({ kind: 'ok', completion: 'len(items)', replaceSuffix: 0 });
   });
   it('replaces the auto-closed paren when the completion goes on past it', async () => {
-    const r = await postfilter({ language: 'javascript', prefix: 'const y = f(', suffix: ')\n', completion: 'a) + g(b);' });
+    const r = await postfilter({
+      language: 'javascript',
+      prefix: 'const y = f(',
+      suffix: ')\n',
+      completion: 'a) + g(b);',
+    });
     expect(r).toMatchObject({ kind: 'ok', completion: 'a) + g(b);', replaceSuffix: 1 });
   });
   it('replaces the auto-closed characters the completion re-types in order, with code between them', async () => {

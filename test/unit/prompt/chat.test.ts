@@ -26,13 +26,22 @@ describe('chat-answer guard', () => {
   });
 
   it('code followed by a closing fence and explanation: keeps the code', () => {
-    expect(guardChatAnswer('return a + b\n```\n\nExplanation: adds.', py)).toEqual({ kind: 'ok', text: 'return a + b', applied: ['markdown-fence-tail'] });
+    expect(guardChatAnswer('return a + b\n```\n\nExplanation: adds.', py)).toEqual({
+      kind: 'ok',
+      text: 'return a + b',
+      applied: ['markdown-fence-tail'],
+    });
   });
 
   it('prose is fine where the user writes prose: comments, docstrings, markdown', () => {
     expect(guardChatAnswer('Here is why we add: speed.', { prefix: 'x = 1\n# ', language: 'python' }).kind).toBe('ok');
-    expect(guardChatAnswer('Sure, this returns the sum.', { prefix: 'def f():\n    """', language: 'python' }).kind).toBe('ok');
-    expect(guardChatAnswer('```js\nx\n```', { prefix: '# Title\n', language: 'markdown' })).toMatchObject({ kind: 'ok', text: '```js\nx\n```' });
+    expect(
+      guardChatAnswer('Sure, this returns the sum.', { prefix: 'def f():\n    """', language: 'python' }).kind,
+    ).toBe('ok');
+    expect(guardChatAnswer('```js\nx\n```', { prefix: '# Title\n', language: 'markdown' })).toMatchObject({
+      kind: 'ok',
+      text: '```js\nx\n```',
+    });
   });
 
   it('fences are left alone when the document already uses them', () => {

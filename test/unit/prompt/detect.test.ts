@@ -8,7 +8,8 @@ const OLLAMA = {
   codellamaCode: '{{- if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>\n{{- else }}{{ .Prompt }}\n{{- end }}',
   codegemmaCode:
     '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>\n{{- else }}<start_of_turn>user\n{{ .Prompt }}<end_of_turn>\n<start_of_turn>model\n{{ end }}',
-  codestral: '{{- if .Suffix }}[SUFFIX]{{ .Suffix }}[PREFIX] {{ .Prompt }}\n{{- else if .Messages }}[INST] {{ .Content }}[/INST]{{ end }}',
+  codestral:
+    '{{- if .Suffix }}[SUFFIX]{{ .Suffix }}[PREFIX] {{ .Prompt }}\n{{- else if .Messages }}[INST] {{ .Content }}[/INST]{{ end }}',
   deepseekCoder: '{{ .System }}\n### Instruction:\n{{ .Prompt }}\n### Response:\n',
   starcoder2: '{{ .Prompt }}',
   llama3:
@@ -34,7 +35,9 @@ describe('family detection from what the server reports', () => {
   });
 
   it('tokenizer token lists: DeepSeek, StarCoder-style with the name picking Granite', () => {
-    expect(detectFromTokens(['<｜begin▁of▁sentence｜>', '<｜fim▁hole｜>', '<｜fim▁begin｜>'].join(' '))?.family).toBe('deepseek');
+    expect(detectFromTokens(['<｜begin▁of▁sentence｜>', '<｜fim▁hole｜>', '<｜fim▁begin｜>'].join(' '))?.family).toBe(
+      'deepseek',
+    );
     expect(detectFromTokens('<fim_prefix> <fim_middle> <fim_suffix>', 'granite-8b-code-base')?.family).toBe('granite');
     expect(detectFromTokens('<fim_prefix> <fim_middle> <fim_suffix>', 'stable-code-3b')?.family).toBe('stablecode');
     expect(detectFromTokens('<fim_prefix> <fim_middle> <fim_suffix>', 'whatever')?.family).toBe('starcoder');
@@ -73,12 +76,25 @@ describe('family detection from the model name', () => {
 
 describe('chooseFim', () => {
   it('explicit settings win: native, or a family template', () => {
-    expect(chooseFim('native', { modelName: 'qwen2.5-coder' }, true)).toMatchObject({ mode: 'native', family: 'qwen', confident: true });
-    expect(chooseFim('codellama', { modelName: 'qwen2.5-coder' }, true)).toMatchObject({ mode: 'template', family: 'codellama' });
+    expect(chooseFim('native', { modelName: 'qwen2.5-coder' }, true)).toMatchObject({
+      mode: 'native',
+      family: 'qwen',
+      confident: true,
+    });
+    expect(chooseFim('codellama', { modelName: 'qwen2.5-coder' }, true)).toMatchObject({
+      mode: 'template',
+      family: 'codellama',
+    });
   });
 
   it('auto: a server that does FIM for the model → native, with the family for stop tokens', () => {
-    expect(chooseFim('auto', { modelName: 'qwen2.5-coder:1.5b', serverTemplate: OLLAMA.qwen25coder, serverDoesFim: true }, true)).toMatchObject({
+    expect(
+      chooseFim(
+        'auto',
+        { modelName: 'qwen2.5-coder:1.5b', serverTemplate: OLLAMA.qwen25coder, serverDoesFim: true },
+        true,
+      ),
+    ).toMatchObject({
       mode: 'native',
       family: 'qwen',
       confident: true,
@@ -86,12 +102,21 @@ describe('chooseFim', () => {
   });
 
   it('auto: server evidence beats the name', () => {
-    expect(chooseFim('auto', { modelName: 'my-finetune', tokens: '<PRE> <SUF> <MID>' }, true)).toMatchObject({ mode: 'template', family: 'codellama' });
-    expect(chooseFim('auto', { modelName: 'qwen-coder-renamed', serverTemplate: OLLAMA.codellamaCode }, true)).toMatchObject({ family: 'codellama' });
+    expect(chooseFim('auto', { modelName: 'my-finetune', tokens: '<PRE> <SUF> <MID>' }, true)).toMatchObject({
+      mode: 'template',
+      family: 'codellama',
+    });
+    expect(
+      chooseFim('auto', { modelName: 'qwen-coder-renamed', serverTemplate: OLLAMA.codellamaCode }, true),
+    ).toMatchObject({ family: 'codellama' });
   });
 
   it('auto: no FIM in the server template → the name picks the template (Ollama deepseek-coder)', () => {
-    const c = chooseFim('auto', { modelName: 'deepseek-coder:1.3b-base', serverTemplate: OLLAMA.deepseekCoder, serverDoesFim: false }, true);
+    const c = chooseFim(
+      'auto',
+      { modelName: 'deepseek-coder:1.3b-base', serverTemplate: OLLAMA.deepseekCoder, serverDoesFim: false },
+      true,
+    );
     expect(c).toMatchObject({ mode: 'template', family: 'deepseek' });
     expect(c.note).toMatch(/model name/);
   });

@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '../../../src/core/tokens';
-import { otherFilesForm, relatedTokens, renderRelatedComments, takesSnippets, withOtherFiles } from '../../../src/core/prompt/otherFiles';
+import {
+  otherFilesForm,
+  relatedTokens,
+  renderRelatedComments,
+  takesSnippets,
+  withOtherFiles,
+} from '../../../src/core/prompt/otherFiles';
 import { renderFim } from '../../../src/core/prompt/templates';
 
 const snippets = [
@@ -42,16 +48,38 @@ describe('rendering other files', () => {
   });
 
   it("files: the cost is the Qwen template's own repository text, counted once", () => {
-    const rendered = renderFim('qwen', { prefix: 'const a = ', suffix: ';\n', extra: snippets, filename: 'src/main.ts' });
+    const rendered = renderFim('qwen', {
+      prefix: 'const a = ',
+      suffix: ';\n',
+      extra: snippets,
+      filename: 'src/main.ts',
+    });
     const repo = rendered.slice(0, rendered.indexOf('<|fim_prefix|>'));
-    expect(repo).toBe('<|repo_name|>workspace\n<|file_sep|>src/vec.ts\n' + snippets[0].text + '\n<|file_sep|>src/shapes.ts\n' + snippets[1].text + '<|file_sep|>src/main.ts\n');
-    expect(relatedTokens(snippets, { form: 'files', language: 'typescript', path: 'src/main.ts' })).toBe(estimateTokens(repo));
+    expect(repo).toBe(
+      '<|repo_name|>workspace\n<|file_sep|>src/vec.ts\n' +
+        snippets[0].text +
+        '\n<|file_sep|>src/shapes.ts\n' +
+        snippets[1].text +
+        '<|file_sep|>src/main.ts\n',
+    );
+    expect(relatedTokens(snippets, { form: 'files', language: 'typescript', path: 'src/main.ts' })).toBe(
+      estimateTokens(repo),
+    );
   });
 
   it('a request gets the snippets as extra files or as comments before its prefix', () => {
     const request = { prefix: 'const a = ', suffix: '' };
-    expect(withOtherFiles(request, { form: 'files', snippets, path: 'src/main.ts', language: 'typescript' })).toEqual({ ...request, extra: snippets, filename: 'src/main.ts' });
-    const commented = withOtherFiles(request, { form: 'comments', snippets, path: 'src/main.ts', language: 'typescript' });
+    expect(withOtherFiles(request, { form: 'files', snippets, path: 'src/main.ts', language: 'typescript' })).toEqual({
+      ...request,
+      extra: snippets,
+      filename: 'src/main.ts',
+    });
+    const commented = withOtherFiles(request, {
+      form: 'comments',
+      snippets,
+      path: 'src/main.ts',
+      language: 'typescript',
+    });
     expect(commented.prefix).toBe(renderRelatedComments(snippets, 'typescript', 'src/main.ts') + 'const a = ');
     expect(withOtherFiles(request, undefined)).toBe(request);
   });

@@ -14,7 +14,10 @@ function streamCut(chunks: string[], stops: string[]): { text: string; stopped: 
 
 describe('StopCutter', () => {
   it('cuts at a stop sequence split across chunks and reports it', () => {
-    expect(streamCut(['return a + b<|end', 'oftext|>garbage'], ['<|endoftext|>'])).toEqual({ text: 'return a + b', stopped: true });
+    expect(streamCut(['return a + b<|end', 'oftext|>garbage'], ['<|endoftext|>'])).toEqual({
+      text: 'return a + b',
+      stopped: true,
+    });
   });
 
   it('releases held text that turned out not to be a stop', () => {

@@ -48,7 +48,8 @@ describe('FIM templates render exactly what each family was trained on', () => {
   it('every family is a fimTemplate value, and each template stops at its own FIM markers', () => {
     for (const f of FIM_FAMILIES) {
       expect(FIM_TEMPLATES).toContain(f);
-      for (const m of TEMPLATES[f].markers.filter((x) => /fim|PRE|SUF|MID|SUFFIX|PREFIX/.test(x))) expect(TEMPLATES[f].stop).toContain(m);
+      for (const m of TEMPLATES[f].markers.filter((x) => /fim|PRE|SUF|MID|SUFFIX|PREFIX/.test(x)))
+        expect(TEMPLATES[f].stop).toContain(m);
     }
     expect(TEMPLATES.qwen.stop).toContain('<|endoftext|>');
     expect(TEMPLATES.qwen.stop).toContain('<|file_sep|>');

@@ -51,4 +51,3 @@ describe('CompletionCache', () => {
     expect(c.lookup('s', 'y = b', ')\n')).toBeUndefined();
   });
 });
-

@@ -27,7 +27,11 @@ export interface FakeCall {
  * A runner below the manager: answers with `answer(prefix)` streamed in `chunk`-char pieces, first after
  * `latency` ms, then one piece every `perChunk` ms, on the virtual clock. Records calls and concurrency.
  */
-export function fakeRunner(clock: VirtualClock, answer: (prefix: string, shape: RequestShape) => string, opts: { latency?: number; perChunk?: number; chunk?: number } = {}) {
+export function fakeRunner(
+  clock: VirtualClock,
+  answer: (prefix: string, shape: RequestShape) => string,
+  opts: { latency?: number; perChunk?: number; chunk?: number } = {},
+) {
   const calls: FakeCall[] = [];
   let running = 0;
   let maxRunning = 0;
@@ -56,7 +60,8 @@ export function fakeRunner(clock: VirtualClock, answer: (prefix: string, shape: 
       const size = opts.chunk ?? 2;
       let raw = '';
       for (let i = 0; i < text.length; i += size) {
-        if (i > 0 && !(await wait(opts.perChunk ?? 10, signal))) return { ...reject('schedule', 'cancelled', 'x'), timings: {} };
+        if (i > 0 && !(await wait(opts.perChunk ?? 10, signal)))
+          return { ...reject('schedule', 'cancelled', 'x'), timings: {} };
         raw += text.slice(i, i + size);
         onChunk(raw);
         if (signal.aborted) return { ...reject('schedule', 'cancelled', 'x'), timings: {} };

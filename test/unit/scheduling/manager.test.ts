@@ -20,12 +20,22 @@ const restOfLine = (prefix: string, shape?: { multiline: boolean }) => {
   return nl < 0 ? rest : rest.slice(0, nl);
 };
 
-function setup(opts: { latency?: number; perChunk?: number; debounceMs?: number; prefetch?: boolean; speculate?: boolean } = {}) {
+function setup(
+  opts: { latency?: number; perChunk?: number; debounceMs?: number; prefetch?: boolean; speculate?: boolean } = {},
+) {
   const clock = new VirtualClock();
   const fake = fakeRunner(clock, restOfLine, { latency: opts.latency ?? 100, perChunk: opts.perChunk ?? 10 });
   // Request counts below are exact: speculation only where a test asks for it (or for prefetch, which implies it).
   const speculate = opts.speculate ?? opts.prefetch ?? false;
-  const mgr = new RequestManager({ clock, run: fake.run, profile, local: true, debounceMs: opts.debounceMs ?? 75, prefetch: opts.prefetch, speculate });
+  const mgr = new RequestManager({
+    clock,
+    run: fake.run,
+    profile,
+    local: true,
+    debounceMs: opts.debounceMs ?? 75,
+    prefetch: opts.prefetch,
+    speculate,
+  });
   /** Starts a trigger like VS Code does; the previous trigger's token is cancelled first. */
   let prev: AbortController | undefined;
   const trigger = (marked: string, manual = false) => {
@@ -299,7 +309,15 @@ describe('RequestManager', () => {
       const r = await filterPartial('python', prefix, '', raw);
       return { kind: 'suggestion', text: r!.text, replaceSuffix: 0, raw, appliedRules: [], timings: {} };
     };
-    const mgr = new RequestManager({ clock, run, profile, local: true, debounceMs: 75, postfilter: filterPartial, speculate: false });
+    const mgr = new RequestManager({
+      clock,
+      run,
+      profile,
+      local: true,
+      debounceMs: 75,
+      postfilter: filterPartial,
+      speculate: false,
+    });
     const at = async (marked: string) => {
       const p = mgr.complete(doc(marked), { signal: new AbortController().signal });
       await clock.advanceBy(500);
@@ -365,7 +383,9 @@ describe('RequestManager and the editor’s auto-indent', () => {
     void mgr.complete(doc('def f(x):\n    if x:\n        return x█'), { signal: new AbortController().signal });
     await clock.advanceBy(1000);
     expect(fake.calls).toHaveLength(1);
-    const stay = mgr.complete(doc('def f(x):\n    if x:\n        return x\n        █'), { signal: new AbortController().signal });
+    const stay = mgr.complete(doc('def f(x):\n    if x:\n        return x\n        █'), {
+      signal: new AbortController().signal,
+    });
     await clock.advanceBy(100);
     expect(fake.calls).toHaveLength(1); // not at once: the indentation is likely to change
     await clock.advanceBy(1000);

@@ -4,7 +4,7 @@ import { OwnTriggers } from '../../../src/core/scheduling/ownTrigger';
 const at = (version: number, offset = 10) => ({ uri: 'file:///a.py', version, offset });
 
 describe('OwnTriggers: the watchdog trigger is served as automatic, and the user can still ask', () => {
-  it('the explicit call after the watchdog fired is its own; a later explicit call is the user\'s', () => {
+  it("the explicit call after the watchdog fired is its own; a later explicit call is the user's", () => {
     const o = new OwnTriggers();
     o.issued('file:///a.py', 3);
     expect(o.onCall(at(3), true)).toBe(true);
@@ -18,7 +18,7 @@ describe('OwnTriggers: the watchdog trigger is served as automatic, and the user
     expect(o.onCall(at(3), true)).toBe(true);
   });
 
-  it('a key typed before VS Code ran the command: its explicit call at the newer version is still the watchdog\'s', () => {
+  it("a key typed before VS Code ran the command: its explicit call at the newer version is still the watchdog's", () => {
     const o = new OwnTriggers();
     o.issued('file:///a.py', 3);
     expect(o.onCall(at(4), true)).toBe(true);

@@ -29,12 +29,19 @@ describe('decideShape (multi-line decision)', () => {
     const local = decideShape('a = 1\nb = a + 1', '\n', profile, true);
     expect(local).toMatchObject({ multiline: true, why: 'end-of-statement', maxTokens: 96, toTokenCap: true });
     expect(decideShape('a = 1\nb = a + 1', '\n', profile)).toMatchObject({ maxTokens: 48 });
-    expect(decideShape('a = 1\nb = a + 1', '\n', { maxTokens: 64, stop: undefined }, true)).toMatchObject({ maxTokens: 64 }); // never above the profile's cap
+    expect(decideShape('a = 1\nb = a + 1', '\n', { maxTokens: 64, stop: undefined }, true)).toMatchObject({
+      maxTokens: 64,
+    }); // never above the profile's cap
     expect(decideShape('x = foo(', ', 2)\n', profile, true)).toMatchObject({ multiline: false, maxTokens: 64 });
   });
   it('any empty line gets a unit (a compound statement `if … {` started there cannot be judged as a lone line)', () => {
     // Streamed to a small cap: the units after the first are served as the user types through (continuations).
-    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({ multiline: true, why: 'empty-line', maxTokens: 48, toTokenCap: true });
+    expect(at('a = 1\n█\nb = 2\n')).toMatchObject({
+      multiline: true,
+      why: 'empty-line',
+      maxTokens: 48,
+      toTokenCap: true,
+    });
     expect(at('def f():\n    a = 1\n    █')).toMatchObject({ multiline: true, why: 'empty-line' });
     expect(at('def f():\n    a = 1\n    █')!.stop).not.toContain('\n');
   });

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { autoIndented, generateAutoIndentTrace } from '../../../src/sim/autoIndentTyping';
 import { parseTrace, type TraceEvent } from '../../../src/sim/trace';
 
-const PY = ['import os', '', '', 'def first_line(path, default=None):', '    if not os.path.exists(path):', '        return default', '', '    with open(path) as f:', '        return f.readline()', ''].join('\n');
+const PY = [
+  'import os',
+  '',
+  '',
+  'def first_line(path, default=None):',
+  '    if not os.path.exists(path):',
+  '        return default',
+  '',
+  '    with open(path) as f:',
+  '        return f.readline()',
+  '',
+].join('\n');
 
 const texts = (events: TraceEvent[]) => events.flatMap((e) => ('text' in e ? [e] : []));
 
@@ -30,7 +41,13 @@ describe('generateAutoIndentTrace', () => {
       const added = ev[i].text.slice(ev[i - 1].offset, ev[i].offset);
       expect(added.length === 1 || /^\n[ ]*$/.test(added), JSON.stringify(added)).toBe(true);
       // Leading whitespace is never typed: a typed space follows code on its line.
-      if (added === ' ') expect(ev[i - 1].text.slice(0, ev[i - 1].offset).split('\n').at(-1)).toMatch(/\S/);
+      if (added === ' ')
+        expect(
+          ev[i - 1].text
+            .slice(0, ev[i - 1].offset)
+            .split('\n')
+            .at(-1),
+        ).toMatch(/\S/);
     }
     expect(ev.some((e) => e.text.slice(0, e.offset).endsWith('\n        '))).toBe(true);
   });
@@ -43,6 +60,8 @@ describe('generateAutoIndentTrace', () => {
   });
 
   it('is the same for the same seed', () => {
-    expect(generateAutoIndentTrace(PY, 'python', { seed: 5, startLine: 3, endLine: 9, acceptRestOfLine: 0 })).toEqual(trace);
+    expect(generateAutoIndentTrace(PY, 'python', { seed: 5, startLine: 3, endLine: 9, acceptRestOfLine: 0 })).toEqual(
+      trace,
+    );
   });
 });

@@ -8,7 +8,9 @@ describe('PrefixCacheMeter', () => {
     const m = new PrefixCacheMeter('bpe-large');
     const head = 'import os\n\ndef first_line(path):\n    with open(path) as f:\n';
     expect(m.add(head)).toBe(estimateTokens(head, 'bpe-large'));
-    expect(m.add(`${head}        return f.readline()`)).toBe(estimateTokens('        return f.readline()', 'bpe-large'));
+    expect(m.add(`${head}        return f.readline()`)).toBe(
+      estimateTokens('        return f.readline()', 'bpe-large'),
+    );
     expect(m.add(`${head}        return f.readline()`)).toBe(0); // the same prompt again: all cached
   });
 

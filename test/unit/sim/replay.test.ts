@@ -12,7 +12,19 @@ import { parseTrace, type TraceEvent } from '../../../src/sim/trace';
 import { generateTrace } from '../../../src/sim/tracegen';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const SUMMARY_KEYS = ['keystrokes', 'requests', 'cancelled', 'cacheHits', 'typedAheadHits', 'pauses', 'pausesWithGhost', 'pauseToGhostP50', 'pauseToGhostP95', 'generatedTokens', 'prefillTokens'];
+const SUMMARY_KEYS = [
+  'keystrokes',
+  'requests',
+  'cancelled',
+  'cacheHits',
+  'typedAheadHits',
+  'pauses',
+  'pausesWithGhost',
+  'pauseToGhostP50',
+  'pauseToGhostP95',
+  'generatedTokens',
+  'prefillTokens',
+];
 const CLI = process.env.TESSERA_CLI ?? path.join(ROOT, 'dist/cli.js');
 
 const FINAL = [
@@ -29,7 +41,8 @@ const FINAL = [
 /** Types `line` at `gap` ms per key after the document `before`, from time `t0`. */
 function typeLine(before: string, line: string, t0: number, gap: number): TraceEvent[] {
   const out: TraceEvent[] = [];
-  for (let i = 1; i <= line.length; i++) out.push({ t: t0 + i * gap, text: before + line.slice(0, i), offset: before.length + i });
+  for (let i = 1; i <= line.length; i++)
+    out.push({ t: t0 + i * gap, text: before + line.slice(0, i), offset: before.length + i });
   return out;
 }
 
@@ -46,8 +59,14 @@ describe('replay', () => {
   it('typing through a suggestion costs one request; a pause after it shows the ghost at once', async () => {
     const before = 'function area(width, height) {\n  ';
     // Slow typing of a whole line, then a pause in the middle of the next statement.
-    const events: TraceEvent[] = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 1000, 180)];
-    const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 200, tokensPerS: 50 });
+    const events: TraceEvent[] = [
+      { t: 0, text: before, offset: before.length },
+      ...typeLine(before, 'const pro', 1000, 180),
+    ];
+    const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, {
+      latencyMs: 200,
+      tokensPerS: 50,
+    });
     expect(Object.keys(summary)).toEqual(SUMMARY_KEYS);
     expect(summary.keystrokes).toBe(10);
     expect(summary.requests).toBeLessThanOrEqual(2);
@@ -61,8 +80,12 @@ describe('replay', () => {
 
   it('the reference policies send many more requests on the same fast typing', async () => {
     const before = 'function area(width, height) {\n  ';
-    const events = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const product = width * height;', 500, 160)];
-    const run = (policy = POLICIES.tessera) => replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 300, tokensPerS: 50, policy });
+    const events = [
+      { t: 0, text: before, offset: before.length },
+      ...typeLine(before, 'const product = width * height;', 500, 160),
+    ];
+    const run = (policy = POLICIES.tessera) =>
+      replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 300, tokensPerS: 50, policy });
     const [tessera, cancel75] = [await run(), await run(POLICIES.cancel75)];
     expect(tessera.summary.requests).toBeLessThanOrEqual(2);
     expect(cancel75.summary.requests).toBeGreaterThan(20);
@@ -71,8 +94,14 @@ describe('replay', () => {
 
   it('meters what requests cost: generated tokens, and prefill against the previous prompt (prefix cache)', async () => {
     const before = 'function area(width, height) {\n  ';
-    const events: TraceEvent[] = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 1000, 180)];
-    const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 200, tokensPerS: 50 });
+    const events: TraceEvent[] = [
+      { t: 0, text: before, offset: before.length },
+      ...typeLine(before, 'const pro', 1000, 180),
+    ];
+    const { summary, detail } = await replay({ language: 'javascript', final: FINAL }, events, {
+      latencyMs: 200,
+      tokensPerS: 50,
+    });
     // Every request paid its answer's tokens; the first prompt is processed whole, later ones only after what they share.
     expect(summary.generatedTokens).toBe(detail.requestLog.reduce((n, r) => n + r.tokens, 0));
     expect(summary.prefillTokens).toBe(detail.requestLog.reduce((n, r) => n + r.prefill, 0));
@@ -84,7 +113,11 @@ describe('replay', () => {
     const before = 'function area(width, height) {\n  ';
     // 150 ms per key: past the 75 ms debounce (+50 ms editor delay), so every key sends a request.
     const events = [{ t: 0, text: before, offset: before.length }, ...typeLine(before, 'const pro', 500, 150)];
-    const { summary } = await replay({ language: 'javascript', final: FINAL }, events, { latencyMs: 400, tokensPerS: 50, policy: POLICIES.cancel75 });
+    const { summary } = await replay({ language: 'javascript', final: FINAL }, events, {
+      latencyMs: 400,
+      tokensPerS: 50,
+      policy: POLICIES.cancel75,
+    });
     expect(summary.requests).toBe(10);
     expect(summary.cancelled).toBe(9);
     expect(summary.cacheHits + summary.typedAheadHits).toBe(0);
@@ -101,8 +134,19 @@ describe('replay', () => {
 
   it('rejects malformed traces with the line number', () => {
     expect(() => parseTrace([{ language: 'python' }])).toThrow(/line 1/);
-    expect(() => parseTrace([{ language: 'python', final: '' }, { t: 5, text: 'a', offset: 1 }, { t: 1, text: 'ab', offset: 2 }])).toThrow(/line 3.*back in time/);
-    expect(() => parseTrace([{ language: 'python', final: '' }, { t: 5, text: 'a', offset: 7 }])).toThrow(/line 2.*offset/);
+    expect(() =>
+      parseTrace([
+        { language: 'python', final: '' },
+        { t: 5, text: 'a', offset: 1 },
+        { t: 1, text: 'ab', offset: 2 },
+      ]),
+    ).toThrow(/line 3.*back in time/);
+    expect(() =>
+      parseTrace([
+        { language: 'python', final: '' },
+        { t: 5, text: 'a', offset: 7 },
+      ]),
+    ).toThrow(/line 2.*offset/);
   });
 });
 
@@ -112,7 +156,10 @@ describe('tessera replay (CLI)', () => {
     const input = [header, ...events].map((l) => JSON.stringify(l)).join('\n') + '\n';
     const runCli = () => {
       const started = Date.now();
-      const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '250', '--tokens-per-s', '40'], { input, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '250', '--tokens-per-s', '40'], {
+        input,
+        encoding: 'utf8',
+      });
       return { ...r, ms: Date.now() - started };
     };
     const a = runCli();
@@ -129,7 +176,10 @@ describe('tessera replay (CLI)', () => {
   });
 
   it('a malformed trace yields an error line and a non-zero exit', () => {
-    const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '100', '--tokens-per-s', '40'], { input: '{"language":"go"}\n', encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '100', '--tokens-per-s', '40'], {
+      input: '{"language":"go"}\n',
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout.trim())).toEqual({ error: expect.stringMatching(/line 1/) });
     const missing = spawnSync(process.execPath, [CLI, 'replay'], { input: '', encoding: 'utf8' });

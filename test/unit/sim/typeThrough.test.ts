@@ -54,7 +54,9 @@ describe('generateTypeThroughTrace', () => {
     const { header, events } = generateTypeThroughTrace(PY, 'python', opts);
     expect(header).toEqual({ language: 'python', final: PY });
     const docs = texts(events);
-    expect(docs[0].text).toBe(PY.split('\n').slice(0, 3).join('\n') + '\n' + '\n' + PY.split('\n').slice(10).join('\n'));
+    expect(docs[0].text).toBe(
+      PY.split('\n').slice(0, 3).join('\n') + '\n' + '\n' + PY.split('\n').slice(10).join('\n'),
+    );
     expect(docs[docs.length - 1].text).toBe(PY);
     // One key per event: the document grows or shrinks by one character, except Enter with its indentation and an
     // opening bracket with the closer the editor adds.
@@ -108,10 +110,16 @@ describe('replay of type-through typing', () => {
   it('Tessera sends far fewer requests than a fixed 350 ms debounce and has ghost text at the pauses', async () => {
     const runs: { policy: unknown; summary: Awaited<ReturnType<typeof replay>>['summary'] }[] = [];
     for (const seed of [1, 2, 3]) {
-      const { header, events } = generateTypeThroughTrace(PY + '\n' + TS.replace(/^/gm, '# '), 'python', { seed, startLine: 3, endLine: 10 });
-      for (const policy of [POLICIES.tessera, POLICIES.fixed350]) runs.push({ policy, ...(await replay(header, events, { latencyMs: 250, tokensPerS: 40, policy })) });
+      const { header, events } = generateTypeThroughTrace(PY + '\n' + TS.replace(/^/gm, '# '), 'python', {
+        seed,
+        startLine: 3,
+        endLine: 10,
+      });
+      for (const policy of [POLICIES.tessera, POLICIES.fixed350])
+        runs.push({ policy, ...(await replay(header, events, { latencyMs: 250, tokensPerS: 40, policy })) });
     }
-    const total = (p: unknown, k: 'requests' | 'pauses' | 'pausesWithGhost') => runs.filter((r) => r.policy === p).reduce((n, r) => n + r.summary[k], 0);
+    const total = (p: unknown, k: 'requests' | 'pauses' | 'pausesWithGhost') =>
+      runs.filter((r) => r.policy === p).reduce((n, r) => n + r.summary[k], 0);
     expect(total(POLICIES.tessera, 'requests')).toBeLessThan(0.55 * total(POLICIES.fixed350, 'requests'));
     expect(total(POLICIES.tessera, 'pausesWithGhost')).toBeGreaterThanOrEqual(0.9 * total(POLICIES.tessera, 'pauses'));
   });

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 
 const shapes = readFileSync(path.join(__dirname, '../../../samples/workspace/shapes.py'), 'utf8');
-const gap = shapes.slice(0, shapes.lastIndexOf('def area(self) -> float:\n') + 'def area(self) -> float:\n'.length) + '        ';
+const gap =
+  shapes.slice(0, shapes.lastIndexOf('def area(self) -> float:\n') + 'def area(self) -> float:\n'.length) + '        ';
 
 describe('fake model', () => {
   it("answers the gap in the sample's shapes.py", () => {

@@ -32,10 +32,12 @@ const output = () => {
 
 describe('progress bar', () => {
   it('shows bytes, speed and time left', () => {
-    expect(renderProgress({ received: 318_000_000, total: 531_000_000, bytesPerSecond: 12_400_000, resumedFrom: 0 }, 10)).toBe(
-      '[██████░░░░]  59%  318 MB of 531 MB · 12.4 MB/s · 17 s left',
-    );
-    expect(renderProgress({ received: 5_000_000, total: 531_000_000, bytesPerSecond: 1_000_000, resumedFrom: 0 }, 10)).toMatch(/· 8 min 46 s left$/);
+    expect(
+      renderProgress({ received: 318_000_000, total: 531_000_000, bytesPerSecond: 12_400_000, resumedFrom: 0 }, 10),
+    ).toBe('[██████░░░░]  59%  318 MB of 531 MB · 12.4 MB/s · 17 s left');
+    expect(
+      renderProgress({ received: 5_000_000, total: 531_000_000, bytesPerSecond: 1_000_000, resumedFrom: 0 }, 10),
+    ).toMatch(/· 8 min 46 s left$/);
     expect(renderProgress({ received: 2_000_000, bytesPerSecond: 500_000, resumedFrom: 0 })).toBe('2.0 MB · 500 kB/s');
   });
 });
@@ -65,11 +67,21 @@ describe('failure paragraph', () => {
 describe('default model source and cache', () => {
   it('is the model host at a branch until the catalog pins a commit; a mirror needs the hash', () => {
     const m = catalogModel();
-    expect(downloadSource(m, {})).toMatchObject({ url: catalogUrl(m), mirror: false, declaredHashFrom: ['huggingface.co', 'hf.co'] });
+    expect(downloadSource(m, {})).toMatchObject({
+      url: catalogUrl(m),
+      mirror: false,
+      declaredHashFrom: ['huggingface.co', 'hf.co'],
+    });
     expect(catalogUrl({ ...m, revision: 'abc123' })).toMatch(/\/resolve\/abc123\//);
-    expect(downloadSource(m, { TESSERA_MODEL_URL: 'http://mirror.local/q.gguf' })).toMatchObject({ error: expect.stringMatching(/needs TESSERA_MODEL_SHA256/) });
-    expect(downloadSource(m, { TESSERA_MODEL_URL: 'http://mirror.local/q.gguf', TESSERA_MODEL_SHA256: sha.toUpperCase() })).toMatchObject({ url: 'http://mirror.local/q.gguf', sha256: sha, declaredHashFrom: [] });
-    expect(downloadSource(m, { TESSERA_MODEL_SHA256: 'nope' })).toMatchObject({ error: expect.stringMatching(/64 hexadecimal digits/) });
+    expect(downloadSource(m, { TESSERA_MODEL_URL: 'http://mirror.local/q.gguf' })).toMatchObject({
+      error: expect.stringMatching(/needs TESSERA_MODEL_SHA256/),
+    });
+    expect(
+      downloadSource(m, { TESSERA_MODEL_URL: 'http://mirror.local/q.gguf', TESSERA_MODEL_SHA256: sha.toUpperCase() }),
+    ).toMatchObject({ url: 'http://mirror.local/q.gguf', sha256: sha, declaredHashFrom: [] });
+    expect(downloadSource(m, { TESSERA_MODEL_SHA256: 'nope' })).toMatchObject({
+      error: expect.stringMatching(/64 hexadecimal digits/),
+    });
   });
   it('lives in the per-user cache folder of the platform', () => {
     expect(modelCacheDir({}, 'linux', '/home/u')).toBe('/home/u/.cache/tessera/models');
@@ -95,7 +107,11 @@ describe('ensureDefaultModel', () => {
       res.end(model.subarray(start));
     });
     try {
-      const env = { TESSERA_MODEL_CACHE: path.join(dir, 'cache'), TESSERA_MODEL_URL: `${server.url}/q.gguf`, TESSERA_MODEL_SHA256: sha };
+      const env = {
+        TESSERA_MODEL_CACHE: path.join(dir, 'cache'),
+        TESSERA_MODEL_URL: `${server.url}/q.gguf`,
+        TESSERA_MODEL_SHA256: sha,
+      };
       const out = output();
       const r = await ensureDefaultModel({ env, out, signal: new AbortController().signal, retryDelayMs: 10 });
       expect(r).toMatchObject({ ok: true, downloaded: true });
@@ -120,7 +136,9 @@ describe('ensureDefaultModel', () => {
     const r = await ensureDefaultModel({ env, out: output(), signal: new AbortController().signal });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.paragraph).toMatch(/^The model download failed \(offline\): cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(r.paragraph).toMatch(
+      /^The model download failed \(offline\): cannot reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
     expect(r.line).toBe('model not downloaded (offline)');
     expect(existsSync(`${r.path}.part.json`)).toBe(true);
   });
@@ -128,19 +146,45 @@ describe('ensureDefaultModel', () => {
 
 describe('detectServer', () => {
   it('tells Ollama, llama.cpp and OpenAI-compatible servers apart, and says when nothing answers', async () => {
-    const ollama = await startServer((req, res) => (req.path === '/api/tags' ? writeJSON(res, 200, { models: [{ name: 'llama3:8b-instruct' }, { name: 'qwen2.5-coder:1.5b-base' }] }) : writeJSON(res, 404, {})));
-    const llama = await startServer((req, res) => (req.path === '/props' ? writeJSON(res, 200, { default_generation_settings: {} }) : writeJSON(res, 404, {})));
-    const openai = await startServer((req, res) => (req.path === '/v1/models' ? writeJSON(res, 200, { data: [{ id: 'coder' }] }) : writeJSON(res, 404, {})));
+    const ollama = await startServer((req, res) =>
+      req.path === '/api/tags'
+        ? writeJSON(res, 200, { models: [{ name: 'llama3:8b-instruct' }, { name: 'qwen2.5-coder:1.5b-base' }] })
+        : writeJSON(res, 404, {}),
+    );
+    const llama = await startServer((req, res) =>
+      req.path === '/props' ? writeJSON(res, 200, { default_generation_settings: {} }) : writeJSON(res, 404, {}),
+    );
+    const openai = await startServer((req, res) =>
+      req.path === '/v1/models' ? writeJSON(res, 200, { data: [{ id: 'coder' }] }) : writeJSON(res, 404, {}),
+    );
     const other = await startServer((_req, res) => writeJSON(res, 404, {}));
     try {
-      expect(await detectServer(ollama.url, { env: {} })).toMatchObject({ ok: true, profile: { kind: 'ollama', baseUrl: ollama.url, model: 'qwen2.5-coder:1.5b-base' } });
-      expect(await detectServer(`${llama.url}/`, { env: {} })).toMatchObject({ ok: true, profile: { kind: 'llamacpp', baseUrl: llama.url } });
-      expect(await detectServer(`${openai.url}/v1`, { env: {} })).toMatchObject({ ok: true, profile: { kind: 'openai', baseUrl: `${openai.url}/v1`, model: 'coder' } });
-      expect(await detectServer(other.url, { env: {} })).toMatchObject({ ok: false, message: expect.stringMatching(/answers, but not as llama\.cpp/) });
+      expect(await detectServer(ollama.url, { env: {} })).toMatchObject({
+        ok: true,
+        profile: { kind: 'ollama', baseUrl: ollama.url, model: 'qwen2.5-coder:1.5b-base' },
+      });
+      expect(await detectServer(`${llama.url}/`, { env: {} })).toMatchObject({
+        ok: true,
+        profile: { kind: 'llamacpp', baseUrl: llama.url },
+      });
+      expect(await detectServer(`${openai.url}/v1`, { env: {} })).toMatchObject({
+        ok: true,
+        profile: { kind: 'openai', baseUrl: `${openai.url}/v1`, model: 'coder' },
+      });
+      expect(await detectServer(other.url, { env: {} })).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/answers, but not as llama\.cpp/),
+      });
       const gone = other.url;
       await other.close();
-      expect(await detectServer(gone, { env: {} })).toMatchObject({ ok: false, message: expect.stringMatching(/nothing answers at .*ECONNREFUSED/) });
-      expect(await detectServer('ftp://x', { env: {} })).toMatchObject({ ok: false, message: expect.stringMatching(/needs an http\(s\) URL/) });
+      expect(await detectServer(gone, { env: {} })).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/nothing answers at .*ECONNREFUSED/),
+      });
+      expect(await detectServer('ftp://x', { env: {} })).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/needs an http\(s\) URL/),
+      });
     } finally {
       await Promise.all([ollama.close(), llama.close(), openai.close()]);
     }

@@ -22,8 +22,19 @@ describe('AcceptLedger', () => {
     const l = new AcceptLedger();
     const { items, isNew } = l.show(U, 10, [c('return a + b')], META);
     expect(isNew).toBe(true);
-    expect(l.onChange(U, [{ offset: 10, removed: 0, text: 'return ' }])).toEqual({ kind: 'partial', chars: 7, count: 'partial', meta: META, stillShown: 'a + b' });
-    expect(l.onChange(U, [{ offset: 17, removed: 0, text: 'a ' }])).toMatchObject({ kind: 'partial', chars: 2, count: 'none', stillShown: '+ b' });
+    expect(l.onChange(U, [{ offset: 10, removed: 0, text: 'return ' }])).toEqual({
+      kind: 'partial',
+      chars: 7,
+      count: 'partial',
+      meta: META,
+      stillShown: 'a + b',
+    });
+    expect(l.onChange(U, [{ offset: 17, removed: 0, text: 'a ' }])).toMatchObject({
+      kind: 'partial',
+      chars: 2,
+      count: 'none',
+      stillShown: '+ b',
+    });
     // Tab accepts what is left: the command reports the rest only.
     expect(l.accept(items[0].id)).toEqual({ chars: 3, count: 'partial-to-full', meta: META, wasPartial: true });
     expect(l.accept(items[0].id)).toBeUndefined();
@@ -43,20 +54,30 @@ describe('AcceptLedger', () => {
     const l = new AcceptLedger();
     l.show(U, 0, [c('foo(bar)')], META);
     expect(l.onChange(U, [{ offset: 0, removed: 0, text: 'f' }])).toEqual({ kind: 'typed' });
-    expect(l.onChange(U, [{ offset: 1, removed: 0, text: 'oo(' }])).toMatchObject({ kind: 'partial', chars: 3, stillShown: 'bar)' });
+    expect(l.onChange(U, [{ offset: 1, removed: 0, text: 'oo(' }])).toMatchObject({
+      kind: 'partial',
+      chars: 3,
+      stillShown: 'bar)',
+    });
   });
 
   it('matches the alternative that was on screen', () => {
     const l = new AcceptLedger();
     l.show(U, 5, [c('x = 1'), c('total = sum(xs)')], META);
-    expect(l.onChange(U, [{ offset: 5, removed: 0, text: 'total ' }])).toMatchObject({ kind: 'partial', stillShown: '= sum(xs)' });
+    expect(l.onChange(U, [{ offset: 5, removed: 0, text: 'total ' }])).toMatchObject({
+      kind: 'partial',
+      stillShown: '= sum(xs)',
+    });
   });
 
   it('forgets the suggestion on any other edit: elsewhere, a deletion, several changes, another document', () => {
     for (const changes of [
       [{ offset: 3, removed: 0, text: 'return ' }],
       [{ offset: 10, removed: 1, text: 'return ' }],
-      [{ offset: 10, removed: 0, text: 're' }, { offset: 40, removed: 0, text: 'x' }],
+      [
+        { offset: 10, removed: 0, text: 're' },
+        { offset: 40, removed: 0, text: 'x' },
+      ],
       [{ offset: 10, removed: 0, text: 'retx' }],
     ]) {
       const l = new AcceptLedger();
@@ -106,7 +127,10 @@ describe('AcceptLedger.current (what is on screen at a position)', () => {
   it('follows partial accepts and is gone after a full accept or another edit', () => {
     const l = new AcceptLedger();
     const { items } = l.show(U, 4, [c('foo(x)', 1), c('bar')], META);
-    expect(l.current(U, 4)).toMatchObject([{ text: 'foo(x)', replaceSuffix: 1 }, { text: 'bar', replaceSuffix: 0 }]);
+    expect(l.current(U, 4)).toMatchObject([
+      { text: 'foo(x)', replaceSuffix: 1 },
+      { text: 'bar', replaceSuffix: 0 },
+    ]);
     l.onChange(U, [{ offset: 4, removed: 0, text: 'foo(' }]);
     expect(l.current(U, 4)).toBeUndefined();
     expect(l.current(U, 8)).toEqual([{ id: items[0].id, text: 'x)', anchor: 8, replaceSuffix: 1 }]);

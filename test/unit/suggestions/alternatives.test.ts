@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { alternativeTemperatures, rankAlternatives, type Candidate } from '../../../src/core/suggestions/alternatives';
 
-const c = (text: string, order: number, parseChecked = true, replaceSuffix = 0): Candidate => ({ text, order, parseChecked, replaceSuffix });
+const c = (text: string, order: number, parseChecked = true, replaceSuffix = 0): Candidate => ({
+  text,
+  order,
+  parseChecked,
+  replaceSuffix,
+});
 
 describe('rankAlternatives', () => {
   it('drops empty and whitespace-only candidates', () => {

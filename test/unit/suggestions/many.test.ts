@@ -27,19 +27,38 @@ function doc(text: string, languageId = 'python'): DocumentSnapshot {
 const RETURN = doc('def add(a, b):\n    return █\n\nprint(add(1, 2))\n');
 
 function openai(url: string, extra: Record<string, unknown> = {}) {
-  const profile = parseProfile({ name: 'srv', kind: 'openai', baseUrl: `${url}/v1`, model: 'm', fimTemplate: 'native', temperature: 0.2, ...extra });
+  const profile = parseProfile({
+    name: 'srv',
+    kind: 'openai',
+    baseUrl: `${url}/v1`,
+    model: 'm',
+    fimTemplate: 'native',
+    temperature: 0.2,
+    ...extra,
+  });
   return { profile, backend: createBackend(profile) };
 }
 
 function choicesJSON(texts: string[]) {
-  return { id: 'c', object: 'text_completion', created: 1, model: 'm', choices: texts.map((text, index) => ({ text, index, finish_reason: 'stop' })) };
+  return {
+    id: 'c',
+    object: 'text_completion',
+    created: 1,
+    model: 'm',
+    choices: texts.map((text, index) => ({ text, index, finish_reason: 'stop' })),
+  };
 }
 
 describe('completeAlternatives', () => {
   it('asks an OpenAI-compatible server for n choices in one request, post-filters, dedups and ranks them', async () => {
-    server = await startServer((_req, res) => writeJSON(res, 200, choicesJSON(['a + b', 'b + a\n\nprint(add(1, 2))', 'a + b   ', 'a * b'])));
+    server = await startServer((_req, res) =>
+      writeJSON(res, 200, choicesJSON(['a + b', 'b + a\n\nprint(add(1, 2))', 'a + b   ', 'a * b'])),
+    );
     const { profile, backend } = openai(server.url);
-    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 4, parallel: 2 });
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, {
+      count: 4,
+      parallel: 2,
+    });
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0].body).toMatchObject({ n: 4, stream: false, suffix: '\n\nprint(add(1, 2))\n' });
     // Sampling temperature, so the choices can differ.
@@ -59,7 +78,10 @@ describe('completeAlternatives', () => {
     let inFlight = 0;
     let maxInFlight = 0;
     server = await startServer(async (req, res) => {
-      if (req.body.n && req.body.n > 1) return writeJSON(res, 400, { error: { message: 'Only one completion choice is allowed', type: 'invalid_request_error' } });
+      if (req.body.n && req.body.n > 1)
+        return writeJSON(res, 400, {
+          error: { message: 'Only one completion choice is allowed', type: 'invalid_request_error' },
+        });
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await sleep(30);
@@ -74,7 +96,8 @@ describe('completeAlternatives', () => {
     const streamed = server.requests.filter((r) => r.body.stream === true);
     expect(streamed.map((r) => r.body.temperature)).toEqual([0.2, 0.65, 0.9]);
     expect(maxInFlight).toBeLessThanOrEqual(2);
-    if (out.kind === 'suggestion') expect([out.text, ...(out.alternatives ?? []).map((a) => a.text)].sort()).toEqual(['a + b', 'b + a']);
+    if (out.kind === 'suggestion')
+      expect([out.text, ...(out.alternatives ?? []).map((a) => a.text)].sort()).toEqual(['a + b', 'b + a']);
     // Second time: no more n attempts.
     const before = server.requests.length;
     await completeAlternatives(RETURN, { backend, profile, settings }, signal, { count: 3, parallel: 2 });
@@ -91,14 +114,19 @@ describe('completeAlternatives', () => {
       temps.push(req.body.temperature);
       await sleep(20);
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(`data: ${JSON.stringify({ content: temps.length === 1 ? 'a + b' : `a + b + ${temps.length}`, stop: true })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ content: temps.length === 1 ? 'a + b' : `a + b + ${temps.length}`, stop: true })}\n\n`,
+      );
       res.end();
       inFlight--;
     });
     const profile = parseProfile({ name: 'llama', kind: 'llamacpp', baseUrl: server.url, temperature: 0.1 });
     const backend = createBackend(profile);
     expect(backend.completeChoices).toBeUndefined();
-    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 3, parallel: 1 });
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, {
+      count: 3,
+      parallel: 1,
+    });
     expect(maxInFlight).toBe(1);
     expect(temps).toHaveLength(3);
     expect(new Set(temps).size).toBe(3);
@@ -109,7 +137,10 @@ describe('completeAlternatives', () => {
   it('says which post-filter rule dropped the answers when none survives', async () => {
     server = await startServer((_req, res) => writeJSON(res, 200, choicesJSON(['))))', ')))) )'])));
     const { profile, backend } = openai(server.url);
-    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 2, parallel: 2 });
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, {
+      count: 2,
+      parallel: 2,
+    });
     expect(out).toMatchObject({ kind: 'rejection', stage: 'postfilter' });
     if (out.kind === 'rejection') expect(out.reason).toMatch(/\S/);
   });
@@ -117,7 +148,10 @@ describe('completeAlternatives', () => {
   it('reports a failing backend as a typed backend rejection (no fallback hammering)', async () => {
     server = await startServer((_req, res) => writeJSON(res, 401, { error: { message: 'bad key' } }));
     const { profile, backend } = openai(server.url);
-    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 3, parallel: 2 });
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, {
+      count: 3,
+      parallel: 2,
+    });
     expect(out).toMatchObject({ kind: 'rejection', stage: 'backend', reason: 'auth' });
     expect(server.requests).toHaveLength(1);
   });
@@ -130,7 +164,10 @@ describe('completeAlternatives', () => {
     const { profile, backend } = openai(server.url);
     const ctrl = new AbortController();
     setTimeout(() => ctrl.abort(), 50);
-    const out = await completeAlternatives(RETURN, { backend, profile, settings }, ctrl.signal, { count: 3, parallel: 2 });
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, ctrl.signal, {
+      count: 3,
+      parallel: 2,
+    });
     expect(out).toMatchObject({ kind: 'rejection', reason: 'cancelled' });
   });
 
@@ -143,7 +180,11 @@ describe('completeAlternatives', () => {
     });
     const profile = parseProfile({ name: 'llama', kind: 'llamacpp', baseUrl: server.url });
     const backend = createBackend(profile);
-    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, { count: 3, parallel: 1, waveBudgetMs: 100 });
+    const out = await completeAlternatives(RETURN, { backend, profile, settings }, new AbortController().signal, {
+      count: 3,
+      parallel: 1,
+      waveBudgetMs: 100,
+    });
     expect(server.requests).toHaveLength(1);
     expect(out.kind).toBe('suggestion');
   });

@@ -25,7 +25,14 @@ function knowing(clock: VirtualClock, full: string, language: string): PipelineR
     onChunk(raw);
     const r = await filterPartial(language, prefix, snapshot.text.slice(snapshot.offset), raw);
     if (!r) return { ...reject('postfilter', 'parse-error', 'x'), timings: {} };
-    return { kind: 'suggestion', text: r.text, replaceSuffix: 0, raw, appliedRules: r.appliedRules, timings: { backend: 100 } };
+    return {
+      kind: 'suggestion',
+      text: r.text,
+      replaceSuffix: 0,
+      raw,
+      appliedRules: r.appliedRules,
+      timings: { backend: 100 },
+    };
   };
 }
 
@@ -33,7 +40,16 @@ function knowing(clock: VirtualClock, full: string, language: string): PipelineR
 function editor(opts: { backend: string; language: string; full: string; start: string; tracker: SuggestionTracker }) {
   const clock = new VirtualClock();
   const profile = parseProfile({ name: opts.backend, kind: 'openai', baseUrl: 'http://127.0.0.1:8012/v1', model: 'm' });
-  const mgr = new RequestManager({ clock, run: knowing(clock, opts.full, opts.language), profile, local: true, debounceMs: 75, postfilter: filterPartial, speculate: false, prefetch: true });
+  const mgr = new RequestManager({
+    clock,
+    run: knowing(clock, opts.full, opts.language),
+    profile,
+    local: true,
+    debounceMs: 75,
+    postfilter: filterPartial,
+    speculate: false,
+    prefetch: true,
+  });
   const uri = `file:///session.${opts.language}`;
   let text = opts.start;
   let ghost: ShownItem[] = [];
@@ -43,13 +59,19 @@ function editor(opts: { backend: string; language: string; full: string; start: 
     },
     /** VS Code asks for a suggestion at the cursor (the end of the text) and shows the items it gets. */
     async ask(manual = false) {
-      const p = mgr.complete({ uri, languageId: opts.language, text, offset: text.length }, { signal: new AbortController().signal, manual });
+      const p = mgr.complete(
+        { uri, languageId: opts.language, text, offset: text.length },
+        { signal: new AbortController().signal, manual },
+      );
       await clock.advanceBy(1000);
       for (let i = 0; i < 100 && mgr.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 30)); // continuations are post-filtered after the answer
       const s = await p;
       opts.tracker.scheduled(opts.backend, opts.language, s);
-      ghost = s.outcome.kind === 'suggestion' ? opts.tracker.show(uri, text.length, opts.language, opts.backend, s.outcome, { manual, scheduled: s }) : [];
+      ghost =
+        s.outcome.kind === 'suggestion'
+          ? opts.tracker.show(uri, text.length, opts.language, opts.backend, s.outcome, { manual, scheduled: s })
+          : [];
     },
     async insert(inserted: string) {
       const offset = text.length;
@@ -92,7 +114,13 @@ describe('statistics of a replayed session', () => {
     // Python on "local": a suggestion taken a word then the rest after typing into it, re-asked with Alt+\ on the
     // way, then the next line served from the same answer (a continuation from the cache), accepted with Tab.
     const PY = 'def area(w, h):\n    x = w * h\n    y = x + 1\n    return x + y';
-    const py = editor({ backend: 'local', language: 'python', full: PY, start: 'def area(w, h):\n    x = w * h', tracker });
+    const py = editor({
+      backend: 'local',
+      language: 'python',
+      full: PY,
+      start: 'def area(w, h):\n    x = w * h',
+      tracker,
+    });
     await py.ask();
     expect(py.ghost).toBe('\n    y = x + 1');
     await py.ask(true); // Alt+\ on the same spot: the same suggestion, asked again
@@ -109,7 +137,13 @@ describe('statistics of a replayed session', () => {
     // JavaScript on "remote": a suggestion typed through (not an accept; after Enter it shows more lines of the
     // same answer: still the same suggestion), its last lines partly accepted, then the user types something else.
     const JS = 'function area(w, h) {\n  const x = w * h;\n  const y = x + 1;\n  return x + y;\n}';
-    const js = editor({ backend: 'remote', language: 'javascript', full: JS, start: 'function area(w, h) {\n  const x = w * h;', tracker });
+    const js = editor({
+      backend: 'remote',
+      language: 'javascript',
+      full: JS,
+      start: 'function area(w, h) {\n  const x = w * h;',
+      tracker,
+    });
     await js.ask();
     expect(js.ghost).toBe('\n  const y = x + 1;');
     await js.type('\n');

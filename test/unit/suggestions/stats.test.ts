@@ -35,12 +35,28 @@ describe('UsageStats', () => {
     const old = {
       version: 1,
       since: 0,
-      byBackend: { local: { requests: 9, shown: 6, acceptedFull: 6, acceptedPartial: 2, acceptedChars: 80, nothingShown: { 'cache/line-complete': 6, 'gate/disabled': 2 } } },
-      byLanguage: { rust: { requests: 1, shown: 0, acceptedFull: 1, acceptedPartial: 0, acceptedChars: 9, nothingShown: {} } },
+      byBackend: {
+        local: {
+          requests: 9,
+          shown: 6,
+          acceptedFull: 6,
+          acceptedPartial: 2,
+          acceptedChars: 80,
+          nothingShown: { 'cache/line-complete': 6, 'gate/disabled': 2 },
+        },
+      },
+      byLanguage: {
+        rust: { requests: 1, shown: 0, acceptedFull: 1, acceptedPartial: 0, acceptedChars: 9, nothingShown: {} },
+      },
       latency: {},
     };
     const d = new UsageStats(old).toJSON();
-    expect(d.byBackend.local).toMatchObject({ shown: 6, acceptedFull: 6, acceptedPartial: 0, nothingShown: { 'line-complete': 6 } });
+    expect(d.byBackend.local).toMatchObject({
+      shown: 6,
+      acceptedFull: 6,
+      acceptedPartial: 0,
+      nothingShown: { 'line-complete': 6 },
+    });
     expect(d.byLanguage.rust).toMatchObject({ shown: 0, acceptedFull: 0 });
   });
 
@@ -53,11 +69,24 @@ describe('UsageStats', () => {
 });
 
 describe('UsageStats.recordTrigger (why nothing showed)', () => {
-  const rej = (stage: 'postfilter' | 'schedule' | 'backend' | 'cache', reason: RejectionReason) => ({ kind: 'rejection' as const, stage, reason, detail: '', timings: {} });
+  const rej = (stage: 'postfilter' | 'schedule' | 'backend' | 'cache', reason: RejectionReason) => ({
+    kind: 'rejection' as const,
+    stage,
+    reason,
+    detail: '',
+    timings: {},
+  });
 
   it('counts a request; a suggestion is counted where it is shown, not here', () => {
     const s = new UsageStats();
-    const sug = { kind: 'suggestion' as const, text: 'x', replaceSuffix: 0, raw: 'x', appliedRules: [], timings: { backend: 40, postfilter: 3 } };
+    const sug = {
+      kind: 'suggestion' as const,
+      text: 'x',
+      replaceSuffix: 0,
+      raw: 'x',
+      appliedRules: [],
+      timings: { backend: 40, postfilter: 3 },
+    };
     s.recordTrigger('b', 'go', { outcome: sug, servedBy: 'request', requestId: 1 });
     s.recordTrigger('b', 'go', { outcome: sug, servedBy: 'cache' });
     expect(s.toJSON().byBackend.b).toMatchObject({ requests: 1, shown: 0 });
@@ -68,7 +97,8 @@ describe('UsageStats.recordTrigger (why nothing showed)', () => {
     s.recordTrigger('b', 'go', { outcome: rej('postfilter', 'suffix-duplicate'), servedBy: 'request', requestId: 2 });
     s.recordTrigger('b', 'go', { outcome: rej('backend', 'unreachable'), servedBy: 'request', requestId: 3 });
     s.recordTrigger('b', 'go', { outcome: rej('schedule', 'cancelled'), servedBy: 'request' });
-    for (let i = 0; i < 6; i++) s.recordTrigger('b', 'go', { outcome: rej('cache', 'line-complete'), servedBy: 'cache' });
+    for (let i = 0; i < 6; i++)
+      s.recordTrigger('b', 'go', { outcome: rej('cache', 'line-complete'), servedBy: 'cache' });
     s.recordNothingShown('b', 'go', 'disabled');
     const c = s.toJSON().byLanguage.go;
     expect(c.nothingShown).toEqual({ 'suffix-duplicate': 1, unreachable: 1, 'line-complete': 6 });

@@ -14,8 +14,16 @@ describe('completing with the suggest widget open', () => {
   });
 
   it('hands the suggestion back as the item followed by the suggestion, which VS Code shows next to the widget', () => {
-    const s = withSelectedItem({ text: '.Println("hi")', replaceSuffix: 0, alternatives: [{ text: '.Sprintf("%d", 1)', replaceSuffix: 0 }] }, item, d.offset);
-    expect(s).toMatchObject({ text: 'fmt.Println("hi")', replaceSuffix: 0, alternatives: [{ text: 'fmt.Sprintf("%d", 1)', replaceSuffix: 0 }] });
+    const s = withSelectedItem(
+      { text: '.Println("hi")', replaceSuffix: 0, alternatives: [{ text: '.Sprintf("%d", 1)', replaceSuffix: 0 }] },
+      item,
+      d.offset,
+    );
+    expect(s).toMatchObject({
+      text: 'fmt.Println("hi")',
+      replaceSuffix: 0,
+      alternatives: [{ text: 'fmt.Sprintf("%d", 1)', replaceSuffix: 0 }],
+    });
     expect(visibleWithItem({ start: item.start, text: s.text }, item)).toBe(true);
   });
 
@@ -33,6 +41,9 @@ describe('completing with the suggest widget open', () => {
     const e = doc('x = pri█nt\n', 'file:///a.py', 'python');
     const it2 = { start: e.offset - 3, end: e.offset + 2, text: 'print' };
     expect(asIfInserted(e, it2)).toMatchObject({ text: 'x = print\n', offset: 9 });
-    expect(withSelectedItem({ text: '(x)', replaceSuffix: 0 }, it2, e.offset)).toMatchObject({ text: 'print(x)', replaceSuffix: 2 });
+    expect(withSelectedItem({ text: '(x)', replaceSuffix: 0 }, it2, e.offset)).toMatchObject({
+      text: 'print(x)',
+      replaceSuffix: 2,
+    });
   });
 });

@@ -41,7 +41,8 @@ describe('chunked parser input', () => {
   });
 
   it('parses (fresh and after edits) exactly as the whole-string input does, across astral characters', () => {
-    const line = (i: number) => `const s${i} = "emoji 😀 ${'x'.repeat(i % 300)}"; function f${i}(a) { return a + ${i}; }\n`;
+    const line = (i: number) =>
+      `const s${i} = "emoji 😀 ${'x'.repeat(i % 300)}"; function f${i}(a) { return a + ${i}; }\n`;
     let text = Array.from({ length: 400 }, (_, i) => line(i)).join('');
     let tree = parseSync('javascript', text)!;
     expect(tree.rootNode.toString()).toBe(reference(text));
@@ -50,7 +51,15 @@ describe('chunked parser input', () => {
       const at = text.lastIndexOf('\n', offset) + 1; // start of a line: insert a statement there
       const inserted = 'let y😀 = 1;\n';
       const row = text.slice(0, at).split('\n').length - 1;
-      tree.edit(toEdit({ offset: at, deletedLength: 0, inserted, startPosition: { row, column: 0 }, oldEndPosition: { row, column: 0 } }));
+      tree.edit(
+        toEdit({
+          offset: at,
+          deletedLength: 0,
+          inserted,
+          startPosition: { row, column: 0 },
+          oldEndPosition: { row, column: 0 },
+        }),
+      );
       text = text.slice(0, at) + inserted + text.slice(at);
       const next = parseSync('javascript', text, tree)!;
       tree.delete();

@@ -12,7 +12,13 @@ beforeAll(async () => {
 
 /** A change as VS Code reports it: offsets and positions against the text before the event. */
 function vsChange(text: string, offset: number, deletedLength: number, inserted: string): TextChange {
-  return { offset, deletedLength, inserted, startPosition: pointAt(text, offset), oldEndPosition: pointAt(text, offset + deletedLength) };
+  return {
+    offset,
+    deletedLength,
+    inserted,
+    startPosition: pointAt(text, offset),
+    oldEndPosition: pointAt(text, offset + deletedLength),
+  };
 }
 
 async function freshTree(lang: string, text: string): Promise<string> {
@@ -75,7 +81,13 @@ describe('DocumentTrees (incremental parsing per document)', () => {
 
   it('does not parse documents over the size cap, and says so in the log', () => {
     const lines: string[] = [];
-    const log = { trace() {}, debug() {}, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error() {} };
+    const log = {
+      trace() {},
+      debug() {},
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      error() {},
+    };
     const docs = new DocumentTrees({ maxChars: 1000, log });
     const big = 'x = 1\n'.repeat(500);
     docs.open('big', 'python', 1, big.length);

@@ -44,12 +44,18 @@ describe('registry', () => {
 
   it('the manifest lists every shipped grammar with its source package and version', () => {
     const manifest = JSON.parse(readFileSync(path.join(GRAMMAR_DIR, 'manifest.json'), 'utf8'));
-    expect(manifest.runtime).toMatchObject({ package: 'web-tree-sitter', version: '0.25.10', file: 'tree-sitter.wasm' });
+    expect(manifest.runtime).toMatchObject({
+      package: 'web-tree-sitter',
+      version: '0.25.10',
+      file: 'tree-sitter.wasm',
+    });
     const files = manifest.grammars.map((g: { file: string }) => g.file).sort();
     expect(files).toEqual(Object.values(GRAMMAR_FILES).sort());
     const require = createRequire(__filename);
     for (const g of manifest.grammars) {
-      const pkgVersion = JSON.parse(readFileSync(require.resolve(`${g.package}/package.json`).toString(), 'utf8')).version;
+      const pkgVersion = JSON.parse(
+        readFileSync(require.resolve(`${g.package}/package.json`).toString(), 'utf8'),
+      ).version;
       expect(g.version).toBe(pkgVersion);
       expect(g.bytes).toBeGreaterThan(100_000);
     }

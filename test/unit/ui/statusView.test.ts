@@ -6,7 +6,12 @@ const at = (ms: number) => `t${ms}`;
 describe('the status bar item', () => {
   it('differs when the last request showed something and when it did not', () => {
     const shown = statusView({ kind: 'idle' }, { shown: true, latencyMs: 263 }, 'local', at);
-    const none = statusView({ kind: 'idle' }, { shown: false, reason: 'unreachable', detail: 'connect ECONNREFUSED' }, 'local', at);
+    const none = statusView(
+      { kind: 'idle' },
+      { shown: false, reason: 'unreachable', detail: 'connect ECONNREFUSED' },
+      'local',
+      at,
+    );
     expect(shown.text).toBe('$(sparkle) Tessera 263 ms');
     expect(none.text).toBe('$(sparkle) Tessera: no suggestion');
     expect(none.tooltip).toContain('Last: no suggestion — the backend is not reachable (connect ECONNREFUSED)');
@@ -15,7 +20,12 @@ describe('the status bar item', () => {
   });
 
   it("the user's own switch (manual mode) is not a missing suggestion", () => {
-    const v = statusView({ kind: 'idle' }, { shown: false, reason: 'manual-only', detail: 'press Alt+\\ to ask' }, 'local', at);
+    const v = statusView(
+      { kind: 'idle' },
+      { shown: false, reason: 'manual-only', detail: 'press Alt+\\ to ask' },
+      'local',
+      at,
+    );
     expect(v.text).toBe('$(sparkle) Tessera');
     expect(v.tooltip).toContain('Last: no suggestion — automatic suggestions are off');
   });
@@ -28,7 +38,12 @@ describe('the status bar item', () => {
   });
 
   it('an error is drawn as a warning and keeps the old explanation out', () => {
-    const v = statusView({ kind: 'error', detail: 'connect ECONNREFUSED' }, { shown: false, reason: 'unreachable' }, 'local', at);
+    const v = statusView(
+      { kind: 'error', detail: 'connect ECONNREFUSED' },
+      { shown: false, reason: 'unreachable' },
+      'local',
+      at,
+    );
     expect(v).toMatchObject({ text: '$(warning) Tessera', warning: true });
     expect(v.tooltip).not.toContain('Last:');
   });

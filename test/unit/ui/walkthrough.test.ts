@@ -9,7 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
-const steps: { id: string; title: string; description: string; completionEvents: string[] }[] = pkg.contributes.walkthroughs[0].steps;
+const steps: { id: string; title: string; description: string; completionEvents: string[] }[] =
+  pkg.contributes.walkthroughs[0].steps;
 
 const FORMAT = new Set(['*', '_', '`', '[', ']']);
 
@@ -41,7 +42,11 @@ function renderFormatted(text: string): { visible: string; bold: string[]; unclo
 }
 
 /** Link lines (`[label](command:…)`) are buttons, handled before the formatter. */
-const prose = (d: string) => d.split('\n').filter((l) => !/^\[[^\]]+\]\([^)]+\)$/.test(l.trim())).join('\n');
+const prose = (d: string) =>
+  d
+    .split('\n')
+    .filter((l) => !/^\[[^\]]+\]\([^)]+\)$/.test(l.trim()))
+    .join('\n');
 
 describe('walkthrough', () => {
   it('every step text renders with its bold closed, and Alt+\\ shows as typed', () => {
@@ -58,6 +63,8 @@ describe('walkthrough', () => {
   });
 
   it('"Pick a backend" is done as soon as a backend is configured', () => {
-    expect(steps.find((s) => s.id === 'pickBackend')!.completionEvents).toContain('onContext:tessera.walkthrough.backendPicked');
+    expect(steps.find((s) => s.id === 'pickBackend')!.completionEvents).toContain(
+      'onContext:tessera.walkthrough.backendPicked',
+    );
   });
 });

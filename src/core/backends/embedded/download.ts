@@ -53,20 +53,34 @@ export class DownloadError extends Error {
 /** A few words for what failed, the same in the terminal and in the status bar. */
 export function failureHeadline(reason: DownloadErrorReason, status?: number): string {
   switch (reason) {
-    case 'offline': return 'offline';
-    case 'dns': return 'DNS lookup failed';
-    case 'proxy': return status ? `proxy refused (HTTP ${status})` : 'proxy unreachable';
-    case 'tls': return 'certificate not trusted';
-    case 'interrupted': return 'connection lost';
-    case 'http': return `HTTP ${status ?? 'error'}`;
-    case 'not-found': return 'HTTP 404';
-    case 'disk-full': return 'disk full';
-    case 'redirect': return 'unsafe redirect refused';
-    case 'unverified': return 'no checksum to check the file against';
-    case 'checksum': return 'checksum mismatch';
-    case 'invalid-file': return 'not a model file';
-    case 'cancelled': return 'cancelled';
-    case 'io': return 'cannot write the file';
+    case 'offline':
+      return 'offline';
+    case 'dns':
+      return 'DNS lookup failed';
+    case 'proxy':
+      return status ? `proxy refused (HTTP ${status})` : 'proxy unreachable';
+    case 'tls':
+      return 'certificate not trusted';
+    case 'interrupted':
+      return 'connection lost';
+    case 'http':
+      return `HTTP ${status ?? 'error'}`;
+    case 'not-found':
+      return 'HTTP 404';
+    case 'disk-full':
+      return 'disk full';
+    case 'redirect':
+      return 'unsafe redirect refused';
+    case 'unverified':
+      return 'no checksum to check the file against';
+    case 'checksum':
+      return 'checksum mismatch';
+    case 'invalid-file':
+      return 'not a model file';
+    case 'cancelled':
+      return 'cancelled';
+    case 'io':
+      return 'cannot write the file';
   }
 }
 
@@ -127,7 +141,14 @@ interface PartMeta {
 }
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
-const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ENETDOWN']);
+const OFFLINE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENETDOWN',
+]);
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|EPROTO|ERR_SSL/;
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -177,10 +198,18 @@ export function connectionError(err: unknown, url: string): DownloadError {
   }
   const code = errCode(err);
   if (code && DNS_CODES.has(code)) {
-    return new DownloadError('dns', `the name ${new URL(url).hostname} could not be resolved (${code}): offline, or DNS is blocked — behind a proxy, set HTTPS_PROXY`, { cause: err });
+    return new DownloadError(
+      'dns',
+      `the name ${new URL(url).hostname} could not be resolved (${code}): offline, or DNS is blocked — behind a proxy, set HTTPS_PROXY`,
+      { cause: err },
+    );
   }
   if (code && OFFLINE_CODES.has(code)) {
-    return new DownloadError('offline', `cannot reach ${host} (${code}): you seem to be offline, or a firewall blocks it — behind a proxy, set HTTPS_PROXY`, { cause: err });
+    return new DownloadError(
+      'offline',
+      `cannot reach ${host} (${code}): you seem to be offline, or a firewall blocks it — behind a proxy, set HTTPS_PROXY`,
+      { cause: err },
+    );
   }
   if (code && TLS_CODES.test(code)) {
     return new DownloadError(
@@ -189,7 +218,11 @@ export function connectionError(err: unknown, url: string): DownloadError {
       { cause: err },
     );
   }
-  return new DownloadError('interrupted', `the connection to ${host} failed: ${(err as Error).message}${code ? ` (${code})` : ''}`, { cause: err });
+  return new DownloadError(
+    'interrupted',
+    `the connection to ${host} failed: ${(err as Error).message}${code ? ` (${code})` : ''}`,
+    { cause: err },
+  );
 }
 
 async function hashFile(file: string, hash: Hash, signal: AbortSignal): Promise<void> {
@@ -208,7 +241,9 @@ async function readMeta(dest: string): Promise<PartMeta | undefined> {
 }
 
 /** What an unfinished download left: the bytes kept in `<dest>.part` and the last failure, if any. */
-export async function downloadState(dest: string): Promise<{ partBytes: number; lastError?: DownloadFailure; url?: string }> {
+export async function downloadState(
+  dest: string,
+): Promise<{ partBytes: number; lastError?: DownloadFailure; url?: string }> {
   const meta = await readMeta(dest);
   const partBytes = await stat(`${dest}.part`).then(
     (s) => s.size,
@@ -232,7 +267,10 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
   try {
     return await download(opts);
   } catch (err) {
-    const e = err instanceof DownloadError ? err : new DownloadError('io', String((err as Error)?.message ?? err), { cause: err });
+    const e =
+      err instanceof DownloadError
+        ? err
+        : new DownloadError('io', String((err as Error)?.message ?? err), { cause: err });
     if (e.reason !== 'cancelled') {
       // Remembered beside the part, so the other side (terminal or editor) can say what happened.
       const meta = (await readMeta(opts.dest)) ?? { url: opts.url };
@@ -271,7 +309,8 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
   let current = url;
   let revision: string | undefined;
   for (let hop = 0; ; hop++) {
-    if (hop > MAX_REDIRECTS) throw new DownloadError('redirect', `${hostOf(url)} redirected more than ${MAX_REDIRECTS} times`);
+    if (hop > MAX_REDIRECTS)
+      throw new DownloadError('redirect', `${hostOf(url)} redirected more than ${MAX_REDIRECTS} times`);
     const headers: Record<string, string> = { 'user-agent': 'tessera-vscode' };
     if (have > 0) {
       headers.range = `bytes=${have}-`;
@@ -294,11 +333,18 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
     res.discard();
     const next = new URL(location, current);
     if (here.protocol === 'https:' && next.protocol !== 'https:') {
-      throw new DownloadError('redirect', `${here.host} redirected the download to ${next.protocol}//${next.host}, which is not https: refused`);
+      throw new DownloadError(
+        'redirect',
+        `${here.host} redirected the download to ${next.protocol}//${next.host}, which is not https: refused`,
+      );
     }
-    if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new DownloadError('redirect', `${here.host} redirected the download to a ${next.protocol} URL: refused`);
+    if (next.protocol !== 'https:' && next.protocol !== 'http:')
+      throw new DownloadError('redirect', `${here.host} redirected the download to a ${next.protocol} URL: refused`);
     if (opts.redirectDomains && !hostInDomains(next.hostname, opts.redirectDomains)) {
-      throw new DownloadError('redirect', `${here.host} redirected the download to ${next.host}, outside ${opts.redirectDomains.join(', ')}: refused`);
+      throw new DownloadError(
+        'redirect',
+        `${here.host} redirected the download to ${next.host}, outside ${opts.redirectDomains.join(', ')}: refused`,
+      );
     }
     current = next.toString();
   }
@@ -325,7 +371,10 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
     const m = /bytes (\d+)-(\d+)\/(\d+|\*)/.exec(res.header('content-range') ?? '');
     if (!m || Number(m[1]) !== have) {
       res.discard();
-      throw new DownloadError('http', `the server answered a resume request with an unexpected range (${res.header('content-range')})`);
+      throw new DownloadError(
+        'http',
+        `the server answered a resume request with an unexpected range (${res.header('content-range')})`,
+      );
     }
     total = m[3] === '*' ? undefined : Number(m[3]);
     append = true;
@@ -342,14 +391,26 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
     res.discard();
     const status = res.status;
     if (status === 404) throw new DownloadError('not-found', `${current} was not found (HTTP 404)`, { status });
-    if (status === 407) throw new DownloadError('proxy', `the proxy asks for credentials (HTTP 407): put them in the proxy URL, http://user:password@host:port`, { status });
-    throw new DownloadError('http', `${hostOf(current)} answered HTTP ${status}${status === 401 || status === 403 ? ' (access refused)' : status >= 500 ? ' (a server error; try again later)' : ''}`, { status });
+    if (status === 407)
+      throw new DownloadError(
+        'proxy',
+        `the proxy asks for credentials (HTTP 407): put them in the proxy URL, http://user:password@host:port`,
+        { status },
+      );
+    throw new DownloadError(
+      'http',
+      `${hostOf(current)} answered HTTP ${status}${status === 401 || status === 403 ? ' (access refused)' : status >= 500 ? ' (a server error; try again later)' : ''}`,
+      { status },
+    );
   }
   if (total !== undefined) {
     const free = await freeBytes(path.dirname(dest));
     if (free !== undefined && free < total - have) {
       res.discard();
-      throw new DownloadError('disk-full', `the disk holding ${path.dirname(dest)} has ${formatBytes(free)} free and the model needs ${formatBytes(total - have)} more: free some space`);
+      throw new DownloadError(
+        'disk-full',
+        `the disk holding ${path.dirname(dest)} has ${formatBytes(free)} free and the model needs ${formatBytes(total - have)} more: free some space`,
+      );
     }
   }
   const fileHash = append ? hash : createHash('sha256');
@@ -381,7 +442,11 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
   });
   const failedWrite = (err: Error) =>
     DISK_FULL_CODES.has(errCode(err) ?? '')
-      ? new DownloadError('disk-full', `the disk holding ${path.dirname(dest)} is full (${errCode(err)}) after ${formatBytes(received)}: free some space`, { cause: err })
+      ? new DownloadError(
+          'disk-full',
+          `the disk holding ${path.dirname(dest)} is full (${errCode(err)}) after ${formatBytes(received)}: free some space`,
+          { cause: err },
+        )
       : new DownloadError('io', `cannot write ${part}: ${err.message}`, { cause: err });
   try {
     if (res.status !== 416) {
@@ -391,19 +456,25 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
         try {
           r = await chunks.next();
         } catch (err) {
-          if (signal.aborted) throw new DownloadError('cancelled', 'download cancelled; it resumes from here next time');
-          throw new DownloadError('interrupted', `the connection to ${hostOf(current)} was lost after ${formatBytes(received)} (${errCode(err) ?? (err as Error).message})`, {
-            cause: err,
-          });
+          if (signal.aborted)
+            throw new DownloadError('cancelled', 'download cancelled; it resumes from here next time');
+          throw new DownloadError(
+            'interrupted',
+            `the connection to ${hostOf(current)} was lost after ${formatBytes(received)} (${errCode(err) ?? (err as Error).message})`,
+            {
+              cause: err,
+            },
+          );
         }
         if (r.done) break;
         if (writeError) throw failedWrite(writeError);
         fileHash.update(r.value);
         received += r.value.length;
-        if (!out.write(r.value)) await new Promise<void>((resolve) => {
-          out.once('drain', resolve);
-          out.once('error', () => resolve());
-        });
+        if (!out.write(r.value))
+          await new Promise<void>((resolve) => {
+            out.once('drain', resolve);
+            out.once('error', () => resolve());
+          });
         emit(false);
       }
     }
@@ -437,5 +508,12 @@ async function download(opts: DownloadOptions): Promise<DownloadResult> {
   }
   await rename(part, dest);
   await rm(metaPath, { force: true });
-  return { path: dest, bytes: received, sha256, verifiedWith: pinned ? 'pinned' : 'host-declared', revision, resumedFrom };
+  return {
+    path: dest,
+    bytes: received,
+    sha256,
+    verifiedWith: pinned ? 'pinned' : 'host-declared',
+    revision,
+    resumedFrom,
+  };
 }

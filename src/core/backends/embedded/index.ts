@@ -14,7 +14,14 @@ import * as path from 'node:path';
 import type { BackendProfile } from '../../config';
 import { silentLogger, type Logger } from '../../log';
 import { abortError, deadline } from '../http';
-import { asBackendError, BackendError, type Backend, type CompletionRequest, type FinishReason, type ProbeResult } from '../types';
+import {
+  asBackendError,
+  BackendError,
+  type Backend,
+  type CompletionRequest,
+  type FinishReason,
+  type ProbeResult,
+} from '../types';
 import { GgufError, readGgufInfo, type GgufInfo } from './gguf';
 import { defaultThreads } from './prompt';
 import type { ChildMessage, LoadedInfo, ParentMessage, RequestStats } from './protocol';
@@ -140,7 +147,12 @@ export class EmbeddedBackend implements Backend {
           }
           if (p.error) throw p.error;
           // The model process says why generation ended: its end of generation or a stop sequence, or the token cap.
-          if (p.done) return p.stats?.stoppedBy === 'max-tokens' ? 'length' : p.stats?.stoppedBy === 'eog' || p.stats?.stoppedBy === 'stop' ? 'stop' : undefined;
+          if (p.done)
+            return p.stats?.stoppedBy === 'max-tokens'
+              ? 'length'
+              : p.stats?.stoppedBy === 'eog' || p.stats?.stoppedBy === 'stop'
+                ? 'stop'
+                : undefined;
           await new Promise<void>((resolve) => (p.wake = resolve));
           p.wake = undefined;
         }
@@ -167,7 +179,9 @@ export class EmbeddedBackend implements Backend {
     this.send(run, { type: 'abort', id });
     p.killTimer = setTimeout(() => {
       if (this.running !== run || p.done) return;
-      this.log.warn(`embedded: the model process did not stop within ${this.opts.hardKillMs} ms of a cancel; killing it`);
+      this.log.warn(
+        `embedded: the model process did not stop within ${this.opts.hardKillMs} ms of a cancel; killing it`,
+      );
       this.stop(run, 'hard cancel');
     }, this.opts.hardKillMs);
   }
@@ -186,7 +200,12 @@ export class EmbeddedBackend implements Backend {
       };
     } catch (err) {
       const e = asBackendError(err, 'server-error');
-      return { reachable: false, models: [], latencyMs: Date.now() - started, error: { kind: e.errorKind, message: e.message } };
+      return {
+        reachable: false,
+        models: [],
+        latencyMs: Date.now() - started,
+        error: { kind: e.errorKind, message: e.message },
+      };
     }
   }
 
@@ -207,10 +226,12 @@ export class EmbeddedBackend implements Backend {
       // An abort stops waiting, not the load: the next request finds the model ready.
       const onAbort = () => reject(abortErr());
       signal.addEventListener('abort', onAbort, { once: true });
-      run.ready.then(
-        () => resolve(run),
-        (err) => reject(err),
-      ).finally(() => signal.removeEventListener('abort', onAbort));
+      run.ready
+        .then(
+          () => resolve(run),
+          (err) => reject(err),
+        )
+        .finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 
@@ -220,7 +241,10 @@ export class EmbeddedBackend implements Backend {
     const run = { stderr } as Running;
     const ready = (async (): Promise<LoadedInfo> => {
       if (!modelPath) {
-        throw new BackendError('config', `profile "${this.profile.name}": set "modelPath" to a GGUF model file (or leave tessera.backends empty to use the default model)`);
+        throw new BackendError(
+          'config',
+          `profile "${this.profile.name}": set "modelPath" to a GGUF model file (or leave tessera.backends empty to use the default model)`,
+        );
       }
       try {
         this.gguf = await readGgufInfo(modelPath);
@@ -230,10 +254,16 @@ export class EmbeddedBackend implements Backend {
       }
       // An edit model gets whole prompts (edit formats), so it needs no FIM tokens.
       if (!this.gguf.fim && !this.profile.editFormat) {
-        throw new BackendError('config', `${modelPath} has no fill-in-the-middle tokens: use a FIM-trained code model (e.g. Qwen2.5-Coder base)`);
+        throw new BackendError(
+          'config',
+          `${modelPath} has no fill-in-the-middle tokens: use a FIM-trained code model (e.g. Qwen2.5-Coder base)`,
+        );
       }
       if (!existsSync(this.opts.workerPath)) {
-        throw new BackendError('config', `the embedded model worker is missing at ${this.opts.workerPath} (build with \`node esbuild.config.mjs\`)`);
+        throw new BackendError(
+          'config',
+          `the embedded model worker is missing at ${this.opts.workerPath} (build with \`node esbuild.config.mjs\`)`,
+        );
       }
       const child = fork(this.opts.workerPath, [], {
         execPath: this.opts.execPath,
@@ -343,11 +373,16 @@ export class EmbeddedBackend implements Backend {
     const why = run.intentional;
     if (!why) {
       const last = run.stderr.slice(-3).join(' | ');
-      this.log.error(`embedded: the model process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}; it restarts on the next request`);
+      this.log.error(
+        `embedded: the model process exited unexpectedly (${signal ?? `code ${code}`})${last ? `: ${last}` : ''}; it restarts on the next request`,
+      );
     }
     const err = why
       ? new BackendError(why === 'hard cancel' ? 'cancelled' : 'server-error', `the model process was stopped (${why})`)
-      : new BackendError('server-error', `the model process crashed (${signal ?? `exit code ${code}`}); it restarts on the next request`);
+      : new BackendError(
+          'server-error',
+          `the model process crashed (${signal ?? `exit code ${code}`}); it restarts on the next request`,
+        );
     for (const [id, p] of this.pending) {
       clearTimeout(p.killTimer);
       if (!p.done) p.error ??= err;

@@ -75,11 +75,17 @@ type Env = Record<string, string | undefined>;
  * The per-user folder of downloaded models, shared by `npm start` and the extension in every VS Code of this
  * user, so a model is downloaded once: `TESSERA_MODEL_CACHE`, else the platform's cache folder.
  */
-export function modelCacheDir(env: Env = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function modelCacheDir(
+  env: Env = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   if (env.TESSERA_MODEL_CACHE) return path.resolve(env.TESSERA_MODEL_CACHE);
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'tessera', 'models');
+  if (platform === 'win32')
+    return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'tessera', 'models');
   if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'tessera', 'models');
-  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
+  const xdg =
+    env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
   return path.join(xdg, 'tessera', 'models');
 }
 
@@ -112,11 +118,19 @@ const HEX64 = /^[0-9a-f]{64}$/;
 export function downloadSource(model: CatalogModel, env: Env = process.env): DownloadSource | { error: string } {
   const pinnedByEnv = env.TESSERA_MODEL_SHA256?.trim().toLowerCase();
   if (pinnedByEnv !== undefined && pinnedByEnv !== '' && !HEX64.test(pinnedByEnv)) {
-    return { error: `TESSERA_MODEL_SHA256 must be 64 hexadecimal digits (the file's SHA-256), not "${env.TESSERA_MODEL_SHA256}"` };
+    return {
+      error: `TESSERA_MODEL_SHA256 must be 64 hexadecimal digits (the file's SHA-256), not "${env.TESSERA_MODEL_SHA256}"`,
+    };
   }
   const mirror = env.TESSERA_MODEL_URL?.trim();
   if (!mirror) {
-    return { url: catalogUrl(model), sha256: pinnedByEnv || model.sha256, declaredHashFrom: MODEL_HOST_DOMAINS, redirectDomains: MODEL_HOST_DOMAINS, mirror: false };
+    return {
+      url: catalogUrl(model),
+      sha256: pinnedByEnv || model.sha256,
+      declaredHashFrom: MODEL_HOST_DOMAINS,
+      redirectDomains: MODEL_HOST_DOMAINS,
+      mirror: false,
+    };
   }
   let u: URL;
   try {
@@ -124,10 +138,13 @@ export function downloadSource(model: CatalogModel, env: Env = process.env): Dow
   } catch {
     return { error: `TESSERA_MODEL_URL must be an http(s) URL of the model file, not "${mirror}"` };
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { error: `TESSERA_MODEL_URL must be an http(s) URL, not "${mirror}"` };
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    return { error: `TESSERA_MODEL_URL must be an http(s) URL, not "${mirror}"` };
   const sha256 = pinnedByEnv || model.sha256;
   if (!sha256) {
-    return { error: `TESSERA_MODEL_URL needs TESSERA_MODEL_SHA256 as well (the SHA-256 of ${model.fileName}): a mirror's own word for its file checks nothing` };
+    return {
+      error: `TESSERA_MODEL_URL needs TESSERA_MODEL_SHA256 as well (the SHA-256 of ${model.fileName}): a mirror's own word for its file checks nothing`,
+    };
   }
   return { url: u.toString(), sha256, declaredHashFrom: [], mirror: true };
 }

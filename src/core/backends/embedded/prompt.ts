@@ -47,7 +47,9 @@ export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds,
 export function layoutWholePrompt(parts: number[][], budget: number): PromptLayout {
   const all = parts.flat();
   const room = Math.max(1, budget);
-  return all.length <= room ? { tokens: all, trimmed: 0 } : { tokens: all.slice(all.length - room), trimmed: all.length - room };
+  return all.length <= room
+    ? { tokens: all, trimmed: 0 }
+    : { tokens: all.slice(all.length - room), trimmed: all.length - room };
 }
 
 /** Length of the common prefix of two token arrays. */

@@ -53,7 +53,12 @@ export function otherFileCandidates<D extends Omit<OtherDocument, 'text'> & { te
   for (const d of docs) {
     if (out.length >= maxFiles) break;
     const key = d.key ?? d.path;
-    if (seen.has(key) || (opts.currentKey !== undefined && key === opts.currentKey) || (opts.currentPath !== undefined && d.path === opts.currentPath)) continue;
+    if (
+      seen.has(key) ||
+      (opts.currentKey !== undefined && key === opts.currentKey) ||
+      (opts.currentPath !== undefined && d.path === opts.currentPath)
+    )
+      continue;
     if (!opts.anyLanguage && languageFamily(d.languageId) !== family) continue;
     if (!d.path || opts.matcher.match(d.path)) continue;
     const text = typeof d.text === 'function' ? d.text() : d.text;

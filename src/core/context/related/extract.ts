@@ -55,7 +55,8 @@ export function siteRank(text: string, at: number, language: Language): { rank: 
 
 /** Whether the current file declares `name` (a real declaration site, not a call at the start of a line). */
 export function declaresItself(own: Sites, text: string, name: string, language: Language): boolean {
-  for (let i = own.names.indexOf(name); i >= 0; i = own.names.indexOf(name, i + 1)) if (siteRank(text, own.offsets[i], language).rank < 3) return true;
+  for (let i = own.names.indexOf(name); i >= 0; i = own.names.indexOf(name, i + 1))
+    if (siteRank(text, own.offsets[i], language).rank < 3) return true;
   return false;
 }
 
@@ -128,7 +129,10 @@ function braceDeclEnd(text: string, ls: number): { end: number; open: number } {
         const cur = text.slice(lineStartAt(text, i), i).trimEnd();
         const ne = lineBreakAt(text, i + 1);
         const next = text.slice(i + 1, ne);
-        const continues = /[=,|&(+\-*/:?<>]$|=>$/.test(cur) || /^\s*(?:[|&.?:+\-*/=<>]|=>)/.test(next) || (next.trim() !== '' && indentWidth(next) > baseIndent);
+        const continues =
+          /[=,|&(+\-*/:?<>]$|=>$/.test(cur) ||
+          /^\s*(?:[|&.?:+\-*/=<>]|=>)/.test(next) ||
+          (next.trim() !== '' && indentWidth(next) > baseIndent);
         if (!continues) return { end: i, open };
       }
     }
@@ -194,7 +198,13 @@ export function declarationText(text: string, site: number, language: Language, 
     } else {
       summary = `${header}\n${' '.repeat(memberIndent)}...`;
     }
-    return { start, end, whole, summary: summary.length < whole.length ? summary : undefined, header: `${header}\n${' '.repeat(memberIndent)}...` };
+    return {
+      start,
+      end,
+      whole,
+      summary: summary.length < whole.length ? summary : undefined,
+      header: `${header}\n${' '.repeat(memberIndent)}...`,
+    };
   }
   const { end, open } = braceDeclEnd(text, ls);
   const whole = text.slice(start, end);
@@ -224,14 +234,24 @@ export function declarationText(text: string, site: number, language: Language, 
   } else {
     summary = header;
   }
-  return { start, end, whole, summary: summary !== undefined && summary.length < whole.length ? summary : undefined, header };
+  return {
+    start,
+    end,
+    whole,
+    summary: summary !== undefined && summary.length < whole.length ? summary : undefined,
+    header,
+  };
 }
 
 /**
  * An outline of a file: the lines of its top-level declarations (and top-level `name = …`), in file order, bodies
  * marked elided (`{ ... }`), long lines cut; at most `max`, none at offsets `skip` says are already shown.
  */
-export function outlineLines(doc: OtherDocument, max: number, skip: (at: number) => boolean): { start: number; end: number; text: string }[] {
+export function outlineLines(
+  doc: OtherDocument,
+  max: number,
+  skip: (at: number) => boolean,
+): { start: number; end: number; text: string }[] {
   const idx = indexOf(doc);
   const text = doc.text;
   const language = languageOrAny(doc.languageId);

@@ -50,12 +50,15 @@ export function importedPaths(text: string, language: string, path: string): { s
       } else if (mod) add(mod, false);
     }
   } else if (fam === 'c') {
-    for (const m of head.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) add(stripExt(joinPath(dir, m[1])), false);
+    for (const m of head.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm))
+      add(stripExt(joinPath(dir, m[1])), false);
   } else if (language === 'rust') {
-    for (const m of head.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;/gm)) add(joinPath(dir, m[1]), false);
+    for (const m of head.matchAll(/^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;/gm))
+      add(joinPath(dir, m[1]), false);
     for (const m of head.matchAll(/\buse[ \t]+(?:crate|super|self)::(\w+)/g)) add(m[1], false);
   } else if (language === 'ruby') {
-    for (const m of head.matchAll(/\brequire_relative[ \t(]+['"]([^'"\n]+)['"]/g)) add(stripExt(joinPath(dir, m[1])), true);
+    for (const m of head.matchAll(/\brequire_relative[ \t(]+['"]([^'"\n]+)['"]/g))
+      add(stripExt(joinPath(dir, m[1])), true);
   } else if (language === 'go') {
     // One package per directory: the files next to this one are in scope without an import.
     add(`${dir}/*`, true);
@@ -65,9 +68,17 @@ export function importedPaths(text: string, language: string, path: string): { s
 
 /** Imports are read from the head of a file; the last answer per document is kept while its head is unchanged. */
 const IMPORT_HEAD_CHARS = 32_000;
-const importCache = new Map<string, { head: string; language: string; path: string; imports: { stem: string; exact: boolean }[] }>();
+const importCache = new Map<
+  string,
+  { head: string; language: string; path: string; imports: { stem: string; exact: boolean }[] }
+>();
 
-export function cachedImports(req: { text: string; language: string; path: string; documentKey?: string }): { stem: string; exact: boolean }[] {
+export function cachedImports(req: {
+  text: string;
+  language: string;
+  path: string;
+  documentKey?: string;
+}): { stem: string; exact: boolean }[] {
   const key = req.documentKey ?? req.path;
   const nl = req.text.length > IMPORT_HEAD_CHARS ? req.text.lastIndexOf('\n', IMPORT_HEAD_CHARS) : -1;
   const head = req.text.length <= IMPORT_HEAD_CHARS ? req.text : req.text.slice(0, nl > 0 ? nl + 1 : IMPORT_HEAD_CHARS);
@@ -83,6 +94,15 @@ export function cachedImports(req: { text: string; language: string; path: strin
 export function matchesImport(docPath: string, imp: { stem: string; exact: boolean }): boolean {
   const stem = stripExt(docPath);
   if (imp.stem.endsWith('/*')) return dirOf(docPath) === imp.stem.slice(0, -2);
-  if (stem === imp.stem || stem === `${imp.stem}/index` || stem === `${imp.stem}/__init__` || stem === `${imp.stem}/mod`) return true;
-  return !imp.exact && (stem.endsWith(`/${imp.stem}`) || stem.endsWith(`/${imp.stem}/index`) || stem.endsWith(`/${imp.stem}/__init__`));
+  if (
+    stem === imp.stem ||
+    stem === `${imp.stem}/index` ||
+    stem === `${imp.stem}/__init__` ||
+    stem === `${imp.stem}/mod`
+  )
+    return true;
+  return (
+    !imp.exact &&
+    (stem.endsWith(`/${imp.stem}`) || stem.endsWith(`/${imp.stem}/index`) || stem.endsWith(`/${imp.stem}/__init__`))
+  );
 }

@@ -10,7 +10,13 @@
  *   ./select       selectRelated(req) and the pipeline's planOtherFiles(...): the snippets worth sending
  * The form they travel in (files or comments) and its rendering are the prompt's: ../../prompt/otherFiles.
  */
-export { MAX_CANDIDATE_CHARS, MAX_CANDIDATE_FILES, otherFileCandidates, type CandidateOptions, type OtherDocument } from './candidates';
+export {
+  MAX_CANDIDATE_CHARS,
+  MAX_CANDIDATE_FILES,
+  otherFileCandidates,
+  type CandidateOptions,
+  type OtherDocument,
+} from './candidates';
 export { importedPaths } from './imports';
 export { identifiersNear } from './names';
 export {

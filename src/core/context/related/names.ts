@@ -29,7 +29,14 @@ function codeEnd(text: string, from: number, to: number, marker: string | undefi
   return to;
 }
 
-export function identifiersNear(text: string, cursor: number, linesAbove = 8, linesBelow = 2, max = 16, language?: string): string[] {
+export function identifiersNear(
+  text: string,
+  cursor: number,
+  linesAbove = 8,
+  linesBelow = 2,
+  max = 16,
+  language?: string,
+): string[] {
   const marker = language === undefined ? '//' : lineCommentOf(language);
   const isNotName = notNames(language);
   const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
@@ -44,7 +51,12 @@ export function identifiersNear(text: string, cursor: number, linesAbove = 8, li
     for (let m = WORD.exec(text); m && m.index < to; m = WORD.exec(text)) {
       const w = m[0];
       if (w.length < 2 || isNotName(w) || /^\d/.test(w)) continue;
-      if (m.index > 0 && text.charCodeAt(m.index - 1) === 46 /* . */ && !(m.index > 1 && text.charCodeAt(m.index - 2) === 46)) continue;
+      if (
+        m.index > 0 &&
+        text.charCodeAt(m.index - 1) === 46 /* . */ &&
+        !(m.index > 1 && text.charCodeAt(m.index - 2) === 46)
+      )
+        continue;
       found.push({ w, d: nearest === undefined ? 0 : Math.abs(m.index - nearest) });
     }
     if (nearest !== undefined) found.sort((a, b) => a.d - b.d);

@@ -10,7 +10,14 @@
  */
 import type { BackendProfile } from '../../config';
 import { languageFamily, languageOrAny } from '../../languages';
-import { otherFilesForm, relatedTokens, snippetCosts, takesSnippets, type RelatedForm, type RelatedSnippet } from '../../prompt/otherFiles';
+import {
+  otherFilesForm,
+  relatedTokens,
+  snippetCosts,
+  takesSnippets,
+  type RelatedForm,
+  type RelatedSnippet,
+} from '../../prompt/otherFiles';
 import { declarationSites } from '../declarations';
 import { estimateTokens, type TokenizerFamily } from '../../tokens';
 import type { OtherDocument } from './candidates';
@@ -85,7 +92,10 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
   if (!takesSnippets(req)) return empty;
   const family = languageFamily(req.language);
   const docs = req.candidates.filter(
-    (d) => d.path !== req.path && d.text.length <= MAX_DOC_CHARS && (req.anyLanguage || languageFamily(d.languageId) === family),
+    (d) =>
+      d.path !== req.path &&
+      d.text.length <= MAX_DOC_CHARS &&
+      (req.anyLanguage || languageFamily(d.languageId) === family),
   );
   if (docs.length === 0) return empty;
 
@@ -165,7 +175,11 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
     const idx = indexOf(docs[best.doc]);
     idx.decls ??= new Map();
     let d = idx.decls.get(best.at);
-    if (!d) idx.decls.set(best.at, (d = declarationText(docs[best.doc].text, best.at, languageOrAny(docs[best.doc].languageId), best.keyword)));
+    if (!d)
+      idx.decls.set(
+        best.at,
+        (d = declarationText(docs[best.doc].text, best.at, languageOrAny(docs[best.doc].languageId), best.keyword)),
+      );
     // One big declaration must not starve the next names: whole or summarized only within a cap; else its header.
     const tries = [d.whole, d.summary, d.header].filter((t): t is string => t !== undefined && t.trim() !== '');
     for (const [i, text] of tries.entries()) {
@@ -205,7 +219,6 @@ export function selectRelated(req: RelatedRequest): RelatedResult {
   return { snippets, tokens, declared, imported };
 }
 
-
 /** Other files take at most this share of `tessera.context.maxPromptTokens`. */
 export const OTHER_FILES_SHARE = 0.25;
 /** Below this many tokens a snippet is not worth its header. */
@@ -216,10 +229,16 @@ const MIN_OTHER_FILES_TOKENS = 24;
  * does not need: a document that fits the budget whole keeps it whole (other files get what is left), a longer one
  * gets the rest of the budget; the cursor line always fits.
  */
-export function otherFilesBudget(text: string, offset: number, budgetTokens: number, family: TokenizerFamily = 'bpe-code'): number {
+export function otherFilesBudget(
+  text: string,
+  offset: number,
+  budgetTokens: number,
+  family: TokenizerFamily = 'bpe-code',
+): number {
   const share = Math.floor(budgetTokens * OTHER_FILES_SHARE);
   // Every 16 characters cost at least a token: a long document is over the budget without a scan.
-  const fileTokens = text.length / 16 > budgetTokens ? Infinity : estimateTokens(text, family, 0, text.length, budgetTokens);
+  const fileTokens =
+    text.length / 16 > budgetTokens ? Infinity : estimateTokens(text, family, 0, text.length, budgetTokens);
   const ls = text.lastIndexOf('\n', offset - 1) + 1;
   const le = lineBreakAt(text, offset);
   const line = estimateTokens(text, family, ls, le);

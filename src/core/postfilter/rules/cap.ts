@@ -13,7 +13,9 @@ export const CHARS_PER_TOKEN_CAP = 8;
 
 /** The cap for a request of `maxTokens` tokens (about maxTokens × 8 characters, 16 KB at most). */
 export function completionCap(maxTokens?: number): number {
-  return maxTokens === undefined ? MAX_COMPLETION_CHARS : Math.min(MAX_COMPLETION_CHARS, Math.max(1, maxTokens) * CHARS_PER_TOKEN_CAP);
+  return maxTokens === undefined
+    ? MAX_COMPLETION_CHARS
+    : Math.min(MAX_COMPLETION_CHARS, Math.max(1, maxTokens) * CHARS_PER_TOKEN_CAP);
 }
 
 export const capRule: Rule = (state, ctx) => {

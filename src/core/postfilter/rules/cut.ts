@@ -21,7 +21,15 @@ import { reject } from '../../types';
 import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
 import { commentSyntax } from '../brackets';
 import { judgedInput, leavesOpenDocComment } from '../docComment';
-import { createJudge, prepareJudge, UNJUDGED, WHOLE_DOCUMENT_LIMIT, type Candidate, type Judge, type Verdict } from '../judge';
+import {
+  createJudge,
+  prepareJudge,
+  UNJUDGED,
+  WHOLE_DOCUMENT_LIMIT,
+  type Candidate,
+  type Judge,
+  type Verdict,
+} from '../judge';
 import { opensBlock } from '../../cursor';
 import { INDENTED_BLOCK_LANGUAGES, indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
@@ -31,7 +39,8 @@ import { autoClosedCandidates, sameLineOverlapCandidates, suffixMeeting } from '
 export const DEFAULT_BUDGET_MS = 500;
 
 /** Where a candidate comes from; among candidates that score the same, the lower priority wins. */
-export type Origin = 'same-line-overlap' | 'as-written' | 'meets-suffix' | 'line-end' | 'closer-trim' | 'replaces-auto-closed';
+export type Origin =
+  'same-line-overlap' | 'as-written' | 'meets-suffix' | 'line-end' | 'closer-trim' | 'replaces-auto-closed';
 
 export const PRIORITY: Readonly<Record<Origin, number>> = {
   /** The rest of the line re-typed at the end of a single line: dropping it beats showing it twice. */
@@ -74,7 +83,9 @@ function preference(a: Proposal, b: Proposal): number {
 /** Indentation a unit starts at: the cursor's column at an empty line, the first content line after an opener. */
 function unitIndentOf(text: string, hole: HoleAnalysis): number {
   if (hole.mode !== 'block' || !hole.afterOpener) return hole.minIndent;
-  const first = splitLines(text).slice(1).find((l) => !isBlank(l));
+  const first = splitLines(text)
+    .slice(1)
+    .find((l) => !isBlank(l));
   return first ? indentWidth(first) : hole.minIndent;
 }
 
@@ -98,10 +109,18 @@ export function lineCuts(text: string, hole: HoleAnalysis): { end: number; closi
 /** The text as the model ended it: as written, and replacing the auto-closed characters after the cursor. */
 function wholeProposals(text: string, ctx: FilterContext): Proposal[] {
   const out: Proposal[] = [{ c: { text, replaceSuffix: 0 }, origin: 'as-written', line: 0, rank: 0, closing: false }];
-  autoClosedCandidates(text, ctx.hole.lineAfter).forEach((c, i) => out.push({ c, origin: 'replaces-auto-closed', line: 0, rank: i, closing: false }));
+  autoClosedCandidates(text, ctx.hole.lineAfter).forEach((c, i) =>
+    out.push({ c, origin: 'replaces-auto-closed', line: 0, rank: i, closing: false }),
+  );
   const meeting = suffixMeeting(text, ctx.input.suffix, false, ctx.hole.lineBefore);
   if (meeting && !meeting.content && meeting.at > 0 && text.slice(0, meeting.at).trim() !== '') {
-    out.push({ c: { text: text.slice(0, meeting.at), replaceSuffix: 0 }, origin: 'meets-suffix', line: 0, rank: 0, closing: false });
+    out.push({
+      c: { text: text.slice(0, meeting.at), replaceSuffix: 0 },
+      origin: 'meets-suffix',
+      line: 0,
+      rank: 0,
+      closing: false,
+    });
   }
   return out;
 }
@@ -111,10 +130,18 @@ function sameLineProposals(text: string, ctx: FilterContext): Proposal[] {
   const comments = commentSyntax(ctx.input.language);
   const out: Proposal[] = [];
   sameLineOverlapCandidates(text, ctx.hole.lineAfter).forEach((c, i) =>
-    out.push({ c, origin: c.replaceSuffix > 0 ? 'replaces-auto-closed' : 'same-line-overlap', line: 0, rank: i, closing: false }),
+    out.push({
+      c,
+      origin: c.replaceSuffix > 0 ? 'replaces-auto-closed' : 'same-line-overlap',
+      line: 0,
+      rank: i,
+      closing: false,
+    }),
   );
   out.push({ c: { text, replaceSuffix: 0 }, origin: 'as-written', line: 0, rank: 0, closing: false });
-  closerTrimCandidates(text, comments).forEach((c, i) => out.push({ c, origin: 'closer-trim', line: 0, rank: i, closing: false }));
+  closerTrimCandidates(text, comments).forEach((c, i) =>
+    out.push({ c, origin: 'closer-trim', line: 0, rank: i, closing: false }),
+  );
   return out;
 }
 
@@ -126,9 +153,13 @@ function lineEndProposals(text: string, ctx: FilterContext, i: number, end: numb
   if (/[)\]}][;,]?$/.test(t)) {
     closerTrimCandidates(t, commentSyntax(ctx.input.language))
       .slice(0, 2)
-      .forEach((c, j) => out.push({ c: { ...c, text: c.text.replace(/\s+$/, '') }, origin: 'closer-trim', line: i, rank: j, closing }));
+      .forEach((c, j) =>
+        out.push({ c: { ...c, text: c.text.replace(/\s+$/, '') }, origin: 'closer-trim', line: i, rank: j, closing }),
+      );
   }
-  autoClosedCandidates(t, ctx.hole.lineAfter).forEach((c, j) => out.push({ c, origin: 'replaces-auto-closed', line: i, rank: j, closing }));
+  autoClosedCandidates(t, ctx.hole.lineAfter).forEach((c, j) =>
+    out.push({ c, origin: 'replaces-auto-closed', line: i, rank: j, closing }),
+  );
   return out;
 }
 
@@ -152,7 +183,9 @@ function bracketsNoWorse(v: Verdict, base: Verdict): boolean {
 function fitsAroundHole(v: Verdict, base: Verdict): boolean {
   // Where the document's own error already covers the hole the count cannot grow: a closer that closes nothing
   // on the cursor's lines still shows what the insertion broke.
-  return v.near !== UNJUDGED && base.near !== UNJUDGED && base.errors > 0 && v.near <= base.near && bracketsNoWorse(v, base);
+  return (
+    v.near !== UNJUDGED && base.near !== UNJUDGED && base.errors > 0 && v.near <= base.near && bracketsNoWorse(v, base)
+  );
 }
 
 /**
@@ -161,7 +194,11 @@ function fitsAroundHole(v: Verdict, base: Verdict): boolean {
  */
 function wholeFits(v: Verdict, base: Verdict): boolean {
   if (base.errors === 0) return fits(v, base);
-  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && (v.errors === 0 || (v.near === 0 && bracketsNoWorse(v, base) && (v.errors <= base.errors || base.near > 0)));
+  return (
+    v.errors !== UNJUDGED &&
+    base.errors !== UNJUDGED &&
+    (v.errors === 0 || (v.near === 0 && bracketsNoWorse(v, base) && (v.errors <= base.errors || base.near > 0)))
+  );
 }
 
 /**
@@ -219,7 +256,8 @@ function closersTie(a: Scored, b: Scored): number {
  * deeper below) is unfinished, though the grammar accepts an empty block there: it is not a whole answer.
  */
 function endsWithHeaderWithoutBody(text: string, ctx: FilterContext): boolean {
-  if (!INDENTED_BLOCK_LANGUAGES.has(ctx.input.language) || !isBlank(ctx.hole.lineAfter) && !/\n[ \t]*$/.test(text)) return false;
+  if (!INDENTED_BLOCK_LANGUAGES.has(ctx.input.language) || (!isBlank(ctx.hole.lineAfter) && !/\n[ \t]*$/.test(text)))
+    return false;
   const lines = splitLines(text).filter((l) => !isBlank(l));
   const last = lines[lines.length - 1];
   if (last === undefined || !opensBlock(last, ctx.input.language)) return false;
@@ -243,7 +281,10 @@ function fewestErrors(ok: Scored[], gate: Gate, earliest: boolean): Scored | und
   if (ok.length === 0) return undefined;
   const minErr = Math.min(...ok.map((s) => errorsOf(s, gate)));
   const best = ok.filter((s) => errorsOf(s, gate) === minErr);
-  best.sort((a, b) => (earliest ? a.line - b.line : b.line - a.line) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
+  best.sort(
+    (a, b) =>
+      (earliest ? a.line - b.line : b.line - a.line) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b),
+  );
   return best[0];
 }
 
@@ -255,23 +296,56 @@ function selectStatement(scored: Scored[], base: Verdict, gate: Gate): Scored | 
   );
 }
 
-function selectBlockAmong(scored: Scored[], base: Verdict, gate: Gate, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
+function selectBlockAmong(
+  scored: Scored[],
+  base: Verdict,
+  gate: Gate,
+  unit: 'one' | 'rest',
+  allComments: boolean,
+): Scored | undefined {
   const ok = scored.filter(
-    (s) => gate(s.v, base) && s.v.clean && !s.v.trailingComment && (s.v.units >= 1 || allComments) && (unit === 'rest' || s.v.units <= 1),
+    (s) =>
+      gate(s.v, base) &&
+      s.v.clean &&
+      !s.v.trailingComment &&
+      (s.v.units >= 1 || allComments) &&
+      (unit === 'rest' || s.v.units <= 1),
   );
   return fewestErrors(ok, gate, false);
 }
 
-function selectBlock(scored: Scored[], base: Verdict, gate: Gate, unit: 'one' | 'rest', allComments: boolean): Scored | undefined {
-  const open = selectBlockAmong(scored.filter((s) => !s.closing), base, gate, unit, allComments);
+function selectBlock(
+  scored: Scored[],
+  base: Verdict,
+  gate: Gate,
+  unit: 'one' | 'rest',
+  allComments: boolean,
+): Scored | undefined {
+  const open = selectBlockAmong(
+    scored.filter((s) => !s.closing),
+    base,
+    gate,
+    unit,
+    allComments,
+  );
   // A closer line that leaves the block is kept only when it repairs the parse (the suffix lacks it).
-  const closing = selectStatement(scored.filter((s) => s.closing), base, gate);
+  const closing = selectStatement(
+    scored.filter((s) => s.closing),
+    base,
+    gate,
+  );
   if (closing && (!open || errorsOf(closing, gate) < errorsOf(open, gate))) return closing;
   return open;
 }
 
 /** A complete unit for the cursor position (the model ran on, or its whole text breaks the parse). */
-async function selectUnit(scored: Scored[], base: Verdict, gate: Gate, ctx: FilterContext, unitJudge: () => Promise<Judge>): Promise<Scored | undefined> {
+async function selectUnit(
+  scored: Scored[],
+  base: Verdict,
+  gate: Gate,
+  ctx: FilterContext,
+  unitJudge: () => Promise<Judge>,
+): Promise<Scored | undefined> {
   const { hole } = ctx;
   if (hole.mode === 'line') return selectLine(scored, base, gate);
   if (hole.mode === 'statement') return selectStatement(scored, base, gate);
@@ -300,7 +374,12 @@ async function selectUnit(scored: Scored[], base: Verdict, gate: Gate, ctx: Filt
 }
 
 /** Selects, then confirms with a fresh parse; a candidate that fails is dropped and the selection runs again. */
-async function selectVerified(pool: Scored[], judge: Judge, gate: Gate, select: (pool: Scored[]) => Promise<Scored | undefined> | Scored | undefined): Promise<Scored | undefined> {
+async function selectVerified(
+  pool: Scored[],
+  judge: Judge,
+  gate: Gate,
+  select: (pool: Scored[]) => Promise<Scored | undefined> | Scored | undefined,
+): Promise<Scored | undefined> {
   const left = [...pool];
   for (let attempt = 0; attempt < 4; attempt++) {
     const chosen = await select(left);
@@ -318,7 +397,13 @@ export interface CutDecision {
   judge: Judge['kind'];
 }
 
-export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean, wholeDocument = false, started = performance.now()): Promise<CutDecision> {
+export async function decideCut(
+  text: string,
+  ctx: FilterContext,
+  ranOn: boolean,
+  wholeDocument = false,
+  started = performance.now(),
+): Promise<CutDecision> {
   const { hole } = ctx;
   // In a doc comment still being written, comment text is judged in the document as it will be once the comment is
   // closed; a completion that closes it itself is judged as it stands.
@@ -327,7 +412,16 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
   await prepareJudge(input.language);
   if (!wholeDocument) started = performance.now();
   const deadline = started + (input.budgetMs ?? DEFAULT_BUDGET_MS);
-  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, false, deadline, wholeDocument);
+  const judge = await createJudge(
+    input.language,
+    input.prefix,
+    input.suffix,
+    text,
+    unitIndent,
+    false,
+    deadline,
+    wholeDocument,
+  );
   const unitJudge = () => createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true, deadline);
   try {
     const scorer = new Scorer(judge, deadline);
@@ -338,7 +432,8 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
       const proposals = wholeProposals(text, ctx);
       // The common case costs one parse: the text as written leaves no error in the window (that parse is fresh).
       const asWritten = scorer.score(proposals[0], false);
-      if (asWritten && asWritten.v.errors === 0 && !proposals.some((p) => p.origin === 'meets-suffix')) return { candidate: asWritten.c, judge: judge.kind };
+      if (asWritten && asWritten.v.errors === 0 && !proposals.some((p) => p.origin === 'meets-suffix'))
+        return { candidate: asWritten.c, judge: judge.kind };
       const whole = scorer.scoreAll(proposals, false);
       const base = judge.baseline;
       const chosen = await selectVerified(whole, judge, fits, (pool) => selectWhole(pool, base, wholeFits));
@@ -359,7 +454,13 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
       for (let i = 0; i < cuts.length; i++) {
         const { end, closing } = cuts[i];
         if (closing && hole.mode === 'block') {
-          const open = selectBlockAmong(units.filter((s) => !s.closing), base, fits, hole.unit, false);
+          const open = selectBlockAmong(
+            units.filter((s) => !s.closing),
+            base,
+            fits,
+            hole.unit,
+            false,
+          );
           if (open && open.v.errors === 0) break;
         }
         const mine = scorer.scoreAll(lineEndProposals(unitText, ctx, i, end, closing));

@@ -44,7 +44,10 @@ export function repeatsPrefix(text: string, prefix: string): boolean {
   const lineBefore = before.pop() ?? '';
   if (lineBefore.trim() !== '') return false;
   const prevAll = before.filter((l) => l.trim() !== '').map((l) => l.trim());
-  const mineAll = text.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim());
+  const mineAll = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim());
   for (const n of [3, 2]) {
     const prev = prevAll.slice(-n);
     const mine = mineAll.slice(0, n);

@@ -43,7 +43,12 @@ const SUFFIX_SPAN = 8000;
  * Where `text` meets `suffix` (see the module comment), or undefined. `ranOn`: the text was cut before the model
  * ended it, so its last line may stop mid-way through a suffix line.
  */
-export function suffixMeeting(text: string, suffix: string, ranOn: boolean, lineBefore = ''): SuffixMeeting | undefined {
+export function suffixMeeting(
+  text: string,
+  suffix: string,
+  ranOn: boolean,
+  lineBefore = '',
+): SuffixMeeting | undefined {
   // The suffix and the text without whitespace; for the suffix, which characters end a line.
   const sfx = suffix.slice(0, SUFFIX_SPAN);
   const sChars: string[] = [];
@@ -143,7 +148,8 @@ export function sameLineOverlapCandidates(text: string, lineAfter: string): Cand
   const after = lineAfter.replace(/^[ \t]+/, '');
   if (after === '') return out;
   for (let k = Math.min(text.length, after.length); k > 0; k--) {
-    if (text.endsWith(after.slice(0, k))) out.push({ text: text.slice(0, text.length - k).replace(/[ \t]+$/, ''), replaceSuffix: 0 });
+    if (text.endsWith(after.slice(0, k)))
+      out.push({ text: text.slice(0, text.length - k).replace(/[ \t]+$/, ''), replaceSuffix: 0 });
   }
   out.push(...autoClosedCandidates(text, lineAfter));
   return out;

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 
+/** tessera.debounceMs when unset; the adaptive debounce is tuned for it and scales with the user's value. */
+export const DEFAULT_DEBOUNCE_MS = 75;
 export const BACKEND_KINDS = ['openai', 'ollama', 'llamacpp', 'codestral', 'deepseek', 'embedded'] as const;
 export type BackendKind = (typeof BACKEND_KINDS)[number];
 
@@ -121,7 +123,7 @@ export const SettingsSchema = z.object({
       otherFiles: z.boolean().default(true),
     })
     .default({ maxPromptTokens: 1536, suffixShare: 0.25, otherFiles: true }),
-  debounceMs: z.number().int().min(0).max(2000).default(75),
+  debounceMs: z.number().int().min(0).max(2000).default(DEFAULT_DEBOUNCE_MS),
   /** Prefetch the next completion after an accept (off by default for paid backends). */
   prefetch: z.boolean().default(false),
   /** 'manual': no automatic ghost text; only the Trigger Suggestion command (Alt+\) asks. */

@@ -13,6 +13,7 @@
  * - the position: after Enter, on an empty line or after a block opener people usually stop to think, so the wait
  *   is shortened there.
  */
+import { DEFAULT_DEBOUNCE_MS } from '../config';
 import { median } from '../stats';
 
 export interface DebounceOptions {
@@ -84,22 +85,27 @@ export class AdaptiveDebounce {
    * an empty line, after a block opener); `patient` when the model recently had nothing for this line.
    */
   delay(likelyPause: boolean, patient = false): number {
-    const { baseMs, minMs = 0, maxMs = 400, editorDelayMs = 50 } = this.opts;
+    const { baseMs, minMs = 0, editorDelayMs = 50 } = this.opts;
     if (baseMs <= 0) return 0;
+    // The wait is worked out for the default setting and scaled by the user's at the end (applied once: a
+    // setting of 300 ms waits 300 ms before the rhythm is known); a setting above the cap raises the cap.
+    const maxMs = Math.max(this.opts.maxMs ?? 400, baseMs);
+    const scale = baseMs / DEFAULT_DEBOUNCE_MS;
     const gap = this.typicalGap;
     // Patient: only a real pause is worth a request (the model had nothing usable here a moment ago).
     if (patient)
-      return Math.round(Math.min(maxMs, Math.max(minMs, 2 * (gap ?? baseMs * 2) - editorDelayMs, 250) * (baseMs / 75)));
+      return Math.round(
+        Math.min(maxMs, Math.max(minMs, 2 * (gap ?? DEFAULT_DEBOUNCE_MS * 2) - editorDelayMs, 250) * scale),
+      );
     // Wait until the next keystroke is overdue: 1.3 typical gaps after the keystroke, of which the editor
     // already waited editorDelayMs before calling us.
-    let wait = gap === undefined ? baseMs : Math.max(0, 1.3 * gap - editorDelayMs);
+    let wait = gap === undefined ? DEFAULT_DEBOUNCE_MS : Math.max(0, 1.3 * gap - editorDelayMs);
     // Early requests that get reused are cheap: scale the wait by how often requests are wasted.
     wait *= 1.2 - this.reuseEma;
     if (likelyPause) wait *= 0.3;
     // Never let the wait dominate the backend's own time to an answer.
-    if (this.latencyEma !== undefined) wait = Math.min(wait, Math.max(baseMs, 0.5 * this.latencyEma));
-    // The user's setting scales the result (75 ms is the default).
-    wait *= baseMs / 75;
+    if (this.latencyEma !== undefined) wait = Math.min(wait, Math.max(DEFAULT_DEBOUNCE_MS, 0.5 * this.latencyEma));
+    wait *= scale;
     return Math.round(Math.min(maxMs, Math.max(minMs, wait)));
   }
 }

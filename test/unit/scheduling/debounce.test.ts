@@ -14,6 +14,14 @@ describe('AdaptiveDebounce', () => {
     expect(slower.delay(false)).toBeGreaterThan(d.delay(false));
     expect(d.delay(true)).toBeLessThan(d.delay(false));
   });
+  it('before the rhythm is known the wait grows in proportion to the setting (applied once: 300 ms is not 1,200 capped at 400)', () => {
+    const atDefault = new AdaptiveDebounce({ baseMs: 75 }).delay(false);
+    for (const baseMs of [150, 300, 1000]) {
+      const wait = new AdaptiveDebounce({ baseMs }).delay(false);
+      expect(wait / atDefault).toBeCloseTo(baseMs / 75, 0);
+      expect(wait).toBeLessThanOrEqual(baseMs);
+    }
+  });
   it('waits longer for a slow typist than for a fast one (the next key is overdue later)', () => {
     const slow = new AdaptiveDebounce({ baseMs: 75 });
     const fast = new AdaptiveDebounce({ baseMs: 75 });

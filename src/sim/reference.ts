@@ -7,7 +7,13 @@
 import type { BackendProfile } from '../core/config';
 import { cancelledOutcome, type DocumentSnapshot } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
-import type { PipelineRunner, ScheduledOutcome, SchedulerStats, TriggerOptions } from '../core/scheduling/manager';
+import {
+  noSchedulerStats,
+  type PipelineRunner,
+  type ScheduledOutcome,
+  type SchedulerStats,
+  type TriggerOptions,
+} from '../core/scheduling/manager';
 import { cursorContext } from '../core/cursor';
 import { SINGLE_LINE_MAX_TOKENS, type RequestShape } from '../core/scheduling/shape';
 
@@ -40,14 +46,7 @@ export interface ReferencePolicy {
 }
 
 export class ReferenceScheduler {
-  readonly stats: SchedulerStats = {
-    triggers: 0,
-    requests: 0,
-    cancelled: 0,
-    cacheHits: 0,
-    typedAheadHits: 0,
-    inflightHits: 0,
-  };
+  readonly stats: SchedulerStats = noSchedulerStats();
   private readonly running = new Set<AbortController>();
 
   constructor(

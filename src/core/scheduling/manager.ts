@@ -73,6 +73,11 @@ export interface SchedulerStats {
   inflightHits: number;
 }
 
+/** A scheduler's counters before its first trigger. */
+export function noSchedulerStats(): SchedulerStats {
+  return { triggers: 0, requests: 0, cancelled: 0, cacheHits: 0, typedAheadHits: 0, inflightHits: 0 };
+}
+
 export interface ManagerOptions {
   clock: Clock;
   run: PipelineRunner;
@@ -174,14 +179,7 @@ function suggestionOf(
 }
 
 export class RequestManager {
-  readonly stats: SchedulerStats = {
-    triggers: 0,
-    requests: 0,
-    cancelled: 0,
-    cacheHits: 0,
-    typedAheadHits: 0,
-    inflightHits: 0,
-  };
+  readonly stats: SchedulerStats = noSchedulerStats();
   readonly cache: CompletionCache;
   readonly debounce: AdaptiveDebounce;
   private readonly flights = new Set<Flight>();

@@ -10,7 +10,7 @@
 //
 // Every wait is bounded by a timeout; h.stop() kills Chromium and code-server (also installed as an
 // exit/signal hook, so a crash or Ctrl+C does not leave processes behind).
-// E2E_TRACE=1 starts code-server with `--log trace`: the Tessera log then has every trigger and request.
+// TESSERA_E2E_TRACE=1 starts code-server with `--log trace`: the Tessera log then has every trigger and request.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -280,7 +280,7 @@ export async function startHarness(options = {}) {
       '--auth',
       'none',
       '--disable-telemetry',
-      ...(process.env.E2E_TRACE ? ['--log', 'trace'] : []),
+      ...(process.env.TESSERA_E2E_TRACE ? ['--log', 'trace'] : []),
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',

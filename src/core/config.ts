@@ -19,9 +19,8 @@ export const BACKEND_KIND_LABELS: Record<BackendKind, string> = {
   embedded: 'Embedded model',
 };
 
-export const FIM_TEMPLATES = [
-  'native',
-  'auto',
+/** Model families whose fill-in-the-middle tokens Tessera knows (their templates: prompt/templates.ts). */
+export const FIM_FAMILIES = [
   'starcoder',
   'codellama',
   'deepseek',
@@ -31,6 +30,8 @@ export const FIM_TEMPLATES = [
   'granite',
   'stablecode',
 ] as const;
+export type FimFamily = (typeof FIM_FAMILIES)[number];
+export const FIM_TEMPLATES = ['native', 'auto', ...FIM_FAMILIES] as const;
 export type FimTemplateName = (typeof FIM_TEMPLATES)[number];
 
 /** Edit-prediction prompt layouts (src/core/edits/formats.ts): a profile with one is an edit model. */

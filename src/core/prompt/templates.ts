@@ -20,17 +20,9 @@
  * stay as documented.
  */
 
-export const FIM_FAMILIES = [
-  'starcoder',
-  'codellama',
-  'deepseek',
-  'qwen',
-  'codestral',
-  'codegemma',
-  'granite',
-  'stablecode',
-] as const;
-export type FimFamily = (typeof FIM_FAMILIES)[number];
+import { FIM_FAMILIES, type FimFamily } from '../config';
+
+export { FIM_FAMILIES, type FimFamily };
 
 /** Another file of the project, for templates (and servers) that take repository context. */
 export interface ExtraFile {

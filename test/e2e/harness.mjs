@@ -553,10 +553,14 @@ async function openWindow(h, { folder, seq, timeout, waitForTessera, workspaceTr
         )
         .first()
         .waitFor({ timeout: to });
-      await waitFor(() => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')), {
-        timeout: to,
-        what: `focus in the editor of ${rel}`,
-      });
+      const editorFocused = () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor'));
+      // Coming from a webview (the settings panel), VS Code sometimes activates the tab but leaves the focus
+      // where it was: focus the active editor group (Ctrl+1) then.
+      const focused = await waitFor(editorFocused, { timeout: 3000 }).catch(() => false);
+      if (!focused) {
+        await page.keyboard.press('Control+1');
+        await waitFor(editorFocused, { timeout: to, what: `focus in the editor of ${rel}` });
+      }
       if (cursor === 'end') await page.keyboard.press('Control+End');
       else if (cursor === 'start') await page.keyboard.press('Control+Home');
       else if (cursor) await w.goTo(cursor.line, cursor.column ?? 1);

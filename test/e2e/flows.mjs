@@ -79,3 +79,17 @@ export async function setColorTheme(w, label, kind) {
     what: `the ${label} theme applied`,
   });
 }
+
+/** The text of the open statistics view (a Markdown preview, in one of the page's frames) once `test` accepts it. */
+export async function statisticsText(w, what, test = () => true) {
+  return waitFor(
+    async () => {
+      for (const f of w.page.frames()) {
+        const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (t.includes('Tessera statistics') && test(t)) return t;
+      }
+      return undefined;
+    },
+    { timeout: 15_000, what },
+  );
+}

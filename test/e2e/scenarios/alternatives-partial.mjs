@@ -6,6 +6,7 @@
 //      Tab accepts the rest;
 //   3. the statistics view (Tessera: Show Statistics) counts it once: shown, partly then fully accepted, characters.
 import assert from 'node:assert/strict';
+import { statisticsText } from '../flows.mjs';
 import { sleep, waitFor } from '../harness.mjs';
 
 export const name = 'alternatives-partial';
@@ -106,17 +107,7 @@ export async function run(ctx) {
   // From the status bar menu.
   await w.page.locator('.statusbar [aria-label^="Tessera "]').first().click();
   await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show statistics' }).first().click();
-  const preview = (what, test) =>
-    waitFor(
-      async () => {
-        for (const f of w.page.frames()) {
-          const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-          if (t.includes('Tessera statistics') && test(t)) return t;
-        }
-        return undefined;
-      },
-      { timeout: 15_000, what },
-    );
+  const preview = (what, test) => statisticsText(w, what, test);
   const text = await preview('the statistics preview', (t) => t.includes('python'));
   await sleep(500);
   await w.screenshot('statistics-view');

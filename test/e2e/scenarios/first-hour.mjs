@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { setColorTheme } from '../flows.mjs';
+import { setColorTheme, statisticsText } from '../flows.mjs';
 import { sleep, waitFor } from '../harness.mjs';
 
 export const name = 'first-hour';
@@ -20,19 +20,6 @@ export const timeout = 240_000;
 
 const WIDGET = '.editor-widget.suggest-widget.visible';
 const STATUS = '.statusbar [aria-label^="Tessera "]';
-
-async function statisticsText(w, what, test = () => true) {
-  return waitFor(
-    async () => {
-      for (const f of w.page.frames()) {
-        const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-        if (t.includes('Tessera statistics') && test(t)) return t;
-      }
-      return undefined;
-    },
-    { timeout: 15_000, what },
-  );
-}
 
 async function openWalkthrough(w) {
   const page = w.page;

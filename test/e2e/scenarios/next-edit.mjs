@@ -8,6 +8,7 @@
 //   - second window, untrusted workspace: an edit model that is not local gets nothing.
 import { waitFor, sleep, LITERAL_TYPING_SETTINGS } from '../harness.mjs';
 import { assertLegible, contrasts } from '../contrast.mjs';
+import { setColorTheme } from '../flows.mjs';
 
 export const name = 'next edit';
 export const timeout = 150_000;
@@ -98,26 +99,6 @@ async function assertNextEditLegible(w, theme, log) {
   log(`contrast (${theme}): removed ${JSON.stringify(removed)}, inserted and hint ${JSON.stringify(decorations)}`);
   assertLegible(removed, 4.5, `${theme} theme, removed text`);
   assertLegible(decorations, 4.5, `${theme} theme, inserted text and hint`);
-}
-
-/** Preferences: Color Theme → `theme` (the user's way; a settings.json rewrite does not reach a running window). */
-async function switchTheme(w, theme, cls) {
-  const page = w.page;
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>Preferences: Color Theme');
-  await page
-    .locator('.quick-input-widget .monaco-list-row', { hasText: 'Preferences: Color Theme' })
-    .filter({ hasNotText: 'Marketplace' })
-    .first()
-    .click();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
-  await input.waitFor({ state: 'hidden' });
-  await waitFor(() => page.evaluate((c) => document.querySelector('.monaco-workbench')?.classList.contains(c), cls), {
-    timeout: 10_000,
-    what: `the ${theme} theme applied`,
-  });
 }
 
 export async function run(ctx) {
@@ -219,7 +200,7 @@ export async function run(ctx) {
   );
 
   // 3. Shown again after another edit; light theme; Esc dismisses and changes nothing.
-  await switchTheme(w, 'Light Modern', 'vs');
+  await setColorTheme(w, 'Light Modern', 'vs');
   await w.goTo(2, 14);
   await w.typeText(' ');
   await waitFor(async () => (await nextEditView(w)).struck.length >= 2, {

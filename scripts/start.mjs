@@ -384,26 +384,8 @@ fs.writeFileSync(path.join(RUN, 'code-server.pid'), String(cs.pid));
 const csLog = fs.createWriteStream(csLogPath, { flags: 'a' });
 cs.stdout.pipe(csLog);
 cs.stderr.pipe(csLog);
-cs.on('exit', (code, signal) => {
-  if (stopping) return;
-  say(`code-server exited (${signal ?? code}); see ${csLogPath}`);
-  stopping = true;
-  for (const c of children) {
-    try {
-      c.kill('SIGTERM');
-    } catch {
-      /* gone */
-    }
-  }
-  for (const f of cleanups) {
-    try {
-      f();
-    } catch {
-      /* best effort */
-    }
-  }
-  process.exit(code || 1);
-});
+// code-server has exited by now, so shutdown() stops the rest and exits at once.
+cs.on('exit', (code, signal) => shutdown(code || 1, `code-server exited (${signal ?? code}); see ${csLogPath}`));
 
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
 let ready = false;

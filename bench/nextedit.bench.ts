@@ -125,6 +125,10 @@ interface Row {
   ms: number[];
 }
 
+function emptyRow(): Row {
+  return { cases: 0, exact: 0, falseDrops: {}, brokenDropped: 0, undoDropped: 0, wordChars: 0, lineChars: 0, ms: [] };
+}
+
 async function main(): Promise<void> {
   const pick = rng(16);
   const rows = new Map<string, Row>();
@@ -135,16 +139,7 @@ async function main(): Promise<void> {
       console.log(`(missing: ${f.path})`);
       continue;
     }
-    const row = rows.get(f.language) ?? {
-      cases: 0,
-      exact: 0,
-      falseDrops: {},
-      brokenDropped: 0,
-      undoDropped: 0,
-      wordChars: 0,
-      lineChars: 0,
-      ms: [],
-    };
+    const row = rows.get(f.language) ?? emptyRow();
     rows.set(f.language, row);
     for (const c of await casesOf(file, f.language, pick)) {
       const uri = `file:///${f.path}`;
@@ -201,16 +196,7 @@ async function main(): Promise<void> {
     '| language | cases | perfect answer shown exactly | false drops | broken answer dropped (no filter: 0%) | undo dropped | chars read: word edits / whole lines | engine ms p50 / p95 |',
   );
   console.log('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
-  const all: Row = {
-    cases: 0,
-    exact: 0,
-    falseDrops: {},
-    brokenDropped: 0,
-    undoDropped: 0,
-    wordChars: 0,
-    lineChars: 0,
-    ms: [],
-  };
+  const all = emptyRow();
   for (const [lang, r] of rows) {
     const drops =
       Object.entries(r.falseDrops)

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../core/backends/types';
 import { isLocalBackend } from '../core/config';
+import { forgetRealPath } from './documentPaths';
 import { MAX_CANDIDATE_CHARS, otherFileCandidates, type OtherFiles } from '../core/context/related';
 import { complete } from '../core/pipeline';
 import { concurrencyLimit, realClock, RequestManager } from '../core/scheduling';
@@ -103,6 +104,7 @@ export class TesseraInlineProvider implements vscode.InlineCompletionItemProvide
         this.watchdog.forget(uri);
         this.texts.forget(uri);
         this.recent.forget(uri);
+        forgetRealPath(d.uri);
       }),
       vscode.window.onDidChangeActiveTextEditor((e) => e && this.recent.touch(e.document.uri.toString())),
     );

@@ -5,10 +5,9 @@
 import type { BackendProfile } from '../core/config';
 import type { Logger } from '../core/log';
 import type { Clock } from '../core/scheduling/clock';
+import type { PartialFilterResult, PipelineRunner } from '../core/scheduling/flights';
 import {
   RequestManager,
-  type PartialFilterResult,
-  type PipelineRunner,
   type ScheduledOutcome,
   type SchedulerStats,
   type TriggerOptions,

@@ -7,9 +7,9 @@
 import type { BackendProfile } from '../core/config';
 import { cancelledOutcome, type DocumentSnapshot } from '../core/types';
 import { sleep, type Clock } from '../core/scheduling/clock';
+import type { PipelineRunner } from '../core/scheduling/flights';
 import {
   noSchedulerStats,
-  type PipelineRunner,
   type ScheduledOutcome,
   type SchedulerStats,
   type TriggerOptions,

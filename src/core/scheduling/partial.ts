@@ -1,6 +1,6 @@
 /** The post-filter applied to a partial answer (the first line of a multi-line stream), for the request manager. */
 import { postfilter } from '../postfilter';
-import type { PartialFilterResult } from './manager';
+import type { PartialFilterResult } from './flights';
 
 export async function filterPartial(
   language: string,

@@ -1,5 +1,5 @@
 import { VirtualClock } from '../../../src/core/scheduling/clock';
-import type { PipelineRunner } from '../../../src/core/scheduling/manager';
+import type { PipelineRunner } from '../../../src/core/scheduling/flights';
 import type { RequestShape } from '../../../src/core/scheduling/shape';
 import type { DocumentSnapshot, Outcome } from '../../../src/core/types';
 import { reject } from '../../../src/core/types';

@@ -4,7 +4,7 @@ import { RequestManager, type ScheduledOutcome } from '../../../src/core/schedul
 import { doc, fakeRunner, profile } from './helpers';
 import { sleep } from '../../../src/core/scheduling/clock';
 import { filterPartial } from '../../../src/core/scheduling/partial';
-import type { PipelineRunner } from '../../../src/core/scheduling/manager';
+import type { PipelineRunner } from '../../../src/core/scheduling/flights';
 
 /** The final text the fake model "knows": it always answers with the rest of the current line of FINAL. */
 const FINAL = 'def area(width, height):\n    return width * height\n    # done\n';

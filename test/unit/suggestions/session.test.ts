@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseProfile } from '../../../src/core/config';
 import { sleep, VirtualClock } from '../../../src/core/scheduling/clock';
-import { RequestManager, type PipelineRunner } from '../../../src/core/scheduling/manager';
+import type { PipelineRunner } from '../../../src/core/scheduling/flights';
+import { RequestManager } from '../../../src/core/scheduling/manager';
 import { filterPartial } from '../../../src/core/scheduling/partial';
 import { UsageStats } from '../../../src/core/suggestions/stats';
 import { SuggestionTracker } from '../../../src/core/suggestions/tracker';

@@ -2,7 +2,7 @@
 import type { PanelState } from '../core/panelProtocol';
 import { h, valueOf } from './dom';
 import type { PanelView } from './panelView';
-import { EDIT_PRESETS } from './presets';
+import { EDIT_PRESETS, presetButtons } from './presets';
 
 /** The edit model for next edits (tessera.nextEdit.backend) and presets to add one. */
 export function renderNextEdits(view: PanelView, state: PanelState): HTMLElement {
@@ -40,21 +40,11 @@ export function renderNextEdits(view: PanelView, state: PanelState): HTMLElement
     ),
     view.editor
       ? null
-      : h(
-          'div',
-          { class: 'presets', role: 'group', 'aria-label': 'Edit model presets' },
-          EDIT_PRESETS.map((p, i) =>
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'secondary',
-                id: `edit-preset-${i}`,
-                onclick: () => view.openEditor(null, p.draft, 'name'),
-              },
-              `Add ${p.label}`,
-            ),
-          ),
+      : presetButtons(
+          EDIT_PRESETS,
+          { ariaLabel: 'Edit model presets', idPrefix: 'edit-preset' },
+          (draft) => view.openEditor(null, draft, 'name'),
+          (p) => `Add ${p.label}`,
         ),
   );
 }

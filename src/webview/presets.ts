@@ -1,11 +1,20 @@
-/** The presets a new profile can start from: common model servers for ghost text, and edit models for next edits. */
+/**
+ * The presets a new profile can start from (common model servers for ghost text, and edit models for next edits),
+ * and the group of buttons that offers them.
+ */
 import type { ProfileDraft } from '../core/panelProtocol';
+import { h, type Child } from './dom';
+
+export interface Preset {
+  label: string;
+  draft: ProfileDraft;
+}
 
 // One default FIM template for every new profile: auto (the settings' default). It uses the server's own FIM when
 // the server reports one, else the template of the model family it finds, and native when nothing matches, so it
 // is right wherever a fixed choice is, and keeps working when the model changes.
 export const DEFAULT_FIM = 'auto';
-export const PRESETS: { label: string; draft: ProfileDraft }[] = [
+export const PRESETS: Preset[] = [
   {
     label: 'llama.cpp server on this machine',
     draft: {
@@ -39,7 +48,7 @@ export const PRESETS: { label: string; draft: ProfileDraft }[] = [
   { label: 'Embedded model from a GGUF file', draft: { name: 'embedded', kind: 'embedded', fimTemplate: DEFAULT_FIM } },
 ];
 // Edit-prediction models for next edits: Zed's open Zeta 2 weights served by llama.cpp or Ollama.
-export const EDIT_PRESETS: { label: string; draft: ProfileDraft }[] = [
+export const EDIT_PRESETS: Preset[] = [
   {
     label: 'Zeta 2 on llama.cpp',
     draft: {
@@ -64,3 +73,24 @@ export const EDIT_PRESETS: { label: string; draft: ProfileDraft }[] = [
     },
   },
 ];
+
+/** One button per preset (ids `${idPrefix}-0`, `${idPrefix}-1`, …), after `lead`; `pick` gets the chosen draft. */
+export function presetButtons(
+  presets: Preset[],
+  group: { ariaLabel: string; idPrefix: string; lead?: Child },
+  pick: (draft: ProfileDraft) => void,
+  label: (preset: Preset) => string = (p) => p.label,
+): HTMLElement {
+  return h(
+    'div',
+    { class: 'presets', role: 'group', 'aria-label': group.ariaLabel },
+    group.lead,
+    presets.map((p, i) =>
+      h(
+        'button',
+        { type: 'button', class: 'secondary', id: `${group.idPrefix}-${i}`, onclick: () => pick(p.draft) },
+        label(p),
+      ),
+    ),
+  );
+}

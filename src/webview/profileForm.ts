@@ -7,7 +7,7 @@ import type { PanelProfile, PanelState, ProfileField } from '../core/panelProtoc
 import { forgetTestResult, renderTest, TESTED_FIELDS } from './connectionTest';
 import { h, valueOf } from './dom';
 import { profileAt, type Editor, type PanelView } from './panelView';
-import { PRESETS } from './presets';
+import { presetButtons, PRESETS } from './presets';
 
 /** The error to show for a field: only once the user has left it, or tried to save or test. */
 function shownError(editor: Editor | null, name: ProfileField | 'form'): string | undefined {
@@ -106,17 +106,14 @@ export function renderEditor(view: PanelView, state: PanelState, ed: Editor): HT
   // A new profile can start from a preset, whether or not other profiles exist.
   const presets =
     ed.index === null
-      ? h(
-          'div',
-          { class: 'presets', role: 'group', 'aria-label': 'Start from a preset' },
-          h('span', { class: 'muted' }, 'Start from: '),
-          PRESETS.map((p, i) =>
-            h(
-              'button',
-              { type: 'button', class: 'secondary', id: `editor-preset-${i}`, onclick: () => view.usePreset(p.draft) },
-              p.label,
-            ),
-          ),
+      ? presetButtons(
+          PRESETS,
+          {
+            ariaLabel: 'Start from a preset',
+            idPrefix: 'editor-preset',
+            lead: h('span', { class: 'muted' }, 'Start from: '),
+          },
+          (draft) => view.usePreset(draft),
         )
       : null;
   const form = h(

@@ -2,7 +2,7 @@
 import type { PanelState } from '../core/panelProtocol';
 import { h } from './dom';
 import type { PanelView } from './panelView';
-import { DEFAULT_FIM, PRESETS } from './presets';
+import { DEFAULT_FIM, presetButtons, PRESETS } from './presets';
 
 export function renderList(view: PanelView, state: PanelState): HTMLElement {
   const editor = view.editor;
@@ -37,21 +37,8 @@ export function renderList(view: PanelView, state: PanelState): HTMLElement {
         editor ? null : h('p', {}, 'Or connect a model server, or add your own profile:'),
         editor
           ? null
-          : h(
-              'div',
-              { class: 'presets', role: 'group', 'aria-label': 'Presets' },
-              PRESETS.map((p, i) =>
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'secondary',
-                    id: `preset-${i}`,
-                    onclick: () => view.openEditor(null, p.draft, 'name'),
-                  },
-                  p.label,
-                ),
-              ),
+          : presetButtons(PRESETS, { ariaLabel: 'Presets', idPrefix: 'preset' }, (draft) =>
+              view.openEditor(null, draft, 'name'),
             ),
       ),
     );

@@ -43,17 +43,22 @@ function lcsScript<T>(a: readonly T[], b: readonly T[]): Op[] | undefined {
   return ops;
 }
 
+/**
+ * How many items two sequences (characters of two strings, lines of two texts) share at their start (`lead`) and,
+ * after that, at their end (`trail`): what lies between is what changed.
+ */
+export function sharedEnds<T>(a: ArrayLike<T>, b: ArrayLike<T>): { lead: number; trail: number } {
+  let lead = 0;
+  while (lead < a.length && lead < b.length && a[lead] === b[lead]) lead++;
+  let trail = 0;
+  while (trail < a.length - lead && trail < b.length - lead && a[a.length - 1 - trail] === b[b.length - 1 - trail])
+    trail++;
+  return { lead, trail };
+}
+
 /** One edit for the whole change, without the characters both ends share. */
 function trimmedEdit(oldText: string, newText: string, base: number): TextEdit[] {
-  let s = 0;
-  while (s < oldText.length && s < newText.length && oldText[s] === newText[s]) s++;
-  let e = 0;
-  while (
-    e < oldText.length - s &&
-    e < newText.length - s &&
-    oldText[oldText.length - 1 - e] === newText[newText.length - 1 - e]
-  )
-    e++;
+  const { lead: s, trail: e } = sharedEnds(oldText, newText);
   if (s === oldText.length && s === newText.length) return [];
   return [{ start: base + s, end: base + oldText.length - e, text: newText.slice(s, newText.length - e) }];
 }

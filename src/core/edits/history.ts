@@ -10,6 +10,7 @@
  */
 
 import { lineOf, lineStarts } from '../text';
+import { sharedEnds } from './diff';
 
 /** One change as the editor reports it: `length` characters at `offset` of the text before were replaced by `text`. */
 export interface TextChange {
@@ -291,15 +292,7 @@ function hunkRange(start: number, count: number): string {
 export function renderEvent(event: EditEvent): string {
   const oldLines = event.oldText.split('\n').map((l) => l.replace(/\r$/, ''));
   const newLines = event.newText.split('\n').map((l) => l.replace(/\r$/, ''));
-  let lead = 0;
-  while (lead < oldLines.length && lead < newLines.length && oldLines[lead] === newLines[lead]) lead++;
-  let trail = 0;
-  while (
-    trail < oldLines.length - lead &&
-    trail < newLines.length - lead &&
-    oldLines[oldLines.length - 1 - trail] === newLines[newLines.length - 1 - trail]
-  )
-    trail++;
+  const { lead, trail } = sharedEnds(oldLines, newLines);
   if (lead === oldLines.length && lead === newLines.length) return '';
   const before = [...event.contextBefore.map((l) => l.replace(/\r$/, '')), ...oldLines.slice(0, lead)].slice(
     -CONTEXT_LINES,

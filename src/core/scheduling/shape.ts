@@ -21,7 +21,7 @@ export interface RequestShape {
   stop: string[];
   /**
    * Stream to maxTokens instead of stopping once the first unit is complete: the lines after it become suggestions
-   * served from the cache, without a request, as the user types through (see RequestManager continuations).
+   * served from the cache, without a request, as the user types through (see Flights.continueFrom).
    */
   toTokenCap?: boolean;
   /** Why this shape (for the log). */

@@ -9,7 +9,9 @@
  *    explicit call while the command runs is the watchdog's, at that version or a later one;
  *  - VS Code keeps an explicit result and does not ask again at the same position and version for the next
  *    explicit request (Alt+\, Alt+], Alt+[): the user's ask would silently reuse the single automatic answer.
- *    `askAgain` tells the command to clear it first, so the ask reaches Tessera as a manual trigger.
+ *    `askAgain` tells the command to clear it first, so the ask reaches Tessera as a manual trigger;
+ *  - the user may ask while the watchdog's command has not reached Tessera yet: VS Code then serves both with one
+ *    explicit call, which is the user's (a manual trigger, that says why when it shows nothing).
  */
 export interface TriggerAt {
   uri: string;
@@ -41,11 +43,12 @@ export class OwnTriggers {
 
   /**
    * Before a user's explicit ask at this position: true (once) when what VS Code holds there came from the
-   * watchdog's trigger, so it must be cleared for VS Code to ask again.
+   * watchdog's trigger, so it must be cleared for VS Code to ask again. The next explicit call is the user's.
    */
   askAgain(at: TriggerAt): boolean {
     const s = this.served;
     this.served = undefined;
+    this.pending = undefined;
     return !!s && s.uri === at.uri && s.version === at.version && s.offset === at.offset;
   }
 }

@@ -49,6 +49,13 @@ describe('OwnTriggers: the watchdog trigger is served as automatic, and the user
     expect(o.askAgain(at(3))).toBe(false);
   });
 
+  it("the user asks before the watchdog's command reached Tessera: the one explicit call is the user's", () => {
+    const o = new OwnTriggers();
+    o.issued('file:///a.py', 3);
+    expect(o.askAgain(at(3))).toBe(false);
+    expect(o.onCall(at(3), true)).toBe(false);
+  });
+
   it('no asking again elsewhere, after typing, or when a normal call came in between', () => {
     const o = new OwnTriggers();
     o.issued('file:///a.py', 3);

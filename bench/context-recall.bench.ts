@@ -14,7 +14,7 @@
  * Per set (language) and budget, per hole kind, and the worst set; and per source of the prompt (nearest lines,
  * headers, definitions …): its share of the prompt's tokens and the far identifiers only it brought.
  * Env: BENCH_HOLES (holes per set, spread over its files; default 400), BENCH_SETS (filter on set names, e.g. "python"), BENCH_PART (even or
- * odd: every other file only).
+ * odd: every other file only), BENCH_BUDGETS (e.g. "1024": only those budgets).
  */
 import * as path from 'node:path';
 import { buildContextSync, estimateTokens, lineWindow } from '../src/core/context';
@@ -31,7 +31,8 @@ const HOLES = Number(process.env.BENCH_HOLES ?? 400);
 const SETS = process.env.BENCH_SETS ?? '';
 /** `even` or `odd`: only every other file of each set (to check a choice made on one half on the other half). */
 const PART = process.env.BENCH_PART ?? '';
-const BUDGETS = [256, 512, 1024, 1536];
+/** Comma-separated budgets to measure (default all four), for a quicker look at one. */
+const BUDGETS = (process.env.BENCH_BUDGETS ?? '256,512,1024,1536').split(',').map(Number);
 const SEED = 13;
 
 interface Counts {

@@ -10,7 +10,9 @@
  *   imports      the file's import lines
  *   module       the first lines of the file's top-level statements (constants, signatures of functions and types)
  *   similar      code elsewhere that uses the less common names of the lines just above the cursor, and the lines
- *                after it there: where the file did something alike before, what came next is a likely answer
+ *                after it there: where the file did something alike before, what came next is a likely answer; and
+ *                likewise for the lines just below the cursor (the code after the answer), with the lines before it
+ *                there: what came before code like the one that follows the cursor is a likely answer too
  *
  * Each candidate is one line (headers: their lines) with the names it would bring; the selection values them.
  */
@@ -18,7 +20,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Language } from '../languages';
 import { declarationsOf, type Sites } from './declarations';
 import { findBody, headerSpan, isBody, moduleLevel, siblingsAround, type Sib } from './scope';
-import { lineEndAt, lineStartAt, namesIn, type Span } from './text';
+import { lineEndAt, lineStartAt, linesAbove, linesBelow, namesIn, type Span } from './text';
 
 export type FarSource = 'headers' | 'function' | 'type' | 'definitions' | 'imports' | 'module' | 'similar';
 
@@ -126,26 +128,32 @@ export function farCandidates(input: FarInput): Candidate[] {
   const ls = lineStartAt(text, cursor);
   let qs = ls;
   for (let n = 0; n < QUERY_LINES && qs > 0; n++) qs = lineStartAt(text, qs - 1);
-  const query = [...namesIn(text, language, qs, lineEndAt(text, cursor))]
-    .map((w) => ({ w, n: counts.get(w) ?? 0 }))
-    .filter((q) => q.w.length > 2 && q.n >= 2 && q.n <= SIMILAR_MAX_COUNT)
-    .sort((a, b) => a.n - b.n || (a.w < b.w ? -1 : 1))
-    .slice(0, SIMILAR_NAMES);
-  for (const { w } of query) {
-    const places: number[] = [];
-    for (let at = text.indexOf(w); at >= 0; at = text.indexOf(w, at + w.length)) {
-      if (!outside(at) || !isWordAt(text, at, w.length)) continue;
-      places.push(at);
-    }
-    places.sort((a, b) => Math.abs(a - cursor) - Math.abs(b - cursor));
-    for (const at of places.slice(0, SIMILAR_PLACES)) {
-      let line = lineStartAt(text, at);
-      for (let n = 0; n < SIMILAR_LINES && line < text.length; n++) {
-        addLine(line, 'similar');
-        line = lineEndAt(text, line);
+  const similar = (from: number, to: number, linesBefore: number, linesAfter: number) => {
+    const query = [...namesIn(text, language, from, to)]
+      .map((w) => ({ w, n: counts.get(w) ?? 0 }))
+      .filter((q) => q.w.length > 2 && q.n >= 2 && q.n <= SIMILAR_MAX_COUNT)
+      .sort((a, b) => a.n - b.n || (a.w < b.w ? -1 : 1))
+      .slice(0, SIMILAR_NAMES);
+    for (const { w } of query) {
+      const places: number[] = [];
+      for (let at = text.indexOf(w); at >= 0; at = text.indexOf(w, at + w.length)) {
+        if (!outside(at) || !isWordAt(text, at, w.length)) continue;
+        places.push(at);
+      }
+      places.sort((a, b) => Math.abs(a - cursor) - Math.abs(b - cursor));
+      for (const at of places.slice(0, SIMILAR_PLACES)) {
+        let line = linesAbove(text, lineStartAt(text, at), linesBefore);
+        for (let n = 0; n < linesBefore + linesAfter && line < text.length; n++) {
+          addLine(line, 'similar');
+          line = lineEndAt(text, line);
+        }
       }
     }
-  }
+  };
+  similar(qs, lineEndAt(text, cursor), 0, SIMILAR_LINES);
+  // And of the lines just below the cursor line (the code after the answer): that line and the ones before it.
+  const le = lineEndAt(text, cursor);
+  similar(le, linesBelow(text, le, QUERY_LINES), SIMILAR_LINES - 1, 1);
 
   // The file's imports and the first lines of its top-level statements.
   const { root, top } = moduleLevel(chain, language, text.length);

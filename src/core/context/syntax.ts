@@ -9,8 +9,9 @@
  *   3. the header lines of the enclosing scopes above the window (function, class, block), innermost first;
  *   4. in that share, far lines (./far: the rest of the enclosing function, the enclosing type's members, the
  *      declarations of names used near the cursor, code like the code above the cursor and what follows it there,
- *      imports, top-level statements) against the next nearby lines, by value per token: the value of a line is the
- *      likelihood (./likelihood) of the names it would add to the prompt, summed, weighted by its source; a far line
+ *      code like the code below the cursor and what precedes it there, imports, top-level statements) against the
+ *      next nearby lines, by value per token: the value of a line is the likelihood (./likelihood) of the names it
+ *      would add to the prompt, summed, weighted by its source; a far line
  *      costs its tokens plus a dropped-code line, and must be worth FAR_MARGIN times the next nearby lines' value per
  *      token. Where far code is worth less, the window gets the lines.
  * Far lines come first in the prefix, in file order (those from below the cursor too), then the window: the suffix is

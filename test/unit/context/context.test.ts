@@ -6,7 +6,7 @@ import { buildContext, buildContextSync, estimateTokens, lineWindow } from '../.
 import { loadLanguage, parse } from '../../../src/core/syntax';
 import { ensureGrammars, REPO } from '../syntax/grammars';
 import { SAMPLES } from '../syntax/samples';
-import { PYDOC as PY } from './pydoc';
+import { filler, PYDOC as PY } from './pydoc';
 
 beforeAll(() => ensureGrammars());
 
@@ -52,6 +52,26 @@ describe('syntax-trimmed context (python)', () => {
     expect(prefix.endsWith(ctx.prefix)).toBe(true);
     expect(suffix.startsWith(ctx.suffix)).toBe(true);
     expect(ctx.tokens).toBeGreaterThan(400 - 40);
+  });
+
+  it('code like the code right after the cursor, far above: the lines that came before it there are in the prompt', async () => {
+    // Far above the cursor, a batch is gathered and checked before it is flushed; at the cursor, the same flush follows.
+    const earlier =
+      'def first_run(source, registry):\n' +
+      '    pending_batch = gather_batch(source, limit=64)\n' +
+      '    ensure_checksums(pending_batch)\n' +
+      '    registry.flush_pending(pending_batch)\n' +
+      '    return registry\n\n\n';
+    const later = 'def second_run(feed, sink):\n    █\n    registry.flush_pending(pending_batch)\n    return sink\n';
+    const { prefix, suffix } = at(`${earlier}${filler(30)}${later}${filler(10)}`);
+    const ctx = await buildContext({ language: 'python', prefix, suffix, budgetTokens: 400 });
+    expect(ctx.tokens).toBeLessThanOrEqual(400);
+    // The window of the nearest lines does not reach that far …
+    const window = lineWindow(prefix, suffix, 400, 0.25, 'bpe-code');
+    expect(window.prefix).not.toContain('ensure_checksums');
+    // … the prompt shows what preceded the flush there: what the answer likely is.
+    expect(ctx.prefix).toContain('    ensure_checksums(pending_batch)\n');
+    expect(ctx.parts?.map((p) => p.source)).toContain('similar');
   });
 
   it('the line window keeps a whole document that starts with an empty line (no endless scan at its first line)', () => {

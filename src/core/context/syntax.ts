@@ -11,9 +11,9 @@
  *      declarations of names used near the cursor, code like the code above the cursor and what follows it there,
  *      code like the code below the cursor and what precedes it there, imports, top-level statements) against the
  *      next nearby lines, by value per token: the value of a line is the likelihood (./likelihood) of the names it
- *      would add to the prompt, summed, weighted by its source; a far line
- *      costs its tokens plus a dropped-code line, and must be worth FAR_MARGIN times the next nearby lines' value per
- *      token. Where far code is worth less, the window gets the lines.
+ *      would add to the prompt, summed, weighted by its source; a far line costs its tokens plus a dropped-code
+ *      line, and must be worth FAR_MARGIN times the next nearby lines' value per token. Where far code is worth
+ *      less, the window gets the lines.
  * Far lines come first in the prefix, in file order (those from below the cursor too), then the window: the suffix is
  * only the nearest lines after the cursor. Dropped code is marked with one line (the language's elision line,
  * ../languages) at the indentation of the first dropped line, and counted. The prefix ends exactly at the cursor and

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildContextSync, estimateTokens, lineWindow } from '../src/core/context';
 import { renderFim } from '../src/core/prompt/templates';
+import { middleChars } from '../src/core/prompt/middle';
 import { loadLanguage, parseSync, setGrammarDir, toEdit, type Tree } from '../src/core/syntax';
 import { codeIdentifiers, wordSet } from './holes';
 import { stdlibFile } from './corpus';
@@ -186,7 +187,9 @@ function typingSessions(s: Subject, base: Tree, budget: number): void {
         ['tessera', ctx!],
         ['sliding', win],
       ] as const) {
-        const psm = renderFim('starcoder', c);
+        // Tessera's requests send the cursor's last lines as the start of the middle (src/core/prompt/middle.ts).
+        const split = who === 'tessera' ? middleChars(doc, cursor, c.prefix) : 0;
+        const psm = renderFim('starcoder', { ...c, middleChars: split });
         const spm = renderFim('codestral', c);
         st.prefill[who].psm += prefillOf(psm, previous[who].psm);
         st.prefill[who].spm += prefillOf(spm, previous[who].spm);

@@ -8,6 +8,7 @@ import type { Tree } from 'web-tree-sitter';
 import { buildContext, describeParts, tokenizerFamilyOf } from './context';
 import { planOtherFiles, type OtherFiles } from './context/related';
 import { withOtherFiles } from './prompt/otherFiles';
+import { middleChars } from './prompt/middle';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { cursorContext, type CursorContext } from './cursor';
@@ -128,12 +129,15 @@ export async function prepareRequest(
   const shape = deps.shape ?? decideShape(prefixFull, suffixFull, deps.profile, isLocalBackend(deps.profile), cursor);
   const multiline = shape.multiline;
   const request = withOtherFiles(
-    buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape),
+    {
+      ...buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape),
+      middleChars: middleChars(snapshot.text, snapshot.offset, ctx.prefix),
+    },
     related,
   );
   rec.record('prompt');
   log.debug(
-    `request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars), ${multiline ? 'multi-line' : 'single-line'}`,
+    `request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars; the middle starts ${request.middleChars ?? 0} chars before the cursor), ${multiline ? 'multi-line' : 'single-line'}`,
   );
   return { request, multiline, prefixFull, suffixFull, cursor };
 }

@@ -121,6 +121,7 @@ async function complete(msg: CompleteMessage): Promise<void> {
         model.tokenize(msg.suffix, false),
         s.fim,
         s.contextSize - maxTokens,
+        msg.middle ? model.tokenize(msg.middle, false) : [],
       );
   if (!layout) {
     send({

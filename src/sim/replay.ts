@@ -203,12 +203,7 @@ export async function replay(
   let generatedTokens = 0;
   /** The request a pipeline run belongs to (runs start one at a time, synchronously). */
   const onRequest = (record: RequestRecord | undefined) => (request: CompletionRequest, snapshot: DocumentSnapshot) => {
-    const rendered = renderFim(fimTemplate, {
-      prefix: request.prefix,
-      suffix: request.suffix,
-      filename: request.filename,
-      extra: request.extra,
-    });
+    const rendered = renderFim(fimTemplate, request);
     const prefill = prompts.add(rendered, cursorIn(rendered, request.prefix));
     if (record) record.prefill = prefill;
     const plain = lineWindow(

@@ -11,6 +11,7 @@ import { renderFim, TEMPLATES } from '../../src/core/prompt/templates';
 import { collect, collectWithFinish, startServer, writeJSON } from '../helpers/loopback';
 import { API_KEY, deadUrl, KINDS, startFake, type Fake, type Kind } from './fakes';
 import { nativeFimBody, pythonRequest } from './request';
+import type { CompletionRequest } from '../../src/core/backends/types';
 
 let fake: Fake | undefined;
 afterEach(async () => {
@@ -234,6 +235,52 @@ describe('llamacpp (POST {baseUrl}/infill, llama.cpp stream)', () => {
       t_max_predict_ms: 1600,
     });
   });
+});
+
+describe('the start of the middle (the last lines before the cursor after the middle marker, for prefix caching)', () => {
+  /** The cursor line's indentation goes into the middle section: `def add(a, b):\n` | `    `. */
+  const withMiddle: CompletionRequest = { ...request, middleChars: 4 };
+
+  async function send(kind: Kind, extra: Record<string, unknown>) {
+    await fake?.close();
+    fake = await startFake(kind);
+    const backend = createBackend(parseProfile(fake.profile(extra)), async () => API_KEY);
+    await collect(backend.complete(withMiddle, new AbortController().signal));
+    return fake.completions()[0];
+  }
+
+  it('a rendered template ends with the middle marker and then that text', async () => {
+    const req = await send('openai', { fimTemplate: 'qwen' });
+    expect(req.body.prompt).toBe(
+      '<|fim_prefix|>def add(a, b):\n<|fim_suffix|>\n\nprint(add(1, 2))\n<|fim_middle|>    ',
+    );
+    const ollama = await send('ollama', { fimTemplate: 'deepseek' });
+    expect(ollama.body.prompt).toBe(
+      '<｜fim▁begin｜>def add(a, b):\n<｜fim▁hole｜>\n\nprint(add(1, 2))\n<｜fim▁end｜>    ',
+    );
+  });
+
+  it('llama.cpp /infill: input_prefix up to the split, the rest in `prompt` (which llama.cpp puts after FIM_MID)', async () => {
+    const req = await send('llamacpp', {});
+    expect(req.path).toBe('/infill');
+    expect(req.body.input_prefix).toBe('def add(a, b):\n');
+    expect(req.body.prompt).toBe('    ');
+    expect(req.body.input_suffix).toBe(request.suffix);
+  });
+
+  it.each([
+    ['codestral', {}],
+    ['deepseek', {}],
+    ['ollama', { fimTemplate: 'native' }],
+    ['openai', { fimTemplate: 'native' }],
+  ] as [Kind, Record<string, unknown>][])(
+    '%s with the service laying out the prompt: the whole prefix as `prompt`',
+    async (kind, extra) => {
+      const req = await send(kind, extra);
+      expect(req.body.prompt).toBe(request.prefix);
+      expect(req.body.suffix).toBe(request.suffix);
+    },
+  );
 });
 
 describe('probe()', () => {

@@ -50,19 +50,21 @@ async function run(kind: Kind, profile: Record<string, unknown>) {
 }
 
 describe('other files on the wire', () => {
-  it("llama.cpp /infill: input_extra carries the declaring file's snippet; input_prefix is the document's own", async () => {
+  it("llama.cpp /infill: input_extra carries the declaring file's snippet; input_prefix and prompt are the document's own", async () => {
     const req = await run('llamacpp', { fimTemplate: 'auto' });
     expect(req.path).toBe('/infill');
     const body = req.body as Record<string, unknown>;
     expect(body.input_extra).toEqual([snippet]);
-    expect(body.input_prefix).toBe(PREFIX);
+    // The cursor line goes after the middle token (the file's first lines keep a prefix section: src/core/prompt/middle.ts).
+    expect(body.input_prefix).toBe('export function area(r: Rect): number {\n');
+    expect(body.prompt).toBe('  ');
     expect(body.input_suffix).toBe(SUFFIX);
   });
 
   it('OpenAI-compatible with the Qwen template: the repository form in prompt', async () => {
     const req = await run('openai', { fimTemplate: 'qwen' });
     expect((req.body as { prompt: string }).prompt).toBe(
-      `<|repo_name|>workspace\n<|file_sep|>src/shapes.ts\n${snippet.text}\n<|file_sep|>src/main.ts\n<|fim_prefix|>${PREFIX}<|fim_suffix|>${SUFFIX}<|fim_middle|>`,
+      `<|repo_name|>workspace\n<|file_sep|>src/shapes.ts\n${snippet.text}\n<|file_sep|>src/main.ts\n<|fim_prefix|>export function area(r: Rect): number {\n<|fim_suffix|>${SUFFIX}<|fim_middle|>  `,
     );
   });
 

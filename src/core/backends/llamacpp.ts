@@ -11,6 +11,7 @@
 import type { BackendProfile } from '../config';
 import { CALLER_PROMPT, detectFromModelName, detectFromTokens, type FimChoice } from '../prompt/detect';
 import { clientStops, renderFim, stopsFor } from '../prompt/templates';
+import { splitMiddle } from '../prompt/middle';
 import { FimDecision, httpProbe, KeyedBackend, openAIModelIds, type BackendOptions } from './common';
 import {
   baseUrlHint,
@@ -53,17 +54,20 @@ export function llamaCppRequest(
   };
   if (req.prompt) return { path: '/completion', body: { prompt: joinPrompt(req.prompt), ...common } };
   if (choice.mode === 'template' && choice.family) {
-    const prompt = renderFim(choice.family, {
-      prefix: req.prefix,
-      suffix: req.suffix,
-      filename: req.filename,
-      extra: req.extra,
-    });
+    const prompt = renderFim(choice.family, req);
     return { path: '/completion', body: { prompt, ...common } };
   }
+  // /infill puts `prompt` after the middle token: the start of the middle (src/core/prompt/middle.ts).
+  const { head, middle } = splitMiddle(req.prefix, req.middleChars);
   return {
     path: '/infill',
-    body: { input_prefix: req.prefix, input_suffix: req.suffix, input_extra: req.extra ?? [], ...common },
+    body: {
+      input_prefix: head,
+      input_suffix: req.suffix,
+      input_extra: req.extra ?? [],
+      ...(middle ? { prompt: middle } : {}),
+      ...common,
+    },
   };
 }
 

@@ -53,12 +53,7 @@ export function ollamaBody(
   if (choice.mode === 'template' && choice.family) {
     return {
       model: profile.model,
-      prompt: renderFim(choice.family, {
-        prefix: req.prefix,
-        suffix: req.suffix,
-        filename: req.filename,
-        extra: req.extra,
-      }),
+      prompt: renderFim(choice.family, req),
       raw: true,
       stream: true,
       options,

@@ -211,9 +211,7 @@ export class OpenAICompatibleBackend extends KeyedBackend implements Backend {
   /** The prompt rendered with the model family's FIM template, or undefined for the native `suffix` field. */
   private renderedPrompt(req: CompletionRequest, choice: FimChoice): string | undefined {
     if (req.prompt) return joinPrompt(req.prompt);
-    return choice.mode === 'template' && choice.family
-      ? renderFim(choice.family, { prefix: req.prefix, suffix: req.suffix, filename: req.filename, extra: req.extra })
-      : undefined;
+    return choice.mode === 'template' && choice.family ? renderFim(choice.family, req) : undefined;
   }
 
   async *complete(req: CompletionRequest, signal: AbortSignal): AsyncGenerator<string, FinishReason | undefined> {

@@ -6,6 +6,12 @@ import { reject, type Rejection, type StageTimings } from '../types';
 export interface CompletionRequest {
   /** Text before the cursor (already trimmed to the budget). */
   prefix: string;
+  /**
+   * How many characters at the end of `prefix` a prompt laid out by Tessera sends after the middle marker, as the
+   * start of the middle (src/core/prompt/middle.ts: keeps the prompt cacheable while the user types). Backends whose
+   * server lays out the prompt from `prefix` and `suffix` ignore it.
+   */
+  middleChars?: number;
   /** Text after the cursor (already trimmed to the budget). */
   suffix: string;
   /** VS Code language id. */

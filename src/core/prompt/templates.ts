@@ -21,6 +21,7 @@
  */
 
 import { FIM_FAMILIES, type FimFamily } from '../config';
+import { splitMiddle } from './middle';
 
 export { FIM_FAMILIES, type FimFamily };
 
@@ -39,6 +40,8 @@ export interface FimInput {
   repoName?: string;
   /** Other files, most relevant last (closest to the cursor). */
   extra?: ExtraFile[];
+  /** How many characters at the end of `prefix` go after the middle marker, as the start of the middle (./middle). */
+  middleChars?: number;
 }
 
 export interface FimTemplate {
@@ -200,6 +203,9 @@ export function clientStops(family: FimFamily | undefined, requestStops: readonl
   return out;
 }
 
+/** The prompt in the family's template; the last `middleChars` of the prefix follow it, as the start of the middle. */
 export function renderFim(family: FimFamily, input: FimInput): string {
-  return TEMPLATES[family].render(input);
+  const { head, middle } = splitMiddle(input.prefix, input.middleChars);
+  // Every template ends where the middle begins (prefix-first ones with the middle marker, suffix-first with the prefix).
+  return TEMPLATES[family].render({ ...input, prefix: head }) + middle;
 }

@@ -153,6 +153,34 @@ describe('embedded backend: wiring with tiny models', () => {
     expect(second.prefillMs).toBeLessThan(first.prefillMs);
   });
 
+  it('with the start of the middle after <MID>, typing there evaluates only the typed text, not the suffix again', async () => {
+    await run(x, req('ab', 'cd', { maxTokens: 1, middleChars: 1 }));
+    const ids = xModel.specialIds;
+    const byte = (ch: string) => xModel.tokens.indexOf(ch);
+    expect(x.lastStats!.promptTokenIds).toEqual([
+      ids['<|fim_prefix|>'],
+      byte('a'),
+      ids['<|fim_suffix|>'],
+      byte('c'),
+      byte('d'),
+      ids['<|fim_middle|>'],
+      byte('b'),
+    ]);
+
+    const prefix = LONG.slice(0, 1500);
+    const suffix = LONG.slice(1500, 3000);
+    const typed = (extra: string) => req(prefix + extra, suffix, { maxTokens: 2, middleChars: 40 + extra.length });
+    await run(big, typed(''));
+    await run(big, typed('x = 1'));
+    const middleFirst = big.lastStats!;
+    await run(big, req(prefix, suffix, { maxTokens: 2 }));
+    await run(big, req(prefix + 'x = 1', suffix, { maxTokens: 2 }));
+    const suffixLast = big.lastStats!;
+    // Prefix-suffix-middle: the suffix (hundreds of tokens) is evaluated again after every keystroke.
+    expect(suffixLast.evaluatedTokens).toBeGreaterThan(200);
+    expect(middleFirst.evaluatedTokens).toBeLessThan(12);
+  });
+
   it('honours a cancel during prefill within ~one chunk', async () => {
     await run(big, req('# unrelated\n', '', { maxTokens: 1 })); // a different prompt: nothing to reuse
     const ctrl = new AbortController();

@@ -61,6 +61,19 @@ describe('FIM prompt layout', () => {
     expect(layoutFimPrompt([1, 2], [3], fim, 100)).toEqual({ tokens: [900, 1, 2, 901, 3, 902], trimmed: 0 });
   });
 
+  it('puts the start of the middle after <MID>, kept whole when the prefix is trimmed; over half the budget it is prefix', () => {
+    expect(layoutFimPrompt([1, 2], [3], fim, 100, [4, 5])).toEqual({
+      tokens: [900, 1, 2, 901, 3, 902, 4, 5],
+      trimmed: 0,
+    });
+    const prefix = Array.from({ length: 100 }, (_, i) => i);
+    const r = layoutFimPrompt(prefix, [], fim, 43, [7, 7, 7]); // room 37 for prefix and suffix
+    expect(r.tokens.slice(-4)).toEqual([902, 7, 7, 7]);
+    expect(r.tokens.length).toBeLessThanOrEqual(43);
+    const long = Array(30).fill(7);
+    expect(layoutFimPrompt(prefix, [], fim, 43, long).tokens.at(-1)).toBe(902);
+  });
+
   it('keeps the text nearest the cursor when over budget; the suffix gets at most a quarter unless there is room', () => {
     const prefix = Array.from({ length: 100 }, (_, i) => i);
     const suffix = Array.from({ length: 100 }, (_, i) => 1000 + i);

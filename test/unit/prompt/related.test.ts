@@ -63,7 +63,7 @@ describe('other files in the request', () => {
         '<|file_sep|>src/shapes.ts\n' +
         'export interface Rect {\n  width: number;\n  height: number;\n}\n\nexport function area(r: Rect): number {\n  return r.width * r.height;\n}\n' +
         '<|file_sep|>src/main.ts\n' +
-        "<|fim_prefix|>import { area } from './shapes';\n\nconst r: Rect = <|fim_suffix|>\nconsole.log(area(r));\n<|fim_middle|>",
+        "<|fim_prefix|>import { area } from './shapes';\n\n<|fim_suffix|>\nconsole.log(area(r));\n<|fim_middle|>const r: Rect = ",
     );
   });
 
@@ -83,7 +83,7 @@ describe('other files in the request', () => {
   it('other templates (StarCoder) get the comment form inside their own markers', async () => {
     const { request } = await requestFor({ kind: 'openai', fimTemplate: 'starcoder' });
     expect(renderFim('starcoder', request)).toMatch(
-      /^<fim_prefix>\/\/ Path: src\/shapes\.ts\n\/\/ export interface Rect \{\n[\s\S]*\/\/ Path: src\/main\.ts\nimport \{ area \}[\s\S]*<fim_suffix>\nconsole\.log\(area\(r\)\);\n<fim_middle>$/,
+      /^<fim_prefix>\/\/ Path: src\/shapes\.ts\n\/\/ export interface Rect \{\n[\s\S]*\/\/ Path: src\/main\.ts\nimport \{ area \}[\s\S]*<fim_suffix>\nconsole\.log\(area\(r\)\);\n<fim_middle>const r: Rect = $/,
     );
   });
 

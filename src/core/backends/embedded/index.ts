@@ -24,6 +24,7 @@ import {
 } from '../types';
 import { GgufError, readGgufInfo, type GgufInfo } from './gguf';
 import { defaultThreads } from './prompt';
+import { splitMiddle } from '../../prompt/middle';
 import type { ChildMessage, LoadedInfo, ParentMessage, RequestStats } from './protocol';
 
 export type { LoadedInfo, RequestStats } from './protocol';
@@ -122,10 +123,12 @@ export class EmbeddedBackend implements Backend {
       const p: Pending = { chunks: [], done: false };
       this.pending.set(id, p);
       this.refresh();
+      const { head, middle } = splitMiddle(req.prefix, req.middleChars);
       this.send(run, {
         type: 'complete',
         id,
-        prefix: req.prefix,
+        prefix: head,
+        middle,
         suffix: req.suffix,
         maxTokens: req.maxTokens,
         temperature: req.temperature,

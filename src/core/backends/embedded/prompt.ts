@@ -1,7 +1,8 @@
 /**
  * Token layout of an embedded FIM prompt (prefix-suffix-middle, as Qwen2.5-Coder, StarCoder, DeepSeek-Coder and
- * CodeLlama are trained): <PRE> prefix <SUF> suffix <MID>. Text is tokenized without special tokens, so code that
- * happens to contain "<|fim_prefix|>" cannot inject a control token.
+ * CodeLlama are trained): <PRE> prefix <SUF> suffix <MID> middle, where `middle` is the start of the middle the
+ * caller already has (src/core/prompt/middle.ts; it keeps the KV cache valid while the user types). Text is tokenized
+ * without special tokens, so code that happens to contain "<|fim_prefix|>" cannot inject a control token.
  */
 export interface FimIds {
   prefix: number;
@@ -21,8 +22,16 @@ export interface PromptLayout {
  * most a quarter of the budget unless the prefix leaves room. The prefix is cut in blocks (≤ 256 tokens) so its
  * start does not move with every keystroke.
  */
-export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds, budget: number): PromptLayout {
-  const room = Math.max(0, budget - 3);
+export function layoutFimPrompt(
+  prefix: number[],
+  suffix: number[],
+  fim: FimIds,
+  budget: number,
+  middle: number[] = [],
+): PromptLayout {
+  // The start of the middle is the text nearest the cursor: when it alone is over the budget, it is the prefix.
+  if (middle.length > Math.max(0, budget - 3) / 2) return layoutFimPrompt([...prefix, ...middle], suffix, fim, budget);
+  const room = Math.max(0, budget - 3 - middle.length);
   let p = prefix.length;
   let s = suffix.length;
   if (p + s > room) {
@@ -36,7 +45,14 @@ export function layoutFimPrompt(prefix: number[], suffix: number[], fim: FimIds,
       p -= Math.min(p, Math.ceil(excess / block) * block);
     }
   }
-  const tokens = [fim.prefix, ...prefix.slice(prefix.length - p), fim.suffix, ...suffix.slice(0, s), fim.middle];
+  const tokens = [
+    fim.prefix,
+    ...prefix.slice(prefix.length - p),
+    fim.suffix,
+    ...suffix.slice(0, s),
+    fim.middle,
+    ...middle,
+  ];
   return { tokens, trimmed: prefix.length - p + (suffix.length - s) };
 }
 

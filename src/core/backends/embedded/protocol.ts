@@ -21,6 +21,8 @@ export interface CompleteMessage {
   id: number;
   prefix: string;
   suffix: string;
+  /** The start of the middle, after the middle token (src/core/prompt/middle.ts); `prefix` then ends where it starts. */
+  middle?: string;
   maxTokens: number;
   temperature: number;
   stop: string[];

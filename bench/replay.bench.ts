@@ -302,7 +302,7 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
         );
         for (const [lang, l] of perLanguage) {
           console.log(
-            `           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms`,
+            `           ${lang.padEnd(11)} req/100ch ${per100(l.requests, l.traceChars)}, ghost@pause ${((100 * l.pausesWithGhost) / Math.max(1, l.pauses)).toFixed(1)}%, p2g p95 ${Math.round(pct(l.pauseToGhost, 95) || 0)} ms, prefill ${(l.prefillTokens / Math.max(1, l.requests)).toFixed(0)}/req (plain window ${(l.plainWindowPrefillTokens / Math.max(1, l.requests)).toFixed(0)}: ${ratio(l.plainWindowPrefillTokens, l.prefillTokens)}× fewer)`,
           );
         }
         if (kind === 'type-through' && b.local) {

@@ -12,15 +12,16 @@ function prompt(text: string, cursor: number): string {
 
 describe('the start of the middle section', () => {
   it("starts at the cursor's block of lines on a fixed grid", () => {
-    const text = lines(30);
-    const cursor = text.indexOf('line11 = ') + 'line11 = '.length;
+    const text = lines(2 * MIDDLE_BLOCK_LINES);
+    const at = `line${MIDDLE_BLOCK_LINES + 3} = `;
+    const cursor = text.indexOf(at) + at.length;
     const start = text.indexOf(`line${MIDDLE_BLOCK_LINES} `);
     expect(middleChars(text, cursor, text.slice(0, cursor))).toBe(cursor - start);
     expect(prompt(text, cursor).endsWith(`<|fim_middle|>${text.slice(start, cursor)}`)).toBe(true);
   });
 
   it('while the user types, each prompt starts with the previous one up to the cursor (a prefix cache keeps it)', () => {
-    let text = lines(20) + 'tail = 1\n';
+    let text = lines(MIDDLE_BLOCK_LINES + 2) + 'tail = 1\n';
     let cursor = text.indexOf('tail');
     let previous = prompt(text, cursor);
     let sharedUpToCursor = 0;

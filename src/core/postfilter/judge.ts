@@ -3,8 +3,8 @@
  * has a grammar, a bracket scan otherwise) and scored — how many ERROR/MISSING nodes it has, and whether the
  * inserted text is made of whole syntax units (statements, members, arguments, arms) and how many.
  *
- * The document is a window around the hole (from a top-level line a few KB before the cursor to one a few KB
- * after), parsed once with the whole completion and then incrementally for each cut.
+ * The document is a window of a few KB around the hole (./window), parsed once with the whole completion and then
+ * incrementally for each cut.
  */
 import {
   advancePoint,
@@ -18,8 +18,8 @@ import {
   type Tree,
 } from '../syntax';
 import { bracketErrors, commentSyntax, scanBrackets, type CommentSyntax } from './brackets';
-import { lowerBound } from '../text';
 import { indentWidth, isBlank, isContinuationLine, splitLines } from './text';
+import { windowAround } from './window';
 
 export interface Candidate {
   text: string;
@@ -52,8 +52,6 @@ export interface Verdict {
 
 export interface Judge {
   kind: 'syntax' | 'heuristic';
-  /** The document was judged in a window around the hole, not whole. */
-  readonly windowed: boolean;
   /** Score of the document without any insertion. */
   readonly baseline: Verdict;
   /** Scores a candidate; `withUnits: false` skips the unit analysis (errors and brackets only). */
@@ -62,64 +60,6 @@ export interface Judge {
    *  scanners (Python's indentation) can differ from a fresh parse, and the gate must hold for the real one. */
   verify(c: Candidate, local?: boolean): boolean;
   dispose(): void;
-}
-
-const PREFIX_WINDOW = 6000;
-const SUFFIX_WINDOW = 3000;
-const HARD_LIMIT = 40000;
-/** Largest document judged whole when the window could not judge it. */
-export const WHOLE_DOCUMENT_LIMIT = 200_000;
-
-/** Delimiters of strings that may span lines, per language: a window must not start or end inside one. */
-const MULTILINE_STRING_DELIMITERS: Readonly<Record<string, RegExp>> = {
-  python: /"""|'''/g,
-  javascript: /`/g,
-  javascriptreact: /`/g,
-  typescript: /`/g,
-  typescriptreact: /`/g,
-  go: /`/g,
-};
-
-/** Offsets of the language's multi-line string delimiters in `text` (sorted). */
-function delimiterOffsets(text: string, language: string): number[] {
-  const re = MULTILINE_STRING_DELIMITERS[language];
-  if (!re) return [];
-  return [...text.matchAll(re)].map((m) => m.index!);
-}
-
-/** Is `at` outside every multi-line string (an even number of delimiters before it)? Delimiters in comments or
- *  ordinary strings can fool it; it only has to make a window boundary inside a docstring unlikely. */
-function outsideStrings(delims: number[], at: number): boolean {
-  return lowerBound(delims, at) % 2 === 0;
-}
-
-/** Start offset in `prefix` of the window: a top-level line start a few KB back, outside multi-line strings. */
-export function prefixWindowStart(prefix: string, language = ''): number {
-  if (prefix.length <= PREFIX_WINDOW + 2000) return 0;
-  const delims = delimiterOffsets(prefix, language);
-  let i = prefix.lastIndexOf('\n', prefix.length - PREFIX_WINDOW);
-  const limit = Math.max(0, prefix.length - HARD_LIMIT);
-  while (i > limit) {
-    const ch = prefix[i + 1];
-    if (ch !== undefined && /[A-Za-z_@#]/.test(ch) && outsideStrings(delims, i + 1)) return i + 1;
-    i = prefix.lastIndexOf('\n', i - 1);
-  }
-  return i <= 0 ? 0 : i + 1;
-}
-
-/** End offset in `suffix` of the window: the start of a top-level line a few KB ahead, outside multi-line strings. */
-export function suffixWindowEnd(suffix: string, language = '', prefixDelimiters = 0): number {
-  if (suffix.length <= SUFFIX_WINDOW + 2000) return suffix.length;
-  const delims = delimiterOffsets(suffix.slice(0, HARD_LIMIT), language);
-  let i = suffix.indexOf('\n', SUFFIX_WINDOW);
-  const limit = Math.min(suffix.length, HARD_LIMIT);
-  while (i >= 0 && i < limit) {
-    const ch = suffix[i + 1];
-    if (ch !== undefined && /[A-Za-z_@#]/.test(ch) && outsideStrings(delims, i + 1) === (prefixDelimiters % 2 === 0))
-      return i + 1;
-    i = suffix.indexOf('\n', i + 1);
-  }
-  return i < 0 ? suffix.length : i + 1;
 }
 
 /**
@@ -256,7 +196,6 @@ function bracketScorer(
 
 class SyntaxJudge implements Judge {
   readonly kind = 'syntax' as const;
-  windowed = false;
   private readonly base: Tree;
   private readonly start: Point;
   private readonly brackets: ReturnType<typeof bracketScorer>;
@@ -400,7 +339,6 @@ class SyntaxJudge implements Judge {
 /** No grammar: brackets for errors, indentation for units. */
 class HeuristicJudge implements Judge {
   readonly kind = 'heuristic' as const;
-  readonly windowed = false;
   readonly baseline: Verdict;
   private readonly comments: CommentSyntax;
   private readonly winPre: string;
@@ -414,9 +352,12 @@ class HeuristicJudge implements Judge {
   ) {
     this.comments = commentSyntax(language);
     // Bracket state is local: 60 lines either side.
-    const preLines = pre.split('\n');
-    this.winPre = preLines.slice(Math.max(0, preLines.length - 60)).join('\n');
-    this.winPost = post.split('\n').slice(0, 60).join('\n');
+    let a = pre.length;
+    for (let n = 0; n < 60 && a > 0; n++) a = pre.lastIndexOf('\n', a - 1);
+    this.winPre = pre.slice(a + 1);
+    let b = -1;
+    for (let n = 0; n < 60 && (b >= 0 || n === 0); n++) b = post.indexOf('\n', b + 1);
+    this.winPost = b < 0 ? post : post.slice(0, b);
     this.baseline = this.judge({ text: '', replaceSuffix: 0 });
   }
 
@@ -476,28 +417,22 @@ export async function createJudge(
   unitIndent: number,
   forceHeuristic = false,
   deadline = performance.now() + 500,
-  /** Parse the whole document (up to WHOLE_DOCUMENT_LIMIT), not a window: the window may have cut a construct. */
-  whole = false,
 ): Promise<Judge> {
-  const ws = whole ? 0 : prefixWindowStart(prefix, language);
-  const we = whole
-    ? suffix.length
-    : suffixWindowEnd(suffix, language, delimiterOffsets(prefix.slice(ws), language).length);
-  let pre = prefix.slice(ws);
-  const post = suffix.slice(0, we);
   if (!forceHeuristic && hasGrammar(language)) {
     try {
       if (!getLoadedLanguage(language)) await loadLanguage(language);
-      if (language === 'php' && ws > 0 && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
+      const w = windowAround(prefix, suffix, language);
+      let pre = w.pre;
+      const post = w.post;
+      if (language === 'php' && w.windowed && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
       const tree = parseSync(language, pre + full + post, null, { maxMs: Math.max(1, deadline - performance.now()) });
       if (tree) {
-        const judge = new SyntaxJudge(language, pre, post, full, tree, deadline);
-        judge.windowed = ws > 0 || we < suffix.length;
-        return judge;
+        return new SyntaxJudge(language, pre, post, full, tree, deadline);
       }
     } catch {
       // A grammar that fails to load falls back to the heuristics.
     }
   }
-  return new HeuristicJudge(language, pre, post, unitIndent);
+  // Bracket state is local: the heuristic judge looks at 60 lines either side of the hole.
+  return new HeuristicJudge(language, prefix, suffix, unitIndent);
 }

@@ -21,15 +21,7 @@ import { reject } from '../../types';
 import type { FilterContext, FilterState, HoleAnalysis, Rule } from '../types';
 import { commentSyntax } from '../brackets';
 import { judgedInput, leavesOpenDocComment } from '../docComment';
-import {
-  createJudge,
-  prepareJudge,
-  UNJUDGED,
-  WHOLE_DOCUMENT_LIMIT,
-  type Candidate,
-  type Judge,
-  type Verdict,
-} from '../judge';
+import { createJudge, prepareJudge, UNJUDGED, type Candidate, type Judge, type Verdict } from '../judge';
 import { opensBlock } from '../../cursor';
 import { INDENTED_BLOCK_LANGUAGES, indentWidth, isBlank, lineEnds, splitLines } from '../text';
 import { closerTrimCandidates } from './bracketBalance';
@@ -397,31 +389,16 @@ export interface CutDecision {
   judge: Judge['kind'];
 }
 
-export async function decideCut(
-  text: string,
-  ctx: FilterContext,
-  ranOn: boolean,
-  wholeDocument = false,
-  started = performance.now(),
-): Promise<CutDecision> {
+/** Decides in a window of a few KB around the hole (../window): the cost does not grow with the document. */
+export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean): Promise<CutDecision> {
   const { hole } = ctx;
   // In a doc comment still being written, comment text is judged in the document as it will be once the comment is
   // closed; a completion that closes it itself is judged as it stands.
   const input = text.includes('*/') ? ctx.input : judgedInput(ctx.input);
   const unitIndent = unitIndentOf(text, hole);
   await prepareJudge(input.language);
-  if (!wholeDocument) started = performance.now();
-  const deadline = started + (input.budgetMs ?? DEFAULT_BUDGET_MS);
-  const judge = await createJudge(
-    input.language,
-    input.prefix,
-    input.suffix,
-    text,
-    unitIndent,
-    false,
-    deadline,
-    wholeDocument,
-  );
+  const deadline = performance.now() + (input.budgetMs ?? DEFAULT_BUDGET_MS);
+  const judge = await createJudge(input.language, input.prefix, input.suffix, text, unitIndent, false, deadline);
   const unitJudge = () => createJudge(input.language, input.prefix, input.suffix, text, unitIndent, true, deadline);
   try {
     const scorer = new Scorer(judge, deadline);
@@ -477,11 +454,6 @@ export async function decideCut(
     }
   } finally {
     judge.dispose();
-  }
-  // Nothing fits in the window: the window may have cut a construct the hole is in (a long class, a string that
-  // spans lines). The whole document decides before nothing is shown.
-  if (judge.windowed && !wholeDocument && input.prefix.length + input.suffix.length <= WHOLE_DOCUMENT_LIMIT) {
-    return decideCut(text, ctx, ranOn, true, started);
   }
   return { judge: judge.kind };
 }

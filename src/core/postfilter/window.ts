@@ -1,0 +1,264 @@
+/**
+ * The part of the document a candidate is judged in. Parsing costs time in proportion to the text parsed, and far
+ * more where the parser has to recover from errors; a suggestion only changes the code around the hole. So the judge
+ * parses a window of a few KB around the hole, whatever the size of the file or of the class the hole is in: whole
+ * lines from a line a few KB before the cursor that starts a unit at the level of the cursor's block (or of a block
+ * enclosing it) to one a few KB after it; before it, the header lines of the blocks it lies in (`class A {`,
+ * `def f(self):`), and after it the lines that close them (`}`, `end`). The sibling units in between are left out, as
+ * if they were not there: the window parses as cleanly as the whole file wherever the code is indented by its
+ * structure. Where it is not (a C++ namespace whose contents are not indented), the window has parse errors of its
+ * own, and ./rules/cut lets the whole document decide when no cut fits.
+ *
+ * Window boundaries never fall inside a comment or string that spans lines (a boundary there turns prose into code).
+ */
+import { commentSyntax } from './brackets';
+import { lowerBound } from '../text';
+import { indentWidth, isBlank, isCloserLine, isContinuationLine } from './text';
+
+const PREFIX_WINDOW = 3000;
+const SUFFIX_WINDOW = 1500;
+/** A document part this much longer than the window is parsed whole. */
+const SLACK = 1000;
+/** How far from the hole a window boundary is looked for: past it, that side of the document is taken whole. */
+const HARD_LIMIT = 40000;
+
+export interface JudgeWindow {
+  /** The text before the hole as judged: the outline's header lines, then the prefix from the window's start. */
+  pre: string;
+  /** The text after the hole as judged: the suffix up to the window's end, then the outline's closing lines. */
+  post: string;
+  /** Some of the document is left out. */
+  windowed: boolean;
+}
+
+/** Quotes whose strings may span lines, per language (Python's triple quotes are handled on their own). */
+const MULTILINE_QUOTES: Readonly<Record<string, string>> = {
+  python: '',
+  javascript: '`',
+  javascriptreact: '`',
+  typescript: '`',
+  typescriptreact: '`',
+  go: '`',
+  rust: '"',
+  ruby: `"'`,
+  php: `"'`,
+  shellscript: `"'`,
+};
+
+function escapeClass(chars: string): string {
+  return chars.replace(/[\\\]^-]/g, '\\$&');
+}
+
+/** A tokenizer that finds comments and strings (the first one that starts wins, as in the language). */
+function tokenizer(language: string): RegExp {
+  const { line, block } = commentSyntax(language);
+  const multi = MULTILINE_QUOTES[language] ?? '';
+  const alts: string[] = [];
+  if (language === 'python') alts.push(`"""[\\s\\S]*?(?:"""|$)`, `'''[\\s\\S]*?(?:'''|$)`);
+  if (block) alts.push(`/\\*[\\s\\S]*?(?:\\*/|$)`);
+  for (const lc of line) alts.push(`${lc.replace(/[/*]/g, '\\$&')}[^\\n]*`);
+  for (const q of ['"', "'", '`']) {
+    const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
+    if (q === '`' && !multi.includes(q)) continue;
+    alts.push(`${q}(?:${body}|\\\\[\\s\\S])*${q}?`);
+  }
+  return new RegExp(alts.join('|'), 'g');
+}
+
+/**
+ * Ranges [start, end) of comments and strings in `text` that span lines: a line that starts inside one is no place
+ * for a window boundary. Apostrophes and quotes are matched the way the language reads them, up to the ends of lines.
+ */
+export function multilineSpans(text: string, language: string): number[] {
+  const out: number[] = [];
+  const re = tokenizer(language);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    if (m[0].includes('\n')) out.push(m.index, m.index + m[0].length);
+  }
+  return out;
+}
+
+/** Is offset `at` inside one of the spans (flattened [start, end) pairs, sorted)? */
+function insideSpan(spans: number[], at: number): boolean {
+  const i = lowerBound(spans, at + 1);
+  return i % 2 === 1;
+}
+
+interface Line {
+  start: number;
+  text: string;
+}
+
+/**
+ * A line a window may start or end before: it starts a unit (a name, a keyword, a decorator; not a continuation or a
+ * closer) — `unit` — or the next item of a list (a line after one that ends with a comma) — `item`.
+ */
+function boundaryKind(line: string, previous: string | undefined): 'unit' | 'item' | undefined {
+  if (isContinuationLine(line) || isCloserLine(line)) return undefined;
+  if (previous !== undefined && /\\$/.test(previous.trimEnd())) return undefined;
+  if (/^\s*[A-Za-z_@#$]/.test(line)) return 'unit';
+  if (previous !== undefined && /,$/.test(previous.trimEnd()) && /^\s*[\w"'([{]/.test(line)) return 'item';
+  return undefined;
+}
+
+/**
+ * Is the item at `lineStart` (indented `indent`) in a list whose opener ends a line at a lower indentation (`= [`,
+ * `foo(`)? Only then do the outline's header and closing lines enclose the items (a list whose opener is indented as
+ * its items has no header line to keep).
+ */
+function inIndentedList(doc: string, lineStart: number, indent: number, spans: number[]): boolean {
+  for (const l of linesBackward(doc, lineStart, spans, 0)) {
+    if (lineStart - l.start > HARD_LIMIT) return false;
+    if (indentWidth(l.text) < indent) return /[[(]$/.test(l.text.trimEnd());
+  }
+  return false;
+}
+
+type BoundaryTest = (at: number, line: string, previous: string | undefined) => boolean;
+
+/** Decides whether lines are window boundaries; a list's items are checked once per walk (the list is the same). */
+function boundaryTest(doc: string, spans: number[]): BoundaryTest {
+  let itemsOk: boolean | undefined;
+  return (at, line, previous) => {
+    const kind = boundaryKind(line, previous);
+    if (kind !== 'item') return kind === 'unit';
+    itemsOk ??= inIndentedList(doc, at, indentWidth(line), spans);
+    return itemsOk;
+  };
+}
+
+/** The lines of `text` from `from` backwards (blank ones and those inside multi-line spans skipped). */
+function* linesBackward(text: string, from: number, spans: number[], offset: number): Generator<Line> {
+  let end = text.lastIndexOf('\n', from - 1);
+  while (end >= 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end);
+    if (!isBlank(line) && !insideSpan(spans, offset + start)) yield { start, text: line };
+    if (start === 0) return;
+    end = start - 1;
+  }
+}
+
+/** The lines of `text` from offset `from` (a line start) on (blank ones and those inside multi-line spans skipped). */
+function* linesForward(text: string, from: number, spans: number[], offset: number): Generator<Line> {
+  let start = from;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(start, end);
+    if (!isBlank(line) && !insideSpan(spans, offset + start)) yield { start, text: line };
+    if (nl < 0) return;
+    start = nl + 1;
+  }
+}
+
+/** A header line that belongs to the statement on a line above at its indentation (`} else {`, `{`, `except:`). */
+function continuesAbove(line: string): boolean {
+  return isContinuationLine(line) || /^\s*[{([]/.test(line);
+}
+
+/** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
+function outlineStart(
+  prefix: string,
+  spans: number[],
+  isBoundary: BoundaryTest,
+): { start: number; head: string } | undefined {
+  const cursorLineStart = prefix.lastIndexOf('\n') + 1;
+  const before = prefix.slice(cursorLineStart);
+  let minIndent = isBlank(before) ? Infinity : indentWidth(before);
+  let start = -1;
+  // Walking up from the cursor; the line above a candidate start decides whether it continues that one.
+  let below: Line | undefined;
+  for (const l of linesBackward(prefix, cursorLineStart, spans, 0)) {
+    if (prefix.length - l.start > HARD_LIMIT) break;
+    if (below && prefix.length - below.start >= PREFIX_WINDOW && indentWidth(below.text) <= minIndent) {
+      if (isBoundary(below.start, below.text, l.text)) {
+        start = below.start;
+        break;
+      }
+    }
+    if (below) minIndent = Math.min(minIndent, indentWidth(below.text));
+    below = l;
+  }
+  if (start < 0) return undefined;
+  const headers: string[] = [];
+  let limit = indentWidth(lineAt(prefix, start));
+  let sameLevel = false;
+  for (const l of linesBackward(prefix, start, spans, 0)) {
+    if (limit === 0 && !sameLevel) break;
+    const indent = indentWidth(l.text);
+    if (indent < limit || (sameLevel && indent <= limit)) {
+      headers.push(l.text);
+      limit = indent;
+      sameLevel = continuesAbove(l.text);
+    }
+  }
+  headers.reverse();
+  return { start, head: headers.length ? headers.join('\n') + '\n' : '' };
+}
+
+/** Where the window ends in `suffix`, and the lines after it that close the blocks still open there. */
+function outlineEnd(
+  suffix: string,
+  spans: number[],
+  offset: number,
+  isBoundary: BoundaryTest,
+): { end: number; tail: string } | undefined {
+  const firstNl = suffix.indexOf('\n');
+  if (firstNl < 0) return undefined;
+  let minIndent = Infinity;
+  let end = -1;
+  let previous: string | undefined = suffix.slice(0, firstNl);
+  for (const l of linesForward(suffix, firstNl + 1, spans, offset)) {
+    if (l.start > HARD_LIMIT) break;
+    const indent = indentWidth(l.text);
+    if (l.start >= SUFFIX_WINDOW && indent <= minIndent && isBoundary(offset + l.start, l.text, previous)) {
+      end = l.start;
+      break;
+    }
+    minIndent = Math.min(minIndent, indent);
+    previous = l.text;
+  }
+  if (end < 0) return undefined;
+  const closers: string[] = [];
+  let limit = indentWidth(lineAt(suffix, end));
+  let sameLevel = false;
+  for (const l of linesForward(suffix, end, spans, offset)) {
+    if (limit === 0 && !sameLevel) break;
+    const indent = indentWidth(l.text);
+    if (indent < limit || (sameLevel && indent <= limit)) {
+      if (isCloserLine(l.text)) {
+        closers.push(l.text);
+        // `} else {` opens what a later closer at its indentation closes.
+        sameLevel = /[{([]\s*$/.test(l.text);
+      } else sameLevel = false;
+      limit = indent;
+    }
+  }
+  return { end, tail: closers.length ? closers.join('\n') + '\n' : '' };
+}
+
+function lineAt(text: string, start: number): string {
+  const nl = text.indexOf('\n', start);
+  return text.slice(start, nl < 0 ? text.length : nl);
+}
+
+/**
+ * The window around the hole (see the module comment). A side with no boundary near enough (40 KB) is taken whole.
+ */
+export function windowAround(prefix: string, suffix: string, language: string): JudgeWindow {
+  const cutPrefix = prefix.length > PREFIX_WINDOW + SLACK;
+  const cutSuffix = suffix.length > SUFFIX_WINDOW + SLACK;
+  if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false };
+  const doc = prefix + suffix.slice(0, HARD_LIMIT);
+  const spans = multilineSpans(doc, language);
+  const s = cutPrefix ? outlineStart(prefix, spans, boundaryTest(doc, spans)) : undefined;
+  const e = cutSuffix ? outlineEnd(suffix, spans, prefix.length, boundaryTest(doc, spans)) : undefined;
+  const pre = s ? s.head + prefix.slice(s.start) : prefix;
+  const post = e ? suffix.slice(0, e.end) + e.tail : suffix;
+  return { pre, post, windowed: s !== undefined || e !== undefined };
+}

@@ -1,0 +1,106 @@
+/**
+ * The window a candidate is judged in: a few KB around the hole whatever the size of the file or of the class the
+ * hole is in, and it parses as cleanly as the file (header lines of the enclosing blocks before it, their closers
+ * after it).
+ */
+import { describe, expect, it } from 'vitest';
+import { postfilter } from '../../../src/core/postfilter';
+import { windowAround } from '../../../src/core/postfilter/window';
+import { parse } from '../../../src/core/syntax';
+
+async function parsesClean(language: string, text: string): Promise<boolean> {
+  const tree = await parse(language, text);
+  try {
+    return tree !== undefined && !tree.rootNode.hasError;
+  } finally {
+    tree?.delete();
+  }
+}
+
+/** A Python class with `n` methods; the hole is in the middle one, after its first line. */
+function pythonClass(n: number): { prefix: string; middle: string; suffix: string } {
+  const methods = Array.from(
+    { length: n },
+    (_, i) =>
+      `    def method_${i}(self, x):\n        y = x + ${i}\n        return self.helper(y, [${i}, ${i + 1}])\n\n`,
+  );
+  const head = 'import os\n\n\nclass Big(object):\n    """A long class."""\n\n';
+  const at = Math.floor(n / 2);
+  const before = head + methods.slice(0, at).join('') + `    def target(self, x):\n`;
+  const middle = '        total = sum(x)\n        return total * 2\n';
+  return { prefix: before, middle, suffix: '\n' + methods.slice(at).join('') + '\n\nprint(Big())\n' };
+}
+
+/** A TypeScript class with `n` methods; the hole is inside the middle one. */
+function typescriptClass(n: number): { prefix: string; middle: string; suffix: string } {
+  const methods = Array.from(
+    { length: n },
+    (_, i) => `  method${i}(x: number): number {\n    const y = x + ${i};\n    return this.helper(y, [${i}]);\n  }\n\n`,
+  );
+  const at = Math.floor(n / 2);
+  const prefix = 'export class Big {\n' + methods.slice(0, at).join('') + '  target(x: number[]): number {\n';
+  const middle = '    const total = x.reduce((a, b) => a + b, 0);\n    return total * 2;\n';
+  return { prefix, middle, suffix: '  }\n\n' + methods.slice(at).join('') + '}\n\nconsole.log(new Big());\n' };
+}
+
+describe('the window around the hole', () => {
+  it('stays a few KB inside a long Python class, with the class line kept', async () => {
+    const { prefix, middle, suffix } = pythonClass(1500);
+    expect(prefix.length + suffix.length).toBeGreaterThan(100_000);
+    const w = windowAround(prefix, middle + suffix, 'python');
+    expect(w.windowed).toBe(true);
+    expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+    expect(w.pre.startsWith('class Big(object):\n')).toBe(true);
+    expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+  });
+
+  it('keeps the header and the closing brace of a long TypeScript class', async () => {
+    const { prefix, middle, suffix } = typescriptClass(1500);
+    const w = windowAround(prefix, middle + suffix, 'typescript');
+    expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+    expect(w.pre.startsWith('export class Big {\n')).toBe(true);
+    expect(w.post.trimEnd().endsWith('}')).toBe(true);
+    expect(await parsesClean('typescript', w.pre + w.post)).toBe(true);
+  });
+
+  it('never starts inside a block comment that spans lines', async () => {
+    const prose = Array.from({ length: 400 }, (_, i) => `Line ${i} of the crate documentation.`).join('\n');
+    const prefix = `/*!\n${prose}\n*/\n\npub fn first() -> u32 {\n    let x = 1;\n`;
+    const suffix = '    x + 1\n}\n';
+    const w = windowAround(prefix, suffix, 'rust');
+    expect(await parsesClean('rust', w.pre + w.post)).toBe(true);
+  });
+
+  it('starts at an item of a long list under the line that opens it, and closes the list', async () => {
+    const items = Array.from({ length: 3000 }, (_, i) => `    ("a${i}", ${i}),\n`);
+    const prefix = 'pub const TABLE: &[(&str, u32)] = &[\n' + items.slice(0, 1500).join('');
+    const suffix = items.slice(1500).join('') + '];\n\npub fn f() {}\n';
+    const w = windowAround(prefix, suffix, 'rust');
+    expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+    expect(w.pre.startsWith('pub const TABLE')).toBe(true);
+    expect(w.post.trimEnd().endsWith('];')).toBe(true);
+    expect(await parsesClean('rust', w.pre + w.post)).toBe(true);
+  });
+
+  it('does not start at list items whose opener is indented like them (no header line to keep)', async () => {
+    const items = Array.from({ length: 3000 }, (_, i) => `    'key${i}' => 'value${i}',\n`);
+    const prefix = '<?php\nfunction f() {\n    $map = [\n' + items.slice(0, 1500).join('');
+    const suffix = items.slice(1500).join('') + '    ];\n    return $map;\n}\n';
+    const w = windowAround(prefix, suffix, 'php');
+    expect(await parsesClean('php', w.pre + w.post)).toBe(true);
+  });
+});
+
+describe('post-filter in a long class', () => {
+  it('shows the true body of a method unchanged, in a 100 KB Python or TypeScript class', async () => {
+    for (const [language, make] of [
+      ['python', pythonClass],
+      ['typescript', typescriptClass],
+    ] as const) {
+      const { prefix, middle, suffix } = make(1500);
+      const r = await postfilter({ language, prefix, suffix, completion: middle });
+      const doc = r.kind === 'ok' ? prefix + r.completion + suffix.slice(r.replaceSuffix) : r;
+      expect(doc).toBe(prefix + middle + suffix);
+    }
+  });
+});

@@ -13,7 +13,7 @@
  */
 import { commentSyntax } from './brackets';
 import { lowerBound } from '../text';
-import { indentWidth, isBlank, isCloserLine, isContinuationLine } from './text';
+import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
 const PREFIX_WINDOW = 3000;
 const SUFFIX_WINDOW = 1500;
@@ -88,9 +88,31 @@ function insideSpan(spans: number[], at: number): boolean {
   return i % 2 === 1;
 }
 
-interface Line {
-  start: number;
-  text: string;
+/** A non-blank line: its start, indentation and (read only where needed) text. */
+class Line {
+  constructor(
+    private readonly doc: string,
+    readonly start: number,
+    private readonly end: number,
+    readonly indent: number,
+  ) {}
+
+  get text(): string {
+    return this.doc.slice(this.start, this.end);
+  }
+}
+
+/** The line [start, end) of `text` if it is not blank (its indentation measured as `indentWidth` does). */
+function lineOf(text: string, start: number, end: number): Line | undefined {
+  let w = 0;
+  for (let i = start; i < end; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 32) w++;
+    else if (ch === 9) w += TAB_WIDTH - (w % TAB_WIDTH);
+    else if (ch === 13) continue;
+    else return new Line(text, start, end, w);
+  }
+  return undefined;
 }
 
 /**
@@ -113,7 +135,7 @@ function boundaryKind(line: string, previous: string | undefined): 'unit' | 'ite
 function inIndentedList(doc: string, lineStart: number, indent: number, spans: number[]): boolean {
   for (const l of linesBackward(doc, lineStart, spans, 0)) {
     if (lineStart - l.start > HARD_LIMIT) return false;
-    if (indentWidth(l.text) < indent) return /[[(]$/.test(l.text.trimEnd());
+    if (l.indent < indent) return /[[(]$/.test(l.text.trimEnd());
   }
   return false;
 }
@@ -136,8 +158,8 @@ function* linesBackward(text: string, from: number, spans: number[], offset: num
   let end = text.lastIndexOf('\n', from - 1);
   while (end >= 0) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(start, end);
-    if (!isBlank(line) && !insideSpan(spans, offset + start)) yield { start, text: line };
+    const line = lineOf(text, start, end);
+    if (line && !insideSpan(spans, offset + start)) yield line;
     if (start === 0) return;
     end = start - 1;
   }
@@ -148,9 +170,8 @@ function* linesForward(text: string, from: number, spans: number[], offset: numb
   let start = from;
   while (start < text.length) {
     const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    const line = text.slice(start, end);
-    if (!isBlank(line) && !insideSpan(spans, offset + start)) yield { start, text: line };
+    const line = lineOf(text, start, nl < 0 ? text.length : nl);
+    if (line && !insideSpan(spans, offset + start)) yield line;
     if (nl < 0) return;
     start = nl + 1;
   }
@@ -175,13 +196,13 @@ function outlineStart(
   let below: Line | undefined;
   for (const l of linesBackward(prefix, cursorLineStart, spans, 0)) {
     if (prefix.length - l.start > HARD_LIMIT) break;
-    if (below && prefix.length - below.start >= PREFIX_WINDOW && indentWidth(below.text) <= minIndent) {
+    if (below && prefix.length - below.start >= PREFIX_WINDOW && below.indent <= minIndent) {
       if (isBoundary(below.start, below.text, l.text)) {
         start = below.start;
         break;
       }
     }
-    if (below) minIndent = Math.min(minIndent, indentWidth(below.text));
+    if (below) minIndent = Math.min(minIndent, below.indent);
     below = l;
   }
   if (start < 0) return undefined;
@@ -190,7 +211,7 @@ function outlineStart(
   let sameLevel = false;
   for (const l of linesBackward(prefix, start, spans, 0)) {
     if (limit === 0 && !sameLevel) break;
-    const indent = indentWidth(l.text);
+    const indent = l.indent;
     if (indent < limit || (sameLevel && indent <= limit)) {
       headers.push(l.text);
       limit = indent;
@@ -212,16 +233,16 @@ function outlineEnd(
   if (firstNl < 0) return undefined;
   let minIndent = Infinity;
   let end = -1;
-  let previous: string | undefined = suffix.slice(0, firstNl);
+  let previous = lineOf(suffix, 0, firstNl);
   for (const l of linesForward(suffix, firstNl + 1, spans, offset)) {
     if (l.start > HARD_LIMIT) break;
-    const indent = indentWidth(l.text);
-    if (l.start >= SUFFIX_WINDOW && indent <= minIndent && isBoundary(offset + l.start, l.text, previous)) {
+    const indent = l.indent;
+    if (l.start >= SUFFIX_WINDOW && indent <= minIndent && isBoundary(offset + l.start, l.text, previous?.text)) {
       end = l.start;
       break;
     }
     minIndent = Math.min(minIndent, indent);
-    previous = l.text;
+    previous = l;
   }
   if (end < 0) return undefined;
   const closers: string[] = [];
@@ -229,7 +250,7 @@ function outlineEnd(
   let sameLevel = false;
   for (const l of linesForward(suffix, end, spans, offset)) {
     if (limit === 0 && !sameLevel) break;
-    const indent = indentWidth(l.text);
+    const indent = l.indent;
     if (indent < limit || (sameLevel && indent <= limit)) {
       if (isCloserLine(l.text)) {
         closers.push(l.text);

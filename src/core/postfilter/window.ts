@@ -7,7 +7,7 @@
  * `def f(self):`), and after it the lines that close them (`}`, `end`). The sibling units in between are left out, as
  * if they were not there: the window parses as cleanly as the whole file wherever the code is indented by its
  * structure. Where it is not (a C++ namespace whose contents are not indented), the window has parse errors of its
- * own, and ./rules/cut lets the whole document decide when no cut fits.
+ * own, and the errors around the hole decide (./rules/cut), as in a file that is being edited.
  *
  * Window boundaries never fall inside a comment or string that spans lines (a boundary there turns prose into code).
  */
@@ -23,9 +23,9 @@ const SLACK = 1000;
 const HARD_LIMIT = 40000;
 
 export interface JudgeWindow {
-  /** The text before the hole as judged: the outline's header lines, then the prefix from the window's start. */
+  /** The text before the hole as judged: the enclosing blocks' header lines, then the prefix from the window start. */
   pre: string;
-  /** The text after the hole as judged: the suffix up to the window's end, then the outline's closing lines. */
+  /** The text after the hole as judged: the suffix up to the window's end, then the lines that close those blocks. */
   post: string;
   /** Some of the document is left out. */
   windowed: boolean;
@@ -58,8 +58,9 @@ function tokenizer(language: string): RegExp {
   if (block) alts.push(`/\\*[\\s\\S]*?(?:\\*/|$)`);
   for (const lc of line) alts.push(`${lc.replace(/[/*]/g, '\\$&')}[^\\n]*`);
   for (const q of ['"', "'", '`']) {
-    const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
+    // A backtick is a quote only where it may span lines.
     if (q === '`' && !multi.includes(q)) continue;
+    const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
     alts.push(`${q}(?:${body}|\\\\[\\s\\S])*${q}?`);
   }
   return new RegExp(alts.join('|'), 'g');
@@ -69,7 +70,7 @@ function tokenizer(language: string): RegExp {
  * Ranges [start, end) of comments and strings in `text` that span lines: a line that starts inside one is no place
  * for a window boundary. Apostrophes and quotes are matched the way the language reads them, up to the ends of lines.
  */
-export function multilineSpans(text: string, language: string): number[] {
+function multilineSpans(text: string, language: string): number[] {
   const out: number[] = [];
   const re = tokenizer(language);
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -129,7 +130,7 @@ function boundaryKind(line: string, previous: string | undefined): 'unit' | 'ite
 
 /**
  * Is the item at `lineStart` (indented `indent`) in a list whose opener ends a line at a lower indentation (`= [`,
- * `foo(`)? Only then do the outline's header and closing lines enclose the items (a list whose opener is indented as
+ * `foo(`)? Only then do the window's header and closing lines enclose the items (a list whose opener is indented as
  * its items has no header line to keep).
  */
 function inIndentedList(doc: string, lineStart: number, indent: number, spans: number[]): boolean {
@@ -183,7 +184,7 @@ function continuesAbove(line: string): boolean {
 }
 
 /** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
-function outlineStart(
+function windowStart(
   prefix: string,
   spans: number[],
   isBoundary: BoundaryTest,
@@ -223,7 +224,7 @@ function outlineStart(
 }
 
 /** Where the window ends in `suffix`, and the lines after it that close the blocks still open there. */
-function outlineEnd(
+function windowEnd(
   suffix: string,
   spans: number[],
   offset: number,
@@ -277,8 +278,8 @@ export function windowAround(prefix: string, suffix: string, language: string): 
   if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false };
   const doc = prefix + suffix.slice(0, HARD_LIMIT);
   const spans = multilineSpans(doc, language);
-  const s = cutPrefix ? outlineStart(prefix, spans, boundaryTest(doc, spans)) : undefined;
-  const e = cutSuffix ? outlineEnd(suffix, spans, prefix.length, boundaryTest(doc, spans)) : undefined;
+  const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans)) : undefined;
+  const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans)) : undefined;
   const pre = s ? s.head + prefix.slice(s.start) : prefix;
   const post = e ? suffix.slice(0, e.end) + e.tail : suffix;
   return { pre, post, windowed: s !== undefined || e !== undefined };

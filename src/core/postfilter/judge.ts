@@ -3,8 +3,8 @@
  * has a grammar, a bracket scan otherwise) and scored — how many ERROR/MISSING nodes it has, and whether the
  * inserted text is made of whole syntax units (statements, members, arguments, arms) and how many.
  *
- * The document is a window of a few KB around the hole (./window), parsed once with the whole completion and then
- * incrementally for each cut.
+ * The document is a window of a few KB around the hole (./window), or the whole document where the window does not
+ * keep the braces of what it leaves out; parsed once with the whole completion and then incrementally for each cut.
  */
 import {
   advancePoint,
@@ -405,6 +405,9 @@ export async function prepareJudge(language: string): Promise<void> {
   }
 }
 
+/** Largest document judged whole when its window is not a faithful stand-in for it (./window `faithful`). */
+const WHOLE_DOCUMENT_LIMIT = 200_000;
+
 /**
  * Builds the judge for this hole: syntax when the language has a grammar that loads, heuristic otherwise.
  * `full` is the whole (normalized) completion; candidates must be cuts of it (or it with replaceSuffix).
@@ -422,13 +425,12 @@ export async function createJudge(
     try {
       if (!getLoadedLanguage(language)) await loadLanguage(language);
       const w = windowAround(prefix, suffix, language);
-      let pre = w.pre;
-      const post = w.post;
-      if (language === 'php' && w.windowed && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
+      const whole = !w.faithful && prefix.length + suffix.length <= WHOLE_DOCUMENT_LIMIT;
+      let pre = whole ? prefix : w.pre;
+      const post = whole ? suffix : w.post;
+      if (language === 'php' && w.windowed && !whole && !/<\?php/.test(pre)) pre = '<?php\n' + pre;
       const tree = parseSync(language, pre + full + post, null, { maxMs: Math.max(1, deadline - performance.now()) });
-      if (tree) {
-        return new SyntaxJudge(language, pre, post, full, tree, deadline);
-      }
+      if (tree) return new SyntaxJudge(language, pre, post, full, tree, deadline);
     } catch {
       // A grammar that fails to load falls back to the heuristics.
     }

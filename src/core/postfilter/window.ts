@@ -6,8 +6,8 @@
  * enclosing it) to one a few KB after it; before it, the header lines of the blocks it lies in (`class A {`,
  * `def f(self):`), and after it the lines that close them (`}`, `end`). The sibling units in between are left out, as
  * if they were not there: the window parses as cleanly as the whole file wherever the code is indented by its
- * structure. Where it is not (a C++ namespace whose contents are not indented), the window has parse errors of its
- * own, and the errors around the hole decide (./rules/cut), as in a file that is being edited.
+ * structure. Where it is not (a C++ namespace whose contents are not indented), the brackets the window keeps are not
+ * those it leaves out (`faithful`), and the judge (../judge) parses the whole document instead.
  *
  * Window boundaries never fall inside a comment or string that spans lines (a boundary there turns prose into code).
  */
@@ -29,6 +29,13 @@ export interface JudgeWindow {
   post: string;
   /** Some of the document is left out. */
   windowed: boolean;
+  /**
+   * The window keeps the brackets of what it leaves out: the header lines leave open what the text before the window
+   * leaves open, and the closing lines close what the text after it closes. Where code is not indented by its
+   * structure (a C++ namespace whose contents start at column 0) the blocks found by indentation are not the blocks
+   * the hole is in, and the window would judge every candidate against a brace the document does not miss.
+   */
+  faithful: boolean;
 }
 
 /** Quotes whose strings may span lines, per language (Python's triple quotes are handled on their own). */
@@ -45,6 +52,9 @@ const MULTILINE_QUOTES: Readonly<Record<string, string>> = {
   shellscript: `"'`,
 };
 
+/** Languages where `'` starts a one-character literal (`'x'`, `'\n'`), not a string; alone it is a lifetime or label. */
+const CHAR_LITERAL_LANGUAGES = new Set(['c', 'cpp', 'csharp', 'go', 'java', 'rust']);
+
 function escapeClass(chars: string): string {
   return chars.replace(/[\\\]^-]/g, '\\$&');
 }
@@ -57,9 +67,11 @@ function tokenizer(language: string): RegExp {
   if (language === 'python') alts.push(`"""[\\s\\S]*?(?:"""|$)`, `'''[\\s\\S]*?(?:'''|$)`);
   if (block) alts.push(`/\\*[\\s\\S]*?(?:\\*/|$)`);
   for (const lc of line) alts.push(`${lc.replace(/[/*]/g, '\\$&')}[^\\n]*`);
+  if (CHAR_LITERAL_LANGUAGES.has(language)) alts.push(`'(?:[^'\\\\\\n]|\\\\.[^'\\n]{0,8})'`);
   for (const q of ['"', "'", '`']) {
     // A backtick is a quote only where it may span lines.
     if (q === '`' && !multi.includes(q)) continue;
+    if (q === "'" && CHAR_LITERAL_LANGUAGES.has(language)) continue;
     const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
     alts.push(`${q}(?:${body}|\\\\[\\s\\S])*${q}?`);
   }
@@ -275,12 +287,41 @@ function lineAt(text: string, start: number): string {
 export function windowAround(prefix: string, suffix: string, language: string): JudgeWindow {
   const cutPrefix = prefix.length > PREFIX_WINDOW + SLACK;
   const cutSuffix = suffix.length > SUFFIX_WINDOW + SLACK;
-  if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false };
+  if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false, faithful: true };
   const doc = prefix + suffix.slice(0, HARD_LIMIT);
   const spans = multilineSpans(doc, language);
   const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans)) : undefined;
   const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans)) : undefined;
   const pre = s ? s.head + prefix.slice(s.start) : prefix;
   const post = e ? suffix.slice(0, e.end) + e.tail : suffix;
-  return { pre, post, windowed: s !== undefined || e !== undefined };
+  const faithful =
+    (!s || sameBraces(prefix.slice(0, s.start), s.head, language)) &&
+    (!e || sameBraces(suffix.slice(e.end), e.tail, language));
+  return { pre, post, windowed: s !== undefined || e !== undefined, faithful };
+}
+
+/**
+ * Do `left` (a part of the document the window leaves out) and `kept` (the lines kept in its place) leave the same
+ * braces open, and close as many opened before them? Comments and strings are read as the language reads them.
+ */
+function sameBraces(left: string, kept: string, language: string): boolean {
+  const a = braceBalance(left, language);
+  const b = braceBalance(kept, language);
+  return a.open === b.open && a.closed === b.closed;
+}
+
+/** Braces left open at the end of `text`, and closers that close a brace opened before it. */
+function braceBalance(text: string, language: string): { open: number; closed: number } {
+  const re = new RegExp(`${tokenizer(language).source}|[{}]`, 'g');
+  let open = 0;
+  let closed = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++;
+    else if (m[0] === '{') open++;
+    else if (m[0] === '}') {
+      if (open > 0) open--;
+      else closed++;
+    }
+  }
+  return { open, closed };
 }

@@ -51,6 +51,7 @@ describe('the window around the hole', () => {
     expect(w.windowed).toBe(true);
     expect(w.pre.length + w.post.length).toBeLessThan(12_000);
     expect(w.pre.startsWith('class Big(object):\n')).toBe(true);
+    expect(w.faithful).toBe(true);
     expect(await parsesClean('python', w.pre + w.post)).toBe(true);
   });
 
@@ -59,6 +60,7 @@ describe('the window around the hole', () => {
     const w = windowAround(prefix, middle + suffix, 'typescript');
     expect(w.pre.length + w.post.length).toBeLessThan(12_000);
     expect(w.pre.startsWith('export class Big {\n')).toBe(true);
+    expect(w.faithful).toBe(true);
     expect(w.post.trimEnd().endsWith('}')).toBe(true);
     expect(await parsesClean('typescript', w.pre + w.post)).toBe(true);
   });
@@ -69,6 +71,18 @@ describe('the window around the hole', () => {
     const suffix = '    x + 1\n}\n';
     const w = windowAround(prefix, suffix, 'rust');
     expect(await parsesClean('rust', w.pre + w.post)).toBe(true);
+  });
+
+  it('reads lifetimes and char literals as Rust does when it compares the braces it keeps with those it leaves out', () => {
+    const fns = Array.from(
+      { length: 200 },
+      (_, i) => `    pub fn get${i}<'a>(&self, key: &'a str) -> &'a str {\n        self.find(key, '{')\n    }\n\n`,
+    );
+    const prefix = "impl<'a> Table<'a> {\n" + fns.slice(0, 100).join('') + '    pub fn target(&self) -> usize {\n';
+    const suffix = '        0\n    }\n\n' + fns.slice(100).join('') + '}\n';
+    const w = windowAround(prefix, suffix, 'rust');
+    expect(w.windowed).toBe(true);
+    expect(w.faithful).toBe(true);
   });
 
   it('starts at an item of a long list under the line that opens it, and closes the list', async () => {
@@ -102,5 +116,32 @@ describe('post-filter in a long class', () => {
       const doc = r.kind === 'ok' ? prefix + r.completion + suffix.slice(r.replaceSuffix) : r;
       expect(doc).toBe(prefix + middle + suffix);
     }
+  });
+});
+
+/** C++ whose namespace contents are not indented; the hole is inside a function near the namespace's end. */
+function cppNamespace(n: number, after: number): { prefix: string; middle: string; suffix: string } {
+  const fn = (i: number) =>
+    `int helper${i}(int x) {\n  int y = x + ${i};\n  if (y > ${i * 2}) {\n    return y - 1;\n  }\n  return y;\n}\n\n`;
+  const fns = Array.from({ length: n }, (_, i) => fn(i));
+  const prefix =
+    '#include <vector>\n\nnamespace tessera {\n\n' + fns.join('') + 'int target(const std::vector<int>& v) {\n';
+  const middle = '  int total = 0;\n  for (int x : v) {\n    total += x;\n  }\n  return total;\n';
+  const rest = Array.from({ length: after }, (_, i) => fn(n + i)).join('');
+  const outside = Array.from({ length: 60 }, (_, i) => `int outside${i}() { return tessera::helper${i}(${i}); }\n`);
+  return { prefix, middle, suffix: '}\n\n' + rest + '}  // namespace tessera\n\n' + outside.join('') };
+}
+
+describe('post-filter where the window is not a faithful stand-in for the file', () => {
+  it('shows the true body unchanged inside a C++ namespace whose contents are not indented', async () => {
+    const { prefix, middle, suffix } = cppNamespace(200, 3);
+    // The window has lost the namespace's opening line but kept its closing brace: it has errors the file has not.
+    const w = windowAround(prefix, middle + suffix, 'cpp');
+    expect(await parsesClean('cpp', prefix + middle + suffix)).toBe(true);
+    expect(await parsesClean('cpp', w.pre + w.post)).toBe(false);
+    expect(w.faithful).toBe(false);
+    const r = await postfilter({ language: 'cpp', prefix, suffix, completion: middle });
+    const doc = r.kind === 'ok' ? prefix + r.completion + suffix.slice(r.replaceSuffix) : r;
+    expect(doc).toBe(prefix + middle + suffix);
   });
 });

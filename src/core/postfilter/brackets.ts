@@ -2,41 +2,19 @@
  * A small bracket scanner that skips strings and comments: the fallback's notion of "balanced", and the
  * tie-breaker when the syntax tree scores two candidates the same.
  */
-
-const HASH_COMMENT = new Set([
-  'python',
-  'ruby',
-  'shellscript',
-  'perl',
-  'r',
-  'yaml',
-  'toml',
-  'coffeescript',
-  'makefile',
-  'dockerfile',
-  'powershell',
-  'elixir',
-  'julia',
-  'nim',
-  'crystal',
-  'cmake',
-  'properties',
-  'ini',
-  'gdscript',
-  'tcl',
-]);
-const DASH_COMMENT = new Set(['lua', 'sql', 'haskell', 'elm', 'purescript', 'ada', 'vhdl']);
+import { languageOf } from '../languages';
 
 export interface CommentSyntax {
-  line: string[];
+  line: readonly string[];
+  /** C-style block comments, slash-star to star-slash (the only kind the scanner skips). */
   block: boolean;
 }
 
+/** What the scanner skips in a language, from the one language table; an unknown language is read as C-like. */
 export function commentSyntax(language: string): CommentSyntax {
-  if (HASH_COMMENT.has(language)) return { line: ['#'], block: false };
-  if (DASH_COMMENT.has(language)) return { line: ['--'], block: language !== 'sql' ? false : true };
-  if (language === 'php') return { line: ['//', '#'], block: true };
-  return { line: ['//'], block: true };
+  const l = languageOf(language);
+  if (!l) return { line: ['//'], block: true };
+  return { line: l.lineComments, block: l.blockComment?.[0] === '/*' };
 }
 
 const OPEN = '([{';

@@ -455,6 +455,19 @@ export const LANGUAGES: readonly Language[] = [
     offside: true,
     blockOpeners: ['=', 'where', 'do', 'of'],
   }),
+  slashComments(['fsharp'], {
+    blockComment: ['(*', '*)'],
+    offside: true,
+    blockOpeners: ['=', '->', 'do', 'then'],
+    keywords: words(
+      'abstract and as assert base begin class default delegate do done downcast downto elif else end exception ' +
+        'extern false finally for fun function global if in inherit inline interface internal lazy let match member ' +
+        'module mutable namespace new not null of open or override private public rec return sig static struct then ' +
+        'to true try type upcast use val void when while with yield',
+    ),
+    declarationKeywords: ['let', 'type', 'module', 'member'],
+    typeKeywords: ['type', 'module'],
+  }),
   dashComments(['ada', 'vhdl'], { blockOpeners: ['is', 'begin', 'then', 'loop'] }),
 ];
 

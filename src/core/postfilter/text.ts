@@ -34,17 +34,6 @@ export function isContinuationLine(line: string): boolean {
   return CONTINUATION.test(line);
 }
 
-/** Languages whose blocks are delimited by indentation: an empty block parses, so the parse cannot see a missing body. */
-export const INDENTED_BLOCK_LANGUAGES = new Set([
-  'python',
-  'coffeescript',
-  'nim',
-  'gdscript',
-  'haskell',
-  'fsharp',
-  'yaml',
-]);
-
 export function isBlank(s: string): boolean {
   return s.trim() === '';
 }

@@ -23,7 +23,8 @@ import { commentSyntax } from '../brackets';
 import { judgedInput, leavesOpenDocComment } from '../docComment';
 import { createJudge, prepareJudge, UNJUDGED, type Candidate, type Judge, type Verdict } from '../judge';
 import { opensBlock } from '../../cursor';
-import { INDENTED_BLOCK_LANGUAGES, indentWidth, isBlank, lineEnds, splitLines } from '../text';
+import { indentWidth, isBlank, lineEnds, splitLines } from '../text';
+import { languageOf } from '../../languages';
 import { closerTrimCandidates } from './bracketBalance';
 import { autoClosedCandidates, sameLineOverlapCandidates, suffixMeeting } from './suffixOverlap';
 
@@ -248,7 +249,7 @@ function closersTie(a: Scored, b: Scored): number {
  * deeper below) is unfinished, though the grammar accepts an empty block there: it is not a whole answer.
  */
 function endsWithHeaderWithoutBody(text: string, ctx: FilterContext): boolean {
-  if (!INDENTED_BLOCK_LANGUAGES.has(ctx.input.language) || (!isBlank(ctx.hole.lineAfter) && !/\n[ \t]*$/.test(text)))
+  if (!languageOf(ctx.input.language)?.offside || (!isBlank(ctx.hole.lineAfter) && !/\n[ \t]*$/.test(text)))
     return false;
   const lines = splitLines(text).filter((l) => !isBlank(l));
   const last = lines[lines.length - 1];

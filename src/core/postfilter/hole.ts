@@ -6,8 +6,7 @@
 import { cursorContext, type CursorContext } from '../cursor';
 import type { HoleAnalysis, HoleMode } from './types';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, splitLines } from './text';
-
-const TAB_LANGUAGES = new Set(['go', 'makefile']);
+import { languageOf } from '../languages';
 
 /** The document's indentation unit; '' when nothing tells (then the completion's own style is kept). */
 function detectIndentUnit(prefix: string, suffix: string, language: string): string {
@@ -29,7 +28,7 @@ function detectIndentUnit(prefix: string, suffix: string, language: string): str
   if (cursorLine.startsWith('\t')) tabs++;
   else if (cursorLine.startsWith(' ')) spaces++;
   if (tabs > spaces) return '\t';
-  if (tabs === 0 && spaces === 0) return TAB_LANGUAGES.has(language) ? '\t' : '';
+  if (tabs === 0 && spaces === 0) return languageOf(language)?.tabIndent ? '\t' : '';
   let best = 4;
   let bestCount = 0;
   for (const [d, c] of deltas) if (c > bestCount || (c === bestCount && d < best)) [best, bestCount] = [d, c];

@@ -4,14 +4,15 @@
  * parses a window of a few KB around the hole, whatever the size of the file or of the class the hole is in: whole
  * lines from a line a few KB before the cursor that starts a unit at the level of the cursor's block (or of a block
  * enclosing it) to one a few KB after it; before it, the header lines of the blocks it lies in (`class A {`,
- * `def f(self):`), and after it the lines that close them (`}`, `end`). The sibling units in between are left out, as
- * if they were not there: the window parses as cleanly as the whole file wherever the code is indented by its
- * structure. Where it is not (a C++ namespace whose contents are not indented), the brackets the window keeps are not
+ * `def f(self):`, all of a header that spans lines), and after it the lines that close them (`}`, `end`). The sibling
+ * units in between are left out, as if they were not there: the window parses as cleanly as the whole file wherever
+ * the code is indented by its structure. Where it is not (a C++ namespace whose contents are not indented), the brackets the window keeps are not
  * those it leaves out (`faithful`), and the judge (../judge) parses the whole document instead.
  *
  * Window boundaries never fall inside a comment or string that spans lines (a boundary there turns prose into code).
  */
 import { commentSyntax } from './brackets';
+import { languageOf } from '../languages';
 import { lowerBound } from '../text';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
@@ -195,11 +196,84 @@ function continuesAbove(line: string): boolean {
   return isContinuationLine(line) || /^\s*[{([]/.test(line);
 }
 
+/** How many lines after its first a block's header may take (a long parameter list, `extends …`/`implements …`). */
+const MAX_HEADER_LINES = 12;
+
+/**
+ * A header line as code: strings stand as `""`, comments as a space, so that only the code's brackets are counted
+ * and the line's last character is its own.
+ */
+function codeOf(line: string, language: string): string {
+  return line.replace(tokenizer(language), (m) => (/^["'`]/.test(m) ? '""' : ' ')).trimEnd();
+}
+
+/** The change in depth of `(` and `[` over `code`. */
+function parenDelta(code: string): number {
+  let d = 0;
+  for (const ch of code) {
+    if (ch === '(' || ch === '[') d++;
+    else if (ch === ')' || ch === ']') d--;
+  }
+  return d;
+}
+
+/**
+ * The characters a block's header must end with, where the language opens every block with one (`{`; Python's `:`),
+ * or undefined where a header may end without one (Ruby's `class Foo < Bar`, a shell function): there a header ends
+ * where its brackets close, and a `{` below it may be its body's (`PAIRS = {`).
+ */
+function headerEnds(language: string): readonly string[] | undefined {
+  const openers = languageOf(language)?.blockOpeners ?? [];
+  return openers.length && openers.every((o) => o === '{' || o === ':') ? openers : undefined;
+}
+
+/**
+ * The whole header a block's first line `first` starts: a header may go on over lines indented past its first
+ * (`class HashMap<K,V> extends AbstractMap<K,V>` / `    implements Map<K,V> {`, a parameter list one per line), and
+ * the window keeps it through the line that opens the block, or its brackets would not be the file's. The lines
+ * after `first` count only while its brackets are open or until one ends with the block's opener, before `stop`
+ * (the next line kept); where they close nothing and open no block, they are the block's body, and only `first` is
+ * kept. `stopKept`: the line at `stop` is a kept line that goes on from this header (`{` alone on a line).
+ */
+function wholeHeader(
+  prefix: string,
+  first: Line,
+  stop: number,
+  stopKept: boolean,
+  spans: number[],
+  language: string,
+): string {
+  const head = first.text;
+  const ends = headerEnds(language);
+  const ended = (code: string) => (ends ? ends.some((c) => code.endsWith(c)) : true);
+  const headCode = codeOf(head, language);
+  let depth = parenDelta(headCode);
+  if (depth <= 0 && ended(headCode)) return head;
+  const lines = [head];
+  const next = prefix.indexOf('\n', first.start);
+  let reachedStop = false;
+  for (const l of linesForward(prefix, next < 0 ? prefix.length : next + 1, spans, 0)) {
+    if (l.start >= stop) {
+      reachedStop = true;
+      break;
+    }
+    if (l.indent <= first.indent || lines.length > MAX_HEADER_LINES) break;
+    const code = codeOf(l.text, language);
+    depth += parenDelta(code);
+    lines.push(l.text);
+    if (depth < 0) return head;
+    if (depth === 0 && ended(code)) return lines.join('\n');
+  }
+  // Its brackets closed just before a kept line that opens its block (`foo(int a,` / `    int b)` / `{`).
+  return reachedStop && stopKept && depth === 0 && lines.length > 1 ? lines.join('\n') : head;
+}
+
 /** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
 function windowStart(
   prefix: string,
   spans: number[],
   isBoundary: BoundaryTest,
+  language: string,
 ): { start: number; head: string } | undefined {
   const cursorLineStart = prefix.lastIndexOf('\n') + 1;
   const before = prefix.slice(cursorLineStart);
@@ -222,13 +296,18 @@ function windowStart(
   const headers: string[] = [];
   let limit = indentWidth(lineAt(prefix, start));
   let sameLevel = false;
+  // The line kept just below (at first the window's start) and whether it goes on from the header above it.
+  let stop = start;
+  let stopKept = false;
   for (const l of linesBackward(prefix, start, spans, 0)) {
     if (limit === 0 && !sameLevel) break;
     const indent = l.indent;
     if (indent < limit || (sameLevel && indent <= limit)) {
-      headers.push(l.text);
+      headers.push(wholeHeader(prefix, l, stop, stopKept, spans, language));
       limit = indent;
       sameLevel = continuesAbove(l.text);
+      stop = l.start;
+      stopKept = sameLevel;
     }
   }
   headers.reverse();
@@ -290,7 +369,7 @@ export function windowAround(prefix: string, suffix: string, language: string): 
   if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false, faithful: true };
   const doc = prefix + suffix.slice(0, HARD_LIMIT);
   const spans = multilineSpans(doc, language);
-  const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans)) : undefined;
+  const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans), language) : undefined;
   const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans)) : undefined;
   const pre = s ? s.head + prefix.slice(s.start) : prefix;
   const post = e ? suffix.slice(0, e.end) + e.tail : suffix;

@@ -65,6 +65,21 @@ describe('the window around the hole', () => {
     expect(await parsesClean('typescript', w.pre + w.post)).toBe(true);
   });
 
+  it('keeps the whole header of a Java class that goes on over two lines, through its opening brace', async () => {
+    const methods = Array.from(
+      { length: 300 },
+      (_, i) => `    public V get${i}(Object key) {\n        return lookup(key, ${i});\n    }\n\n`,
+    );
+    const header = 'public class Table<K, V> extends AbstractMap<K, V>\n    implements Map<K, V>, Cloneable {\n';
+    const prefix = 'package demo;\n\n' + header + methods.slice(0, 150).join('') + '    public int target(int x) {\n';
+    const suffix = '        return x + 1;\n    }\n\n' + methods.slice(150).join('') + '}\n';
+    const w = windowAround(prefix, suffix, 'java');
+    expect(w.windowed).toBe(true);
+    expect(w.pre.startsWith(header)).toBe(true);
+    expect(w.faithful).toBe(true);
+    expect(await parsesClean('java', w.pre + w.post)).toBe(true);
+  });
+
   it('never starts inside a block comment that spans lines', async () => {
     const prose = Array.from({ length: 400 }, (_, i) => `Line ${i} of the crate documentation.`).join('\n');
     const prefix = `/*!\n${prose}\n*/\n\npub fn first() -> u32 {\n    let x = 1;\n`;

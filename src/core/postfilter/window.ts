@@ -268,6 +268,17 @@ function wholeHeader(
   return reachedStop && stopKept && depth === 0 && lines.length > 1 ? lines.join('\n') : head;
 }
 
+/**
+ * Labels (`retry:`, `default:`, `public:`) where blocks open with `{`: one is often less indented than the code around
+ * it (C puts `goto` labels at column 0) but encloses nothing, so it neither starts nor ends a window, nor is it the
+ * header of a block the window is in. Where `:` opens blocks (Python's `try:`) nothing is a label.
+ */
+function labelTest(language: string): (line: string) => boolean {
+  const ends = headerEnds(language);
+  if (!ends || ends.includes(':')) return () => false;
+  return (line) => /^\s*(?:case\b.*|[A-Za-z_]\w*)\s*:\s*(?:\/\/.*)?$/.test(line);
+}
+
 /** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
 function windowStart(
   prefix: string,
@@ -275,6 +286,7 @@ function windowStart(
   isBoundary: BoundaryTest,
   language: string,
 ): { start: number; head: string } | undefined {
+  const isLabelLine = labelTest(language);
   const cursorLineStart = prefix.lastIndexOf('\n') + 1;
   const before = prefix.slice(cursorLineStart);
   let minIndent = isBlank(before) ? Infinity : indentWidth(before);
@@ -282,6 +294,7 @@ function windowStart(
   // Walking up from the cursor; the line above a candidate start decides whether it continues that one.
   let below: Line | undefined;
   for (const l of linesBackward(prefix, cursorLineStart, spans, 0)) {
+    if (isLabelLine(l.text)) continue;
     if (prefix.length - l.start > HARD_LIMIT) break;
     if (below && prefix.length - below.start >= PREFIX_WINDOW && below.indent <= minIndent) {
       if (isBoundary(below.start, below.text, l.text)) {
@@ -302,6 +315,7 @@ function windowStart(
   for (const l of linesBackward(prefix, start, spans, 0)) {
     if (limit === 0 && !sameLevel) break;
     const indent = l.indent;
+    if (isLabelLine(l.text)) continue;
     if (indent < limit || (sameLevel && indent <= limit)) {
       headers.push(wholeHeader(prefix, l, stop, stopKept, spans, language));
       limit = indent;
@@ -320,13 +334,16 @@ function windowEnd(
   spans: number[],
   offset: number,
   isBoundary: BoundaryTest,
+  language: string,
 ): { end: number; tail: string } | undefined {
+  const isLabelLine = labelTest(language);
   const firstNl = suffix.indexOf('\n');
   if (firstNl < 0) return undefined;
   let minIndent = Infinity;
   let end = -1;
   let previous = lineOf(suffix, 0, firstNl);
   for (const l of linesForward(suffix, firstNl + 1, spans, offset)) {
+    if (isLabelLine(l.text)) continue;
     if (l.start > HARD_LIMIT) break;
     const indent = l.indent;
     if (l.start >= SUFFIX_WINDOW && indent <= minIndent && isBoundary(offset + l.start, l.text, previous?.text)) {
@@ -342,6 +359,7 @@ function windowEnd(
   let sameLevel = false;
   for (const l of linesForward(suffix, end, spans, offset)) {
     if (limit === 0 && !sameLevel) break;
+    if (isLabelLine(l.text)) continue;
     const indent = l.indent;
     if (indent < limit || (sameLevel && indent <= limit)) {
       if (isCloserLine(l.text)) {
@@ -370,7 +388,7 @@ export function windowAround(prefix: string, suffix: string, language: string): 
   const doc = prefix + suffix.slice(0, HARD_LIMIT);
   const spans = multilineSpans(doc, language);
   const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans), language) : undefined;
-  const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans)) : undefined;
+  const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans), language) : undefined;
   const pre = s ? s.head + prefix.slice(s.start) : prefix;
   const post = e ? suffix.slice(0, e.end) + e.tail : suffix;
   const faithful =

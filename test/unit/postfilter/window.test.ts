@@ -80,6 +80,27 @@ describe('the window around the hole', () => {
     expect(await parsesClean('java', w.pre + w.post)).toBe(true);
   });
 
+  it('does not take a C goto label at column 0 for the start of the window or a block it is in', async () => {
+    const steps = (from: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `  if (state->step${from + i} > ${i}) {\n    total += step(state, ${i});\n  }\n`,
+      );
+    const prefix =
+      '#include "state.h"\n\nint run(struct state *state) {\n  int total = 0;\n' +
+      steps(0, 60).join('') +
+      'retry:\n' +
+      Array.from({ length: 60 }, (_, i) => `  // Note ${i}: each step may ask for another pass over the state.\n`).join(
+        '',
+      ) +
+      '  if (total < 0) {\n';
+    const suffix = '    goto retry;\n  }\n' + steps(60, 60).join('') + '  return total;\n}\n';
+    const w = windowAround(prefix, suffix, 'c');
+    expect(w.windowed).toBe(true);
+    expect(w.faithful).toBe(true);
+    expect(await parsesClean('c', w.pre + w.post)).toBe(true);
+  });
+
   it('never starts inside a block comment that spans lines', async () => {
     const prose = Array.from({ length: 400 }, (_, i) => `Line ${i} of the crate documentation.`).join('\n');
     const prefix = `/*!\n${prose}\n*/\n\npub fn first() -> u32 {\n    let x = 1;\n`;

@@ -206,8 +206,9 @@ function usePreset(draft: ProfileDraft): void {
 let savingActive = false;
 
 function save(makeActive: boolean): void {
-  if (!editor) return;
+  if (!editor || editor.saving) return;
   editor.submitted = true;
+  editor.saving = true;
   savingActive = makeActive;
   render();
   vscode.postMessage({
@@ -261,6 +262,7 @@ function onHostMessage(m: HostMessage): void {
       break;
     case 'saveFailed':
       if (editor) {
+        editor.saving = false;
         editor.errors = m.errors;
         editor.submitted = true;
         const first = Object.keys(m.errors)[0];

@@ -28,6 +28,8 @@ export interface Editor {
   advancedOpen?: boolean;
   touched: Set<string>;
   submitted?: boolean;
+  /** A save was sent and the host has not answered yet: the save buttons wait (no second save of the same form). */
+  saving?: boolean;
   scrollToTest?: boolean;
 }
 

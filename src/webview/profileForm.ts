@@ -224,8 +224,12 @@ export function renderEditor(view: PanelView, state: PanelState, ed: Editor): HT
     h(
       'div',
       { class: 'actions' },
-      h('button', { type: 'submit', id: 'save' }, 'Save'),
-      h('button', { type: 'button', id: 'save-use', onclick: () => view.save(true) }, 'Save and use'),
+      h('button', { type: 'submit', id: 'save', disabled: ed.saving || undefined }, 'Save'),
+      h(
+        'button',
+        { type: 'button', id: 'save-use', disabled: ed.saving || undefined, onclick: () => view.save(true) },
+        'Save and use',
+      ),
       h('button', { type: 'button', class: 'secondary', id: 'cancel', onclick: view.closeEditor }, 'Cancel'),
     ),
   );

@@ -116,6 +116,18 @@ export async function clickTestConnection(frame) {
   await clickUntil(frame.locator('#test'), started, 'Test connection to start');
 }
 
+/**
+ * The settings panel's Save and use (or Save), clicked until the save is sent: the button waits while a save is in
+ * flight and the form closes when it is done; a click that a re-render of the form swallowed is clicked again. Only
+ * where the save is expected to succeed (a refused save re-enables the button).
+ */
+export async function clickSave(frame, selector = '#save-use') {
+  const button = frame.locator(selector);
+  const sent = async () =>
+    (await button.count()) === 0 || (await button.isDisabled({ timeout: 500 }).catch(() => true));
+  await clickUntil(button, sent, `${selector} to send the save`);
+}
+
 /** Rejects after ms with a clear message. */
 export function withTimeout(promise, ms, what) {
   let t;

@@ -6,7 +6,7 @@
 //   - FIM ghost text keeps working beside it;
 //   - no edit request for a secret file (.env), nor when tessera.nextEdit.backend is empty;
 //   - second window, untrusted workspace: an edit model that is not local gets nothing.
-import { waitFor, sleep, LITERAL_TYPING_SETTINGS } from '../harness.mjs';
+import { waitFor, sleep, LITERAL_TYPING_SETTINGS, clickSave } from '../harness.mjs';
 import { assertLegible, contrasts } from '../contrast.mjs';
 import { setColorTheme } from '../flows.mjs';
 
@@ -262,7 +262,7 @@ export async function run(ctx) {
   await panel.locator('#edit-preset-0').click();
   await panel.locator('#f-name').fill('zeta-llama');
   assert.equal(await panel.locator('#f-editFormat').inputValue(), 'zeta');
-  await panel.locator('#save-use').click();
+  await clickSave(panel);
   await waitFor(async () => (await picker.inputValue()) === 'zeta-llama', {
     timeout: 10_000,
     what: 'the new edit model picked for next edits',

@@ -5,7 +5,7 @@
 // against the background it is drawn on.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { clickTestConnection, waitFor } from '../harness.mjs';
+import { clickTestConnection, waitFor, clickSave } from '../harness.mjs';
 import { contrasts, assertLegible } from '../contrast.mjs';
 import { setColorTheme } from '../flows.mjs';
 
@@ -142,7 +142,7 @@ export async function run(ctx) {
     await w.screenshot('dark-settings-panel-tested');
 
     // ── saved: the list with its badges ───────────────────────────────────────────────────────────
-    await f.locator('#save-use').click();
+    await clickSave(f);
     const row = f.locator('li.row[data-name="loopback"]');
     await row.locator('.badge.active').waitFor({ timeout: 10_000 });
     const saved = await contrasts(f, ['.row-name', '.badge.active', '.summary', 'button.secondary']);

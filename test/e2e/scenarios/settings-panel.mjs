@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { LITERAL_TYPING_SETTINGS, clickTestConnection, waitFor, sleep } from '../harness.mjs';
+import { LITERAL_TYPING_SETTINGS, clickTestConnection, waitFor, sleep, clickSave } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
 
 export const name = 'settings-panel';
@@ -180,7 +180,7 @@ export async function run(ctx) {
       'the probe did not carry the typed API key',
     );
 
-    await f.locator('#save-use').click();
+    await clickSave(f);
     const row = f.locator('li.row[data-name="loopback"]');
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.badge.active').waitFor({ timeout: 10_000 });

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { waitFor, sleep } from '../harness.mjs';
+import { waitFor, sleep, clickSave } from '../harness.mjs';
 import { startModelServer } from '../model-server.mjs';
 import { contrasts, assertLegible } from '../contrast.mjs';
 
@@ -146,7 +146,7 @@ export async function run(ctx) {
     await f.locator('#f-baseUrl').fill(server.baseUrl);
     await f.locator('#f-model').fill('m');
     await f.locator('#f-fimTemplate').selectOption('native');
-    await f.locator('#save-use').click();
+    await clickSave(f);
     const local = f.locator('li.row[data-name="local"]');
     await local.locator('.badge.active').waitFor({ timeout: 15_000 });
     assert.equal(await local.locator('.badge.warn').count(), 0, 'the loopback profile is marked "not used here"');

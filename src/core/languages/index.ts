@@ -65,6 +65,10 @@ export interface Language {
   typeNodes: readonly string[];
   /** How the first line of a constructor starts (where fields are assigned), for languages that have one. */
   constructorStart?: RegExp;
+  /** Quote characters whose strings may span lines (Python's triple quotes aside): `` ` `` in JS/TS and Go. */
+  multilineQuotes: string;
+  /** `'` starts a one-character literal (`'x'`, `'\n'`), not a string; alone it is a lifetime or a label (C, Rust …). */
+  charLiterals: boolean;
 }
 
 const words = (s: string): ReadonlySet<string> => new Set(s.split(/\s+/).filter(Boolean));
@@ -114,6 +118,8 @@ function lang(ids: string[], spec: Partial<Language> & { keywords?: ReadonlySet<
     functionNodes: spec.functionNodes ?? [],
     typeNodes: spec.typeNodes ?? [],
     constructorStart: spec.constructorStart,
+    multilineQuotes: spec.multilineQuotes ?? '',
+    charLiterals: spec.charLiterals ?? false,
   };
 }
 
@@ -145,6 +151,7 @@ const TS_TYPES = [
 ];
 /** TypeScript and TSX differ only in their grammar. */
 const TYPESCRIPT: Partial<Language> = {
+  multilineQuotes: '`',
   family: 'js',
   keywords: words(TS_KEYWORDS),
   builtins: words(JS_BUILTINS),
@@ -195,6 +202,7 @@ export const LANGUAGES: readonly Language[] = [
   slashComments(['typescript'], { ...TYPESCRIPT, grammar: 'typescript' }),
   slashComments(['typescriptreact'], { ...TYPESCRIPT, grammar: 'tsx' }),
   slashComments(['javascript', 'javascriptreact'], {
+    multilineQuotes: '`',
     family: 'js',
     grammar: 'javascript',
     keywords: words(JS_KEYWORDS),
@@ -208,6 +216,8 @@ export const LANGUAGES: readonly Language[] = [
     constructorStart: JS_CONSTRUCTOR,
   }),
   slashComments(['go'], {
+    multilineQuotes: '`',
+    charLiterals: true,
     grammar: 'go',
     tabIndent: true,
     keywords: words(
@@ -224,6 +234,8 @@ export const LANGUAGES: readonly Language[] = [
     typeNodes: ['type_declaration'],
   }),
   slashComments(['rust'], {
+    multilineQuotes: '"',
+    charLiterals: true,
     grammar: 'rust',
     keywords: words(
       'as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move ' +
@@ -240,6 +252,7 @@ export const LANGUAGES: readonly Language[] = [
     typeNodes: ['struct_item', 'enum_item', 'impl_item', 'trait_item', 'mod_item', 'union_item'],
   }),
   slashComments(['java'], {
+    charLiterals: true,
     grammar: 'java',
     keywords: words(
       'abstract assert boolean break byte case catch char class const continue default do double else enum extends ' +
@@ -256,6 +269,7 @@ export const LANGUAGES: readonly Language[] = [
     typeNodes: ['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration'],
   }),
   slashComments(['c'], {
+    charLiterals: true,
     family: 'c',
     grammar: 'c',
     keywords: words(C_KEYWORDS),
@@ -269,6 +283,7 @@ export const LANGUAGES: readonly Language[] = [
     typeNodes: ['struct_specifier', 'union_specifier', 'enum_specifier'],
   }),
   slashComments(['cpp', 'cuda-cpp'], {
+    charLiterals: true,
     family: 'c',
     grammar: 'cpp',
     keywords: words(CPP_KEYWORDS),
@@ -281,6 +296,7 @@ export const LANGUAGES: readonly Language[] = [
     typeNodes: ['class_specifier', 'struct_specifier', 'union_specifier', 'enum_specifier', 'namespace_definition'],
   }),
   slashComments(['csharp'], {
+    charLiterals: true,
     grammar: 'c_sharp',
     keywords: words(
       'abstract as base bool break byte case catch char checked class const continue decimal default delegate do double ' +
@@ -318,6 +334,7 @@ export const LANGUAGES: readonly Language[] = [
     ],
   }),
   hashComments(['ruby'], {
+    multilineQuotes: `"'`,
     grammar: 'ruby',
     blockComment: ['=begin', '=end'],
     blockOpeners: ['do', 'then', 'begin', '{'],
@@ -333,6 +350,7 @@ export const LANGUAGES: readonly Language[] = [
     constructorStart: /^\s*def initialize\b/,
   }),
   lang(['php'], {
+    multilineQuotes: `"'`,
     grammar: 'php',
     lineComments: ['//', '#'],
     commentsAtFileStart: false,
@@ -351,6 +369,7 @@ export const LANGUAGES: readonly Language[] = [
     constructorStart: /^\s*(?:public\s+)?function __construct\b/,
   }),
   hashComments(['shellscript'], {
+    multilineQuotes: `"'`,
     grammar: 'bash',
     blockOpeners: ['then', 'do', '{'],
     keywords: words(

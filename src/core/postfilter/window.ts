@@ -39,23 +39,6 @@ export interface JudgeWindow {
   faithful: boolean;
 }
 
-/** Quotes whose strings may span lines, per language (Python's triple quotes are handled on their own). */
-const MULTILINE_QUOTES: Readonly<Record<string, string>> = {
-  python: '',
-  javascript: '`',
-  javascriptreact: '`',
-  typescript: '`',
-  typescriptreact: '`',
-  go: '`',
-  rust: '"',
-  ruby: `"'`,
-  php: `"'`,
-  shellscript: `"'`,
-};
-
-/** Languages where `'` starts a one-character literal (`'x'`, `'\n'`), not a string; alone it is a lifetime or label. */
-const CHAR_LITERAL_LANGUAGES = new Set(['c', 'cpp', 'csharp', 'go', 'java', 'rust']);
-
 function escapeClass(chars: string): string {
   return chars.replace(/[\\\]^-]/g, '\\$&');
 }
@@ -63,16 +46,17 @@ function escapeClass(chars: string): string {
 /** A tokenizer that finds comments and strings (the first one that starts wins, as in the language). */
 function tokenizer(language: string): RegExp {
   const { line, block } = commentSyntax(language);
-  const multi = MULTILINE_QUOTES[language] ?? '';
+  const multi = languageOf(language)?.multilineQuotes ?? '';
+  const charLiterals = languageOf(language)?.charLiterals ?? false;
   const alts: string[] = [];
   if (language === 'python') alts.push(`"""[\\s\\S]*?(?:"""|$)`, `'''[\\s\\S]*?(?:'''|$)`);
   if (block) alts.push(`/\\*[\\s\\S]*?(?:\\*/|$)`);
   for (const lc of line) alts.push(`${lc.replace(/[/*]/g, '\\$&')}[^\\n]*`);
-  if (CHAR_LITERAL_LANGUAGES.has(language)) alts.push(`'(?:[^'\\\\\\n]|\\\\.[^'\\n]{0,8})'`);
+  if (charLiterals) alts.push(`'(?:[^'\\\\\\n]|\\\\.[^'\\n]{0,8})'`);
   for (const q of ['"', "'", '`']) {
     // A backtick is a quote only where it may span lines.
     if (q === '`' && !multi.includes(q)) continue;
-    if (q === "'" && CHAR_LITERAL_LANGUAGES.has(language)) continue;
+    if (q === "'" && charLiterals) continue;
     const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
     alts.push(`${q}(?:${body}|\\\\[\\s\\S])*${q}?`);
   }

@@ -9,9 +9,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeServerArgs } from './code-server.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CODE_SERVER_ENTRY = path.join(REPO, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const DEFAULT_SERVER_URL = 'http://127.0.0.1:8012/v1';
 
 const HELP = `npm start [-- options]
@@ -348,38 +348,19 @@ if (opts['--watch']) {
 
 // ── 7. code-server ───────────────────────────────────────────────────────────────────────────────────────────
 const csLogPath = path.join(RUN, 'code-server.log');
-cs = spawn(
-  process.execPath,
-  [
-    CODE_SERVER_ENTRY,
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--auth',
-    'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--user-data-dir',
-    dirs.userData,
-    '--extensions-dir',
-    dirs.extensions,
-    folder,
-  ],
-  {
-    cwd: RUN,
-    detached: true, // its own process group, so stopping ends the whole tree
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: dirs.xdgConfig,
-      XDG_DATA_HOME: dirs.xdgData,
-      XDG_CACHE_HOME: dirs.xdgCache,
-      // code-server's own XDG folders are private to this run; the model cache is the user's, shared.
-      TESSERA_MODEL_CACHE: start.modelCacheDir(process.env),
-    },
+cs = spawn(process.execPath, codeServerArgs(port, dirs, [folder]), {
+  cwd: RUN,
+  detached: true, // its own process group, so stopping ends the whole tree
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_DATA_HOME: dirs.xdgData,
+    XDG_CACHE_HOME: dirs.xdgCache,
+    // code-server's own XDG folders are private to this run; the model cache is the user's, shared.
+    TESSERA_MODEL_CACHE: start.modelCacheDir(process.env),
   },
-);
+});
 fs.writeFileSync(path.join(RUN, 'code-server.pid'), String(cs.pid));
 const csLog = fs.createWriteStream(csLogPath, { flags: 'a' });
 cs.stdout.pipe(csLog);

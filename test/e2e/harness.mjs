@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { CODE_SERVER_ENTRY, codeServerArgs } from '../../scripts/code-server.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RESULTS_DIR = path.join(REPO, 'test-results', 'e2e');
@@ -27,7 +28,6 @@ export const insideRepo = (p) => {
   const rel = path.relative(REPO, p);
   return !rel.startsWith('..') && !path.isAbsolute(rel);
 };
-export const CODE_SERVER_ENTRY = path.join(REPO, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const CHROMIUM = process.env.TESSERA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -285,22 +285,7 @@ export async function startHarness(options = {}) {
   const started = Date.now();
   const cs = spawn(
     process.execPath,
-    [
-      CODE_SERVER_ENTRY,
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--disable-telemetry',
-      ...(process.env.TESSERA_E2E_TRACE ? ['--log', 'trace'] : []),
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--user-data-dir',
-      dirs.userData,
-      '--extensions-dir',
-      dirs.extensions,
-    ],
+    codeServerArgs(port, dirs, process.env.TESSERA_E2E_TRACE ? ['--log', 'trace'] : []),
     {
       cwd: runDir,
       detached: true,

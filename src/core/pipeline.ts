@@ -9,6 +9,7 @@ import { buildContext, describeParts, tokenizerFamilyOf } from './context';
 import { planOtherFiles, type OtherFiles } from './context/related';
 import { withOtherFiles } from './prompt/otherFiles';
 import { middleChars } from './prompt/middle';
+import { promptSuffix } from './prompt/suffixSection';
 import type { Logger } from './log';
 import { silentLogger } from './log';
 import { cursorContext, type CursorContext } from './cursor';
@@ -130,14 +131,14 @@ export async function prepareRequest(
   const multiline = shape.multiline;
   const request = withOtherFiles(
     {
-      ...buildRequest(snapshot.languageId, ctx.prefix, ctx.suffix, deps.profile, shape),
+      ...buildRequest(snapshot.languageId, ctx.prefix, promptSuffix(ctx.suffix, cursor), deps.profile, shape),
       middleChars: middleChars(snapshot.text, snapshot.offset, ctx.prefix),
     },
     related,
   );
   rec.record('prompt');
   log.debug(
-    `request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${ctx.suffix.length} chars; the middle starts ${request.middleChars ?? 0} chars before the cursor), ${multiline ? 'multi-line' : 'single-line'}`,
+    `request: ${ctx.tokens + (related?.tokens ?? 0)} prompt tokens (${ctx.prefix.length}+${request.suffix.length} chars; the middle starts ${request.middleChars ?? 0} chars before the cursor), ${multiline ? 'multi-line' : 'single-line'}`,
   );
   return { request, multiline, prefixFull, suffixFull, cursor };
 }

@@ -53,6 +53,21 @@ export function perfectAnswer(
   return answer.slice(0, maxChars);
 }
 
+/**
+ * Where, in the document after the cursor, the text the prompt shows after the hole starts: at the cursor, or later on
+ * the cursor's line when the prompt leaves the rest of that line out (src/core/prompt/suffixSection.ts). Compared on
+ * the prompt suffix's first line: the context may leave out lines further on.
+ */
+export function suffixShownFrom(documentSuffix: string, promptSuffix: string): number {
+  const nl = promptSuffix.indexOf('\n');
+  const head = nl < 0 ? promptSuffix : promptSuffix.slice(0, nl + 1);
+  const lineEnd = documentSuffix.indexOf('\n');
+  if (promptSuffix === '') return lineEnd < 0 ? documentSuffix.length : 0;
+  for (let k = 0; k <= (lineEnd < 0 ? documentSuffix.length : lineEnd); k++)
+    if (documentSuffix.startsWith(head, k)) return k;
+  return 0;
+}
+
 /** The pieces a model streams for `text`: ~4 characters per token, a whitespace run with the token that follows it. */
 export function streamedTokens(text: string): string[] {
   return text.match(/\s*\S{1,4}|\s+$/g) ?? [];
@@ -92,7 +107,9 @@ export class PerfectModelBackend implements Backend {
     const prefix = this.snapshot.text.slice(0, this.snapshot.offset);
     const suffix = this.snapshot.text.slice(this.snapshot.offset);
     this.hooks.onRequest?.(request, this.snapshot);
-    const answer = perfectAnswer(this.final, prefix, suffix, request.multiline, request.maxTokens * 4);
+    // The model fills the hole up to what the prompt shows after it (which may leave out the closers on the line).
+    const shown = suffix.slice(suffixShownFrom(suffix, request.suffix));
+    const answer = perfectAnswer(this.final, prefix, shown, request.multiline, request.maxTokens * 4);
     const cancelled = () => new BackendError('cancelled', 'request cancelled');
     if (!(await this.wait(this.latencyMs, signal))) throw cancelled();
     const perToken = 1000 / Math.max(1, this.tokensPerS);

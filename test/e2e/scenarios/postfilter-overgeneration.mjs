@@ -19,13 +19,15 @@ export async function run(ctx) {
     before: 'const xs = [1, 2, 3];\nconst ys = xs.map(',
     typed: '(x) => ',
     after: ');\n',
+    // Only closers follow the cursor on its line: the prompt's suffix starts at the line break (suffixSection.ts).
+    sent: '\n',
     raw: 'x * 2);\nconsole.log(ys);\n',
     shown: 'x * 2',
   };
   const cases = [py, ts];
   server.setResponder((body) => {
     for (const c of cases)
-      if (body?.prompt === c.before + c.typed && body?.suffix === c.after)
+      if (body?.prompt === c.before + c.typed && body?.suffix === (c.sent ?? c.after))
         return { text: c.raw, finishReason: 'length' };
     return '';
   });

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { perfectAnswer } from '../../../src/sim/perfectModel';
+import { perfectAnswer, suffixShownFrom } from '../../../src/sim/perfectModel';
 import { POLICIES } from '../../../src/sim/policies';
 import { replay } from '../../../src/sim/replay';
 import { parseTrace, type TraceEvent } from '../../../src/sim/trace';
@@ -52,6 +52,23 @@ describe('perfectAnswer', () => {
     expect(perfectAnswer(FINAL, p, '', false, 500)).toBe('uct = width * height;');
     const q = 'function area(width, height) {\n  ';
     expect(perfectAnswer(FINAL, q, '', true, 500)).toBe('const product = width * height;\n  return product;');
+  });
+});
+
+describe('suffixShownFrom', () => {
+  it("finds where the prompt's suffix starts in the document: at the cursor, or after the closers it left out", () => {
+    expect(suffixShownFrom(')\nnext()\n', ')\nnext()\n')).toBe(0);
+    expect(suffixShownFrom('")\nnext()\n', '\nnext()\n')).toBe(2);
+    expect(suffixShownFrom('))', '')).toBe(2);
+    expect(suffixShownFrom('', '')).toBe(0);
+  });
+
+  it('the perfect model then answers through the closers, as a model that does not see them writes them', () => {
+    const final = 'print("hello")\nx = 1\n';
+    const suffix = '")\nx = 1\n';
+    const shown = suffix.slice(suffixShownFrom(suffix, '\nx = 1\n'));
+    expect(perfectAnswer(final, 'print("he', shown, false, 100)).toBe('llo")');
+    expect(perfectAnswer(final, 'print("he', suffix, false, 100)).toBe('llo');
   });
 });
 

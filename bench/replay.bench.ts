@@ -155,8 +155,8 @@ type Sums = Omit<ReplaySummary, 'pauseToGhostP50' | 'pauseToGhostP95'> &
     | 'pauseToGhost'
     | 'promptTokens'
     | 'plainWindowPrefillTokens'
-    | 'prefillAfterCursorTokens'
-    | 'plainWindowPrefillAfterCursorTokens'
+    | 'prefillSuffixTokens'
+    | 'plainWindowPrefillSuffixTokens'
     | 'firstPrefillTokens'
     | 'plainWindowFirstPrefillTokens'
   > & { traces: number; unshown: number; byReason: Map<string, { n: number; unshown: number; cancelled: number }> };
@@ -176,8 +176,8 @@ function emptySums(): Sums {
     pauseToGhost: [],
     promptTokens: 0,
     plainWindowPrefillTokens: 0,
-    prefillAfterCursorTokens: 0,
-    plainWindowPrefillAfterCursorTokens: 0,
+    prefillSuffixTokens: 0,
+    plainWindowPrefillSuffixTokens: 0,
     firstPrefillTokens: 0,
     plainWindowFirstPrefillTokens: 0,
     traces: 0,
@@ -203,8 +203,8 @@ function add(s: Sums, summary: ReplaySummary, detail: ReplayDetail): void {
     'traceChars',
     'promptTokens',
     'plainWindowPrefillTokens',
-    'prefillAfterCursorTokens',
-    'plainWindowPrefillAfterCursorTokens',
+    'prefillSuffixTokens',
+    'plainWindowPrefillSuffixTokens',
     'firstPrefillTokens',
     'plainWindowFirstPrefillTokens',
   ] as const)
@@ -290,7 +290,7 @@ async function run(kind: string, traces: NamedTrace[]): Promise<void> {
         );
         const share = (a: number, b: number) => `${Math.round((100 * a) / Math.max(1, b))}%`;
         console.log(
-          `           prefill from the cursor on (the suffix, in a prefix-first template): ${(s.prefillAfterCursorTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.prefillAfterCursorTokens, s.prefillTokens)} of it (plain window: ${(s.plainWindowPrefillAfterCursorTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.plainWindowPrefillAfterCursorTokens, s.plainWindowPrefillTokens)})`,
+          `           prefill of the suffix section (sent again because something before it changed): ${(s.prefillSuffixTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.prefillSuffixTokens, s.prefillTokens)} of it (plain window: ${(s.plainWindowPrefillSuffixTokens / Math.max(1, s.requests)).toFixed(0)}/req = ${share(s.plainWindowPrefillSuffixTokens, s.plainWindowPrefillTokens)})`,
         );
         const warm = (n: number, first: number) => (n - first) / Math.max(1, s.requests - s.traces);
         console.log(

@@ -23,19 +23,26 @@ export class PrefixCacheMeter {
   prompts = 0;
   /** The prefill of the first prompt (the cold cache: the whole prompt). */
   firstPrefillTokens = 0;
-  /** Of the prefill, the tokens from the cursor on (the suffix and what follows it in the prompt). */
-  afterCursorTokens = 0;
+  /**
+   * Of the prefill, the tokens of the suffix section: processed again because the prompt changed at or before it (in a
+   * plain prefix-first prompt, on every keystroke; in Tessera's, when the prefix section or the suffix changes).
+   */
+  suffixTokens = 0;
 
   constructor(private readonly family: TokenizerFamily) {}
 
   /**
    * A prompt the server receives; returns its prefill (the tokens after what it shares with the previous one).
-   * `cursorAt`: where the cursor falls in the prompt (the end of the prefix), to tell what is re-processed from there.
+   * `suffixSection`: where the suffix section lies in the prompt (start and end), to tell how much of it is re-processed.
    */
-  add(prompt: string, cursorAt = prompt.length): number {
+  add(prompt: string, suffixSection?: { start: number; end: number }): number {
     const shared = commonPrefixLength(this.previous, prompt);
     const prefill = shared === prompt.length ? 0 : estimateTokens(prompt.slice(shared), this.family);
-    if (prefill > 0) this.afterCursorTokens += estimateTokens(prompt.slice(Math.max(shared, cursorAt)), this.family);
+    if (prefill > 0 && suffixSection && shared < suffixSection.end)
+      this.suffixTokens += estimateTokens(
+        prompt.slice(Math.max(shared, suffixSection.start), suffixSection.end),
+        this.family,
+      );
     this.previous = prompt;
     if (this.prompts === 0) this.firstPrefillTokens = prefill;
     this.prompts++;

@@ -19,7 +19,7 @@ import { readSettings } from '../core/config';
 import { buildContext, lineWindow, tokenizerFamilyOf } from '../core/context';
 import { complete } from '../core/pipeline';
 import { postfilter } from '../core/postfilter';
-import { FIM_FAMILIES, renderFim, type FimFamily } from '../core/prompt/templates';
+import { FIM_FAMILIES, renderFim, type FimFamily, type FimInput } from '../core/prompt/templates';
 import type { Logger } from '../core/log';
 import { percentile } from '../core/stats';
 import type { DocumentSnapshot } from '../core/types';
@@ -116,9 +116,9 @@ export interface ReplayDetail {
   promptTokens: number;
   /** Prefill, on the same requests, of a plain FIM prompt of the nearest lines within the same budget. */
   plainWindowPrefillTokens: number;
-  /** Of each prefill, the tokens from the cursor on (the suffix, when the template puts it after the prefix). */
-  prefillAfterCursorTokens: number;
-  plainWindowPrefillAfterCursorTokens: number;
+  /** Of each prefill, the tokens of the suffix section (processed again because something before it changed). */
+  prefillSuffixTokens: number;
+  plainWindowPrefillSuffixTokens: number;
   /** The first request's prefill (a cold cache: the whole prompt), for Tessera and the plain window. */
   firstPrefillTokens: number;
   plainWindowFirstPrefillTokens: number;
@@ -126,10 +126,11 @@ export interface ReplayDetail {
   requestLog: RequestRecord[];
 }
 
-/** Where the cursor falls in a rendered prompt: the end of the prefix text (the last occurrence: other files come first). */
-function cursorIn(rendered: string, prefix: string): number {
-  const at = rendered.lastIndexOf(prefix);
-  return at < 0 ? rendered.length : at + prefix.length;
+/** Where the suffix section lies in the prompt `family` renders for `input` (what comes before it does not depend on it). */
+function suffixSectionIn(family: FimFamily, input: FimInput): { start: number; end: number } {
+  const marker = '\u0000';
+  const start = renderFim(family, { ...input, suffix: marker }).indexOf(marker);
+  return start < 0 ? { start: 0, end: 0 } : { start, end: start + input.suffix.length };
 }
 
 /** The CLI contract's percentiles: whole milliseconds, 0 when there are no samples. */
@@ -203,8 +204,7 @@ export async function replay(
   let generatedTokens = 0;
   /** The request a pipeline run belongs to (runs start one at a time, synchronously). */
   const onRequest = (record: RequestRecord | undefined) => (request: CompletionRequest, snapshot: DocumentSnapshot) => {
-    const rendered = renderFim(fimTemplate, request);
-    const prefill = prompts.add(rendered, cursorIn(rendered, request.prefix));
+    const prefill = prompts.add(renderFim(fimTemplate, request), suffixSectionIn(fimTemplate, request));
     if (record) record.prefill = prefill;
     const plain = lineWindow(
       snapshot.text.slice(0, snapshot.offset),
@@ -213,8 +213,8 @@ export async function replay(
       settings.context.suffixShare,
       family,
     );
-    const plainRendered = renderFim(fimTemplate, { prefix: plain.prefix, suffix: plain.suffix });
-    plainPrompts.add(plainRendered, cursorIn(plainRendered, plain.prefix));
+    const plainInput = { prefix: plain.prefix, suffix: plain.suffix };
+    plainPrompts.add(renderFim(fimTemplate, plainInput), suffixSectionIn(fimTemplate, plainInput));
   };
 
   const scheduler = (opts.policy ?? POLICIES.tessera).create({
@@ -302,8 +302,8 @@ export async function replay(
     pausesWithAnswerAndGhost: 0,
     promptTokens: 0,
     plainWindowPrefillTokens: 0,
-    prefillAfterCursorTokens: 0,
-    plainWindowPrefillAfterCursorTokens: 0,
+    prefillSuffixTokens: 0,
+    plainWindowPrefillSuffixTokens: 0,
     firstPrefillTokens: 0,
     plainWindowFirstPrefillTokens: 0,
     servedBy: { cache: 0, 'typed-ahead': 0, 'in-flight': 0, request: 0 },
@@ -449,8 +449,8 @@ export async function replay(
   detail.inflightHits = scheduler.stats.inflightHits;
   detail.promptTokens = prompts.promptTokens;
   detail.plainWindowPrefillTokens = plainPrompts.prefillTokens;
-  detail.prefillAfterCursorTokens = prompts.afterCursorTokens;
-  detail.plainWindowPrefillAfterCursorTokens = plainPrompts.afterCursorTokens;
+  detail.prefillSuffixTokens = prompts.suffixTokens;
+  detail.plainWindowPrefillSuffixTokens = plainPrompts.suffixTokens;
   detail.firstPrefillTokens = prompts.firstPrefillTokens;
   detail.plainWindowFirstPrefillTokens = plainPrompts.firstPrefillTokens;
   detail.requestLog = [...records.values()].sort((a, b) => a.id - b.id);

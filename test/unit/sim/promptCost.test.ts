@@ -22,4 +22,23 @@ describe('PrefixCacheMeter', () => {
     expect(m.prompts).toBe(2);
     expect(m.prefillTokens).toBe(m.promptTokens);
   });
+
+  it('counts the suffix section processed again because something before it changed, not the typed text after it', () => {
+    const m = new PrefixCacheMeter('bpe-large');
+    const render = (head: string, suffix: string, middle: string) => {
+      const prompt = `<PRE>${head}<SUF>${suffix}<MID>${middle}`;
+      const start = prompt.indexOf('<SUF>') + 5;
+      return { prompt, section: { start, end: start + suffix.length } };
+    };
+    const suffix = '\n    return total\n\ndef other():\n    pass\n';
+    for (const [head, middle] of [
+      ['def f(xs):\n', '    total = su'],
+      ['def f(xs):\n', '    total = sum(x'], // only the middle grew: nothing of the suffix again
+      ['def f(xs, ys):\n', '    total = sum(x'], // the head changed: the whole suffix again
+    ]) {
+      const { prompt, section } = render(head, suffix, middle);
+      m.add(prompt, section);
+    }
+    expect(m.suffixTokens).toBe(2 * estimateTokens(suffix, 'bpe-large'));
+  });
 });

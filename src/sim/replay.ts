@@ -173,11 +173,18 @@ async function warmUp(header: TraceHeader): Promise<void> {
   }
 }
 
+/** Replays run so far in this process: each replay's document gets its own URI (see below). */
+let replays = 0;
+
 export async function replay(
   header: TraceHeader,
   events: TraceEvent[],
   opts: ReplayOptions,
 ): Promise<{ summary: ReplaySummary; detail: ReplayDetail }> {
+  // The trace's own document: what the pipeline remembers per document (the last prompt plan, which keeps the prompt's
+  // start stable) must not carry over from an earlier replay in the same process, or a benchmark that replays many
+  // traces would count other prompts than `tessera replay`, which replays one.
+  const uri = `file:///replay/${++replays}`;
   // Pipeline runs doing work off the virtual clock (context, post-filter, grammar loading): time waits for them.
   let busy = 0;
   const clock = new VirtualClock(0, () => busy === 0);
@@ -318,7 +325,7 @@ export async function replay(
     }
     const ctrl = new AbortController();
     const myVersion = version;
-    const snapshot: DocumentSnapshot = { uri: 'file:///replay', languageId: header.language, text, offset, version };
+    const snapshot: DocumentSnapshot = { uri, languageId: header.language, text, offset, version };
     const p: NonNullable<typeof pending> = { ctrl };
     p.timer = clock.setTimeout(() => {
       p.timer = undefined;

@@ -3,6 +3,7 @@
  * `node dist/cli.js replay`.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { perfectAnswer, suffixShownFrom } from '../../../src/sim/perfectModel';
@@ -10,6 +11,7 @@ import { POLICIES } from '../../../src/sim/policies';
 import { replay } from '../../../src/sim/replay';
 import { parseTrace, type TraceEvent } from '../../../src/sim/trace';
 import { generateTrace } from '../../../src/sim/tracegen';
+import { functionRegions, generateTypeThroughTrace } from '../../../src/sim/typeThrough';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SUMMARY_KEYS = [
@@ -138,6 +140,19 @@ describe('replay', () => {
     expect(summary.requests).toBe(10);
     expect(summary.cancelled).toBe(9);
     expect(summary.cacheHits + summary.typedAheadHits).toBe(0);
+  });
+
+  it('a replay does not depend on the replays run before it (a benchmark of many traces counts what the CLI counts)', async () => {
+    // Two functions of one real file typed one after the other: the pipeline keeps a prompt plan per document, which
+    // must not carry from one replay's document to the next.
+    const text = readFileSync(path.join(ROOT, 'node_modules/zod/src/v4/core/errors.ts'), 'utf8');
+    const [a, b] = functionRegions(text, 'typescript', 5, 25)
+      .slice(2, 4)
+      .map((r, i) => generateTypeThroughTrace(text, 'typescript', { seed: 102 + i, ...r }));
+    const run = async (t: typeof a) => (await replay(t.header, t.events, { latencyMs: 250, tokensPerS: 40 })).summary;
+    const alone = [await run(a), await run(b)];
+    expect(await run(a)).toEqual(alone[0]); // after b
+    expect(await run(b)).toEqual(alone[1]); // after a
   });
 
   it('is deterministic: the same trace gives the same summary', async () => {

@@ -51,6 +51,11 @@ export interface ReplayOptions {
   local?: boolean;
   /** The model family whose FIM template renders the prompt (prefill is counted on it); default qwen. */
   fimTemplate?: FimFamily;
+  /**
+   * Whose prompts the summary's `prefillTokens` counts: Tessera's (default), or a plain FIM prompt of the nearest
+   * lines within the same budget, sliding with the cursor, on the same requests (the baseline, measured the same way).
+   */
+  prompt?: 'tessera' | 'plain';
   /** Diagnostics: the scheduler's log (request starts, cancellations). */
   log?: Logger;
   /** Diagnostics: called for every pause without ghost text, with the document and the last provider answer. */
@@ -472,7 +477,7 @@ export async function replay(
     pauseToGhostP50: percentileMs(detail.pauseToGhost, 50),
     pauseToGhostP95: percentileMs(detail.pauseToGhost, 95),
     generatedTokens,
-    prefillTokens: prompts.prefillTokens,
+    prefillTokens: opts.prompt === 'plain' ? plainPrompts.prefillTokens : prompts.prefillTokens,
   };
   return { summary, detail };
 }

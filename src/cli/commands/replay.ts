@@ -1,11 +1,13 @@
 /**
  * `tessera replay --latency-ms N --tokens-per-s N [--policy tessera|fixed350|cancel75] [--debounce-ms N]
- *  [--prefetch true|false] [--local true|false] [--fim-template qwen|…]`
+ *  [--prefetch true|false] [--local true|false] [--fim-template qwen|…] [--prompt tessera|plain]`
  * Reads a whole typing trace (JSON Lines: a header {"language","final"}, then one line per keystroke
  * {"t","text","offset"} or {"t","accept":true}), replays it through the extension's scheduler and pipeline on a
  * virtual clock against a simulated perfect model, and writes one summary line:
  * {"keystrokes","requests","cancelled","cacheHits","typedAheadHits","pauses","pausesWithGhost","pauseToGhostP50",
  *  "pauseToGhostP95","generatedTokens","prefillTokens"}
+ * `--prompt plain`: `prefillTokens` counts a plain nearest-lines FIM prompt of the same budget on the same requests
+ * (the baseline Tessera's prompt layout is compared with), instead of Tessera's prompt.
  */
 import * as readline from 'node:readline';
 import { FIM_FAMILIES, type FimFamily } from '../../core/prompt/templates';
@@ -64,6 +66,8 @@ export async function replayCommand(args: Map<string, string>): Promise<LineHand
   const local = booleanArg(args, 'local', true);
   const fimTemplate = (args.get('fim-template') ?? 'qwen') as FimFamily;
   if (!FIM_FAMILIES.includes(fimTemplate)) throw new Error(`--fim-template must be one of ${FIM_FAMILIES.join(', ')}`);
+  const prompt = args.get('prompt') ?? 'tessera';
+  if (prompt !== 'tessera' && prompt !== 'plain') throw new Error(`--prompt must be tessera or plain, got "${prompt}"`);
   try {
     const { header, events } = parseTrace(await readAll(process.stdin));
     const { summary } = await replay(header, events, {
@@ -74,6 +78,7 @@ export async function replayCommand(args: Map<string, string>): Promise<LineHand
       prefetch,
       local,
       fimTemplate,
+      prompt,
     });
     process.stdout.write(JSON.stringify(summary) + '\n');
   } catch (err) {

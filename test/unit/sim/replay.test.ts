@@ -207,6 +207,32 @@ describe('tessera replay (CLI)', () => {
     expect(runCli().stdout).toBe(a.stdout);
   });
 
+  it('--prompt plain counts the prefill of a plain nearest-lines window on the same requests (the baseline)', () => {
+    const { header, events } = generateTrace(FINAL.repeat(6), 'javascript', { seed: 4, startLine: 16, lines: 12 });
+    const input = [header, ...events].map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const run = (...extra: string[]) => {
+      const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '250', '--tokens-per-s', '40', ...extra], {
+        input,
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout.trim());
+    };
+    const tessera = run();
+    const plain = run('--prompt', 'plain');
+    expect(plain.requests).toBe(tessera.requests); // the same requests, only their prompts differ
+    expect(plain.prefillTokens).toBeGreaterThan(2 * tessera.prefillTokens);
+    const bad = spawnSync(
+      process.execPath,
+      [CLI, 'replay', '--latency-ms', '1', '--tokens-per-s', '1', '--prompt', 'x'],
+      {
+        input,
+        encoding: 'utf8',
+      },
+    );
+    expect(bad.stderr + bad.stdout).toMatch(/--prompt must be tessera or plain/);
+  });
+
   it('a malformed trace yields an error line and a non-zero exit', () => {
     const r = spawnSync(process.execPath, [CLI, 'replay', '--latency-ms', '100', '--tokens-per-s', '40'], {
       input: '{"language":"go"}\n',

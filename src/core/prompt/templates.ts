@@ -11,13 +11,15 @@
  *  - CodeGemma: `<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>`, ends with `<|file_separator|>`.
  *
  * Order and prefix caching: a server with prefix caching processes again everything after the first token that differs
- * from the previous prompt, and typing changes the prompt at the cursor. Prefix first (PSM), the whole suffix is
- * processed again with every request; suffix first (SPM), only what was typed. Only Codestral's published format is
- * suffix first. StarCoder/SantaCoder (bigcode's FIM training mixed PSM and SPM) and CodeLlama (its paper trains both
- * formats; its reference code has `suffix_first`) also saw SPM in training, but their model cards document only the
- * prefix-first prompt (CodeLlama's SPM is defined on tokens, with a SentencePiece space a text prompt cannot pin down;
- * StarCoder2, Granite and Stable Code, which share the StarCoder template, do not state an SPM share): their formats
- * stay as documented.
+ * from the previous prompt, and typing changes the prompt at the cursor. Prefix first (PSM), the whole suffix would be
+ * processed again with every request, so the middle starts a few lines above the cursor (./middle.ts); suffix first
+ * (SPM), only what was typed. Either way a change at the head of the suffix (an auto-closed `)` inserted, then stepped
+ * over) would send the suffix again, so the suffix section leaves such closers out (./suffixSection.ts). Only
+ * Codestral's published format is suffix first. StarCoder/SantaCoder (bigcode's FIM training mixed PSM and SPM) and
+ * CodeLlama (its paper trains both formats; its reference code has `suffix_first`) also saw SPM in training, but their
+ * model cards document only the prefix-first prompt (CodeLlama's SPM is defined on tokens, with a SentencePiece space a
+ * text prompt cannot pin down; StarCoder2, Granite and Stable Code, which share the StarCoder template, do not state an
+ * SPM share): their formats stay as documented.
  */
 
 import { FIM_FAMILIES, type FimFamily } from '../config';

@@ -74,6 +74,38 @@ describe('syntax-trimmed context (python)', () => {
     expect(ctx.parts?.map((p) => p.source)).toContain('similar');
   });
 
+  it('a larger budget gives far code a larger share, past the nearest few hundred tokens', async () => {
+    // A long function: its first lines set up many names it uses throughout; then a long stretch that repeats the
+    // same few names, down to the cursor.
+    const setup = Array.from({ length: 60 }, (_, i) => `    channel_${i} = registry.open_channel("feed-${i}")\n`).join(
+      '',
+    );
+    const repeat = Array.from({ length: 300 }, (_, i) => `    total = total + step(total, ${i % 7})\n`).join('');
+    const doc = `${filler(60)}def pump(registry):\n    total = 0\n${setup}${repeat}    █\n    return total\n\n\n${filler(5)}`;
+    const { prefix, suffix } = at(doc);
+    const text = prefix + suffix;
+    const spent = async (budget: number) => {
+      const ctx = await buildContext({ language: 'python', prefix, suffix, budgetTokens: budget });
+      expect(ctx.tokens).toBeLessThanOrEqual(budget);
+      let far = 0;
+      let near = 0;
+      for (const p of ctx.parts ?? []) {
+        const tokens = estimateTokens(text.slice(p.start, p.end));
+        if (p.source === 'lines' || p.source === 'cursor') near += tokens;
+        else far += tokens;
+      }
+      return { far: far / budget, near };
+    };
+    const small = await spent(512);
+    const large = await spent(1024);
+    // Far code takes what it may at both budgets (each of its lines brings a name of the function) …
+    expect(small.far).toBeGreaterThan(0.3);
+    expect(small.far).toBeLessThanOrEqual(0.45);
+    // … and more than that share at the larger one, while the nearest lines keep a few hundred tokens.
+    expect(large.far).toBeGreaterThan(0.5);
+    expect(large.near).toBeGreaterThanOrEqual(400);
+  });
+
   it('the line window keeps a whole document that starts with an empty line (no endless scan at its first line)', () => {
     const window = lineWindow('\n"""Module docstring."""\nimport os\n', 'x = 1\n', 1536, 0.25, 'bpe-code');
     expect(window.prefix).toBe('\n"""Module docstring."""\nimport os\n');

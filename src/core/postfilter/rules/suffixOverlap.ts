@@ -49,25 +49,7 @@ export function suffixMeeting(
   ranOn: boolean,
   lineBefore = '',
 ): SuffixMeeting | undefined {
-  // The suffix and the text without whitespace; for the suffix, which characters end a line.
-  const sfx = suffix.slice(0, SUFFIX_SPAN);
-  const sChars: string[] = [];
-  const lineEndAt: boolean[] = [];
-  for (let i = 0; i < sfx.length; i++) {
-    const ch = sfx[i];
-    if (ch === '\n') {
-      if (sChars.length > 0) lineEndAt[sChars.length - 1] = true;
-    } else if (!isSpace(ch)) {
-      sChars.push(ch);
-      lineEndAt.push(false);
-    }
-  }
-  const s = sChars.join('');
-  if (s.length === 0) return undefined;
-  // The end of the document ends a line too.
-  if (sfx.length === suffix.length) lineEndAt[s.length - 1] = true;
-  // The first suffix character (non-whitespace count) that ends a line: a re-typed part longer than it covers a line.
-  const firstLineEnd = lineEndAt.indexOf(true);
+  // The text and the suffix without whitespace; for the suffix, which characters end a line.
   const tChars: string[] = [];
   const offsetOf: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -78,6 +60,28 @@ export function suffixMeeting(
   }
   const t = tChars.join('');
   if (t.length === 0) return undefined;
+  // The re-typed part is at most as long as the text: the suffix is read as far as that (and whether its last
+  // character read ends a line), not further.
+  const sfx = suffix.slice(0, SUFFIX_SPAN);
+  const sChars: string[] = [];
+  const lineEndAt: boolean[] = [];
+  let read = 0;
+  for (; read < sfx.length; read++) {
+    const ch = sfx[read];
+    if (ch === '\n') {
+      if (sChars.length > 0) lineEndAt[sChars.length - 1] = true;
+    } else if (!isSpace(ch)) {
+      if (sChars.length === t.length) break;
+      sChars.push(ch);
+      lineEndAt.push(false);
+    }
+  }
+  const s = sChars.join('');
+  if (s.length === 0) return undefined;
+  // The end of the document ends a line too.
+  if (read === sfx.length && sfx.length === suffix.length) lineEndAt[s.length - 1] = true;
+  // The first suffix character (non-whitespace count) that ends a line: a re-typed part longer than it covers a line.
+  const firstLineEnd = lineEndAt.indexOf(true);
   // Knuth–Morris–Pratt: the longest end of t that is a start of s, then shorter ones through the failure links.
   const fail = new Int32Array(s.length);
   for (let i = 1, k = 0; i < s.length; i++) {

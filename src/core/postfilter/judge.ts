@@ -203,6 +203,13 @@ class SyntaxJudge implements Judge {
   private anchorOffset = -1;
   private anchor: string | undefined;
   private baselineVerdict: Verdict | undefined;
+  /**
+   * Each candidate's tree, kept while the judge lives: a candidate is often judged twice (first without its units,
+   * then with them) and the same cut comes from several steps; a reparse is the costly part of judging.
+   */
+  private readonly trees = new Map<string, Tree | undefined>();
+  /** The fresh-parse verdict of each candidate verified (a fresh parse costs as much as the first). */
+  private readonly freshVerdicts = new Map<string, Verdict>();
 
   constructor(
     private readonly language: string,
@@ -282,11 +289,16 @@ class SyntaxJudge implements Judge {
 
   private fresh(c: Candidate): Verdict {
     if (this.isFull(c)) return this.verdictOf(this.base, c, true);
+    const key = keyOf(c);
+    const known = this.freshVerdicts.get(key);
+    if (known) return known;
     const tree = parseSync(this.language, this.pre + c.text + this.post.slice(c.replaceSuffix), null, {
       maxMs: this.remainingMs(),
     });
     try {
-      return this.verdictOf(tree, c, true);
+      const v = this.verdictOf(tree, c, true);
+      this.freshVerdicts.set(key, v);
+      return v;
     } finally {
       tree?.delete();
     }
@@ -305,12 +317,13 @@ class SyntaxJudge implements Judge {
 
   judge(c: Candidate, withUnits = true): Verdict {
     if (this.isFull(c)) return this.verdictOf(this.base, c, withUnits);
-    const next = this.reparse(c);
-    try {
-      return this.verdictOf(next, c, withUnits);
-    } finally {
-      next?.delete();
+    const key = keyOf(c);
+    let tree = this.trees.get(key);
+    if (!this.trees.has(key)) {
+      tree = this.reparse(c);
+      this.trees.set(key, tree);
     }
+    return this.verdictOf(tree, c, withUnits);
   }
 
   /** The window with `c` inserted instead of the whole text: the window's tree, edited and re-parsed incrementally. */
@@ -333,7 +346,13 @@ class SyntaxJudge implements Judge {
 
   dispose(): void {
     this.base.delete();
+    for (const t of this.trees.values()) t?.delete();
+    this.trees.clear();
   }
+}
+
+function keyOf(c: Candidate): string {
+  return `${c.replaceSuffix}\u0000${c.text}`;
 }
 
 /** No grammar: brackets for errors, indentation for units. */

@@ -6,8 +6,10 @@
  * enclosing it) to one a few KB after it; before it, the header lines of the blocks it lies in (`class A {`,
  * `def f(self):`, all of a header that spans lines), and after it the lines that close them (`}`, `end`). The sibling
  * units in between are left out, as if they were not there: the window parses as cleanly as the whole file wherever
- * the code is indented by its structure. Where it is not (a C++ namespace whose contents are not indented), the brackets the window keeps are not
- * those it leaves out (`faithful`), and the judge (../judge) parses the whole document instead.
+ * the code is indented by its structure. Where it is not (a C++ namespace whose contents are not indented), the lines
+ * of the braces that the left-out text leaves open (before the window) or closes (after it) are kept as well; only
+ * where even those do not keep the braces of what the window leaves out (`faithful`) does the judge (../judge) parse
+ * the whole document instead.
  *
  * Window boundaries never fall inside a comment or string that spans lines (a boundary there turns prose into code).
  */
@@ -34,7 +36,8 @@ export interface JudgeWindow {
    * The window keeps the brackets of what it leaves out: the header lines leave open what the text before the window
    * leaves open, and the closing lines close what the text after it closes. Where code is not indented by its
    * structure (a C++ namespace whose contents start at column 0) the blocks found by indentation are not the blocks
-   * the hole is in, and the window would judge every candidate against a brace the document does not miss.
+   * the hole is in; the lines of the braces left open (or closed) are kept then, and only where even they do not
+   * keep the braces would the window judge every candidate against a brace the document does not miss.
    */
   faithful: boolean;
 }
@@ -226,14 +229,14 @@ function wholeHeader(
   stopKept: boolean,
   spans: number[],
   language: string,
-): string {
-  const head = first.text;
+): Line[] {
+  const head = [first];
   const ends = headerEnds(language);
   const ended = (code: string) => (ends ? ends.some((c) => code.endsWith(c)) : true);
-  const headCode = codeOf(head, language);
+  const headCode = codeOf(first.text, language);
   let depth = parenDelta(headCode);
   if (depth <= 0 && ended(headCode)) return head;
-  const lines = [head];
+  const lines = [first];
   const next = prefix.indexOf('\n', first.start);
   let reachedStop = false;
   for (const l of linesForward(prefix, next < 0 ? prefix.length : next + 1, spans, 0)) {
@@ -244,12 +247,12 @@ function wholeHeader(
     if (l.indent <= first.indent || lines.length > MAX_HEADER_LINES) break;
     const code = codeOf(l.text, language);
     depth += parenDelta(code);
-    lines.push(l.text);
+    lines.push(l);
     if (depth < 0) return head;
-    if (depth === 0 && ended(code)) return lines.join('\n');
+    if (depth === 0 && ended(code)) return lines;
   }
   // Its brackets closed just before a kept line that opens its block (`foo(int a,` / `    int b)` / `{`).
-  return reachedStop && stopKept && depth === 0 && lines.length > 1 ? lines.join('\n') : head;
+  return reachedStop && stopKept && depth === 0 && lines.length > 1 ? lines : head;
 }
 
 /**
@@ -269,7 +272,7 @@ function windowStart(
   spans: number[],
   isBoundary: BoundaryTest,
   language: string,
-): { start: number; head: string } | undefined {
+): { start: number; headers: Line[] } | undefined {
   const isLabelLine = labelTest(language);
   const cursorLineStart = prefix.lastIndexOf('\n') + 1;
   const before = prefix.slice(cursorLineStart);
@@ -290,7 +293,7 @@ function windowStart(
     below = l;
   }
   if (start < 0) return undefined;
-  const headers: string[] = [];
+  const headers: Line[] = [];
   let limit = indentWidth(lineAt(prefix, start));
   let sameLevel = false;
   // The line kept just below (at first the window's start) and whether it goes on from the header above it.
@@ -301,7 +304,7 @@ function windowStart(
     const indent = l.indent;
     if (isLabelLine(l.text)) continue;
     if (indent < limit || (sameLevel && indent <= limit)) {
-      headers.push(wholeHeader(prefix, l, stop, stopKept, spans, language));
+      headers.push(...wholeHeader(prefix, l, stop, stopKept, spans, language).reverse());
       limit = indent;
       sameLevel = continuesAbove(l.text);
       stop = l.start;
@@ -309,7 +312,7 @@ function windowStart(
     }
   }
   headers.reverse();
-  return { start, head: headers.length ? headers.join('\n') + '\n' : '' };
+  return { start, headers };
 }
 
 /** Where the window ends in `suffix`, and the lines after it that close the blocks still open there. */
@@ -319,7 +322,7 @@ function windowEnd(
   offset: number,
   isBoundary: BoundaryTest,
   language: string,
-): { end: number; tail: string } | undefined {
+): { end: number; closers: Line[] } | undefined {
   const isLabelLine = labelTest(language);
   const firstNl = suffix.indexOf('\n');
   if (firstNl < 0) return undefined;
@@ -338,7 +341,7 @@ function windowEnd(
     previous = l;
   }
   if (end < 0) return undefined;
-  const closers: string[] = [];
+  const closers: Line[] = [];
   let limit = indentWidth(lineAt(suffix, end));
   let sameLevel = false;
   for (const l of linesForward(suffix, end, spans, offset)) {
@@ -347,14 +350,14 @@ function windowEnd(
     const indent = l.indent;
     if (indent < limit || (sameLevel && indent <= limit)) {
       if (isCloserLine(l.text)) {
-        closers.push(l.text);
+        closers.push(l);
         // `} else {` opens what a later closer at its indentation closes.
         sameLevel = /[{([]\s*$/.test(l.text);
       } else sameLevel = false;
       limit = indent;
     }
   }
-  return { end, tail: closers.length ? closers.join('\n') + '\n' : '' };
+  return { end, closers };
 }
 
 function lineAt(text: string, start: number): string {
@@ -373,12 +376,92 @@ export function windowAround(prefix: string, suffix: string, language: string): 
   const spans = multilineSpans(doc, language);
   const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans), language) : undefined;
   const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans), language) : undefined;
-  const pre = s ? s.head + prefix.slice(s.start) : prefix;
-  const post = e ? suffix.slice(0, e.end) + e.tail : suffix;
-  const faithful =
-    (!s || sameBraces(prefix.slice(0, s.start), s.head, language)) &&
-    (!e || sameBraces(suffix.slice(e.end), e.tail, language));
+  let faithful = true;
+  let head = '';
+  if (s) {
+    const left = prefix.slice(0, s.start);
+    head = joinLines(s.headers);
+    if (!sameBraces(left, head, language)) {
+      // Blocks the indentation does not show (an unindented namespace): the lines of the braces left open are kept.
+      head = joinLines(withBraceLines(prefix, s.headers, braceLines(left, language, 'open')));
+      faithful = sameBraces(left, head, language);
+    }
+  }
+  let tail = '';
+  if (e) {
+    const left = suffix.slice(e.end);
+    tail = joinLines(e.closers);
+    if (!sameBraces(left, tail, language)) {
+      const closers = braceLines(left, language, 'close').map((at) => at + e.end);
+      tail = joinLines(withBraceLines(suffix, e.closers, closers));
+      faithful &&= sameBraces(left, tail, language);
+    }
+  }
+  const pre = s ? head + prefix.slice(s.start) : prefix;
+  const post = e ? suffix.slice(0, e.end) + tail : suffix;
   return { pre, post, windowed: s !== undefined || e !== undefined, faithful };
+}
+
+function joinLines(lines: Line[]): string {
+  return lines.length ? lines.map((l) => l.text).join('\n') + '\n' : '';
+}
+
+/** `kept` (lines of `text`, in order) and the lines of `text` at the offsets `more`, in order, each line once. */
+function withBraceLines(text: string, kept: Line[], more: number[]): Line[] {
+  const byStart = new Map(kept.map((l) => [l.start, l]));
+  for (const at of more) {
+    const start = text.lastIndexOf('\n', at - 1) + 1;
+    if (byStart.has(start)) continue;
+    const nl = text.indexOf('\n', at);
+    const line = lineOf(text, start, nl < 0 ? text.length : nl);
+    if (line) byStart.set(start, line);
+  }
+  return [...byStart.values()].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Offsets of the braces whose lines a window must keep in place of `text` to leave the same braces open (`open`:
+ * `text` comes before the window) or to close the same ones (`close`: it comes after): the braces left unmatched,
+ * and, line by line, the other braces of such a line with their partners (`} else {` keeps the line of the `{` its
+ * `}` closes), until every brace on a kept line has its partner kept.
+ */
+function braceLines(text: string, language: string, side: 'open' | 'close'): number[] {
+  const re = new RegExp(`${tokenizer(language).source}|[{}]`, 'g');
+  const stack: number[] = [];
+  const partner = new Map<number, number>();
+  const unmatched: number[] = [];
+  const byLine = new Map<number, number[]>();
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    if (m[0] !== '{' && m[0] !== '}') continue;
+    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+    const onLine = byLine.get(lineStart);
+    if (onLine) onLine.push(m.index);
+    else byLine.set(lineStart, [m.index]);
+    if (m[0] === '{') stack.push(m.index);
+    else if (stack.length > 0) {
+      const o = stack.pop()!;
+      partner.set(o, m.index);
+      partner.set(m.index, o);
+    } else unmatched.push(m.index);
+  }
+  const wanted = side === 'open' ? stack : unmatched;
+  const kept = new Set<number>();
+  const todo = [...wanted];
+  while (todo.length > 0) {
+    const at = todo.pop()!;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (kept.has(lineStart)) continue;
+    kept.add(lineStart);
+    for (const b of byLine.get(lineStart) ?? []) {
+      const p = partner.get(b);
+      if (p !== undefined) todo.push(p);
+    }
+  }
+  return [...kept].sort((a, b) => a - b);
 }
 
 /**

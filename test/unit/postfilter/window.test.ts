@@ -168,16 +168,37 @@ function cppNamespace(n: number, after: number): { prefix: string; middle: strin
   return { prefix, middle, suffix: '}\n\n' + rest + '}  // namespace tessera\n\n' + outside.join('') };
 }
 
-describe('post-filter where the window is not a faithful stand-in for the file', () => {
-  it('shows the true body unchanged inside a C++ namespace whose contents are not indented', async () => {
+describe('blocks the indentation does not show', () => {
+  it('keeps the opening line and the closing brace of a C++ namespace whose contents are not indented', async () => {
     const { prefix, middle, suffix } = cppNamespace(200, 3);
-    // The window has lost the namespace's opening line but kept its closing brace: it has errors the file has not.
     const w = windowAround(prefix, middle + suffix, 'cpp');
     expect(await parsesClean('cpp', prefix + middle + suffix)).toBe(true);
-    expect(await parsesClean('cpp', w.pre + w.post)).toBe(false);
-    expect(w.faithful).toBe(false);
+    // A few KB, not the file, and it parses as cleanly as the file.
+    expect(w.windowed).toBe(true);
+    expect(w.faithful).toBe(true);
+    expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+    expect(w.pre.startsWith('namespace tessera {\n')).toBe(true);
+    expect(await parsesClean('cpp', w.pre + w.post)).toBe(true);
+  });
+
+  it('shows the true body unchanged inside a C++ namespace whose contents are not indented', async () => {
+    const { prefix, middle, suffix } = cppNamespace(200, 3);
     const r = await postfilter({ language: 'cpp', prefix, suffix, completion: middle });
     const doc = r.kind === 'ok' ? prefix + r.completion + suffix.slice(r.replaceSuffix) : r;
     expect(doc).toBe(prefix + middle + suffix);
+  });
+
+  it('keeps the line a kept `} else {` closes a brace of', async () => {
+    // The hole is in a long else branch, in code not indented at all: the `if` line's brace is closed by the
+    // `} else {` line, whose brace is still open at the hole.
+    const body = Array.from({ length: 200 }, (_, i) => `total += helper(${i});\n`).join('');
+    const prefix =
+      'namespace tessera {\n\nint f(int x) {\nint total = 0;\nif (x > 0) {\ntotal = 1;\n} else {\n' + body;
+    const suffix = 'total += 1;\n' + body + '}\nreturn total;\n}\n\n}  // namespace tessera\n';
+    const w = windowAround(prefix, suffix, 'cpp');
+    expect(await parsesClean('cpp', prefix + suffix)).toBe(true);
+    expect(w.windowed).toBe(true);
+    expect(w.faithful).toBe(true);
+    expect(await parsesClean('cpp', w.pre + w.post)).toBe(true);
   });
 });

@@ -13,7 +13,9 @@
  * measured as the process's CPU time so that other work on a shared machine does not inflate it.
  * Then: time on 10k/40k/100k-character completions (it must grow linearly), and the big fuzz run
  * (TESSERA_FUZZ_CASES, default 100000; 0 skips it). TESSERA_BENCH_LONG=10000,40000 sets the long sizes ('' skips them). TESSERA_BENCH_LANG=python limits the languages;
- * TESSERA_BENCH_VERBOSE=N prints N misses; TESSERA_BENCH_DUMP=file appends each miss's input as a JSON line.
+ * TESSERA_BENCH_VERBOSE=N prints N misses; TESSERA_BENCH_DUMP=file appends each miss's input as a JSON line;
+ * TESSERA_BENCH_CASES=file appends every call's input (with its variant, hole kind and ms) as a JSON line, e.g. to
+ * replay them through the CLI.
  *
  * Numbers only; never pass/fail.
  */
@@ -140,6 +142,8 @@ async function main(): Promise<void> {
       const c0 = process.cpuUsage();
       const r = await postfilter(input);
       const ms = process.cpuUsage(c0).user / 1000;
+      if (process.env.TESSERA_BENCH_CASES)
+        appendFileSync(process.env.TESSERA_BENCH_CASES, JSON.stringify({ variant, kind: h.kind, ms, ...input }) + '\n');
       const shown = r.kind === 'ok' ? r.completion : null;
       const doc = shown === null ? null : h.prefix + shown + h.suffix.slice(r.kind === 'ok' ? r.replaceSuffix : 0);
       let ok: boolean;

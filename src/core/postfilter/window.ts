@@ -3,8 +3,9 @@
  * more where the parser has to recover from errors; a suggestion only changes the code around the hole. So the judge
  * parses a window of a few KB around the hole, whatever the size of the file or of the class the hole is in: whole
  * lines from a line a few KB before the cursor that starts a unit at the level of the cursor's block (or of a block
- * enclosing it) to one a few KB after it; before it, the header lines of the blocks it lies in (`class A {`,
- * `def f(self):`, all of a header that spans lines), and after it the lines that close them (`}`, `end`). The sibling
+ * enclosing it; or, where none comes for twice that, of a block nested deeper) to one a few KB after it; before it,
+ * the header lines of the blocks it lies in (`class A {`, `def f(self):`, all of a header that spans lines), and after
+ * it the lines that close them (`}`, `end`). The sibling
  * units in between are left out, as if they were not there: the window parses as cleanly as the whole file wherever
  * the code is indented by its structure. Where it is not (a C++ namespace whose contents are not indented), the lines
  * of the braces that the left-out text leaves open (before the window) or closes (after it) are kept as well; only
@@ -24,6 +25,11 @@ const SUFFIX_WINDOW = 1500;
 const SLACK = 1000;
 /** How far from the hole a window boundary is looked for: past it, that side of the document is taken whole. */
 const HARD_LIMIT = 40000;
+/**
+ * Past this multiple of the prefix window with no unit at the cursor's level to start at (a long class or function
+ * the hole is near the top of), the window starts at a unit of a block nested deeper, with that block's header lines.
+ */
+const FAR = 2;
 
 export interface JudgeWindow {
   /** The text before the hole as judged: the enclosing blocks' header lines, then the prefix from the window start. */
@@ -283,7 +289,8 @@ function windowStart(
   for (const l of linesBackward(prefix, cursorLineStart, spans, 0)) {
     if (isLabelLine(l.text)) continue;
     if (prefix.length - l.start > HARD_LIMIT) break;
-    if (below && prefix.length - below.start >= PREFIX_WINDOW && below.indent <= minIndent) {
+    const distance = below ? prefix.length - below.start : 0;
+    if (below && distance >= PREFIX_WINDOW && (below.indent <= minIndent || distance >= FAR * PREFIX_WINDOW)) {
       if (isBoundary(below.start, below.text, l.text)) {
         start = below.start;
         break;

@@ -168,6 +168,32 @@ function cppNamespace(n: number, after: number): { prefix: string; middle: strin
   return { prefix, middle, suffix: '}\n\n' + rest + '}  // namespace tessera\n\n' + outside.join('') };
 }
 
+describe('a hole near the top of a block after a long one', () => {
+  /** A Python module: a long function, then a class; the hole is in the class's second method. */
+  function afterLongFunction(): { prefix: string; middle: string; suffix: string } {
+    const long = Array.from({ length: 1500 }, (_, i) => `    total = total + ${i}\n`).join('');
+    const prefix =
+      'def long_one():\n    total = 0\n' +
+      long +
+      '    return total\n\n\nclass Small(object):\n    def first(self):\n        return 1\n\n    def second(self, x):\n';
+    const middle = '        y = x * 2\n        return y + 1\n';
+    return { prefix, middle, suffix: '\n    def third(self):\n        return 3\n' };
+  }
+
+  it('starts the window inside the long function, with its header, instead of at its first line', async () => {
+    const { prefix, middle, suffix } = afterLongFunction();
+    expect(prefix.length).toBeGreaterThan(30_000);
+    const w = windowAround(prefix, middle + suffix, 'python');
+    expect(w.windowed).toBe(true);
+    expect(w.faithful).toBe(true);
+    expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+    expect(w.pre.startsWith('def long_one():\n')).toBe(true);
+    expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+    const r = await postfilter({ language: 'python', prefix, suffix, completion: middle });
+    expect(r.kind === 'ok' ? r.completion : r).toBe(middle);
+  });
+});
+
 describe('blocks the indentation does not show', () => {
   it('keeps the opening line and the closing brace of a C++ namespace whose contents are not indented', async () => {
     const { prefix, middle, suffix } = cppNamespace(200, 3);
@@ -192,8 +218,7 @@ describe('blocks the indentation does not show', () => {
     // The hole is in a long else branch, in code not indented at all: the `if` line's brace is closed by the
     // `} else {` line, whose brace is still open at the hole.
     const body = Array.from({ length: 200 }, (_, i) => `total += helper(${i});\n`).join('');
-    const prefix =
-      'namespace tessera {\n\nint f(int x) {\nint total = 0;\nif (x > 0) {\ntotal = 1;\n} else {\n' + body;
+    const prefix = 'namespace tessera {\n\nint f(int x) {\nint total = 0;\nif (x > 0) {\ntotal = 1;\n} else {\n' + body;
     const suffix = 'total += 1;\n' + body + '}\nreturn total;\n}\n\n}  // namespace tessera\n';
     const w = windowAround(prefix, suffix, 'cpp');
     expect(await parsesClean('cpp', prefix + suffix)).toBe(true);

@@ -2,7 +2,8 @@
  * What the prompt holds of the answer, against the simplest baseline (numbers only, no pass/fail).
  *
  * Over long real files we did not write (bench/corpus.ts: the Python standard library's modules over 1,500 lines;
- * long TypeScript, JavaScript, C and C++ sources from node_modules), holes are cut at fixed seeds (bench/holes.ts:
+ * long TypeScript, JavaScript, C and C++ sources from node_modules; the JDK's java.util/java.io classes over 1,500
+ * lines), holes are cut at fixed seeds (bench/holes.ts:
  * the rest of a line, or 1–10 whole lines). For each hole and budget (256/512/1,024/1,536 tokens), the context is built
  * from the text around the hole with the document's tree given (as in the editor), and compared with a plain window of
  * the nearest whole lines holding the same number of characters on each side:
@@ -220,6 +221,7 @@ function main(): void {
       console.log(
         `\n${set.name}: ${set.files.length} files, ${lines} lines${set.missing.length ? ` (missing: ${set.missing.join(', ')})` : ''}`,
       );
+      if (set.files.length === 0) continue;
       console.log(
         '                             code identifiers                             words                                                         ms per call (wall, CPU)',
       );

@@ -1,10 +1,12 @@
 /**
  * Long real source files we did not write, for the context benchmarks: this machine's Python standard library
  * (every module over 1,500 lines, tests excluded) and large hand-written sources shipped in node_modules
- * (TypeScript, JavaScript, C, C++). Fixed lists, read in a fixed order; a missing file is skipped and reported.
+ * (TypeScript, JavaScript, C, C++), and the JDK's own java.util and java.io sources over 1,500 lines. Fixed lists, read
+ * in a fixed order; a missing file (or a missing JDK) is skipped and reported, never replaced by something else.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { jdkSources } from './infill';
 
 export interface CorpusFile {
   /** Path shown in reports (relative to its root). */
@@ -27,6 +29,41 @@ function countLines(text: string): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+/** Java sources under `dir` (sorted, recursively). */
+function walkJava(dir: string, root: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) walkJava(p, root, out);
+    else if (name.endsWith('.java')) out.push(path.relative(root, p));
+  }
+}
+
+/**
+ * The JDK's java.util and java.io classes with more than `minLines` and at most `maxLines` lines (extracted from the
+ * JDK's src.zip, as the infilling benchmark does): hand-written Java with large doc comments, nested classes and
+ * many overloads.
+ */
+export function jdkSet(minLines: number, maxLines = Infinity): CorpusSet {
+  const [root] = jdkSources();
+  const size =
+    maxLines === Infinity ? `> ${minLines.toLocaleString('en')}` : `${minLines}–${maxLines.toLocaleString('en')}`;
+  const set: CorpusSet = {
+    name: `java (JDK ${size} lines)`,
+    language: 'java',
+    files: [],
+    missing: root ? [] : ['a JDK with lib/src.zip (e.g. Debian: openjdk-17-source)'],
+  };
+  if (!root) return set;
+  const rels: string[] = [];
+  walkJava(root, root, rels);
+  for (const rel of rels) {
+    const text = readFileSync(path.join(root, rel), 'utf8');
+    const lines = countLines(text);
+    if (lines > minLines && lines <= maxLines) set.files.push({ name: rel, language: 'java', text });
+  }
+  return set;
 }
 
 function walkPython(dir: string, root: string, out: string[]): void {
@@ -136,9 +173,16 @@ export function nodeModulesSet(root: string, key: keyof typeof NODE_MODULES | st
   return set;
 }
 
-/** Every set: the Python standard library, then TypeScript, JavaScript, C and C++ from node_modules. */
+/**
+ * Every set: the Python standard library, then TypeScript, JavaScript, C and C++ from node_modules, then the JDK's
+ * Java — long files, and mid-size ones (where a small budget already holds a good part of the file). A set with no
+ * file on this machine is kept (empty, with what is missing) so the report says so.
+ */
 export function allSets(repoRoot: string): CorpusSet[] {
-  return [stdlibSet(), ...Object.keys(NODE_MODULES).map((k) => nodeModulesSet(repoRoot, k))].filter(
-    (s) => s.files.length > 0,
-  );
+  return [
+    stdlibSet(),
+    ...Object.keys(NODE_MODULES).map((k) => nodeModulesSet(repoRoot, k)),
+    jdkSet(STDLIB_MIN_LINES),
+    jdkSet(500, STDLIB_MIN_LINES),
+  ];
 }

@@ -36,8 +36,11 @@ export interface Source {
   from?: string;
 }
 
-/** The JDK ships its sources as a zip: a fixed set of java.util files is extracted once into node_modules/.cache. */
-function jdkSources(): string[] {
+/**
+ * The JDK ships its sources as a zip: a fixed set of java.util and java.io files is extracted once into
+ * node_modules/.cache. The folder holding them (`java.base`), or none when no JDK with src.zip is on the machine.
+ */
+export function jdkSources(): string[] {
   const zip = ['/usr/lib/jvm/temurin-25-jdk-amd64/lib/src.zip', '/usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip'].find(
     (p) => existsSync(p),
   );

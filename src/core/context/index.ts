@@ -47,6 +47,8 @@ export interface ContextRequest {
   documentKey?: string;
   /** Max time for parsing when no tree is given (default 1000 ms: a first, cold parse is slow); over it, the line window is used. */
   maxParseMs?: number;
+  /** Max time for looking for far code (default 200 ms, a safety net for the keystroke's latency: over it the prompt keeps what it found, the nearest lines fill the rest). */
+  farSearchMs?: number;
 }
 
 export interface ContextResult extends FimContext {
@@ -105,6 +107,7 @@ function withTree(req: ContextRequest, tree: Tree): ContextResult {
     suffixShare: req.suffixShare ?? 0.25,
     family,
     documentKey: req.documentKey,
+    maxMs: req.farSearchMs,
   });
   return { ...ctx, strategy: 'syntax' };
 }

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildContext, buildContextSync, estimateTokens, lineWindow } from '../../../src/core/context';
+import * as core from '../../../src/core/context';
+import { estimateTokens, lineWindow } from '../../../src/core/context';
+import { buildContext, buildContextSync } from './unhurried';
 import { loadLanguage, parse } from '../../../src/core/syntax';
 import { ensureGrammars, REPO } from '../syntax/grammars';
 import { SAMPLES } from '../syntax/samples';
@@ -24,7 +26,7 @@ describe('syntax-trimmed context (python)', () => {
     expect(ctx.tokens).toBeLessThanOrEqual(600);
     expect(estimateTokens(ctx.prefix) + estimateTokens(ctx.suffix)).toBe(ctx.tokens);
     // The code right around the cursor, verbatim and whole: the method being written and the lines after it.
-    expect(ctx.prefix.endsWith(prefix.slice(prefix.indexOf('    def save('))));
+    expect(ctx.prefix.endsWith(prefix.slice(prefix.indexOf('    def save(')))).toBe(true);
     expect(ctx.suffix.startsWith('\n        return name\n\ndef helper_0(values, limit=0):\n')).toBe(true);
     // The enclosing class's header, though hundreds of lines above.
     expect(ctx.prefix).toContain('class InventoryStore:\n');
@@ -37,6 +39,16 @@ describe('syntax-trimmed context (python)', () => {
     const window = lineWindow(prefix, suffix, ctx.tokens, 0.25, 'bpe-code');
     expect(window.prefix).not.toContain('class InventoryStore:');
     expect(window.prefix).not.toContain('def method_0(');
+  });
+
+  it('when looking for far code runs out of time, the prompt is the nearest lines: valid, within budget, cursor whole', async () => {
+    const { prefix, suffix } = at(PY);
+    const ctx = await core.buildContext({ language: 'python', prefix, suffix, budgetTokens: 600, farSearchMs: 0 });
+    expect(ctx.tokens).toBeLessThanOrEqual(600);
+    expect(ctx.tokens).toBeGreaterThan(600 - 60);
+    expect(ctx.prefix.endsWith(prefix.slice(prefix.indexOf('    def save(')))).toBe(true);
+    expect(ctx.prefix).not.toContain('    def method_19(self, values, limit=19):\n        ...\n');
+    expect(ctx.parts?.map((p) => p.source)).not.toContain('type');
   });
 
   it('far code that brings no name the nearby lines lack is not taken: the budget goes to the nearest lines', async () => {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildContextSync, estimateTokens, lineWindow, type ContextResult } from '../../../src/core/context';
+import { estimateTokens, lineWindow, type ContextResult } from '../../../src/core/context';
+import { buildContextSync } from './unhurried';
 import { loadLanguage, parseSync, toEdit, type Tree } from '../../../src/core/syntax';
 import { ensureGrammars, REPO } from '../syntax/grammars';
 

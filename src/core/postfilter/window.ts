@@ -52,6 +52,23 @@ function escapeClass(chars: string): string {
   return chars.replace(/[\\\]^-]/g, '\\$&');
 }
 
+/**
+ * Ruby literals that hold quotes or span lines without being quoted strings, matched before the quotes so that a quote
+ * inside them does not open a string that swallows the code after it: a heredoc (its body, up to the line that ends
+ * it, is text at any indentation); `$'` and `$"` (global variables) and `?'` (a character); a regexp literal on one
+ * line (`/(?::in `.*')?/`, after an operator, an opening bracket or a keyword, where `/` cannot be a division);
+ * a `%r{…}` / `%w(…)` / `%q[…]` literal (one level of nested brackets, as in `{1,4}`).
+ */
+const RUBY_LITERALS = [
+  `<<[~-]?(?<hdq>["'\`]?)(?<hdid>[A-Za-z_]\\w*)\\k<hdq>[^\\n]*\\n[\\s\\S]*?\\n[ \\t]*\\k<hdid>(?=\\n|$)`,
+  `\\$['"]`,
+  `(?<![\\w)\\]}])\\?['"]`,
+  `(?<=(?:^|[\\n(,=~!|&{[;]|\\b(?:if|unless|when|and|or|not|return|elsif|while|until))[ \\t]*)\\/(?![\\s/*=])(?:[^/\\\\\\n]|\\\\.)*\\/`,
+  ...['{}', '()', '[]', '<>'].map(
+    ([o, c]) => `%[qQwWiIrsx]?\\${o}(?:[^\\${o}\\${c}\\\\]|\\\\[\\s\\S]|\\${o}[^\\${o}\\${c}]*\\${c})*\\${c}`,
+  ),
+];
+
 /** A tokenizer that finds comments and strings (the first one that starts wins, as in the language). */
 function tokenizer(language: string): RegExp {
   const { line, block } = commentSyntax(language);
@@ -59,6 +76,7 @@ function tokenizer(language: string): RegExp {
   const charLiterals = languageOf(language)?.charLiterals ?? false;
   const alts: string[] = [];
   if (language === 'python') alts.push(`"""[\\s\\S]*?(?:"""|$)`, `'''[\\s\\S]*?(?:'''|$)`);
+  if (language === 'ruby') alts.push(...RUBY_LITERALS);
   if (block) alts.push(`/\\*[\\s\\S]*?(?:\\*/|$)`);
   for (const lc of line) alts.push(`${lc.replace(/[/*]/g, '\\$&')}[^\\n]*`);
   if (charLiterals) alts.push(`'(?:[^'\\\\\\n]|\\\\.[^'\\n]{0,8})'`);

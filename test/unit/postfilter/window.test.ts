@@ -227,3 +227,39 @@ describe('blocks the indentation does not show', () => {
     expect(await parsesClean('cpp', w.pre + w.post)).toBe(true);
   });
 });
+
+describe('Ruby literals that hold quotes or lines at column 0', () => {
+  /**
+   * A long Ruby class whose methods each hold a string; one method near its end also holds `literal`. The hole is the
+   * end of the middle method.
+   */
+  function rubyClass(literal: string): { prefix: string; middle: string; suffix: string } {
+    const methods = Array.from(
+      { length: 120 },
+      (_, i) =>
+        `    def method_${i}(text)\n${i === 110 ? literal + '\n' : ''}      label = 'm${i}'\n      text.size + ${i}\n    end\n\n`,
+    );
+    const prefix =
+      'module Shop\n  class Page\n' + methods.slice(0, 60).join('') + '    def target(req)\n      path = req.path\n';
+    const middle = '      path.size\n    end\n';
+    return { prefix, middle, suffix: '\n' + methods.slice(60).join('') + '  end\nend\n' };
+  }
+
+  const literals: [string, string][] = [
+    ['a heredoc whose body starts at column 0', `      html = <<-END_OF_HTML\n<p>Don't go</p>\n      END_OF_HTML`],
+    ['a squiggly heredoc with a quote', `      note = <<~TEXT\n        It's here\n      TEXT`],
+    ['the globals $\' and $"', `      rest = $'\n      sep = $"`],
+    ['a regexp literal with a quote in it', `      file = $1 if /^(.+?):in \`.*'/ =~ text`],
+    ['a %r{} regexp with quotes and nested braces', `      parts = text.slice(%r{(['"])(\\d{1,4})\\1})`],
+    ['a character literal', `      quote = ?'`],
+  ];
+  it.each(literals)('keeps the closing `end` lines of the window when the code holds %s', async (_, literal) => {
+    const { prefix, middle, suffix } = rubyClass(literal);
+    expect(await parsesClean('ruby', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, 'ruby');
+    expect(w.windowed).toBe(true);
+    expect(await parsesClean('ruby', w.pre + middle + w.post)).toBe(true);
+    const r = await postfilter({ language: 'ruby', prefix, suffix, completion: middle });
+    expect(r.kind === 'ok' && r.completion).toBe(middle);
+  });
+});

@@ -69,8 +69,22 @@ const RUBY_LITERALS = [
   ),
 ];
 
-/** A tokenizer that finds comments and strings (the first one that starts wins, as in the language). */
-function tokenizer(language: string): RegExp {
+const tokenizerPatterns = new Map<string, string>();
+
+/**
+ * A tokenizer that finds comments and strings (the first one that starts wins, as in the language); `braces`: and the
+ * braces outside them. Its pattern is built once per language; each call gets its own RegExp (a /g one keeps state).
+ */
+function tokenizer(language: string, braces = false): RegExp {
+  let pattern = tokenizerPatterns.get(language);
+  if (pattern === undefined) {
+    pattern = tokenizerPattern(language);
+    tokenizerPatterns.set(language, pattern);
+  }
+  return new RegExp(braces ? `${pattern}|[{}]` : pattern, 'g');
+}
+
+function tokenizerPattern(language: string): string {
   const { line, block } = commentSyntax(language);
   const multi = languageOf(language)?.multilineQuotes ?? '';
   const charLiterals = languageOf(language)?.charLiterals ?? false;
@@ -87,7 +101,7 @@ function tokenizer(language: string): RegExp {
     const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
     alts.push(`${q}(?:${body}|\\\\[\\s\\S])*${q}?`);
   }
-  return new RegExp(alts.join('|'), 'g');
+  return alts.join('|');
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import { commentSyntax } from './brackets';
 import { languageOf } from '../languages';
-import { lowerBound } from '../text';
+import { lineStartAt, lowerBound } from '../text';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
 const PREFIX_WINDOW = 3000;
@@ -194,9 +194,10 @@ function boundaryTest(doc: string, spans: number[]): BoundaryTest {
 
 /** The lines of `text` from `from` backwards (blank ones and those inside multi-line spans skipped). */
 function* linesBackward(text: string, from: number, spans: number[], offset: number): Generator<Line> {
-  let end = text.lastIndexOf('\n', from - 1);
+  // (lastIndexOf with position -1 still looks at index 0: a document that starts with a line break would loop there)
+  let end = from > 0 ? text.lastIndexOf('\n', from - 1) : -1;
   while (end >= 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const start = lineStartAt(text, end);
     const line = lineOf(text, start, end);
     if (line && !insideSpan(spans, offset + start)) yield line;
     if (start === 0) return;
@@ -465,7 +466,7 @@ function withBraceLines(text: string, kept: Line[], more: number[]): Line[] {
  * `}` closes), until every brace on a kept line has its partner kept.
  */
 function braceLines(text: string, language: string, side: 'open' | 'close'): number[] {
-  const re = new RegExp(`${tokenizer(language).source}|[{}]`, 'g');
+  const re = tokenizer(language, true);
   const stack: number[] = [];
   const partner = new Map<number, number>();
   const unmatched: number[] = [];
@@ -515,7 +516,7 @@ function sameBraces(left: string, kept: string, language: string): boolean {
 
 /** Braces left open at the end of `text`, and closers that close a brace opened before it. */
 function braceBalance(text: string, language: string): { open: number; closed: number } {
-  const re = new RegExp(`${tokenizer(language).source}|[{}]`, 'g');
+  const re = tokenizer(language, true);
   let open = 0;
   let closed = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -55,6 +55,15 @@ describe('the window around the hole', () => {
     expect(await parsesClean('python', w.pre + w.post)).toBe(true);
   });
 
+  it('walks up to the top of a document that starts with a blank line (and ends)', async () => {
+    const { prefix, middle, suffix } = pythonClass(300);
+    // The walk up from the hole reads every line up to the class's header, the document's first after the blank one.
+    const w = windowAround('\n' + prefix.slice(prefix.indexOf('class Big')), middle + suffix, 'python');
+    expect(w.windowed).toBe(true);
+    expect(w.pre.startsWith('class Big(object):\n')).toBe(true);
+    expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+  });
+
   it('keeps the header and the closing brace of a long TypeScript class', async () => {
     const { prefix, middle, suffix } = typescriptClass(1500);
     const w = windowAround(prefix, middle + suffix, 'typescript');

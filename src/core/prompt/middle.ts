@@ -14,6 +14,7 @@
  * (every MIDDLE_BLOCK_LINES lines of the document), so the split depends only on the document and the cursor, and
  * stays put while the user types below it.
  */
+import { lineStartAt } from '../text';
 
 /** Lines per block of the grid where middle sections start: the prompt's cached part moves once per block typed. */
 export const MIDDLE_BLOCK_LINES = 16;
@@ -30,7 +31,7 @@ export function middleChars(
   promptPrefix: string,
   blockLines = MIDDLE_BLOCK_LINES,
 ): number {
-  const lineStart = cursor > 0 ? text.lastIndexOf('\n', cursor - 1) + 1 : 0;
+  const lineStart = lineStartAt(text, cursor);
   const blockStart = startOfLine(text, lineStart, lineIndexAt(text, lineStart) % blockLines);
   for (const start of [blockStart, lineStart]) {
     const n = cursor - start;
@@ -49,8 +50,7 @@ function lineIndexAt(text: string, lineStart: number): number {
 /** The start of the line `back` lines above the line starting at `lineStart`. */
 function startOfLine(text: string, lineStart: number, back: number): number {
   let start = lineStart;
-  // (lastIndexOf with a negative position still looks at index 0, hence the guard)
-  for (let k = 0; k < back && start > 0; k++) start = start >= 2 ? text.lastIndexOf('\n', start - 2) + 1 : 0;
+  for (let k = 0; k < back && start > 0; k++) start = lineStartAt(text, start - 1);
   return start;
 }
 

@@ -198,7 +198,8 @@ class SyntaxJudge implements Judge {
   readonly kind = 'syntax' as const;
   private readonly base: Tree;
   private readonly start: Point;
-  private readonly brackets: ReturnType<typeof bracketScorer>;
+  /** Made on first use: a text that leaves no parse error is shown without a bracket score (a scan of the window). */
+  private bracketScore: ReturnType<typeof bracketScorer> | undefined;
   /** Offset in the suffix window of its first non-blank character, and its ancestor chain without insertion. */
   private anchorOffset = -1;
   private anchor: string | undefined;
@@ -221,7 +222,6 @@ class SyntaxJudge implements Judge {
   ) {
     this.base = base;
     this.start = pointAt(pre, pre.length);
-    this.brackets = bracketScorer(pre, commentSyntax(language));
   }
 
   /**
@@ -256,20 +256,35 @@ class SyntaxJudge implements Judge {
     return anchorChain(root, this.pre.length + c.text.length + this.anchorOffset) !== this.anchor;
   }
 
+  /**
+   * `v` with its bracket scores read on demand: they cost a scan of the window, and the common case (the text as
+   * written leaves no parse error) reads only the error count.
+   */
+  private withBrackets(v: Omit<Verdict, 'bracketErrors' | 'strayClosers'>, text: string, post: string): Verdict {
+    let scores: { bracketErrors: number; strayClosers: number } | undefined;
+    const get = () => {
+      this.bracketScore ??= bracketScorer(this.pre, commentSyntax(this.language));
+      return (scores ??= this.bracketScore(text, post));
+    };
+    return Object.defineProperties(v, {
+      bracketErrors: { get: () => get().bracketErrors, enumerable: true },
+      strayClosers: { get: () => get().strayClosers, enumerable: true },
+    }) as Verdict;
+  }
+
   private verdictOf(tree: Tree | undefined, c: Candidate, withUnits: boolean): Verdict {
     const post = this.post.slice(c.replaceSuffix);
-    const be = this.brackets(c.text, post);
-    if (!tree) return { errors: UNJUDGED, near: UNJUDGED, ...be, clean: false, units: 0, trailingComment: false };
+    if (!tree) {
+      const none = { errors: UNJUDGED, near: UNJUDGED, clean: false, units: 0, trailingComment: false };
+      return this.withBrackets(none, c.text, post);
+    }
     const root = tree.rootNode;
     const [lo, hi] = nearRange(this.pre, c.text, post);
-    const v: Verdict = {
-      errors: countErrors(root),
-      near: countNear(root, lo, hi),
-      ...be,
-      clean: false,
-      units: 0,
-      trailingComment: false,
-    };
+    const v = this.withBrackets(
+      { errors: countErrors(root), near: countNear(root, lo, hi), clean: false, units: 0, trailingComment: false },
+      c.text,
+      post,
+    );
     if (!withUnits) return v;
     const lead = c.text.length - c.text.trimStart().length;
     const u = unitsOf(
@@ -316,14 +331,15 @@ class SyntaxJudge implements Judge {
   }
 
   judge(c: Candidate, withUnits = true): Verdict {
-    if (this.isFull(c)) return this.verdictOf(this.base, c, withUnits);
+    return this.verdictOf(this.treeOf(c), c, withUnits);
+  }
+
+  /** The window's tree with `c` inserted (the first parse for the whole text, else a cached incremental reparse). */
+  private treeOf(c: Candidate): Tree | undefined {
+    if (this.isFull(c)) return this.base;
     const key = keyOf(c);
-    let tree = this.trees.get(key);
-    if (!this.trees.has(key)) {
-      tree = this.reparse(c);
-      this.trees.set(key, tree);
-    }
-    return this.verdictOf(tree, c, withUnits);
+    if (!this.trees.has(key)) this.trees.set(key, this.reparse(c));
+    return this.trees.get(key);
   }
 
   /** The window with `c` inserted instead of the whole text: the window's tree, edited and re-parsed incrementally. */

@@ -56,8 +56,9 @@ export interface Judge {
   readonly baseline: Verdict;
   /** Scores a candidate; `withUnits: false` skips the unit analysis (errors and brackets only). */
   judge(c: Candidate, withUnits?: boolean): Verdict;
-  /** Re-checks a chosen candidate with a fresh (non-incremental) parse: incremental parsing with external
-   *  scanners (Python's indentation) can differ from a fresh parse, and the gate must hold for the real one. */
+  /** Re-checks a chosen candidate with a fresh (non-incremental) parse where its incremental tree has errors:
+   *  error recovery after an incremental edit (with external scanners such as Python's indentation) can differ
+   *  from a fresh parse's, and the gate must hold for the real one. */
   verify(c: Candidate, local?: boolean): boolean;
   dispose(): void;
 }
@@ -325,6 +326,8 @@ class SyntaxJudge implements Judge {
   }
 
   verify(c: Candidate, local = false): boolean {
+    // A tree with no ERROR or MISSING node is a whole derivation of the text: no recovery to differ.
+    if (this.treeOf(c)?.rootNode.hasError === false) return true;
     const v = this.fresh(c);
     if (v.errors === UNJUDGED) return false;
     return local ? v.near <= this.baseline.near : v.errors <= this.baseline.errors;

@@ -10,8 +10,9 @@ import { languageOf } from '../languages';
 
 /** The document's indentation unit; '' when nothing tells (then the completion's own style is kept). */
 function detectIndentUnit(prefix: string, suffix: string, language: string): string {
-  const lines = splitLines(prefix.slice(-8000)).concat(splitLines(suffix.slice(0, 4000)));
-  const cursorLine = lines[splitLines(prefix.slice(-8000)).length - 1] ?? '';
+  const before = splitLines(prefix.slice(-8000));
+  const lines = before.concat(splitLines(suffix.slice(0, 4000)));
+  const cursorLine = before[before.length - 1] ?? '';
   let tabs = 0;
   let spaces = 0;
   const deltas = new Map<number, number>();

@@ -302,7 +302,7 @@ function wholeHeader(
 function labelTest(language: string): (line: string) => boolean {
   const ends = headerEnds(language);
   if (!ends || ends.includes(':')) return () => false;
-  return (line) => /^\s*(?:case\b.*|[A-Za-z_]\w*)\s*:\s*(?:\/\/.*)?$/.test(line);
+  return (line) => line.includes(':') && /^\s*(?:case\b.*|[A-Za-z_]\w*)\s*:\s*(?:\/\/.*)?$/.test(line);
 }
 
 /** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
@@ -342,8 +342,8 @@ function windowStart(
   for (const l of linesBackward(prefix, start, spans, 0)) {
     if (limit === 0 && !sameLevel) break;
     const indent = l.indent;
-    if (isLabelLine(l.text)) continue;
-    if (indent < limit || (sameLevel && indent <= limit)) {
+    // (the label test only where it matters: it reads the line's text)
+    if ((indent < limit || (sameLevel && indent <= limit)) && !isLabelLine(l.text)) {
       headers.push(...wholeHeader(prefix, l, stop, stopKept, spans, language).reverse());
       limit = indent;
       sameLevel = continuesAbove(l.text);
@@ -386,9 +386,8 @@ function windowEnd(
   let sameLevel = false;
   for (const l of linesForward(suffix, end, spans, offset)) {
     if (limit === 0 && !sameLevel) break;
-    if (isLabelLine(l.text)) continue;
     const indent = l.indent;
-    if (indent < limit || (sameLevel && indent <= limit)) {
+    if ((indent < limit || (sameLevel && indent <= limit)) && !isLabelLine(l.text)) {
       if (isCloserLine(l.text)) {
         closers.push(l);
         // `} else {` opens what a later closer at its indentation closes.

@@ -13,9 +13,11 @@
  * measured as the process's CPU time so that other work on a shared machine does not inflate it.
  * Then: time on 10k/40k/100k-character completions (it must grow linearly), and the big fuzz run
  * (TESSERA_FUZZ_CASES, default 100000; 0 skips it). TESSERA_BENCH_LONG=10000,40000 sets the long sizes ('' skips them). TESSERA_BENCH_LANG=python limits the languages;
- * TESSERA_BENCH_VERBOSE=N prints N misses; TESSERA_BENCH_DUMP=file appends each miss's input as a JSON line;
- * TESSERA_BENCH_CASES=file appends every call's input (with its variant, hole kind and ms) as a JSON line, e.g. to
- * replay them through the CLI.
+ * TESSERA_BENCH_VERBOSE=N prints N misses (TESSERA_BENCH_VARIANT=suffix only those); TESSERA_BENCH_HALF=even|odd
+ * reports one half of the holes (by index: decide a rule on one half, confirm it on the other);
+ * TESSERA_BENCH_DUMP=file appends each miss's input (with its hole index and file) as a JSON line;
+ * TESSERA_BENCH_CASES=file appends every call's input (with its variant, hole kind, hole index and ms) as a JSON
+ * line, e.g. to replay them through the CLI.
  *
  * Numbers only; never pass/fail.
  */
@@ -41,6 +43,8 @@ interface Row {
   got: string;
   want: string;
   file: string;
+  /** The hole's index in the run (fixed by the seed; TESSERA_BENCH_HALF splits by it). */
+  hole: number;
 }
 
 function countErrors(node: Node): number {
@@ -113,7 +117,7 @@ async function main(): Promise<void> {
   for (const l of Object.keys(used)) await postfilter({ language: l, prefix: 'x', suffix: '', completion: 'y' });
 
   const rows: Row[] = [];
-  for (const h of holes) {
+  for (const [hole, h] of holes.entries()) {
     const original = h.prefix + h.middle + h.suffix;
     for (const variant of VARIANTS) {
       let completion: string;
@@ -143,7 +147,10 @@ async function main(): Promise<void> {
       const r = await postfilter(input);
       const ms = process.cpuUsage(c0).user / 1000;
       if (process.env.TESSERA_BENCH_CASES)
-        appendFileSync(process.env.TESSERA_BENCH_CASES, JSON.stringify({ variant, kind: h.kind, ms, ...input }) + '\n');
+        appendFileSync(
+          process.env.TESSERA_BENCH_CASES,
+          JSON.stringify({ variant, kind: h.kind, hole, ms, ...input }) + '\n',
+        );
       const shown = r.kind === 'ok' ? r.completion : null;
       const doc = shown === null ? null : h.prefix + shown + h.suffix.slice(r.kind === 'ok' ? r.replaceSuffix : 0);
       let ok: boolean;
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
       if (!ok && process.env.TESSERA_BENCH_DUMP)
         appendFileSync(
           process.env.TESSERA_BENCH_DUMP,
-          JSON.stringify({ variant, kind: h.kind, ...input, middle: h.middle }) + '\n',
+          JSON.stringify({ variant, kind: h.kind, hole, file: h.file, ...input, middle: h.middle }) + '\n',
         );
       rows.push({
         language: h.language,
@@ -166,10 +173,20 @@ async function main(): Promise<void> {
         got: r.kind === 'ok' ? r.completion : `(${r.reason}: ${r.detail})`,
         want: h.middle,
         file: h.file,
+        hole,
       });
     }
   }
 
+  // TESSERA_BENCH_HALF=even|odd: the numbers below are for the holes of that half only (every hole is still run, so
+  // the random variants of each hole are the same as in a full run).
+  const half = process.env.TESSERA_BENCH_HALF;
+  if (half === 'even' || half === 'odd') {
+    const keep = rows.filter((r) => r.hole % 2 === (half === 'even' ? 0 : 1));
+    rows.length = 0;
+    rows.push(...keep);
+    console.log(`(${half} holes only)`);
+  }
   const share = (rs: Row[], f: (r: Row) => boolean) =>
     rs.length ? `${((100 * rs.filter(f).length) / rs.length).toFixed(1)}%` : '—';
   const of = (rs: Row[], v: Variant) => rs.filter((r) => r.variant === v);

@@ -15,6 +15,18 @@ describe('suffix overlap rule', () => {
   it('marks lone closers as no content (the syntax decides those)', () => {
     expect(suffixMeeting('if (a) {\n  b();\n}', '\n}\n', false)).toMatchObject({ content: false });
   });
+  it('counts letters of any script as content: a re-typed line of non-ASCII data is cut like code', async () => {
+    expect(suffixMeeting("a\n    ('ጒ', 'ጕ'),", "    ('ጒ', 'ጕ'),\n", false)).toMatchObject({ content: true });
+    // The model ran on to the token cap re-typing the table's next rows.
+    const r = await postfilter({
+      language: 'rust',
+      prefix: "pub const T: &[(char, char)] = &[\n    ('ቐ', 'ቖ'),\n",
+      suffix: "    ('ቚ', 'ቝ'),\n    ('በ', 'ኈ'),\n];\n",
+      completion: "    ('ቘ', 'ቘ'),\n    ('ቚ', 'ቝ'),\n    ('በ', 'ኈ'),",
+      finish: 'length',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: "    ('ቘ', 'ቘ'),\n", replaceSuffix: 0 });
+  });
   it('a text that stopped mid-way through a suffix line meets it only when the model ran on', () => {
     const suffix = '\ndef g(x):\n    return x\n';
     expect(suffixMeeting('a = 1\ndef g(x):\n    ret', suffix, false)).toBeUndefined();

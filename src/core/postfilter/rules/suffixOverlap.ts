@@ -28,9 +28,12 @@ function isSpace(ch: string): boolean {
 
 const CLOSER_WORDS = /\b(?:end|fi|done|esac|endif|endfor|endwhile|endforeach|endswitch)\b/g;
 
+/** A letter, digit or `_` in any script: `('ጒ', 'ጕ'),` is a line of data, not a run of closers. */
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
 /** Text with something in it beyond brackets, separators and block-closing keywords. */
 export function hasContent(s: string): boolean {
-  return /\w/.test(s.replace(CLOSER_WORDS, ''));
+  return WORD_CHAR.test(s.replace(CLOSER_WORDS, ''));
 }
 
 /** Shortest overlap (non-whitespace characters) with content that counts as re-typing within a line. */
@@ -94,7 +97,7 @@ export function suffixMeeting(
     while (k > 0 && (k === s.length || t[i] !== s[k])) k = fail[k - 1];
     if (k < s.length && t[i] === s[k]) k++;
   }
-  const wordChar = (c: string | undefined) => c !== undefined && /\w/.test(c);
+  const wordChar = (c: string | undefined) => c !== undefined && WORD_CHAR.test(c);
   const midWord = wordChar(sfx[0]);
   // Where the suffix's code starts on a later line, the re-typed part starts a line of the text too (a `}` at the
   // end of a one-line method is not the `}` on a line of its own the suffix starts with).

@@ -36,6 +36,27 @@ describe('suffix overlap rule', () => {
     expect(suffixMeeting('foobar', 'bar()\n', false)).toBeUndefined();
     expect(suffixMeeting('x = a', 'a\n', false)).toBeUndefined();
   });
+  it('cuts a re-typed rest of the line of two characters or more, mid-word too', async () => {
+    // `@force = fo█ce`: the model finishes the word and re-types `ce`; `forcece` would parse as well.
+    const r = await postfilter({
+      language: 'ruby',
+      prefix: 'def initialize(force)\n  @force = fo',
+      suffix: 'ce\nend\n',
+      completion: 'rce',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: 'r', replaceSuffix: 0 });
+    const py = await postfilter({ language: 'python', prefix: 'impo', suffix: 'io\nimport os\n', completion: 'rt io' });
+    expect(py).toMatchObject({ kind: 'ok', completion: 'rt ', replaceSuffix: 0 });
+  });
+  it('keeps a last letter equal to the one after the cursor: a doubled letter is a word (`er█r`), not a re-typing', async () => {
+    const r = await postfilter({
+      language: 'go',
+      prefix: 'func f() error {\n\terr := g()\n\tif err != nil {\n\t\tr',
+      suffix: 'r\n\t}\n\treturn nil\n}\n',
+      completion: 'eturn er',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: 'eturn er', replaceSuffix: 0 });
+  });
   it('leaves the layout to the suffix: the line break before the re-typed lines stays when the suffix starts with indentation', () => {
     const text = 'a = 1\n    b = 2';
     expect(suffixMeeting(text, '    b = 2\n', false)).toEqual({ at: 6, content: true });

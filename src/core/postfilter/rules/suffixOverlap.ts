@@ -36,8 +36,13 @@ export function hasContent(s: string): boolean {
   return WORD_CHAR.test(s.replace(CLOSER_WORDS, ''));
 }
 
-/** Shortest overlap (non-whitespace characters) with content that counts as re-typing within a line. */
-const MIN_SAME_LINE_OVERLAP = 4;
+/**
+ * Shortest overlap (non-whitespace characters) with content that counts as re-typing within a line — the overlap
+ * is always the whole rest of the suffix's first line. Two characters do (`fo█ce` + `rce` is `force` with `ce`
+ * typed twice: `ty?`, `e:`, `io`); one does not: a last letter equal to the one after the cursor is as often a
+ * doubled letter of the word being finished (`er█r`).
+ */
+const MIN_SAME_LINE_OVERLAP = 2;
 
 /** Looked-at start of the suffix (characters). */
 const SUFFIX_SPAN = 8000;

@@ -94,6 +94,25 @@ describe('cut rule (syntax truncation + parse gate)', () => {
     });
     expect(r).toMatchObject({ kind: 'ok', completion: 'let b = a + 1;\n    b * 2' });
   });
+  it('from the start of a line, a text that ran on into the closers the suffix has: the lines before them', async () => {
+    // Lines typed above an existing `}`: the model wrote the body, then re-typed the `}` and hit the token cap.
+    const r = await postfilter({
+      language: 'rust',
+      prefix: 'fn f(v: &[u8]) -> bool {\n    for x in v {\n        if *x > 9 {\n',
+      suffix: '        }\n    }\n    true\n}\n',
+      completion: '            let y = x + 1;\n            return y > 10;\n        }',
+      finish: 'length',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: '            let y = x + 1;\n            return y > 10;\n' });
+    // Mid-line the statement rule decides: the second statement met the suffix's `")` by chance.
+    const mid = await postfilter({
+      language: 'go',
+      ...doc('package main\n\nfunc main() {\n\tfmt.Println("hello, █")\n}\n'),
+      completion: 'world")\n\tfmt.Println("bye")',
+      finish: 'length',
+    });
+    expect(mid).toMatchObject({ kind: 'ok', completion: 'world' });
+  });
   it('keeps a closing brace the document needs (the editor did not auto-close)', async () => {
     const r = await postfilter({
       language: 'java',

@@ -9,7 +9,8 @@
  *  3. Selection —
  *     - the model ended the text itself (finish `stop`) and it fits — the document parses no worse than before
  *       (around the hole, when the document is already broken) → the text as written, whatever the cursor
- *       position; where it meets the suffix with only closers, the parse decides whether they are needed;
+ *       position; where it meets the suffix with only closers, the parse decides whether they are needed; a
+ *       text that ran on from the start of a line into the suffix's closers counts as ended before them;
  *     - it ran on (token cap, our early stop, a length cap) or breaks the parse → a complete unit for the cursor
  *       position: line — the least broken rest of the line; statement — the shortest cut that finishes the
  *       statement; block — the longest cut made of whole units of the cursor's block (one unit when the block goes
@@ -405,9 +406,16 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
     const scorer = new Scorer(judge, deadline);
     const singleLine = hole.mode === 'line' && ctx.input.multiline === false;
 
-    // The model ended the text itself: shown whole when it fits.
-    if (!ranOn && !singleLine && !endsWithHeaderWithoutBody(text, ctx) && !leavesOpenDocComment(ctx.input, text)) {
-      const proposals = wholeProposals(text, ctx);
+    // The model ended the text itself, or ran on into the suffix (then the text before it is its answer): shown
+    // whole when it fits.
+    const ended = ranOn ? ranIntoSuffix(text, ctx) : text;
+    if (
+      ended !== undefined &&
+      !singleLine &&
+      !endsWithHeaderWithoutBody(ended, ctx) &&
+      !leavesOpenDocComment(ctx.input, ended)
+    ) {
+      const proposals = wholeProposals(ended, ctx);
       // The common case costs one parse: the text as written leaves no error in the window (that parse is fresh).
       const asWritten = scorer.score(proposals[0], false);
       if (asWritten && asWritten.v.errors === 0 && !proposals.some((p) => p.origin === 'meets-suffix'))
@@ -457,6 +465,26 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
     judge.dispose();
   }
   return { judge: judge.kind };
+}
+
+/**
+ * A text that ran on (token cap, our early stop) from the start of a line and meets the suffix with only closers
+ * (the `}` or `end` that the suffix starts with, a row's `),`): the model had reached the end of the hole there, so
+ * the text before them is a whole answer, as when the re-typed part has content (the suffix-overlap rule cuts that).
+ * Whether the closers belong to the answer too, the parse decides as for a text the model ended (wholeProposals).
+ */
+function ranIntoSuffix(text: string, ctx: FilterContext): string | undefined {
+  // Mid-line, a text that ran on past the end of the statement meets the suffix's closers by chance as often as
+  // not (`"hello, █")` + `world")⏎fmt.Println("bye")`): the statement rule decides there.
+  if (ctx.hole.mode !== 'block' && !isBlank(ctx.hole.lineBefore)) return undefined;
+  const meeting = suffixMeeting(text, ctx.input.suffix, true, ctx.hole.lineBefore);
+  if (!meeting || meeting.content || meeting.at <= 0) return undefined;
+  const before = text.slice(0, meeting.at);
+  if (before.trim() === '') return undefined;
+  // A text that left the cursor's block on the way (a closer, the next function) ran on past the hole, whatever
+  // it met at the end: a lone `}` after the next function meets the suffix's `}` by chance.
+  if (lineCuts(before, ctx.hole).some((c) => c.closing)) return undefined;
+  return before;
 }
 
 function firstLine(text: string): string {

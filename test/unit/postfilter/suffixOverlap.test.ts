@@ -61,6 +61,17 @@ describe('suffix overlap rule', () => {
     const text = 'a = 1\n    b = 2';
     expect(suffixMeeting(text, '    b = 2\n', false)).toEqual({ at: 6, content: true });
   });
+  it('keeps the blank line the model put before code it re-typed with other indentation', async () => {
+    // The suffix starts with one line break; the model wrote two, then the next line indented by 3 instead of 4.
+    expect(suffixMeeting('a = 1\n\n   b = 2', '\n    b = 2\n', false)).toEqual({ at: 6, content: true });
+    const r = await postfilter({
+      language: 'java',
+      prefix: 'class A {\n',
+      suffix: '\n    /** @serial */\n    private String s;\n}\n',
+      completion: '    private static final long serialVersionUID = 1L;\n\n   /** @serial */',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: '    private static final long serialVersionUID = 1L;\n' });
+  });
   it('proposes same-line cuts and replaceSuffix for an auto-closed run', () => {
     const c = sameLineOverlapCandidates('a, b)', ')');
     expect(c).toContainEqual({ text: 'a, b', replaceSuffix: 0 });

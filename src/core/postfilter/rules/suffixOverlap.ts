@@ -128,7 +128,9 @@ export function suffixMeeting(
 
 /**
  * Where to cut before the re-typed part at `start` so that the text and the suffix's own leading whitespace lay
- * the code out as the model did: the whitespace before `start` that the suffix repeats is left to the suffix.
+ * the code out as the model did: the whitespace before `start` that the suffix repeats is left to the suffix. When
+ * the model re-typed the code with other indentation, the line breaks count: those the suffix does not start with
+ * (a blank line the model put before the re-typed code) stay in the text.
  */
 function layoutCut(text: string, start: number, suffix: string): number {
   let p0 = start;
@@ -136,8 +138,13 @@ function layoutCut(text: string, start: number, suffix: string): number {
   const wsText = text.slice(p0, start);
   const wsSuffix = /^\s*/.exec(suffix)![0];
   if (wsText.endsWith(wsSuffix)) return start - wsSuffix.length;
-  if (wsSuffix.includes('\n') || !wsText.includes('\n')) return p0;
-  return p0 + wsText.lastIndexOf('\n') + 1;
+  const breaksText = wsText.split('\n').length - 1;
+  const breaksSuffix = wsSuffix.split('\n').length - 1;
+  if (breaksText <= breaksSuffix) return p0;
+  // Through the line break after which as many are left as the suffix starts with.
+  let at = -1;
+  for (let i = 0; i < breaksText - breaksSuffix; i++) at = wsText.indexOf('\n', at + 1);
+  return p0 + at + 1;
 }
 
 /**

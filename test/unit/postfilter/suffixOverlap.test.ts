@@ -32,9 +32,21 @@ describe('suffix overlap rule', () => {
     expect(suffixMeeting('a = 1\ndef g(x):\n    ret', suffix, false)).toBeUndefined();
     expect(suffixMeeting('a = 1\ndef g(x):\n    ret', suffix, true)).toEqual({ at: 5, content: true });
   });
-  it('does not meet the suffix inside a word or on a short same-line tail', () => {
+  it('does not meet the suffix inside a word or on one repeated letter of a word', () => {
     expect(suffixMeeting('foobar', 'bar()\n', false)).toBeUndefined();
-    expect(suffixMeeting('x = a', 'a\n', false)).toBeUndefined();
+    expect(suffixMeeting('return er', 'r\n', false)).toBeUndefined();
+    // The whole text is the one character after the cursor: a doubled letter as often (`x = █a` + `a`).
+    expect(suffixMeeting('a', 'a\n', false, 'x = ')).toBeUndefined();
+  });
+  it('meets the suffix on a one-character token that re-types the rest of the line', async () => {
+    expect(suffixMeeting('xit 1', '1\n', false)).toEqual({ at: 4, content: true });
+    const r = await postfilter({
+      language: 'shellscript',
+      prefix: 'if [ -z "$X" ]; then\n  e',
+      suffix: '1\nfi\n',
+      completion: 'xit 1',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: 'xit ', replaceSuffix: 0 });
   });
   it('cuts a re-typed rest of the line of two characters or more, mid-word too', async () => {
     // `@force = fo█ce`: the model finishes the word and re-types `ce`; `forcece` would parse as well.

@@ -37,10 +37,11 @@ export function hasContent(s: string): boolean {
 }
 
 /**
- * Shortest overlap (non-whitespace characters) with content that counts as re-typing within a line — the overlap
+ * Shortest overlap (non-whitespace characters) with content that counts as re-typing within a word — the overlap
  * is always the whole rest of the suffix's first line. Two characters do (`fo█ce` + `rce` is `force` with `ce`
- * typed twice: `ty?`, `e:`, `io`); one does not: a last letter equal to the one after the cursor is as often a
- * doubled letter of the word being finished (`er█r`).
+ * typed twice: `ty?`, `e:`); one does not: a last letter equal to the one after the cursor is as often a doubled
+ * letter of the word being finished (`er█r`). A token re-typed after the text's own code counts from one character
+ * (`e█1` + `xit 1`).
  */
 const MIN_SAME_LINE_OVERLAP = 2;
 
@@ -120,7 +121,8 @@ export function suffixMeeting(
     if (!lineEndAt[len - 1] && !(ranOn && coversLine)) continue;
     const tail = text.slice(start);
     const content = hasContent(tail);
-    if (content && !coversLine && !/\n/.test(tail) && !startsLine(start) && len < MIN_SAME_LINE_OVERLAP) continue;
+    const minOverlap = start > 0 && !wordChar(text[start - 1]) ? 1 : MIN_SAME_LINE_OVERLAP;
+    if (content && !coversLine && !/\n/.test(tail) && !startsLine(start) && len < minOverlap) continue;
     return { at: layoutCut(text, start, suffix), content };
   }
   return undefined;

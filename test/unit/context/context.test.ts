@@ -173,6 +173,35 @@ describe('a file wrapped in one function (UMD factory, immediately invoked funct
   });
 });
 
+describe("a file's top-level statements", () => {
+  it('do not crowd out the lines right above the cursor when nothing near the cursor uses their names', async () => {
+    // Constants at the top, used a few times each by functions far from the cursor; the cursor below a long run of
+    // alike lines, each with a name of its own.
+    const constants = Array.from({ length: 40 }, (_, k) => `const SETTING_${k} = makeSetting('setting ${k}');\n`).join(
+      '',
+    );
+    const users = Array.from(
+      { length: 40 },
+      (_, k) =>
+        `function apply_${k}(target) {\n  target.use(SETTING_${k}, SETTING_${(k + 1) % 40}, SETTING_${(k + 2) % 40});\n` +
+        `  target.use(SETTING_${(k + 3) % 40}, SETTING_${(k + 4) % 40});\n  return target;\n}\n\n`,
+    ).join('');
+    const steps = Array.from(
+      { length: 120 },
+      (_, k) => `  journal.record(state, entry_${k}, 'the same words on every line of the journal');\n`,
+    ).join('');
+    const { prefix, suffix } = at(
+      `${constants}\n${users}function replay(journal, state) {\n${steps}  █\n  return state;\n}\n`,
+    );
+    const ctx = await buildContext({ language: 'javascript', prefix, suffix, budgetTokens: 1024 });
+    expect(ctx.tokens).toBeLessThanOrEqual(1024);
+    // The nearest 35 lines whole, and the enclosing function's header; a constant or two at most.
+    expect(ctx.prefix.endsWith(prefix.slice(prefix.indexOf('  journal.record(state, entry_85,')))).toBe(true);
+    expect(ctx.prefix).toContain('function replay(journal, state) {\n');
+    expect(ctx.parts!.filter((p) => p.source === 'module').length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('fallbacks', () => {
   it('takes the line window for languages without a grammar', async () => {
     const text = Array.from({ length: 400 }, (_, i) => `line ${i} of some prose`).join('\n');

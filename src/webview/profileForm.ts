@@ -48,13 +48,17 @@ function onInput(view: PanelView, name: ProfileField) {
   };
 }
 
-/** Leaving a field shows its error (if any). Not a re-render replacing the focused input (Chromium sends blur then). */
+/**
+ * Leaving a field shows its error (if any). Not a re-render replacing the focused input (Chromium sends blur then).
+ * The render waits for the focus to land: rendered inside the blur, it would replace the field being focused
+ * before it has the focus, and the keys typed next would go nowhere.
+ */
 function onBlur(view: PanelView, name: ProfileField) {
   return (ev: Event) => {
     const editor = view.editor;
     if (!editor || editor.touched.has(name) || view.rendering || !(ev.target as Node).isConnected) return;
     editor.touched.add(name);
-    if (editor.errors[name]) view.render();
+    if (editor.errors[name]) setTimeout(() => view.editor === editor && view.render(), 0);
   };
 }
 

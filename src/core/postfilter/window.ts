@@ -166,30 +166,49 @@ function boundaryKind(line: string, previous: string | undefined): 'unit' | 'ite
   return undefined;
 }
 
-/**
- * Is the item at `lineStart` (indented `indent`) in a list whose opener ends a line at a lower indentation (`= [`,
- * `foo(`)? Only then do the window's header and closing lines enclose the items (a list whose opener is indented as
- * its items has no header line to keep).
- */
-function inIndentedList(doc: string, lineStart: number, indent: number, spans: number[]): boolean {
-  for (const l of linesBackward(doc, lineStart, spans, 0)) {
-    if (lineStart - l.start > HARD_LIMIT) return false;
-    if (l.indent < indent) return /[[(]$/.test(l.text.trimEnd());
-  }
-  return false;
+/** The line that opens a list of items, and whether the items are indented as it is (`$map = [` / `    'a' => 1,`). */
+interface ListOpener {
+  line: Line;
+  sameIndent: boolean;
 }
 
-type BoundaryTest = (at: number, line: string, previous: string | undefined) => boolean;
+/**
+ * The line that opens the list the item at `lineStart` (indented `indent`) is in: a line that ends with `[`, `(` or `{`,
+ * either less indented than the item (`table = (` / `    'row',`), or indented as it is, above items at its
+ * indentation that all end with a comma (`$map = [` / `'a' => 1,`, as PHP and generated tables write them). Only
+ * then do the window's header and closing lines enclose the items: the opener is kept before the window as a block
+ * header is, and the list's closer after it. Lines indented past the items (an item that spans lines) are passed over.
+ */
+function listOpener(doc: string, lineStart: number, indent: number, spans: number[]): ListOpener | undefined {
+  for (const l of linesBackward(doc, lineStart, spans, 0)) {
+    if (l.indent > indent) continue;
+    const code = l.text.trimEnd();
+    if (l.indent < indent) return /[[({]$/.test(code) ? { line: l, sameIndent: false } : undefined;
+    if (/[[({]$/.test(code)) return { line: l, sameIndent: true };
+    if (!code.endsWith(',')) return undefined;
+  }
+  return undefined;
+}
 
-/** Decides whether lines are window boundaries; a list's items are checked once per walk (the list is the same). */
+type BoundaryTest = ((at: number, line: string, previous: string | undefined) => boolean) & {
+  opener(): ListOpener | undefined;
+};
+
+/**
+ * Decides whether lines are window boundaries; a list's items are checked once per walk (the list is the same).
+ * `opener()`: the opener of the list whose item was last found a boundary (undefined after a unit).
+ */
 function boundaryTest(doc: string, spans: number[]): BoundaryTest {
-  let itemsOk: boolean | undefined;
-  return (at, line, previous) => {
+  let list: ListOpener | undefined | null = null;
+  let lastWasItem = false;
+  const test = (at: number, line: string, previous: string | undefined) => {
     const kind = boundaryKind(line, previous);
+    lastWasItem = kind === 'item';
     if (kind !== 'item') return kind === 'unit';
-    itemsOk ??= inIndentedList(doc, at, indentWidth(line), spans);
-    return itemsOk;
+    if (list === null) list = listOpener(doc, at, indentWidth(line), spans);
+    return list !== undefined;
   };
+  return Object.assign(test, { opener: () => (lastWasItem && list ? list : undefined) });
 }
 
 /** The lines of `text` from `from` backwards (blank ones and those inside multi-line spans skipped). */
@@ -333,13 +352,17 @@ function windowStart(
     below = l;
   }
   if (start < 0) return undefined;
-  const headers: Line[] = [];
-  let limit = indentWidth(lineAt(prefix, start));
+  // An item of a list indented as its opener: the opener is kept, with the headers of the blocks it is in.
+  const opener = isBoundary.opener();
+  const listLine = opener?.sameIndent ? opener.line : undefined;
+  const headers: Line[] = listLine ? [listLine] : [];
+  const from = listLine ? listLine.start : start;
+  let limit = indentWidth(lineAt(prefix, from));
   let sameLevel = false;
   // The line kept just below (at first the window's start) and whether it goes on from the header above it.
-  let stop = start;
+  let stop = from;
   let stopKept = false;
-  for (const l of linesBackward(prefix, start, spans, 0)) {
+  for (const l of linesBackward(prefix, from, spans, 0)) {
     if (limit === 0 && !sameLevel) break;
     const indent = l.indent;
     // (the label test only where it matters: it reads the line's text)
@@ -382,9 +405,18 @@ function windowEnd(
   }
   if (end < 0) return undefined;
   const closers: Line[] = [];
-  let limit = indentWidth(lineAt(suffix, end));
+  let from = end;
+  const opener = isBoundary.opener();
+  if (opener?.sameIndent) {
+    // An item of a list indented as its opener: the list's closer (at the opener's indentation) is kept first.
+    const closer = listCloser(suffix, end, opener.line.indent, spans, offset);
+    if (!closer) return undefined;
+    closers.push(closer);
+    from = closer.start;
+  }
+  let limit = indentWidth(lineAt(suffix, from));
   let sameLevel = false;
-  for (const l of linesForward(suffix, end, spans, offset)) {
+  for (const l of linesForward(suffix, from, spans, offset)) {
     if (limit === 0 && !sameLevel) break;
     const indent = l.indent;
     if ((indent < limit || (sameLevel && indent <= limit)) && !isLabelLine(l.text)) {
@@ -397,6 +429,15 @@ function windowEnd(
     }
   }
   return { end, closers };
+}
+
+/** The line after `from` that closes a list indented `indent` as its items are (`];`), if the list ends before less indented code. */
+function listCloser(suffix: string, from: number, indent: number, spans: number[], offset: number): Line | undefined {
+  for (const l of linesForward(suffix, from, spans, offset)) {
+    if (l.indent < indent) return undefined;
+    if (l.indent === indent && isCloserLine(l.text)) return l;
+  }
+  return undefined;
 }
 
 function lineAt(text: string, start: number): string {

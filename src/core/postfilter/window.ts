@@ -156,13 +156,19 @@ function lineOf(text: string, start: number, end: number): Line | undefined {
 
 /**
  * A line a window may start or end before: it starts a unit (a name, a keyword, a decorator; not a continuation or a
- * closer) — `unit` — or the next item of a list (a line after one that ends with a comma) — `item`.
+ * closer) — `unit` — or the next item of a list — `item`: a line after one whose code ends with a comma (a comment
+ * after it aside: `0x41: 0x41,  # A`), or a string literal after a line that ends with one (a table of literals that
+ * concatenate, `'\x41'  # A` / `'\x42'  # B`: either way each row is a whole element).
  */
-function boundaryKind(line: string, previous: string | undefined): 'unit' | 'item' | undefined {
+function boundaryKind(line: string, previous: string | undefined, language: string): 'unit' | 'item' | undefined {
   if (isContinuationLine(line) || isCloserLine(line)) return undefined;
   if (previous !== undefined && /\\$/.test(previous.trimEnd())) return undefined;
   if (/^\s*[A-Za-z_@#$]/.test(line)) return 'unit';
-  if (previous !== undefined && /,$/.test(previous.trimEnd()) && /^\s*[\w"'([{]/.test(line)) return 'item';
+  if (previous === undefined || !/^\s*[\w"'([{]/.test(line)) return undefined;
+  if (previous.trimEnd().endsWith(',')) return 'item';
+  // (the code of the line above is read only here: a line that starts with a digit, a quote or a bracket)
+  const code = codeOf(previous, language);
+  if (code.endsWith(',') || (/^\s*["']/.test(line) && code.endsWith('""'))) return 'item';
   return undefined;
 }
 
@@ -173,19 +179,34 @@ interface ListOpener {
 }
 
 /**
- * The line that opens the list the item at `lineStart` (indented `indent`) is in: a line that ends with `[`, `(` or `{`,
- * either less indented than the item (`table = (` / `    'row',`), or indented as it is, above items at its
- * indentation that all end with a comma (`$map = [` / `'a' => 1,`, as PHP and generated tables write them). Only
- * then do the window's header and closing lines enclose the items: the opener is kept before the window as a block
- * header is, and the list's closer after it. Lines indented past the items (an item that spans lines) are passed over.
+ * A line that ends by opening a list: `[` or `(`, or a `{` that follows `=`, `:`, `(` or `,` (`TABLE = {`, `x: {`),
+ * not one that opens a block (`function f() {`).
  */
-function listOpener(doc: string, lineStart: number, indent: number, spans: number[]): ListOpener | undefined {
+const LIST_OPENER = /(?:[[(]|[=:(,]\s*\{)$/;
+
+/**
+ * The line that opens the list the item at `lineStart` (indented `indent`) is in: a line that opens a list, either
+ * less indented than the item (`table = (` / `    'row',`), or indented as it is with only items at that indentation
+ * in between (`$map = [` / `'a' => 1,`, as PHP and generated tables write them; an item is a row whose code ends with
+ * a comma, or a row of string literals). Only then do the window's header and closing lines enclose the items: the opener is kept before the window as a block header
+ * is, and the list's closer after it. Lines indented past the items (an item that spans lines) are passed over.
+ */
+function listOpener(
+  doc: string,
+  lineStart: number,
+  indent: number,
+  spans: number[],
+  language: string,
+): ListOpener | undefined {
   for (const l of linesBackward(doc, lineStart, spans, 0)) {
     if (l.indent > indent) continue;
-    const code = l.text.trimEnd();
-    if (l.indent < indent) return /[[({]$/.test(code) ? { line: l, sameIndent: false } : undefined;
-    if (/[[({]$/.test(code)) return { line: l, sameIndent: true };
-    if (!code.endsWith(',')) return undefined;
+    const text = l.text.trimEnd();
+    if (l.indent < indent) return LIST_OPENER.test(text) ? { line: l, sameIndent: false } : undefined;
+    if (LIST_OPENER.test(text)) return { line: l, sameIndent: true };
+    if (text.endsWith(',')) continue;
+    // (only rows whose last character is not the comma are read as code: a comment after an item, a row of literals)
+    const code = codeOf(text, language);
+    if (!code.endsWith(',') && !(/^\s*["']/.test(code) && code.endsWith('""'))) return undefined;
   }
   return undefined;
 }
@@ -198,14 +219,14 @@ type BoundaryTest = ((at: number, line: string, previous: string | undefined) =>
  * Decides whether lines are window boundaries; a list's items are checked once per walk (the list is the same).
  * `opener()`: the opener of the list whose item was last found a boundary (undefined after a unit).
  */
-function boundaryTest(doc: string, spans: number[]): BoundaryTest {
+function boundaryTest(doc: string, spans: number[], language: string): BoundaryTest {
   let list: ListOpener | undefined | null = null;
   let lastWasItem = false;
   const test = (at: number, line: string, previous: string | undefined) => {
-    const kind = boundaryKind(line, previous);
+    const kind = boundaryKind(line, previous, language);
     lastWasItem = kind === 'item';
     if (kind !== 'item') return kind === 'unit';
-    if (list === null) list = listOpener(doc, at, indentWidth(line), spans);
+    if (list === null) list = listOpener(doc, at, indentWidth(line), spans, language);
     return list !== undefined;
   };
   return Object.assign(test, { opener: () => (lastWasItem && list ? list : undefined) });
@@ -454,8 +475,10 @@ export function windowAround(prefix: string, suffix: string, language: string): 
   if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false, faithful: true };
   const doc = prefix + suffix.slice(0, HARD_LIMIT);
   const spans = multilineSpans(doc, language);
-  const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans), language) : undefined;
-  const e = cutSuffix ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans), language) : undefined;
+  const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans, language), language) : undefined;
+  const e = cutSuffix
+    ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans, language), language)
+    : undefined;
   let faithful = true;
   let head = '';
   if (s) {

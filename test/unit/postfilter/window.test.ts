@@ -141,6 +141,34 @@ describe('the window around the hole', () => {
     expect(await parsesClean('rust', w.pre + w.post)).toBe(true);
   });
 
+  const hex = (i: number, width: number) => i.toString(16).padStart(width, '0');
+  it.each([
+    {
+      table: 'rows with a comment after the comma, as a codec table writes them',
+      open: 'encoding_map = {',
+      row: (i: number) => `    0x${hex(i, 4)}: 0x${hex(i, 4)},     #  CHARACTER ${i}\n`,
+      close: '}',
+    },
+    {
+      table: 'rows of string literals that concatenate',
+      open: 'decoding_table = (',
+      row: (i: number) => `    '\\x${hex(i % 256, 2)}'     #  0x${hex(i, 4)} -> CHARACTER ${i}\n`,
+      close: ')',
+    },
+  ])(
+    'starts and ends at rows of a long table of $table, keeping its opener and closer',
+    async ({ open, row, close }) => {
+      const rows = Array.from({ length: 2000 }, (_, i) => row(i));
+      const prefix = `${open}\n` + rows.slice(0, 1000).join('');
+      const suffix = rows.slice(1000).join('') + `${close}\n\nprint(0)\n`;
+      const w = windowAround(prefix, suffix, 'python');
+      expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+      expect(w.pre.startsWith(`${open}\n`)).toBe(true);
+      expect(w.post.endsWith(`${close}\n`)).toBe(true);
+      expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+    },
+  );
+
   it('starts and ends at items of a long list indented like the line that opens it, keeping that line and its closer', async () => {
     const items = Array.from({ length: 3000 }, (_, i) => `    'key${i}' => 'value${i}',\n`);
     const prefix = '<?php\nfunction f() {\n    $map = [\n' + items.slice(0, 1500).join('');

@@ -270,6 +270,15 @@ function selectLine(scored: Scored[], base: Verdict, gate: Gate): Scored | undef
   return ok[0];
 }
 
+/**
+ * A line candidate no later one can beat, when candidates are scored in preference order: it passes the first gate
+ * with the least possible score on every criterion selectLine ranks by before preference (no parse error, no
+ * bracket error), and its fresh parse confirms it, so selectVerified keeps it.
+ */
+function unbeatableOnLine(s: Scored, base: Verdict, judge: Judge): boolean {
+  return fits(s.v, base) && s.v.errors === 0 && s.v.bracketErrors === 0 && judge.verify(s.c, false);
+}
+
 /** Among the candidates with the fewest errors, the first by line order (`earliest` or latest), then fewest bracket errors. */
 function fewestErrors(ok: Scored[], gate: Gate, earliest: boolean): Scored | undefined {
   if (ok.length === 0) return undefined;
@@ -432,7 +441,13 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
     const unitText = hole.mode === 'line' ? firstLine(text) : text;
     const units: Scored[] = [];
     if (hole.mode === 'line') {
-      units.push(...scorer.scoreAll(sameLineProposals(unitText, ctx)));
+      // Scored best preference first: once one cannot be beaten (see unbeatableOnLine) the rest could only lose to it.
+      for (const p of sameLineProposals(unitText, ctx).sort(preference)) {
+        const s = scorer.score(p);
+        if (!s) continue;
+        units.push(s);
+        if (unbeatableOnLine(s, base, judge)) break;
+      }
     } else {
       const cuts = lineCuts(unitText, hole);
       // Judging stops once longer cuts cannot win: the statement is complete without errors; a second whole unit

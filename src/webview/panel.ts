@@ -170,10 +170,11 @@ function renderNow(): void {
     document.getElementById('test-result')?.scrollIntoView({ block: 'nearest' });
   }
 
-  // Keep focus and caret across re-renders.
+  // Keep focus and caret across re-renders, while the panel has the focus: a render for a message from the host
+  // (the settings changed, a late answer) must not pull the focus out of the editor or the command palette.
   const want = editor?.focus ? `f-${editor.focus}` : activeId;
   if (editor) editor.focus = undefined;
-  if (want) {
+  if (want && document.hasFocus()) {
     const el = document.getElementById(want);
     if (el) {
       // Re-rendering must not scroll: the user may be about to click something else on the page.
@@ -258,7 +259,7 @@ function onHostMessage(m: HostMessage): void {
       editor = null;
       persist();
       render();
-      setTimeout(() => document.getElementById(`edit-${m.index}`)?.focus(), 0);
+      setTimeout(() => document.hasFocus() && document.getElementById(`edit-${m.index}`)?.focus(), 0);
       break;
     case 'saveFailed':
       if (editor) {

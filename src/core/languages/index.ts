@@ -69,6 +69,17 @@ export interface Language {
   multilineQuotes: string;
   /** `'` starts a one-character literal (`'x'`, `'\n'`), not a string; alone it is a lifetime or a label (C, Rust …). */
   charLiterals: boolean;
+  /**
+   * Code inside strings: the quote, and the brackets that open and close code in it (`"#{…}"` in Ruby, `` `${…}` ``
+   * in JavaScript, `"$(…)"` in shell). A quote inside that code does not end the string.
+   */
+  interpolations: readonly Interpolation[];
+}
+
+export interface Interpolation {
+  quote: string;
+  open: string;
+  close: string;
 }
 
 const words = (s: string): ReadonlySet<string> => new Set(s.split(/\s+/).filter(Boolean));
@@ -120,6 +131,7 @@ function lang(ids: string[], spec: Partial<Language> & { keywords?: ReadonlySet<
     constructorStart: spec.constructorStart,
     multilineQuotes: spec.multilineQuotes ?? '',
     charLiterals: spec.charLiterals ?? false,
+    interpolations: spec.interpolations ?? [],
   };
 }
 
@@ -150,8 +162,10 @@ const TS_TYPES = [
   'module',
 ];
 /** TypeScript and TSX differ only in their grammar. */
+const JS_INTERPOLATIONS: readonly Interpolation[] = [{ quote: '`', open: '${', close: '}' }];
 const TYPESCRIPT: Partial<Language> = {
   multilineQuotes: '`',
+  interpolations: JS_INTERPOLATIONS,
   family: 'js',
   keywords: words(TS_KEYWORDS),
   builtins: words(JS_BUILTINS),
@@ -203,6 +217,7 @@ export const LANGUAGES: readonly Language[] = [
   slashComments(['typescriptreact'], { ...TYPESCRIPT, grammar: 'tsx' }),
   slashComments(['javascript', 'javascriptreact'], {
     multilineQuotes: '`',
+    interpolations: JS_INTERPOLATIONS,
     family: 'js',
     grammar: 'javascript',
     keywords: words(JS_KEYWORDS),
@@ -335,6 +350,7 @@ export const LANGUAGES: readonly Language[] = [
   }),
   hashComments(['ruby'], {
     multilineQuotes: `"'`,
+    interpolations: [{ quote: '"', open: '#{', close: '}' }],
     grammar: 'ruby',
     blockComment: ['=begin', '=end'],
     blockOpeners: ['do', 'then', 'begin', '{'],
@@ -370,6 +386,10 @@ export const LANGUAGES: readonly Language[] = [
   }),
   hashComments(['shellscript'], {
     multilineQuotes: `"'`,
+    interpolations: [
+      { quote: '"', open: '$(', close: ')' },
+      { quote: '"', open: '${', close: '}' },
+    ],
     grammar: 'bash',
     blockOpeners: ['then', 'do', '{'],
     keywords: words(

@@ -462,7 +462,7 @@ export async function createJudge(
   if (!forceHeuristic && hasGrammar(language)) {
     try {
       if (!getLoadedLanguage(language)) await loadLanguage(language);
-      const w = windowAround(prefix, suffix, language);
+      const w = windowAround(prefix, suffix, language, full);
       const whole = !w.faithful && prefix.length + suffix.length <= WHOLE_DOCUMENT_LIMIT;
       let pre = whole ? prefix : w.pre;
       const post = whole ? suffix : w.post;

@@ -14,8 +14,8 @@
  *
  * Window boundaries never fall inside a comment or string that spans lines (a boundary there turns prose into code).
  */
-import { commentSyntax } from './brackets';
 import { languageOf } from '../languages';
+import { tokenizer } from './literals';
 import { lineStartAt, lowerBound } from '../text';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
@@ -46,62 +46,6 @@ export interface JudgeWindow {
    * keep the braces would the window judge every candidate against a brace the document does not miss.
    */
   faithful: boolean;
-}
-
-function escapeClass(chars: string): string {
-  return chars.replace(/[\\\]^-]/g, '\\$&');
-}
-
-/**
- * Ruby literals that hold quotes or span lines without being quoted strings, matched before the quotes so that a quote
- * inside them does not open a string that swallows the code after it: a heredoc (its body, up to the line that ends
- * it, is text at any indentation); `$'` and `$"` (global variables) and `?'` (a character); a regexp literal on one
- * line (`/(?::in `.*')?/`, after an operator, an opening bracket or a keyword, where `/` cannot be a division);
- * a `%r{…}` / `%w(…)` / `%q[…]` literal (one level of nested brackets, as in `{1,4}`).
- */
-const RUBY_LITERALS = [
-  `<<[~-]?(?<hdq>["'\`]?)(?<hdid>[A-Za-z_]\\w*)\\k<hdq>[^\\n]*\\n[\\s\\S]*?\\n[ \\t]*\\k<hdid>(?=\\n|$)`,
-  `\\$['"]`,
-  `(?<![\\w)\\]}])\\?['"]`,
-  `(?<=(?:^|[\\n(,=~!|&{[;]|\\b(?:if|unless|when|and|or|not|return|elsif|while|until))[ \\t]*)\\/(?![\\s/*=])(?:[^/\\\\\\n]|\\\\.)*\\/`,
-  ...['{}', '()', '[]', '<>'].map(
-    ([o, c]) => `%[qQwWiIrsx]?\\${o}(?:[^\\${o}\\${c}\\\\]|\\\\[\\s\\S]|\\${o}[^\\${o}\\${c}]*\\${c})*\\${c}`,
-  ),
-];
-
-const tokenizerPatterns = new Map<string, string>();
-
-/**
- * A tokenizer that finds comments and strings (the first one that starts wins, as in the language); `braces`: and the
- * braces outside them. Its pattern is built once per language; each call gets its own RegExp (a /g one keeps state).
- */
-function tokenizer(language: string, braces = false): RegExp {
-  let pattern = tokenizerPatterns.get(language);
-  if (pattern === undefined) {
-    pattern = tokenizerPattern(language);
-    tokenizerPatterns.set(language, pattern);
-  }
-  return new RegExp(braces ? `${pattern}|[{}]` : pattern, 'g');
-}
-
-function tokenizerPattern(language: string): string {
-  const { line, block } = commentSyntax(language);
-  const multi = languageOf(language)?.multilineQuotes ?? '';
-  const charLiterals = languageOf(language)?.charLiterals ?? false;
-  const alts: string[] = [];
-  if (language === 'python') alts.push(`"""[\\s\\S]*?(?:"""|$)`, `'''[\\s\\S]*?(?:'''|$)`);
-  if (language === 'ruby') alts.push(...RUBY_LITERALS);
-  if (block) alts.push(`/\\*[\\s\\S]*?(?:\\*/|$)`);
-  for (const lc of line) alts.push(`${lc.replace(/[/*]/g, '\\$&')}[^\\n]*`);
-  if (charLiterals) alts.push(`'(?:[^'\\\\\\n]|\\\\.[^'\\n]{0,8})'`);
-  for (const q of ['"', "'", '`']) {
-    // A backtick is a quote only where it may span lines.
-    if (q === '`' && !multi.includes(q)) continue;
-    if (q === "'" && charLiterals) continue;
-    const body = multi.includes(q) ? `[^${escapeClass(q)}\\\\]` : `[^${escapeClass(q)}\\\\\\n]`;
-    alts.push(`${q}(?:${body}|\\\\[\\s\\S])*${q}?`);
-  }
-  return alts.join('|');
 }
 
 /**
@@ -345,6 +289,11 @@ function labelTest(language: string): (line: string) => boolean {
   return (line) => line.includes(':') && /^\s*(?:case\b.*|[A-Za-z_]\w*)\s*:\s*(?:\/\/.*)?$/.test(line);
 }
 
+/** A label line that is a `case`/`default` of a switch (not a `goto` target or an access specifier). */
+function isCaseLabel(line: string): boolean {
+  return /^\s*(?:case\b.*|default\s*)$/.test(line.slice(0, line.lastIndexOf(':')));
+}
+
 /** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
 function windowStart(
   prefix: string,
@@ -386,14 +335,24 @@ function windowStart(
   for (const l of linesBackward(prefix, from, spans, 0)) {
     if (limit === 0 && !sameLevel) break;
     const indent = l.indent;
+    if (!(indent < limit || (sameLevel && indent <= limit))) continue;
     // (the label test only where it matters: it reads the line's text)
-    if ((indent < limit || (sameLevel && indent <= limit)) && !isLabelLine(l.text)) {
-      headers.push(...wholeHeader(prefix, l, stop, stopKept, spans, language).reverse());
+    if (isLabelLine(l.text)) {
+      // The `case` the window's first lines are under heads them as a block's header does: most grammars take a
+      // statement in a switch without one for an error. Its `switch` may be as indented as it is (Go).
+      if (indent === limit || !isCaseLabel(l.text)) continue;
+      headers.push(l);
       limit = indent;
-      sameLevel = continuesAbove(l.text);
+      sameLevel = true;
       stop = l.start;
-      stopKept = sameLevel;
+      stopKept = false;
+      continue;
     }
+    headers.push(...wholeHeader(prefix, l, stop, stopKept, spans, language).reverse());
+    limit = indent;
+    sameLevel = continuesAbove(l.text);
+    stop = l.start;
+    stopKept = sameLevel;
   }
   headers.reverse();
   return { start, headers };
@@ -408,6 +367,7 @@ function windowEnd(
   language: string,
 ): { end: number; closers: Line[] } | undefined {
   const isLabelLine = labelTest(language);
+  const offside = languageOf(language)?.offside ?? false;
   const firstNl = suffix.indexOf('\n');
   if (firstNl < 0) return undefined;
   let minIndent = Infinity;
@@ -445,8 +405,13 @@ function windowEnd(
         closers.push(l);
         // `} else {` opens what a later closer at its indentation closes.
         sameLevel = /[{([]\s*$/.test(l.text);
-      } else sameLevel = false;
-      limit = indent;
+        limit = indent;
+      } else if (offside) {
+        // Code less indented ends the blocks it is left of. Where blocks end with a closer, it ends none: Ruby's
+        // `protected` between methods, a `#endif` at column 0.
+        sameLevel = false;
+        limit = indent;
+      }
     }
   }
   return { end, closers };
@@ -468,16 +433,18 @@ function lineAt(text: string, start: number): string {
 
 /**
  * The window around the hole (see the module comment). A side with no boundary near enough (40 KB) is taken whole.
+ * Strings and comments are read as they are with `inserted` (the model's text) in the hole: it may open one that the
+ * suffix goes on with (a docstring), or close one that the prefix opened.
  */
-export function windowAround(prefix: string, suffix: string, language: string): JudgeWindow {
+export function windowAround(prefix: string, suffix: string, language: string, inserted = ''): JudgeWindow {
   const cutPrefix = prefix.length > PREFIX_WINDOW + SLACK;
   const cutSuffix = suffix.length > SUFFIX_WINDOW + SLACK;
   if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false, faithful: true };
-  const doc = prefix + suffix.slice(0, HARD_LIMIT);
+  const doc = prefix + inserted + suffix.slice(0, HARD_LIMIT);
   const spans = multilineSpans(doc, language);
   const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans, language), language) : undefined;
   const e = cutSuffix
-    ? windowEnd(suffix, spans, prefix.length, boundaryTest(doc, spans, language), language)
+    ? windowEnd(suffix, spans, prefix.length + inserted.length, boundaryTest(doc, spans, language), language)
     : undefined;
   let faithful = true;
   let head = '';

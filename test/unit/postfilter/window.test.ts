@@ -304,3 +304,99 @@ describe('Ruby literals that hold quotes or lines at column 0', () => {
     expect(r.kind === 'ok' && r.completion).toBe(middle);
   });
 });
+
+describe('a hole among the cases of a long switch', () => {
+  const cases = (n: number, indent: string, body: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => `${indent}case Kind.K${i}:\n${body(i)}`);
+  it.each([
+    {
+      language: 'javascript',
+      // JavaScript indents the cases inside the switch.
+      make: () => {
+        const all = cases(400, '        ', (i) => `            return parseK${i}(def, refs);\n`);
+        return {
+          prefix:
+            'function parseDef(def, refs) {\n    switch (def.kind) {\n' +
+            all.slice(0, 200).join('') +
+            '        case Kind.Target:\n',
+          middle: '            return parseTarget(def, refs);\n',
+          suffix: all.slice(200).join('') + '        default:\n            return undefined;\n    }\n}\n',
+        };
+      },
+    },
+    {
+      language: 'go',
+      // Go puts the cases at the switch's own indentation.
+      make: () => {
+        const all = cases(400, '\t', (i) => `\t\treturn parseK${i}(def)\n`);
+        return {
+          prefix:
+            'package p\n\nfunc parseDef(def Def) int {\n\tswitch def.Kind {\n' +
+            all.slice(0, 200).join('') +
+            '\tcase Kind.Target:\n',
+          middle: '\t\treturn parseTarget(def)\n',
+          suffix: all.slice(200).join('') + '\t}\n\treturn 0\n}\n',
+        };
+      },
+    },
+  ])('keeps the case and the switch a window in $language starts under', async ({ language, make }) => {
+    const { prefix, middle, suffix } = make();
+    expect(await parsesClean(language, prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, language);
+    expect(w.windowed).toBe(true);
+    expect(w.pre.length).toBeLessThan(prefix.length / 2);
+    expect(await parsesClean(language, w.pre + w.post)).toBe(true);
+    const r = await postfilter({ language, prefix, suffix, completion: middle });
+    expect(r.kind === 'ok' ? r.completion : r).toBe(middle);
+  });
+});
+
+describe('code inside strings', () => {
+  it('reads a quote inside `$(…)` in a shell string as code, not as the start of a string', async () => {
+    // Read as a string, the apostrophe in "it's" would open one that runs to the end of the file.
+    const fns = Array.from(
+      { length: 200 },
+      (_, i) => `step_${i}() {\n  count=$((count + ${i}))\n  echo "$count"\n}\n\n`,
+    );
+    const prefix =
+      '#!/bin/sh\ncount=0\necho "$(printf \'%s\' "it\'s a start")"\n\n' + fns.slice(0, 100).join('') + 'target() {\n';
+    const middle = '  echo "$(date)"\n';
+    const suffix = '}\n\n' + fns.slice(100).join('');
+    expect(await parsesClean('shellscript', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, 'shellscript');
+    expect(w.pre.length + w.post.length).toBeLessThan(6_000);
+    expect(await parsesClean('shellscript', w.pre + w.post)).toBe(true);
+  });
+});
+
+describe('the lines that close what the window leaves open', () => {
+  it("keeps a Ruby module's `end` after a `protected` at the class's indentation", async () => {
+    const method = (i: number) => `    def method_${i}(text)\n      text.size + ${i}\n    end\n\n`;
+    const prefix =
+      'module Shop\n  class Page\n' + Array.from({ length: 40 }, (_, i) => method(i)).join('') + '    def target(x)\n';
+    const middle = '      x + 1\n    end\n';
+    const suffix =
+      '\n' +
+      Array.from({ length: 60 }, (_, i) => method(40 + i)).join('') +
+      '  protected\n\n' +
+      Array.from({ length: 10 }, (_, i) => method(100 + i)).join('') +
+      '  end\nend\n';
+    expect(await parsesClean('ruby', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, 'ruby');
+    expect(w.windowed).toBe(true);
+    expect(await parsesClean('ruby', w.pre + w.post)).toBe(true);
+  });
+
+  it('does not end the window inside a docstring that the model’s text opens', async () => {
+    const fns = Array.from({ length: 100 }, (_, i) => `def helper_${i}(x):\n    return x + ${i}\n\n\n`);
+    const prose = Array.from({ length: 40 }, (_, i) => `    Step ${i}: the value is added, as it is in the loop.\n`);
+    const prefix = 'import os\n\n\n' + fns.slice(0, 50).join('') + 'def target(x):\n';
+    const middle = '    """Return the total of x.\n\n';
+    const suffix = prose.join('') + '    """\n    return sum(x)\n\n\n' + fns.slice(50).join('');
+    expect(await parsesClean('python', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, suffix, 'python', middle);
+    expect(await parsesClean('python', w.pre + middle + w.post)).toBe(true);
+    const r = await postfilter({ language: 'python', prefix, suffix, completion: middle });
+    expect(r.kind === 'ok' ? r.completion : r).toBe(middle);
+  });
+});

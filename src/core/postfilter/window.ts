@@ -33,7 +33,9 @@ const SLACK = 1000;
 const HARD_LIMIT = 40000;
 /**
  * Past this multiple of the prefix window with no unit at the cursor's level to start at (a long class or function
- * the hole is near the top of), the window starts at a unit of a block nested deeper, with that block's header lines.
+ * the hole is near the top of), the window starts at a unit of a block nested deeper, with that block's header lines;
+ * past this multiple of the suffix window with none to end before (a long class after the hole's function), it ends
+ * before one nested deeper, with the lines that close that block.
  */
 const FAR = 2;
 
@@ -106,18 +108,23 @@ function lineOf(text: string, start: number, end: number): Line | undefined {
 
 /**
  * A line a window may start or end before: it starts a unit (a name, a keyword, a decorator; not a continuation or a
- * closer) — `unit` — or the next item of a list — `item`: a line after one whose code ends with a comma (a comment
- * after it aside: `0x41: 0x41,  # A`), or a string literal after a line that ends with one (a table of literals that
- * concatenate, `'\x41'  # A` / `'\x42'  # B`: either way each row is a whole element).
+ * closer, nor a line after one that leaves a bracket or an operator open) — `unit` — or the next item of a list —
+ * `item`: a line after one whose code ends with a comma (a comment after it aside: `0x41: 0x41,  # A`), or a string
+ * literal after a line that ends with one (a table of literals that concatenate, `'\x41'  # A` / `'\x42'  # B`: either
+ * way each row is a whole element). A line after a comma is an item even when it starts with a name (`key=value,`
+ * in a call): it is a boundary only where the list's opening line is found (`listOpener`).
  */
 function boundaryKind(line: string, previous: string | undefined, language: string): 'unit' | 'item' | undefined {
   if (isContinuationLine(line) || isCloserLine(line)) return undefined;
-  if (previous !== undefined && /\\$/.test(previous.trimEnd())) return undefined;
-  if (/^\s*[A-Za-z_@#$]/.test(line)) return 'unit';
-  if (previous === undefined || !/^\s*[\w"'([{]/.test(line)) return undefined;
-  if (previous.trimEnd().endsWith(',')) return 'item';
+  const above = previous?.trimEnd();
+  // A line after one that ends with an open bracket or an operator goes on with its expression.
+  if (above !== undefined && /(?:\\|[([+]|(?<![=!<>])=|&&|\|\||\b(?:and|or|not))$/.test(above)) return undefined;
+  // After a comma it is the next element of what the line above is in: a unit only where that is a list.
+  if (/^\s*[A-Za-z_@#$]/.test(line) && !above?.endsWith(',')) return 'unit';
+  if (above === undefined || !/^\s*[\w"'([{]/.test(line)) return undefined;
+  if (above.endsWith(',')) return 'item';
   // (the code of the line above is read only here: a line that starts with a digit, a quote or a bracket)
-  const code = codeOf(previous, language);
+  const code = codeOf(above, language);
   if (code.endsWith(',') || (/^\s*["']/.test(line) && code.endsWith('""'))) return 'item';
   return undefined;
 }
@@ -148,11 +155,18 @@ function listOpener(
   spans: number[],
   language: string,
 ): ListOpener | undefined {
+  // Items that span lines at the items' indentation (`a: seq(` … `),`): the brackets their last lines close.
+  let open = 0;
   for (const l of linesBackward(doc, lineStart, spans, 0)) {
     if (l.indent > indent) continue;
     const text = l.text.trimEnd();
-    if (l.indent < indent) return LIST_OPENER.test(text) ? { line: l, sameIndent: false } : undefined;
-    if (LIST_OPENER.test(text)) return { line: l, sameIndent: true };
+    if (l.indent < indent) return open === 0 && LIST_OPENER.test(text) ? { line: l, sameIndent: false } : undefined;
+    if (LIST_OPENER.test(text)) {
+      if (open === 0) return { line: l, sameIndent: true };
+      open--;
+      continue;
+    }
+    if (isCloserLine(text)) open++;
     if (text.endsWith(',')) continue;
     // (only rows whose last character is not the comma are read as code: a comment after an item, a row of literals)
     const code = codeOf(text, language);
@@ -383,7 +397,11 @@ function windowEnd(
     if (isLabelLine(l.text)) continue;
     if (l.start > HARD_LIMIT) break;
     const indent = l.indent;
-    if (l.start >= SUFFIX_WINDOW && indent <= minIndent && isBoundary(offset + l.start, l.text, previous?.text)) {
+    if (
+      l.start >= SUFFIX_WINDOW &&
+      (indent <= minIndent || l.start >= FAR * SUFFIX_WINDOW) &&
+      isBoundary(offset + l.start, l.text, previous?.text)
+    ) {
       end = l.start;
       break;
     }

@@ -400,3 +400,45 @@ describe('the lines that close what the window leaves open', () => {
     expect(r.kind === 'ok' ? r.completion : r).toBe(middle);
   });
 });
+
+describe('a hole just before a long block', () => {
+  it('ends the window inside a long Python class after the hole, not at its end', async () => {
+    const methods = Array.from({ length: 300 }, (_, i) => `    def method_${i}(self, x):\n        return x + ${i}\n\n`);
+    const prefix = 'import os\n\n\ndef small(x):\n';
+    const middle = '    return x * 2\n';
+    const suffix = '\n\nclass Big(object):\n' + methods.join('') + '\nprint(Big())\n';
+    const w = windowAround(prefix, middle + suffix, 'python');
+    expect(w.windowed).toBe(true);
+    expect(w.post.length).toBeLessThan(suffix.length / 4);
+    expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+  });
+
+  it('does not end the window at a line that goes on with the expression above it', async () => {
+    // Past the class's first lines the window may end before a deeper line, but not inside a call that spans lines.
+    const call = (i: number) =>
+      `    def method_${i}(self, x):\n        return self.combine(x, ${i},\n                            other=${i} + 1,\n` +
+      `                            key=lambda item: (item.name,\n                                              item.size))\n\n`;
+    const prefix = 'import os\n\n\ndef small(x):\n';
+    const middle = '    return x * 2\n';
+    const suffix = '\n\nclass Big(object):\n' + Array.from({ length: 100 }, (_, i) => call(i)).join('');
+    const w = windowAround(prefix, middle + suffix, 'python');
+    expect(w.windowed).toBe(true);
+    expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+  });
+
+  it('reads the lines that close an item spanning lines as part of that item, not as the close of the list', async () => {
+    // A grammar file: properties of an object, each a call over several lines, its closer as indented as its name.
+    const rule = (i: number) =>
+      `    rule_${i}: $ => seq(\n      '(',\n      $.expression_${i},\n      ')',\n    ),\n\n`;
+    const rules = Array.from({ length: 200 }, (_, i) => rule(i));
+    const prefix =
+      'module.exports = grammar({\n  rules: {\n' + rules.slice(0, 100).join('') + '    target: $ => seq(\n';
+    const middle = "      '[',\n      $.expression,\n      ']',\n";
+    const suffix = '    ),\n\n' + rules.slice(100).join('') + '  },\n});\n';
+    expect(await parsesClean('javascript', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, 'javascript');
+    expect(w.windowed).toBe(true);
+    expect(w.pre.startsWith('module.exports = grammar({\n  rules: {\n')).toBe(true);
+    expect(await parsesClean('javascript', w.pre + w.post)).toBe(true);
+  });
+});

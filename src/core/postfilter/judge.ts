@@ -52,7 +52,7 @@ export interface Verdict {
 
 export interface Judge {
   kind: 'syntax' | 'heuristic';
-  /** Score of the document without any insertion. */
+  /** Score of the document without any insertion (its error counts are parsed when first read). */
   readonly baseline: Verdict;
   /** Scores a candidate; `withUnits: false` skips the unit analysis (errors and brackets only). */
   judge(c: Candidate, withUnits?: boolean): Verdict;
@@ -71,15 +71,17 @@ export interface Judge {
 function countErrorNodes(root: Node, lo: number, hi: number, leaves: boolean): number {
   let n = 0;
   const stack: Node[] = [root];
+  const bounded = lo > -Infinity || hi < Infinity;
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.startIndex > hi || node.endIndex < lo) continue;
-    if (node.isMissing) {
-      n++;
-      continue;
-    }
+    if (bounded && (node.startIndex > hi || node.endIndex < lo)) continue;
+    // Each property read is a call into the parser: `hasError` first, as most nodes have none (a MISSING node has).
     if (!node.hasError) {
       if (leaves && node.isError) n++;
+      continue;
+    }
+    if (node.isMissing) {
+      n++;
       continue;
     }
     if (node.isError) n++;
@@ -205,6 +207,7 @@ class SyntaxJudge implements Judge {
   private anchorOffset = -1;
   private anchor: string | undefined;
   private baselineVerdict: Verdict | undefined;
+  private baselineParsed: Verdict | undefined;
   /**
    * Each candidate's tree, kept while the judge lives: a candidate is often judged twice (first without its units,
    * then with them) and the same cut comes from several steps; a reparse is the costly part of judging.
@@ -226,12 +229,30 @@ class SyntaxJudge implements Judge {
   }
 
   /**
-   * The document without the insertion, the first time it is needed (a whole text with no error needs no
-   * comparison): the window's tree with the insertion taken out and re-parsed incrementally, which costs a fraction
-   * of a fresh parse. The chosen candidate is still confirmed by a fresh parse (`verify`).
+   * The score of the document without the insertion. Its error counts cost a parse and are computed the first time
+   * they are read (a text that leaves no parse error fits whatever they are); its bracket scores cost a scan only.
    */
   get baseline(): Verdict {
     if (!this.baselineVerdict) {
+      const parsed = () => this.parsedBaseline();
+      const brackets = this.withBrackets({} as Verdict, '', this.post);
+      const v = {} as Verdict;
+      for (const k of ['errors', 'near', 'clean', 'units', 'trailingComment'] as const)
+        Object.defineProperty(v, k, { get: () => parsed()[k], enumerable: true });
+      for (const k of ['bracketErrors', 'strayClosers'] as const)
+        Object.defineProperty(v, k, { get: () => brackets[k], enumerable: true });
+      this.baselineVerdict = v;
+    }
+    return this.baselineVerdict;
+  }
+
+  /**
+   * The document without the insertion, parsed the first time it is needed: the window's tree with the insertion
+   * taken out and re-parsed incrementally, which costs a fraction of a fresh parse. The chosen candidate is still
+   * confirmed by a fresh parse (`verify`).
+   */
+  private parsedBaseline(): Verdict {
+    if (!this.baselineParsed) {
       const empty = { text: '', replaceSuffix: 0 };
       const tree = this.reparse(empty);
       if (tree) {
@@ -244,15 +265,15 @@ class SyntaxJudge implements Judge {
           }
         }
       }
-      this.baselineVerdict = this.verdictOf(tree, empty, true);
+      this.baselineParsed = this.verdictOf(tree, empty, true);
       tree?.delete();
     }
-    return this.baselineVerdict;
+    return this.baselineParsed;
   }
 
   /** A cut that re-parents the code after the hole is not a whole unit (checked when the baseline there is sane). */
   private captures(root: Node, c: Candidate): boolean {
-    void this.baseline;
+    this.parsedBaseline();
     if (this.anchor === undefined || c.replaceSuffix > 0) return false;
     return anchorChain(root, this.pre.length + c.text.length + this.anchorOffset) !== this.anchor;
   }

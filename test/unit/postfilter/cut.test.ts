@@ -163,3 +163,44 @@ describe('cut rule (syntax truncation + parse gate)', () => {
     expect(r).toMatchObject({ kind: 'ok', completion: 'let y = x * 2\n  result = y', judge: 'heuristic' });
   });
 });
+
+describe('the parse gate on a document whole and on one already broken elsewhere', () => {
+  const brokenBelow = '\n\ndef h(:\n    pass\n';
+  it("on the cursor's line, shows nothing when every cut of the text adds a parse error, whole document or not", async () => {
+    for (const rest of ['', brokenBelow]) {
+      const r = await postfilter({ language: 'python', ...doc(`x = f(█)\n${rest}`), completion: 'a +\n  b = (' });
+      expect(r).toMatchObject({ kind: 'rejection', reason: 'parse-error' });
+    }
+    const r = await postfilter({
+      language: 'typescript',
+      ...doc('function f(a: number) {\n  const b = g(a, █);\n  return b;\n}\n'),
+      completion: '1 +\n  const c = (2;',
+    });
+    expect(r).toMatchObject({ kind: 'rejection', reason: 'parse-error' });
+  });
+  it("on the cursor's line of a document broken elsewhere, the cut that adds no error", async () => {
+    const r = await postfilter({
+      language: 'typescript',
+      ...doc('function f(a: number) {\n  const b = g(a, █);\n  return b;\n}\nfunction h( {\n}\n'),
+      completion: '1)\n  const c = (2;',
+    });
+    expect(r).toMatchObject({ kind: 'ok', completion: '1' });
+  });
+  it('a text the model ended whose error is at the hole is cut, not shown whole, on a document broken elsewhere', async () => {
+    const py = (completion: string) =>
+      postfilter({ language: 'python', ...doc(`def f(x):\n    █${brokenBelow}`), completion });
+    expect(await py('y = x + 1\n    return (y')).toMatchObject({ kind: 'ok', completion: 'y = x + 1' });
+    expect(await py('y = x + 1\n    return y)')).toMatchObject({ kind: 'ok', completion: 'y = x + 1\n    return y' });
+    const ts = (completion: string) =>
+      postfilter({
+        language: 'typescript',
+        ...doc('function f(a: number) {\n  █\n}\nfunction h( {\n}\n'),
+        completion,
+      });
+    expect(await ts('const b = a + 1;\n  return (b;')).toMatchObject({ kind: 'ok', completion: 'const b = a + 1;' });
+    expect(await ts('const b = a + 1;\n  return b);')).toMatchObject({
+      kind: 'ok',
+      completion: 'const b = a + 1;\n  return b',
+    });
+  });
+});

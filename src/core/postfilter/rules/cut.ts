@@ -161,7 +161,10 @@ function lineEndProposals(text: string, ctx: FilterContext, i: number, end: numb
 // Step 2: scoring — see ./judge. A candidate fits when the document parses no worse than without it.
 
 function fits(v: Verdict, base: Verdict): boolean {
-  return v.errors !== UNJUDGED && base.errors !== UNJUDGED && v.errors <= base.errors && bracketsNoWorse(v, base);
+  if (v.errors === UNJUDGED) return false;
+  // No parse error fits any document: the baseline's error count (a parse) is read only when the closers tell.
+  if (v.errors === 0) return v.strayClosers <= base.strayClosers || base.errors === 0;
+  return base.errors !== UNJUDGED && v.errors <= base.errors && bracketsNoWorse(v, base);
 }
 
 /**
@@ -187,12 +190,11 @@ function fitsAroundHole(v: Verdict, base: Verdict): boolean {
  * closer and one missing one are both one error), so the text must leave no error around the hole.
  */
 function wholeFits(v: Verdict, base: Verdict): boolean {
-  if (base.errors === 0) return fits(v, base);
-  return (
-    v.errors !== UNJUDGED &&
-    base.errors !== UNJUDGED &&
-    (v.errors === 0 || (v.near === 0 && bracketsNoWorse(v, base) && (v.errors <= base.errors || base.near > 0)))
-  );
+  if (v.errors === UNJUDGED) return false;
+  // No parse error fits any document; an error around the hole fits none (the baseline's counts are not read).
+  if (v.errors === 0) return true;
+  if (v.near > 0 || base.errors === 0 || base.errors === UNJUDGED) return false;
+  return bracketsNoWorse(v, base) && (v.errors <= base.errors || base.near > 0);
 }
 
 /**
@@ -229,11 +231,28 @@ class Scorer {
 
 type Gate = (v: Verdict, base: Verdict) => boolean;
 
+/**
+ * The best-ranked candidate that passes the gate. Ranking first and gating in rank order picks what filtering first
+ * would (the sort is stable), and a gate that reads the baseline's error count (a parse) is asked only as far down
+ * the ranking as needed.
+ */
+function bestPassing(
+  scored: Scored[],
+  base: Verdict,
+  gate: Gate,
+  rank: (a: Scored, b: Scored) => number,
+): Scored | undefined {
+  return [...scored].sort(rank).find((s) => gate(s.v, base));
+}
+
 /** The model ended its text and it fits: the best-scoring of the whole-text candidates. */
 function selectWhole(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
-  const ok = scored.filter((s) => gate(s.v, base));
-  ok.sort((a, b) => a.v.errors - b.v.errors || a.v.near - b.v.near || closersTie(a, b) || preference(a, b));
-  return ok[0];
+  return bestPassing(
+    scored,
+    base,
+    gate,
+    (a, b) => a.v.errors - b.v.errors || a.v.near - b.v.near || closersTie(a, b) || preference(a, b),
+  );
 }
 
 /**
@@ -265,9 +284,12 @@ function errorsOf(s: Scored, gate: Gate): number {
 }
 
 function selectLine(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
-  const ok = scored.filter((s) => gate(s.v, base));
-  ok.sort((a, b) => errorsOf(a, gate) - errorsOf(b, gate) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b));
-  return ok[0];
+  return bestPassing(
+    scored,
+    base,
+    gate,
+    (a, b) => errorsOf(a, gate) - errorsOf(b, gate) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b),
+  );
 }
 
 /**
@@ -276,27 +298,28 @@ function selectLine(scored: Scored[], base: Verdict, gate: Gate): Scored | undef
  * bracket error), and its fresh parse confirms it, so selectVerified keeps it.
  */
 function unbeatableOnLine(s: Scored, base: Verdict, judge: Judge): boolean {
-  return fits(s.v, base) && s.v.errors === 0 && s.v.bracketErrors === 0 && judge.verify(s.c, false);
+  return s.v.errors === 0 && s.v.bracketErrors === 0 && fits(s.v, base) && judge.verify(s.c, false);
 }
 
-/** Among the candidates with the fewest errors, the first by line order (`earliest` or latest), then fewest bracket errors. */
-function fewestErrors(ok: Scored[], gate: Gate, earliest: boolean): Scored | undefined {
-  if (ok.length === 0) return undefined;
-  const minErr = Math.min(...ok.map((s) => errorsOf(s, gate)));
-  const best = ok.filter((s) => errorsOf(s, gate) === minErr);
-  best.sort(
+/**
+ * Among the candidates that pass the gate with the fewest errors, the first by line order (`earliest` or latest),
+ * then fewest bracket errors.
+ */
+function fewestErrors(scored: Scored[], base: Verdict, gate: Gate, earliest: boolean): Scored | undefined {
+  return bestPassing(
+    scored,
+    base,
+    gate,
     (a, b) =>
-      (earliest ? a.line - b.line : b.line - a.line) || a.v.bracketErrors - b.v.bracketErrors || preference(a, b),
+      errorsOf(a, gate) - errorsOf(b, gate) ||
+      (earliest ? a.line - b.line : b.line - a.line) ||
+      a.v.bracketErrors - b.v.bracketErrors ||
+      preference(a, b),
   );
-  return best[0];
 }
 
 function selectStatement(scored: Scored[], base: Verdict, gate: Gate): Scored | undefined {
-  return fewestErrors(
-    scored.filter((s) => gate(s.v, base)),
-    gate,
-    true,
-  );
+  return fewestErrors(scored, base, gate, true);
 }
 
 function selectBlockAmong(
@@ -306,15 +329,10 @@ function selectBlockAmong(
   unit: 'one' | 'rest',
   allComments: boolean,
 ): Scored | undefined {
-  const ok = scored.filter(
-    (s) =>
-      gate(s.v, base) &&
-      s.v.clean &&
-      !s.v.trailingComment &&
-      (s.v.units >= 1 || allComments) &&
-      (unit === 'rest' || s.v.units <= 1),
+  const whole = scored.filter(
+    (s) => s.v.clean && !s.v.trailingComment && (s.v.units >= 1 || allComments) && (unit === 'rest' || s.v.units <= 1),
   );
-  return fewestErrors(ok, gate, false);
+  return fewestErrors(whole, base, gate, false);
 }
 
 function selectBlock(
@@ -437,13 +455,14 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
 
     // It ran on, or its whole text breaks the parse: a complete unit for the cursor position.
     const base = judge.baseline;
-    const gates: Gate[] = base.errors > 0 && judge.kind === 'syntax' ? [fits, fitsAroundHole] : [fits];
+    // Only block mode reads the units of a cut (statements and lines are ranked by their errors).
+    const withUnits = hole.mode === 'block';
     const unitText = hole.mode === 'line' ? firstLine(text) : text;
     const units: Scored[] = [];
     if (hole.mode === 'line') {
       // Scored best preference first: once one cannot be beaten (see unbeatableOnLine) the rest could only lose to it.
       for (const p of sameLineProposals(unitText, ctx).sort(preference)) {
-        const s = scorer.score(p);
+        const s = scorer.score(p, withUnits);
         if (!s) continue;
         units.push(s);
         if (unbeatableOnLine(s, base, judge)) break;
@@ -464,7 +483,7 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
           );
           if (open && open.v.errors === 0) break;
         }
-        const mine = scorer.scoreAll(lineEndProposals(unitText, ctx, i, end, closing));
+        const mine = scorer.scoreAll(lineEndProposals(unitText, ctx, i, end, closing), withUnits);
         units.push(...mine);
         if (hole.mode === 'statement' && mine.some((s) => s.v.errors === 0)) break;
         if (hole.mode === 'block' && hole.unit === 'one' && !hole.afterOpener && !closing) {
@@ -472,7 +491,9 @@ export async function decideCut(text: string, ctx: FilterContext, ranOn: boolean
         }
       }
     }
-    for (const gate of gates) {
+    for (const gate of [fits, fitsAroundHole]) {
+      // On a document that is already broken, the errors around the hole decide where no cut fits the whole count.
+      if (gate === fitsAroundHole && !(judge.kind === 'syntax' && base.errors > 0)) break;
       const chosen = await selectVerified(units, judge, gate, (pool) => selectUnit(pool, base, gate, ctx, unitJudge));
       if (chosen) return { candidate: chosen.c, judge: judge.kind };
     }

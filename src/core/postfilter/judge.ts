@@ -316,7 +316,8 @@ class SyntaxJudge implements Judge {
       this.pre.length + c.text.trimEnd().length,
     );
     if (u.clean && c.text !== '' && this.captures(root, c)) u.clean = false;
-    return { ...v, ...u };
+    // Assigned, not spread: a spread would read (and so compute) the bracket scores.
+    return Object.assign(v, u);
   }
 
   /** The candidate is the text the window was parsed with: that tree is its fresh parse. */

@@ -57,20 +57,36 @@ export interface JudgeWindow {
 }
 
 /**
- * Ranges [start, end) of comments and strings in `text` that span lines: a line that starts inside one is no place
- * for a window boundary. Apostrophes and quotes are matched the way the language reads them, up to the ends of lines.
+ * The document read once, as the language reads it: where its comments and strings span lines, and where its braces
+ * outside comments and strings are. The window's boundaries (no line inside a span is one) and the brace checks of
+ * what it leaves out on either side are both answered from this one pass; a separate pass over each side would find
+ * the same tokens there, because a boundary is never inside a token (a token that crosses a line start is a span).
  */
-function multilineSpans(text: string, language: string): number[] {
-  const out: number[] = [];
-  const re = tokenizer(language);
+interface LexedDocument {
+  /** Ranges [start, end) of comments and strings that span lines (flattened pairs, sorted). */
+  spans: number[];
+  /** Offsets of `{` and `}` outside comments and strings, in order. */
+  braces: number[];
+}
+
+/**
+ * Lexes `text` (see LexedDocument). Apostrophes and quotes are matched the way the language reads them, up to the
+ * ends of lines.
+ */
+function lex(text: string, language: string): LexedDocument {
+  const spans: number[] = [];
+  const braces: number[] = [];
+  const re = tokenizer(language, true);
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    if (m[0].includes('\n')) out.push(m.index, m.index + m[0].length);
+    const token = m[0];
+    if (token.length === 1) {
+      // (a brace, or a lone quote: it does not span lines)
+      const c = token.charCodeAt(0);
+      if (c === 123 || c === 125) braces.push(m.index);
+    } else if (token.length === 0) re.lastIndex++;
+    else if (token.includes('\n')) spans.push(m.index, m.index + token.length);
   }
-  return out;
+  return { spans, braces };
 }
 
 /** Is offset `at` inside one of the spans (flattened [start, end) pairs, sorted)? */
@@ -464,8 +480,8 @@ export function windowAround(prefix: string, suffix: string, language: string, i
   const cutPrefix = prefix.length > PREFIX_WINDOW + SLACK;
   const cutSuffix = suffix.length > SUFFIX_WINDOW + SLACK;
   if (!cutPrefix && !cutSuffix) return { pre: prefix, post: suffix, windowed: false, faithful: true };
-  const doc = prefix + inserted + suffix.slice(0, HARD_LIMIT);
-  const spans = multilineSpans(doc, language);
+  const doc = prefix + inserted + suffix;
+  const { spans, braces } = lex(doc, language);
   const s = cutPrefix ? windowStart(prefix, spans, boundaryTest(doc, spans, language), language) : undefined;
   const e = cutSuffix
     ? windowEnd(suffix, spans, prefix.length + inserted.length, boundaryTest(doc, spans, language), language)
@@ -473,22 +489,25 @@ export function windowAround(prefix: string, suffix: string, language: string, i
   let faithful = true;
   let head = '';
   if (s) {
-    const left = prefix.slice(0, s.start);
+    const left = braces.slice(0, lowerBound(braces, s.start));
+    const leftBalance = braceBalanceOf(doc, left);
     head = joinLines(s.headers);
-    if (!sameBraces(left, head, language)) {
+    if (!sameBalance(leftBalance, braceBalance(head, language))) {
       // Blocks the indentation does not show (an unindented namespace): the lines of the braces left open are kept.
-      head = joinLines(withBraceLines(prefix, s.headers, braceLines(left, language, 'open')));
-      faithful = sameBraces(left, head, language);
+      head = joinLines(withBraceLines(prefix, s.headers, braceLines(doc, left, 'open')));
+      faithful = sameBalance(leftBalance, braceBalance(head, language));
     }
   }
   let tail = '';
   if (e) {
-    const left = suffix.slice(e.end);
+    const suffixStart = prefix.length + inserted.length;
+    const left = braces.slice(lowerBound(braces, suffixStart + e.end));
+    const leftBalance = braceBalanceOf(doc, left);
     tail = joinLines(e.closers);
-    if (!sameBraces(left, tail, language)) {
-      const closers = braceLines(left, language, 'close').map((at) => at + e.end);
+    if (!sameBalance(leftBalance, braceBalance(tail, language))) {
+      const closers = braceLines(doc, left, 'close').map((at) => at - suffixStart);
       tail = joinLines(withBraceLines(suffix, e.closers, closers));
-      faithful &&= sameBraces(left, tail, language);
+      faithful &&= sameBalance(leftBalance, braceBalance(tail, language));
     }
   }
   const pre = s ? head + prefix.slice(s.start) : prefix;
@@ -514,40 +533,35 @@ function withBraceLines(text: string, kept: Line[], more: number[]): Line[] {
 }
 
 /**
- * Offsets of the braces whose lines a window must keep in place of `text` to leave the same braces open (`open`:
- * `text` comes before the window) or to close the same ones (`close`: it comes after): the braces left unmatched,
- * and, line by line, the other braces of such a line with their partners (`} else {` keeps the line of the `{` its
- * `}` closes), until every brace on a kept line has its partner kept.
+ * Line starts (in `doc`) of the braces whose lines a window must keep in place of a part of `doc` (`braces`: the
+ * offsets of the braces in that part, in order) to leave the same braces open (`open`: the part comes before the
+ * window) or to close the same ones (`close`: it comes after): the braces left unmatched, and, line by line, the other
+ * braces of such a line with their partners (`} else {` keeps the line of the `{` its `}` closes), until every brace on
+ * a kept line has its partner kept.
  */
-function braceLines(text: string, language: string, side: 'open' | 'close'): number[] {
-  const re = tokenizer(language, true);
+function braceLines(doc: string, braces: number[], side: 'open' | 'close'): number[] {
   const stack: number[] = [];
   const partner = new Map<number, number>();
   const unmatched: number[] = [];
   const byLine = new Map<number, number[]>();
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    if (m[0] !== '{' && m[0] !== '}') continue;
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+  for (const at of braces) {
+    const lineStart = doc.lastIndexOf('\n', at - 1) + 1;
     const onLine = byLine.get(lineStart);
-    if (onLine) onLine.push(m.index);
-    else byLine.set(lineStart, [m.index]);
-    if (m[0] === '{') stack.push(m.index);
+    if (onLine) onLine.push(at);
+    else byLine.set(lineStart, [at]);
+    if (doc.charCodeAt(at) === 123) stack.push(at);
     else if (stack.length > 0) {
       const o = stack.pop()!;
-      partner.set(o, m.index);
-      partner.set(m.index, o);
-    } else unmatched.push(m.index);
+      partner.set(o, at);
+      partner.set(at, o);
+    } else unmatched.push(at);
   }
   const wanted = side === 'open' ? stack : unmatched;
   const kept = new Set<number>();
   const todo = [...wanted];
   while (todo.length > 0) {
     const at = todo.pop()!;
-    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const lineStart = doc.lastIndexOf('\n', at - 1) + 1;
     if (kept.has(lineStart)) continue;
     kept.add(lineStart);
     for (const b of byLine.get(lineStart) ?? []) {
@@ -558,28 +572,34 @@ function braceLines(text: string, language: string, side: 'open' | 'close'): num
   return [...kept].sort((a, b) => a - b);
 }
 
+interface BraceBalance {
+  /** Braces left open at the end. */
+  open: number;
+  /** Closers that close a brace opened before the text. */
+  closed: number;
+}
+
 /**
- * Do `left` (a part of the document the window leaves out) and `kept` (the lines kept in its place) leave the same
- * braces open, and close as many opened before them? Comments and strings are read as the language reads them.
+ * Do a part of the document the window leaves out and the lines kept in its place leave the same braces open, and
+ * close as many opened before them?
  */
-function sameBraces(left: string, kept: string, language: string): boolean {
-  const a = braceBalance(left, language);
-  const b = braceBalance(kept, language);
+function sameBalance(a: BraceBalance, b: BraceBalance): boolean {
   return a.open === b.open && a.closed === b.closed;
 }
 
-/** Braces left open at the end of `text`, and closers that close a brace opened before it. */
-function braceBalance(text: string, language: string): { open: number; closed: number } {
-  const re = tokenizer(language, true);
+/** The balance of the braces at the offsets `braces` (in order) of `doc`. */
+function braceBalanceOf(doc: string, braces: number[]): BraceBalance {
   let open = 0;
   let closed = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) re.lastIndex++;
-    else if (m[0] === '{') open++;
-    else if (m[0] === '}') {
-      if (open > 0) open--;
-      else closed++;
-    }
+  for (const at of braces) {
+    if (doc.charCodeAt(at) === 123) open++;
+    else if (open > 0) open--;
+    else closed++;
   }
   return { open, closed };
+}
+
+/** The balance of the braces of `text` (comments and strings read as the language reads them). */
+function braceBalance(text: string, language: string): BraceBalance {
+  return braceBalanceOf(text, lex(text, language).braces);
 }

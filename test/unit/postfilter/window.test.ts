@@ -442,3 +442,78 @@ describe('a hole just before a long block', () => {
     expect(await parsesClean('javascript', w.pre + w.post)).toBe(true);
   });
 });
+
+describe('comments and strings that span lines far from the hole', () => {
+  /**
+   * A document that starts with a long literal (a module docstring, a template literal, a block comment, a heredoc)
+   * whose lines look like code at column 0 — headers that open blocks and braces that are never closed — followed by
+   * a long class with the hole in a method. The literal ends tens of KB before the hole: the window and the brace
+   * counts of what it leaves out must still read it as the language does, from where it opens.
+   */
+  const fakeCode = (i: number) => `def fake_${i}(self):\nclass Fake${i} {\nif (x${i}) {\n  y = "${i}\n`;
+  const literals: [
+    string,
+    string,
+    (n: number) => { prefix: string; middle: string; suffix: string },
+    string,
+    string,
+  ][] = [
+    ['python', 'a module docstring', pythonClass, '"""\n', '"""\n'],
+    ['typescript', 'a template literal', typescriptClass, 'const TEMPLATE = `\n', '`;\n'],
+    ['typescript', 'a block comment', typescriptClass, '/*\n', '*/\n'],
+  ];
+  it.each(literals)(
+    '%s: the window and its kept braces ignore %s that ends long before the hole',
+    async (language, _, make, open, close) => {
+      const { prefix: code, middle, suffix } = make(200);
+      const literal = open + Array.from({ length: 1200 }, (_, i) => fakeCode(i)).join('') + close + '\n';
+      expect(literal.length).toBeGreaterThan(50_000);
+      const prefix = literal + code;
+      expect(await parsesClean(language, prefix + middle + suffix)).toBe(true);
+      const w = windowAround(prefix, middle + suffix, language);
+      expect(w.windowed).toBe(true);
+      expect(w.faithful).toBe(true);
+      expect(w.pre).not.toContain('fake_');
+      expect(w.pre.length + w.post.length).toBeLessThan(12_000);
+      expect(await parsesClean(language, w.pre + w.post)).toBe(true);
+      const r = await postfilter({ language, prefix, suffix, completion: middle });
+      expect(r.kind === 'ok' && r.completion).toBe(middle);
+    },
+  );
+
+  it('ruby: a heredoc whose body holds `end` and `def` lines at column 0, long before the hole', async () => {
+    const methods = Array.from(
+      { length: 200 },
+      (_, i) => `    def method_${i}(text)\n      label = 'm${i}'\n      text.size + ${i}\n    end\n\n`,
+    );
+    const body = Array.from({ length: 1500 }, (_, i) => `def fake_${i}\nend\nclass Fake${i}\n`).join('');
+    const prefix =
+      `SCHEMA = <<~SQL\n${body}SQL\n\nmodule Shop\n  class Page\n` +
+      methods.slice(0, 100).join('') +
+      '    def target(req)\n      path = req.path\n';
+    const middle = '      path.size\n    end\n';
+    const suffix = '\n' + methods.slice(100).join('') + '  end\nend\n';
+    expect(await parsesClean('ruby', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, 'ruby');
+    expect(w.windowed).toBe(true);
+    expect(w.pre).not.toContain('fake_');
+    expect(w.pre.startsWith('module Shop\n  class Page\n')).toBe(true);
+    expect(await parsesClean('ruby', w.pre + w.post)).toBe(true);
+  });
+
+  it('python: a `}` line inside a docstring more than 40 KB after the hole is no closer of the window', async () => {
+    // (a window that kept it as a closer would no longer keep the braces of what it leaves out, and the whole
+    // document would be parsed instead)
+    const { prefix, middle, suffix: rest } = pythonClass(1000);
+    const at = rest.indexOf('    def method_990(');
+    expect(at).toBeGreaterThan(45_000);
+    const notes = '    def notes(self):\n        """Kept as written:\n}\n        """\n\n';
+    const suffix = rest.slice(0, at) + notes + rest.slice(at);
+    expect(await parsesClean('python', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, middle + suffix, 'python');
+    expect(w.windowed).toBe(true);
+    expect(w.post).not.toMatch(/^\}$/m);
+    expect(w.faithful).toBe(true);
+    expect(await parsesClean('python', w.pre + w.post)).toBe(true);
+  });
+});

@@ -12,17 +12,22 @@ import type { PostfilterInput } from './types';
 const DOC_OPENER = /^[ \t]*\/\*\*(?!\/)/;
 const CONTINUATION = /^[ \t]*\*(?!\/)/;
 
+/** How many lines above the cursor's a doc comment being written is looked for. */
+const MAX_COMMENT_LINES = 200;
+
 /** True when the cursor's line is a ` * …` line or the `/**` opener of a block comment not closed before it. */
 export function inOpenDocComment(prefix: string, language: string): boolean {
   if (!commentSyntax(language).block) return false;
-  const lines = prefix.split('\n');
-  const last = lines.length - 1;
-  if (!CONTINUATION.test(lines[last]) && !DOC_OPENER.test(lines[last])) return false;
-  for (let i = last; i >= 0 && i >= last - 200; i--) {
-    const line = lines[i];
+  // From the cursor's line up (the lines above it are read only as far as the comment goes).
+  let end = prefix.length;
+  for (let n = 0; n <= MAX_COMMENT_LINES && end >= 0; n++) {
+    const start = end > 0 ? prefix.lastIndexOf('\n', end - 1) + 1 : 0;
+    const line = prefix.slice(start, end);
+    if (n === 0 && !CONTINUATION.test(line) && !DOC_OPENER.test(line)) return false;
     if (line.includes('*/')) return false;
     if (DOC_OPENER.test(line)) return true;
     if (!CONTINUATION.test(line)) return false;
+    end = start - 1;
   }
   return false;
 }

@@ -38,12 +38,25 @@ export function findRepetition(text: string): number {
   return -1;
 }
 
+/** The last `n` non-blank lines of `text` before its last line, trimmed, in order (fewer where it has fewer). */
+function lastLinesBefore(text: string, n: number): string[] {
+  const out: string[] = [];
+  // From the line above the last one up, only as far as `n` non-blank lines go.
+  let end = text.lastIndexOf('\n');
+  while (end >= 0 && out.length < n) {
+    const start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+    const line = text.slice(start, end).trim();
+    if (line !== '') out.push(line);
+    end = start - 1;
+  }
+  return out.reverse();
+}
+
 /** Does `text` start with the last 2–3 significant lines before the cursor (the model echoing the prefix)? */
 export function repeatsPrefix(text: string, prefix: string): boolean {
-  const before = prefix.split('\n');
-  const lineBefore = before.pop() ?? '';
+  const lineBefore = prefix.slice(prefix.lastIndexOf('\n') + 1);
   if (lineBefore.trim() !== '') return false;
-  const prevAll = before.filter((l) => l.trim() !== '').map((l) => l.trim());
+  const prevAll = lastLinesBefore(prefix, 3);
   const mineAll = text
     .split('\n')
     .filter((l) => l.trim() !== '')

@@ -73,11 +73,23 @@ function previousCodeLine(prefix: string): string {
   return '';
 }
 
+/** How far after the cursor's line the next line of code is looked for (characters). */
+const NEXT_LINE_SPAN = 4000;
+
+/** The next non-blank line after the cursor's line (without its line ending), read line by line up to the span. */
 function nextCodeLine(suffix: string): string | undefined {
   const nl = suffix.indexOf('\n');
   if (nl < 0) return undefined;
-  for (const l of suffix.slice(nl + 1, nl + 1 + 4000).split(/\r?\n/)) if (l.trim() !== '') return l;
-  return undefined;
+  const chunk = suffix.slice(nl + 1, nl + 1 + NEXT_LINE_SPAN);
+  for (let start = 0; ;) {
+    const next = chunk.indexOf('\n', start);
+    const end = next < 0 ? chunk.length : next;
+    // (a `\r` before the line break is the line ending's, not the line's)
+    const line = chunk.slice(start, next > start && chunk.charCodeAt(next - 1) === 13 ? next - 1 : end);
+    if (line.trim() !== '') return line;
+    if (next < 0) return undefined;
+    start = next + 1;
+  }
 }
 
 export function cursorContext(prefix: string, suffix: string, language = ''): CursorContext {

@@ -5,27 +5,42 @@
  */
 import { cursorContext, type CursorContext } from '../cursor';
 import type { HoleAnalysis, HoleMode } from './types';
-import { indentWidth, isBlank, isCloserLine, isContinuationLine, splitLines } from './text';
+import { indentWidth, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 import { languageOf } from '../languages';
+
+/** How much of the document around the cursor its indentation unit is read from (characters before, after). */
+const INDENT_SPAN_BEFORE = 8000;
+const INDENT_SPAN_AFTER = 4000;
 
 /** The document's indentation unit; '' when nothing tells (then the completion's own style is kept). */
 function detectIndentUnit(prefix: string, suffix: string, language: string): string {
-  const before = splitLines(prefix.slice(-8000));
-  const lines = before.concat(splitLines(suffix.slice(0, 4000)));
-  const cursorLine = before[before.length - 1] ?? '';
   let tabs = 0;
   let spaces = 0;
   const deltas = new Map<number, number>();
   let prev = 0;
-  for (const l of lines) {
-    if (isBlank(l)) continue;
-    if (l.startsWith('\t')) tabs++;
-    else if (l.startsWith(' ')) spaces++;
-    const w = indentWidth(l);
-    const d = w - prev;
-    if (d > 0 && d <= 8) deltas.set(d, (deltas.get(d) ?? 0) + 1);
-    prev = w;
-  }
+  // Line by line, without splitting the text (a `\r` before a line break only ends a line: it is no indentation).
+  const read = (text: string) => {
+    for (let start = 0; start <= text.length;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      const w = contentIndent(text, start, end);
+      if (w >= 0) {
+        const first = text.charCodeAt(start);
+        if (first === 9) tabs++;
+        else if (first === 32) spaces++;
+        const d = w - prev;
+        if (d > 0 && d <= 8) deltas.set(d, (deltas.get(d) ?? 0) + 1);
+        prev = w;
+      }
+      if (nl < 0) break;
+      start = nl + 1;
+    }
+  };
+  const before = prefix.slice(-INDENT_SPAN_BEFORE);
+  read(before);
+  read(suffix.slice(0, INDENT_SPAN_AFTER));
+  // The cursor's line counts twice for its tabs or spaces.
+  const cursorLine = before.slice(before.lastIndexOf('\n') + 1);
   if (cursorLine.startsWith('\t')) tabs++;
   else if (cursorLine.startsWith(' ')) spaces++;
   if (tabs > spaces) return '\t';
@@ -34,6 +49,23 @@ function detectIndentUnit(prefix: string, suffix: string, language: string): str
   let bestCount = 0;
   for (const [d, c] of deltas) if (c > bestCount || (c === bestCount && d < best)) [best, bestCount] = [d, c];
   return ' '.repeat(best);
+}
+
+/** The indentation width of the line [start, end) of `text`, or -1 when it is blank (whitespace only). */
+function contentIndent(text: string, start: number, end: number): number {
+  let w = 0;
+  let i = start;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) w++;
+    else if (c === 9) w += TAB_WIDTH - (w % TAB_WIDTH);
+    else break;
+  }
+  if (i === end) return -1;
+  // (the common case, a printable ASCII character, is read without the slice; else blank is what `trim` says)
+  const c = text.charCodeAt(i);
+  if (c > 32 && c < 127) return w;
+  return text.slice(i, end).trim() === '' ? -1 : w;
 }
 
 export function analyzeHole(

@@ -17,7 +17,7 @@
  */
 import { languageOf } from '../languages';
 import { tokenizer } from './literals';
-import { lineStartAt, lowerBound } from '../text';
+import { lowerBound } from '../text';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
 /**
@@ -217,7 +217,8 @@ function* linesBackward(text: string, from: number, spans: number[], offset: num
   // (lastIndexOf with position -1 still looks at index 0: a document that starts with a line break would loop there)
   let end = from > 0 ? text.lastIndexOf('\n', from - 1) : -1;
   while (end >= 0) {
-    const start = lineStartAt(text, end);
+    // (lastIndexOf, not a loop over the line's characters: the walk up to the headers may read most of the file)
+    const start = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
     const line = lineOf(text, start, end);
     if (line && !insideSpan(spans, offset + start)) yield line;
     if (start === 0) return;

@@ -53,3 +53,11 @@ describe('cursor context shared by the multi-line decision and the post-filter',
     expect(opensBlock('if x then')).toBe(true);
   });
 });
+
+describe('the next line of code after the cursor', () => {
+  it('is read without its line ending, past blank lines, within 4000 characters', () => {
+    expect(cursorContext('x = 1\r\n', '\r\n\r\n  \r\n  y = 2\r\nz\r\n').nextLine).toBe('  y = 2');
+    expect(cursorContext('x', '\n' + ' \n'.repeat(2100) + 'far()\n').nextLine).toBeUndefined();
+    expect(cursorContext('x', '\n' + '\n'.repeat(3990) + 'near()').nextLine).toBe('near()');
+  });
+});

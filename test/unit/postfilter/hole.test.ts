@@ -43,4 +43,13 @@ describe('hole analysis', () => {
     expect(analyzeHole('func f() {\r\n\tx := 1\r\n\t', '\r\n}\r\n').eol).toBe('\r\n');
     expect(analyzeHole('a:\n  b:\n    c\n  ', '\n').indentUnit).toBe('  ');
   });
+  it('reads the indentation unit from the code near the cursor, not from far above it', () => {
+    // Tab-indented code far above (a vendored block), two-space code around the cursor: the cursor's code decides.
+    const far = 'function old() {\n\tif (a) {\n\t\treturn 1;\n\t}\n}\n'.repeat(400);
+    const near = 'function f() {\n  if (a) {\n    return 1;\n  }\n}\n'.repeat(100);
+    expect(far.length).toBeGreaterThan(8000);
+    expect(analyzeHole(far + near + 'function g() {\n  ', '\n}\n', true, 'typescript').indentUnit).toBe('  ');
+    // Lines of whitespace (a `\r` before a line break included) tell nothing.
+    expect(analyzeHole('a:\r\n  b:\r\n  \t \r\n    c\r\n  ', '\r\n \r\n').indentUnit).toBe('  ');
+  });
 });

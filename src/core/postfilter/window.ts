@@ -541,34 +541,31 @@ function withBraceLines(text: string, kept: Line[], more: number[]): Line[] {
  * a kept line has its partner kept.
  */
 function braceLines(doc: string, braces: number[], side: 'open' | 'close'): number[] {
+  const n = braces.length;
+  // Each brace's partner (an index into `braces`; -1: it has none in the part), from one pass with a stack.
+  const partner = new Int32Array(n).fill(-1);
   const stack: number[] = [];
-  const partner = new Map<number, number>();
   const unmatched: number[] = [];
-  const byLine = new Map<number, number[]>();
-  for (const at of braces) {
-    const lineStart = doc.lastIndexOf('\n', at - 1) + 1;
-    const onLine = byLine.get(lineStart);
-    if (onLine) onLine.push(at);
-    else byLine.set(lineStart, [at]);
-    if (doc.charCodeAt(at) === 123) stack.push(at);
+  for (let i = 0; i < n; i++) {
+    if (doc.charCodeAt(braces[i]) === 123) stack.push(i);
     else if (stack.length > 0) {
       const o = stack.pop()!;
-      partner.set(o, at);
-      partner.set(at, o);
-    } else unmatched.push(at);
+      partner[o] = i;
+      partner[i] = o;
+    } else unmatched.push(i);
   }
-  const wanted = side === 'open' ? stack : unmatched;
   const kept = new Set<number>();
-  const todo = [...wanted];
+  const todo = side === 'open' ? stack : unmatched;
   while (todo.length > 0) {
-    const at = todo.pop()!;
+    const at = braces[todo.pop()!];
     const lineStart = doc.lastIndexOf('\n', at - 1) + 1;
     if (kept.has(lineStart)) continue;
     kept.add(lineStart);
-    for (const b of byLine.get(lineStart) ?? []) {
-      const p = partner.get(b);
-      if (p !== undefined) todo.push(p);
-    }
+    // The braces on that line (the part starts and ends at line starts: they are all in it), and their partners.
+    const nl = doc.indexOf('\n', at);
+    const lineEnd = nl < 0 ? doc.length : nl;
+    for (let j = lowerBound(braces, lineStart); j < n && braces[j] < lineEnd; j++)
+      if (partner[j] >= 0) todo.push(partner[j]);
   }
   return [...kept].sort((a, b) => a - b);
 }

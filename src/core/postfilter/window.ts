@@ -17,7 +17,7 @@
  */
 import { languageOf } from '../languages';
 import { braceBalance, braceBalanceOf, braceLines, lex, sameBalance, tokenizer } from './literals';
-import { lowerBound } from '../text';
+import { lineStartAt, lowerBound } from '../text';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
 /**
@@ -60,6 +60,12 @@ export interface JudgeWindow {
 function insideSpan(spans: number[], at: number): boolean {
   const i = lowerBound(spans, at + 1);
   return i % 2 === 1;
+}
+
+/** The span [start, end) that `at` is strictly inside (it starts before `at`), if any. */
+function spanAround(spans: number[], at: number): [number, number] | undefined {
+  const i = lowerBound(spans, at + 1);
+  return i % 2 === 1 && spans[i - 1] < at ? [spans[i - 1], spans[i]] : undefined;
 }
 
 /** A non-blank line: its start, indentation and (read only where needed) text. */
@@ -298,6 +304,61 @@ function isCaseLabel(line: string): boolean {
   return /^\s*(?:case\b.*|default\s*)$/.test(line.slice(0, line.lastIndexOf(':')));
 }
 
+/** The start of a unit at least PREFIX_WINDOW before the cursor (see `windowStart`), or -1. */
+function boundaryBefore(
+  prefix: string,
+  spans: number[],
+  isBoundary: BoundaryTest,
+  isLabelLine: (line: string) => boolean,
+): number {
+  const cursorLineStart = prefix.lastIndexOf('\n') + 1;
+  const before = prefix.slice(cursorLineStart);
+  let minIndent = isBlank(before) ? Infinity : indentWidth(before);
+  // Walking up from the cursor; the line above a candidate start decides whether it continues that one.
+  let below: Line | undefined;
+  for (const l of linesBackward(prefix, cursorLineStart, spans, 0)) {
+    if (isLabelLine(l.text)) continue;
+    if (prefix.length - l.start > HARD_LIMIT) break;
+    const distance = below ? prefix.length - below.start : 0;
+    if (below && distance >= PREFIX_WINDOW && (below.indent <= minIndent || distance >= FAR * PREFIX_WINDOW)) {
+      if (isBoundary(below.start, below.text, l.text)) return below.start;
+    }
+    if (below) minIndent = Math.min(minIndent, below.indent);
+    below = l;
+  }
+  return -1;
+}
+
+/**
+ * A cursor deep inside a comment or string that spans lines (a crate's documentation, a shell test's quoted body, a
+ * template in a raw string): its lines are text, so the window may start at any of them, keeping the line that opens
+ * it as it keeps a block's header. Undefined where the cursor is not in one, or near enough its start.
+ */
+function startInText(prefix: string, spans: number[]): { start: number; open: Line } | undefined {
+  const span = spanAround(spans, prefix.length);
+  if (!span || prefix.length - span[0] <= PREFIX_WINDOW + SLACK) return undefined;
+  const openEnd = prefix.indexOf('\n', span[0]);
+  const start = prefix.lastIndexOf('\n', prefix.length - PREFIX_WINDOW) + 1;
+  const open = lineOf(prefix, lineStartAt(prefix, span[0]), openEnd);
+  return open && start > openEnd ? { start, open } : undefined;
+}
+
+/**
+ * The same after the cursor: the window may end at any line of the comment or string the cursor is in, keeping the
+ * line that closes it (and after that, the lines that close the blocks still open there).
+ */
+function endInText(suffix: string, spans: number[], offset: number): { end: number; close: Line } | undefined {
+  const span = spanAround(spans, offset);
+  const closeAt = span ? span[1] - offset : 0;
+  // (a span that runs to the end of what was read may not close at all)
+  if (!span || closeAt <= SUFFIX_WINDOW + SLACK || closeAt >= Math.min(suffix.length, HARD_LIMIT)) return undefined;
+  const closeStart = lineStartAt(suffix, closeAt - 1);
+  const end = suffix.indexOf('\n', SUFFIX_WINDOW) + 1;
+  const nl = suffix.indexOf('\n', closeStart);
+  const close = lineOf(suffix, closeStart, nl < 0 ? suffix.length : nl);
+  return close && end > 0 && end <= closeStart ? { end, close } : undefined;
+}
+
 /** Where the window starts in `prefix`, and the header lines of the blocks that start before it. */
 function windowStart(
   prefix: string,
@@ -306,31 +367,15 @@ function windowStart(
   language: string,
 ): { start: number; headers: Line[] } | undefined {
   const isLabelLine = labelTest(language);
-  const cursorLineStart = prefix.lastIndexOf('\n') + 1;
-  const before = prefix.slice(cursorLineStart);
-  let minIndent = isBlank(before) ? Infinity : indentWidth(before);
-  let start = -1;
-  // Walking up from the cursor; the line above a candidate start decides whether it continues that one.
-  let below: Line | undefined;
-  for (const l of linesBackward(prefix, cursorLineStart, spans, 0)) {
-    if (isLabelLine(l.text)) continue;
-    if (prefix.length - l.start > HARD_LIMIT) break;
-    const distance = below ? prefix.length - below.start : 0;
-    if (below && distance >= PREFIX_WINDOW && (below.indent <= minIndent || distance >= FAR * PREFIX_WINDOW)) {
-      if (isBoundary(below.start, below.text, l.text)) {
-        start = below.start;
-        break;
-      }
-    }
-    if (below) minIndent = Math.min(minIndent, below.indent);
-    below = l;
-  }
+  const inText = startInText(prefix, spans);
+  const start = inText ? inText.start : boundaryBefore(prefix, spans, isBoundary, isLabelLine);
   if (start < 0) return undefined;
-  // An item of a list indented as its opener: the opener is kept, with the headers of the blocks it is in.
+  // The line that opens the comment or string the window starts in, or a list's opener when the window starts at an
+  // item indented as it is: kept, with the headers of the blocks it is in.
   const opener = isBoundary.opener();
-  const listLine = opener?.sameIndent ? opener.line : undefined;
-  const headers: Line[] = listLine ? [listLine] : [];
-  const from = listLine ? listLine.start : start;
+  const keptLine = inText ? inText.open : opener?.sameIndent ? opener.line : undefined;
+  const headers: Line[] = keptLine ? [keptLine] : [];
+  const from = keptLine ? keptLine.start : start;
   let limit = indentWidth(lineAt(prefix, from));
   let sameLevel = false;
   // The line kept just below (at first the window's start) and whether it goes on from the header above it.
@@ -369,34 +414,16 @@ function windowEnd(
   offset: number,
   isBoundary: BoundaryTest,
   language: string,
-): { end: number; closers: Line[] } | undefined {
+): { end: number; textClose?: Line; closers: Line[] } | undefined {
   const isLabelLine = labelTest(language);
   const offside = languageOf(language)?.offside ?? false;
-  const firstNl = suffix.indexOf('\n');
-  if (firstNl < 0) return undefined;
-  let minIndent = Infinity;
-  let end = -1;
-  let previous = lineOf(suffix, 0, firstNl);
-  for (const l of linesForward(suffix, firstNl + 1, spans, offset)) {
-    if (isLabelLine(l.text)) continue;
-    if (l.start > HARD_LIMIT) break;
-    const indent = l.indent;
-    if (
-      l.start >= SUFFIX_WINDOW &&
-      (indent <= minIndent || l.start >= FAR * SUFFIX_WINDOW) &&
-      isBoundary(offset + l.start, l.text, previous?.text)
-    ) {
-      end = l.start;
-      break;
-    }
-    minIndent = Math.min(minIndent, indent);
-    previous = l;
-  }
+  const inText = endInText(suffix, spans, offset);
+  const end = inText ? inText.end : boundaryAfter(suffix, spans, offset, isBoundary, isLabelLine);
   if (end < 0) return undefined;
   const closers: Line[] = [];
-  let from = end;
+  let from = inText ? inText.close.start : end;
   const opener = isBoundary.opener();
-  if (opener?.sameIndent) {
+  if (!inText && opener?.sameIndent) {
     // An item of a list indented as its opener: the list's closer (at the opener's indentation) is kept first.
     const closer = listCloser(suffix, end, opener.line.indent, spans, offset);
     if (!closer) return undefined;
@@ -422,7 +449,35 @@ function windowEnd(
       }
     }
   }
-  return { end, closers };
+  return { end, textClose: inText?.close, closers };
+}
+
+/** The start of a unit at least SUFFIX_WINDOW after the cursor (see `windowEnd`), or -1. */
+function boundaryAfter(
+  suffix: string,
+  spans: number[],
+  offset: number,
+  isBoundary: BoundaryTest,
+  isLabelLine: (line: string) => boolean,
+): number {
+  const firstNl = suffix.indexOf('\n');
+  if (firstNl < 0) return -1;
+  let minIndent = Infinity;
+  let previous = lineOf(suffix, 0, firstNl);
+  for (const l of linesForward(suffix, firstNl + 1, spans, offset)) {
+    if (isLabelLine(l.text)) continue;
+    if (l.start > HARD_LIMIT) break;
+    const indent = l.indent;
+    if (
+      l.start >= SUFFIX_WINDOW &&
+      (indent <= minIndent || l.start >= FAR * SUFFIX_WINDOW) &&
+      isBoundary(offset + l.start, l.text, previous?.text)
+    )
+      return l.start;
+    minIndent = Math.min(minIndent, indent);
+    previous = l;
+  }
+  return -1;
 }
 
 /** The line after `from` that closes a list indented `indent` as its items are (`];`), if the list ends before less indented code. */
@@ -432,6 +487,12 @@ function listCloser(suffix: string, from: number, indent: number, spans: number[
     if (l.indent === indent && isCloserLine(l.text)) return l;
   }
   return undefined;
+}
+
+/** The offset just past the line break of the line that starts at `start` (the text's end on its last line). */
+function lineEndAt(text: string, start: number): number {
+  const nl = text.indexOf('\n', start);
+  return nl < 0 ? text.length : nl + 1;
 }
 
 function lineAt(text: string, start: number): string {
@@ -469,7 +530,9 @@ export function windowAround(prefix: string, suffix: string, language: string, i
   let tail = '';
   if (e) {
     const suffixStart = prefix.length + inserted.length;
-    const left = braces.slice(lowerBound(braces, suffixStart + e.end));
+    // (in a comment or string, what is left out is compared from the line that closes it on)
+    const from = e.textClose ? lineEndAt(suffix, e.textClose.start) : e.end;
+    const left = braces.slice(lowerBound(braces, suffixStart + from));
     const leftBalance = braceBalanceOf(doc, left);
     tail = joinLines(e.closers);
     if (!sameBalance(leftBalance, braceBalance(tail, language))) {
@@ -477,6 +540,7 @@ export function windowAround(prefix: string, suffix: string, language: string, i
       tail = joinLines(withBraceLines(suffix, e.closers, closers));
       faithful &&= sameBalance(leftBalance, braceBalance(tail, language));
     }
+    if (e.textClose) tail = joinLines([e.textClose]) + tail;
   }
   const pre = s ? head + prefix.slice(s.start) : prefix;
   const post = e ? suffix.slice(0, e.end) + tail : suffix;

@@ -517,3 +517,33 @@ describe('comments and strings that span lines far from the hole', () => {
     expect(await parsesClean('python', w.pre + w.post)).toBe(true);
   });
 });
+
+describe('a hole deep inside a comment or string that spans lines', () => {
+  it('keeps the lines that open and close a long Rust crate comment, and only the text near the hole', async () => {
+    const prose = Array.from({ length: 600 }, (_, i) => `Line ${i} of the crate documentation: {braces} and 'quotes'.`);
+    const code = Array.from({ length: 50 }, (_, i) => `pub fn f${i}() -> u32 {\n    ${i}\n}\n\n`).join('');
+    const prefix = '//! Crate.\n/*!\n' + prose.slice(0, 300).join('\n') + '\n';
+    const middle = 'The hole: more documentation.\n';
+    const suffix = prose.slice(300).join('\n') + '\n*/\n\n' + code;
+    expect(await parsesClean('rust', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, suffix, 'rust', middle);
+    expect(w.pre.length + w.post.length).toBeLessThan(6_000);
+    expect(w.pre.startsWith('/*!\n')).toBe(true);
+    expect(w.faithful).toBe(true);
+    expect(await parsesClean('rust', w.pre + middle + w.post)).toBe(true);
+  });
+
+  it('keeps the line that opens a long quoted shell test body and the one that closes it', async () => {
+    const body = Array.from({ length: 400 }, (_, i) => `\ttest_commit "sub dir"/file${i} && git add . &&`);
+    const prefix =
+      "#!/bin/sh\n. ./test-lib.sh\n\ntest_expect_success 'many commits' '\n" + body.slice(0, 200).join('\n') + '\n';
+    const middle = '\tgit log --oneline >out &&\n';
+    const suffix = body.slice(200).join('\n') + "\n\ttest_line_count = 400 out\n'\n\ntest_done\n";
+    expect(await parsesClean('shellscript', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, suffix, 'shellscript', middle);
+    expect(w.pre.length + w.post.length).toBeLessThan(6_000);
+    expect(await parsesClean('shellscript', w.pre + middle + w.post)).toBe(true);
+    const r = await postfilter({ language: 'shellscript', prefix, suffix, completion: middle });
+    expect(r.kind === 'ok' ? r.completion : r).toBe(middle);
+  });
+});

@@ -74,6 +74,11 @@ export interface Language {
    * in JavaScript, `"$(…)"` in shell). A quote inside that code does not end the string.
    */
   interpolations: readonly Interpolation[];
+  /**
+   * A line that heads the lines under it as one case of a multi-way branch, as a block's header heads its body:
+   * `case 1:` / `default:` in a C-like switch, a shell `case` arm's pattern (`linux_amd64)`, `-h|--help)`).
+   */
+  caseLabel?: RegExp;
 }
 
 export interface Interpolation {
@@ -106,6 +111,8 @@ const JS_BUILTINS =
 
 const BRACE = ['{'];
 
+const C_CASE_LABEL = /^\s*(?:case\b.*|default\s*):\s*(?:\/\/.*)?$/;
+
 /** Defaults of a language with C-like comments and braces; entries override what differs. */
 function lang(ids: string[], spec: Partial<Language> & { keywords?: ReadonlySet<string> }): Language {
   const lineComments = spec.lineComments ?? ['//'];
@@ -132,13 +139,14 @@ function lang(ids: string[], spec: Partial<Language> & { keywords?: ReadonlySet<
     multilineQuotes: spec.multilineQuotes ?? '',
     charLiterals: spec.charLiterals ?? false,
     interpolations: spec.interpolations ?? [],
+    caseLabel: 'caseLabel' in spec ? spec.caseLabel : C_CASE_LABEL,
   };
 }
 
 const hashComments = (ids: string[], extra: Partial<Language> = {}) =>
-  lang(ids, { lineComments: ['#'], blockComment: undefined, ...extra });
+  lang(ids, { lineComments: ['#'], blockComment: undefined, caseLabel: undefined, ...extra });
 const dashComments = (ids: string[], extra: Partial<Language> = {}) =>
-  lang(ids, { lineComments: ['--'], blockComment: undefined, ...extra });
+  lang(ids, { lineComments: ['--'], blockComment: undefined, caseLabel: undefined, ...extra });
 const slashComments = (ids: string[], extra: Partial<Language> = {}) => lang(ids, extra);
 
 const JS_DECLARATIONS = ['function', 'class', 'const', 'let', 'var'];
@@ -390,6 +398,7 @@ export const LANGUAGES: readonly Language[] = [
       { quote: '"', open: '$(', close: ')' },
       { quote: '"', open: '${', close: '}' },
     ],
+    caseLabel: /^\s*\(?[^()\s;#][^();]*\)\s*(?:#.*)?$/,
     grammar: 'bash',
     blockOpeners: ['then', 'do', '{'],
     keywords: words(

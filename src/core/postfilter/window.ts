@@ -289,19 +289,18 @@ function wholeHeader(
 }
 
 /**
- * Labels (`retry:`, `default:`, `public:`) where blocks open with `{`: one is often less indented than the code around
- * it (C puts `goto` labels at column 0) but encloses nothing, so it neither starts nor ends a window, nor is it the
- * header of a block the window is in. Where `:` opens blocks (Python's `try:`) nothing is a label.
+ * Labels (`retry:`, `default:`, `public:`, a shell `case` arm's `pattern)`): one is often less indented than the code
+ * around it (C puts `goto` labels at column 0) and the window neither starts nor ends at one; only a case label is the
+ * header of the lines the window starts among (windowStart). Where `:` opens blocks (Python's `try:`) a line ending
+ * with `:` is no label.
  */
 function labelTest(language: string): (line: string) => boolean {
+  const caseLabel = languageOf(language)?.caseLabel;
   const ends = headerEnds(language);
-  if (!ends || ends.includes(':')) return () => false;
-  return (line) => line.includes(':') && /^\s*(?:case\b.*|[A-Za-z_]\w*)\s*:\s*(?:\/\/.*)?$/.test(line);
-}
-
-/** A label line that is a `case`/`default` of a switch (not a `goto` target or an access specifier). */
-function isCaseLabel(line: string): boolean {
-  return /^\s*(?:case\b.*|default\s*)$/.test(line.slice(0, line.lastIndexOf(':')));
+  const named = ends !== undefined && !ends.includes(':');
+  return (line) =>
+    (caseLabel?.test(line) ?? false) ||
+    (named && line.includes(':') && /^\s*[A-Za-z_]\w*\s*:\s*(?:\/\/.*)?$/.test(line));
 }
 
 /** The start of a unit at least PREFIX_WINDOW before the cursor (see `windowStart`), or -1. */
@@ -367,6 +366,7 @@ function windowStart(
   language: string,
 ): { start: number; headers: Line[] } | undefined {
   const isLabelLine = labelTest(language);
+  const caseLabel = languageOf(language)?.caseLabel;
   const inText = startInText(prefix, spans);
   const start = inText ? inText.start : boundaryBefore(prefix, spans, isBoundary, isLabelLine);
   if (start < 0) return undefined;
@@ -389,7 +389,7 @@ function windowStart(
     if (isLabelLine(l.text)) {
       // The `case` the window's first lines are under heads them as a block's header does: most grammars take a
       // statement in a switch without one for an error. Its `switch` may be as indented as it is (Go).
-      if (indent === limit || !isCaseLabel(l.text)) continue;
+      if (indent === limit || !caseLabel?.test(l.text)) continue;
       headers.push(l);
       limit = indent;
       sameLevel = true;

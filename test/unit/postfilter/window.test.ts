@@ -351,6 +351,24 @@ describe('a hole among the cases of a long switch', () => {
   });
 });
 
+describe('a hole among the arms of a long shell case', () => {
+  it('keeps the `case … in` line and the arm a window starts under', async () => {
+    const arm = (i: number) =>
+      `linux_arch${i})\n\tmkerrors="$mkerrors -m${i}"\n\tmksyscall="./mksyscall.pl -l${i}"\n\t;;\n`;
+    const arms = Array.from({ length: 200 }, (_, i) => arm(i));
+    const prefix = '#!/bin/sh\ncase "$GOOS_$GOARCH" in\n' + arms.slice(0, 100).join('') + 'linux_target)\n';
+    const middle = '\tmkerrors="$mkerrors -m64"\n\t;;\n';
+    const suffix = arms.slice(100).join('') + '*)\n\techo "unknown"\n\texit 1\n\t;;\nesac\n\necho done\n';
+    expect(await parsesClean('shellscript', prefix + middle + suffix)).toBe(true);
+    const w = windowAround(prefix, suffix, 'shellscript', middle);
+    expect(w.windowed).toBe(true);
+    expect(w.pre.startsWith('case "$GOOS_$GOARCH" in\n')).toBe(true);
+    expect(await parsesClean('shellscript', w.pre + middle + w.post)).toBe(true);
+    const r = await postfilter({ language: 'shellscript', prefix, suffix, completion: middle });
+    expect(r.kind === 'ok' ? r.completion : r).toBe(middle);
+  });
+});
+
 describe('code inside strings', () => {
   it('reads a quote inside `$(…)` in a shell string as code, not as the start of a string', async () => {
     // Read as a string, the apostrophe in "it's" would open one that runs to the end of the file.

@@ -17,7 +17,7 @@
  */
 import { languageOf } from '../languages';
 import { braceBalance, braceBalanceOf, braceLines, lex, sameBalance, tokenizer } from './literals';
-import { lineStartAt, lowerBound } from '../text';
+import { lineBreakAt, lineEndAt, lineStartAt, lowerBound } from '../text';
 import { indentWidth, isBlank, isCloserLine, isContinuationLine, TAB_WIDTH } from './text';
 
 /**
@@ -114,8 +114,12 @@ function boundaryKind(line: string, previous: string | undefined, language: stri
   if (above.endsWith(',')) return 'item';
   // (the code of the line above is read only here: a line that starts with a digit, a quote or a bracket)
   const code = codeOf(above, language);
-  if (code.endsWith(',') || (/^\s*["']/.test(line) && code.endsWith('""'))) return 'item';
-  return undefined;
+  return code.endsWith(',') || (/^\s*["']/.test(line) && isLiteralRow(code)) ? 'item' : undefined;
+}
+
+/** A row of string literals that concatenate (`'\x41'  # A`, as code `""`): a whole element of a table. */
+function isLiteralRow(code: string): boolean {
+  return /^\s*["']/.test(code) && code.endsWith('""');
 }
 
 /** The line that opens a list of items, and whether the items are indented as it is (`$map = [` / `    'a' => 1,`). */
@@ -159,7 +163,7 @@ function listOpener(
     if (text.endsWith(',')) continue;
     // (only rows whose last character is not the comma are read as code: a comment after an item, a row of literals)
     const code = codeOf(text, language);
-    if (!code.endsWith(',') && !(/^\s*["']/.test(code) && code.endsWith('""'))) return undefined;
+    if (!code.endsWith(',') && !isLiteralRow(code)) return undefined;
   }
   return undefined;
 }
@@ -353,8 +357,7 @@ function endInText(suffix: string, spans: number[], offset: number): { end: numb
   if (!span || closeAt <= SUFFIX_WINDOW + SLACK || closeAt >= Math.min(suffix.length, HARD_LIMIT)) return undefined;
   const closeStart = lineStartAt(suffix, closeAt - 1);
   const end = suffix.indexOf('\n', SUFFIX_WINDOW) + 1;
-  const nl = suffix.indexOf('\n', closeStart);
-  const close = lineOf(suffix, closeStart, nl < 0 ? suffix.length : nl);
+  const close = lineOf(suffix, closeStart, lineBreakAt(suffix, closeStart));
   return close && end > 0 && end <= closeStart ? { end, close } : undefined;
 }
 
@@ -487,12 +490,6 @@ function listCloser(suffix: string, from: number, indent: number, spans: number[
     if (l.indent === indent && isCloserLine(l.text)) return l;
   }
   return undefined;
-}
-
-/** The offset just past the line break of the line that starts at `start` (the text's end on its last line). */
-function lineEndAt(text: string, start: number): number {
-  const nl = text.indexOf('\n', start);
-  return nl < 0 ? text.length : nl + 1;
 }
 
 function lineAt(text: string, start: number): string {
